@@ -1,0 +1,24 @@
+// The application service as its hosts see it: Electron IPC, the browser host and the CLI all
+// call operations through this one object, so validation and error values live in one place.
+import type { MediaKind, OperationName, Result, RunEvent } from '../../preload/contract';
+import type { TrainerPort } from '../trainer/protocol';
+
+export interface CapaService {
+  /** Validates `request` against the operation's schema, runs it, and never throws. */
+  call(name: OperationName, request: unknown): Promise<Result<unknown>>;
+  /** Subscribes to run events of every project; returns the unsubscribe function. */
+  onRunEvent(listener: (event: RunEvent) => void): () => void;
+  /** The file behind a media path, or null when the project or image does not exist. */
+  mediaFile(kind: MediaKind, projectId: string, imageId: number): Promise<string | null>;
+  /** Stops training (marking running runs interrupted) and closes every database. */
+  close(): Promise<void>;
+}
+
+/** How a host creates the service. */
+export interface CapaServiceOptions {
+  /** Folder that holds every project. */
+  dataDir: string;
+  host: 'electron' | 'browser';
+  /** Starts a training process; defaults to `child_process.fork`. Electron passes utilityProcess. */
+  spawnTrainer?: () => TrainerPort;
+}

@@ -1,0 +1,59 @@
+// Ready-made specs. Sizes follow the input so that each preset fits the image it receives.
+import { SPEC_VERSION, type InputSpec, type ModelSpec, type TrainingSpec } from './spec';
+
+/** A preset as the model screen lists it. */
+export interface Preset {
+  /** Stable id stored in `spec.preset`. */
+  id: 'small-cnn' | 'mlp';
+  /** Name shown to a person. */
+  title: string;
+  /** One sentence on what it is and when to use it. */
+  description: string;
+  /** Builds the spec for an input. */
+  build(input: InputSpec, training?: Partial<TrainingSpec>): ModelSpec;
+}
+
+export const DEFAULT_INPUT: InputSpec = { width: 64, height: 64, channels: 3, resize: 'squash' };
+export const DEFAULT_TRAINING: TrainingSpec = { optimizer: 'adam', learning_rate: 0.001, epochs: 10, batch_size: 32, seed: 42 };
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'small-cnn',
+    title: 'Small CNN',
+    description: 'Two convolution + pooling blocks that learn edges and shapes, then a dense layer that decides. A good first model.',
+    build: (input, training) => ({
+      version: SPEC_VERSION,
+      preset: 'small-cnn',
+      input,
+      layers: [
+        { type: 'Conv2D', filters: 16, kernel_size: 3, strides: 1, padding: 'valid', activation: 'relu' },
+        { type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' },
+        { type: 'Conv2D', filters: 32, kernel_size: 3, strides: 1, padding: 'valid', activation: 'relu' },
+        { type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' },
+        { type: 'Flatten' },
+        { type: 'Dense', units: Math.min(128, Math.max(32, Math.round(Math.sqrt(input.width * input.height) * 1.5))), activation: 'relu' },
+      ],
+      training: { ...DEFAULT_TRAINING, ...training },
+    }),
+  },
+  {
+    id: 'mlp',
+    title: 'MLP',
+    description: 'Flatten the pixels and pass them through two dense layers: the network of the course, fine for small, centred images.',
+    build: (input, training) => ({
+      version: SPEC_VERSION,
+      preset: 'mlp',
+      input,
+      layers: [
+        { type: 'Flatten' },
+        { type: 'Dense', units: 128, activation: 'relu' },
+        { type: 'Dense', units: 64, activation: 'relu' },
+      ],
+      training: { ...DEFAULT_TRAINING, ...training },
+    }),
+  },
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((preset) => preset.id === id);
+}

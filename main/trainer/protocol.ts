@@ -1,0 +1,76 @@
+// Messages between main and the training process. Requests carry sequence numbers and get
+// exactly one reply; run events stream in between. Errors cross as {name, message, stack}.
+// Messages are structured-cloned (fork with serialization "advanced", or utilityProcess).
+import type { BackendInfo, RunEvent, RunStatus } from '../../preload/contract';
+import type { InputSpec, ModelSpec } from '../core/spec/spec';
+
+/** One training image: a file in the project store with its class index. */
+export interface TrainItem {
+  /** Absolute path of the stored image file. */
+  path: string;
+  /** Index into `classNames`. */
+  label: number;
+  split: 'train' | 'validation';
+}
+
+/** Everything the trainer needs for one run; it never opens SQLite. */
+export interface TrainJob {
+  runId: string;
+  spec: ModelSpec;
+  classNames: string[];
+  items: TrainItem[];
+  /** The run's folder; the trainer writes `best/` and `last/` (TensorFlow.js layers format) into it. */
+  outDir: string;
+}
+
+/** How a train request ended when it did not fail. */
+export interface TrainResult {
+  status: Extract<RunStatus, 'completed' | 'stopped'>;
+  /** 1-based epoch whose weights are in `best/`; 0 if none finished. */
+  bestEpoch: number;
+}
+
+/** An image to classify: a file path or the encoded bytes. */
+export type ImageSource = { path: string } | { bytes: Uint8Array };
+
+export type TrainerRequest =
+  | { seq: number; type: 'hello' }
+  | { seq: number; type: 'train'; job: TrainJob }
+  | { seq: number; type: 'stop'; runId: string }
+  | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[] }
+  | { seq: number; type: 'shutdown' };
+
+/** The result type of each request type. */
+export interface TrainerReplies {
+  hello: BackendInfo;
+  train: TrainResult;
+  stop: null;
+  /** One probability vector per image, in class order. */
+  predict: number[][];
+  shutdown: null;
+}
+
+/** An error as it crosses the process boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type TrainerMessage =
+  | { type: 'reply'; seq: number; ok: true; result: unknown }
+  | { type: 'reply'; seq: number; ok: false; error: SerializedError }
+  | { type: 'event'; event: RunEvent };
+
+/** Distributes `Omit` over a union, so each request keeps its own fields. */
+export type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+/** A running training process as main sees it: fork (plain Node) or utilityProcess (Electron). */
+export interface TrainerPort {
+  send(message: TrainerRequest): void;
+  onMessage(listener: (message: TrainerMessage) => void): void;
+  /** Called once when the process ends, for any reason. */
+  onExit(listener: (code: number | null) => void): void;
+  /** Ends the process at once. */
+  kill(): void;
+}

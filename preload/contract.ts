@@ -1,0 +1,293 @@
+// The IPC contract between the renderer and the main side: operation names, their request and
+// response types, and the events main pushes. Main implements it (Electron IPC and the browser
+// host's WebSocket); the preload exposes one method per operation; the renderer imports types.
+// Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
+import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
+import type { ModelSummary } from '../main/core/spec/summary';
+
+/** Every error a person can meet, by code. */
+export type ErrorCode =
+  | 'invalid-argument'
+  | 'not-found'
+  | 'conflict'
+  | 'invalid-spec'
+  | 'database-too-new'
+  | 'database-corrupt'
+  | 'io'
+  | 'disk-full'
+  | 'busy'
+  | 'trainer'
+  | 'cancelled'
+  | 'internal';
+
+/** An error crossing the contract: a code and a sentence a person can act on. */
+export interface CapaErrorValue {
+  code: ErrorCode;
+  /** What went wrong and what to do about it. */
+  message: string;
+  /** Field-level problems, for `invalid-spec` and `invalid-argument`. */
+  issues?: SpecIssue[];
+}
+
+/** What every operation returns: a value or an error value; raw exceptions never cross. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: CapaErrorValue };
+
+/** A project as the projects screen lists it. */
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  /** ISO 8601 time of creation. */
+  createdAt: string;
+  imageCount: number;
+  classCount: number;
+}
+
+/** A class (label) of a project. */
+export interface ClassInfo {
+  id: number;
+  name: string;
+  /** CSS colour of its card. */
+  color: string;
+  imageCount: number;
+}
+
+export type Split = 'train' | 'validation' | 'test';
+
+/** An image of a project. */
+export interface ImageInfo {
+  id: number;
+  /** Null when unlabelled. */
+  classId: number | null;
+  split: Split;
+  /** Name of the file it was imported from. */
+  fileName: string;
+  width: number;
+  height: number;
+}
+
+/** Everything the dataset screen shows at once. */
+export interface DatasetView {
+  project: ProjectSummary;
+  classes: ClassInfo[];
+  unlabelledCount: number;
+  splitCounts: Record<Split, number>;
+}
+
+/** Why a file was not imported. */
+export type RejectReason = 'empty' | 'truncated' | 'corrupt' | 'not-an-image' | 'unsupported-format' | 'too-many-pixels' | 'unreadable';
+
+/** What one import did. */
+export interface ImportReport {
+  imported: number;
+  /** Files already in the project (same bytes), with the class that holds them. */
+  duplicates: { file: string; className: string | null }[];
+  /** Files that cannot be used, each with its reason. */
+  rejected: { file: string; reason: RejectReason; message: string }[];
+  /** Classes this import created. */
+  classesCreated: string[];
+}
+
+/** A file sent by a renderer that has no file paths (the browser host). */
+export interface UploadedFile {
+  /** Path relative to what was dropped, e.g. "cats/tom.jpg"; sub-folders make classes. */
+  relativePath: string;
+  bytes: Uint8Array;
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+/** Metrics of one finished epoch. */
+export interface EpochMetrics {
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  /** Null when there is no validation image. */
+  valLoss: number | null;
+  valAccuracy: number | null;
+  /** Wall time of the epoch in seconds. */
+  seconds: number;
+}
+
+/** The TensorFlow.js backend a run used. */
+export interface BackendInfo {
+  /** "tensorflow" (native, GPU or CPU), "wasm" or "cpu". */
+  name: string;
+  /** Human-readable, e.g. "WebAssembly (XNNPACK, SIMD, 2 threads)" or "TensorFlow CUDA on NVIDIA RTX 3060". */
+  description: string;
+  /** Whether a GPU does the work. */
+  gpu: boolean;
+  /** One line per faster backend that could not be loaded, with the reason. */
+  fallbacks: string[];
+}
+
+/** A training run. */
+export interface RunInfo {
+  id: string;
+  projectId: string;
+  status: RunStatus;
+  spec: ModelSpec;
+  classNames: string[];
+  backend: BackendInfo | null;
+  createdAt: string;
+  finishedAt: string | null;
+  epochs: EpochMetrics[];
+  /** Why it failed, when it did. */
+  error: string | null;
+}
+
+/** Live events of a run, pushed from main to the renderer. */
+export type RunEvent =
+  | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number }
+  | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
+  | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
+  | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
+  | { runId: string; kind: 'done'; status: RunStatus; error: string | null };
+
+/** A prediction for one image. */
+export interface Prediction {
+  /** Every class with its probability, in the model's class order. */
+  probabilities: { className: string; probability: number }[];
+  /** The most probable class. */
+  best: string;
+  /** Time taken, in milliseconds. */
+  milliseconds: number;
+}
+
+/** Where an export was written. */
+export interface ExportResult {
+  /** Folder holding the files. */
+  directory: string;
+  /** File names written in it. */
+  files: string[];
+}
+
+/** Facts about the running app. */
+export interface AppInfo {
+  version: string;
+  /** Where projects live. */
+  dataDirectory: string;
+  /** "electron" or "browser". */
+  host: 'electron' | 'browser';
+}
+
+/** Every operation: its request and response. */
+export interface Operations {
+  /** Version, host and data folder. */
+  appInfo: { request: Record<string, never>; response: AppInfo };
+  /** All projects, newest first. */
+  listProjects: { request: Record<string, never>; response: ProjectSummary[] };
+  /** Creates an empty project. */
+  createProject: { request: { name: string }; response: ProjectSummary };
+  /** Renames a project. */
+  renameProject: { request: { projectId: string; name: string }; response: ProjectSummary };
+  /** Deletes a project and all its files. */
+  deleteProject: { request: { projectId: string }; response: null };
+  /** Classes, counts and splits of a project. */
+  getDataset: { request: { projectId: string }; response: DatasetView };
+  /** A page of images: of one class, of Unlabelled (classId null), or all (classId omitted). */
+  listImages: {
+    request: { projectId: string; classId?: number | null; offset: number; limit: number };
+    response: { images: ImageInfo[]; total: number };
+  };
+  /** Imports files and folders by path (Electron, CLI); folders of folders make classes. */
+  importPaths: { request: { projectId: string; paths: string[]; classId?: number | null }; response: ImportReport };
+  /** Imports files sent as bytes (browser host); sub-folders in relativePath make classes. */
+  importFiles: { request: { projectId: string; files: UploadedFile[]; classId?: number | null }; response: ImportReport };
+  /** Adds a class. */
+  createClass: { request: { projectId: string; name: string }; response: ClassInfo };
+  /** Renames a class. */
+  renameClass: { request: { projectId: string; classId: number; name: string }; response: ClassInfo };
+  /** Deletes a class; its images become unlabelled. */
+  deleteClass: { request: { projectId: string; classId: number }; response: null };
+  /** Moves images to a class, or to Unlabelled with null. */
+  setImageClass: { request: { projectId: string; imageIds: number[]; classId: number | null }; response: null };
+  /** Deletes images from the project. */
+  deleteImages: { request: { projectId: string; imageIds: number[] }; response: null };
+  /** The spec the model screen edits (the project's current one, or the default preset). */
+  getSpec: { request: { projectId: string }; response: ModelSpec };
+  /** Validates and stores the project's current spec. */
+  saveSpec: { request: { projectId: string; spec: unknown }; response: ModelSpec };
+  /** Keras-style summary of a spec for this project's classes; validation issues included. */
+  summarizeSpec: { request: { projectId: string; spec: unknown }; response: ModelSummary };
+  /** Starts training the project's current spec; returns the run at once (queued or running). */
+  startRun: { request: { projectId: string }; response: RunInfo };
+  /** Asks a run to stop after its current batch, keeping its best weights. */
+  stopRun: { request: { projectId: string; runId: string }; response: null };
+  /** Runs of a project, newest first. */
+  listRuns: { request: { projectId: string }; response: RunInfo[] };
+  /** One run. */
+  getRun: { request: { projectId: string; runId: string }; response: RunInfo };
+  /** Classifies one image with a finished run's best weights. */
+  predict: { request: { projectId: string; runId: string; bytes: Uint8Array }; response: Prediction };
+  /** Writes a TensorFlow.js layers model (model.json, weights, metadata.json). */
+  exportRun: { request: { projectId: string; runId: string; format: 'tfjs' }; response: ExportResult };
+}
+
+export type OperationName = keyof Operations;
+export type RequestOf<K extends OperationName> = Operations[K]['request'];
+export type ResponseOf<K extends OperationName> = Operations[K]['response'];
+
+/** Operation names at run time, in one list, so both sides wire exactly the same set. */
+export const OPERATION_NAMES = [
+  'appInfo',
+  'listProjects',
+  'createProject',
+  'renameProject',
+  'deleteProject',
+  'getDataset',
+  'listImages',
+  'importPaths',
+  'importFiles',
+  'createClass',
+  'renameClass',
+  'deleteClass',
+  'setImageClass',
+  'deleteImages',
+  'getSpec',
+  'saveSpec',
+  'summarizeSpec',
+  'startRun',
+  'stopRun',
+  'listRuns',
+  'getRun',
+  'predict',
+  'exportRun',
+] as const satisfies readonly OperationName[];
+
+// Fails to compile if OPERATION_NAMES misses an operation.
+type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;
+const allListed: Missing extends never ? true : Missing = true;
+void allListed;
+
+/** The IPC channel of an operation. */
+export const channelOf = (name: OperationName): string => `capa:${name}`;
+/** The channel on which main pushes run events. */
+export const RUN_EVENT_CHANNEL = 'capa:run-event';
+
+/** What the renderer sees as `window.capa`: one method per operation, plus event subscriptions. */
+export type CapaApi = { [K in OperationName]: (request: RequestOf<K>) => Promise<Result<ResponseOf<K>>> } & {
+  /** Subscribes to run events; returns the unsubscribe function. */
+  onRunEvent(listener: (event: RunEvent) => void): () => void;
+  /** Electron only: the file-system path of a dropped File (undefined in a browser). */
+  pathForFile?(file: File): string | undefined;
+};
+
+// ---- The browser host's wire format (WebSocket at /api, messages encoded with msgpack) ----
+
+/** Renderer to browser host: one operation call. */
+export interface WireCall {
+  id: number;
+  op: OperationName;
+  request: unknown;
+}
+
+/** Browser host to renderer: the reply to a call, or a pushed run event. */
+export type WireMessage = { id: number; result: Result<unknown> } | { event: RunEvent };
+
+/** Kinds of image the media route serves: a cached thumbnail or the stored original. */
+export type MediaKind = 'thumb' | 'image';
+
+/** Path of an image under the media route; Electron serves it as `capa-media://media/<path>`, the browser host as `/media/<path>`. */
+export const mediaPath = (kind: MediaKind, projectId: string, imageId: number): string =>
+  `${kind}/${encodeURIComponent(projectId)}/${imageId}`;
