@@ -1,0 +1,65 @@
+// Real images for tests, written by sharp: one class per shape, drawn at random positions,
+// sizes and colours from a seed, so a tiny network can learn them and results repeat.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+export type ShapeName = 'circle' | 'square' | 'triangle';
+export const SHAPES: readonly ShapeName[] = ['circle', 'square', 'triangle'];
+
+/** Small deterministic PRNG (mulberry32) so generated data sets repeat exactly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function svgFor(shape: ShapeName, size: number, random: () => number): string {
+  const r = size * (0.22 + random() * 0.12);
+  const cx = r + random() * (size - 2 * r);
+  const cy = r + random() * (size - 2 * r);
+  const hue = Math.floor(random() * 360);
+  const fill = `hsl(${hue},80%,55%)`;
+  const background = `hsl(${(hue + 180) % 360},30%,${15 + Math.floor(random() * 15)}%)`;
+  const body =
+    shape === 'circle'
+      ? `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`
+      : shape === 'square'
+        ? `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" fill="${fill}"/>`
+        : `<polygon points="${cx},${cy - r} ${cx + r},${cy + r} ${cx - r},${cy + r}" fill="${fill}"/>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="${background}"/>${body}</svg>`;
+}
+
+/** Encodes one shape image. */
+export async function shapeImage(shape: ShapeName, options: { size?: number; seed: number; format?: 'png' | 'jpeg' }): Promise<Buffer> {
+  const size = options.size ?? 48;
+  const image = sharp(Buffer.from(svgFor(shape, size, seededRandom(options.seed))));
+  return options.format === 'jpeg' ? image.jpeg({ quality: 90 }).toBuffer() : image.png().toBuffer();
+}
+
+/**
+ * Writes `root/<shape>/<shape>-<i>.png` for each shape: the Keras folder-per-class layout.
+ * Returns the root.
+ */
+export async function writeShapeDataset(
+  root: string,
+  options: { perClass: number; size?: number; seed?: number; shapes?: readonly ShapeName[]; format?: 'png' | 'jpeg' },
+): Promise<string> {
+  const shapes = options.shapes ?? SHAPES;
+  const format = options.format ?? 'png';
+  for (const [s, shape] of shapes.entries()) {
+    const dir = join(root, shape);
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < options.perClass; i++) {
+      const seed = (options.seed ?? 1) * 100_003 + s * 10_007 + i;
+      const bytes = await shapeImage(shape, { size: options.size, seed, format });
+      await sharp(bytes).toFile(join(dir, `${shape}-${i}.${format === 'jpeg' ? 'jpg' : 'png'}`));
+    }
+  }
+  return root;
+}
