@@ -1,0 +1,61 @@
+// Forward-only migrations: entry i takes the schema from version i to i + 1. Never edit a
+// shipped entry; append a new one.
+import type Database from 'better-sqlite3';
+
+export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE project (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        split_seed INTEGER NOT NULL,
+        spec TEXT
+      ) STRICT;
+
+      CREATE TABLE classes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        color TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        ext TEXT NOT NULL,
+        class_id INTEGER REFERENCES classes(id) ON DELETE SET NULL,
+        split TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
+        file_name TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX images_by_class ON images(class_id, id);
+
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'stopped', 'failed', 'interrupted')),
+        spec TEXT NOT NULL,
+        class_names TEXT NOT NULL,
+        backend TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        error TEXT,
+        best_epoch INTEGER
+      ) STRICT;
+
+      CREATE TABLE run_epochs (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        epoch INTEGER NOT NULL,
+        loss REAL NOT NULL,
+        accuracy REAL NOT NULL,
+        val_loss REAL,
+        val_accuracy REAL,
+        seconds REAL NOT NULL,
+        PRIMARY KEY (run_id, epoch)
+      ) STRICT;
+    `),
+];

@@ -1,0 +1,211 @@
+// Imports pictures into a project following Keras `image_dataset_from_directory`: a dropped
+// folder whose sub-folders hold images gives one class per sub-folder; a flat folder gives one
+// class named after it; loose files go to the target class or to Unlabelled. Every file that
+// cannot be used gets a reason, and the rest imports.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, posix } from 'node:path';
+import sharp from 'sharp';
+import type { ImportReport, RejectReason, UploadedFile } from '../../preload/contract';
+import { CapaError } from './errors';
+import type { NewImage, Project } from './project';
+import { hashBytes, ImageStore, THUMBNAIL_SIZE } from './store';
+
+/** Images above this many pixels are refused as likely decompression bombs (100 megapixels). */
+export const MAX_PIXELS = 100_000_000;
+
+/** Decoded formats Capa accepts, with the extension they are stored under. */
+const ACCEPTED_FORMATS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif' };
+const ACCEPTED_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff']);
+/** Image types a person may drop that Capa cannot decode yet. */
+const OTHER_IMAGE_EXTENSIONS = new Set(['.bmp', '.heic', '.heif', '.avif', '.svg', '.ico', '.psd', '.raw', '.cr2', '.nef', '.jp2']);
+/** Files a file manager leaves in folders; skipped silently. */
+const IGNORED = new Set(['thumbs.db', 'desktop.ini']);
+
+/** A file to import, wherever its bytes come from. */
+export interface ImportEntry {
+  /** Path relative to what was dropped, starting with the dropped item's own name ("shapes/circle/a.png"). */
+  relativePath: string;
+  read(): Promise<Uint8Array>;
+}
+
+/** Live progress of an import. */
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  /** Class for loose files; null or undefined for Unlabelled. */
+  classId?: number | null;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops between chunks; what was imported stays. */
+  signal?: AbortSignal;
+}
+
+/** Files imported concurrently; sharp decodes on its own thread pool. */
+const CHUNK = 8;
+
+/** Walks dropped paths into entries; folders are read recursively, hidden files skipped. */
+export async function entriesFromPaths(paths: readonly string[]): Promise<ImportEntry[]> {
+  const entries: ImportEntry[] = [];
+  const walk = async (path: string, relative: string): Promise<void> => {
+    const info = await stat(path).catch(() => null);
+    if (info?.isDirectory()) {
+      const children = await readdir(path, { withFileTypes: true });
+      children.sort((a, b) => a.name.localeCompare(b.name));
+      for (const child of children) {
+        if (child.name.startsWith('.') || IGNORED.has(child.name.toLowerCase())) continue;
+        if (child.isDirectory() || child.isFile()) await walk(join(path, child.name), `${relative}/${child.name}`);
+      }
+    } else {
+      // Missing or unreadable files are still listed, so the person sees them with a reason.
+      entries.push({ relativePath: relative, read: () => readFile(path) });
+    }
+  };
+  for (const path of paths) await walk(path, basename(path));
+  return entries;
+}
+
+export function entriesFromUploads(files: readonly UploadedFile[]): ImportEntry[] {
+  return files
+    .filter((file) => !file.relativePath.split('/').some((part) => part.startsWith('.') || IGNORED.has(part.toLowerCase())))
+    .map((file) => ({ relativePath: file.relativePath, read: async () => file.bytes }));
+}
+
+/** Which class name (or the target) each entry goes to, by the folder conventions. */
+export function planClasses(entries: readonly ImportEntry[]): Map<ImportEntry, string | null> {
+  const byTop = new Map<string, ImportEntry[]>();
+  const plan = new Map<ImportEntry, string | null>();
+  for (const entry of entries) {
+    const parts = posix.normalize(entry.relativePath).split('/').filter(Boolean);
+    if (parts.length < 2) {
+      plan.set(entry, null);
+      continue;
+    }
+    const top = parts[0]!;
+    byTop.set(top, [...(byTop.get(top) ?? []), entry]);
+  }
+  for (const [top, group] of byTop) {
+    const nested = group.some((entry) => entry.relativePath.split('/').filter(Boolean).length > 2);
+    for (const entry of group) {
+      const parts = entry.relativePath.split('/').filter(Boolean);
+      plan.set(entry, nested ? (parts.length > 2 ? parts[1]! : null) : top);
+    }
+  }
+  return plan;
+}
+
+type Checked =
+  | { ok: true; hash: string; ext: string; bytes: Uint8Array; thumbnail: Buffer; width: number; height: number }
+  | { ok: false; reason: RejectReason; message: string };
+
+const reject = (reason: RejectReason, message: string): Checked => ({ ok: false, reason, message });
+
+/** Reads and fully decodes one file; every failure becomes a reason a person understands. */
+async function check(entry: ImportEntry): Promise<Checked> {
+  const ext = extname(entry.relativePath).toLowerCase();
+  let bytes: Uint8Array;
+  try {
+    bytes = await entry.read();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return reject('unreadable', code === 'ENOENT' ? 'The file no longer exists.' : `The file cannot be read (${code ?? 'error'}); check its permissions.`);
+  }
+  if (bytes.length === 0) return reject('empty', 'The file is empty (0 bytes).');
+  let metadata: sharp.Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    if (OTHER_IMAGE_EXTENSIONS.has(ext)) return reject('unsupported-format', `${ext.slice(1).toUpperCase()} images are not supported; convert it to PNG or JPEG.`);
+    if (ACCEPTED_EXTENSIONS.has(ext)) return reject('corrupt', 'The file has an image extension but its contents are not a readable image.');
+    return reject('not-an-image', 'This is not an image file.');
+  }
+  const format = metadata.format as string | undefined;
+  const storedExt = format ? ACCEPTED_FORMATS[format] : undefined;
+  if (!storedExt) return reject('unsupported-format', `${(format ?? ext.slice(1)).toUpperCase()} images are not supported; use JPEG, PNG, WebP, GIF or TIFF.`);
+  const width = metadata.width ?? 0;
+  const height = metadata.height ?? 0;
+  if (width * height > MAX_PIXELS) {
+    return reject('too-many-pixels', `The image is ${width}x${height} pixels, above the limit of ${MAX_PIXELS / 1_000_000} megapixels.`);
+  }
+  let thumbnail: Buffer;
+  try {
+    // Decoding the whole image for the thumbnail is what finds truncated and corrupt files.
+    thumbnail = await sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS })
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/truncat|premature|unexpected end|end of (file|stream)|short/i.test(message)) {
+      return reject('truncated', 'The image is cut short (truncated); the file was probably not copied completely.');
+    }
+    return reject('corrupt', `The image data is damaged and cannot be decoded (${message.split('\n')[0]}).`);
+  }
+  // EXIF orientations 5 to 8 swap width and height once the image is upright.
+  const upright = (metadata.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
+  return { ok: true, hash: hashBytes(bytes), ext: storedExt, bytes, thumbnail, ...upright };
+}
+
+/** Imports entries into `project`. Runs in chunks; each chunk is committed in one transaction. */
+export async function importEntries(project: Project, entries: readonly ImportEntry[], options: ImportOptions = {}): Promise<ImportReport> {
+  const store = new ImageStore(project.dir);
+  const report: ImportReport = { imported: 0, duplicates: [], rejected: [], classesCreated: [] };
+  const target = options.classId ?? null;
+  if (target !== null) project.classById(target);
+  const plan = planClasses(entries);
+  const classIds = new Map<string, number>();
+  const classFor = (name: string | null): number | null => {
+    if (name === null) return target;
+    const known = classIds.get(name.toLowerCase());
+    if (known !== undefined) return known;
+    const existing = project.classByName(name);
+    const id = existing ? existing.id : project.createClass(name).id;
+    if (!existing) report.classesCreated.push(name);
+    classIds.set(name.toLowerCase(), id);
+    return id;
+  };
+  const seen = new Map<string, string | null>();
+  let done = 0;
+  for (let start = 0; start < entries.length; start += CHUNK) {
+    if (options.signal?.aborted) throw new CapaError('cancelled', `Import cancelled after ${report.imported} images; those stay in the project.`);
+    const chunk = entries.slice(start, start + CHUNK);
+    const checked = await Promise.all(chunk.map(check));
+    const fresh: { entry: ImportEntry; image: NewImage }[] = [];
+    for (const [i, result] of checked.entries()) {
+      const entry = chunk[i]!;
+      const file = entry.relativePath;
+      if (!result.ok) {
+        report.rejected.push({ file, reason: result.reason, message: result.message });
+        continue;
+      }
+      const className = plan.get(entry) ?? null;
+      const existing = project.findByHash(result.hash);
+      if (existing || seen.has(result.hash)) {
+        report.duplicates.push({ file, className: existing ? existing.className : (seen.get(result.hash) ?? null) });
+        continue;
+      }
+      seen.set(result.hash, className);
+      await store.put(result.hash, result.ext, result.bytes, result.thumbnail);
+      fresh.push({
+        entry,
+        image: {
+          hash: result.hash,
+          ext: result.ext,
+          classId: classFor(className),
+          fileName: basename(file),
+          width: result.width,
+          height: result.height,
+          bytes: result.bytes.length,
+        },
+      });
+    }
+    // Files first, rows second: a crash in between leaves unreferenced files, never rows without files.
+    project.addImages(fresh.map((f) => f.image));
+    report.imported += fresh.length;
+    done += chunk.length;
+    options.onProgress?.({ done, total: entries.length });
+  }
+  return report;
+}

@@ -1,0 +1,99 @@
+// Runs of a project: their spec, status, backend and per-epoch metrics, in the project database.
+import type { BackendInfo, EpochMetrics, RunInfo, RunStatus } from '../../preload/contract';
+import type { Db } from './db/database';
+import { CapaError } from './errors';
+import { parseSpec, type ModelSpec } from './spec/spec';
+
+interface RunRow {
+  id: string;
+  status: RunStatus;
+  spec: string;
+  class_names: string;
+  backend: string | null;
+  created_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+interface EpochRow {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  seconds: number;
+}
+
+export class RunRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly projectId: string,
+  ) {}
+
+  create(id: string, spec: ModelSpec, classNames: string[]): RunInfo {
+    this.db
+      .prepare('INSERT INTO runs (id, status, spec, class_names, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString());
+    return this.get(id);
+  }
+
+  get(id: string): RunInfo {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) throw new CapaError('not-found', `There is no run ${id} in this project.`);
+    return this.toRun(row);
+  }
+
+  list(): RunInfo[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC').all() as RunRow[]).map((row) => this.toRun(row));
+  }
+
+  setStatus(id: string, status: RunStatus, error: string | null = null): void {
+    const finished = status === 'queued' || status === 'running' ? null : new Date().toISOString();
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(status, error, finished, id);
+  }
+
+  setBackend(id: string, backend: BackendInfo): void {
+    this.db.prepare('UPDATE runs SET backend = ? WHERE id = ?').run(JSON.stringify(backend), id);
+  }
+
+  setBestEpoch(id: string, epoch: number): void {
+    this.db.prepare('UPDATE runs SET best_epoch = ? WHERE id = ?').run(epoch, id);
+  }
+
+  addEpoch(id: string, m: EpochMetrics): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, m.epoch, m.loss, m.accuracy, m.valLoss, m.valAccuracy, m.seconds);
+  }
+
+  /** Runs left queued or running by a process that died are marked interrupted. */
+  markInterrupted(): number {
+    return this.db
+      .prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training.', finished_at = ? WHERE status IN ('queued', 'running')")
+      .run(new Date().toISOString()).changes;
+  }
+
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+  }
+
+  private toRun(row: RunRow): RunInfo {
+    const parsed = parseSpec(JSON.parse(row.spec));
+    if (!parsed.ok) throw new CapaError('database-corrupt', `Run ${row.id} has a spec this Capa cannot read.`);
+    const epochs = (this.db.prepare('SELECT * FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(row.id) as EpochRow[]).map(
+      (e): EpochMetrics => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.val_loss, valAccuracy: e.val_accuracy, seconds: e.seconds }),
+    );
+    return {
+      id: row.id,
+      projectId: this.projectId,
+      status: row.status,
+      spec: parsed.spec,
+      classNames: JSON.parse(row.class_names) as string[],
+      backend: row.backend ? (JSON.parse(row.backend) as BackendInfo) : null,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
+      epochs,
+      error: row.error,
+    };
+  }
+}

@@ -1,0 +1,131 @@
+// The application service: every operation of the contract, validated, run against core, and
+// returned as a value or an error value. Electron IPC, the browser host and the CLI share it.
+import { join } from 'node:path';
+import type { AppInfo, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
+import { attempt, CapaError } from './errors';
+import { exportTfjs } from './export-tfjs';
+import { entriesFromPaths, entriesFromUploads, importEntries } from './importer';
+import { ProjectLibrary } from './library';
+import { parseRequest } from './requests';
+import { RunRepository } from './runs';
+import type { CapaService, CapaServiceOptions } from './service-api';
+import { parseSpec, type ModelSpec } from './spec/spec';
+import { summarize } from './spec/summary';
+import { ImageStore } from './store';
+import { forkTrainerPort, TrainerClient } from './trainer-client';
+import { runDir, TrainingQueue } from './training';
+import { CAPA_VERSION } from './version';
+
+
+type Handlers = { [K in OperationName]: (request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
+
+function validSpec(value: unknown): ModelSpec {
+  const parsed = parseSpec(value);
+  if (!parsed.ok) throw new CapaError('invalid-spec', `The model settings are not valid: ${parsed.issues[0]!.message}`, parsed.issues);
+  return parsed.spec;
+}
+
+export function createCapaService(options: CapaServiceOptions): CapaService {
+  const library = new ProjectLibrary(options.dataDir);
+  const trainer = new TrainerClient(options.spawnTrainer ?? forkTrainerPort);
+  const queue = new TrainingQueue(trainer);
+  const runsOf = (projectId: string) => {
+    const project = library.get(projectId);
+    return { project, runs: new RunRepository(project.db, project.id) };
+  };
+  const classCount = (projectId: string) => Math.max(2, library.get(projectId).classes().length);
+
+  const handlers: Handlers = {
+    appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
+    listProjects: () => library.list(),
+    createProject: ({ name }) => library.create(name).summary(),
+    renameProject: ({ projectId, name }) => library.get(projectId).rename(name),
+    deleteProject: async ({ projectId }) => {
+      await library.delete(projectId);
+      return null;
+    },
+    getDataset: ({ projectId }) => library.get(projectId).dataset(),
+    listImages: ({ projectId, classId, offset, limit }) => library.get(projectId).listImages(classId, offset, limit),
+    importPaths: async ({ projectId, paths, classId }) => importEntries(library.get(projectId), await entriesFromPaths(paths), { classId }),
+    importFiles: ({ projectId, files, classId }) => importEntries(library.get(projectId), entriesFromUploads(files), { classId }),
+    createClass: ({ projectId, name }) => library.get(projectId).createClass(name),
+    renameClass: ({ projectId, classId, name }) => library.get(projectId).renameClass(classId, name),
+    deleteClass: ({ projectId, classId }) => {
+      library.get(projectId).deleteClass(classId);
+      return null;
+    },
+    setImageClass: ({ projectId, imageIds, classId }) => {
+      library.get(projectId).setImageClass(imageIds, classId);
+      return null;
+    },
+    deleteImages: async ({ projectId, imageIds }) => {
+      const project = library.get(projectId);
+      const store = new ImageStore(project.dir);
+      for (const { hash, ext } of project.deleteImages(imageIds)) await store.remove(hash, ext);
+      return null;
+    },
+    getSpec: ({ projectId }) => library.get(projectId).spec(),
+    saveSpec: ({ projectId, spec }) => {
+      const valid = validSpec(spec);
+      const issues = summarize(valid, classCount(projectId)).issues;
+      if (issues.length > 0) throw new CapaError('invalid-spec', `The model cannot be built: ${issues[0]!.message}`, issues);
+      library.get(projectId).saveSpec(valid);
+      return valid;
+    },
+    summarizeSpec: ({ projectId, spec }) => summarize(validSpec(spec), classCount(projectId)),
+    startRun: ({ projectId }) => queue.start(library.get(projectId)),
+    stopRun: async ({ projectId, runId }) => {
+      await queue.stop(library.get(projectId), runId);
+      return null;
+    },
+    listRuns: ({ projectId }) => runsOf(projectId).runs.list(),
+    getRun: ({ projectId, runId }) => runsOf(projectId).runs.get(runId),
+    predict: async ({ projectId, runId, bytes }) => {
+      const { project, runs } = runsOf(projectId);
+      const run = runs.get(runId);
+      const started = performance.now();
+      const [probabilities] = await trainer.predict(join(runDir(project, runId), 'best'), run.spec.input, [{ bytes }]);
+      if (!probabilities) throw new CapaError('trainer', 'The training process returned no prediction.');
+      const ranked = run.classNames.map((className, i) => ({ className, probability: probabilities[i] ?? 0 }));
+      const best = ranked.reduce((a, b) => (b.probability > a.probability ? b : a));
+      return { probabilities: ranked, best: best.className, milliseconds: performance.now() - started };
+    },
+    exportRun: async ({ projectId, runId }) => {
+      const { project, runs } = runsOf(projectId);
+      const run = runs.get(runId);
+      return exportTfjs(run, runDir(project, runId), join(project.dir, 'exports', `${runId}-tfjs`), CAPA_VERSION);
+    },
+  };
+
+  return {
+    call: (name, request) =>
+      attempt(() => {
+        const handler = handlers[name] as (request: unknown) => unknown;
+        if (typeof handler !== 'function') throw new CapaError('invalid-argument', `Unknown operation "${String(name)}".`);
+        return handler(parseRequest(name, request));
+      }),
+    onRunEvent: (listener: (event: RunEvent) => void) => queue.onEvent(listener),
+    mediaFile: async (kind, projectId, imageId) => {
+      try {
+        const project = library.get(projectId);
+        const file = project.imageFile(imageId);
+        if (!file) return null;
+        const store = new ImageStore(project.dir);
+        return kind === 'thumb' ? store.thumbnailPath(file.hash) : store.imagePath(file.hash, file.ext);
+      } catch {
+        return null;
+      }
+    },
+    close: async () => {
+      await trainer.close();
+      library.close();
+    },
+  };
+}
+
+/** Calls an operation and unwraps its value, throwing the error value's message (for the CLI and tests). */
+export async function callOrThrow<K extends keyof Operations>(service: CapaService, name: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
+  const result = await service.call(name, request);
+  if (!result.ok) throw new CapaError(result.error.code, result.error.message, result.error.issues);
+  return result.value as ResponseOf<K>;
+}

@@ -1,0 +1,51 @@
+// The content-addressed image store of a project: files named by the SHA-256 of their bytes,
+// so the originals can move or vanish and the same picture is kept once. Thumbnails are made
+// once at import and cached beside it.
+import { createHash } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Longest side of a cached thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 160;
+
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class ImageStore {
+  constructor(private readonly projectDir: string) {}
+
+  /** Path of the stored original. */
+  imagePath(hash: string, ext: string): string {
+    return join(this.projectDir, 'store', hash.slice(0, 2), `${hash}.${ext}`);
+  }
+
+  /** Path of the cached thumbnail (WebP). */
+  thumbnailPath(hash: string): string {
+    return join(this.projectDir, 'thumbs', hash.slice(0, 2), `${hash}.webp`);
+  }
+
+  /** Writes the original and its thumbnail, each under a temporary name first, so a crash never leaves half a file. */
+  async put(hash: string, ext: string, bytes: Uint8Array, thumbnail: Uint8Array): Promise<void> {
+    await writeAtomically(this.imagePath(hash, ext), bytes);
+    await writeAtomically(this.thumbnailPath(hash), thumbnail);
+  }
+
+  async remove(hash: string, ext: string): Promise<void> {
+    await rm(this.imagePath(hash, ext), { force: true });
+    await rm(this.thumbnailPath(hash), { force: true });
+  }
+}
+
+/** Writes `bytes` to `file` through a temporary sibling and a rename. */
+export async function writeAtomically(file: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.partial`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

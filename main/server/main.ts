@@ -1,0 +1,36 @@
+// `npm run serve`: the browser host on its own, e.g. on a GPU box reached from a laptop.
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../core/data-dir';
+import { startBrowserHost } from './host';
+
+const USAGE = `Usage: npm run serve -- [--host 127.0.0.1] [--port 5817] [--token TOKEN] [--data-dir DIR]
+Binding beyond loopback (e.g. --host 0.0.0.0) always requires a token; one is generated and printed when not given.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+      port: { type: 'string', default: process.env.PORT ?? '5817' },
+      token: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535. Received: ${values.port}`);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const host = await startBrowserHost({ dataDir, host: values.host, port, token: values.token ?? process.env.CAPA_TOKEN });
+  console.log(`Capa is serving ${dataDir} at ${host.url}`);
+  const stop = () => void host.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
