@@ -1,0 +1,25 @@
+// Text rendering of a summary, laid out like Keras's `model.summary()`.
+import type { ModelSummary } from '../core/spec/summary';
+
+export const formatShape = (shape: readonly number[]): string => `(None, ${shape.join(', ')})`;
+
+export function formatSummary(summary: ModelSummary): string {
+  if (summary.issues.length > 0) {
+    return ['The model cannot be built:', ...summary.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)].join('\n');
+  }
+  const rows = summary.rows.map((r) => [`${r.name} (${r.type})`, formatShape(r.outputShape), r.params.toLocaleString('en-US')]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2);
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd();
+  const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
+  return [
+    rule('━'),
+    line(header),
+    rule('━'),
+    ...rows.flatMap((r, i) => (i === 0 ? [line(r)] : [rule('─'), line(r)])),
+    rule('━'),
+    ` Total params: ${summary.totalParams.toLocaleString('en-US')}`,
+    ` Trainable params: ${summary.trainableParams.toLocaleString('en-US')}`,
+    ` Non-trainable params: ${summary.nonTrainableParams.toLocaleString('en-US')}`,
+  ].join('\n');
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// `capa …`: the core, headless. Same service as the app, so a project made here opens there.
+import { cp, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RunEvent, RunInfo } from '../../preload/contract';
+import { defaultDataDir } from '../core/data-dir';
+import { CapaError } from '../core/errors';
+import { callOrThrow, createCapaService } from '../core/service';
+import type { CapaService } from '../core/service-api';
+import { presetById, PRESETS } from '../core/spec/presets';
+import type { ModelSpec } from '../core/spec/spec';
+import { formatSummary } from './format';
+
+const USAGE = `Usage: capa <command> [options]   (from a checkout: npm run capa -- <command> ...)
+
+Commands:
+  projects                              List projects
+  create <name>                         Create a project
+  import <project> <path>...            Import files or folders (sub-folders become classes)
+        [--class NAME]                  Put loose files in this class
+  spec <project>                        Show (and change) the model and print its Keras-style summary
+        [--preset ${PRESETS.map((p) => p.id).join('|')}] [--size N] [--channels 1|3] [--file spec.json]
+        [--epochs N] [--batch-size N] [--learning-rate X] [--seed N]
+  train <project> [same options as spec] Train and print each epoch
+  runs <project>                        List runs
+  predict <project> <image>... [--run ID]  Classify images with a run (default: newest completed)
+  export <project> [--run ID] [--out DIR]  Export a TensorFlow.js model (model.json, weights, metadata.json)
+
+<project> is a project's name or id. Options for all: --data-dir DIR (default: CAPA_DATA_DIR or the app's folder).`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  class: { type: 'string' },
+  preset: { type: 'string' },
+  size: { type: 'string' },
+  channels: { type: 'string' },
+  file: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'learning-rate': { type: 'string' },
+  seed: { type: 'string' },
+  run: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function number(values: Values, name: 'size' | 'channels' | 'epochs' | 'batch-size' | 'learning-rate' | 'seed'): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new CapaError('invalid-argument', `--${name} expects a number. Received: ${raw}`);
+  return value;
+}
+
+async function projectId(service: CapaService, idOrName: string | undefined): Promise<string> {
+  if (!idOrName) throw new CapaError('invalid-argument', 'Name the project (its name or id). See "capa projects".');
+  const projects = await callOrThrow(service, 'listProjects', {});
+  const matches = projects.filter((p) => p.id === idOrName || p.name === idOrName);
+  if (matches.length === 1) return matches[0]!.id;
+  throw new CapaError(matches.length ? 'conflict' : 'not-found', matches.length ? `Several projects are named "${idOrName}"; use its id.` : `There is no project "${idOrName}". See "capa projects".`);
+}
+
+/** Applies --preset, --file and the training options to the project's spec, saves it, returns it. */
+async function applySpecOptions(service: CapaService, id: string, values: Values): Promise<ModelSpec> {
+  let spec: ModelSpec = await callOrThrow(service, 'getSpec', { projectId: id });
+  if (values.file) spec = JSON.parse(await readFile(values.file, 'utf8')) as ModelSpec;
+  const size = number(values, 'size');
+  const channels = number(values, 'channels');
+  const input = { ...spec.input, ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
+  if (values.preset) {
+    const preset = presetById(values.preset);
+    if (!preset) throw new CapaError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${PRESETS.map((p) => p.id).join(', ')}.`);
+    spec = preset.build(input, spec.training);
+  }
+  spec = {
+    ...spec,
+    input,
+    training: {
+      ...spec.training,
+      ...(number(values, 'epochs') !== undefined ? { epochs: number(values, 'epochs')! } : {}),
+      ...(number(values, 'batch-size') !== undefined ? { batch_size: number(values, 'batch-size')! } : {}),
+      ...(number(values, 'learning-rate') !== undefined ? { learning_rate: number(values, 'learning-rate')! } : {}),
+      ...(number(values, 'seed') !== undefined ? { seed: number(values, 'seed')! } : {}),
+    },
+  };
+  return callOrThrow(service, 'saveSpec', { projectId: id, spec });
+}
+
+async function pickRun(service: CapaService, id: string, runId: string | undefined): Promise<RunInfo> {
+  if (runId) return callOrThrow(service, 'getRun', { projectId: id, runId });
+  const runs = await callOrThrow(service, 'listRuns', { projectId: id });
+  const run = runs.find((r) => r.status === 'completed' || r.status === 'stopped');
+  if (!run) throw new CapaError('not-found', 'This project has no finished run yet. Train one with "capa train".');
+  return run;
+}
+
+async function train(service: CapaService, id: string): Promise<RunInfo> {
+  const events: RunEvent[] = [];
+  let wake: (() => void) | null = null;
+  const unsubscribe = service.onRunEvent((event) => {
+    events.push(event);
+    wake?.();
+  });
+  try {
+    const run = await callOrThrow(service, 'startRun', { projectId: id });
+    console.log(`Run ${run.id}: ${run.classNames.length} classes (${run.classNames.join(', ')}), ${run.spec.training.epochs} epochs`);
+    for (;;) {
+      const event = events.shift();
+      if (!event) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (event.runId !== run.id) continue;
+      if (event.kind === 'started') console.log(`Backend: ${event.backend.description}${event.backend.fallbacks.length ? ` (${event.backend.fallbacks.join('; ')})` : ''}; ${event.trainCount} training and ${event.validationCount} validation images`);
+      if (event.kind === 'log') console.log(event.message);
+      if (event.kind === 'epoch') {
+        const m = event.metrics;
+        const validation = m.valLoss === null ? '' : ` - val_loss: ${m.valLoss.toFixed(4)} - val_accuracy: ${m.valAccuracy!.toFixed(4)}`;
+        console.log(`Epoch ${m.epoch}/${event.epochs} - ${m.seconds.toFixed(1)}s - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)}${validation}`);
+      }
+      if (event.kind === 'done') {
+        if (event.status === 'failed') throw new CapaError('trainer', `Training failed: ${event.error ?? 'unknown error'}`);
+        return callOrThrow(service, 'getRun', { projectId: id, runId: run.id });
+      }
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+async function run(service: CapaService, command: string | undefined, args: string[], values: Values): Promise<void> {
+  switch (command) {
+    case 'projects': {
+      const projects = await callOrThrow(service, 'listProjects', {});
+      if (projects.length === 0) console.log('No projects yet. Create one with: capa create <name>');
+      for (const p of projects) console.log(`${p.id}  ${p.name}  (${p.imageCount} images, ${p.classCount} classes)`);
+      return;
+    }
+    case 'create': {
+      const project = await callOrThrow(service, 'createProject', { name: args.join(' ') });
+      console.log(`Created project "${project.name}" (${project.id})`);
+      return;
+    }
+    case 'import': {
+      const id = await projectId(service, args[0]);
+      const paths = args.slice(1).map((p) => resolve(p));
+      if (paths.length === 0) throw new CapaError('invalid-argument', 'Name at least one file or folder to import.');
+      let classId: number | null = null;
+      if (values.class) {
+        const dataset = await callOrThrow(service, 'getDataset', { projectId: id });
+        classId = dataset.classes.find((c) => c.name === values.class)?.id ?? (await callOrThrow(service, 'createClass', { projectId: id, name: values.class })).id;
+      }
+      const report = await callOrThrow(service, 'importPaths', { projectId: id, paths, classId });
+      console.log(`Imported ${report.imported} images${report.classesCreated.length ? `; new classes: ${report.classesCreated.join(', ')}` : ''}.`);
+      if (report.duplicates.length) console.log(`${report.duplicates.length} duplicates skipped (already in the project).`);
+      for (const r of report.rejected) console.log(`Skipped ${r.file}: ${r.message}`);
+      return;
+    }
+    case 'spec': {
+      const id = await projectId(service, args[0]);
+      const spec = await applySpecOptions(service, id, values);
+      console.log(formatSummary(await callOrThrow(service, 'summarizeSpec', { projectId: id, spec })));
+      console.log(`Training: ${spec.training.optimizer}, learning rate ${spec.training.learning_rate}, ${spec.training.epochs} epochs, batch size ${spec.training.batch_size}, seed ${spec.training.seed}`);
+      return;
+    }
+    case 'train': {
+      const id = await projectId(service, args[0]);
+      await applySpecOptions(service, id, values);
+      const done = await train(service, id);
+      const last = done.epochs.at(-1);
+      console.log(`Run ${done.id} ${done.status}${last?.valAccuracy != null ? `; validation accuracy ${(last.valAccuracy * 100).toFixed(1)}%` : ''}.`);
+      return;
+    }
+    case 'runs': {
+      const id = await projectId(service, args[0]);
+      for (const r of await callOrThrow(service, 'listRuns', { projectId: id })) {
+        const last = r.epochs.at(-1);
+        console.log(`${r.id}  ${r.status}  ${r.createdAt}  ${r.epochs.length} epochs${last?.valAccuracy != null ? `  val_accuracy ${last.valAccuracy.toFixed(4)}` : ''}`);
+      }
+      return;
+    }
+    case 'predict': {
+      const id = await projectId(service, args[0]);
+      const chosen = await pickRun(service, id, values.run);
+      for (const file of args.slice(1)) {
+        const prediction = await callOrThrow(service, 'predict', { projectId: id, runId: chosen.id, bytes: new Uint8Array(await readFile(file)) });
+        const ranked = prediction.probabilities.map((p) => `${p.className} ${(p.probability * 100).toFixed(1)}%`).join(', ');
+        console.log(`${file}: ${prediction.best} (${ranked})`);
+      }
+      return;
+    }
+    case 'export': {
+      const id = await projectId(service, args[0]);
+      const chosen = await pickRun(service, id, values.run);
+      const result = await callOrThrow(service, 'exportRun', { projectId: id, runId: chosen.id, format: 'tfjs' });
+      const directory = values.out ? resolve(values.out) : result.directory;
+      if (values.out) await cp(result.directory, directory, { recursive: true });
+      console.log(`Exported run ${chosen.id} to ${directory}: ${result.files.join(', ')}`);
+      return;
+    }
+    default:
+      console.log(USAGE);
+      if (command !== undefined && command !== 'help') throw new CapaError('invalid-argument', `Unknown command "${command}".`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ options: OPTIONS, allowPositionals: true });
+  if (values.help) return void console.log(USAGE);
+  const service = createCapaService({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' });
+  try {
+    await run(service, positionals[0], positionals.slice(1), values);
+  } finally {
+    await service.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`capa: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
