@@ -1,0 +1,26 @@
+// Plain-English descriptions of runs, shared by the train, try and export screens.
+import type { RunInfo, RunStatus } from '../../../preload/contract';
+import { formatPercent } from './format';
+
+export const STATUS_LABEL: Record<RunStatus, string> = {
+  queued: 'Waiting to start',
+  running: 'Training',
+  completed: 'Finished',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+};
+
+/** The last epoch's accuracy on validation pictures, else on training pictures. */
+export function finalAccuracy(run: RunInfo): { value: number; on: 'validation' | 'training' } | null {
+  const last = run.epochs.at(-1);
+  if (!last) return null;
+  return last.valAccuracy !== null ? { value: last.valAccuracy, on: 'validation' } : { value: last.accuracy, on: 'training' };
+}
+
+/** A one-line label for a run in lists and pickers. */
+export function runLabel(run: RunInfo, number: number): string {
+  const accuracy = finalAccuracy(run);
+  const acc = accuracy ? `, ${formatPercent(accuracy.value)} ${accuracy.on} accuracy` : '';
+  return `Run ${number}: ${STATUS_LABEL[run.status].toLowerCase()}${acc}`;
+}

@@ -1,0 +1,110 @@
+// The app's top-level state: connection, the projects list, the open project and the screen.
+import type { ProjectSummary } from '../../../preload/contract';
+import type { ConnectionStatus, Platform } from '../lib/api';
+import { attempt } from '../lib/result';
+import type { AppContext } from './context';
+import { ProjectSession } from './session.svelte';
+
+export type Screen = 'projects' | 'data' | 'model' | 'train' | 'try' | 'export';
+
+export interface Toast {
+  id: number;
+  message: string;
+  kind: 'error' | 'info';
+}
+
+export class AppState implements AppContext {
+  readonly platform: Platform;
+  connection = $state<ConnectionStatus>('connecting');
+  screen = $state<Screen>('projects');
+  projects = $state<ProjectSummary[]>([]);
+  projectsLoaded = $state(false);
+  projectsError = $state('');
+  session = $state<ProjectSession | null>(null);
+  toasts = $state<Toast[]>([]);
+  private nextToast = 1;
+
+  constructor(platform: Platform) {
+    this.platform = platform;
+    platform.onStatus((status) => {
+      const wasDown = this.connection === 'reconnecting';
+      this.connection = status;
+      // Events may have been missed while down: fetch the truth again.
+      if (status === 'open' && wasDown) void this.refresh();
+    });
+    platform.api.onRunEvent((event) => this.session?.runs.handle(event));
+  }
+
+  get api() {
+    return this.platform.api;
+  }
+
+  toast(message: string, kind: 'error' | 'info' = 'error'): void {
+    const id = this.nextToast++;
+    this.toasts.push({ id, message, kind });
+    if (kind === 'info') setTimeout(() => this.dismiss(id), 4000);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((toast) => toast.id !== id);
+  }
+
+  async refresh(): Promise<void> {
+    await this.loadProjects();
+    await this.session?.load();
+  }
+
+  async loadProjects(): Promise<void> {
+    const projects = await attempt(this.api.listProjects({}), (message) => (this.projectsError = message));
+    if (projects) {
+      this.projects = projects;
+      this.projectsError = '';
+    }
+    this.projectsLoaded = true;
+  }
+
+  /** Creates a project and opens it; returns an error sentence or null. */
+  async createProject(name: string): Promise<string | null> {
+    let error: string | null = null;
+    const project = await attempt(this.api.createProject({ name }), (message) => (error = message));
+    if (!project) return error;
+    await this.loadProjects();
+    this.open(project);
+    return null;
+  }
+
+  async renameProject(projectId: string, name: string): Promise<string | null> {
+    let error: string | null = null;
+    const project = await attempt(this.api.renameProject({ projectId, name }), (message) => (error = message));
+    if (!project) return error;
+    if (this.session?.project.id === projectId) this.session.project = project;
+    await this.loadProjects();
+    return null;
+  }
+
+  async deleteProject(projectId: string): Promise<string | null> {
+    let error: string | null = null;
+    const done = await attempt(this.api.deleteProject({ projectId }), (message) => (error = message));
+    if (done === undefined) return error;
+    if (this.session?.project.id === projectId) this.close();
+    await this.loadProjects();
+    return null;
+  }
+
+  open(project: ProjectSummary): void {
+    this.session = new ProjectSession(this, project);
+    this.screen = 'data';
+    void this.session.load();
+  }
+
+  close(): void {
+    this.session = null;
+    this.screen = 'projects';
+    void this.loadProjects();
+  }
+
+  go(screen: Screen): void {
+    this.screen = this.session || screen === 'projects' ? screen : 'projects';
+    if (screen === 'projects') void this.loadProjects();
+  }
+}

@@ -1,0 +1,10 @@
+// What every piece of project state needs from the app, passed in to avoid import cycles.
+import type { CapaApi } from '../../../preload/contract';
+import type { Platform } from '../lib/api';
+
+export interface AppContext {
+  api: CapaApi;
+  platform: Platform;
+  /** Shows a short message in the corner; errors stay until dismissed. */
+  toast(message: string, kind?: 'error' | 'info'): void;
+}

@@ -1,0 +1,47 @@
+// The try screen's state: one picture, its preview and the model's prediction.
+import type { CapaApi, ExportResult, Prediction } from '../../../preload/contract';
+import { attempt } from '../lib/result';
+
+export class PredictState {
+  previewUrl = $state<string | null>(null);
+  fileName = $state('');
+  prediction = $state<Prediction | null>(null);
+  error = $state('');
+  busy = $state(false);
+
+  constructor(private readonly api: CapaApi) {}
+
+  async predict(projectId: string, runId: string, image: Blob, name: string): Promise<void> {
+    if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
+    this.previewUrl = URL.createObjectURL(image);
+    this.fileName = name;
+    this.prediction = null;
+    this.error = '';
+    this.busy = true;
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    const prediction = await attempt(this.api.predict({ projectId, runId, bytes }), (message) => (this.error = message));
+    this.busy = false;
+    if (prediction) this.prediction = prediction;
+  }
+
+  dispose(): void {
+    if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
+  }
+}
+
+export class ExportState {
+  result = $state<ExportResult | null>(null);
+  error = $state('');
+  busy = $state(false);
+
+  constructor(private readonly api: CapaApi) {}
+
+  async export(projectId: string, runId: string): Promise<void> {
+    this.result = null;
+    this.error = '';
+    this.busy = true;
+    const result = await attempt(this.api.exportRun({ projectId, runId, format: 'tfjs' }), (message) => (this.error = message));
+    this.busy = false;
+    if (result) this.result = result;
+  }
+}

@@ -1,0 +1,162 @@
+// The train screen's state: runs of the project, the live run's progress, start and stop.
+import type { RunEvent, RunInfo } from '../../../preload/contract';
+import { attempt } from '../lib/result';
+import type { AppContext } from './context';
+
+/** The latest progress of the live run. */
+export interface LiveProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+}
+
+/** One per-batch point for the charts; x is the fractional epoch. */
+export interface BatchPoint {
+  x: number;
+  loss: number;
+  accuracy: number;
+}
+
+/** What only the live stream tells: progress, timing, messages. */
+export interface LiveRun {
+  runId: string;
+  startedAt: number;
+  trainCount: number;
+  validationCount: number;
+  progress: LiveProgress | null;
+  batchPoints: BatchPoint[];
+  log: { level: 'info' | 'warn'; message: string }[];
+}
+
+const ACTIVE = new Set(['queued', 'running']);
+
+export class RunsState {
+  runs = $state<RunInfo[]>([]);
+  selectedId = $state<string | null>(null);
+  live = $state<LiveRun | null>(null);
+  loadError = $state('');
+  actionError = $state('');
+  starting = $state(false);
+  stopping = $state(false);
+
+  /** The run the charts show: the one picked, else the newest. */
+  readonly selected = $derived(this.runs.find((run) => run.id === this.selectedId) ?? this.runs[0] ?? null);
+  /** The run in progress, if any. */
+  readonly active = $derived(this.runs.find((run) => ACTIVE.has(run.status)) ?? null);
+  /** Runs with weights to predict with and export, newest first. */
+  readonly usable = $derived(this.runs.filter((run) => (run.status === 'completed' || run.status === 'stopped') && run.epochs.length > 0));
+
+  constructor(
+    private readonly context: AppContext,
+    readonly projectId: string,
+  ) {}
+
+  async load(): Promise<void> {
+    const runs = await attempt(this.context.api.listRuns({ projectId: this.projectId }), (message) => (this.loadError = message));
+    if (!runs) return;
+    this.loadError = '';
+    this.runs = runs;
+  }
+
+  select(runId: string): void {
+    this.selectedId = runId;
+  }
+
+  /** Saves the spec (through `saveFirst`), then starts a run. */
+  async start(saveFirst: () => Promise<boolean>): Promise<void> {
+    this.actionError = '';
+    this.starting = true;
+    try {
+      if (!(await saveFirst())) {
+        this.actionError = 'The model has problems; fix them on the Model screen, then train.';
+        return;
+      }
+      const run = await attempt(this.context.api.startRun({ projectId: this.projectId }), (message) => (this.actionError = message));
+      if (!run) return;
+      this.upsert(run);
+      this.selectedId = run.id;
+      if (this.live?.runId !== run.id) {
+        this.live = { runId: run.id, startedAt: Date.now(), trainCount: 0, validationCount: 0, progress: null, batchPoints: [], log: [] };
+      }
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const run = this.active;
+    if (!run) return;
+    this.actionError = '';
+    this.stopping = true;
+    await attempt(this.context.api.stopRun({ projectId: this.projectId, runId: run.id }), (message) => (this.actionError = message));
+    this.stopping = false;
+  }
+
+  handle(event: RunEvent): void {
+    let run = this.runs.find((r) => r.id === event.runId);
+    if (!run) {
+      // A run of another project, or one started elsewhere: fetch it if it is ours.
+      void this.adopt(event.runId);
+      return;
+    }
+    const live = this.liveFor(event.runId);
+    switch (event.kind) {
+      case 'started':
+        run.status = 'running';
+        run.backend = event.backend;
+        live.startedAt = Date.now();
+        live.trainCount = event.trainCount;
+        live.validationCount = event.validationCount;
+        break;
+      case 'progress': {
+        run.status = 'running';
+        const { kind: _kind, runId: _runId, ...progress } = event;
+        live.progress = progress;
+        const x = event.epoch - 1 + Math.min(1, event.batch / Math.max(1, event.batches));
+        live.batchPoints.push({ x, loss: event.loss, accuracy: event.accuracy });
+        break;
+      }
+      case 'epoch': {
+        const index = run.epochs.findIndex((e) => e.epoch === event.metrics.epoch);
+        if (index >= 0) run.epochs[index] = event.metrics;
+        else run.epochs.push(event.metrics);
+        break;
+      }
+      case 'log':
+        live.log.push({ level: event.level, message: event.message });
+        break;
+      case 'done':
+        run.status = event.status;
+        run.error = event.error;
+        void this.refresh(event.runId);
+        break;
+    }
+  }
+
+  private liveFor(runId: string): LiveRun {
+    if (this.live?.runId !== runId) {
+      this.live = { runId, startedAt: Date.now(), trainCount: 0, validationCount: 0, progress: null, batchPoints: [], log: [] };
+    }
+    return this.live!;
+  }
+
+  private upsert(run: RunInfo): void {
+    const index = this.runs.findIndex((r) => r.id === run.id);
+    if (index >= 0) this.runs[index] = run;
+    else this.runs.unshift(run);
+  }
+
+  private async refresh(runId: string): Promise<void> {
+    const run = await attempt(this.context.api.getRun({ projectId: this.projectId, runId }), () => {});
+    if (run) this.upsert(run);
+  }
+
+  private async adopt(runId: string): Promise<void> {
+    const run = await attempt(this.context.api.getRun({ projectId: this.projectId, runId }), () => {});
+    if (run && run.projectId === this.projectId && !this.runs.some((r) => r.id === runId)) this.upsert(run);
+  }
+}

@@ -1,0 +1,30 @@
+// Everything about the open project: its data, its model spec, its runs.
+import type { ProjectSummary } from '../../../preload/contract';
+import type { AppContext } from './context';
+import { DatasetState } from './dataset.svelte';
+import { ModelState } from './model.svelte';
+import { ExportState, PredictState } from './predict.svelte';
+import { RunsState } from './runs.svelte';
+
+export class ProjectSession {
+  project = $state<ProjectSummary>() as ProjectSummary;
+  readonly dataset: DatasetState;
+  readonly model: ModelState;
+  readonly runs: RunsState;
+  readonly predictor: PredictState;
+  readonly exporter: ExportState;
+
+  constructor(context: AppContext, project: ProjectSummary) {
+    this.project = project;
+    this.dataset = new DatasetState(context, project.id);
+    this.model = new ModelState(context, project.id, () => this.dataset.view?.classes.length ?? 0);
+    this.runs = new RunsState(context, project.id);
+    this.predictor = new PredictState(context.api);
+    this.exporter = new ExportState(context.api);
+  }
+
+  async load(): Promise<void> {
+    await Promise.all([this.dataset.load(), this.model.load(), this.runs.load()]);
+    if (this.dataset.view) this.project = this.dataset.view.project;
+  }
+}
