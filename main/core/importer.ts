@@ -112,7 +112,7 @@ async function check(entry: ImportEntry): Promise<Checked> {
     return reject('unreadable', code === 'ENOENT' ? 'The file no longer exists.' : `The file cannot be read (${code ?? 'error'}); check its permissions.`);
   }
   if (bytes.length === 0) return reject('empty', 'The file is empty (0 bytes).');
-  let metadata: sharp.Metadata;
+  let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
