@@ -16,7 +16,9 @@ export interface LauncherDeps {
   /** Starts Electron on the app folder; resolves with its exit code. */
   runElectron(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<number>;
   /** Starts the browser host (main/server/host.ts). */
-  startBrowserHost(options: { dataDir: string; port: number; open: boolean }): Promise<{ url: string }>;
+  startBrowserHost(options: { dataDir: string; port: number }): Promise<{ url: string }>;
+  /** Opens a URL in the user's browser; failures are ignored (the printed URL is enough). */
+  openBrowser(url: string): void;
   /** Prints one line for the user. */
   log(line: string): void;
   env: NodeJS.ProcessEnv;
@@ -44,13 +46,10 @@ export async function launch(deps: LauncherDeps): Promise<LaunchOutcome> {
   if (electron.ok) {
     return { kind: 'electron', exitCode: await deps.runElectron(electron.path, deps.args, deps.env) };
   }
-  const host = await deps.startBrowserHost({
-    dataDir: defaultDataDir({ env: deps.env }),
-    port: browserPort(deps.env),
-    // CAPA_NO_OPEN=1 for headless machines where no browser should pop up.
-    open: deps.env.CAPA_NO_OPEN !== '1',
-  });
+  const host = await deps.startBrowserHost({ dataDir: defaultDataDir({ env: deps.env }), port: browserPort(deps.env) });
   deps.log(fallbackMessage(host.url));
+  // CAPA_NO_OPEN=1 for headless machines and tests, where no browser should pop up.
+  if (deps.env.CAPA_NO_OPEN !== '1') deps.openBrowser(host.url);
   return { kind: 'browser', url: host.url };
 }
 
@@ -72,6 +71,21 @@ function runElectron(binary: string, args: string[], env: NodeJS.ProcessEnv): Pr
   });
 }
 
+/** The command that opens a URL with the desktop's default browser, per OS. */
+export function openCommand(url: string, platform: NodeJS.Platform): { command: string; args: string[] } {
+  if (platform === 'win32') return { command: 'cmd', args: ['/c', 'start', '""', url] };
+  if (platform === 'darwin') return { command: 'open', args: [url] };
+  return { command: 'xdg-open', args: [url] };
+}
+
+function openBrowser(url: string): void {
+  const { command, args } = openCommand(url, process.platform);
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  // No opener (a server without a desktop) is fine: the URL has been printed.
+  child.on('error', () => {});
+  child.unref();
+}
+
 /** The real dependencies: this process's env and arguments, the real binary, the real host. */
 export function processDeps(): LauncherDeps {
   return {
@@ -80,8 +94,14 @@ export function processDeps(): LauncherDeps {
     startBrowserHost: async (options) => {
       // Loaded only on this path: the host pulls in the whole core, which Electron's path never needs here.
       const { startBrowserHost } = await import('./server/host.js');
-      return startBrowserHost(options);
+      const host = await startBrowserHost(options);
+      // Ctrl+C closes the service first, so running runs are marked interrupted and databases closed.
+      const stop = () => void host.close().finally(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return host;
     },
+    openBrowser,
     log: (line) => console.log(line),
     env: process.env,
     args: process.argv.slice(2),

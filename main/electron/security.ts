@@ -22,13 +22,14 @@ const MEDIA_KINDS: readonly MediaKind[] = ['thumb', 'image'];
 /**
  * The renderer's Content-Security-Policy: its own scripts only (no eval, no inline script), images
  * from itself, the media scheme and blob: (previews of dropped files), nothing from the network.
- * Inline styles stay allowed because Svelte and uPlot set `style` attributes; styles cannot run code.
+ * No inline styles either: the renderer styles through stylesheets and the CSSOM, as its own meta
+ * policy (renderer/index.html) requires; both policies apply, so they must agree.
  */
 export function contentSecurityPolicy(): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     `img-src 'self' ${MEDIA_SCHEME}: blob: data:`,
     "media-src 'self' blob: mediastream:",
     "font-src 'self'",

@@ -2,6 +2,8 @@
 // sender and permission checks, the CSP, URL parsing, the IPC wiring, the trainer port, the
 // preload's exposed surface (with `electron` replaced only there) and the launcher's fallback.
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPERATION_NAMES, RUN_EVENT_CHANNEL, channelOf, mediaPath } from '../../preload/contract';
@@ -332,6 +334,29 @@ describe('preload bridge', () => {
   });
 });
 
+describe('bundled preload (out/preload/bridge.cjs, built by npm run build)', () => {
+  it('requires nothing but electron, as a sandboxed preload must, and exposes window.capa', () => {
+    const bundle = readFileSync(join(__dirname, '..', '..', 'out', 'preload', 'bridge.cjs'), 'utf8');
+    const required: string[] = [];
+    const exposed: string[] = [];
+    const fakeElectron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: object) => exposed.push(key, ...Object.keys(api)) },
+      ipcRenderer: { invoke: async () => null, on: () => {}, removeListener: () => {} },
+      webUtils: { getPathForFile: () => '' },
+    };
+    // The same globals a sandboxed preload gets: a require limited to a few modules, no exports needed.
+    const sandboxRequire = (id: string): unknown => {
+      required.push(id);
+      if (id === 'electron') return fakeElectron;
+      throw new Error(`a sandboxed preload cannot require ${id}`);
+    };
+    runInNewContext(bundle, { require: sandboxRequire, module: { exports: {} }, exports: {} });
+    expect(required).toEqual(['electron']);
+    expect(exposed[0]).toBe('capa');
+    expect(exposed.slice(1).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'pathForFile'].sort());
+  });
+});
+
 describe('launcher', () => {
   const deps = (overrides: Partial<LauncherDeps>): LauncherDeps & { lines: string[] } => {
     const lines: string[] = [];
@@ -340,6 +365,7 @@ describe('launcher', () => {
       runElectron: vi.fn(async () => 0),
       startBrowserHost: vi.fn(async ({ port }: { port: number }) => ({ url: `http://127.0.0.1:${port}` })),
       log: (line: string) => lines.push(line),
+      openBrowser: vi.fn(),
       env: {},
       args: [],
       lines,
@@ -357,7 +383,8 @@ describe('launcher', () => {
     });
     const outcome = await launch(d);
     expect(outcome).toEqual({ kind: 'browser', url: 'http://127.0.0.1:6001' });
-    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: '/data/capa', port: 6001, open: false });
+    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: '/data/capa', port: 6001 });
+    expect(d.openBrowser).not.toHaveBeenCalled();
     expect(d.runElectron).not.toHaveBeenCalled();
     expect(d.lines).toEqual([fallbackMessage('http://127.0.0.1:6001')]);
     expect(d.lines[0]).toMatch(/^Electron is not installed on this machine .*http:\/\/127\.0\.0\.1:6001 instead\.$/);
@@ -367,7 +394,8 @@ describe('launcher', () => {
     const d = deps({ env: { PORT: 'not-a-port', HOME: '/home/ada' } });
     await launch(d);
     expect(DEFAULT_PORT).toBe(5817);
-    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: defaultDataDir({ env: {} }), port: 5817, open: true });
+    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: defaultDataDir({ env: {} }), port: 5817 });
+    expect(d.openBrowser).toHaveBeenCalledWith('http://127.0.0.1:5817');
   });
 
   it('runs Electron on the app folder with the arguments when its binary exists', async () => {
@@ -380,6 +408,7 @@ describe('launcher', () => {
     expect(await launch(d)).toEqual({ kind: 'electron', exitCode: 4 });
     expect(d.runElectron).toHaveBeenCalledWith('/opt/electron/electron', ['--inspect-brk'], { A: 'b' });
     expect(d.startBrowserHost).not.toHaveBeenCalled();
+    expect(d.openBrowser).not.toHaveBeenCalled();
     expect(d.lines).toEqual([]);
   });
 
