@@ -1,0 +1,127 @@
+// The whole path through the service, as the UI and the CLI drive it: project, import, spec,
+// training in a real training process, prediction, and a TensorFlow.js export loaded back by
+// @tensorflow/tfjs in this process, preprocessing from metadata.json alone.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationName, RunEvent } from '../../preload/contract';
+import type { ExportMetadata } from '../../main/core/export-tfjs';
+import { callOrThrow, createCapaService } from '../../main/core/service';
+import type { CapaService } from '../../main/core/service-api';
+import { PRESETS } from '../../main/core/spec/presets';
+import { writeShapeDataset } from '../helpers/shapes';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+let service: CapaService;
+let dataDir: string;
+let shapes: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dataDir = tempDir();
+  shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 24, size: 32, seed: 3 });
+  service = createCapaService({ dataDir, host: 'browser' });
+});
+
+afterAll(async () => {
+  await service.close();
+  removeTempDirs();
+});
+
+/** Preprocesses as metadata.json says, without Capa's own preprocessing code. */
+async function pixelsFromMetadata(file: string, metadata: ExportMetadata): Promise<tf.Tensor4D> {
+  const { width, height, channels } = metadata.input;
+  const raw = await sharp(file).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+  const values = Float32Array.from(raw, (v) => v * metadata.normalization.scale + metadata.normalization.offset);
+  return tf.tensor4d(values, [1, height, width, channels]);
+}
+
+describe('from a dropped folder to an exported model', () => {
+  it('trains, predicts and exports a model that @tensorflow/tfjs loads with the same predictions', async () => {
+    const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
+    const report = await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
+    expect(report.imported).toBe(72);
+
+    const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 16 });
+    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
+    const summary = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec });
+    expect(summary.rows.at(-1)).toMatchObject({ type: 'Dense', outputShape: [3], params: (summary.rows.at(-2)!.outputShape[0]! + 1) * 3 });
+
+    const events: RunEvent[] = [];
+    const done = new Promise<void>((resolve) =>
+      service.onRunEvent((event) => {
+        events.push(event);
+        if (event.kind === 'done') resolve();
+      }),
+    );
+    const run = await callOrThrow(service, 'startRun', { projectId: project.id });
+    await done;
+    const finished = await callOrThrow(service, 'getRun', { projectId: project.id, runId: run.id });
+    expect(finished.status).toBe('completed');
+    expect(finished.epochs).toHaveLength(3);
+    expect(finished.backend?.name).toBeTruthy();
+    expect(events.filter((e) => e.kind === 'epoch')).toHaveLength(3);
+    expect(events.some((e) => e.kind === 'progress')).toBe(true);
+
+    const image = join(shapes, 'triangle', 'triangle-5.png');
+    const prediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: run.id, bytes: new Uint8Array(readFileSync(image)) });
+    expect(prediction.probabilities.map((p) => p.className)).toEqual(['circle', 'square', 'triangle']);
+    expect(prediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
+
+    const exported = await callOrThrow(service, 'exportRun', { projectId: project.id, runId: run.id, format: 'tfjs' });
+    expect(exported.files).toEqual(expect.arrayContaining(['model.json', 'metadata.json']));
+    const metadata = JSON.parse(readFileSync(join(exported.directory, 'metadata.json'), 'utf8')) as ExportMetadata;
+    expect(metadata).toMatchObject({ classNames: ['circle', 'square', 'triangle'], input: { width: 32, height: 32, channels: 3 }, runId: run.id });
+
+    const modelJson = JSON.parse(readFileSync(join(exported.directory, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+    const weightData = modelJson.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(exported.directory, p))));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
+        weightData: new Uint8Array(Buffer.concat(weightData)).buffer,
+      }),
+    );
+    const input = await pixelsFromMetadata(image, metadata);
+    const loaded = Array.from((model.predict(input) as tf.Tensor).dataSync());
+    const served = prediction.probabilities.map((p) => p.probability);
+    loaded.forEach((p, i) => expect(Math.abs(p - served[i]!)).toBeLessThan(1e-4));
+  });
+
+  it('answers malformed requests with error values that name the problem, never exceptions', async () => {
+    const bad: [OperationName, unknown][] = [
+      ['createProject', { name: '' }],
+      ['createProject', { name: 42 }],
+      ['createProject', null],
+      ['listImages', { projectId: 'x', offset: -1, limit: 10 }],
+      ['importFiles', { projectId: 'x', files: [{ relativePath: '../../etc/passwd', bytes: new Uint8Array([1]) }] }],
+      ['getDataset', { projectId: '../../etc' }],
+      ['saveSpec', { projectId: 'x', spec: { version: 99 } }],
+      ['predict', { projectId: 'x', runId: 'y', bytes: 'not bytes' }],
+      ['nope' as OperationName, {}],
+    ];
+    for (const [name, request] of bad) {
+      const result = await service.call(name, request);
+      expect(result.ok, `${name} ${JSON.stringify(request)}`).toBe(false);
+      if (!result.ok) {
+        expect(['invalid-argument', 'not-found', 'invalid-spec']).toContain(result.error.code);
+        expect(result.error.message.length).toBeGreaterThan(10);
+      }
+    }
+  });
+
+  it('reports an invalid layer setting next to its field, with the value received', async () => {
+    const project = await callOrThrow(service, 'createProject', { name: 'Bad spec' });
+    const spec = PRESETS[0]!.build({ width: 8, height: 8, channels: 3, resize: 'squash' });
+    const tooBig = { ...spec, layers: [{ type: 'Conv2D', filters: 4, kernel_size: 9, strides: 1, padding: 'valid', activation: 'relu' }, ...spec.layers.slice(4)] };
+    const result = await service.call('saveSpec', { projectId: project.id, spec: tooBig });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-spec', issues: [{ path: ['layers', '0', 'kernel_size'] }] } });
+    if (!result.ok) expect(result.error.message).toContain('Kernel 9x9 is larger than the 8x8 input');
+    const fractional = { ...spec, layers: [{ type: 'Dense', units: 10.9, activation: 'relu' }] };
+    const second = await service.call('saveSpec', { projectId: project.id, spec: fractional });
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.error.message).toContain('Expected a positive integer for "units". Received: 10.9');
+  });
+});
