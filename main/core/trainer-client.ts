@@ -1,0 +1,154 @@
+// Main's side of the training process: starts it lazily, numbers requests, routes replies and run
+// events, and turns a process that dies into errors a person understands. The next call after a
+// death starts a fresh process. No electron or TensorFlow import: core runs under plain Node too.
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { BackendInfo, RunEvent } from '../../preload/contract';
+import type { InputSpec } from './spec/spec';
+import type { ImageSource, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
+
+/** Starts the trainer with child_process.fork (plain Node: CLI, browser host, tests). */
+export function forkTrainerPort(): TrainerPort {
+  // Under vitest this file runs from TypeScript source; the compiled entry does not exist there.
+  const fromSource = __filename.endsWith('.ts');
+  const entry = join(__dirname, '..', 'trainer', fromSource ? 'main.ts' : 'main.js');
+  const child = fork(entry, [], {
+    serialization: 'advanced', // structured clone: Uint8Array image bytes cross as they are
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    send: (message) => {
+      if (child.connected) child.send(message);
+    },
+    onMessage: (listener) => child.on('message', (message) => listener(message as TrainerMessage)),
+    onExit: (listener) => child.once('exit', (code, signal) => listener(code ?? (signal ? signalExitCode(signal) : null))),
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/** A process killed by a signal has no exit code; report the signal's number, as utilityProcess does. */
+function signalExitCode(signal: NodeJS.Signals): number | null {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGKILL: 9, SIGTERM: 15, SIGSEGV: 11, SIGABRT: 6, SIGINT: 2 };
+  return numbers[signal] ?? null;
+}
+
+/** An error reported by the trainer, rebuilt on this side with the trainer's stack. */
+export class TrainerError extends Error {
+  constructor(name: string, message: string, stack?: string) {
+    super(message);
+    this.name = name === 'Error' ? 'TrainerError' : name;
+    if (stack) this.stack = `${this.name}: ${message}\n    (in the training process)\n${stack.split('\n').slice(1).join('\n')}`;
+  }
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  /** Receives run events while a train request is pending. */
+  onEvent?: (event: RunEvent) => void;
+  runId?: string;
+}
+
+/** Talks to one training process at a time; safe to call before it started or after it died. */
+export class TrainerClient {
+  private port: TrainerPort | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private closing = false;
+
+  constructor(private readonly spawn: () => TrainerPort) {}
+
+  /** The backend the trainer selected. */
+  hello(): Promise<BackendInfo> {
+    return this.request({ type: 'hello' });
+  }
+
+  /** Runs a job; `onEvent` receives its events in order until the promise settles. */
+  train(job: TrainJob, onEvent: (event: RunEvent) => void): Promise<TrainResult> {
+    return this.request({ type: 'train', job }, { onEvent, runId: job.runId });
+  }
+
+  /** Asks the run to stop after its current batch; its train() then resolves as 'stopped'. */
+  async stop(runId: string): Promise<void> {
+    if (!this.port) return; // no process, nothing running
+    await this.request({ type: 'stop', runId });
+  }
+
+  /** One probability vector per image, with the model saved in `modelDir`. */
+  predict(modelDir: string, input: InputSpec, images: ImageSource[]): Promise<number[][]> {
+    return this.request({ type: 'predict', modelDir, input, images });
+  }
+
+  /** Asks the process to exit and waits for it; kills it if it does not answer within 5 s. */
+  async close(): Promise<void> {
+    const port = this.port;
+    if (!port) return;
+    this.closing = true;
+    const exited = new Promise<void>((resolve) => port.onExit(() => resolve()));
+    const timer = setTimeout(() => port.kill(), 5000);
+    try {
+      await this.request({ type: 'shutdown' }).catch(() => undefined);
+      await exited;
+    } finally {
+      clearTimeout(timer);
+      this.closing = false;
+    }
+  }
+
+  private ensurePort(): TrainerPort {
+    if (this.port) return this.port;
+    const port = this.spawn();
+    this.port = port;
+    port.onMessage((message) => this.onMessage(message));
+    port.onExit((code) => this.onExit(port, code));
+    return port;
+  }
+
+  private request<K extends TrainerRequest['type']>(
+    message: Extract<WithoutSeq<TrainerRequest>, { type: K }>,
+    extra: Pick<Pending, 'onEvent' | 'runId'> = {},
+  ): Promise<TrainerReplies[K]> {
+    const port = this.ensurePort();
+    const seq = ++this.seq;
+    return new Promise<TrainerReplies[K]>((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject, ...extra });
+      port.send({ ...message, seq } as TrainerRequest);
+    });
+  }
+
+  private onMessage(message: TrainerMessage): void {
+    if (message.type === 'event') {
+      for (const pending of this.pending.values()) {
+        if (pending.runId === message.event.runId) pending.onEvent?.(message.event);
+      }
+      return;
+    }
+    const pending = this.pending.get(message.seq);
+    if (!pending) return;
+    this.pending.delete(message.seq);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new TrainerError(message.error.name, message.error.message, message.error.stack));
+  }
+
+  private onExit(port: TrainerPort, code: number | null): void {
+    if (this.port !== port) return;
+    this.port = null;
+    const expected = this.closing;
+    const error = new Error(
+      `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). ` +
+        (code === 9 || code === 137
+          ? 'It was killed, possibly because the computer ran out of memory; try a smaller batch size or image size. '
+          : '') +
+        'Start the run again; a new training process will be started.',
+    );
+    for (const [seq, pending] of this.pending) {
+      this.pending.delete(seq);
+      // A shutdown reply can race the exit; that is not a failure.
+      if (expected) pending.resolve(null);
+      else pending.reject(error);
+    }
+  }
+}

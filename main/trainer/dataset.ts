@@ -1,0 +1,97 @@
+// Decodes a run's images once, before training, into one flat Float32Array per split, and cuts
+// shuffled batches out of it. Decoding outside the training loop keeps sharp off the hot path.
+import { cpus } from 'node:os';
+import type { InputSpec } from '../core/spec/spec';
+import { imageToPixels } from '../core/preprocess';
+import type { TrainItem } from './protocol';
+import type { Tf } from './tf';
+
+type Tensor = import('@tensorflow/tfjs').Tensor;
+
+/** Decoded images of one split. */
+export interface DecodedSplit {
+  /** count x height x width x channels values, image after image. */
+  pixels: Float32Array;
+  /** Class index of each image. */
+  labels: Int32Array;
+  /** Number of images. */
+  count: number;
+}
+
+/** A file that could not be decoded, and why. */
+export interface DecodeFailure {
+  /** Path of the image. */
+  path: string;
+  /** The decoder's message. */
+  message: string;
+}
+
+/** Decodes `items` with a few decodes in flight; files that fail are reported, not fatal. */
+export async function decodeSplit(items: readonly TrainItem[], input: InputSpec, failures: DecodeFailure[]): Promise<DecodedSplit> {
+  const size = input.width * input.height * input.channels;
+  const decoded: (Float32Array | null)[] = new Array(items.length).fill(null);
+  let next = 0;
+  // sharp decodes on libuv threads, so a few requests in flight use every core.
+  const workers = Array.from({ length: Math.max(2, cpus().length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index]!;
+      try {
+        decoded[index] = await imageToPixels(item.path, input);
+      } catch (error) {
+        failures.push({ path: item.path, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  });
+  await Promise.all(workers);
+  const kept = items.flatMap((item, index) => (decoded[index] ? [{ label: item.label, pixels: decoded[index] }] : []));
+  const pixels = new Float32Array(kept.length * size);
+  const labels = new Int32Array(kept.length);
+  kept.forEach((entry, index) => {
+    pixels.set(entry.pixels, index * size);
+    labels[index] = entry.label;
+  });
+  return { pixels, labels, count: kept.length };
+}
+
+/** Small deterministic PRNG (mulberry32): shuffles repeat for a seed, unlike Math.random. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 0..count-1 in a Fisher-Yates order drawn from `seed`. */
+export function shuffledIndices(count: number, seed: number): Int32Array {
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  const random = seededRandom(seed);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}
+
+/** Tensors of the images at `indices`: x [n, h, w, c] and one-hot y [n, classes]. Caller disposes. */
+export function makeBatch(tf: Tf, split: DecodedSplit, indices: ArrayLike<number>, input: InputSpec, numClasses: number): { x: Tensor; y: Tensor } {
+  const size = input.width * input.height * input.channels;
+  const n = indices.length;
+  const x = new Float32Array(n * size);
+  const y = new Float32Array(n * numClasses);
+  for (let i = 0; i < n; i++) {
+    const index = indices[i]!;
+    x.set(split.pixels.subarray(index * size, (index + 1) * size), i * size);
+    y[i * numClasses + split.labels[index]!] = 1;
+  }
+  return {
+    x: tf.tensor4d(x, [n, input.height, input.width, input.channels]),
+    y: tf.tensor2d(y, [n, numClasses]),
+  };
+}

@@ -1,0 +1,81 @@
+// Entry of the training process. It runs as an Electron utilityProcess (messages on
+// process.parentPort) or as a child_process.fork (process.send), picks the backend once at start,
+// and answers TrainerRequests one reply each, streaming run events while a train runs.
+import type { BackendInfo } from '../../preload/contract';
+import { selectBackend, type SelectedBackend } from './backends';
+import { forgetModel, predictImages } from './predict';
+import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
+import { runTraining } from './train';
+
+/** The slice of Electron's utilityProcess parentPort this process uses. */
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function post(message: TrainerMessage): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { name: 'Error', message: String(error) };
+}
+
+// Selected once: a second libtensorflow in one process fails, and WASM compiles once.
+const backend: Promise<SelectedBackend> = selectBackend();
+backend.catch(() => undefined); // reported on each request instead of crashing the process
+
+let current: { runId: string; stop: boolean } | null = null;
+
+async function handle(request: TrainerRequest): Promise<unknown> {
+  switch (request.type) {
+    case 'hello':
+      return (await backend).info satisfies BackendInfo;
+    case 'train': {
+      if (current) {
+        throw new Error(`The trainer is already running run ${current.runId}; runs are queued by the app, one at a time.`);
+      }
+      const { tf, info } = await backend;
+      const run = { runId: request.job.runId, stop: false };
+      current = run;
+      try {
+        return await runTraining(request.job, {
+          tf,
+          backend: info,
+          emit: (event) => post({ type: 'event', event }),
+          shouldStop: () => run.stop,
+        });
+      } finally {
+        current = null;
+      }
+    }
+    case 'stop':
+      if (current?.runId === request.runId) current.stop = true;
+      return null;
+    case 'predict': {
+      const { tf } = await backend;
+      return predictImages(tf, request.modelDir, request.input, request.images);
+    }
+    case 'shutdown':
+      forgetModel();
+      // Exit after the reply has been flushed.
+      setImmediate(() => process.exit(0));
+      return null;
+  }
+}
+
+function onRequest(data: unknown): void {
+  const request = data as TrainerRequest;
+  handle(request).then(
+    (result) => post({ type: 'reply', seq: request.seq, ok: true, result }),
+    (error: unknown) => post({ type: 'reply', seq: request.seq, ok: false, error: serializeError(error) }),
+  );
+}
+
+if (parentPort) parentPort.on('message', (event) => onRequest(event.data));
+else if (process.send) process.on('message', onRequest);
+else throw new Error('The trainer must be started by Capa (utilityProcess or child_process.fork), not run directly.');

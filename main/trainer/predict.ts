@@ -1,0 +1,51 @@
+// Classifies images with a saved layers model. The last model loaded stays in memory, keyed by
+// its folder and the time model.json changed, so a stream of predictions loads it once.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InputSpec } from '../core/spec/spec';
+import { imageToPixels } from '../core/preprocess';
+import { loadModel, MODEL_JSON } from './model-files';
+import type { ImageSource } from './protocol';
+import type { Tf } from './tf';
+
+type LayersModel = import('@tensorflow/tfjs').LayersModel;
+type Tensor = import('@tensorflow/tfjs').Tensor;
+
+let cached: { key: string; model: LayersModel } | null = null;
+
+async function modelFor(tf: Tf, modelDir: string): Promise<LayersModel> {
+  let changed: number;
+  try {
+    changed = (await stat(join(modelDir, MODEL_JSON))).mtimeMs;
+  } catch {
+    throw new Error(`No trained model in ${modelDir}: the run has no saved weights.`);
+  }
+  const key = `${modelDir}\n${changed}`;
+  if (cached?.key === key) return cached.model;
+  forgetModel();
+  const model = await loadModel(tf, modelDir);
+  cached = { key, model };
+  return model;
+}
+
+/** Frees the cached model. */
+export function forgetModel(): void {
+  cached?.model.dispose();
+  cached = null;
+}
+
+/** One probability vector per image, in the model's class order. */
+export async function predictImages(tf: Tf, modelDir: string, input: InputSpec, images: readonly ImageSource[]): Promise<number[][]> {
+  const model = await modelFor(tf, modelDir);
+  const size = input.width * input.height * input.channels;
+  const pixels = new Float32Array(images.length * size);
+  for (const [i, image] of images.entries()) {
+    pixels.set(await imageToPixels('path' in image ? image.path : image.bytes, input), i * size);
+  }
+  const output = tf.tidy(() => model.predict(tf.tensor4d(pixels, [images.length, input.height, input.width, input.channels])) as Tensor);
+  try {
+    return (await output.array()) as number[][];
+  } finally {
+    output.dispose();
+  }
+}

@@ -1,0 +1,179 @@
+// Runs one TrainJob: decode every image once, then epochs of seeded shuffles and batches with
+// trainOnBatch (so each batch can report progress and a stop lands between batches), validation
+// after each epoch, and the best and last weights written to the run's folder.
+import { join } from 'node:path';
+import type { BackendInfo, EpochMetrics, RunEvent } from '../../preload/contract';
+import { decodeSplit, makeBatch, shuffledIndices, type DecodeFailure, type DecodedSplit } from './dataset';
+import { buildModel, derivedSeed } from './model-builder';
+import { saveModel } from './model-files';
+import type { TrainJob, TrainResult } from './protocol';
+import type { Tf } from './tf';
+
+type LayersModel = import('@tensorflow/tfjs').LayersModel;
+type Tensor = import('@tensorflow/tfjs').Tensor;
+
+/** What a training run needs from the process around it. */
+export interface TrainContext {
+  /** TensorFlow.js bound to the selected backend. */
+  tf: Tf;
+  /** The backend, reported in the `started` event. */
+  backend: BackendInfo;
+  /** Receives every run event, in order. */
+  emit(event: RunEvent): void;
+  /** True once a stop was requested; checked after every batch. */
+  shouldStop(): boolean;
+}
+
+/** Folders inside `outDir`. */
+export const BEST_DIR = 'best';
+export const LAST_DIR = 'last';
+
+/** Progress events are spaced at least this far apart so a tiny model does not flood IPC. */
+const PROGRESS_INTERVAL_MS = 50;
+
+// Lets queued messages (a stop request) in between batches: awaiting a resolved promise does not.
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+/** Mean categorical cross-entropy and accuracy of `model` on `split`, batch by batch. */
+async function evaluate(tf: Tf, model: LayersModel, split: DecodedSplit, job: TrainJob): Promise<Evaluation> {
+  const { input, training } = job.spec;
+  const numClasses = job.classNames.length;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < split.count; start += training.batch_size) {
+    const indices = Int32Array.from({ length: Math.min(training.batch_size, split.count - start) }, (_, i) => start + i);
+    const { x, y } = makeBatch(tf, split, indices, input, numClasses);
+    y.dispose();
+    const probabilities = tf.tidy(() => model.predict(x) as Tensor);
+    x.dispose();
+    const values = await probabilities.data();
+    probabilities.dispose();
+    for (let i = 0; i < indices.length; i++) {
+      const row = values.subarray(i * numClasses, (i + 1) * numClasses);
+      const label = split.labels[indices[i]!]!;
+      // Same clipping as Keras's categorical cross-entropy, so the numbers compare.
+      lossSum -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, row[label]!)));
+      let best = 0;
+      for (let k = 1; k < numClasses; k++) if (row[k]! > row[best]!) best = k;
+      if (best === label) correct++;
+    }
+  }
+  return { loss: lossSum / split.count, accuracy: correct / split.count };
+}
+
+/** Whether `metrics` beats the best so far: validation accuracy (then loss), else training loss. */
+function isBetter(metrics: EpochMetrics, best: EpochMetrics | null): boolean {
+  if (!best) return true;
+  if (metrics.valAccuracy !== null && best.valAccuracy !== null) {
+    if (metrics.valAccuracy !== best.valAccuracy) return metrics.valAccuracy > best.valAccuracy;
+    return (metrics.valLoss ?? Infinity) < (best.valLoss ?? Infinity);
+  }
+  return metrics.loss < best.loss;
+}
+
+/** Trains `job` to the end or until a stop; throws on failure (the caller reports it). */
+export async function runTraining(job: TrainJob, context: TrainContext): Promise<TrainResult> {
+  const { tf, emit } = context;
+  const { runId, spec } = job;
+  const { input, training } = spec;
+  const numClasses = job.classNames.length;
+  const log = (level: 'info' | 'warn', message: string) => emit({ runId, kind: 'log', level, message });
+
+  const trainItems = job.items.filter((item) => item.split === 'train');
+  const validationItems = job.items.filter((item) => item.split === 'validation');
+  const badLabel = job.items.find((item) => !Number.isInteger(item.label) || item.label < 0 || item.label >= numClasses);
+  if (badLabel) throw new Error(`Image ${badLabel.path} has class index ${badLabel.label}, but the run has ${numClasses} classes.`);
+
+  const decodeStart = performance.now();
+  const failures: DecodeFailure[] = [];
+  const trainSet = await decodeSplit(trainItems, input, failures);
+  const validationSet = await decodeSplit(validationItems, input, failures);
+  for (const failure of failures.slice(0, 20)) log('warn', `Skipped ${failure.path}: ${failure.message}`);
+  if (failures.length > 20) log('warn', `Skipped ${failures.length - 20} more images that could not be decoded.`);
+  if (trainSet.count === 0) throw new Error('There is no training image to learn from: give each class some images in the training split.');
+  emit({ runId, kind: 'started', backend: context.backend, trainCount: trainSet.count, validationCount: validationSet.count });
+  log('info', `Decoded ${trainSet.count + validationSet.count} images at ${input.width}x${input.height}x${input.channels} in ${((performance.now() - decodeStart) / 1000).toFixed(1)} s.`);
+
+  const model = buildModel(tf, spec, numClasses);
+  // Dropout draws its mask from its seed; a new seed per batch keeps masks both varied and repeatable.
+  const dropouts = model.layers.filter((layer) => layer.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+  const batches = Math.ceil(trainSet.count / training.batch_size);
+  let best: EpochMetrics | null = null;
+  let bestEpoch = 0;
+  let stopped = false;
+  try {
+    for (let epoch = 1; epoch <= training.epochs && !stopped; epoch++) {
+      const epochStart = performance.now();
+      const order = shuffledIndices(trainSet.count, derivedSeed(training.seed, 1_000_000 + epoch));
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      let lastProgress = 0;
+      for (let batch = 0; batch < batches; batch++) {
+        const indices = order.subarray(batch * training.batch_size, Math.min(trainSet.count, (batch + 1) * training.batch_size));
+        dropouts.forEach((layer, i) => (layer.seed = derivedSeed(training.seed, epoch * 1_000_003 + batch * 101 + i)));
+        const { x, y } = makeBatch(tf, trainSet, indices, input, numClasses);
+        let result: number | number[];
+        try {
+          result = await model.trainOnBatch(x, y);
+        } finally {
+          x.dispose();
+          y.dispose();
+        }
+        const [loss, accuracy] = Array.isArray(result) ? [result[0]!, result[1]!] : [result, NaN];
+        if (!Number.isFinite(loss)) {
+          throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${batch + 1}: training diverged. Lower the learning rate (now ${training.learning_rate}).`);
+        }
+        lossSum += loss * indices.length;
+        correctSum += accuracy * indices.length;
+        seen += indices.length;
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_INTERVAL_MS || batch === batches - 1) {
+          lastProgress = now;
+          emit({
+            runId, kind: 'progress', epoch, epochs: training.epochs, batch: batch + 1, batches, loss, accuracy,
+            imagesPerSecond: seen / Math.max(1e-3, (now - epochStart) / 1000),
+          });
+        }
+        await yieldToEventLoop();
+        if (context.shouldStop()) {
+          stopped = true;
+          break;
+        }
+      }
+      if (stopped && seen < trainSet.count) {
+        log('info', `Stopped during epoch ${epoch} after ${seen} of ${trainSet.count} images; that epoch is not counted.`);
+        break;
+      }
+      const validation = validationSet.count > 0 ? await evaluate(tf, model, validationSet, job) : null;
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correctSum / seen,
+        valLoss: validation?.loss ?? null,
+        valAccuracy: validation?.accuracy ?? null,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      if (isBetter(metrics, best)) {
+        best = metrics;
+        bestEpoch = epoch;
+        await saveModel(tf, model, join(job.outDir, BEST_DIR));
+      }
+      emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
+    }
+    await saveModel(tf, model, join(job.outDir, LAST_DIR));
+  } finally {
+    // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.
+    model.optimizer?.dispose();
+    model.dispose();
+  }
+  const status = stopped ? 'stopped' : 'completed';
+  if (bestEpoch > 0) log('info', `Best weights: epoch ${bestEpoch}${best?.valAccuracy != null ? ` (validation accuracy ${(best.valAccuracy * 100).toFixed(1)}%)` : ''}.`);
+  emit({ runId, kind: 'done', status, error: null });
+  return { status, bestEpoch };
+}

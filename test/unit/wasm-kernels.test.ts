@@ -1,0 +1,131 @@
+// The kernels added to the WASM backend must give the CPU backend's gradients, and with them every
+// layer, activation and optimizer of a spec must train on WASM (a kernel still missing throws).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../main/trainer/backends';
+import { buildModel } from '../../main/trainer/model-builder';
+import type { Tf } from '../../main/trainer/tf';
+import { WASM_EXTRA_KERNELS } from '../../main/trainer/wasm-kernels';
+import { ACTIVATIONS, OPTIMIZERS, SPEC_VERSION, type LayerSpec, type ModelSpec } from '../../main/core/spec/spec';
+import { seededRandom } from '../helpers/shapes';
+
+let tf: Tf;
+
+beforeAll(async () => {
+  tf = (await selectBackend({ force: 'wasm' })).tf;
+});
+
+/** Runs `f` on a backend and returns plain arrays, leaving the WASM backend active afterwards. */
+async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  try {
+    return f();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+function randomArray(n: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: n }, () => random() * 2 - 1);
+}
+
+function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+describe('Conv2DBackpropFilter on WASM', () => {
+  it('is registered and the backend needs no other kernel for our layers', () => {
+    for (const name of WASM_EXTRA_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+  });
+
+  const cases: { input: [number, number, number, number]; kernel: [number, number]; filters: number; strides: number; padding: 'valid' | 'same' }[] = [];
+  for (const padding of ['valid', 'same'] as const) {
+    for (const strides of [1, 2]) {
+      cases.push({ input: [3, 9, 8, 4], kernel: [3, 3], filters: 5, strides, padding });
+      cases.push({ input: [2, 10, 11, 3], kernel: [2, 4], filters: 6, strides, padding });
+      cases.push({ input: [4, 7, 7, 1], kernel: [5, 5], filters: 2, strides, padding });
+    }
+  }
+  it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, strides $strides, padding $padding', async ({ input, kernel, filters, strides, padding }) => {
+    const xValues = randomArray(input.reduce((a, b) => a * b), 1);
+    const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], filters];
+    const fValues = randomArray(filterShape.reduce((a, b) => a * b), 2);
+    // The loss weights each output differently so every gradient entry matters.
+    const gradients = (backend: 'cpu' | 'wasm') =>
+      on(backend, () => {
+        const before = tf.memory().numTensors;
+        const result = tf.tidy(() => {
+          const x = tf.tensor4d(xValues, input);
+          const filter = tf.tensor4d(fValues, filterShape);
+          const grad = tf.grads((xx: import('@tensorflow/tfjs').Tensor, ff: import('@tensorflow/tfjs').Tensor) => {
+            const y = tf.conv2d(xx as import('@tensorflow/tfjs').Tensor4D, ff as import('@tensorflow/tfjs').Tensor4D, strides, padding);
+            const weights = tf.tensor(randomArray(y.size, 3), y.shape);
+            return tf.sum(tf.mul(y, weights));
+          });
+          const [dx, dFilter] = grad([x, filter]);
+          return { dx: dx!.dataSync().slice(), dFilter: dFilter!.dataSync().slice(), shape: dFilter!.shape };
+        });
+        expect(tf.memory().numTensors).toBe(before);
+        return result;
+      });
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    expect(wasm.shape).toEqual(filterShape);
+    expect(maxAbsDifference(wasm.dFilter, cpu.dFilter)).toBeLessThan(1e-4);
+    expect(maxAbsDifference(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
+  });
+
+  it('frees its intermediate buffers in the WASM backend', () => {
+    const backend = tf.findBackend('wasm')!;
+    const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 4), [2, 9, 9, 3]);
+    const dy = tf.tensor4d(randomArray(2 * 5 * 5 * 4, 5), [2, 5, 5, 4]);
+    const run = () => tf.tidy(() => tf.grad((f: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as import('@tensorflow/tfjs').Tensor4D, 2, 'same'), dy)))(tf.ones([3, 3, 3, 4])).dataSync());
+    run();
+    const before = backend.numDataIds();
+    run();
+    run();
+    expect(backend.numDataIds()).toBe(before);
+    x.dispose();
+    dy.dispose();
+  });
+});
+
+describe('training on WASM', () => {
+  const convs: LayerSpec[] = [
+    { type: 'Conv2D', filters: 4, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' },
+    { type: 'Conv2D', filters: 4, kernel_size: [3, 2], strides: 2, padding: 'valid', activation: 'relu' },
+    { type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' },
+    { type: 'Conv2D', filters: 3, kernel_size: 2, strides: [2, 1], padding: 'same', activation: 'relu' },
+    { type: 'MaxPooling2D', pool_size: 2, strides: 1, padding: 'same' },
+    { type: 'Flatten' },
+    { type: 'Dropout', rate: 0.3 },
+  ];
+  const combos = ACTIVATIONS.flatMap((activation, i) => ({ activation, optimizer: OPTIMIZERS[i % OPTIMIZERS.length]! }));
+  it.each(combos)('fits Conv2D/MaxPooling2D/Flatten/Dropout/Dense with $activation and $optimizer', async ({ activation, optimizer }) => {
+    const spec: ModelSpec = {
+      version: SPEC_VERSION,
+      preset: 'custom',
+      input: { width: 12, height: 12, channels: 3, resize: 'squash' },
+      layers: [...convs.map((layer) => (layer.type === 'Conv2D' ? { ...layer, activation } : layer)), { type: 'Dense', units: 8, activation }],
+      training: { optimizer, learning_rate: 0.01, epochs: 1, batch_size: 4, seed: 7 },
+    };
+    const model = buildModel(tf, spec, 3);
+    const x = tf.tensor4d(randomArray(8 * 12 * 12 * 3, 9), [8, 12, 12, 3]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3);
+    const before = tf.memory().numTensors;
+    const first = (await model.trainOnBatch(x, y)) as number[];
+    const afterFirst = tf.memory().numTensors; // the optimizer creates its slots on the first step
+    let last = first;
+    for (let i = 0; i < 5; i++) last = (await model.trainOnBatch(x, y)) as number[];
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    expect(afterFirst).toBeGreaterThanOrEqual(before);
+    expect(Number.isFinite(last[0])).toBe(true);
+    expect(last[0]).toBeLessThan(first[0]!); // it learns: the gradients flow through every layer
+    model.dispose();
+    x.dispose();
+    y.dispose();
+  });
+});
