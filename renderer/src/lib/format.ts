@@ -6,6 +6,11 @@ export function formatDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A number input's value: empty while what was typed is not a number. */
+export function inputNumber(n: number): number | string {
+  return Number.isFinite(n) ? n : '';
+}
+
 /** "1,234" */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
