@@ -42,6 +42,8 @@ export class RunsState {
   actionError = $state('');
   starting = $state(false);
   stopping = $state(false);
+  /** Runs whose events arrive but that belong elsewhere (another project), or are being fetched. */
+  private readonly ignored = new Set<string>();
 
   /** The run the charts show: the one picked, else the newest. */
   readonly selected = $derived(this.runs.find((run) => run.id === this.selectedId) ?? this.runs[0] ?? null);
@@ -77,7 +79,8 @@ export class RunsState {
       }
       const run = await attempt(this.context.api.startRun({ projectId: this.projectId }), (message) => (this.actionError = message));
       if (!run) return;
-      this.upsert(run);
+      // Events may have arrived first and brought a newer copy; keep that one.
+      if (!this.runs.some((r) => r.id === run.id)) this.upsert(run);
       this.selectedId = run.id;
       if (this.live?.runId !== run.id) {
         this.live = { runId: run.id, startedAt: Date.now(), trainCount: 0, validationCount: 0, progress: null, batchPoints: [], log: [] };
@@ -99,8 +102,8 @@ export class RunsState {
   handle(event: RunEvent): void {
     let run = this.runs.find((r) => r.id === event.runId);
     if (!run) {
-      // A run of another project, or one started elsewhere: fetch it if it is ours.
-      void this.adopt(event.runId);
+      // A run of another project, or one started elsewhere (or before startRun answered): fetch it if it is ours.
+      if (!this.ignored.has(event.runId)) void this.adopt(event.runId);
       return;
     }
     const live = this.liveFor(event.runId);
@@ -156,7 +159,10 @@ export class RunsState {
   }
 
   private async adopt(runId: string): Promise<void> {
+    this.ignored.add(runId);
     const run = await attempt(this.context.api.getRun({ projectId: this.projectId, runId }), () => {});
-    if (run && run.projectId === this.projectId && !this.runs.some((r) => r.id === runId)) this.upsert(run);
+    if (!run || run.projectId !== this.projectId) return; // stays ignored
+    this.ignored.delete(runId);
+    if (!this.runs.some((r) => r.id === runId)) this.upsert(run);
   }
 }
