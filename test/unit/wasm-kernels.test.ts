@@ -36,18 +36,20 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-describe('Conv2DBackpropFilter on WASM', () => {
+describe('convolution gradients on WASM', () => {
   it('is registered and the backend needs no other kernel for our layers', () => {
     for (const name of WASM_EXTRA_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
-  const cases: { input: [number, number, number, number]; kernel: [number, number]; filters: number; strides: number; padding: 'valid' | 'same' }[] = [];
+  const cases: { input: [number, number, number, number]; kernel: [number, number]; filters: number; strides: number | [number, number]; padding: 'valid' | 'same' }[] = [];
   for (const padding of ['valid', 'same'] as const) {
     for (const strides of [1, 2]) {
       cases.push({ input: [3, 9, 8, 4], kernel: [3, 3], filters: 5, strides, padding });
       cases.push({ input: [2, 10, 11, 3], kernel: [2, 4], filters: 6, strides, padding });
       cases.push({ input: [4, 7, 7, 1], kernel: [5, 5], filters: 2, strides, padding });
     }
+    cases.push({ input: [2, 9, 12, 3], kernel: [3, 2], filters: 4, strides: [1, 2], padding });
+    cases.push({ input: [2, 13, 6, 2], kernel: [3, 3], filters: 3, strides: [2, 1], padding });
   }
   it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, strides $strides, padding $padding', async ({ input, kernel, filters, strides, padding }) => {
     const xValues = randomArray(input.reduce((a, b) => a * b), 1);
@@ -82,7 +84,13 @@ describe('Conv2DBackpropFilter on WASM', () => {
     const backend = tf.findBackend('wasm')!;
     const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 4), [2, 9, 9, 3]);
     const dy = tf.tensor4d(randomArray(2 * 5 * 5 * 4, 5), [2, 5, 5, 4]);
-    const run = () => tf.tidy(() => tf.grad((f: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as import('@tensorflow/tfjs').Tensor4D, 2, 'same'), dy)))(tf.ones([3, 3, 3, 4])).dataSync());
+    const run = () =>
+      tf.tidy(() => {
+        const grads = tf.grads((xx: import('@tensorflow/tfjs').Tensor, f: import('@tensorflow/tfjs').Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(xx as import('@tensorflow/tfjs').Tensor4D, f as import('@tensorflow/tfjs').Tensor4D, 2, 'same'), dy)),
+        )([x, tf.ones([3, 3, 3, 4])]);
+        for (const g of grads) g.dataSync();
+      });
     run();
     const before = backend.numDataIds();
     run();

@@ -1,0 +1,152 @@
+// `npm run bench`: training throughput of the trainer process on this machine, per backend.
+// Runs the real process (forkTrainerPort) on generated images, as the app does, and prints
+// images/s, the time from the train request to the first batch, and ratios between backends
+// (and to PyTorch on the same network, when python3 has torch). Kept under about 3 minutes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunEvent } from '../../preload/contract';
+import { PRESETS } from '../../main/core/spec/presets';
+import { SPEC_VERSION, type InputSpec, type ModelSpec } from '../../main/core/spec/spec';
+import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
+import type { TrainItem } from '../../main/trainer/protocol';
+import { SHAPES, writeShapeDataset } from '../helpers/shapes';
+
+interface Measurement {
+  backend: string;
+  /** Steady-state training images per second. */
+  imagesPerSecond: number;
+  /** From sending the train request to the first batch's progress event (decode + build + 1 batch). */
+  firstBatchSeconds: number;
+}
+
+/** The 28x28x1 network of the course, as Keras would write it; the builder adds Dense(10, softmax). */
+function referenceSpec(epochs: number): ModelSpec {
+  return {
+    version: SPEC_VERSION,
+    preset: 'custom',
+    input: { width: 28, height: 28, channels: 1, resize: 'squash' },
+    layers: [
+      { type: 'Conv2D', filters: 32, kernel_size: 3, strides: 1, padding: 'valid', activation: 'relu' },
+      { type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' },
+      { type: 'Conv2D', filters: 64, kernel_size: 3, strides: 1, padding: 'valid', activation: 'relu' },
+      { type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' },
+      { type: 'Flatten' },
+      { type: 'Dense', units: 128, activation: 'relu' },
+    ],
+    training: { optimizer: 'adam', learning_rate: 0.001, epochs, batch_size: 64, seed: 1 },
+  };
+}
+
+/** Items for `classes` classes over the generated shape files (labels cycle, so any count works). */
+function itemsFor(root: string, perShape: number, classes: number): TrainItem[] {
+  return SHAPES.flatMap((shape) => Array.from({ length: perShape }, (_, i) => join(root, shape, `${shape}-${i}.png`))).map((path, i) => ({
+    path,
+    label: i % classes,
+    split: 'train' as const,
+  }));
+}
+
+/**
+ * Trains once in a fresh process on `backend`. Throughput is taken between progress events of
+ * whole batches after the first one (which pays for kernel setup and warm-up).
+ */
+async function measure(backend: string, spec: ModelSpec, items: TrainItem[], classes: number, outDir: string): Promise<Measurement> {
+  process.env['CAPA_BACKEND'] = backend; // read by the process forkTrainerPort starts
+  const client = new TrainerClient(forkTrainerPort);
+  try {
+    const info = await client.hello();
+    const marks: { time: number; images: number }[] = [];
+    let seen = 0;
+    const batchSize = spec.training.batch_size;
+    const batches = Math.ceil(items.length / batchSize);
+    const start = performance.now();
+    let firstBatch = NaN;
+    await client.train(
+      { runId: `bench-${backend}`, spec, classNames: Array.from({ length: classes }, (_, i) => `class ${i}`), items, outDir },
+      (event: RunEvent) => {
+        if (event.kind !== 'progress') return;
+        const now = performance.now();
+        if (Number.isNaN(firstBatch)) firstBatch = (now - start) / 1000;
+        seen = (event.epoch - 1) * items.length + Math.min(items.length, event.batch * batchSize);
+        marks.push({ time: now, images: seen });
+      },
+    );
+    const first = marks[0]!;
+    const last = marks.at(-1)!;
+    const imagesPerSecond = (last.images - first.images) / ((last.time - first.time) / 1000);
+    console.log(`  ${info.description}: ${imagesPerSecond.toFixed(1)} images/s over ${last.images - first.images} images (${batches} batches/epoch), first batch after ${firstBatch.toFixed(2)} s`);
+    return { backend, imagesPerSecond, firstBatchSeconds: firstBatch };
+  } finally {
+    await client.close();
+  }
+}
+
+const PYTORCH = String.raw`
+import os, sys, time
+try:
+    import torch
+except Exception as e:
+    print("SKIP " + type(e).__name__ + ": " + str(e)); sys.exit(0)
+from torch import nn
+torch.manual_seed(1); torch.set_num_threads(os.cpu_count())
+net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                    nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
+opt = torch.optim.Adam(net.parameters(), lr=0.001); loss_fn = nn.CrossEntropyLoss()
+x = torch.rand(64, 1, 28, 28); y = torch.randint(0, 10, (64,))
+def step():
+    opt.zero_grad(); loss = loss_fn(net(x), y); loss.backward(); opt.step()
+for _ in range(3): step()
+n = 0; t = time.perf_counter()
+while time.perf_counter() - t < 5: step(); n += 64
+print("RATE %f %s" % (n / (time.perf_counter() - t), torch.__version__))
+`;
+
+function pytorchRate(): { rate: number; version: string } | { skipped: string } {
+  const result = spawnSync('python3', ['-c', PYTORCH], { encoding: 'utf8', timeout: 60_000 });
+  if (result.error) return { skipped: `python3 could not run (${result.error.message})` };
+  const out = result.stdout.trim();
+  if (out.startsWith('SKIP ')) return { skipped: `python3 has no torch (${out.slice(5)})` };
+  const match = /^RATE ([\d.]+) (\S+)$/m.exec(out);
+  if (!match) return { skipped: `the PyTorch script failed: ${(result.stderr || out).trim().split('\n').at(-1)}` };
+  return { rate: Number(match[1]), version: match[2]! };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const root = mkdtempSync(join(tmpdir(), 'capa-bench-'));
+  try {
+    console.log('Generating images...');
+    await writeShapeDataset(join(root, 'shapes64'), { perClass: 64, size: 64 });
+    await writeShapeDataset(join(root, 'shapes28'), { perClass: 214, size: 28 });
+
+    console.log('\nSmall CNN preset, 64x64x3, 3 classes, 192 images, batch 32, 3 epochs:');
+    const input64: InputSpec = { width: 64, height: 64, channels: 3, resize: 'squash' };
+    const small = PRESETS.find((preset) => preset.id === 'small-cnn')!.build(input64, { epochs: 3, batch_size: 32, seed: 1 });
+    await measure('wasm', small, itemsFor(join(root, 'shapes64'), 64, 3), 3, join(root, 'run-small'));
+
+    console.log('\nReference network, 28x28x1 (Conv2D 32, MaxPool, Conv2D 64, MaxPool, Flatten, Dense 128, Dense 10), batch 64, Adam:');
+    const items28 = itemsFor(join(root, 'shapes28'), 214, 10).slice(0, 640);
+    const wasm = await measure('wasm', referenceSpec(2), items28, 10, join(root, 'run-ref-wasm'));
+    // Plain JavaScript is ~100x slower: three batches are enough to time the steady state.
+    const cpu = await measure('cpu', referenceSpec(1), items28.slice(0, 192), 10, join(root, 'run-ref-cpu'));
+    console.log(`  WASM / plain JavaScript: ${(wasm.imagesPerSecond / cpu.imagesPerSecond).toFixed(1)}x`);
+
+    const torch = pytorchRate();
+    if ('rate' in torch) {
+      console.log(`  PyTorch ${torch.version} (CPU, same network and batch, random data): ${torch.rate.toFixed(1)} images/s`);
+      console.log(`  WASM / PyTorch: ${(wasm.imagesPerSecond / torch.rate).toFixed(2)}x`);
+    } else {
+      console.log(`  PyTorch comparison skipped: ${torch.skipped}.`);
+    }
+    console.log(`\nBench took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
