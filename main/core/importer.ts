@@ -95,6 +95,24 @@ export function planClasses(entries: readonly ImportEntry[]): Map<ImportEntry, s
   return plan;
 }
 
+/** Whether a file misses the end its format requires: JPEG's EOI marker, PNG's IEND, GIF's trailer, WebP's RIFF length. */
+export function lacksEnd(bytes: Uint8Array, format: string): boolean {
+  const n = bytes.length;
+  const tail = Buffer.from(bytes.subarray(Math.max(0, n - 16)));
+  switch (format) {
+    case 'jpeg':
+      return !tail.includes(Buffer.from([0xff, 0xd9]));
+    case 'png':
+      return !tail.includes(Buffer.from('IEND'));
+    case 'gif':
+      return !tail.includes(0x3b);
+    case 'webp':
+      return n < 12 || Buffer.from(bytes.subarray(4, 8)).readUInt32LE(0) + 8 > n;
+    default:
+      return false;
+  }
+}
+
 type Checked =
   | { ok: true; hash: string; ext: string; bytes: Uint8Array; thumbnail: Buffer; width: number; height: number }
   | { ok: false; reason: RejectReason; message: string };
@@ -137,11 +155,11 @@ async function check(entry: ImportEntry): Promise<Checked> {
       .webp({ quality: 80 })
       .toBuffer();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/truncat|premature|unexpected end|end of (file|stream)|short/i.test(message)) {
-      return reject('truncated', 'The image is cut short (truncated); the file was probably not copied completely.');
-    }
-    return reject('corrupt', `The image data is damaged and cannot be decoded (${message.split('\n')[0]}).`);
+    // libvips's error text is shared between threads and can read "Unknown error" under load,
+    // so truncation is told from the file's structure, not from the message.
+    if (lacksEnd(bytes, format!)) return reject('truncated', 'The image is cut short (truncated); the file was probably not copied completely.');
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return reject('corrupt', `The image data is damaged and cannot be decoded (${message}).`);
   }
   // EXIF orientations 5 to 8 swap width and height once the image is upright.
   const upright = (metadata.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };

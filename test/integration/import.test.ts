@@ -94,6 +94,8 @@ describe('files that cannot be used', () => {
     writeFileSync(join(dir, 'good.jpg'), good);
     writeFileSync(join(dir, 'empty.png'), Buffer.alloc(0));
     writeFileSync(join(dir, 'cut.jpg'), good.subarray(0, Math.floor(good.length * 0.6)));
+    const png = await shapeImage('square', { seed: 3, size: 64 });
+    writeFileSync(join(dir, 'cut.png'), png.subarray(0, Math.floor(png.length * 0.7)));
     writeFileSync(join(dir, 'noise.png'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     writeFileSync(join(dir, 'notes.txt'), 'shopping list');
     writeFileSync(join(dir, 'drawing.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
@@ -105,6 +107,7 @@ describe('files that cannot be used', () => {
     expect(reasons).toEqual({
       'empty.png': 'empty',
       'cut.jpg': 'truncated',
+      'cut.png': 'truncated',
       'noise.png': 'corrupt',
       'notes.txt': 'not-an-image',
       'drawing.svg': 'unsupported-format',
