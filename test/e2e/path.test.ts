@@ -2,14 +2,13 @@
 // host in its own process, with a fresh data folder: create a project (it survives a restart),
 // import a folder of class folders, pick Small CNN, train live, stop a run, try an image,
 // export, and load the export back with @tensorflow/tfjs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportMetadata } from '../../main/core/export-tfjs';
 import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { loadExport } from '../helpers/export-reader';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -20,7 +19,6 @@ let dataDir: string;
 let shapes: string;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   dataDir = tempDir();
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 16, size: 32, seed: 5 });
   // Two files that cannot be used: they must be listed with a reason while the rest imports.
@@ -132,21 +130,11 @@ describe('from a dropped folder to an exported model, in the UI', () => {
     await screenshot(page, '6-export');
     const directory = (await page.getByTestId('export-directory').textContent())!.trim();
     expect(directory.startsWith(dataDir)).toBe(true);
-    const metadata = JSON.parse(readFileSync(join(directory, 'metadata.json'), 'utf8')) as ExportMetadata;
-    expect(metadata.classNames).toEqual(['circle', 'square', 'triangle']);
-    expect(metadata.input).toMatchObject({ width: 32, height: 32, channels: 3 });
-    const modelJson = JSON.parse(readFileSync(join(directory, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
-        weightData: new Uint8Array(Buffer.concat(modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(directory, p)))))).buffer,
-      }),
-    );
-    const raw = await sharp(join(shapes, 'triangle', 'triangle-3.png')).resize(32, 32, { fit: 'fill' }).removeAlpha().raw().toBuffer();
-    const input = tf.tensor4d(Float32Array.from(raw, (v) => v * metadata.normalization.scale + metadata.normalization.offset), [1, 32, 32, 3]);
-    const probabilities = Array.from((model.predict(input) as tf.Tensor).dataSync());
-    const best = metadata.classNames[probabilities.indexOf(Math.max(...probabilities))]!;
+    const reader = await loadExport(directory);
+    expect(reader.metadata.classNames).toEqual(['circle', 'square', 'triangle']);
+    expect(reader.metadata.input).toMatchObject({ width: 32, height: 32, channels: 3 });
+    const probabilities = await reader.predict(join(shapes, 'triangle', 'triangle-3.png'));
+    const best = reader.metadata.classNames[probabilities.indexOf(Math.max(...probabilities))]!;
     // The export is of the newest finished run, the same one the Try screen used.
     await go('try');
     await page.getByTestId('try-file-input').setInputFiles(join(shapes, 'triangle', 'triangle-3.png'));

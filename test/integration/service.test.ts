@@ -1,16 +1,14 @@
 // The whole path through the service, as the UI and the CLI drive it: project, import, spec,
 // training in a real training process, prediction, and a TensorFlow.js export loaded back by
-// @tensorflow/tfjs in this process, preprocessing from metadata.json alone.
+// an independent reader (test/helpers/export-reader.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationName, RunEvent } from '../../preload/contract';
-import type { ExportMetadata } from '../../main/core/export-tfjs';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { PRESETS } from '../../main/core/spec/presets';
+import { loadExport } from '../helpers/export-reader';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -19,7 +17,6 @@ let dataDir: string;
 let shapes: string;
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
   dataDir = tempDir();
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 24, size: 32, seed: 3 });
   service = createCapaService({ dataDir, host: 'browser' });
@@ -29,14 +26,6 @@ afterAll(async () => {
   await service.close();
   removeTempDirs();
 });
-
-/** Preprocesses as metadata.json says, without Capa's own preprocessing code. */
-async function pixelsFromMetadata(file: string, metadata: ExportMetadata): Promise<tf.Tensor4D> {
-  const { width, height, channels } = metadata.input;
-  const raw = await sharp(file).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
-  const values = Float32Array.from(raw, (v) => v * metadata.normalization.scale + metadata.normalization.offset);
-  return tf.tensor4d(values, [1, height, width, channels]);
-}
 
 describe('from a dropped folder to an exported model', () => {
   it('trains, predicts and exports a model that @tensorflow/tfjs loads with the same predictions', async () => {
@@ -72,20 +61,9 @@ describe('from a dropped folder to an exported model', () => {
 
     const exported = await callOrThrow(service, 'exportRun', { projectId: project.id, runId: run.id, format: 'tfjs' });
     expect(exported.files).toEqual(expect.arrayContaining(['model.json', 'metadata.json']));
-    const metadata = JSON.parse(readFileSync(join(exported.directory, 'metadata.json'), 'utf8')) as ExportMetadata;
-    expect(metadata).toMatchObject({ classNames: ['circle', 'square', 'triangle'], input: { width: 32, height: 32, channels: 3 }, runId: run.id });
-
-    const modelJson = JSON.parse(readFileSync(join(exported.directory, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-    const weightData = modelJson.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(exported.directory, p))));
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-        weightData: new Uint8Array(Buffer.concat(weightData)).buffer,
-      }),
-    );
-    const input = await pixelsFromMetadata(image, metadata);
-    const loaded = Array.from((model.predict(input) as tf.Tensor).dataSync());
+    const reader = await loadExport(exported.directory);
+    expect(reader.metadata).toMatchObject({ classNames: ['circle', 'square', 'triangle'], input: { width: 32, height: 32, channels: 3 }, runId: run.id });
+    const loaded = await reader.predict(image);
     const served = prediction.probabilities.map((p) => p.probability);
     loaded.forEach((p, i) => expect(Math.abs(p - served[i]!)).toBeLessThan(1e-4));
   });
