@@ -24,6 +24,16 @@ interface EpochRow {
   seconds: number;
 }
 
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
 export class RunRepository {
   constructor(
     private readonly db: Db,
@@ -32,8 +42,8 @@ export class RunRepository {
 
   create(id: string, spec: ModelSpec, classNames: string[]): RunInfo {
     this.db
-      .prepare('INSERT INTO runs (id, status, spec, class_names, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString());
+      .prepare('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString(), process.pid);
     return this.get(id);
   }
 
@@ -66,11 +76,15 @@ export class RunRepository {
       .run(id, m.epoch, m.loss, m.accuracy, m.valLoss, m.valAccuracy, m.seconds);
   }
 
-  /** Runs left queued or running by a process that died are marked interrupted. */
-  markInterrupted(): number {
-    return this.db
-      .prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training.', finished_at = ? WHERE status IN ('queued', 'running')")
-      .run(new Date().toISOString()).changes;
+  /** Runs left queued or running by a process that is gone are marked interrupted; returns how many. */
+  markInterrupted(isAlive: (pid: number) => boolean = processIsAlive): number {
+    const orphans = (this.db.prepare("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[]).filter(
+      (run) => run.owner_pid === null || !isAlive(run.owner_pid),
+    );
+    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training.', finished_at = ? WHERE id = ?");
+    const now = new Date().toISOString();
+    this.db.transaction(() => orphans.forEach((run) => mark.run(now, run.id)))();
+    return orphans.length;
   }
 
   delete(id: string): void {

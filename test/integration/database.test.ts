@@ -7,6 +7,8 @@ import { openDatabase, SCHEMA_VERSION } from '../../main/core/db/database';
 import { MIGRATIONS } from '../../main/core/db/migrations';
 import { CapaError } from '../../main/core/errors';
 import { ProjectLibrary } from '../../main/core/library';
+import { RunRepository } from '../../main/core/runs';
+import { DEFAULT_INPUT, PRESETS } from '../../main/core/spec/presets';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(removeTempDirs);
@@ -18,6 +20,7 @@ describe('project database', () => {
     const file = join(tempDir(), 'p.db');
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
@@ -29,6 +32,27 @@ describe('project database', () => {
     const db = new Database(':memory:');
     MIGRATIONS[0]!(db);
     expect(() => db.prepare("INSERT INTO project (id, name, created_at, split_seed) VALUES ('a', 'b', 'c', 'not a number')").run()).toThrow(/cannot store TEXT/);
+    db.close();
+  });
+
+  it('migration 2 adds the owner of a run to a version-1 database that already holds runs', () => {
+    const db = new Database(':memory:');
+    MIGRATIONS[0]!(db);
+    db.prepare("INSERT INTO runs (id, status, spec, class_names, created_at) VALUES ('r', 'running', '{}', '[]', 'now')").run();
+    MIGRATIONS[1]!(db);
+    expect(db.prepare('SELECT id, owner_pid FROM runs').all()).toEqual([{ id: 'r', owner_pid: null }]);
+    db.close();
+  });
+
+  it('upgrades a version-1 project file in place, in one step', () => {
+    const file = join(tempDir(), 'old.db');
+    const raw = new Database(file);
+    MIGRATIONS[0]!(raw);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)).toContain('owner_pid');
     db.close();
   });
 
@@ -58,6 +82,25 @@ describe('project database', () => {
     const before = digest(file);
     expect(() => openDatabase(file)).toThrow(expect.objectContaining({ code: 'database-corrupt' }));
     expect(digest(file)).toBe(before);
+  });
+});
+
+describe('interrupted runs', () => {
+  it('marks runs of a process that is gone as interrupted, and leaves a live process\'s run alone', () => {
+    const library = new ProjectLibrary(tempDir());
+    const project = library.create('Runs');
+    const runs = new RunRepository(project.db, project.id);
+    const spec = PRESETS[0]!.build(DEFAULT_INPUT);
+    runs.create('mine', spec, ['a', 'b']);
+    runs.create('orphan', spec, ['a', 'b']);
+    project.db.prepare("UPDATE runs SET status = 'running'").run();
+    expect(runs.markInterrupted(() => false)).toBe(2);
+    project.db.prepare("UPDATE runs SET status = 'running', owner_pid = 999999999 WHERE id = 'orphan'").run();
+    project.db.prepare("UPDATE runs SET status = 'running' WHERE id = 'mine'").run();
+    expect(runs.markInterrupted()).toBe(1);
+    expect(runs.get('orphan')).toMatchObject({ status: 'interrupted', error: expect.stringContaining('closed or crashed') });
+    expect(runs.get('mine').status).toBe('running');
+    library.close();
   });
 });
 

@@ -58,4 +58,7 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
         PRIMARY KEY (run_id, epoch)
       ) STRICT;
     `),
+  // Which process trains a run, so that opening a project (the CLI, a second window) marks
+  // only runs of dead processes as interrupted, never one another process is training.
+  (db) => db.exec('ALTER TABLE runs ADD COLUMN owner_pid INTEGER'),
 ];
