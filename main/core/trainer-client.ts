@@ -50,6 +50,8 @@ interface Pending {
   /** Receives run events while a train request is pending. */
   onEvent?: (event: RunEvent) => void;
   runId?: string;
+  /** The request type, so a shutdown can be told from work cut short by it. */
+  type: TrainerRequest['type'];
 }
 
 /** Talks to one training process at a time; safe to call before it started or after it died. */
@@ -114,7 +116,7 @@ export class TrainerClient {
     const port = this.ensurePort();
     const seq = ++this.seq;
     return new Promise<TrainerReplies[K]>((resolve, reject) => {
-      this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject, ...extra });
+      this.pending.set(seq, { resolve: resolve as (value: unknown) => void, reject, type: message.type, ...extra });
       port.send({ ...message, seq } as TrainerRequest);
     });
   }
@@ -136,7 +138,7 @@ export class TrainerClient {
   private onExit(port: TrainerPort, code: number | null): void {
     if (this.port !== port) return;
     this.port = null;
-    const expected = this.closing;
+    const closed = new Error('The training process was closed by the app; this request did not finish.');
     const error = new Error(
       `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). ` +
         (code === 9 || code === 137
@@ -146,9 +148,9 @@ export class TrainerClient {
     );
     for (const [seq, pending] of this.pending) {
       this.pending.delete(seq);
-      // A shutdown reply can race the exit; that is not a failure.
-      if (expected) pending.resolve(null);
-      else pending.reject(error);
+      // The shutdown reply can race the exit; that is not a failure. Other work was cut short.
+      if (pending.type === 'shutdown') pending.resolve(null);
+      else pending.reject(this.closing ? closed : error);
     }
   }
 }

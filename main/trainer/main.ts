@@ -15,9 +15,14 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
-function post(message: TrainerMessage): void {
-  if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
+/** Sends a message; `then` runs once it has left this process (fork) or been queued (Electron). */
+function post(message: TrainerMessage, then?: () => void): void {
+  if (parentPort) {
+    parentPort.postMessage(message);
+    if (then) setImmediate(then);
+  } else {
+    process.send?.(message, undefined, undefined, () => then?.());
+  }
 }
 
 function serializeError(error: unknown): SerializedError {
@@ -62,16 +67,14 @@ async function handle(request: TrainerRequest): Promise<unknown> {
     }
     case 'shutdown':
       forgetModel();
-      // Exit after the reply has been flushed.
-      setImmediate(() => process.exit(0));
-      return null;
+      return null; // the process exits once this reply is sent (onRequest)
   }
 }
 
 function onRequest(data: unknown): void {
   const request = data as TrainerRequest;
   handle(request).then(
-    (result) => post({ type: 'reply', seq: request.seq, ok: true, result }),
+    (result) => post({ type: 'reply', seq: request.seq, ok: true, result }, request.type === 'shutdown' ? () => process.exit(0) : undefined),
     (error: unknown) => post({ type: 'reply', seq: request.seq, ok: false, error: serializeError(error) }),
   );
 }

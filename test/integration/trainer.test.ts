@@ -169,6 +169,17 @@ describe('trainer process', () => {
     expect(ports.length).toBe(before + 1);
   });
 
+  it('close() during a run ends the process and rejects the run as closed, not as a crash', async () => {
+    const trainJob = job({ epochs: 500 }, itemsOf(20));
+    let closing: Promise<void> | null = null;
+    const pending = client.train(trainJob, (event) => {
+      if (event.kind === 'progress' && !closing) closing = client.close();
+    });
+    await expect(pending).rejects.toThrow('The training process was closed by the app');
+    await closing;
+    expect((await client.hello()).name).toBe('wasm');
+  });
+
   it('repeats exactly with the same seed (WASM runs on one thread in Node)', async () => {
     const losses = async (seed: number) => {
       const events: RunEvent[] = [];
