@@ -101,6 +101,32 @@ describe('convolution gradients on WASM', () => {
   });
 });
 
+describe('BatchMatMul on WASM (transposes done before the XNNPACK product)', () => {
+  const shapes: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [];
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      shapes.push({ a: transposeA ? [7, 5] : [5, 7], b: transposeB ? [3, 7] : [7, 3], transposeA, transposeB });
+      shapes.push({ a: transposeA ? [2, 7, 5] : [2, 5, 7], b: transposeB ? [2, 3, 7] : [2, 7, 3], transposeA, transposeB });
+      shapes.push({ a: transposeA ? [1, 7, 5] : [1, 5, 7], b: transposeB ? [4, 3, 7] : [4, 7, 3], transposeA, transposeB });
+    }
+  }
+  it.each(shapes)('matches the CPU for a $a, b $b, transposeA $transposeA, transposeB $transposeB', async ({ a, b, transposeA, transposeB }) => {
+    const aValues = randomArray(a.reduce((x, y) => x * y), 11);
+    const bValues = randomArray(b.reduce((x, y) => x * y), 12);
+    const product = (backend: 'cpu' | 'wasm') =>
+      on(backend, () => {
+        const before = tf.memory().numTensors;
+        const result = tf.tidy(() => tf.matMul(tf.tensor(aValues, a), tf.tensor(bValues, b), transposeA, transposeB).dataSync().slice());
+        expect(tf.memory().numTensors).toBe(before);
+        return result;
+      });
+    const backend = tf.findBackend('wasm')!;
+    const ids = backend.numDataIds();
+    expect(maxAbsDifference(await product('wasm'), await product('cpu'))).toBeLessThan(1e-5);
+    expect(backend.numDataIds()).toBe(ids);
+  });
+});
+
 describe('training on WASM', () => {
   const convs: LayerSpec[] = [
     { type: 'Conv2D', filters: 4, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' },
