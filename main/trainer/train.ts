@@ -28,6 +28,9 @@ export interface TrainContext {
 export const BEST_DIR = 'best';
 export const LAST_DIR = 'last';
 
+/** Decoded images are held in memory; above this the run is refused with a clear message. */
+export const MAX_DECODED_BYTES = 2 * 2 ** 30;
+
 /** Progress events are spaced at least this far apart so a tiny model does not flood IPC. */
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -89,14 +92,25 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const badLabel = job.items.find((item) => !Number.isInteger(item.label) || item.label < 0 || item.label >= numClasses);
   if (badLabel) throw new Error(`Image ${badLabel.path} has class index ${badLabel.label}, but the run has ${numClasses} classes.`);
 
+  if (trainItems.length === 0) throw new Error('There is no training image to learn from: give each class some images in the training split.');
+  // Every decoded image is held in memory as float32 for now (streaming from disk is future work),
+  // so refuse what cannot fit instead of failing half-way with an allocation error.
+  const bytes = job.items.length * input.width * input.height * input.channels * 4;
+  if (bytes > MAX_DECODED_BYTES) {
+    throw new Error(
+      `${job.items.length} images at ${input.width}x${input.height}x${input.channels} need ${(bytes / 2 ** 30).toFixed(1)} GiB in memory; ` +
+        `the limit is ${MAX_DECODED_BYTES / 2 ** 30} GiB. Use a smaller input size or fewer images.`,
+    );
+  }
+  emit({ runId, kind: 'started', backend: context.backend, trainCount: trainItems.length, validationCount: validationItems.length });
+
   const decodeStart = performance.now();
   const failures: DecodeFailure[] = [];
   const trainSet = await decodeSplit(trainItems, input, failures);
   const validationSet = await decodeSplit(validationItems, input, failures);
   for (const failure of failures.slice(0, 20)) log('warn', `Skipped ${failure.path}: ${failure.message}`);
   if (failures.length > 20) log('warn', `Skipped ${failures.length - 20} more images that could not be decoded.`);
-  if (trainSet.count === 0) throw new Error('There is no training image to learn from: give each class some images in the training split.');
-  emit({ runId, kind: 'started', backend: context.backend, trainCount: trainSet.count, validationCount: validationSet.count });
+  if (trainSet.count === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
   log('info', `Decoded ${trainSet.count + validationSet.count} images at ${input.width}x${input.height}x${input.channels} in ${((performance.now() - decodeStart) / 1000).toFixed(1)} s.`);
 
   const model = buildModel(tf, spec, numClasses);

@@ -191,9 +191,18 @@ describe('trainer process', () => {
     expect(await losses(6)).not.toEqual(first);
   });
 
-  it('reports a failure as an error with the cause', async () => {
-    const broken = job({ epochs: 1 }, [{ path: join(root, 'missing.png'), label: 0, split: 'train' }]);
-    await expect(client.train(broken, () => undefined)).rejects.toThrow(/no training image/);
+  it('reports failures as errors with the cause, and skips unreadable images with a warning', async () => {
+    const onlyValidation = job({ epochs: 1 }, itemsOf(5).filter((item) => item.split === 'validation'));
+    await expect(client.train(onlyValidation, () => undefined)).rejects.toThrow(/no training image/);
+
+    const events: RunEvent[] = [];
+    const missing = join(root, 'missing.png');
+    const broken = job({ epochs: 1 }, [{ path: missing, label: 0, split: 'train' }]);
+    await expect(client.train(broken, (event) => events.push(event))).rejects.toThrow('None of the training images could be decoded');
+    expect(events.find((event) => event.kind === 'log' && event.level === 'warn')).toMatchObject({ message: expect.stringContaining(`Skipped ${missing}`) });
+
+    const mixed = job({ epochs: 1 }, [...itemsOf(5), { path: missing, label: 1, split: 'train' }]);
+    expect((await client.train(mixed, () => undefined)).status).toBe('completed');
     expect((await client.hello()).name).toBe('wasm'); // the process survived
   });
 });
