@@ -3,7 +3,11 @@
 // host's WebSocket); the preload exposes one method per operation; the renderer imports types.
 // Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
-import type { ModelSummary } from '../main/core/spec/summary';
+import { DATASET_OPERATION_NAMES, type DatasetOperations } from './contract-dataset';
+import { MODEL_OPERATION_NAMES, type ModelOperations } from './contract-model';
+
+export * from './contract-dataset';
+export * from './contract-model';
 
 /** Every error a person can meet, by code. */
 export type ErrorCode =
@@ -40,58 +44,6 @@ export interface ProjectSummary {
   createdAt: string;
   imageCount: number;
   classCount: number;
-}
-
-/** A class (label) of a project. */
-export interface ClassInfo {
-  id: number;
-  name: string;
-  /** CSS colour of its card. */
-  color: string;
-  imageCount: number;
-}
-
-export type Split = 'train' | 'validation' | 'test';
-
-/** An image of a project. */
-export interface ImageInfo {
-  id: number;
-  /** Null when unlabelled. */
-  classId: number | null;
-  split: Split;
-  /** Name of the file it was imported from. */
-  fileName: string;
-  width: number;
-  height: number;
-}
-
-/** Everything the dataset screen shows at once. */
-export interface DatasetView {
-  project: ProjectSummary;
-  classes: ClassInfo[];
-  unlabelledCount: number;
-  splitCounts: Record<Split, number>;
-}
-
-/** Why a file was not imported. */
-export type RejectReason = 'empty' | 'truncated' | 'corrupt' | 'not-an-image' | 'unsupported-format' | 'too-many-pixels' | 'unreadable';
-
-/** What one import did. */
-export interface ImportReport {
-  imported: number;
-  /** Files already in the project (same bytes), with the class that holds them. */
-  duplicates: { file: string; className: string | null }[];
-  /** Files that cannot be used, each with its reason. */
-  rejected: { file: string; reason: RejectReason; message: string }[];
-  /** Classes this import created. */
-  classesCreated: string[];
-}
-
-/** A file sent by a renderer that has no file paths (the browser host). */
-export interface UploadedFile {
-  /** Path relative to what was dropped, e.g. "cats/tom.jpg"; sub-folders make classes. */
-  relativePath: string;
-  bytes: Uint8Array;
 }
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -171,8 +123,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. */
-export interface Operations {
+/** Every operation: its request and response. Dataset and model operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -183,33 +135,6 @@ export interface Operations {
   renameProject: { request: { projectId: string; name: string }; response: ProjectSummary };
   /** Deletes a project and all its files. */
   deleteProject: { request: { projectId: string }; response: null };
-  /** Classes, counts and splits of a project. */
-  getDataset: { request: { projectId: string }; response: DatasetView };
-  /** A page of images: of one class, of Unlabelled (classId null), or all (classId omitted). */
-  listImages: {
-    request: { projectId: string; classId?: number | null; offset: number; limit: number };
-    response: { images: ImageInfo[]; total: number };
-  };
-  /** Imports files and folders by path (Electron, CLI); folders of folders make classes. */
-  importPaths: { request: { projectId: string; paths: string[]; classId?: number | null }; response: ImportReport };
-  /** Imports files sent as bytes (browser host); sub-folders in relativePath make classes. */
-  importFiles: { request: { projectId: string; files: UploadedFile[]; classId?: number | null }; response: ImportReport };
-  /** Adds a class. */
-  createClass: { request: { projectId: string; name: string }; response: ClassInfo };
-  /** Renames a class. */
-  renameClass: { request: { projectId: string; classId: number; name: string }; response: ClassInfo };
-  /** Deletes a class; its images become unlabelled. */
-  deleteClass: { request: { projectId: string; classId: number }; response: null };
-  /** Moves images to a class, or to Unlabelled with null. */
-  setImageClass: { request: { projectId: string; imageIds: number[]; classId: number | null }; response: null };
-  /** Deletes images from the project. */
-  deleteImages: { request: { projectId: string; imageIds: number[] }; response: null };
-  /** The spec the model screen edits (the project's current one, or the default preset). */
-  getSpec: { request: { projectId: string }; response: ModelSpec };
-  /** Validates and stores the project's current spec. */
-  saveSpec: { request: { projectId: string; spec: unknown }; response: ModelSpec };
-  /** Keras-style summary of a spec for this project's classes; validation issues included. */
-  summarizeSpec: { request: { projectId: string; spec: unknown }; response: ModelSummary };
   /** Starts training the project's current spec; returns the run at once (queued or running). */
   startRun: { request: { projectId: string }; response: RunInfo };
   /** Asks a run to stop after its current batch, keeping its best weights. */
@@ -230,23 +155,13 @@ export type ResponseOf<K extends OperationName> = Operations[K]['response'];
 
 /** Operation names at run time, in one list, so both sides wire exactly the same set. */
 export const OPERATION_NAMES = [
+  ...DATASET_OPERATION_NAMES,
+  ...MODEL_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',
   'renameProject',
   'deleteProject',
-  'getDataset',
-  'listImages',
-  'importPaths',
-  'importFiles',
-  'createClass',
-  'renameClass',
-  'deleteClass',
-  'setImageClass',
-  'deleteImages',
-  'getSpec',
-  'saveSpec',
-  'summarizeSpec',
   'startRun',
   'stopRun',
   'listRuns',

@@ -2,28 +2,21 @@
 // returned as a value or an error value. Electron IPC, the browser host and the CLI share it.
 import { join } from 'node:path';
 import type { AppInfo, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
+import type { ServiceContext } from './api/context';
+import { datasetHandlers } from './api/dataset';
+import { modelHandlers } from './api/model';
 import { attempt, CapaError } from './errors';
 import { exportTfjs } from './export-tfjs';
-import { entriesFromPaths, entriesFromUploads, importEntries } from './importer';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
 import { RunRepository } from './runs';
 import type { CapaService, CapaServiceOptions } from './service-api';
-import { parseSpec, type ModelSpec } from './spec/spec';
-import { summarize } from './spec/summary';
 import { ImageStore } from './store';
 import { forkTrainerPort, TrainerClient } from './trainer-client';
 import { runDir, TrainingQueue } from './training';
 import { CAPA_VERSION } from './version';
 
-
 type Handlers = { [K in OperationName]: (request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
-
-function validSpec(value: unknown): ModelSpec {
-  const parsed = parseSpec(value);
-  if (!parsed.ok) throw new CapaError('invalid-spec', `The model settings are not valid: ${parsed.issues[0]!.message}`, parsed.issues);
-  return parsed.spec;
-}
 
 export function createCapaService(options: CapaServiceOptions): CapaService {
   const library = new ProjectLibrary(options.dataDir);
@@ -33,9 +26,11 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     const project = library.get(projectId);
     return { project, runs: new RunRepository(project.db, project.id) };
   };
-  const classCount = (projectId: string) => Math.max(2, library.get(projectId).classes().length);
+  const context: ServiceContext = { library, trainer, queue, options };
 
   const handlers: Handlers = {
+    ...datasetHandlers(context),
+    ...modelHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
     createProject: ({ name }) => library.create(name).summary(),
@@ -44,35 +39,6 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       await library.delete(projectId);
       return null;
     },
-    getDataset: ({ projectId }) => library.get(projectId).dataset(),
-    listImages: ({ projectId, classId, offset, limit }) => library.get(projectId).listImages(classId, offset, limit),
-    importPaths: async ({ projectId, paths, classId }) => importEntries(library.get(projectId), await entriesFromPaths(paths), { classId }),
-    importFiles: ({ projectId, files, classId }) => importEntries(library.get(projectId), entriesFromUploads(files), { classId }),
-    createClass: ({ projectId, name }) => library.get(projectId).createClass(name),
-    renameClass: ({ projectId, classId, name }) => library.get(projectId).renameClass(classId, name),
-    deleteClass: ({ projectId, classId }) => {
-      library.get(projectId).deleteClass(classId);
-      return null;
-    },
-    setImageClass: ({ projectId, imageIds, classId }) => {
-      library.get(projectId).setImageClass(imageIds, classId);
-      return null;
-    },
-    deleteImages: async ({ projectId, imageIds }) => {
-      const project = library.get(projectId);
-      const store = new ImageStore(project.dir);
-      for (const { hash, ext } of project.deleteImages(imageIds)) await store.remove(hash, ext);
-      return null;
-    },
-    getSpec: ({ projectId }) => library.get(projectId).spec(),
-    saveSpec: ({ projectId, spec }) => {
-      const valid = validSpec(spec);
-      const issues = summarize(valid, classCount(projectId)).issues;
-      if (issues.length > 0) throw new CapaError('invalid-spec', `The model cannot be built: ${issues[0]!.message}`, issues);
-      library.get(projectId).saveSpec(valid);
-      return valid;
-    },
-    summarizeSpec: ({ projectId, spec }) => summarize(validSpec(spec), classCount(projectId)),
     startRun: ({ projectId }) => queue.start(library.get(projectId)),
     stopRun: async ({ projectId, runId }) => {
       await queue.stop(library.get(projectId), runId);

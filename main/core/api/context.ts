@@ -1,0 +1,29 @@
+// What every area's handlers share: the open projects, the training process and queue, the
+// host's options, and the building blocks of request schemas.
+import { z } from 'zod';
+import type { ProjectLibrary } from '../library';
+import type { CapaServiceOptions } from '../service-api';
+import type { TrainerClient } from '../trainer-client';
+import type { TrainingQueue } from '../training';
+
+export interface ServiceContext {
+  library: ProjectLibrary;
+  trainer: TrainerClient;
+  queue: TrainingQueue;
+  options: CapaServiceOptions;
+}
+
+/** One handler per operation of an area, typed by the contract. */
+export type HandlersOf<Ops> = {
+  [K in keyof Ops]: Ops[K] extends { request: infer Req; response: infer Res } ? (request: Req) => Res | Promise<Res> : never;
+};
+
+/** One request schema per operation of an area; the compiler checks each matches the contract. */
+export type SchemasOf<Ops> = { [K in keyof Ops]: Ops[K] extends { request: infer Req } ? z.ZodType<Req> : never };
+
+export const projectId = z.string().min(1).max(100);
+export const name = z.string().trim().min(1, 'A name cannot be empty.').max(200, 'A name can be at most 200 characters.');
+export const classId = z.number().int().positive();
+export const imageIds = z.array(z.number().int().positive()).max(100_000);
+export const runId = z.string().min(1).max(100);
+export const empty = z.object({}).strict();
