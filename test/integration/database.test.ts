@@ -24,7 +24,7 @@ describe('project database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['classes', 'images', 'project', 'run_epochs', 'runs']);
+    expect(tables).toEqual(['classes', 'images', 'project', 'run_epochs', 'runs', 'specs']);
     db.close();
   });
 
@@ -42,6 +42,30 @@ describe('project database', () => {
     MIGRATIONS[1]!(db);
     expect(db.prepare('SELECT id, owner_pid FROM runs').all()).toEqual([{ id: 'r', owner_pid: null }]);
     db.close();
+  });
+
+  it('migration 3 turns an existing spec into the named, selected spec "Model 1"; a project without one gets none', () => {
+    for (const spec of ['{"version":1}', null]) {
+      const db = new Database(':memory:');
+      MIGRATIONS[0]!(db);
+      MIGRATIONS[1]!(db);
+      db.prepare("INSERT INTO project (id, name, created_at, split_seed, spec) VALUES ('p', 'P', 'now', 1, ?)").run(spec);
+      MIGRATIONS[2]!(db);
+      const rows = db.prepare('SELECT id, name, spec FROM specs').all() as { id: number; name: string; spec: string }[];
+      const selected = (db.prepare('SELECT spec_id FROM project').get() as { spec_id: number | null }).spec_id;
+      if (spec) {
+        expect(rows).toEqual([{ id: 1, name: 'Model 1', spec }]);
+        expect(selected).toBe(1);
+      } else {
+        expect(rows).toEqual([]);
+        expect(selected).toBeNull();
+      }
+      // Names are unique whatever their case.
+      const insert = () => db.prepare("INSERT INTO specs (name, spec, created_at, updated_at) VALUES ('model 1', '{}', 'a', 'b')").run();
+      if (spec) expect(insert).toThrow(/UNIQUE/);
+      else expect(insert).not.toThrow();
+      db.close();
+    }
   });
 
   it('upgrades a version-1 project file in place, in one step', () => {

@@ -61,4 +61,20 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   // Which process trains a run, so that opening a project (the CLI, a second window) marks
   // only runs of dead processes as interrupted, never one another process is training.
   (db) => db.exec('ALTER TABLE runs ADD COLUMN owner_pid INTEGER'),
+  // Named model specs per project (store, duplicate, select). `project.spec` stays the spec that
+  // trains; `project.spec_id` says which named spec it is. An existing spec becomes "Model 1".
+  (db) =>
+    db.exec(`
+      CREATE TABLE specs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        spec TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      ALTER TABLE project ADD COLUMN spec_id INTEGER REFERENCES specs(id) ON DELETE SET NULL;
+      INSERT INTO specs (name, spec, created_at, updated_at)
+        SELECT 'Model 1', spec, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ') FROM project WHERE spec IS NOT NULL;
+      UPDATE project SET spec_id = (SELECT id FROM specs WHERE name = 'Model 1') WHERE spec IS NOT NULL;
+    `),
 ];
