@@ -4,7 +4,7 @@ import { SPEC_VERSION, type InputSpec, type ModelSpec, type TrainingSpec } from 
 /** A preset as the model screen lists it. */
 export interface Preset {
   /** Stable id stored in `spec.preset`. */
-  id: 'small-cnn' | 'mlp';
+  id: 'transfer' | 'small-cnn' | 'mlp';
   /** Name shown to a person. */
   title: string;
   /** One sentence on what it is and when to use it. */
@@ -15,6 +15,9 @@ export interface Preset {
 
 export const DEFAULT_INPUT: InputSpec = { width: 64, height: 64, channels: 3, resize: 'squash' };
 export const DEFAULT_TRAINING: TrainingSpec = { optimizer: 'adam', learning_rate: 0.001, epochs: 10, batch_size: 32, seed: 42 };
+
+/** The backbone the transfer-learning preset starts with (see main/core/backbones/catalogue.ts). */
+export const DEFAULT_BACKBONE = { id: 'mobilenet-v2-1.0-224', size: 224 } as const;
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -50,6 +53,21 @@ export const PRESETS: readonly Preset[] = [
         { type: 'Dense', units: 64, activation: 'relu' },
       ],
       training: { ...DEFAULT_TRAINING, ...training },
+    }),
+  },
+  {
+    id: 'transfer',
+    title: 'Transfer learning (recommended)',
+    description: 'A network pretrained on millions of photos turns each image into features; only a small head learns your classes. Accurate with few images, and fast.',
+    // Listed last until the model screen can download a backbone, so new projects keep a preset
+    // that trains offline. The backbone fixes the input: it was trained on square RGB images of its own size.
+    build: (_input, training) => ({
+      version: SPEC_VERSION,
+      preset: 'transfer',
+      input: { width: DEFAULT_BACKBONE.size, height: DEFAULT_BACKBONE.size, channels: 3, resize: 'crop' },
+      backbone: { id: DEFAULT_BACKBONE.id, trainable_blocks: 0 },
+      layers: [{ type: 'Dropout', rate: 0.2 }],
+      training: { ...DEFAULT_TRAINING, epochs: 20, ...training },
     }),
   },
 ];

@@ -96,11 +96,21 @@ export const trainingSchema = z.object({
 });
 export type TrainingSpec = z.infer<typeof trainingSchema>;
 
+export const backboneSchema = z.object({
+  /** Id of a pretrained network in the backbone catalogue (or of one imported from a folder), e.g. "mobilenet-v2-1.0-224". */
+  id: z.string().min(1, 'Choose a pretrained network.').max(100),
+  /** How many of the backbone's last blocks are trained too; 0 keeps it frozen (features only). */
+  trainable_blocks: z.number().int().min(0, 'Trainable blocks cannot be negative.').max(20, 'At most 20 blocks can be fine-tuned.').default(0),
+});
+export type BackboneSpec = z.infer<typeof backboneSchema>;
+
 export const modelSpecSchema = z.object({
   version: z.literal(SPEC_VERSION, { error: (i) => `Unsupported spec version ${JSON.stringify(i.input)}; this Capa reads version ${SPEC_VERSION}.` }),
   /** Which preset the spec started from. */
   preset: z.string().max(64).default('custom'),
   input: inputSchema,
+  /** A pretrained network that turns each image into a feature vector; `layers` then form the head on those features. */
+  backbone: backboneSchema.optional(),
   /** Hidden layers in order; the softmax output layer (one unit per class) is added at build time. */
   layers: z.array(layerSchema).max(200),
   training: trainingSchema,

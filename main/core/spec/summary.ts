@@ -27,6 +27,18 @@ export interface ModelSummary {
   issues: SpecIssue[];
 }
 
+/** What the summary needs to know of a pretrained backbone (from the backbone catalogue). */
+export interface BackboneShape {
+  /** Name shown in the summary, e.g. "MobileNetV2 1.0 224". */
+  title: string;
+  /** Image size the backbone was trained on: [height, width]. */
+  inputSize: [number, number];
+  /** Length of the pooled feature vector it outputs. */
+  features: number;
+  /** Number of its weights (frozen unless fine-tuned). */
+  params: number;
+}
+
 function convOutput(size: number, kernel: number, stride: number, padding: 'valid' | 'same'): number {
   return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
 }
@@ -35,8 +47,11 @@ function snake(type: string): string {
   return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace('2_d', '2d');
 }
 
-/** Summarises `spec` for a model with `numClasses` outputs (the softmax layer is appended). */
-export function summarize(spec: ModelSpec, numClasses: number): ModelSummary {
+/**
+ * Summarises `spec` for a model with `numClasses` outputs (the softmax layer is appended).
+ * A spec with a backbone needs its shape; without one, the summary reports it as unknown.
+ */
+export function summarize(spec: ModelSpec, numClasses: number, backbone?: BackboneShape | null): ModelSummary {
   const rows: SummaryRow[] = [];
   const issues: SpecIssue[] = [];
   const counters = new Map<string, number>();
@@ -47,6 +62,23 @@ export function summarize(spec: ModelSpec, numClasses: number): ModelSummary {
     counters.set(type, n + 1);
     rows.push({ name: n === 0 ? snake(type) : `${snake(type)}_${n}`, type, outputShape, params });
   };
+
+  let frozen = 0;
+  if (spec.backbone) {
+    const [h, w] = backbone?.inputSize ?? [0, 0];
+    if (!backbone) {
+      issues.push({ path: ['backbone', 'id'], message: `Unknown pretrained network "${spec.backbone.id}"; choose one from the list or import it from a folder.` });
+    } else if (spec.input.height !== h || spec.input.width !== w || spec.input.channels !== 3) {
+      issues.push({
+        path: ['input', 'width'],
+        message: `${backbone.title} takes ${w}x${h} RGB images, but the input is ${spec.input.width}x${spec.input.height}x${spec.input.channels}; set the input to ${w}x${h} RGB.`,
+      });
+    } else {
+      shape = [backbone.features];
+      push(backbone.title, shape, backbone.params);
+      frozen = backbone.params;
+    }
+  }
 
   const layers: LayerSpec[] = [...spec.layers, { type: 'Dense', units: Math.max(1, numClasses), activation: 'softmax' }];
   layers.forEach((layer, index) => {
@@ -105,5 +137,6 @@ export function summarize(spec: ModelSpec, numClasses: number): ModelSummary {
   });
 
   const totalParams = rows.reduce((sum, row) => sum + row.params, 0);
-  return { rows, totalParams, trainableParams: totalParams, nonTrainableParams: 0, issues };
+  // Fine-tuned blocks are counted as frozen here: their share of the backbone is not known statically.
+  return { rows, totalParams, trainableParams: totalParams - frozen, nonTrainableParams: frozen, issues };
 }
