@@ -24,7 +24,7 @@ describe('project database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['classes', 'images', 'project', 'run_epochs', 'runs', 'specs']);
+    expect(tables).toEqual(['classes', 'images', 'import_batches', 'project', 'run_epochs', 'runs', 'specs', 'trash_images', 'undo_journal']);
     db.close();
   });
 
@@ -66,6 +66,19 @@ describe('project database', () => {
       else expect(insert).not.toThrow();
       db.close();
     }
+  });
+
+  it('migration 4 leaves existing images unpinned and without a batch, gives shares of 70/15/15, and refuses a bad pinned split', () => {
+    const db = new Database(':memory:');
+    for (const migration of MIGRATIONS.slice(0, 3)) migration(db);
+    db.prepare("INSERT INTO project (id, name, created_at, split_seed) VALUES ('p', 'P', 'now', 1)").run();
+    db.prepare("INSERT INTO images (hash, ext, split, file_name, width, height, bytes, imported_at) VALUES ('h', 'png', 'train', 'a.png', 1, 1, 1, 'now')").run();
+    MIGRATIONS[3]!(db);
+    expect(db.prepare('SELECT batch_id, pinned FROM images').all()).toEqual([{ batch_id: null, pinned: 0 }]);
+    expect(JSON.parse((db.prepare('SELECT split_shares FROM project').get() as { split_shares: string }).split_shares)).toEqual({ train: 70, validation: 15, test: 15 });
+    expect(() => db.prepare("INSERT INTO import_batches (label, created_at, pinned_split) VALUES ('x', 'now', 'holdout')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO undo_journal (id, description, payload, created_at) VALUES (2, 'a', '{}', 'now')").run()).toThrow(/CHECK/);
+    db.close();
   });
 
   it('upgrades a version-1 project file in place, in one step', () => {

@@ -77,4 +77,41 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
         SELECT 'Model 1', spec, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ') FROM project WHERE spec IS NOT NULL;
       UPDATE project SET spec_id = (SELECT id FROM specs WHERE name = 'Model 1') WHERE spec IS NOT NULL;
     `),
+  // Datasets at scale: import batches (with an optional pinned split), pinned images, split
+  // shares per project, indexes for the grid's filters, and the trash and journal of undo.
+  (db) =>
+    db.exec(`
+      CREATE TABLE import_batches (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        pinned_split TEXT CHECK (pinned_split IN ('train', 'validation', 'test'))
+      ) STRICT;
+      ALTER TABLE images ADD COLUMN batch_id INTEGER REFERENCES import_batches(id) ON DELETE SET NULL;
+      ALTER TABLE images ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX images_by_batch ON images(batch_id, id);
+      CREATE INDEX images_by_split ON images(split, id);
+      CREATE INDEX images_by_class_split ON images(class_id, split);
+      ALTER TABLE project ADD COLUMN split_shares TEXT NOT NULL DEFAULT '{"train":70,"validation":15,"test":15}';
+      CREATE TABLE trash_images (
+        id INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL,
+        ext TEXT NOT NULL,
+        class_id INTEGER,
+        split TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        batch_id INTEGER,
+        pinned INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE undo_journal (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        description TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `),
 ];
