@@ -103,14 +103,27 @@ while time.perf_counter() - t < 5: step(); n += 64
 print("RATE %f %s" % (n / (time.perf_counter() - t), torch.__version__))
 `;
 
+/** Pythons to try: $PYTHON, the one on PATH, then the system one (Debian's python3-torch installs there). */
+const PYTHONS = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p));
+
 function pytorchRate(): { rate: number; version: string } | { skipped: string } {
-  const result = spawnSync('python3', ['-c', PYTORCH], { encoding: 'utf8', timeout: 60_000 });
-  if (result.error) return { skipped: `python3 could not run (${result.error.message})` };
-  const out = result.stdout.trim();
-  if (out.startsWith('SKIP ')) return { skipped: `python3 has no torch (${out.slice(5)})` };
-  const match = /^RATE ([\d.]+) (\S+)$/m.exec(out);
-  if (!match) return { skipped: `the PyTorch script failed: ${(result.stderr || out).trim().split('\n').at(-1)}` };
-  return { rate: Number(match[1]), version: match[2]! };
+  const reasons: string[] = [];
+  for (const python of PYTHONS) {
+    const result = spawnSync(python, ['-c', PYTORCH], { encoding: 'utf8', timeout: 60_000 });
+    if (result.error) {
+      reasons.push(`${python} could not run (${result.error.message})`);
+      continue;
+    }
+    const out = result.stdout.trim();
+    if (out.startsWith('SKIP ')) {
+      reasons.push(`${python} has no torch (${out.slice(5)})`);
+      continue;
+    }
+    const match = /^RATE ([\d.]+) (\S+)$/m.exec(out);
+    if (!match) return { skipped: `the PyTorch script failed under ${python}: ${(result.stderr || out).trim().split('\n').at(-1)}` };
+    return { rate: Number(match[1]), version: match[2]! };
+  }
+  return { skipped: reasons.join('; ') };
 }
 
 async function main(): Promise<void> {
