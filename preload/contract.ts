@@ -5,9 +5,11 @@
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations } from './contract-dataset';
 import { MODEL_OPERATION_NAMES, type ModelOperations } from './contract-model';
+import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 
 export * from './contract-dataset';
 export * from './contract-model';
+export * from './contract-settings';
 
 /** Every error a person can meet, by code. */
 export type ErrorCode =
@@ -22,6 +24,7 @@ export type ErrorCode =
   | 'busy'
   | 'trainer'
   | 'cancelled'
+  | 'unsupported'
   | 'internal';
 
 /** An error crossing the contract: a code and a sentence a person can act on. */
@@ -124,7 +127,7 @@ export interface AppInfo {
 }
 
 /** Every operation: its request and response. Dataset and model operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations {
+export interface Operations extends DatasetOperations, ModelOperations, SettingsOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -157,6 +160,7 @@ export type ResponseOf<K extends OperationName> = Operations[K]['response'];
 export const OPERATION_NAMES = [
   ...DATASET_OPERATION_NAMES,
   ...MODEL_OPERATION_NAMES,
+  ...SETTINGS_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',

@@ -2,6 +2,7 @@
 // browser host, the launcher and the CLI open the same projects on the same machine.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readSettings, settingsFileIn } from './settings';
 
 /** The product name Electron uses for its userData folder (package.json "productName"). */
 export const PRODUCT_NAME = 'Capa';
@@ -29,9 +30,16 @@ export function userDataDir(context: DataDirContext = {}): string {
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_NAME);
 }
 
-/** The folder that holds every project: CAPA_DATA_DIR, else `<userData>/projects`. */
+/** CAPA_DATA_DIR when it is set and not blank: it fixes the data folder for this process. */
+export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  const fromEnv = env.CAPA_DATA_DIR;
+  return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : null;
+}
+
+/** The folder that holds every project: CAPA_DATA_DIR, else where Preferences moved it, else `<userData>/projects`. */
 export function defaultDataDir(context: DataDirContext = {}): string {
-  const fromEnv = (context.env ?? process.env).CAPA_DATA_DIR;
-  if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
-  return join(context.userData ?? userDataDir(context), 'projects');
+  const fromEnv = dataDirFromEnv(context.env ?? process.env);
+  if (fromEnv !== null) return fromEnv;
+  const userData = context.userData ?? userDataDir(context);
+  return readSettings(settingsFileIn(userData)).dataDirectory ?? join(userData, 'projects');
 }

@@ -1,6 +1,6 @@
 // The application service as its hosts see it: Electron IPC, the browser host and the CLI all
 // call operations through this one object, so validation and error values live in one place.
-import type { MediaKind, OperationName, Result, RunEvent } from '../../preload/contract';
+import type { ImportEvent, MediaKind, OperationName, Result, RunEvent } from '../../preload/contract';
 import type { TrainerPort } from '../trainer/protocol';
 
 export interface CapaService {
@@ -8,6 +8,10 @@ export interface CapaService {
   call(name: OperationName, request: unknown): Promise<Result<unknown>>;
   /** Subscribes to run events of every project; returns the unsubscribe function. */
   onRunEvent(listener: (event: RunEvent) => void): () => void;
+  /** Subscribes to background import events of every project; returns the unsubscribe function. */
+  onImportEvent(listener: (event: ImportEvent) => void): () => void;
+  /** A finished export of a project (a plain file name in its exports folder), or null. */
+  downloadFile(projectId: string, fileName: string): Promise<string | null>;
   /** The file behind a media path, or null when the project or image does not exist. */
   mediaFile(kind: MediaKind, projectId: string, imageId: number): Promise<string | null>;
   /** Stops training (marking running runs interrupted) and closes every database. */
@@ -21,4 +25,18 @@ export interface CapaServiceOptions {
   host: 'electron' | 'browser';
   /** Starts a training process; defaults to `child_process.fork`. Electron passes utilityProcess. */
   spawnTrainer?: () => TrainerPort;
+  /** The preferences file; without it preferences last for the session and the data folder cannot be moved. */
+  settingsFile?: string;
+  /** What only the desktop shell can do; without it those operations answer 'unsupported'. */
+  desktop?: DesktopHooks;
+}
+
+/** Abilities of the desktop shell that core asks for by name, so core never imports Electron. */
+export interface DesktopHooks {
+  /** Shows a folder in the system file manager. */
+  reveal(path: string): void;
+  /** A native folder picker; null when cancelled. */
+  chooseFolder(title: string): Promise<string | null>;
+  /** The data folder was copied to `to` and recorded; the shell restarts to use it. */
+  dataFolderMoved(to: string): void;
 }

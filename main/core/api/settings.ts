@@ -1,0 +1,90 @@
+// Preferences (theme, data folder) and the operations only the desktop shell can carry out.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Settings, SettingsOperations } from '../../../preload/contract-settings';
+import { dataDirFromEnv } from '../data-dir';
+import { checkDestination, copyProjects, projectDirs } from '../data-move';
+import { CapaError } from '../errors';
+import { RunRepository } from '../runs';
+import { readSettings, writeSettings, type StoredSettings } from '../settings';
+import { empty, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
+  getSettings: empty,
+  setSettings: z.object({ theme: z.enum(['system', 'light', 'dark']) }).strict(),
+  moveDataFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  revealExport: z.object({ projectId, runId }).strict(),
+  chooseFolder: z.object({ title: z.string().min(1).max(200) }).strict(),
+};
+
+const desktopOnly = (what: string): CapaError =>
+  new CapaError('unsupported', `${what} works only in the Capa desktop app. In a browser, find the folder on the machine that runs Capa.`);
+
+/** Where the export of a run is written (see exportRun). */
+export const exportDirOf = (projectDir: string, runId: string): string => join(projectDir, 'exports', `${runId}-tfjs`);
+
+export function settingsHandlers({ library, options }: ServiceContext): HandlersOf<SettingsOperations> {
+  const file = options.settingsFile;
+  // Without a file (a folder given by --data-dir or CAPA_DATA_DIR) preferences last for this session.
+  let current: StoredSettings = file === undefined ? { theme: 'system' } : readSettings(file);
+  let pending: string | null = null;
+  const fixedReason = (): string | null => {
+    if (dataDirFromEnv() !== null) return 'The data folder is set by the CAPA_DATA_DIR environment variable; change that variable to use another folder.';
+    if (file === undefined) return 'This Capa was started with its data folder given on the command line (--data-dir); start it with another folder to use one.';
+    if (pending !== null) return `The projects were copied to ${pending}; restart Capa to use that folder.`;
+    return null;
+  };
+  const view = (): Settings => ({
+    theme: current.theme,
+    dataDirectory: options.dataDir,
+    dataDirectoryMovable: fixedReason() === null,
+    dataDirectoryFixedReason: fixedReason(),
+    pendingDataDirectory: pending,
+  });
+  const save = (next: StoredSettings): void => {
+    if (file !== undefined) writeSettings(file, next);
+    current = next;
+  };
+  const refuseWhileTraining = (): void => {
+    for (const summary of library.list()) {
+      const project = library.get(summary.id);
+      if (new RunRepository(project.db, project.id).list().some((run) => run.status === 'running' || run.status === 'queued')) {
+        throw new CapaError('busy', `"${summary.name}" is training. Stop its run or wait for it to finish, then move the data folder.`);
+      }
+    }
+  };
+
+  return {
+    getSettings: () => view(),
+    setSettings: ({ theme }) => {
+      save({ ...current, theme });
+      return view();
+    },
+    moveDataFolder: async ({ path }) => {
+      const reason = fixedReason();
+      if (reason !== null) throw new CapaError('conflict', reason);
+      refuseWhileTraining();
+      const names = await projectDirs(options.dataDir);
+      const to = await checkDestination(options.dataDir, path, names);
+      // Closing every database checkpoints its write-ahead log, so the copied project.db is complete.
+      library.close();
+      const totals = await copyProjects(options.dataDir, to, names);
+      save({ ...current, dataDirectory: to });
+      pending = to;
+      options.desktop?.dataFolderMoved(to);
+      return { from: options.dataDir, to, ...totals, restartRequired: true };
+    },
+    revealExport: ({ projectId, runId }) => {
+      const directory = exportDirOf(library.get(projectId).dir, runId);
+      if (!existsSync(directory)) throw new CapaError('not-found', 'This run has not been exported yet. Export it first, then reveal the folder.');
+      if (options.desktop === undefined) throw desktopOnly('Showing a folder in the file manager');
+      options.desktop.reveal(directory);
+      return null;
+    },
+    chooseFolder: ({ title }) => {
+      if (options.desktop === undefined) throw desktopOnly('Choosing a folder in a window');
+      return options.desktop.chooseFolder(title);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The preferences part of the contract, plus the operations only the desktop shell can carry out
+// (revealing a folder, a native folder picker). Types only, plus the names.
+
+/** How the app is coloured: following the operating system, or always light or dark. */
+export type Theme = 'system' | 'light' | 'dark';
+
+/** The user's preferences as the Preferences screen shows them. */
+export interface Settings {
+  /** Colour theme. */
+  theme: Theme;
+  /** The folder that holds every project (and its cache and downloaded files). */
+  dataDirectory: string;
+  /** Whether the data folder can be moved from Preferences in this session. */
+  dataDirectoryMovable: boolean;
+  /** Why it cannot be moved, as a sentence, when it cannot. */
+  dataDirectoryFixedReason: string | null;
+  /** A move done in this session waits for a restart to take effect: the folder used after it. */
+  pendingDataDirectory: string | null;
+}
+
+/** What moving the data folder did. */
+export interface DataFolderMove {
+  /** The folder the projects were copied from; it is kept, untouched. */
+  from: string;
+  /** The folder they were copied to and verified in. */
+  to: string;
+  /** Projects copied. */
+  projects: number;
+  /** Files copied and verified byte for byte. */
+  files: number;
+  /** Bytes copied. */
+  bytes: number;
+  /** The app must restart to open projects from the new folder (the desktop app does it by itself). */
+  restartRequired: boolean;
+}
+
+/** Preferences and desktop-only operations. */
+export interface SettingsOperations {
+  /** The current preferences. */
+  getSettings: { request: Record<string, never>; response: Settings };
+  /** Changes the colour theme. */
+  setSettings: { request: { theme: Theme }; response: Settings };
+  /** Copies every project to another folder, verifies the copy, then uses that folder from the next start. */
+  moveDataFolder: { request: { path: string }; response: DataFolderMove };
+  /** Desktop only: shows a run's export folder in the system file manager. */
+  revealExport: { request: { projectId: string; runId: string }; response: null };
+  /** Desktop only: a native folder picker; null when the person cancels. */
+  chooseFolder: { request: { title: string }; response: string | null };
+}
+
+export const SETTINGS_OPERATION_NAMES = [
+  'getSettings',
+  'setSettings',
+  'moveDataFolder',
+  'revealExport',
+  'chooseFolder',
+] as const satisfies readonly (keyof SettingsOperations)[];
