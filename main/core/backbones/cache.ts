@@ -1,0 +1,246 @@
+// The backbone cache: one folder per backbone under `<data folder>/.backbones`, each holding the
+// model's files and a backbone.json manifest (what it is, where it came from, the SHA-256 of every
+// file). A folder appears only once complete (staged, then renamed), so a crash never leaves a
+// half-downloaded backbone that looks usable. Downloads, imports from a folder, and the lookups
+// training and the model summary need all live here.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
+import { CapaError } from '../errors';
+import type { BackboneShape } from '../spec/summary';
+import { BACKBONES, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
+import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
+import { describeFolderModel } from './inspect';
+
+/** Name of the cache folder inside the data folder; its dot keeps it out of the project list. */
+export const CACHE_FOLDER = '.backbones';
+const MANIFEST = 'backbone.json';
+
+const normalizationSchema = z.object({ scale: z.number(), offset: z.number() });
+const entrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/),
+  title: z.string().min(1).max(200),
+  description: z.string().max(500).default(''),
+  url: z.string().url(),
+  query: z.string().default(''),
+  format: z.enum(['graph', 'layers']),
+  inputSize: z.number().int().positive().max(1024),
+  normalization: normalizationSchema,
+  features: z.number().int().positive(),
+  params: z.number().int().nonnegative(),
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: z.record(z.string(), z.string().regex(/^[0-9a-fA-F]{64}$/)).optional(),
+});
+
+const manifestSchema = z.object({
+  entry: entrySchema,
+  /** "download" or "import". */
+  source: z.enum(['download', 'import']),
+  /** SHA-256 of every file, checked before each use. */
+  files: z.record(z.string(), z.string()),
+  /** True when the files matched checksums published in a catalogue, not just pinned on arrival. */
+  verified: z.boolean(),
+  /** Exact weight count, from the manifest of the files. */
+  params: z.number().int().nonnegative(),
+});
+type Manifest = z.infer<typeof manifestSchema>;
+
+/** What the trainer needs to load a cached backbone. */
+export interface ResolvedBackbone {
+  /** Catalogue id. */
+  id: string;
+  /** Folder holding model.json and the weights. */
+  dir: string;
+  /** How to load it. */
+  format: 'graph' | 'layers';
+  /** Square input size. */
+  inputSize: number;
+  /** Pixel scaling it expects. */
+  normalization: BackboneNormalization;
+  /** Hash of the files: part of the embedding cache key, so new weights never reuse old embeddings. */
+  fingerprint: string;
+}
+
+export class BackboneCache {
+  private readonly downloads = new Map<string, Promise<BackboneInfo>>();
+  private readonly listeners = new Set<(event: BackboneEvent) => void>();
+
+  constructor(
+    /** The cache folder (`<data folder>/.backbones`). */
+    readonly dir: string,
+    private readonly fetchImpl: Fetch = fetch,
+  ) {}
+
+  onEvent(listener: (event: BackboneEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: BackboneEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Built-in entries, then those of an optional `catalogue.json` in the cache folder (a mirror), then imported ones. */
+  async entries(): Promise<BackboneEntry[]> {
+    const entries = new Map(BACKBONES.map((entry) => [entry.id, entry]));
+    const extra = join(this.dir, 'catalogue.json');
+    if (existsSync(extra)) {
+      const parsed = z.array(entrySchema).safeParse(JSON.parse(await readFile(extra, 'utf8')));
+      if (!parsed.success) throw new CapaError('invalid-argument', `${extra} is not a valid backbone catalogue: ${parsed.error.issues[0]!.message}`);
+      for (const entry of parsed.data) entries.set(entry.id, entry);
+    }
+    for (const manifest of await this.manifests()) if (!entries.has(manifest.entry.id)) entries.set(manifest.entry.id, manifest.entry);
+    return [...entries.values()];
+  }
+
+  private async manifests(): Promise<Manifest[]> {
+    if (!existsSync(this.dir)) return [];
+    const found: Manifest[] = [];
+    for (const name of await readdir(this.dir)) {
+      const manifest = await this.manifest(name);
+      if (manifest) found.push(manifest);
+    }
+    return found;
+  }
+
+  private async manifest(id: string): Promise<Manifest | null> {
+    const file = join(this.dir, id, MANIFEST);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(id) || !existsSync(file)) return null;
+    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  }
+
+  private info(entry: BackboneEntry, manifest: Manifest | null): BackboneInfo {
+    return {
+      id: entry.id,
+      title: entry.title,
+      description: entry.description,
+      url: entry.url,
+      inputSize: entry.inputSize,
+      features: entry.features,
+      params: manifest?.params ?? entry.params,
+      sizeBytes: entry.sizeBytes,
+      state: manifest ? 'ready' : this.downloads.has(entry.id) ? 'downloading' : 'absent',
+      source: manifest?.source ?? null,
+      verified: manifest?.verified ?? false,
+    };
+  }
+
+  /** Every backbone with its download state. */
+  async list(): Promise<BackboneInfo[]> {
+    const manifests = new Map((await this.manifests()).map((m) => [m.entry.id, m]));
+    return (await this.entries()).map((entry) => this.info(entry, manifests.get(entry.id) ?? null));
+  }
+
+  private async entry(id: string): Promise<BackboneEntry> {
+    const entry = (await this.entries()).find((e) => e.id === id);
+    if (!entry) throw new CapaError('not-found', `Unknown pretrained network "${id}"; choose one from the list or import it from a folder.`);
+    return entry;
+  }
+
+  /** The summary's view of a backbone, or null when unknown. */
+  async shape(id: string): Promise<BackboneShape | null> {
+    const entry = (await this.entries()).find((e) => e.id === id);
+    if (!entry) return null;
+    const manifest = await this.manifest(id);
+    return shapeOf({ ...entry, params: manifest?.params ?? entry.params });
+  }
+
+  /**
+   * Downloads a backbone unless it is cached; resolves when it is ready. Concurrent calls for
+   * the same backbone share one download. Progress, completion and failure are also events.
+   */
+  download(id: string): Promise<BackboneInfo> {
+    const running = this.downloads.get(id);
+    if (running) return running;
+    const work = (async () => {
+      const entry = await this.entry(id);
+      const existing = await this.manifest(id);
+      if (existing) return this.info(entry, existing);
+      const staging = join(this.dir, `${id}.partial`);
+      const files = await downloadModel(entry, staging, (progress) => this.emit({ id, kind: 'progress', ...progress }), this.fetchImpl);
+      const modelJson: unknown = JSON.parse(await readFile(join(staging, 'model.json'), 'utf8'));
+      return this.install(entry, staging, { entry, source: 'download', files, verified: entry.sha256 !== undefined, params: paramsOf(modelJson) });
+    })();
+    this.downloads.set(id, work);
+    work.then(
+      (backbone) => this.emit({ id, kind: 'done', backbone }),
+      (error: unknown) => this.emit({ id, kind: 'error', message: error instanceof Error ? error.message : String(error) }),
+    ).finally(() => this.downloads.delete(id));
+    return work;
+  }
+
+  /** Copies a TensorFlow.js model folder (graph or layers) into the cache, for offline machines. */
+  async importFolder(path: string, options: { id?: string; title?: string; normalization?: BackboneNormalization } = {}): Promise<BackboneInfo> {
+    const described = await describeFolderModel(path);
+    const known = options.id ? (await this.entries()).find((e) => e.id === options.id) : undefined;
+    const id = options.id ?? `imported-${described.hash.slice(0, 12)}`;
+    if (known && known.inputSize !== described.inputSize) {
+      throw new CapaError('invalid-argument', `The model in ${path} takes ${described.inputSize} px images, but ${known.title} takes ${known.inputSize} px; is it the right folder?`);
+    }
+    const entry: BackboneEntry = known ?? {
+      id,
+      title: options.title ?? `Imported model (${described.inputSize} px)`,
+      description: `Imported from ${path}.`,
+      url: `file://${path}`,
+      query: '',
+      format: described.format,
+      inputSize: described.inputSize,
+      normalization: options.normalization ?? described.normalization,
+      features: described.features,
+      params: described.params,
+      sizeBytes: described.bytes,
+    };
+    const staging = join(this.dir, `${id}.partial`);
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    const files: Record<string, string> = {};
+    for (const relative of ['model.json', ...described.weightPaths]) {
+      await cp(join(path, relative), join(staging, relative));
+      files[relative] = await sha256File(join(staging, relative));
+    }
+    // A folder for a catalogue entry with published checksums must match them, as a download would.
+    const mismatch = Object.entries(entry.sha256 ?? {}).find(([relative, expected]) => files[relative] !== expected.toLowerCase());
+    if (mismatch) {
+      await rm(staging, { recursive: true, force: true });
+      throw new CapaError('io', `${mismatch[0]} in ${path} does not match the published checksum of ${entry.title}; it is another version or damaged.`);
+    }
+    await rm(join(this.dir, id), { recursive: true, force: true });
+    return this.install(entry, staging, { entry, source: 'import', files, verified: entry.sha256 !== undefined, params: described.params });
+  }
+
+  private async install(entry: BackboneEntry, staging: string, manifest: Manifest): Promise<BackboneInfo> {
+    await writeFile(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
+    await rename(staging, join(this.dir, entry.id));
+    return this.info(entry, manifest);
+  }
+
+  /** The cached files of a backbone for training or prediction, checked against their recorded hashes. */
+  async resolve(id: string): Promise<ResolvedBackbone> {
+    const manifest = await this.manifest(id);
+    if (!manifest) {
+      const entry = await this.entry(id);
+      throw new CapaError('not-found', `${entry.title} is not downloaded yet. Download it on the Model screen (or import it from a folder), then train again.`);
+    }
+    const dir = join(this.dir, id);
+    for (const [relative, expected] of Object.entries(manifest.files)) {
+      const file = join(dir, safeRelative(relative));
+      if (!existsSync(file) || (await sha256File(file)) !== expected) {
+        await rm(dir, { recursive: true, force: true });
+        throw new CapaError('io', `The cached copy of ${manifest.entry.title} was damaged (${relative}) and has been removed; download or import it again.`);
+      }
+    }
+    return {
+      id,
+      dir,
+      format: manifest.entry.format,
+      inputSize: manifest.entry.inputSize,
+      normalization: manifest.entry.normalization,
+      fingerprint: createHash('sha256').update(JSON.stringify(manifest.files)).digest('hex'),
+    };
+  }
+}
+

@@ -1,0 +1,89 @@
+// Reads a TensorFlow.js model folder without loading TensorFlow.js: its format, the image size
+// it takes, how long its feature vector is, and its files. Core never imports TensorFlow.js, so
+// this reads model.json only; the trainer checks the feature length again when it runs the model.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CapaError } from '../errors';
+import { MINUS_ONE_TO_ONE, ZERO_TO_ONE, type BackboneNormalization } from './catalogue';
+import { paramsOf, safeRelative, weightFiles } from './download';
+
+/** What a model folder holds. */
+export interface FolderModel {
+  format: 'graph' | 'layers';
+  /** Square input size in pixels. */
+  inputSize: number;
+  /** Length of the feature vector (the last dimension of the last weight). */
+  features: number;
+  /** Number of weights. */
+  params: number;
+  /** Bytes of every file. */
+  bytes: number;
+  /** Weight files relative to model.json. */
+  weightPaths: string[];
+  /** Likely pixel scaling: Keras layers models use [-1, 1], TF Hub graph models [0, 1]. */
+  normalization: BackboneNormalization;
+  /** SHA-256 of model.json. */
+  hash: string;
+}
+
+type Dim = number | null | string | { size?: string | number };
+
+const sizeOf = (dim: Dim | undefined): number => Number(typeof dim === 'object' && dim !== null ? dim.size : dim);
+
+/** The [batch, height, width, channels] of the model's first input, wherever model.json keeps it. */
+function inputShape(json: Record<string, unknown>, format: 'graph' | 'layers'): number[] {
+  const topology = json['modelTopology'] as Record<string, unknown> | undefined;
+  if (format === 'layers') {
+    const config = ((topology?.['model_config'] as Record<string, unknown> | undefined) ?? topology)?.['config'] as { layers?: { config?: Record<string, unknown> }[] } | undefined;
+    const first = config?.layers?.[0]?.config;
+    return ((first?.['batch_input_shape'] ?? first?.['batch_shape']) as Dim[] | undefined)?.map(sizeOf) ?? [];
+  }
+  const signature = json['signature'] as { inputs?: Record<string, { tensorShape?: { dim?: Dim[] } }> } | undefined;
+  const fromSignature = Object.values(signature?.inputs ?? {})[0]?.tensorShape?.dim;
+  if (fromSignature) return fromSignature.map(sizeOf);
+  const nodes = (topology?.['node'] as { op?: string; attr?: { shape?: { shape?: { dim?: Dim[] } } } }[] | undefined) ?? [];
+  return nodes.find((node) => node.op === 'Placeholder')?.attr?.shape?.shape?.dim?.map(sizeOf) ?? [];
+}
+
+export async function describeFolderModel(path: string): Promise<FolderModel> {
+  const modelJsonPath = join(path, 'model.json');
+  if (!existsSync(modelJsonPath)) {
+    throw new CapaError('not-found', `There is no model.json in ${path}. Choose the folder of a TensorFlow.js model (model.json and its weight files).`);
+  }
+  const text = await readFile(modelJsonPath, 'utf8');
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new CapaError('invalid-argument', `${modelJsonPath} is not valid JSON; the folder does not hold a TensorFlow.js model.`);
+  }
+  const topology = json['modelTopology'] as Record<string, unknown> | undefined;
+  const format = json['format'] === 'graph-model' || Array.isArray(topology?.['node']) ? 'graph' : 'layers';
+  const shape = inputShape(json, format);
+  const [height, width, channels] = [shape[1], shape[2], shape[3]];
+  if (!height || !width || height !== width || channels !== 3) {
+    throw new CapaError('invalid-argument', `The model in ${path} must take square RGB images; its input is (${shape.map((d) => (Number.isFinite(d) && d > 0 ? d : 'None')).join(', ')}).`);
+  }
+  const weights = weightFiles(json);
+  const paths = weights.paths.map(safeRelative);
+  let bytes = text.length;
+  for (const relative of paths) {
+    const file = join(path, relative);
+    if (!existsSync(file)) throw new CapaError('not-found', `${relative}, named by model.json, is missing from ${path}; copy the whole model folder.`);
+    bytes += (await stat(file)).size;
+  }
+  const all = ((json['weightsManifest'] as { weights: { shape: number[] }[] }[]) ?? []).flatMap((group) => group.weights);
+  const last = all.at(-1)?.shape ?? [];
+  return {
+    format,
+    inputSize: height,
+    features: last.at(-1) ?? 0,
+    params: paramsOf(json),
+    bytes,
+    weightPaths: paths,
+    normalization: format === 'layers' ? MINUS_ONE_TO_ONE : ZERO_TO_ONE,
+    hash: createHash('sha256').update(text).digest('hex'),
+  };
+}
