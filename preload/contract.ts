@@ -3,7 +3,7 @@
 // host's WebSocket); the preload exposes one method per operation; the renderer imports types.
 // Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
-import { DATASET_OPERATION_NAMES, type DatasetOperations } from './contract-dataset';
+import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { MODEL_OPERATION_NAMES, type ModelOperations } from './contract-model';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 
@@ -115,6 +115,8 @@ export interface ExportResult {
   directory: string;
   /** File names written in it. */
   files: string[];
+  /** Browser host only: path under which the written file can be downloaded (`/download/<projectId>/<file>`). */
+  download?: string;
 }
 
 /** Facts about the running app. */
@@ -183,11 +185,15 @@ void allListed;
 export const channelOf = (name: OperationName): string => `capa:${name}`;
 /** The channel on which main pushes run events. */
 export const RUN_EVENT_CHANNEL = 'capa:run-event';
+/** The channel on which main pushes import events. */
+export const IMPORT_EVENT_CHANNEL = 'capa:import-event';
 
 /** What the renderer sees as `window.capa`: one method per operation, plus event subscriptions. */
 export type CapaApi = { [K in OperationName]: (request: RequestOf<K>) => Promise<Result<ResponseOf<K>>> } & {
   /** Subscribes to run events; returns the unsubscribe function. */
   onRunEvent(listener: (event: RunEvent) => void): () => void;
+  /** Subscribes to background import events; returns the unsubscribe function. */
+  onImportEvent(listener: (event: ImportEvent) => void): () => void;
   /** Electron only: the file-system path of a dropped File (undefined in a browser). */
   pathForFile?(file: File): string | undefined;
 };
@@ -201,8 +207,8 @@ export interface WireCall {
   request: unknown;
 }
 
-/** Browser host to renderer: the reply to a call, or a pushed run event. */
-export type WireMessage = { id: number; result: Result<unknown> } | { event: RunEvent };
+/** Browser host to renderer: the reply to a call, a pushed run event or a pushed import event. */
+export type WireMessage = { id: number; result: Result<unknown> } | { event: RunEvent } | { importEvent: ImportEvent };
 
 /** Kinds of image the media route serves: a cached thumbnail or the stored original. */
 export type MediaKind = 'thumb' | 'image';

@@ -5,19 +5,24 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import sharp from 'sharp';
-import type { ImportReport, RejectReason, UploadedFile } from '../../preload/contract';
+import type { ImportReport, RejectReason, Split, UploadedFile } from '../../preload/contract';
+import { bmpToPng, isBmp } from './bmp';
 import { CapaError } from './errors';
 import type { NewImage, Project } from './project';
+import { splitsFromManifest } from './dataset-manifest';
 import { hashBytes, ImageStore, THUMBNAIL_SIZE } from './store';
 
-/** Images above this many pixels are refused as likely decompression bombs (100 megapixels). */
+/**
+ * Images above this many pixels (width x height, 100 megapixels, e.g. 10,000 x 10,000) are
+ * refused as likely decompression bombs: decoding one would take gigabytes of memory.
+ */
 export const MAX_PIXELS = 100_000_000;
 
 /** Decoded formats Capa accepts, with the extension they are stored under. */
 const ACCEPTED_FORMATS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif' };
-const ACCEPTED_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff']);
+const ACCEPTED_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.dib']);
 /** Image types a person may drop that Capa cannot decode yet. */
-const OTHER_IMAGE_EXTENSIONS = new Set(['.bmp', '.heic', '.heif', '.avif', '.svg', '.ico', '.psd', '.raw', '.cr2', '.nef', '.jp2']);
+const OTHER_IMAGE_EXTENSIONS = new Set(['.heic', '.heif', '.avif', '.svg', '.ico', '.psd', '.raw', '.cr2', '.nef', '.jp2']);
 /** Files a file manager leaves in folders; skipped silently. */
 const IGNORED = new Set(['thumbs.db', 'desktop.ini']);
 
@@ -40,6 +45,12 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Stops between chunks; what was imported stays. */
   signal?: AbortSignal;
+  /** Adds to this import batch (the chunks of one browser drop) instead of starting one. */
+  batchId?: number;
+  /** Pins every image of a new batch to this split. */
+  split?: Split;
+  /** Name of a new batch; defaults to what was dropped. */
+  label?: string;
 }
 
 /** Files imported concurrently; sharp decodes on its own thread pool. */
@@ -130,6 +141,13 @@ async function check(entry: ImportEntry): Promise<Checked> {
     return reject('unreadable', code === 'ENOENT' ? 'The file no longer exists.' : `The file cannot be read (${code ?? 'error'}); check its permissions.`);
   }
   if (bytes.length === 0) return reject('empty', 'The file is empty (0 bytes).');
+  const original = bytes;
+  if (isBmp(bytes)) {
+    // libvips has no BMP loader: decode it here and carry on with a lossless PNG of it.
+    const converted = await bmpToPng(bytes, MAX_PIXELS);
+    if (!converted.ok) return reject(converted.reason, converted.message);
+    bytes = converted.png;
+  }
   let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -163,15 +181,44 @@ async function check(entry: ImportEntry): Promise<Checked> {
   }
   // EXIF orientations 5 to 8 swap width and height once the image is upright.
   const upright = (metadata.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
-  return { ok: true, hash: hashBytes(bytes), ext: storedExt, bytes, thumbnail, ...upright };
+  // The hash is of the file as dropped, so dropping the same BMP again is found as a duplicate.
+  return { ok: true, hash: hashBytes(original), ext: storedExt, bytes, thumbnail, ...upright };
 }
 
-/** Imports entries into `project`. Runs in chunks; each chunk is committed in one transaction. */
+/** What an import did, and whether it was cancelled before the end. */
+export interface ImportOutcome {
+  report: ImportReport;
+  cancelled: boolean;
+  batchId: number;
+}
+
+/** What a batch is called: the one folder dropped, or how many items were. */
+function batchLabel(entries: readonly ImportEntry[]): string {
+  const tops = new Set(entries.map((e) => e.relativePath.split('/')[0]!));
+  if (tops.size === 1) return [...tops][0]!;
+  return `${tops.size.toLocaleString('en-US')} items`;
+}
+
+/** Imports entries into `project` and waits; a cancelled import throws `cancelled` (what was imported stays). */
 export async function importEntries(project: Project, entries: readonly ImportEntry[], options: ImportOptions = {}): Promise<ImportReport> {
+  const { report, cancelled } = await runImport(project, entries, options);
+  if (cancelled) throw new CapaError('cancelled', `Import cancelled after ${report.imported} images; those stay in the project.`);
+  return report;
+}
+
+/**
+ * Imports entries into `project` as one batch. Runs in chunks; each chunk's files are written
+ * first and its rows committed in one transaction, so a cancel or crash between chunks leaves a
+ * consistent project.
+ */
+export async function runImport(project: Project, allEntries: readonly ImportEntry[], options: ImportOptions = {}): Promise<ImportOutcome> {
   const store = new ImageStore(project.dir);
   const report: ImportReport = { imported: 0, duplicates: [], rejected: [], classesCreated: [] };
   const target = options.classId ?? null;
   if (target !== null) project.classById(target);
+  const { entries, splits } = await splitsFromManifest(allEntries);
+  if (options.batchId !== undefined) project.batchSplit(options.batchId);
+  const batchId = options.batchId ?? project.createBatch(options.label ?? batchLabel(allEntries), options.split ?? null);
   const plan = planClasses(entries);
   const classIds = new Map<string, number>();
   const classFor = (name: string | null): number | null => {
@@ -187,10 +234,10 @@ export async function importEntries(project: Project, entries: readonly ImportEn
   const seen = new Map<string, string | null>();
   let done = 0;
   for (let start = 0; start < entries.length; start += CHUNK) {
-    if (options.signal?.aborted) throw new CapaError('cancelled', `Import cancelled after ${report.imported} images; those stay in the project.`);
+    if (options.signal?.aborted) return { report, cancelled: true, batchId };
     const chunk = entries.slice(start, start + CHUNK);
     const checked = await Promise.all(chunk.map(check));
-    const fresh: { entry: ImportEntry; image: NewImage }[] = [];
+    const fresh: NewImage[] = [];
     for (const [i, result] of checked.entries()) {
       const entry = chunk[i]!;
       const file = entry.relativePath;
@@ -206,24 +253,23 @@ export async function importEntries(project: Project, entries: readonly ImportEn
       }
       seen.set(result.hash, className);
       await store.put(result.hash, result.ext, result.bytes, result.thumbnail);
+      const split = splits.get(entry);
       fresh.push({
-        entry,
-        image: {
-          hash: result.hash,
-          ext: result.ext,
-          classId: classFor(className),
-          fileName: basename(file),
-          width: result.width,
-          height: result.height,
-          bytes: result.bytes.length,
-        },
+        hash: result.hash,
+        ext: result.ext,
+        classId: classFor(className),
+        fileName: basename(file),
+        width: result.width,
+        height: result.height,
+        bytes: result.bytes.length,
+        ...(split ? { split } : {}),
       });
     }
     // Files first, rows second: a crash in between leaves unreferenced files, never rows without files.
-    project.addImages(fresh.map((f) => f.image));
+    project.addImages(fresh, batchId);
     report.imported += fresh.length;
     done += chunk.length;
     options.onProgress?.({ done, total: entries.length });
   }
-  return report;
+  return { report, cancelled: false, batchId };
 }

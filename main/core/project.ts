@@ -1,25 +1,16 @@
 // One project: a folder holding its database (project.db), its content-addressed image store
 // and its runs. This class owns the SQL; rows become domain types here, at the edge.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ClassInfo, DatasetView, ImageInfo, ProjectSummary, Split } from '../../preload/contract';
+import type { ClassInfo, DatasetView, ImageFilter, ImageInfo, ImportBatch, ProjectSummary, Split } from '../../preload/contract';
+import { datasetWarnings, plural } from './dataset-warnings';
 import { openDatabase, type Db } from './db/database';
 import { CapaError } from './errors';
+import { chooseSplit, emptyCounts, rebalance, SPLITS, type SplitMember } from './splits';
+import { UndoJournal, type ClassRow } from './undo';
 import { parseSpec, type ModelSpec } from './spec/spec';
 import { DEFAULT_INPUT, PRESETS } from './spec/presets';
 
-/** Share of images per split, assigned from the seed and the image's bytes. */
-export const SPLIT_SHARES: Record<Split, number> = { train: 0.7, validation: 0.15, test: 0.15 };
-
 const CLASS_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4d7c0f', '#9333ea', '#0f766e'];
-
-/** Stable split: depends only on the seed and the image hash, so adding images never moves others. */
-export function splitFor(seed: number, hash: string): Split {
-  const digest = createHash('sha256').update(`${seed}:${hash}`).digest();
-  const u = digest.readUInt32BE(0) / 2 ** 32;
-  if (u < SPLIT_SHARES.train) return 'train';
-  return u < SPLIT_SHARES.train + SPLIT_SHARES.validation ? 'validation' : 'test';
-}
 
 interface ImageRow {
   id: number;
@@ -28,7 +19,12 @@ interface ImageRow {
   file_name: string;
   width: number;
   height: number;
+  bytes: number;
+  batch_id: number | null;
+  pinned: number;
 }
+
+const IMAGE_FIELDS = 'id, class_id, split, file_name, width, height, bytes, batch_id, pinned';
 
 const toImage = (row: ImageRow): ImageInfo => ({
   id: row.id,
@@ -37,6 +33,9 @@ const toImage = (row: ImageRow): ImageInfo => ({
   fileName: row.file_name,
   width: row.width,
   height: row.height,
+  bytes: row.bytes,
+  batchId: row.batch_id,
+  pinned: row.pinned === 1,
 });
 
 /** A new image as the importer hands it over. */
@@ -48,17 +47,45 @@ export interface NewImage {
   width: number;
   height: number;
   bytes: number;
+  /** Set when the file says which split it belongs to (dataset.csv of an exported tree); pins it. */
+  split?: Split;
+}
+
+/** The SQL condition and parameters of an image filter; every column it uses is indexed or cheap. */
+function filterClause(filter: ImageFilter): { where: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.classId === null) parts.push('class_id IS NULL');
+  else if (filter.classId !== undefined) parts.push('class_id = @classId'), (params.classId = filter.classId);
+  if (filter.split) parts.push('split = @split'), (params.split = filter.split);
+  if (filter.batchId !== undefined) parts.push('batch_id = @batchId'), (params.batchId = filter.batchId);
+  if (filter.search) {
+    // instr on lower() is a plain substring test: no LIKE wildcards to escape in what was typed.
+    parts.push('instr(lower(file_name), @search) > 0');
+    params.search = filter.search.toLowerCase();
+  }
+  if (filter.minSide !== undefined) parts.push('min(width, height) >= @minSide'), (params.minSide = filter.minSide);
+  if (filter.maxSide !== undefined) parts.push('min(width, height) <= @maxSide'), (params.maxSide = filter.maxSide);
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** A file of the content-addressed store. */
+export interface StoredFile {
+  hash: string;
+  ext: string;
 }
 
 export class Project {
   readonly db: Db;
   readonly id: string;
+  private readonly journal: UndoJournal;
 
   private constructor(
     readonly dir: string,
     db: Db,
   ) {
     this.db = db;
+    this.journal = new UndoJournal(db);
     const row = db.prepare('SELECT id FROM project').get() as { id: string } | undefined;
     if (!row) throw new CapaError('database-corrupt', `The project in ${dir} has no project record.`);
     this.id = row.id;
@@ -107,23 +134,39 @@ export class Project {
   }
 
   dataset(): DatasetView {
-    const splits = this.db.prepare('SELECT split, COUNT(*) AS n FROM images GROUP BY split').all() as { split: Split; n: number }[];
-    const splitCounts: Record<Split, number> = { train: 0, validation: 0, test: 0 };
-    for (const { split, n } of splits) splitCounts[split] = n;
+    const classes = this.classes();
+    const splitCounts = emptyCounts();
+    for (const { split, n } of this.db.prepare('SELECT split, COUNT(*) AS n FROM images GROUP BY split').all() as { split: Split; n: number }[]) {
+      splitCounts[split] = n;
+    }
     const unlabelled = this.db.prepare('SELECT COUNT(*) AS n FROM images WHERE class_id IS NULL').get() as { n: number };
-    return { project: this.summary(), classes: this.classes(), unlabelledCount: unlabelled.n, splitCounts };
+    return {
+      project: this.summary(),
+      classes,
+      unlabelledCount: unlabelled.n,
+      splitCounts,
+      warnings: datasetWarnings(classes),
+      batches: this.batches(),
+      undo: this.journal.current(),
+      splitShares: this.splitShares(),
+    };
   }
 
   // ---- classes ----
 
   classes(): ClassInfo[] {
-    return this.db
-      .prepare(
-        `SELECT c.id, c.name, c.color, COUNT(i.id) AS imageCount
-         FROM classes c LEFT JOIN images i ON i.class_id = c.id
-         GROUP BY c.id ORDER BY c.position, c.id`,
-      )
-      .all() as ClassInfo[];
+    const rows = this.db.prepare('SELECT id, name, color FROM classes ORDER BY position, id').all() as { id: number; name: string; color: string }[];
+    const counts = this.db.prepare('SELECT class_id, split, COUNT(*) AS n FROM images WHERE class_id IS NOT NULL GROUP BY class_id, split').all() as {
+      class_id: number;
+      split: Split;
+      n: number;
+    }[];
+    const byClass = new Map(rows.map((r) => [r.id, emptyCounts()]));
+    for (const { class_id, split, n } of counts) byClass.get(class_id)![split] = n;
+    return rows.map((r) => {
+      const splitCounts = byClass.get(r.id)!;
+      return { ...r, imageCount: splitCounts.train + splitCounts.validation + splitCounts.test, splitCounts };
+    });
   }
 
   classById(classId: number): ClassInfo {
@@ -141,10 +184,10 @@ export class Project {
     const trimmed = name.trim();
     if (!trimmed) throw new CapaError('invalid-argument', 'A class needs a name.');
     if (this.classByName(trimmed)) throw new CapaError('conflict', `A class named "${trimmed}" already exists.`);
-    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM classes').get() as { n: number };
+    const { n, next } = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(position) + 1, 0) AS next FROM classes').get() as { n: number; next: number };
     const info = this.db
       .prepare('INSERT INTO classes (name, color, position, created_at) VALUES (?, ?, ?, ?)')
-      .run(trimmed, CLASS_COLORS[n % CLASS_COLORS.length]!, n, new Date().toISOString());
+      .run(trimmed, CLASS_COLORS[n % CLASS_COLORS.length]!, next, new Date().toISOString());
     return this.classById(Number(info.lastInsertRowid));
   }
 
@@ -158,21 +201,67 @@ export class Project {
     return this.classById(classId);
   }
 
-  /** Deletes a class; its images become unlabelled (the foreign key sets them to NULL). */
-  deleteClass(classId: number): void {
+  recolorClass(classId: number, color: string): ClassInfo {
     this.classById(classId);
-    this.db.prepare('DELETE FROM classes WHERE id = ?').run(classId);
+    this.db.prepare('UPDATE classes SET color = ? WHERE id = ?').run(color, classId);
+    return this.classById(classId);
+  }
+
+  private classRow(classId: number): ClassRow {
+    this.classById(classId);
+    return this.db.prepare('SELECT id, name, color, position, created_at FROM classes WHERE id = ?').get(classId) as ClassRow;
+  }
+
+  /**
+   * Deletes a class, with its images or moving them to Unlabelled. Undoable; returns the stored
+   * files the previous undo kept, to remove once this has committed.
+   */
+  deleteClass(classId: number, withImages: boolean): StoredFile[] {
+    const cls = this.classRow(classId);
+    const ids = this.imageIdsOf(classId);
+    return this.db.transaction(() => {
+      const purged = this.journal.begin(`Delete class "${cls.name}"${withImages ? ` and its ${ids.length} images` : ''}`, {
+        classes: [cls],
+        moves: withImages ? [] : ids.map((id) => [id, classId]),
+        trash: withImages,
+      });
+      if (withImages) this.journal.trashImages('class_id = @classId', { classId });
+      this.db.prepare('DELETE FROM classes WHERE id = ?').run(classId);
+      return purged;
+    })();
+  }
+
+  /** Moves every image of `sourceId` into `targetId` and deletes the source class. Undoable. */
+  mergeClasses(sourceId: number, targetId: number): { target: ClassInfo; purged: StoredFile[] } {
+    if (sourceId === targetId) throw new CapaError('invalid-argument', 'Choose two different classes to merge.');
+    const source = this.classRow(sourceId);
+    const target = this.classById(targetId);
+    const ids = this.imageIdsOf(sourceId);
+    const purged = this.db.transaction(() => {
+      const files = this.journal.begin(`Merge "${source.name}" into "${target.name}"`, {
+        classes: [source],
+        moves: ids.map((id) => [id, sourceId]),
+        trash: false,
+      });
+      this.db.prepare('UPDATE images SET class_id = ? WHERE class_id = ?').run(targetId, sourceId);
+      this.db.prepare('DELETE FROM classes WHERE id = ?').run(sourceId);
+      return files;
+    })();
+    return { target: this.classById(targetId), purged };
+  }
+
+  private imageIdsOf(classId: number): number[] {
+    return (this.db.prepare('SELECT id FROM images WHERE class_id = ? ORDER BY id').pluck().all(classId) as number[]);
   }
 
   // ---- images ----
 
-  listImages(classId: number | null | undefined, offset: number, limit: number): { images: ImageInfo[]; total: number } {
-    const where = classId === undefined ? '' : classId === null ? 'WHERE class_id IS NULL' : 'WHERE class_id = @classId';
-    const params = { classId, offset, limit };
+  listImages(filter: ImageFilter, offset: number, limit: number): { images: ImageInfo[]; total: number } {
+    const { where, params } = filterClause(filter);
     const rows = this.db
-      .prepare(`SELECT id, class_id, split, file_name, width, height FROM images ${where} ORDER BY id LIMIT @limit OFFSET @offset`)
-      .all(classId === undefined || classId === null ? { offset, limit } : params) as ImageRow[];
-    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM images ${where}`).get(classId === undefined || classId === null ? {} : { classId }) as { n: number };
+      .prepare(`SELECT ${IMAGE_FIELDS} FROM images ${where} ORDER BY id LIMIT @limit OFFSET @offset`)
+      .all({ ...params, offset, limit }) as ImageRow[];
+    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM images ${where}`).get(params) as { n: number };
     return { images: rows.map(toImage), total: n };
   }
 
@@ -184,46 +273,148 @@ export class Project {
     return row ? { imageId: row.id, className: row.name } : undefined;
   }
 
-  /** Inserts images in one transaction; returns their ids. */
-  addImages(images: readonly NewImage[]): number[] {
-    const seed = this.splitSeed();
-    const insert = this.db.prepare(
-      `INSERT INTO images (hash, ext, class_id, split, file_name, width, height, bytes, imported_at)
-       VALUES (@hash, @ext, @classId, @split, @fileName, @width, @height, @bytes, @importedAt)`,
+  /** Starts an import batch; `pinnedSplit` pins every image it brings in. */
+  createBatch(label: string, pinnedSplit: Split | null = null): number {
+    const info = this.db.prepare('INSERT INTO import_batches (label, created_at, pinned_split) VALUES (?, ?, ?)').run(label, new Date().toISOString(), pinnedSplit);
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Import batches that still hold images, newest first. */
+  batches(): ImportBatch[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT b.id, b.label, b.created_at AS createdAt, COUNT(i.id) AS imported, b.pinned_split AS pinnedSplit
+           FROM import_batches b JOIN images i ON i.batch_id = b.id GROUP BY b.id ORDER BY b.id DESC`,
+        )
+        .all() as ImportBatch[]
     );
+  }
+
+  /** The split a batch pins its images to (null when none); throws when there is no such batch. */
+  batchSplit(batchId: number): Split | null {
+    const row = this.db.prepare('SELECT pinned_split FROM import_batches WHERE id = ?').get(batchId) as { pinned_split: Split | null } | undefined;
+    if (!row) throw new CapaError('not-found', `There is no import batch with id ${batchId} in this project; start a new import.`);
+    return row.pinned_split;
+  }
+
+  /**
+   * Inserts images of one batch in one transaction; returns their ids. Each goes to the split
+   * furthest below its share within its class, unless the batch or the image names a split.
+   */
+  addImages(images: readonly NewImage[], batchId: number | null = null): number[] {
+    const seed = this.splitSeed();
+    const shares = this.splitShares();
+    const pinnedSplit = batchId === null ? null : this.batchSplit(batchId);
+    const insert = this.db.prepare(
+      `INSERT INTO images (hash, ext, class_id, split, file_name, width, height, bytes, imported_at, batch_id, pinned)
+       VALUES (@hash, @ext, @classId, @split, @fileName, @width, @height, @bytes, @importedAt, @batchId, @pinned)`,
+    );
+    const countSplits = this.db.prepare('SELECT split, COUNT(*) AS n FROM images WHERE class_id IS @classId GROUP BY split');
     const importedAt = new Date().toISOString();
-    return this.db.transaction(() =>
-      images.map((image) => Number(insert.run({ ...image, split: splitFor(seed, image.hash), importedAt }).lastInsertRowid)),
-    )();
-  }
-
-  /** The stored file of an image (hash and extension), or undefined. */
-  imageFile(imageId: number): { hash: string; ext: string } | undefined {
-    return this.db.prepare('SELECT hash, ext FROM images WHERE id = ?').get(imageId) as { hash: string; ext: string } | undefined;
-  }
-
-  setImageClass(imageIds: readonly number[], classId: number | null): void {
-    if (classId !== null) this.classById(classId);
-    const update = this.db.prepare('UPDATE images SET class_id = ? WHERE id = ?');
-    this.db.transaction(() => {
-      for (const id of imageIds) update.run(classId, id);
+    return this.db.transaction(() => {
+      const counts = new Map<number | null, Record<Split, number>>();
+      return images.map((image) => {
+        let classCounts = counts.get(image.classId);
+        if (!classCounts) {
+          classCounts = emptyCounts();
+          for (const { split, n } of countSplits.all({ classId: image.classId }) as { split: Split; n: number }[]) classCounts[split] = n;
+          counts.set(image.classId, classCounts);
+        }
+        const fixed = pinnedSplit ?? image.split ?? null;
+        const split = fixed ?? chooseSplit(classCounts, shares, seed, image.hash);
+        classCounts[split] += 1;
+        const { split: _given, ...row } = image;
+        void _given;
+        return Number(insert.run({ ...row, split, importedAt, batchId, pinned: pinnedSplit ? 1 : 0 }).lastInsertRowid);
+      });
     })();
   }
 
-  /** Deletes images; returns the hashes that no row refers to any more (their files can go). */
-  deleteImages(imageIds: readonly number[]): { hash: string; ext: string }[] {
-    const select = this.db.prepare('SELECT hash, ext FROM images WHERE id = ?');
-    const remove = this.db.prepare('DELETE FROM images WHERE id = ?');
+  /** The stored file of an image (hash and extension), or undefined. */
+  imageFile(imageId: number): StoredFile | undefined {
+    return this.db.prepare('SELECT hash, ext FROM images WHERE id = ?').get(imageId) as StoredFile | undefined;
+  }
+
+  /** Moves images to a class (or Unlabelled). Undoable; returns the files the previous undo kept. */
+  setImageClass(imageIds: readonly number[], classId: number | null): StoredFile[] {
+    const target = classId === null ? null : this.classById(classId);
+    const select = this.db.prepare('SELECT class_id FROM images WHERE id = ?').pluck();
+    const update = this.db.prepare('UPDATE images SET class_id = ? WHERE id = ?');
     return this.db.transaction(() => {
-      const gone: { hash: string; ext: string }[] = [];
+      const moves: [number, number | null][] = [];
       for (const id of imageIds) {
-        const row = select.get(id) as { hash: string; ext: string } | undefined;
-        if (row) {
-          remove.run(id);
-          gone.push(row);
-        }
+        const previous = select.get(id) as number | null | undefined;
+        if (previous !== undefined && previous !== classId) moves.push([id, previous]);
       }
-      return gone;
+      const purged = this.journal.begin(`Move ${plural(moves.length, 'image')} to ${target ? `"${target.name}"` : 'Unlabelled'}`, {
+        classes: [],
+        moves,
+        trash: false,
+      });
+      for (const [id] of moves) update.run(classId, id);
+      return purged;
+    })();
+  }
+
+  /** Deletes images (to the trash, undoable); returns the files the previous undo kept, to remove. */
+  deleteImages(imageIds: readonly number[]): StoredFile[] {
+    return this.db.transaction(() => {
+      const purged = this.journal.begin(`Delete ${plural(imageIds.length, 'image')}`, { classes: [], moves: [], trash: true });
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)');
+      this.db.exec('DELETE FROM temp.doomed');
+      const add = this.db.prepare('INSERT OR IGNORE INTO temp.doomed (id) VALUES (?)');
+      for (const id of imageIds) add.run(id);
+      this.journal.trashImages('id IN (SELECT id FROM temp.doomed)', {});
+      return purged;
+    })();
+  }
+
+  /** Undoes the last destructive action. */
+  undo(): { description: string } {
+    return this.journal.undo();
+  }
+
+  // ---- splits ----
+
+  splitShares(): Record<Split, number> {
+    return JSON.parse(this.db.prepare('SELECT split_shares FROM project').pluck().get() as string) as Record<Split, number>;
+  }
+
+  /** Sets the split percentages and re-balances the unpinned images of every class (and of Unlabelled). */
+  setSplitShares(shares: Record<Split, number>): void {
+    if (SPLITS.reduce((s, k) => s + shares[k], 0) !== 100) throw new CapaError('invalid-argument', 'The three split percentages must add up to 100.');
+    const seed = this.splitSeed();
+    const rows = this.db.prepare('SELECT id, hash, split, pinned, class_id FROM images ORDER BY id').all() as (SplitMember & { class_id: number | null; pinned: boolean })[];
+    const byClass = new Map<number | null, SplitMember[]>();
+    for (const row of rows) {
+      const members = byClass.get(row.class_id) ?? [];
+      members.push({ id: row.id, hash: row.hash, split: row.split, pinned: Boolean(row.pinned) });
+      byClass.set(row.class_id, members);
+    }
+    const update = this.db.prepare('UPDATE images SET split = ? WHERE id = ?');
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE project SET split_shares = ?').run(JSON.stringify(shares));
+      for (const members of byClass.values()) for (const [id, split] of rebalance(members, shares, seed)) update.run(split, id);
+    })();
+  }
+
+  /** Pins images to a split, or unpins them (null) where they are. */
+  pinImages(imageIds: readonly number[], split: Split | null): void {
+    const pin = this.db.prepare('UPDATE images SET split = ?, pinned = 1 WHERE id = ?');
+    const unpin = this.db.prepare('UPDATE images SET pinned = 0 WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of imageIds) split ? pin.run(split, id) : unpin.run(id);
+    })();
+  }
+
+  /** Pins every image of a batch (and any it brings in later) to a split, or unpins them. */
+  pinBatch(batchId: number, split: Split | null): void {
+    this.batchSplit(batchId);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE import_batches SET pinned_split = ? WHERE id = ?').run(split, batchId);
+      if (split) this.db.prepare('UPDATE images SET split = ?, pinned = 1 WHERE batch_id = ?').run(split, batchId);
+      else this.db.prepare('UPDATE images SET pinned = 0 WHERE batch_id = ?').run(batchId);
     })();
   }
 

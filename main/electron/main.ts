@@ -5,7 +5,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shel
 import type { WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RUN_EVENT_CHANNEL } from '../../preload/contract';
+import { IMPORT_EVENT_CHANNEL, RUN_EVENT_CHANNEL } from '../../preload/contract';
 import { defaultDataDir } from '../core/data-dir';
 import { createCapaService } from '../core/service';
 import type { CapaService } from '../core/service-api';
@@ -171,11 +171,13 @@ async function start(): Promise<void> {
   hardenSession();
   registerProtocols(capa);
   registerIpcHandlers(ipcMain, capa, (event) => isTrustedSender(event, trustedWebContents));
-  capa.onRunEvent((event) => {
+  const broadcast = (channel: string, event: unknown) => {
     for (const window of BrowserWindow.getAllWindows()) {
-      if (!window.isDestroyed()) window.webContents.send(RUN_EVENT_CHANNEL, event);
+      if (!window.isDestroyed()) window.webContents.send(channel, event);
     }
-  });
+  };
+  capa.onRunEvent((event) => broadcast(RUN_EVENT_CHANNEL, event));
+  capa.onImportEvent((event) => broadcast(IMPORT_EVENT_CHANNEL, event));
   installMenu();
   createWindow();
 }

@@ -113,6 +113,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const url = new URL(request.url ?? '/', 'http://host');
     if (!authorized(request, url)) return send(response, 401, 'A valid token is required. Open the address printed when Capa started.');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
+    const download = /^\/download\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (download) {
+      // Finished exports (zip, .capa): same token rules as media; the name is checked by the service.
+      const fileName = decodeURIComponent(download[2]!);
+      void service.downloadFile(decodeURIComponent(download[1]!), fileName).then((file) =>
+        file
+          ? serveFile(response, file, 'no-store', { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` })
+          : send(response, 404, 'Not found'),
+      );
+      return;
+    }
     const media = /^\/media\/(thumb|image)\/([^/]+)\/(\d+)$/.exec(url.pathname);
     if (media) {
       void service.mediaFile(media[1] as MediaKind, decodeURIComponent(media[2]!), Number(media[3])).then((file) =>
@@ -147,8 +158,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const push = (ws: WebSocket, message: WireMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(encode(message));
   };
-  const unsubscribe = service.onRunEvent((event) => {
+  const unsubscribeRuns = service.onRunEvent((event) => {
     for (const ws of clients) push(ws, { event });
+  });
+  const unsubscribeImports = service.onImportEvent((importEvent) => {
+    for (const ws of clients) push(ws, { importEvent });
   });
   sockets.on('connection', (ws: WebSocket) => {
     clients.add(ws);
@@ -184,7 +198,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     token,
     service,
     close: async () => {
-      unsubscribe();
+      unsubscribeRuns();
+      unsubscribeImports();
       for (const ws of clients) ws.terminate();
       sockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 // What every area's handlers share: the open projects, the training process and queue, the
 // host's options, and the building blocks of request schemas.
 import { z } from 'zod';
+import type { BackgroundImports } from '../imports';
 import type { ProjectLibrary } from '../library';
 import type { CapaServiceOptions } from '../service-api';
 import type { TrainerClient } from '../trainer-client';
@@ -10,6 +11,8 @@ export interface ServiceContext {
   library: ProjectLibrary;
   trainer: TrainerClient;
   queue: TrainingQueue;
+  /** Imports running in the background, with their events. */
+  imports: BackgroundImports;
   options: CapaServiceOptions;
 }
 

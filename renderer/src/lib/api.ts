@@ -5,6 +5,7 @@ import {
   OPERATION_NAMES,
   mediaPath,
   type CapaApi,
+  type ImportEvent,
   type MediaKind,
   type OperationName,
   type Result,
@@ -63,6 +64,7 @@ function browserPlatform(): Platform {
   const api = {
     ...methods,
     onRunEvent: (listener: (event: RunEvent) => void) => client.onEvent(listener),
+    onImportEvent: (listener: (event: ImportEvent) => void) => client.onImportEvent(listener),
   } as unknown as CapaApi;
   return {
     api,
@@ -84,6 +86,7 @@ class WireClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
+  private readonly importListeners = new Set<(event: ImportEvent) => void>();
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private status: ConnectionStatus = 'connecting';
   private retryDelay = 500;
@@ -103,6 +106,11 @@ class WireClient {
   onEvent(listener: (event: RunEvent) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  onImportEvent(listener: (event: ImportEvent) => void): () => void {
+    this.importListeners.add(listener);
+    return () => this.importListeners.delete(listener);
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
@@ -156,6 +164,10 @@ class WireClient {
   private receive(message: WireMessage): void {
     if ('event' in message) {
       for (const listener of this.eventListeners) listener(message.event);
+      return;
+    }
+    if ('importEvent' in message) {
+      for (const listener of this.importListeners) listener(message.importEvent);
       return;
     }
     const entry = this.pending.get(message.id);
