@@ -79,19 +79,45 @@ export function shuffledIndices(count: number, seed: number): Int32Array {
   return order;
 }
 
+/** Optional changes a training batch gets; validation batches get none. */
+export interface BatchOptions {
+  /** Replaces each image's pixels, e.g. by a random augmentation. */
+  transform?: (pixels: Float32Array) => Float32Array;
+  /** Per-class factor on the one-hot target: scales that class's loss (Keras's class_weight). */
+  classWeights?: ArrayLike<number>;
+}
+
 /** Tensors of the images at `indices`: x [n, h, w, c] and one-hot y [n, classes]. Caller disposes. */
-export function makeBatch(tf: Tf, split: DecodedSplit, indices: ArrayLike<number>, input: InputSpec, numClasses: number): { x: Tensor; y: Tensor } {
+export function makeBatch(
+  tf: Tf,
+  split: DecodedSplit,
+  indices: ArrayLike<number>,
+  input: InputSpec,
+  numClasses: number,
+  options: BatchOptions = {},
+): { x: Tensor; y: Tensor } {
   const size = input.width * input.height * input.channels;
   const n = indices.length;
   const x = new Float32Array(n * size);
   const y = new Float32Array(n * numClasses);
   for (let i = 0; i < n; i++) {
     const index = indices[i]!;
-    x.set(split.pixels.subarray(index * size, (index + 1) * size), i * size);
-    y[i * numClasses + split.labels[index]!] = 1;
+    const pixels = split.pixels.subarray(index * size, (index + 1) * size);
+    x.set(options.transform ? options.transform(pixels) : pixels, i * size);
+    const label = split.labels[index]!;
+    // Cross-entropy is -sum(y * log p): scaling the one-hot target scales that sample's loss,
+    // and the accuracy metric (argmax of y) is unchanged.
+    y[i * numClasses + label] = options.classWeights ? options.classWeights[label]! : 1;
   }
   return {
     x: tf.tensor4d(x, [n, input.height, input.width, input.channels]),
     y: tf.tensor2d(y, [n, numClasses]),
   };
+}
+
+/** Keras/scikit-learn "balanced" class weights: images / (classes x images of the class); 0 for an empty class. */
+export function balancedClassWeights(labels: ArrayLike<number>, numClasses: number): Float32Array {
+  const counts = new Float64Array(numClasses);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]! += 1;
+  return Float32Array.from(counts, (count) => (count > 0 ? labels.length / (numClasses * count) : 0));
 }

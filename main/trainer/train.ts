@@ -3,10 +3,12 @@
 // after each epoch, and the best and last weights written to the run's folder.
 import { join } from 'node:path';
 import type { BackendInfo, EpochMetrics, RunEvent } from '../../preload/contract';
-import { decodeSplit, makeBatch, shuffledIndices, type DecodeFailure, type DecodedSplit } from './dataset';
-import { buildModel, derivedSeed } from './model-builder';
+import { augmentImage, isAugmenting } from '../core/spec/augment';
+import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
+import { balancedClassWeights, decodeSplit, makeBatch, seededRandom, shuffledIndices, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
+import { buildModel, derivedSeed, setLearningRate } from './model-builder';
 import { saveModel } from './model-files';
-import type { TrainJob, TrainResult } from './protocol';
+import type { TrainItem, TrainJob, TrainResult } from './protocol';
 import type { Tf } from './tf';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -22,6 +24,8 @@ export interface TrainContext {
   emit(event: RunEvent): void;
   /** True once a stop was requested; checked after every batch. */
   shouldStop(): boolean;
+  /** Turns a split's items into model inputs; decodes pixels unless given (transfer learning passes backbone features). */
+  decode?(items: readonly TrainItem[], failures: DecodeFailure[]): Promise<DecodedSplit>;
 }
 
 /** Folders inside `outDir`. */
@@ -88,7 +92,8 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const log = (level: 'info' | 'warn', message: string) => emit({ runId, kind: 'log', level, message });
 
   const trainItems = job.items.filter((item) => item.split === 'train');
-  const validationItems = job.items.filter((item) => item.split === 'validation');
+  // "none" trains without measuring on held-out images (a tiny dataset may need every image).
+  const validationItems = training.validation === 'none' ? [] : job.items.filter((item) => item.split === 'validation');
   const badLabel = job.items.find((item) => !Number.isInteger(item.label) || item.label < 0 || item.label >= numClasses);
   if (badLabel) throw new Error(`Image ${badLabel.path} has class index ${badLabel.label}, but the run has ${numClasses} classes.`);
 
@@ -106,8 +111,9 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
 
   const decodeStart = performance.now();
   const failures: DecodeFailure[] = [];
-  const trainSet = await decodeSplit(trainItems, input, failures);
-  const validationSet = await decodeSplit(validationItems, input, failures);
+  const decode = context.decode ?? ((items: readonly TrainItem[], into: DecodeFailure[]) => decodeSplit(items, input, into));
+  const trainSet = await decode(trainItems, failures);
+  const validationSet = await decode(validationItems, failures);
   for (const failure of failures.slice(0, 20)) log('warn', `Skipped ${failure.path}: ${failure.message}`);
   if (failures.length > 20) log('warn', `Skipped ${failures.length - 20} more images that could not be decoded.`);
   if (trainSet.count === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
@@ -117,9 +123,19 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   // Dropout draws its mask from its seed; a new seed per batch keeps masks both varied and repeatable.
   const dropouts = model.layers.filter((layer) => layer.getClassName() === 'Dropout') as unknown as { seed?: number }[];
   const batches = Math.ceil(trainSet.count / training.batch_size);
+  const classWeights = training.class_weight === 'balanced' ? balancedClassWeights(trainSet.labels, numClasses) : undefined;
+  const augmenting = isAugmenting(spec.augmentation);
+  const earlyStopping = training.early_stopping ? new EarlyStopping(training.early_stopping) : null;
+  const reduceLr = training.reduce_lr_on_plateau ? new ReduceLrOnPlateau(training.reduce_lr_on_plateau) : null;
+  if (validationSet.count === 0 && [training.early_stopping, training.reduce_lr_on_plateau].some((c) => c?.monitor.startsWith('val_'))) {
+    log('warn', 'There is no validation image, so early stopping and learning-rate reduction watch the training loss and accuracy instead.');
+  }
+  let learningRate = training.learning_rate;
+  let restoreWeights: Tensor[] | null = null;
   let best: EpochMetrics | null = null;
   let bestEpoch = 0;
   let stopped = false;
+  let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
@@ -131,7 +147,13 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       for (let batch = 0; batch < batches; batch++) {
         const indices = order.subarray(batch * training.batch_size, Math.min(trainSet.count, (batch + 1) * training.batch_size));
         dropouts.forEach((layer, i) => (layer.seed = derivedSeed(training.seed, epoch * 1_000_003 + batch * 101 + i)));
-        const { x, y } = makeBatch(tf, trainSet, indices, input, numClasses);
+        // Augmentation draws from a seed per epoch and batch: varied across batches, repeatable across runs.
+        const random = augmenting ? seededRandom(derivedSeed(training.seed, 2_000_000 + epoch * 10_007 + batch)) : null;
+        const options: BatchOptions = {
+          ...(classWeights ? { classWeights } : {}),
+          ...(random ? { transform: (data: Float32Array) => augmentImage({ data, height: input.height, width: input.width, channels: input.channels }, spec.augmentation, random) } : {}),
+        };
+        const { x, y } = makeBatch(tf, trainSet, indices, input, numClasses, options);
         let result: number | number[];
         try {
           result = await model.trainOnBatch(x, y);
@@ -173,15 +195,35 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         valAccuracy: validation?.accuracy ?? null,
         seconds: (performance.now() - epochStart) / 1000,
       };
-      if (isBetter(metrics, best)) {
+      // With early stopping, "best" means best by its monitor, as Keras's restore_best_weights does.
+      const verdict = earlyStopping?.update(metrics);
+      if (verdict ? verdict.improved : isBetter(metrics, best)) {
         best = metrics;
         bestEpoch = epoch;
         await saveModel(tf, model, join(job.outDir, BEST_DIR));
+        if (earlyStopping?.spec.restore_best_weights) {
+          restoreWeights?.forEach((w) => w.dispose());
+          restoreWeights = model.getWeights().map((w) => w.clone());
+        }
       }
       emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
+      const lowered = reduceLr?.update(metrics, learningRate) ?? null;
+      if (lowered !== null) {
+        log('info', `No progress for ${training.reduce_lr_on_plateau!.patience} epochs: learning rate lowered from ${learningRate} to ${lowered}.`);
+        learningRate = lowered;
+        setLearningRate(model.optimizer, learningRate);
+      }
+      if (verdict?.stop && epoch < training.epochs) {
+        stoppedEarly = true;
+        log('info', `Stopped early after epoch ${epoch}: ${training.early_stopping!.monitor} did not improve for ${training.early_stopping!.patience} epochs.`);
+        break;
+      }
     }
+    // As in Keras, the best weights come back only when early stopping ended the run.
+    if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
     await saveModel(tf, model, join(job.outDir, LAST_DIR));
   } finally {
+    restoreWeights?.forEach((w) => w.dispose());
     // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.
     model.optimizer?.dispose();
     model.dispose();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../preload/contract';
 import { PRESETS } from '../../main/core/spec/presets';
-import { SPEC_VERSION, type InputSpec, type ModelSpec } from '../../main/core/spec/spec';
+import { modelSpecSchema, SPEC_VERSION, type InputSpec, type ModelSpec } from '../../main/core/spec/spec';
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
@@ -23,7 +23,7 @@ interface Measurement {
 
 /** The 28x28x1 network of the course, as Keras would write it; the builder adds Dense(10, softmax). */
 function referenceSpec(epochs: number): ModelSpec {
-  return {
+  return modelSpecSchema.parse({
     version: SPEC_VERSION,
     preset: 'custom',
     input: { width: 28, height: 28, channels: 1, resize: 'squash' },
@@ -36,7 +36,7 @@ function referenceSpec(epochs: number): ModelSpec {
       { type: 'Dense', units: 128, activation: 'relu' },
     ],
     training: { optimizer: 'adam', learning_rate: 0.001, epochs, batch_size: 64, seed: 1 },
-  };
+  });
 }
 
 /** Items for `classes` classes over the generated shape files (labels cycle, so any count works). */

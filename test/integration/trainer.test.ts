@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../preload/contract';
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
-import { PRESETS } from '../../main/core/spec/presets';
+import { layer, PRESETS } from '../../main/core/spec/presets';
 import type { ModelSpec } from '../../main/core/spec/spec';
 import type { TrainItem, TrainJob, TrainerPort } from '../../main/trainer/protocol';
 import { selectBackend } from '../../main/trainer/backends';
@@ -213,7 +213,7 @@ describe('training in this process', () => {
     const before = tf.memory().numTensors;
     const perEpoch: number[] = [];
     const trainJob = job({ epochs: 4, batch_size: 8 }, itemsOf(12));
-    trainJob.spec.layers.push({ type: 'Dropout', rate: 0.2 }, { type: 'Dense', units: 8, activation: 'elu' });
+    trainJob.spec.layers.push(layer({ type: 'Dropout', rate: 0.2 }), layer({ type: 'Dense', units: 8, activation: 'elu' }));
     const result = await runTraining(trainJob, {
       tf,
       backend: info,

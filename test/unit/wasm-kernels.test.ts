@@ -5,7 +5,8 @@ import { selectBackend } from '../../main/trainer/backends';
 import { buildModel } from '../../main/trainer/model-builder';
 import type { Tf } from '../../main/trainer/tf';
 import { WASM_EXTRA_KERNELS } from '../../main/trainer/wasm-kernels';
-import { ACTIVATIONS, OPTIMIZERS, SPEC_VERSION, type LayerSpec, type ModelSpec } from '../../main/core/spec/spec';
+import { layer } from '../../main/core/spec/presets';
+import { ACTIVATIONS, modelSpecSchema, OPTIMIZERS, SPEC_VERSION, type LayerSpec, type ModelSpec } from '../../main/core/spec/spec';
 import { seededRandom } from '../helpers/shapes';
 
 let tf: Tf;
@@ -129,23 +130,23 @@ describe('BatchMatMul on WASM (transposes done before the XNNPACK product)', () 
 
 describe('training on WASM', () => {
   const convs: LayerSpec[] = [
-    { type: 'Conv2D', filters: 4, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' },
-    { type: 'Conv2D', filters: 4, kernel_size: [3, 2], strides: 2, padding: 'valid', activation: 'relu' },
-    { type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' },
-    { type: 'Conv2D', filters: 3, kernel_size: 2, strides: [2, 1], padding: 'same', activation: 'relu' },
-    { type: 'MaxPooling2D', pool_size: 2, strides: 1, padding: 'same' },
-    { type: 'Flatten' },
-    { type: 'Dropout', rate: 0.3 },
+    layer({ type: 'Conv2D', filters: 4, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' }),
+    layer({ type: 'Conv2D', filters: 4, kernel_size: [3, 2], strides: 2, padding: 'valid', activation: 'relu' }),
+    layer({ type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' }),
+    layer({ type: 'Conv2D', filters: 3, kernel_size: 2, strides: [2, 1], padding: 'same', activation: 'relu' }),
+    layer({ type: 'MaxPooling2D', pool_size: 2, strides: 1, padding: 'same' }),
+    layer({ type: 'Flatten' }),
+    layer({ type: 'Dropout', rate: 0.3 }),
   ];
   const combos = ACTIVATIONS.flatMap((activation, i) => ({ activation, optimizer: OPTIMIZERS[i % OPTIMIZERS.length]! }));
   it.each(combos)('fits Conv2D/MaxPooling2D/Flatten/Dropout/Dense with $activation and $optimizer', async ({ activation, optimizer }) => {
-    const spec: ModelSpec = {
+    const spec: ModelSpec = modelSpecSchema.parse({
       version: SPEC_VERSION,
       preset: 'custom',
       input: { width: 12, height: 12, channels: 3, resize: 'squash' },
       layers: [...convs.map((layer) => (layer.type === 'Conv2D' ? { ...layer, activation } : layer)), { type: 'Dense', units: 8, activation }],
       training: { optimizer, learning_rate: 0.01, epochs: 1, batch_size: 4, seed: 7 },
-    };
+    });
     const model = buildModel(tf, spec, 3);
     const x = tf.tensor4d(randomArray(8 * 12 * 12 * 3, 9), [8, 12, 12, 3]);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3);

@@ -1,73 +1,14 @@
 // The model spec: versioned JSON that names layers and parameters exactly as Keras does.
 // This module is pure (zod only) so the renderer, IPC validation, the store and the CLI share it.
 import { z } from 'zod';
+import { numberIn, oneOf, positiveInt } from './fields';
+import { layerSchema } from './layers';
 
-export const SPEC_VERSION = 1;
+export * from './fields';
+export * from './layers';
 
-export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'swish'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-const positiveInt = (what: string) =>
-  z.number({ error: (i) => `Expected a positive integer for "${what}". Received: ${JSON.stringify(i.input)}` })
-    .int({ error: (i) => `Expected a positive integer for "${what}". Received: ${JSON.stringify(i.input)}` })
-    .positive({ error: (i) => `Expected a positive integer for "${what}". Received: ${JSON.stringify(i.input)}` });
-
-/** A pair like Keras's `kernel_size=(3, 3)`; a single number means a square. */
-const pair = (what: string) => z.union([positiveInt(what), z.tuple([positiveInt(what), positiveInt(what)])]);
-
-const activation = z.enum(ACTIVATIONS, {
-  error: (i) => `Unknown activation ${JSON.stringify(i.input)}. Use one of: ${ACTIVATIONS.join(', ')}.`,
-});
-const padding = z.enum(['valid', 'same'], {
-  error: (i) => `Padding must be "valid" or "same". Received: ${JSON.stringify(i.input)}`,
-});
-
-export const conv2dSchema = z.object({
-  type: z.literal('Conv2D'),
-  /** Number of filters (output channels). */
-  filters: positiveInt('filters'),
-  /** Height and width of each filter. */
-  kernel_size: pair('kernel_size'),
-  /** Step of the filter across the image. */
-  strides: pair('strides').default(1),
-  /** "valid" shrinks the image by the kernel; "same" pads to keep its size. */
-  padding: padding.default('valid'),
-  activation: activation.default('relu'),
-});
-
-export const maxPooling2dSchema = z.object({
-  type: z.literal('MaxPooling2D'),
-  /** Size of the window whose maximum is kept. */
-  pool_size: pair('pool_size').default(2),
-  /** Defaults to pool_size, as in Keras. */
-  strides: pair('strides').nullable().default(null),
-  padding: padding.default('valid'),
-});
-
-export const flattenSchema = z.object({ type: z.literal('Flatten') });
-
-export const denseSchema = z.object({
-  type: z.literal('Dense'),
-  /** Number of neurons; each computes Z = WX + b then its activation. */
-  units: positiveInt('units'),
-  activation: activation.default('relu'),
-});
-
-export const dropoutSchema = z.object({
-  type: z.literal('Dropout'),
-  /** Fraction of inputs set to zero at each training step. */
-  rate: z.number().min(0, 'Dropout rate must be at least 0.').lt(1, 'Dropout rate must be below 1.'),
-});
-
-export const layerSchema = z.discriminatedUnion('type', [
-  conv2dSchema,
-  maxPooling2dSchema,
-  flattenSchema,
-  denseSchema,
-  dropoutSchema,
-]);
-export type LayerSpec = z.infer<typeof layerSchema>;
-export type LayerType = LayerSpec['type'];
+/** Version 2 added layer kinds, augmentation and training callbacks; version 1 specs are migrated. */
+export const SPEC_VERSION = 2;
 
 export const inputSchema = z.object({
   /** Image width in pixels after resizing. */
@@ -75,24 +16,85 @@ export const inputSchema = z.object({
   /** Image height in pixels after resizing. */
   height: positiveInt('height').max(1024, 'Input height above 1024 pixels is not supported.'),
   /** 3 for RGB, 1 for grayscale. */
-  channels: z.union([z.literal(1), z.literal(3)], { error: 'Channels must be 1 (grayscale) or 3 (RGB).' }),
+  channels: z.union([z.literal(1), z.literal(3)], { error: (i) => `Channels must be 1 (grayscale) or 3 (RGB). Received: ${JSON.stringify(i.input)}` }),
   /** How an image of another shape is fitted: squash (stretch), crop (centre), pad. */
-  resize: z.enum(['squash', 'crop', 'pad']).default('squash'),
+  resize: oneOf('resize mode', ['squash', 'crop', 'pad']).default('squash'),
 });
 export type InputSpec = z.infer<typeof inputSchema>;
 
-export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+/** Random changes applied to training images only, batch by batch, as Keras's Random* layers do. */
+export const augmentationSchema = z.object({
+  /** Mirror images: Keras's RandomFlip mode, or none. */
+  flip: oneOf('flip', ['none', 'horizontal', 'vertical', 'horizontal_and_vertical']).default('none'),
+  /** Largest rotation, as a fraction of a full turn (0.1 = up to 36 degrees either way). */
+  rotation: numberIn('rotation', 0, 0.5).default(0),
+  /** Largest zoom in or out, as a fraction of the size. */
+  zoom: numberIn('zoom', 0, 0.9).default(0),
+  /** Largest shift, as a fraction of the width and height. */
+  translation: numberIn('translation', 0, 0.5).default(0),
+  /** Largest change of brightness, as a fraction of the full range. */
+  brightness: numberIn('brightness', 0, 1).default(0),
+  /** Largest change of contrast, as a fraction (0.2 = between 80% and 120%). */
+  contrast: numberIn('contrast', 0, 1).default(0),
+});
+export type AugmentationSpec = z.infer<typeof augmentationSchema>;
+export const NO_AUGMENTATION: AugmentationSpec = { flip: 'none', rotation: 0, zoom: 0, translation: 0, brightness: 0, contrast: 0 };
+
+/** Optimizers by Keras's names (lower case, as `optimizer='adam'` takes them). */
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** Quantities a callback can watch after each epoch. */
+export const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'] as const;
+export type Monitor = (typeof MONITORS)[number];
+const monitor = oneOf('monitor', MONITORS);
+
+export const earlyStoppingSchema = z.object({
+  /** The quantity watched. */
+  monitor: monitor.default('val_loss'),
+  /** Epochs without improvement before training stops. */
+  patience: positiveInt('patience').max(1000).default(5),
+  /** Smallest change that counts as an improvement. */
+  min_delta: numberIn('min_delta', 0, 10).default(0),
+  /** Put back the weights of the best epoch when training stops. */
+  restore_best_weights: z.boolean().default(true),
+});
+export type EarlyStoppingSpec = z.infer<typeof earlyStoppingSchema>;
+
+export const reduceLrSchema = z.object({
+  /** The quantity watched. */
+  monitor: monitor.default('val_loss'),
+  /** The learning rate is multiplied by this when progress stalls. */
+  factor: numberIn('factor', 0, 1, true).refine((v) => v > 0, { error: (i) => `Expected a number above 0 and below 1 for "factor". Received: ${JSON.stringify(i.input)}` }).default(0.1),
+  /** Epochs without improvement before the rate is lowered. */
+  patience: positiveInt('patience').max(1000).default(3),
+  /** The rate is never lowered below this. */
+  min_lr: numberIn('min_lr', 0, 1).default(0),
+});
+export type ReduceLrSpec = z.infer<typeof reduceLrSchema>;
 
 export const trainingSchema = z.object({
-  optimizer: z.enum(OPTIMIZERS).default('adam'),
+  /** The rule that turns gradients into weight updates. */
+  optimizer: oneOf('optimizer', OPTIMIZERS).default('adam'),
   /** Step size of each weight update. */
   learning_rate: z.number().positive('Learning rate must be above 0.').max(10, 'Learning rate above 10 diverges.').default(0.001),
+  /** SGD and RMSprop: how much of the previous update carries into the next. */
+  momentum: numberIn('momentum', 0, 1, true).default(0),
+  /** SGD: look ahead along the momentum before computing the gradient. */
+  nesterov: z.boolean().default(false),
   /** Passes over the whole training set. */
   epochs: positiveInt('epochs').max(10000).default(10),
   /** Images per weight update; one batch is one iteration. */
   batch_size: positiveInt('batch_size').max(4096).default(32),
-  /** Makes shuffling and initial weights repeatable. */
-  seed: z.number().int().nonnegative().default(42),
+  /** Which images measure progress: the dataset's validation split, or none. */
+  validation: oneOf('validation source', ['validation', 'none']).default('validation'),
+  /** Stop when the monitored quantity stops improving; null to always run every epoch. */
+  early_stopping: earlyStoppingSchema.nullable().default(null),
+  /** Lower the learning rate when the monitored quantity stalls; null to keep it. */
+  reduce_lr_on_plateau: reduceLrSchema.nullable().default(null),
+  /** "balanced" weighs each class's errors by how rare it is, as scikit-learn's formula does. */
+  class_weight: oneOf('class weight', ['none', 'balanced']).default('none'),
+  /** Makes shuffling, augmentation and initial weights repeatable. */
+  seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
 });
 export type TrainingSpec = z.infer<typeof trainingSchema>;
 
@@ -105,23 +107,36 @@ export const backboneSchema = z.object({
 export type BackboneSpec = z.infer<typeof backboneSchema>;
 
 export const modelSpecSchema = z.object({
-  version: z.literal(SPEC_VERSION, { error: (i) => `Unsupported spec version ${JSON.stringify(i.input)}; this Capa reads version ${SPEC_VERSION}.` }),
-  /** Which preset the spec started from. */
+  version: z.literal(SPEC_VERSION, { error: (i) => `Unsupported spec version ${JSON.stringify(i.input)}; this Capa reads versions 1 to ${SPEC_VERSION}.` }),
+  /** Which preset the spec started from ("custom" once edited). */
   preset: z.string().max(64).default('custom'),
+  /** The images the model receives. */
   input: inputSchema,
   /** A pretrained network that turns each image into a feature vector; `layers` then form the head on those features. */
   backbone: backboneSchema.optional(),
+  /** Random changes to training images; none by default. */
+  augmentation: augmentationSchema.default(NO_AUGMENTATION),
   /** Hidden layers in order; the softmax output layer (one unit per class) is added at build time. */
-  layers: z.array(layerSchema).max(200),
+  layers: z.array(layerSchema).max(200, 'A model can have at most 200 layers.'),
+  /** Optimizer, epochs, batches and callbacks. */
   training: trainingSchema,
 });
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 /** A spec as a person or a file may write it: fields with defaults may be left out. */
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
 
-/** Parses and fills defaults; throws nothing, returns the issues with their paths. */
+/**
+ * Brings an older spec to the current version. Version 1 differs only by fields that version 2
+ * adds with defaults (augmentation, callbacks, layer options), so the defaults complete it.
+ */
+export function migrateSpec(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1) return { ...value, version: SPEC_VERSION };
+  return value;
+}
+
+/** Migrates, parses and fills defaults; throws nothing, returns the issues with their paths. */
 export function parseSpec(value: unknown): { ok: true; spec: ModelSpec } | { ok: false; issues: SpecIssue[] } {
-  const parsed = modelSpecSchema.safeParse(value);
+  const parsed = modelSpecSchema.safeParse(migrateSpec(value));
   if (parsed.success) return { ok: true, spec: parsed.data };
   return {
     ok: false,
@@ -135,9 +150,4 @@ export interface SpecIssue {
   path: string[];
   /** A sentence a person can act on. */
   message: string;
-}
-
-/** Normalises a Keras pair (`3` or `[3, 3]`) to `[h, w]`. */
-export function asPair(value: number | readonly [number, number]): [number, number] {
-  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
 }

@@ -1,5 +1,6 @@
 // Keras-style summary of a spec: output shape and parameter count of every layer, computed
-// with Keras's formulas, plus the shape errors Keras would raise, caught before training.
+// with Keras's formulas, plus the shape errors Keras would raise, caught before training, and
+// estimates of memory and multiply-adds per image.
 import { asPair, type LayerSpec, type ModelSpec, type SpecIssue } from './spec';
 
 /** Shape without the batch dimension, as Keras prints it after `None`. */
@@ -11,18 +12,34 @@ export interface SummaryRow {
   name: string;
   /** Layer class name, e.g. "Conv2D". */
   type: string;
+  /** Index in `spec.layers`; null for the backbone and the output layer Capa adds. */
+  layerIndex: number | null;
   /** Output shape without the batch dimension. */
   outputShape: Shape;
   /** Number of weights and biases. */
   params: number;
+  /** Of which not changed by training (BatchNormalization's moving mean and variance, a frozen backbone). */
+  nonTrainableParams: number;
+  /** Multiply-adds this layer does per image. */
+  multiplyAdds: number;
 }
 
 /** The whole summary, or the issues that stop it. */
 export interface ModelSummary {
+  /** One row per enabled layer, the output layer last. */
   rows: SummaryRow[];
+  /** Every weight of the model. */
   totalParams: number;
+  /** Weights training changes. */
   trainableParams: number;
+  /** Weights training keeps. */
   nonTrainableParams: number;
+  /** Multiply-adds per image through the whole model (backbone excluded). */
+  multiplyAdds: number;
+  /** Bytes of the weights as float32. */
+  weightBytes: number;
+  /** Bytes of every layer's output for one image as float32: what a forward pass holds per image. */
+  activationBytesPerImage: number;
   /** Problems found; a spec with none builds and trains. */
   issues: SpecIssue[];
 }
@@ -39,12 +56,83 @@ export interface BackboneShape {
   params: number;
 }
 
+/** Above this many weights a model is refused: training it would exhaust memory here and on most laptops. */
+export const MAX_PARAMS = 50_000_000;
+
 function convOutput(size: number, kernel: number, stride: number, padding: 'valid' | 'same'): number {
   return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
 }
 
 function snake(type: string): string {
   return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace('2_d', '2d');
+}
+
+/** What one layer does to the shape, or why it cannot. */
+type Step = { shape: Shape; params?: number; nonTrainable?: number; macs?: number } | { issue: string; field: string };
+
+const IMAGE_LAYERS = new Set<LayerSpec['type']>([
+  'Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D',
+  'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'SpatialDropout2D', 'ZeroPadding2D',
+]);
+
+function step(layer: LayerSpec, shape: Shape): Step {
+  if (IMAGE_LAYERS.has(layer.type) && shape.length !== 3) {
+    return { field: 'type', issue: `${layer.type} needs an image (height, width, channels) but receives a flat vector of ${shape[0]} values; move it before Flatten or global pooling.` };
+  }
+  const [h, w, c] = shape as [number, number, number];
+  const last = shape[shape.length - 1]!;
+  switch (layer.type) {
+    case 'Conv2D':
+    case 'SeparableConv2D':
+    case 'DepthwiseConv2D':
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const pooling = layer.type === 'MaxPooling2D' || layer.type === 'AveragePooling2D';
+      const [kh, kw] = asPair(pooling ? layer.pool_size : layer.kernel_size);
+      const [sh, sw] = asPair(pooling ? (layer.strides ?? layer.pool_size) : layer.strides);
+      if (layer.padding === 'valid' && (kh > h || kw > w)) {
+        const what = pooling ? 'pool' : 'kernel';
+        return {
+          field: pooling ? 'pool_size' : 'kernel_size',
+          issue: `${pooling ? 'Pool' : 'Kernel'} ${kh}x${kw} is larger than the ${h}x${w} input of this layer; use padding "same" or a smaller ${what}.`,
+        };
+      }
+      const oh = convOutput(h, kh, sh, layer.padding);
+      const ow = convOutput(w, kw, sw, layer.padding);
+      if (pooling) return { shape: [oh, ow, c] };
+      if (layer.type === 'Conv2D') return { shape: [oh, ow, layer.filters], params: (kh * kw * c + 1) * layer.filters, macs: oh * ow * kh * kw * c * layer.filters };
+      const dm = layer.depth_multiplier;
+      if (layer.type === 'DepthwiseConv2D') return { shape: [oh, ow, c * dm], params: (kh * kw + 1) * c * dm, macs: oh * ow * kh * kw * c * dm };
+      return {
+        shape: [oh, ow, layer.filters],
+        params: kh * kw * c * dm + c * dm * layer.filters + layer.filters,
+        macs: oh * ow * (kh * kw * c * dm + c * dm * layer.filters),
+      };
+    }
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D':
+      return { shape: [c] };
+    case 'ZeroPadding2D': {
+      const [ph, pw] = asPair(layer.padding);
+      return { shape: [h + 2 * ph, w + 2 * pw, c] };
+    }
+    case 'Flatten':
+      return { shape: [shape.reduce((a, b) => a * b, 1)] };
+    case 'Dense':
+      if (shape.length !== 1) {
+        return { field: 'type', issue: `Dense needs a flat vector but receives an image of shape (${shape.join(', ')}); add a Flatten or GlobalAveragePooling2D layer before it.` };
+      }
+      return { shape: [layer.units], params: (last + 1) * layer.units, macs: last * layer.units };
+    case 'BatchNormalization':
+      return { shape, params: 4 * last, nonTrainable: 2 * last };
+    case 'LayerNormalization':
+      return { shape, params: 2 * last };
+    case 'Dropout':
+    case 'SpatialDropout2D':
+    case 'Activation':
+    case 'Rescaling':
+      return { shape };
+  }
 }
 
 /**
@@ -56,14 +144,15 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
   const issues: SpecIssue[] = [];
   const counters = new Map<string, number>();
   let shape: Shape = [spec.input.height, spec.input.width, spec.input.channels];
+  let activationValues = shape.reduce((a, b) => a * b, 1);
 
-  const push = (type: string, outputShape: Shape, params: number) => {
+  const push = (type: string, layerIndex: number | null, outputShape: Shape, params: number, nonTrainableParams: number, multiplyAdds: number) => {
     const n = counters.get(type) ?? 0;
     counters.set(type, n + 1);
-    rows.push({ name: n === 0 ? snake(type) : `${snake(type)}_${n}`, type, outputShape, params });
+    rows.push({ name: n === 0 ? snake(type) : `${snake(type)}_${n}`, type, layerIndex, outputShape, params, nonTrainableParams, multiplyAdds });
+    activationValues += outputShape.reduce((a, b) => a * b, 1);
   };
 
-  let frozen = 0;
   if (spec.backbone) {
     const [h, w] = backbone?.inputSize ?? [0, 0];
     if (!backbone) {
@@ -75,68 +164,53 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
       });
     } else {
       shape = [backbone.features];
-      push(backbone.title, shape, backbone.params);
-      frozen = backbone.params;
+      // Fine-tuned blocks are counted as frozen here: their share of the backbone is not known statically.
+      push(backbone.title, null, shape, backbone.params, backbone.params, 0);
     }
   }
 
-  const layers: LayerSpec[] = [...spec.layers, { type: 'Dense', units: Math.max(1, numClasses), activation: 'softmax' }];
-  layers.forEach((layer, index) => {
-    const at = (field: string): string[] => ['layers', String(index), field];
-    const isOutput = index === spec.layers.length;
-    switch (layer.type) {
-      case 'Conv2D':
-      case 'MaxPooling2D': {
-        if (shape.length !== 3) {
-          issues.push({ path: at('type'), message: `${layer.type} needs an image (height, width, channels) but receives a flat vector of ${shape[0]} values; move it before Flatten.` });
-          return;
-        }
-        const [h, w, c] = shape as [number, number, number];
-        const [kh, kw] = asPair(layer.type === 'Conv2D' ? layer.kernel_size : layer.pool_size);
-        const strideValue = layer.type === 'MaxPooling2D' ? (layer.strides ?? layer.pool_size) : layer.strides;
-        const [sh, sw] = asPair(strideValue);
-        const field = layer.type === 'Conv2D' ? 'kernel_size' : 'pool_size';
-        if (layer.padding === 'valid' && (kh > h || kw > w)) {
-          issues.push({
-            path: at(field),
-            message: `${layer.type === 'Conv2D' ? 'Kernel' : 'Pool'} ${kh}x${kw} is larger than the ${h}x${w} input of this layer; use padding "same" or a smaller ${layer.type === 'Conv2D' ? 'kernel' : 'pool'}.`,
-          });
-          return;
-        }
-        const out = [convOutput(h, kh, sh, layer.padding), convOutput(w, kw, sw, layer.padding)];
-        if (layer.type === 'Conv2D') {
-          shape = [out[0]!, out[1]!, layer.filters];
-          push('Conv2D', shape, (kh * kw * c + 1) * layer.filters);
-        } else {
-          shape = [out[0]!, out[1]!, c];
-          push('MaxPooling2D', shape, 0);
-        }
-        return;
-      }
-      case 'Flatten':
-        shape = [shape.reduce((a, b) => a * b, 1)];
-        push('Flatten', shape, 0);
-        return;
-      case 'Dropout':
-        push('Dropout', shape, 0);
-        return;
-      case 'Dense': {
-        if (shape.length !== 1) {
-          issues.push({
-            path: isOutput ? ['layers'] : at('type'),
-            message: `Dense needs a flat vector but receives an image of shape (${shape.join(', ')}); add a Flatten layer before it.`,
-          });
-          return;
-        }
-        const params = (shape[0]! + 1) * layer.units;
-        shape = [layer.units];
-        push('Dense', shape, params);
-        return;
-      }
+  let blocked = false;
+  spec.layers.forEach((layer, index) => {
+    if (!layer.enabled || blocked) return;
+    const result = step(layer, shape);
+    if ('issue' in result) {
+      issues.push({ path: ['layers', String(index), result.field], message: result.issue });
+      // Later shapes are unknown; one issue per cause keeps the messages about real problems.
+      blocked = true;
+      return;
     }
+    shape = result.shape;
+    push(layer.type, index, shape, result.params ?? 0, result.nonTrainable ?? 0, result.macs ?? 0);
   });
 
+  if (!blocked) {
+    const units = Math.max(1, numClasses);
+    if (shape.length !== 1) {
+      issues.push({
+        path: ['layers'],
+        message: `The output layer needs a flat vector but the last layer gives an image of shape (${shape.join(', ')}); add a Flatten or GlobalAveragePooling2D layer at the end.`,
+      });
+    } else {
+      push('Dense', null, [units], (shape[0]! + 1) * units, 0, shape[0]! * units);
+    }
+  }
+
   const totalParams = rows.reduce((sum, row) => sum + row.params, 0);
-  // Fine-tuned blocks are counted as frozen here: their share of the backbone is not known statically.
-  return { rows, totalParams, trainableParams: totalParams - frozen, nonTrainableParams: frozen, issues };
+  const nonTrainableParams = rows.reduce((sum, row) => sum + row.nonTrainableParams, 0);
+  if (totalParams > MAX_PARAMS) {
+    issues.push({
+      path: ['layers'],
+      message: `The model has ${totalParams.toLocaleString('en-US')} parameters, more than the ${MAX_PARAMS.toLocaleString('en-US')} Capa can train; add pooling before Flatten or use fewer units or filters.`,
+    });
+  }
+  return {
+    rows,
+    totalParams,
+    trainableParams: totalParams - nonTrainableParams,
+    nonTrainableParams,
+    multiplyAdds: rows.reduce((sum, row) => sum + row.multiplyAdds, 0),
+    weightBytes: totalParams * 4,
+    activationBytesPerImage: activationValues * 4,
+    issues,
+  };
 }

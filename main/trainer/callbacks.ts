@@ -1,0 +1,77 @@
+// Keras's EarlyStopping and ReduceLROnPlateau as plain state machines over epoch metrics, so
+// their rules are tested without training and the training loop only asks them what to do.
+import type { EpochMetrics } from '../../preload/contract';
+import type { EarlyStoppingSpec, Monitor, ReduceLrSpec } from '../core/spec/spec';
+
+/** The value of `monitor` in an epoch's metrics; validation falls back to training when there is none. */
+export function monitored(metrics: EpochMetrics, monitor: Monitor): number {
+  switch (monitor) {
+    case 'val_loss':
+      return metrics.valLoss ?? metrics.loss;
+    case 'val_accuracy':
+      return metrics.valAccuracy ?? metrics.accuracy;
+    case 'loss':
+      return metrics.loss;
+    case 'accuracy':
+      return metrics.accuracy;
+  }
+}
+
+/** Tracks the best value of a monitored quantity and the epochs since it improved by more than `minDelta`. */
+class Plateau {
+  best: number | null = null;
+  wait = 0;
+  constructor(
+    private readonly monitor: Monitor,
+    private readonly minDelta: number,
+  ) {}
+
+  /** Records an epoch; true when it improved on the best. */
+  update(metrics: EpochMetrics): boolean {
+    const value = monitored(metrics, this.monitor);
+    // Losses improve downwards, accuracies upwards (Keras's mode="auto").
+    const sign = this.monitor.endsWith('loss') ? -1 : 1;
+    if (this.best === null || sign * (value - this.best) > this.minDelta) {
+      this.best = value;
+      this.wait = 0;
+      return true;
+    }
+    this.wait++;
+    return false;
+  }
+}
+
+/** Keras's EarlyStopping: stop after `patience` epochs without improvement. */
+export class EarlyStopping {
+  private readonly plateau: Plateau;
+  /** Epoch of the best value so far (1-based; 0 before any). */
+  bestEpoch = 0;
+  constructor(readonly spec: EarlyStoppingSpec) {
+    this.plateau = new Plateau(spec.monitor, spec.min_delta);
+  }
+
+  /** Records an epoch; returns whether it is the best so far and whether to stop now. */
+  update(metrics: EpochMetrics): { improved: boolean; stop: boolean } {
+    const improved = this.plateau.update(metrics);
+    if (improved) this.bestEpoch = metrics.epoch;
+    return { improved, stop: this.plateau.wait >= this.spec.patience };
+  }
+}
+
+/** Keras's ReduceLROnPlateau: multiply the learning rate by `factor` after `patience` epochs without improvement. */
+export class ReduceLrOnPlateau {
+  private readonly plateau: Plateau;
+  constructor(readonly spec: ReduceLrSpec) {
+    // Keras's default min_delta for this callback.
+    this.plateau = new Plateau(spec.monitor, 1e-4);
+  }
+
+  /** Records an epoch; returns the new learning rate when it should change, else null. */
+  update(metrics: EpochMetrics, learningRate: number): number | null {
+    this.plateau.update(metrics);
+    if (this.plateau.wait < this.spec.patience) return null;
+    this.plateau.wait = 0;
+    const next = Math.max(this.spec.min_lr, learningRate * this.spec.factor);
+    return next < learningRate ? next : null;
+  }
+}
