@@ -1,13 +1,15 @@
 // The application service: every operation of the contract, validated, run against core, and
 // returned as a value or an error value. Electron IPC, the browser host and the CLI share it.
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppInfo, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
+import type { AppInfo, ImportEvent, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
 import type { ServiceContext } from './api/context';
 import { datasetHandlers } from './api/dataset';
 import { modelHandlers } from './api/model';
 import { settingsHandlers } from './api/settings';
 import { attempt, CapaError } from './errors';
 import { exportTfjs } from './export-tfjs';
+import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
 import { RunRepository } from './runs';
@@ -23,11 +25,12 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
   const library = new ProjectLibrary(options.dataDir);
   const trainer = new TrainerClient(options.spawnTrainer ?? forkTrainerPort);
   const queue = new TrainingQueue(trainer);
+  const imports = new BackgroundImports();
   const runsOf = (projectId: string) => {
     const project = library.get(projectId);
     return { project, runs: new RunRepository(project.db, project.id) };
   };
-  const context: ServiceContext = { library, trainer, queue, options };
+  const context: ServiceContext = { library, trainer, queue, imports, options };
 
   const handlers: Handlers = {
     ...datasetHandlers(context),
@@ -38,6 +41,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     createProject: ({ name }) => library.create(name).summary(),
     renameProject: ({ projectId, name }) => library.get(projectId).rename(name),
     deleteProject: async ({ projectId }) => {
+      await imports.cancelAll(projectId);
       await library.delete(projectId);
       return null;
     },
@@ -73,6 +77,17 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
         return handler(parseRequest(name, request));
       }),
     onRunEvent: (listener: (event: RunEvent) => void) => queue.onEvent(listener),
+    onImportEvent: (listener: (event: ImportEvent) => void) => imports.onEvent(listener),
+    downloadFile: async (projectId, fileName) => {
+      // Only a plain name inside the project's exports folder; never a path.
+      if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.')) return null;
+      try {
+        const file = join(library.get(projectId).dir, 'exports', fileName);
+        return (await stat(file)).isFile() ? file : null;
+      } catch {
+        return null;
+      }
+    },
     mediaFile: async (kind, projectId, imageId) => {
       try {
         const project = library.get(projectId);
@@ -85,6 +100,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       }
     },
     close: async () => {
+      await imports.cancelAll();
       await trainer.close();
       library.close();
     },
