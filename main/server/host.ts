@@ -10,6 +10,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OPERATION_NAMES, type MediaKind, type OperationName, type WireCall, type WireMessage } from '../../preload/contract';
 import { createCapaService } from '../core/service';
+import { isLoopback, isLoopbackHostHeader } from './host-security';
 import type { CapaService } from '../core/service-api';
 
 export interface BrowserHostOptions {
@@ -25,6 +26,8 @@ export interface BrowserHostOptions {
   rendererDir?: string;
   /** Where refused requests are reported. */
   log?: (line: string) => void;
+  /** The preferences file (theme, moved data folder); without it preferences last for the session. */
+  settingsFile?: string;
 }
 
 export interface BrowserHost {
@@ -55,8 +58,6 @@ const CONTENT_TYPES: Record<string, string> = {
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
-
 export function findRendererDir(): string {
   const candidates = [join(__dirname, '../../out/renderer'), join(__dirname, '../../renderer')];
   const found = candidates.find((dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets')));
@@ -83,9 +84,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const token = options.token ?? (isLoopback(host) ? null : randomBytes(24).toString('hex'));
   const log = options.log ?? ((line: string) => console.error(line));
   const rendererDir = options.rendererDir ?? findRendererDir();
-  const service = createCapaService({ dataDir: options.dataDir, host: 'browser' });
+  const service = createCapaService({ dataDir: options.dataDir, host: 'browser', settingsFile: options.settingsFile });
 
   const authorized = (request: IncomingMessage, url: URL): boolean => {
+    if (token === null && !isLoopbackHostHeader(request.headers.host)) {
+      log(`Refused ${request.method} ${url.pathname} for host ${request.headers.host ?? '(none)'}: without a token only loopback addresses are served.`);
+      return false;
+    }
     if (token === null || sameToken(tokenOf(request, url), token)) return true;
     log(`Refused ${request.method} ${url.pathname} from ${request.socket.remoteAddress}: missing or wrong token.`);
     return false;
@@ -110,6 +115,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 
   const server = createServer((request, response) => {
+    try {
+      handle(request, response);
+    } catch (error) {
+      // A malformed address (e.g. a broken percent-escape) must cost one reply, never the process.
+      log(`Refused a malformed request ${request.url ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) send(response, 400, 'Bad request');
+    }
+  });
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://host');
     if (!authorized(request, url)) return send(response, 401, 'A valid token is required. Open the address printed when Capa started.');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed');
@@ -138,7 +153,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     // The token arrives once in the address; a strict cookie carries it to assets, media and the socket.
     if (token !== null && relative === 'index.html') headers['Set-Cookie'] = `capa_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     void serveFile(response, file, relative === 'index.html' ? 'no-cache' : 'private, max-age=3600', headers);
-  });
+  };
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
   server.on('upgrade', (request, socket, head) => {
