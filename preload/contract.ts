@@ -4,10 +4,12 @@
 // Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
+import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { MODEL_OPERATION_NAMES, type ModelOperations } from './contract-model';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 
 export * from './contract-dataset';
+export * from './contract-export';
 export * from './contract-model';
 export * from './contract-settings';
 
@@ -128,8 +130,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset and model operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, SettingsOperations {
+/** Every operation: its request and response. Dataset, model, export and settings operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, ExportOperations, SettingsOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -150,8 +152,6 @@ export interface Operations extends DatasetOperations, ModelOperations, Settings
   getRun: { request: { projectId: string; runId: string }; response: RunInfo };
   /** Classifies one image with a finished run's best weights. */
   predict: { request: { projectId: string; runId: string; bytes: Uint8Array }; response: Prediction };
-  /** Writes a TensorFlow.js layers model (model.json, weights, metadata.json). */
-  exportRun: { request: { projectId: string; runId: string; format: 'tfjs' }; response: ExportResult };
 }
 
 export type OperationName = keyof Operations;
@@ -162,6 +162,7 @@ export type ResponseOf<K extends OperationName> = Operations[K]['response'];
 export const OPERATION_NAMES = [
   ...DATASET_OPERATION_NAMES,
   ...MODEL_OPERATION_NAMES,
+  ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
   'appInfo',
   'listProjects',
@@ -173,7 +174,6 @@ export const OPERATION_NAMES = [
   'listRuns',
   'getRun',
   'predict',
-  'exportRun',
 ] as const satisfies readonly OperationName[];
 
 // Fails to compile if OPERATION_NAMES misses an operation.

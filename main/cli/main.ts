@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `capa …`: the core, headless. Same service as the app, so a project made here opens there.
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunEvent, RunInfo } from '../../preload/contract';
+import { EXPORT_FORMATS, type ExportFormat, type ExportQuantization, type ExportWeights, type RunEvent, type RunInfo } from '../../preload/contract';
 import { defaultDataDir } from '../core/data-dir';
 import { CapaError } from '../core/errors';
 import { callOrThrow, createCapaService } from '../core/service';
@@ -25,7 +25,9 @@ Commands:
   train <project> [same options as spec] Train and print each epoch
   runs <project>                        List runs
   predict <project> <image>... [--run ID]  Classify images with a run (default: newest completed)
-  export <project> [--run ID] [--out DIR]  Export a TensorFlow.js model (model.json, weights, metadata.json)
+  export <project> [--run ID] [--format ${EXPORT_FORMATS.join('|')}|all]
+        [--weights best|last] [--quantize none|float16|uint8] [--out DIR]
+                                        Export a run's model (default: every format it can be written to)
 
 <project> is a project's name or id. Options for all: --data-dir DIR (default: CAPA_DATA_DIR or the app's folder).`;
 
@@ -42,6 +44,9 @@ const OPTIONS = {
   seed: { type: 'string' },
   run: { type: 'string' },
   out: { type: 'string' },
+  format: { type: 'string' },
+  weights: { type: 'string' },
+  quantize: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -195,10 +200,26 @@ async function run(service: CapaService, command: string | undefined, args: stri
     case 'export': {
       const id = await projectId(service, args[0]);
       const chosen = await pickRun(service, id, values.run);
-      const result = await callOrThrow(service, 'exportRun', { projectId: id, runId: chosen.id, format: 'tfjs' });
-      const directory = values.out ? resolve(values.out) : result.directory;
-      if (values.out) await cp(result.directory, directory, { recursive: true });
-      console.log(`Exported run ${chosen.id} to ${directory}: ${result.files.join(', ')}`);
+      const choices = await callOrThrow(service, 'exportChoices', { projectId: id, runId: chosen.id });
+      const wanted = values.format === undefined || values.format === 'all' ? choices.formats.map((f) => f.format) : [values.format as ExportFormat];
+      for (const format of wanted) {
+        const info = choices.formats.find((f) => f.format === format);
+        if (info && !info.available) {
+          console.log(`${info.title}: skipped. ${info.reason}`);
+          continue;
+        }
+        // Unknown formats, weights or quantisation reach the service, whose validation names the choices.
+        const result = await callOrThrow(service, 'exportRun', {
+          projectId: id,
+          runId: chosen.id,
+          format,
+          ...(values.weights ? { weights: values.weights as ExportWeights } : {}),
+          ...(values.quantize && format === 'tfjs' ? { quantization: values.quantize as ExportQuantization } : {}),
+          ...(values.out ? { directory: resolve(values.out) } : {}),
+        });
+        const change = result.accuracy ? `; held-out accuracy ${(result.accuracy.original * 100).toFixed(1)}% -> ${(result.accuracy.exported * 100).toFixed(1)}% on ${result.accuracy.images} images` : '';
+        console.log(`${info?.title ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
+      }
       return;
     }
     default:

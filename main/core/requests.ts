@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { OperationName, RequestOf } from '../../preload/contract';
 import { DATASET_REQUESTS } from './api/dataset';
 import { empty, name, projectId, runId } from './api/context';
+import { EXPORT_REQUESTS } from './api/export';
 import { MODEL_REQUESTS } from './api/model';
 import { SETTINGS_REQUESTS } from './api/settings';
 import { CapaError } from './errors';
@@ -22,10 +23,9 @@ const CORE_REQUESTS = {
   listRuns: z.object({ projectId }),
   getRun: z.object({ projectId, runId }),
   predict: z.object({ projectId, runId, bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }),
-  exportRun: z.object({ projectId, runId, format: z.literal('tfjs') }),
 };
 
-export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...SETTINGS_REQUESTS };
+export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS };
 
 export function parseRequest<K extends OperationName>(name: K, request: unknown): RequestOf<K> {
   const parsed = REQUEST_SCHEMAS[name].safeParse(request ?? {});

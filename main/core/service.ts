@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { AppInfo, ImportEvent, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
 import type { ServiceContext } from './api/context';
 import { datasetHandlers } from './api/dataset';
+import { exportHandlers } from './api/export';
 import { modelHandlers } from './api/model';
 import { settingsHandlers } from './api/settings';
 import { attempt, CapaError } from './errors';
-import { exportTfjs } from './export-tfjs';
 import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
@@ -35,6 +35,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
   const handlers: Handlers = {
     ...datasetHandlers(context),
     ...modelHandlers(context),
+    ...exportHandlers(context),
     ...settingsHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
@@ -61,11 +62,6 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       const ranked = run.classNames.map((className, i) => ({ className, probability: probabilities[i] ?? 0 }));
       const best = ranked.reduce((a, b) => (b.probability > a.probability ? b : a));
       return { probabilities: ranked, best: best.className, milliseconds: performance.now() - started };
-    },
-    exportRun: async ({ projectId, runId }) => {
-      const { project, runs } = runsOf(projectId);
-      const run = runs.get(runId);
-      return exportTfjs(run, runDir(project, runId), join(project.dir, 'exports', `${runId}-tfjs`), CAPA_VERSION);
     },
   };
 

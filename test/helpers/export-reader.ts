@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import type { ExportMetadata } from '../../main/core/export-tfjs';
+import type { ExportMetadata } from '../../main/core/export/metadata';
 
 export interface LoadedExport {
   model: tf.LayersModel;
@@ -27,11 +27,17 @@ export async function loadExport(directory: string): Promise<LoadedExport> {
   );
   const predict = async (file: string): Promise<number[]> => {
     const { width, height, channels } = metadata.input;
-    let image = sharp(file).resize(width, height, { fit: 'fill' }).removeAlpha();
-    if (channels === 1) image = image.grayscale();
-    const raw = await image.raw().toBuffer();
-    const values = Float32Array.from(raw, (v) => v * metadata.normalization.scale + metadata.normalization.offset);
+    const values = await pixelsFor(file, metadata);
     return tf.tidy(() => Array.from((model.predict(tf.tensor4d(values, [1, height, width, channels])) as tf.Tensor).dataSync()));
   };
   return { model, metadata, predict };
+}
+
+/** An image file as the model input metadata.json describes (NHWC, normalised), read with sharp alone. */
+export async function pixelsFor(file: string, metadata: ExportMetadata): Promise<Float32Array> {
+  const { width, height, channels } = metadata.input;
+  let image = sharp(file).resize(width, height, { fit: 'fill' }).removeAlpha();
+  if (channels === 1) image = image.grayscale();
+  const raw = await image.raw().toBuffer();
+  return Float32Array.from(raw, (v) => v * metadata.normalization.scale + metadata.normalization.offset);
 }

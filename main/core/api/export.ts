@@ -1,0 +1,62 @@
+// Export operations: which formats a run's model can be written to, and the export itself.
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { EXPORT_FORMATS, type ExportOperations } from '../../../preload/contract';
+import { exportChoices, exportModel } from '../export/export';
+import type { Project } from '../project';
+import { RunRepository } from '../runs';
+import { ImageStore } from '../store';
+import { runDir } from '../training';
+import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
+  exportChoices: z.object({ projectId, runId }),
+  exportRun: z.object({
+    projectId,
+    runId,
+    format: z.enum(EXPORT_FORMATS, { error: (i) => `Unknown export format ${JSON.stringify(i.input)}. Use one of: ${EXPORT_FORMATS.join(', ')}.` }),
+    weights: z.enum(['best', 'last']).optional(),
+    quantization: z.enum(['none', 'float16', 'uint8']).optional(),
+    directory: z.string().max(4096).refine(isAbsolute, 'The export folder must be an absolute path.').optional(),
+  }),
+};
+
+/** The project's labelled images with their stored file, class name and split. */
+function projectImages(project: Project) {
+  const store = new ImageStore(project.dir);
+  const { classNames, images } = project.labelledImages();
+  return images.map((image) => ({ path: store.imagePath(image.hash, image.ext), className: classNames[image.classIndex]!, split: image.split }));
+}
+
+export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf<ExportOperations> {
+  return {
+    exportChoices: ({ projectId, runId }) => {
+      const project = library.get(projectId);
+      new RunRepository(project.db, project.id).get(runId); // not-found for an unknown run
+      return exportChoices(runDir(project, runId));
+    },
+    exportRun: ({ projectId, runId, format, weights = 'best', quantization = 'none', directory }) => {
+      const project = library.get(projectId);
+      const run = new RunRepository(project.db, project.id).get(runId);
+      return exportModel({
+        run,
+        runFolder: runDir(project, runId),
+        format,
+        weights,
+        quantization,
+        parent: directory ?? join(project.dir, 'exports'),
+        images: () => projectImages(project),
+        // Held-out images (validation, then test) of classes the run knows, scored by the training process.
+        evaluate: async (modelDir) => {
+          const held = projectImages(project)
+            .filter((image) => image.split !== 'train' && run.classNames.includes(image.className))
+            .slice(0, 500);
+          if (held.length === 0) return null;
+          const probabilities = await trainer.predict(modelDir, run.spec.input, held.map((image) => ({ path: image.path })));
+          const correct = probabilities.filter((row, i) => row.indexOf(Math.max(...row)) === run.classNames.indexOf(held[i]!.className)).length;
+          return { images: held.length, accuracy: correct / held.length };
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// Exports a run's saved model in one format: checks the format can express every layer, writes
+// into a temporary folder beside the destination, and renames it into place only when complete,
+// so a failed or cancelled export leaves nothing under its final name.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo } from '../../../preload/contract';
+import { CapaError } from '../errors';
+import { writeBundle, type BundleImage } from './bundle';
+import { KERAS_LAYERS } from './keras-config';
+import { writeH5, writeKeras } from './keras';
+import { exportMetadata } from './metadata';
+import { onnxCannotExpress, writeOnnx } from './onnx';
+import { readSavedModel, type SavedLayer, type SavedModel } from './saved-model';
+import { usageSnippets } from './snippets';
+import { writeTfjs } from './tfjs';
+
+type Catalogue = Omit<ExportFormatInfo, 'available' | 'reason'>;
+
+/** The formats, in the order the dialog lists them. */
+export const FORMAT_CATALOGUE: readonly Catalogue[] = [
+  { format: 'tfjs', title: 'TensorFlow.js', purpose: 'Run the model in a web page or in Node.js.', files: ['model.json', 'group1-shard1of1.bin'], quantizable: true },
+  { format: 'keras', title: 'Keras (.keras)', purpose: 'Load it in Python with Keras 3 to predict, fine-tune or convert it.', files: ['model.keras'], quantizable: false },
+  { format: 'h5', title: 'Keras legacy (.h5)', purpose: 'For older Python code and tools that expect the HDF5 file of Keras 2.', files: ['model.h5'], quantizable: false },
+  { format: 'onnx', title: 'ONNX', purpose: 'Run it with ONNX Runtime from C#, C++, Java, Python or JavaScript, or convert it for mobile.', files: ['model.onnx'], quantizable: false },
+  { format: 'bundle', title: 'Training bundle', purpose: 'Your images, the model settings and a Python script that trains the same model on bigger machines or a cluster.', files: ['data/', 'spec.json', 'train.py'], quantizable: false },
+];
+
+/** Why `format` cannot write `layer`, or null when it can. */
+function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
+  switch (format) {
+    case 'tfjs':
+    case 'bundle':
+      return null; // the saved model is a TensorFlow.js model; the bundle retrains from the spec
+    case 'keras':
+    case 'h5':
+      return KERAS_LAYERS.has(layer.className) ? null : `${layer.className} has no Keras mapping in Capa yet.`;
+    case 'onnx':
+      return onnxCannotExpress(layer);
+  }
+}
+
+/** Every format with whether this model can be written in it, and why not. */
+export function formatChoices(model: SavedModel): ExportFormatInfo[] {
+  return FORMAT_CATALOGUE.map((entry) => {
+    const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b) => b.why !== null);
+    return { ...entry, available: !blocked, reason: blocked ? `Layer "${blocked.layer.name}" (${blocked.layer.className}) cannot be exported: ${blocked.why}` : null };
+  });
+}
+
+/** The run folder's saved weights for `weights` ("best" or "last"). */
+export const weightsDir = (runFolder: string, weights: ExportWeights): string => join(runFolder, weights);
+
+/** The formats and weights a run offers. */
+export async function exportChoices(runFolder: string): Promise<ExportChoices> {
+  const weights = (['best', 'last'] as const).filter((w) => existsSync(join(weightsDir(runFolder, w), 'model.json')));
+  if (weights.length === 0) throw new CapaError('not-found', 'This run has no saved weights yet; export it after at least one epoch has finished.');
+  return { formats: formatChoices(await readSavedModel(weightsDir(runFolder, weights[0]!))), weights };
+}
+
+/** What an export needs besides the run. */
+export interface ExportJob {
+  run: RunInfo;
+  runFolder: string;
+  format: ExportFormat;
+  weights: ExportWeights;
+  quantization: ExportQuantization;
+  /** Folder in which the export's own folder is created. */
+  parent: string;
+  /** The project's labelled images (the training bundle copies them). */
+  images: () => BundleImage[];
+  /** Accuracy of a TensorFlow.js model folder on held-out images, or null when there are none. */
+  evaluate: (modelDir: string) => Promise<{ images: number; accuracy: number } | null>;
+  /** Aborting stops the export and removes what it wrote. */
+  signal?: AbortSignal;
+}
+
+/** Name of the export's folder: run, format, and the options that change its content. */
+export function exportFolderName(job: Pick<ExportJob, 'run' | 'format' | 'weights' | 'quantization'>): string {
+  const parts = ['capa', job.run.id.slice(0, 8), job.format];
+  if (job.weights === 'last') parts.push('last');
+  if (job.quantization !== 'none') parts.push(job.quantization);
+  return parts.join('-');
+}
+
+async function writeFormat(job: ExportJob, model: SavedModel, dir: string): Promise<ModelExportResult['accuracy']> {
+  switch (job.format) {
+    case 'tfjs': {
+      await writeTfjs(model, dir, job.quantization);
+      if (job.quantization === 'none') return null;
+      const original = await job.evaluate(weightsDir(job.runFolder, job.weights));
+      const exported = await job.evaluate(dir);
+      return original && exported ? { images: original.images, original: original.accuracy, exported: exported.accuracy } : null;
+    }
+    case 'keras':
+      await writeKeras(model, dir);
+      return null;
+    case 'h5':
+      await writeH5(model, dir);
+      return null;
+    case 'onnx':
+      await writeOnnx(model, dir, job.run.classNames.length);
+      return null;
+    case 'bundle':
+      await writeBundle(job.run.spec, job.run.classNames, job.images(), dir, job.signal);
+      return null;
+  }
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+/** Writes one export and returns where it went. */
+export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
+  const started = performance.now();
+  if (job.quantization !== 'none' && job.format !== 'tfjs') {
+    throw new CapaError('invalid-argument', 'Quantised weights are offered for the TensorFlow.js format only; choose "none" for this format.');
+  }
+  const source = weightsDir(job.runFolder, job.weights);
+  if (!existsSync(join(source, 'model.json'))) {
+    throw new CapaError('not-found', `Run ${job.run.id} has no ${job.weights} weights saved (status: ${job.run.status}); train it until at least one epoch finishes.`);
+  }
+  const model = await readSavedModel(source);
+  const info = formatChoices(model).find((f) => f.format === job.format)!;
+  if (!info.available) throw new CapaError('invalid-argument', info.reason!);
+
+  const destination = join(job.parent, exportFolderName(job));
+  const temporary = join(job.parent, `.${exportFolderName(job)}.partial-${randomBytes(4).toString('hex')}`);
+  const metadata = exportMetadata(job.run, job.format, job.weights);
+  const snippets = usageSnippets(job.format, metadata);
+  let accuracy: ModelExportResult['accuracy'] = null;
+  await mkdir(temporary, { recursive: true });
+  try {
+    accuracy = await writeFormat(job, model, temporary);
+    job.signal?.throwIfAborted();
+    await writeFile(join(temporary, 'metadata.json'), JSON.stringify(metadata, null, 2));
+    for (const snippet of snippets) await writeFile(join(temporary, snippet.fileName), `${snippet.code}\n`);
+    job.signal?.throwIfAborted();
+    await rm(destination, { recursive: true, force: true });
+    await rename(temporary, destination);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    if (job.signal?.aborted) throw new CapaError('cancelled', 'The export was cancelled; nothing was written.');
+    throw error;
+  }
+  return {
+    format: job.format,
+    directory: destination,
+    files: (await readdir(destination)).sort(),
+    bytes: await folderBytes(destination),
+    snippets,
+    accuracy,
+    milliseconds: performance.now() - started,
+  };
+}

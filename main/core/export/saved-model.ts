@@ -1,0 +1,94 @@
+// Reads a run's saved TensorFlow.js layers model (model.json + weights.bin) into plain data:
+// the layers in order with their Keras-style configs, and each layer's weights as named
+// Float32Arrays. No TensorFlow here: every exporter works from this, so exporting needs no tensors.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CapaError } from '../errors';
+
+/** One weight array of a layer, in TensorFlow.js's (and Keras's) layout. */
+export interface SavedWeight {
+  /** Short name within its layer, e.g. "kernel", "bias", "moving_mean". */
+  name: string;
+  /** Dimensions, e.g. [3, 3, 16, 32] for a Conv2D kernel (height, width, in, out). */
+  shape: number[];
+  /** Values, row-major. */
+  values: Float32Array;
+}
+
+/** One layer of the saved model. */
+export interface SavedLayer {
+  /** Keras class name as TensorFlow.js writes it, e.g. "Conv2D". */
+  className: string;
+  /** The layer's name in model.json, e.g. "conv2d_Conv2D1". */
+  name: string;
+  /** Keras-style config (snake_case keys), as in model.json. */
+  config: Record<string, unknown>;
+  /** Trainable weights first, then the others (Keras's order too). */
+  weights: SavedWeight[];
+}
+
+/** A saved sequential model, tensor-free. */
+export interface SavedModel {
+  /** Input shape without the batch: [height, width, channels]. */
+  inputShape: [number, number, number];
+  layers: SavedLayer[];
+  /** The original model.json topology, for formats that copy it. */
+  topology: unknown;
+}
+
+interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+interface ModelJson {
+  modelTopology: { class_name: string; config: { name?: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
+  weightsManifest: { paths: string[]; weights: ManifestEntry[] }[];
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Reads `dir/model.json` and its weight files. */
+export async function readSavedModel(dir: string): Promise<SavedModel> {
+  const path = join(dir, 'model.json');
+  if (!existsSync(path)) throw new CapaError('not-found', `No saved model in ${dir}; train the run until at least one epoch finishes.`);
+  const json = JSON.parse(await readFile(path, 'utf8')) as ModelJson;
+  const topology = json.modelTopology;
+  if (topology.class_name !== 'Sequential') throw new CapaError('internal', `Expected a Sequential model, found ${topology.class_name}.`);
+  const layers: SavedLayer[] = topology.config.layers.map((layer) => ({
+    className: layer.class_name,
+    name: String(layer.config['name']),
+    config: layer.config,
+    weights: [],
+  }));
+  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+  for (const group of json.weightsManifest) {
+    const bytes = Buffer.concat(await Promise.all(group.paths.map((p) => readFile(join(dir, p)))));
+    let offset = 0;
+    for (const entry of group.weights) {
+      // Runs save float32 only; anything else would be a model Capa did not write.
+      if (entry.dtype !== 'float32') throw new CapaError('internal', `Weight ${entry.name} is ${entry.dtype}, not float32.`);
+      const count = size(entry.shape);
+      const values = new Float32Array(count);
+      new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + count * 4));
+      offset += count * 4;
+      const slash = entry.name.lastIndexOf('/');
+      const layer = byName.get(entry.name.slice(0, slash));
+      if (!layer) throw new CapaError('internal', `Weight ${entry.name} belongs to no layer of the model.`);
+      layer.weights.push({ name: entry.name.slice(slash + 1), shape: entry.shape, values });
+    }
+  }
+  // The input shape sits on an explicit InputLayer (Capa's models since spec version 2) or on the first layer.
+  const batchShape = layers[0]?.config['batch_input_shape'] as (number | null)[] | undefined;
+  if (!batchShape || batchShape.length !== 4) throw new CapaError('internal', 'The saved model does not state an image input shape.');
+  const body = layers[0]!.className === 'InputLayer' ? layers.slice(1) : layers;
+  return { inputShape: [batchShape[1]!, batchShape[2]!, batchShape[3]!], layers: body, topology };
+}
+
+/** A weight of a layer by short name; a bug if missing (the layer's class fixes its weights). */
+export function weightOf(layer: SavedLayer, name: string): SavedWeight {
+  const weight = layer.weights.find((w) => w.name === name);
+  if (!weight) throw new Error(`Layer ${layer.name} has no weight "${name}".`);
+  return weight;
+}
