@@ -37,7 +37,7 @@ describe('folder conventions (Keras image_dataset_from_directory)', () => {
     const classes = project.classes();
     expect(classes.map((c) => [c.name, c.imageCount])).toEqual(expect.arrayContaining([['circle', 4], ['square', 4], ['triangle', 4]]));
     const store = new ImageStore(project.dir);
-    const { images } = project.listImages(undefined, 0, 100);
+    const { images } = project.listImages({}, 0, 100);
     for (const image of images) {
       const file = project.imageFile(image.id)!;
       expect(existsSync(store.imagePath(file.hash, file.ext))).toBe(true);
@@ -132,10 +132,10 @@ describe('duplicates and splits', () => {
   it('keeps every existing image in its split when more images are added', async () => {
     const first = await writeShapeDataset(join(tempDir(), 'a'), { perClass: 30, size: 16, seed: 1 });
     await importEntries(project, await entriesFromPaths([first]));
-    const before = new Map(project.listImages(undefined, 0, 1000).images.map((i) => [i.id, i.split]));
+    const before = new Map(project.listImages({}, 0, 1000).images.map((i) => [i.id, i.split]));
     const second = await writeShapeDataset(join(tempDir(), 'b'), { perClass: 30, size: 16, seed: 2 });
     await importEntries(project, await entriesFromPaths([second]));
-    const after = project.listImages(undefined, 0, 1000).images;
+    const after = project.listImages({}, 0, 1000).images;
     expect(after.length).toBe(180);
     for (const image of after) if (before.has(image.id)) expect(image.split).toBe(before.get(image.id));
     const counts = project.dataset().splitCounts;
@@ -151,7 +151,7 @@ describe('duplicates and splits', () => {
     await expect(
       importEntries(project, entries, { signal: controller.signal, onProgress: (p) => p.done >= 16 && controller.abort() }),
     ).rejects.toMatchObject({ code: 'cancelled' });
-    const stored = project.listImages(undefined, 0, 100);
+    const stored = project.listImages({}, 0, 100);
     expect(stored.total).toBe(16);
     const store = new ImageStore(project.dir);
     for (const image of stored.images) {

@@ -80,12 +80,16 @@ export class DatasetState {
       }
       const merged: ImportReport = { imported: 0, duplicates: [], rejected: [], classesCreated: [] };
       this.importing = { sent: 0, total: picked.files.length };
+      // The chunks of one drop share the import batch the first one started.
+      let batchId: number | undefined;
       for (const chunk of chunks(picked.files, IMPORT_CHUNK)) {
         const files: UploadedFile[] = await Promise.all(
           chunk.map(async ({ relativePath, file }) => ({ relativePath, bytes: new Uint8Array(await file.arrayBuffer()) })),
         );
-        const report = await attempt(this.context.api.importFiles({ projectId: this.projectId, files, classId }), onError);
-        if (!report) break;
+        const reply = await attempt(this.context.api.importFiles({ projectId: this.projectId, files, classId, ...(batchId ? { batchId } : {}) }), onError);
+        if (!reply) break;
+        const { report } = reply;
+        batchId = reply.batchId;
         merged.imported += report.imported;
         merged.duplicates.push(...report.duplicates);
         merged.rejected.push(...report.rejected);
@@ -113,7 +117,7 @@ export class DatasetState {
   }
 
   async deleteClass(classId: number): Promise<string | null> {
-    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId }));
+    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages: false }));
   }
 
   private async change(call: Parameters<typeof attempt>[0]): Promise<string | null> {
