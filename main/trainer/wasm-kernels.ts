@@ -2,6 +2,10 @@
 // it does ship, so convolutional networks train in WebAssembly instead of falling back to the
 // plain JavaScript backend (about 100x slower).
 //
+// DepthwiseConv2D and SeparableConv2D need both depthwise gradients, which WASM lacks too: the
+// filter gradient is one strided slice x output-gradient product summed per filter tap, the input
+// gradient a depthwise convolution of the spread output gradient with the flipped filter.
+//
 // Of the 15 kernels WASM lacks, fitting our layers (Conv2D valid/same, strides 1/2; MaxPooling2D;
 // Flatten; Dense; Dropout; relu/sigmoid/tanh/softmax/elu/selu/swish; adam/sgd/rmsprop) needs only
 // Conv2DBackpropFilter: every other gradient (Conv2DBackpropInput, MaxPoolGrad, EluGrad, ...) is
@@ -27,7 +31,7 @@ type NamedAttrMap = import('@tensorflow/tfjs').NamedAttrMap;
 type Shape4 = [number, number, number, number];
 
 /** Names of the kernels this module adds to (or replaces in) the WASM backend. */
-export const WASM_EXTRA_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'] as const;
+export const WASM_EXTRA_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
 
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: NamedAttrMap };
 
@@ -96,6 +100,47 @@ function conv2DBackpropFilter(tf: Tf, args: KernelArgs): TensorInfo {
   }
 }
 
+type Conv2DInfo = ReturnType<Tf['backend_util']['computeConv2DInfo']>;
+
+/**
+ * dy of a convolution spread out with stride-1 zeros between values and padded so that a
+ * stride-1 'valid' convolution with the spatially flipped filter yields dx of `inputShape`.
+ */
+function spreadForInputGradient(tf: Tf, backend: KernelBackend, dy: TensorInfo, info: Conv2DInfo, inputShape: Shape4, keep: (t: TensorInfo) => TensorInfo): TensorInfo {
+  const [batch, height, width] = inputShape;
+  const { outHeight, outWidth, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const outChannels = dy.shape[3]!;
+  let spread = dy;
+  if (sw > 1) {
+    // Zeros after each column, then after each row, with rank-4 reshapes and pads only.
+    spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch * outHeight, outWidth, 1, outChannels] }));
+    spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
+    spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight, outWidth * sw, outChannels] }));
+  }
+  if (sh > 1) {
+    const spreadWidth = spread.shape[2]!;
+    spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight, 1, spreadWidth * outChannels] }));
+    spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
+    spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight * sh, spreadWidth, outChannels] }));
+  }
+  // Pad so that output row i reads spread rows i + top - (kh - 1) .. i + top, then cut to size.
+  const neededHeight = height + kh - 1;
+  const neededWidth = width + kw - 1;
+  const padTop = kh - 1 - info.padInfo.top;
+  const padLeft = kw - 1 - info.padInfo.left;
+  if (padTop < 0 || padLeft < 0) throw new Error('Conv2DBackpropInput on WASM: padding larger than the kernel is not supported.');
+  const padBottom = Math.max(0, neededHeight - padTop - spread.shape[1]!);
+  const padRight = Math.max(0, neededWidth - padLeft - spread.shape[2]!);
+  if (padTop || padLeft || padBottom || padRight) {
+    const paddings = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
+    spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings, constantValue: 0 } as unknown as NamedAttrMap));
+  }
+  if (spread.shape[1] !== neededHeight || spread.shape[2] !== neededWidth) {
+    spread = keep(run(tf, backend, 'Slice', { x: spread }, { begin: [0, 0, 0, 0], size: [batch, neededHeight, neededWidth, outChannels] }));
+  }
+  return spread;
+}
+
 /**
  * dx of a 2-D convolution (NHWC): the forward convolution read x[o*s + k - pad] for output o and
  * tap k, so dx is a stride-1 'valid' convolution of dy spread out with s-1 zeros between values
@@ -108,39 +153,10 @@ function conv2DBackpropInput(tf: Tf, args: KernelArgs): TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as ConvGradAttrs & { inputShape: Shape4 };
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput on WASM supports channels-last (NHWC) data only.');
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-  const [batch, height, width] = inputShape;
-  const { outHeight, outWidth, outChannels, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const temporaries: TensorInfo[] = [];
   const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
   try {
-    let spread = dy;
-    if (sw > 1) {
-      // Zeros after each column, then after each row, with rank-4 reshapes and pads only.
-      spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch * outHeight, outWidth, 1, outChannels] }));
-      spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
-      spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight, outWidth * sw, outChannels] }));
-    }
-    if (sh > 1) {
-      const spreadWidth = spread.shape[2]!;
-      spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight, 1, spreadWidth * outChannels] }));
-      spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
-      spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight * sh, spreadWidth, outChannels] }));
-    }
-    // Pad so that output row i reads spread rows i + top - (kh - 1) .. i + top, then cut to size.
-    const neededHeight = height + kh - 1;
-    const neededWidth = width + kw - 1;
-    const padTop = kh - 1 - info.padInfo.top;
-    const padLeft = kw - 1 - info.padInfo.left;
-    if (padTop < 0 || padLeft < 0) throw new Error('Conv2DBackpropInput on WASM: padding larger than the kernel is not supported.');
-    const padBottom = Math.max(0, neededHeight - padTop - spread.shape[1]!);
-    const padRight = Math.max(0, neededWidth - padLeft - spread.shape[2]!);
-    if (padTop || padLeft || padBottom || padRight) {
-      const paddings = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
-      spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings, constantValue: 0 } as unknown as NamedAttrMap));
-    }
-    if (spread.shape[1] !== neededHeight || spread.shape[2] !== neededWidth) {
-      spread = keep(run(tf, backend, 'Slice', { x: spread }, { begin: [0, 0, 0, 0], size: [batch, neededHeight, neededWidth, outChannels] }));
-    }
+    const spread = spreadForInputGradient(tf, backend, dy, info, inputShape, keep);
     const flipped = keep(run(tf, backend, 'Reverse', { x: filter }, { dims: [0, 1] }));
     const swapped = keep(run(tf, backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }));
     return run(tf, backend, 'Conv2D', { x: spread, filter: swapped }, {
@@ -150,6 +166,90 @@ function conv2DBackpropInput(tf: Tf, args: KernelArgs): TensorInfo {
       dilations: [1, 1],
       dimRoundingMode: undefined,
     } as unknown as NamedAttrMap);
+  } finally {
+    for (const t of temporaries) backend.disposeData(t.dataId);
+  }
+}
+
+/** Attributes of both depthwise gradient kernels. */
+type DepthwiseGradAttrs = ConvGradAttrs & { dilations: number | [number, number] };
+
+function depthwiseInfo(tf: Tf, name: string, inputShape: Shape4, filterShape: Shape4, attrs: DepthwiseGradAttrs): Conv2DInfo {
+  const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast');
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error(`${name} on WASM supports dilation 1 only.`);
+  return info;
+}
+
+/**
+ * dFilter of a depthwise convolution: for each tap (i, j), the input values that tap read (a
+ * strided slice of the padded input) times the output gradient of the same channel, summed over
+ * batch and positions: [kh*kw] products of exactly the work the gradient needs.
+ */
+function depthwiseBackpropFilter(tf: Tf, args: KernelArgs): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs['x']!;
+  const dy = inputs['dy']!;
+  const { filterShape } = attrs as unknown as { filterShape: Shape4 };
+  const info = depthwiseInfo(tf, 'DepthwiseConv2dNativeBackpropFilter', x.shape as Shape4, filterShape, attrs as unknown as DepthwiseGradAttrs);
+  const [batch, height, width, channels] = x.shape as Shape4;
+  const [kh, kw, , multiplier] = filterShape;
+  const { outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const temporaries: TensorInfo[] = [];
+  const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
+  try {
+    const usedHeight = (outHeight - 1) * sh + kh;
+    const usedWidth = (outWidth - 1) * sw + kw;
+    const bottom = Math.max(0, usedHeight - height - top);
+    const right = Math.max(0, usedWidth - width - left);
+    let input = x;
+    if (top > 0 || left > 0 || bottom > 0 || right > 0) {
+      input = keep(run(tf, backend, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
+    }
+    const positions = batch * outHeight * outWidth;
+    const grads = keep(run(tf, backend, 'Reshape', { x: dy }, { shape: [positions, channels, multiplier] }));
+    const taps: TensorInfo[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const read = keep(run(tf, backend, 'StridedSlice', { x: input }, {
+          begin: [0, i, j, 0], end: [batch, i + (outHeight - 1) * sh + 1, j + (outWidth - 1) * sw + 1, channels], strides: [1, sh, sw, 1],
+          beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+        } as unknown as NamedAttrMap));
+        const column = keep(run(tf, backend, 'Reshape', { x: read }, { shape: [positions, channels, 1] }));
+        const product = keep(run(tf, backend, 'Multiply', { a: column, b: grads }, {}));
+        taps.push(keep(run(tf, backend, 'Sum', { x: product }, { axis: [0], keepDims: true })));
+      }
+    }
+    const stacked = taps.length === 1 ? taps[0]! : keep(run(tf, backend, 'Concat', taps as unknown as Record<string, TensorInfo>, { axis: 0 })) // Concat takes its inputs as an array;
+    return run(tf, backend, 'Reshape', { x: stacked }, { shape: [kh, kw, channels, multiplier] });
+  } finally {
+    for (const t of temporaries) backend.disposeData(t.dataId);
+  }
+}
+
+/**
+ * dx of a depthwise convolution: the spread output gradient (channels c*M+m) convolved depthwise
+ * with the flipped filter, then summed over the multiplier m back to the input's channels.
+ */
+function depthwiseBackpropInput(tf: Tf, args: KernelArgs): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const dy = inputs['dy']!;
+  const filter = inputs['filter']!;
+  const { inputShape } = attrs as unknown as { inputShape: Shape4 };
+  const [kh, kw, channels, multiplier] = filter.shape as Shape4;
+  const info = depthwiseInfo(tf, 'DepthwiseConv2dNativeBackpropInput', inputShape, filter.shape as Shape4, attrs as unknown as DepthwiseGradAttrs);
+  const temporaries: TensorInfo[] = [];
+  const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
+  try {
+    const spread = spreadForInputGradient(tf, backend, dy, info, inputShape, keep);
+    const flipped = keep(run(tf, backend, 'Reverse', { x: filter }, { dims: [0, 1] }));
+    const perOutput = keep(run(tf, backend, 'Reshape', { x: flipped }, { shape: [kh, kw, channels * multiplier, 1] }));
+    const convolved = keep(run(tf, backend, 'DepthwiseConv2dNative', { x: spread, filter: perOutput }, {
+      strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
+    } as unknown as NamedAttrMap));
+    const [batch, height, width] = inputShape;
+    const split = keep(run(tf, backend, 'Reshape', { x: convolved }, { shape: [batch, height, width, channels, multiplier] }));
+    return run(tf, backend, 'Sum', { x: split }, { axis: [4], keepDims: false });
   } finally {
     for (const t of temporaries) backend.disposeData(t.dataId);
   }
@@ -187,6 +287,8 @@ function single(out: TensorInfo | TensorInfo[]): TensorInfo {
 const IMPLEMENTATIONS: Record<(typeof WASM_EXTRA_KERNELS)[number], (tf: Tf, args: KernelArgs, shipped: KernelFunc | undefined) => TensorInfo> = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
   BatchMatMul: (tf, args, shipped) => {
     if (!shipped) throw new Error('The WASM backend has no BatchMatMul kernel.');
     return batchMatMul(tf, args, shipped);

@@ -128,6 +128,47 @@ describe('BatchMatMul on WASM (transposes done before the XNNPACK product)', () 
   });
 });
 
+describe('depthwise convolution gradients on WASM', () => {
+  type T = import('@tensorflow/tfjs').Tensor;
+  type T4 = import('@tensorflow/tfjs').Tensor4D;
+  const cases: { input: [number, number, number, number]; kernel: [number, number]; multiplier: number; strides: 1 | 2; padding: 'valid' | 'same' }[] = [];
+  for (const padding of ['valid', 'same'] as const) {
+    for (const strides of [1, 2] as const) {
+      cases.push({ input: [3, 9, 8, 4], kernel: [3, 3], multiplier: 1, strides, padding });
+      cases.push({ input: [2, 10, 11, 3], kernel: [2, 4], multiplier: 2, strides, padding });
+      cases.push({ input: [2, 7, 7, 1], kernel: [5, 5], multiplier: 3, strides, padding });
+    }
+  }
+  it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, multiplier $multiplier, strides $strides, padding $padding', async ({ input, kernel, multiplier, strides, padding }) => {
+    const xValues = randomArray(input.reduce((a, b) => a * b), 11);
+    const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], multiplier];
+    const fValues = randomArray(filterShape.reduce((a, b) => a * b), 12);
+    const gradients = (backend: 'cpu' | 'wasm') =>
+      on(backend, () => {
+        const before = tf.memory().numTensors;
+        const result = tf.tidy(() => {
+          const grad = tf.grads((xx: T, ff: T) => {
+            const y = tf.depthwiseConv2d(xx as T4, ff as T4, strides, padding);
+            return tf.sum(tf.mul(y, tf.tensor(randomArray(y.size, 13), y.shape)));
+          });
+          const [dx, dFilter] = grad([tf.tensor4d(xValues, input), tf.tensor4d(fValues, filterShape)]);
+          return { dx: dx!.dataSync().slice(), dFilter: dFilter!.dataSync().slice(), shape: dFilter!.shape, dxShape: dx!.shape };
+        });
+        expect(tf.memory().numTensors).toBe(before);
+        return result;
+      });
+    const backend = tf.findBackend('wasm')!;
+    const ids = backend.numDataIds();
+    const cpu = await gradients('cpu');
+    const wasm = await gradients('wasm');
+    expect(backend.numDataIds()).toBe(ids); // intermediate buffers are freed
+    expect(wasm.shape).toEqual(filterShape);
+    expect(wasm.dxShape).toEqual(input);
+    expect(maxAbsDifference(wasm.dFilter, cpu.dFilter)).toBeLessThan(1e-4);
+    expect(maxAbsDifference(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
+  });
+});
+
 describe('training on WASM', () => {
   const convs: LayerSpec[] = [
     layer({ type: 'Conv2D', filters: 4, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' }),
