@@ -1,11 +1,12 @@
 // Entry of the training process. It runs as an Electron utilityProcess (messages on
 // process.parentPort) or as a child_process.fork (process.send), picks the backend once at start,
 // and answers TrainerRequests one reply each, streaming run events while a train runs.
-import type { BackendInfo } from '../../preload/contract';
+import type { BackendInfo, RunEvent } from '../../preload/contract';
 import { selectBackend, type SelectedBackend } from './backends';
-import { forgetModel, predictImages } from './predict';
+import { forgetModel, modelFor, predictImages } from './predict';
 import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
 import { runTraining } from './train';
+import { forgetBackbone, predictThroughBackbone, runTransferTraining } from './transfer';
 
 /** The slice of Electron's utilityProcess parentPort this process uses. */
 interface ParentPort {
@@ -48,12 +49,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       const run = { runId: request.job.runId, stop: false };
       current = run;
       try {
-        return await runTraining(request.job, {
-          tf,
-          backend: info,
-          emit: (event) => post({ type: 'event', event }),
-          shouldStop: () => run.stop,
-        });
+        const context = { tf, backend: info, emit: (event: RunEvent) => post({ type: 'event', event }), shouldStop: () => run.stop };
+        return await (request.job.backbone ? runTransferTraining(request.job, request.job.backbone, context) : runTraining(request.job, context));
       } finally {
         current = null;
       }
@@ -63,10 +60,12 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       return null;
     case 'predict': {
       const { tf } = await backend;
+      if (request.backbone) return predictThroughBackbone(tf, request.backbone, await modelFor(tf, request.modelDir), request.input, request.images);
       return predictImages(tf, request.modelDir, request.input, request.images);
     }
     case 'shutdown':
       forgetModel();
+      forgetBackbone();
       return null; // the process exits once this reply is sent (onRequest)
   }
 }

@@ -48,11 +48,11 @@ export async function saveModel(tf: Tf, model: LayersModel, dir: string): Promis
   );
 }
 
-/** Loads a layers model saved by saveModel (or any tfjs layers model folder). */
-export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
+/** Reads model.json and its weight files from `dir` into memory (layers or graph models). */
+export async function readArtifacts(tf: Tf, dir: string): Promise<ModelArtifacts> {
   const modelJsonPath = join(dir, MODEL_JSON);
   const modelJson = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJSON;
-  const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+  return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
     const buffers: ArrayBuffer[] = [];
     for (const group of manifest) {
@@ -63,5 +63,9 @@ export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
     }
     return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
   });
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/** Loads a layers model saved by saveModel (or any tfjs layers model folder). */
+export async function loadModel(tf: Tf, dir: string): Promise<LayersModel> {
+  return tf.loadLayersModel(tf.io.fromMemory(await readArtifacts(tf, dir)));
 }

@@ -13,7 +13,8 @@ type Tensor = import('@tensorflow/tfjs').Tensor;
 
 let cached: { key: string; model: LayersModel } | null = null;
 
-async function modelFor(tf: Tf, modelDir: string): Promise<LayersModel> {
+/** The saved model in `modelDir`, loaded once while it does not change. */
+export async function modelFor(tf: Tf, modelDir: string): Promise<LayersModel> {
   let changed: number;
   try {
     changed = (await stat(join(modelDir, MODEL_JSON))).mtimeMs;

@@ -13,10 +13,32 @@ export interface TrainItem {
   split: 'train' | 'validation';
 }
 
+/** A cached pretrained backbone, as the trainer loads it from files (it never downloads). */
+export interface TrainerBackbone {
+  /** Catalogue id. */
+  id: string;
+  /** Folder holding model.json and the weights. */
+  dir: string;
+  /** How to load it. */
+  format: 'graph' | 'layers';
+  /** Square input size. */
+  inputSize: number;
+  /** Pixel scaling it expects: value = byte * scale + offset. */
+  normalization: { scale: number; offset: number };
+  /** Length of the feature vector the catalogue promises (checked when it runs). */
+  features: number;
+  /** Hash of its files, part of the embedding cache key. */
+  fingerprint: string;
+  /** Where feature vectors of images are cached between runs. */
+  embeddingsDir: string;
+}
+
 /** Everything the trainer needs for one run; it never opens SQLite. */
 export interface TrainJob {
   runId: string;
   spec: ModelSpec;
+  /** Present when `spec.backbone` is: the head trains on the features of this backbone. */
+  backbone?: TrainerBackbone;
   classNames: string[];
   items: TrainItem[];
   /** The run's folder; the trainer writes `best/` and `last/` (TensorFlow.js layers format) into it. */
@@ -37,7 +59,7 @@ export type TrainerRequest =
   | { seq: number; type: 'hello' }
   | { seq: number; type: 'train'; job: TrainJob }
   | { seq: number; type: 'stop'; runId: string }
-  | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[] }
+  | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'shutdown' };
 
 /** The result type of each request type. */

@@ -12,16 +12,16 @@ import { writeArtifacts } from '../../main/trainer/model-files';
 /** Input size of the tiny backbone. */
 export const TINY_SIZE = 16;
 /** Length of its feature vector. */
-export const TINY_FEATURES = 8;
+export const TINY_FEATURES = 16;
 
 /**
- * Writes a layers model into `dir`: Conv2D(8, 3, stride 2) + ReLU, Conv2D(8, 3), then
- * GlobalAveragePooling2D: a 16x16 RGB image becomes 8 features. Seeded, so the files repeat.
+ * Writes a layers model into `dir`: Conv2D(16, 3, stride 2) + ReLU, Conv2D(16, 3), then
+ * GlobalAveragePooling2D: a 16x16 RGB image becomes 16 features. Seeded, so the files repeat.
  */
 export async function writeTinyBackbone(dir: string): Promise<void> {
   await tf.setBackend('cpu');
   const model = tf.sequential({ name: 'tiny_backbone' });
-  model.add(tf.layers.conv2d({ inputShape: [TINY_SIZE, TINY_SIZE, 3], filters: 8, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(tf.layers.conv2d({ inputShape: [TINY_SIZE, TINY_SIZE, 3], filters: 16, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
   model.add(tf.layers.conv2d({ filters: TINY_FEATURES, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.constant({ value: 0.05 }) }));
   model.add(tf.layers.globalAveragePooling2d({}));
   await model.save(

@@ -63,11 +63,11 @@ describe('backbone download', () => {
     const cache = cacheWith([tinyEntry('tiny', server.url, sha)]);
     const events: BackboneEvent[] = [];
     cache.onEvent((event) => events.push(event));
-    expect((await cache.list()).find((b) => b.id === 'tiny')!.state).toBe('absent');
+    expect(cache.list().find((b) => b.id === 'tiny')!.state).toBe('absent');
 
     const info = await cache.download('tiny');
     expect(info).toMatchObject({ id: 'tiny', state: 'ready', source: 'download', verified: true, inputSize: TINY_SIZE, features: TINY_FEATURES });
-    expect(info.params).toBe(3 * 3 * 3 * 8 + 8 + 3 * 3 * 8 * TINY_FEATURES + TINY_FEATURES);
+    expect(info.params).toBe(3 * 3 * 3 * 16 + 16 + 3 * 3 * 16 * TINY_FEATURES + TINY_FEATURES);
 
     const progress = events.filter((e): e is Extract<BackboneEvent, { kind: 'progress' }> => e.kind === 'progress');
     expect(progress.length).toBeGreaterThan(1);
@@ -102,7 +102,7 @@ describe('backbone download', () => {
     expect(existsSync(join(cache.dir, 'bad'))).toBe(false);
     expect(existsSync(join(cache.dir, 'bad.partial', 'weights.bin'))).toBe(false);
     expect(events.at(-1)).toMatchObject({ id: 'bad', kind: 'error' });
-    expect((await cache.list()).find((b) => b.id === 'bad')!.state).toBe('absent');
+    expect(cache.list().find((b) => b.id === 'bad')!.state).toBe('absent');
   });
 
   it('pins the hashes of an entry without published checksums, and notices a damaged cache', async () => {
@@ -111,7 +111,7 @@ describe('backbone download', () => {
     writeFileSync(join(cache.dir, 'tiny3', 'weights.bin'), 'damaged');
     const error = await failure(cache.resolve('tiny3'));
     expect(error.message).toMatch(/was damaged \(weights\.bin\) and has been removed; download or import it again/);
-    expect((await cache.list()).find((b) => b.id === 'tiny3')!.state).toBe('absent');
+    expect(cache.list().find((b) => b.id === 'tiny3')!.state).toBe('absent');
   });
 
   it('when the server is gone, says to import from a folder, and the import makes the backbone usable', async () => {
@@ -132,8 +132,8 @@ describe('backbone download', () => {
     const cache = cacheWith([]);
     const imported = await cache.importFolder(modelDir, { title: 'My network' });
     expect(imported).toMatchObject({ title: 'My network', inputSize: TINY_SIZE, features: TINY_FEATURES, state: 'ready', source: 'import', verified: false });
-    expect((await cache.list()).map((b) => b.id)).toContain(imported.id);
-    const shape = await cache.shape(imported.id);
+    expect(cache.list().map((b) => b.id)).toContain(imported.id);
+    const shape = cache.shape(imported.id);
     const spec = { ...presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' }), input: { width: TINY_SIZE, height: TINY_SIZE, channels: 3 as const, resize: 'crop' as const } };
     const summary = summarize({ ...spec, backbone: { id: imported.id, trainable_blocks: 0 } }, 3, shape);
     expect(summary.issues).toEqual([]);

@@ -4,13 +4,14 @@
 // half-downloaded backbone that looks usable. Downloads, imports from a folder, and the lookups
 // training and the model summary need all live here.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
 import { CapaError } from '../errors';
 import type { BackboneShape } from '../spec/summary';
+import type { TrainerBackbone } from '../../trainer/protocol';
 import { BACKBONES, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
 import { describeFolderModel } from './inspect';
@@ -18,6 +19,8 @@ import { describeFolderModel } from './inspect';
 /** Name of the cache folder inside the data folder; its dot keeps it out of the project list. */
 export const CACHE_FOLDER = '.backbones';
 const MANIFEST = 'backbone.json';
+/** Feature vectors of images, cached between runs (see main/trainer/transfer.ts). */
+const EMBEDDINGS = 'embeddings';
 
 const normalizationSchema = z.object({ scale: z.number(), offset: z.number() });
 const entrySchema = z.object({
@@ -48,22 +51,6 @@ const manifestSchema = z.object({
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
-/** What the trainer needs to load a cached backbone. */
-export interface ResolvedBackbone {
-  /** Catalogue id. */
-  id: string;
-  /** Folder holding model.json and the weights. */
-  dir: string;
-  /** How to load it. */
-  format: 'graph' | 'layers';
-  /** Square input size. */
-  inputSize: number;
-  /** Pixel scaling it expects. */
-  normalization: BackboneNormalization;
-  /** Hash of the files: part of the embedding cache key, so new weights never reuse old embeddings. */
-  fingerprint: string;
-}
-
 export class BackboneCache {
   private readonly downloads = new Map<string, Promise<BackboneInfo>>();
   private readonly listeners = new Set<(event: BackboneEvent) => void>();
@@ -84,32 +71,33 @@ export class BackboneCache {
   }
 
   /** Built-in entries, then those of an optional `catalogue.json` in the cache folder (a mirror), then imported ones. */
-  async entries(): Promise<BackboneEntry[]> {
+  // Reads are synchronous: a handful of small JSON files, and the model summary needs them synchronously.
+  entries(): BackboneEntry[] {
     const entries = new Map(BACKBONES.map((entry) => [entry.id, entry]));
     const extra = join(this.dir, 'catalogue.json');
     if (existsSync(extra)) {
-      const parsed = z.array(entrySchema).safeParse(JSON.parse(await readFile(extra, 'utf8')));
+      const parsed = z.array(entrySchema).safeParse(JSON.parse(readFileSync(extra, 'utf8')));
       if (!parsed.success) throw new CapaError('invalid-argument', `${extra} is not a valid backbone catalogue: ${parsed.error.issues[0]!.message}`);
       for (const entry of parsed.data) entries.set(entry.id, entry);
     }
-    for (const manifest of await this.manifests()) if (!entries.has(manifest.entry.id)) entries.set(manifest.entry.id, manifest.entry);
+    for (const manifest of this.manifests()) if (!entries.has(manifest.entry.id)) entries.set(manifest.entry.id, manifest.entry);
     return [...entries.values()];
   }
 
-  private async manifests(): Promise<Manifest[]> {
+  private manifests(): Manifest[] {
     if (!existsSync(this.dir)) return [];
     const found: Manifest[] = [];
-    for (const name of await readdir(this.dir)) {
-      const manifest = await this.manifest(name);
+    for (const name of readdirSync(this.dir)) {
+      const manifest = this.manifest(name);
       if (manifest) found.push(manifest);
     }
     return found;
   }
 
-  private async manifest(id: string): Promise<Manifest | null> {
+  private manifest(id: string): Manifest | null {
     const file = join(this.dir, id, MANIFEST);
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(id) || !existsSync(file)) return null;
-    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return parsed.success ? parsed.data : null;
   }
 
@@ -130,22 +118,22 @@ export class BackboneCache {
   }
 
   /** Every backbone with its download state. */
-  async list(): Promise<BackboneInfo[]> {
-    const manifests = new Map((await this.manifests()).map((m) => [m.entry.id, m]));
-    return (await this.entries()).map((entry) => this.info(entry, manifests.get(entry.id) ?? null));
+  list(): BackboneInfo[] {
+    const manifests = new Map(this.manifests().map((m) => [m.entry.id, m]));
+    return this.entries().map((entry) => this.info(entry, manifests.get(entry.id) ?? null));
   }
 
-  private async entry(id: string): Promise<BackboneEntry> {
-    const entry = (await this.entries()).find((e) => e.id === id);
+  private entry(id: string): BackboneEntry {
+    const entry = this.entries().find((e) => e.id === id);
     if (!entry) throw new CapaError('not-found', `Unknown pretrained network "${id}"; choose one from the list or import it from a folder.`);
     return entry;
   }
 
   /** The summary's view of a backbone, or null when unknown. */
-  async shape(id: string): Promise<BackboneShape | null> {
-    const entry = (await this.entries()).find((e) => e.id === id);
+  shape(id: string): BackboneShape | null {
+    const entry = this.entries().find((e) => e.id === id);
     if (!entry) return null;
-    const manifest = await this.manifest(id);
+    const manifest = this.manifest(id);
     return shapeOf({ ...entry, params: manifest?.params ?? entry.params });
   }
 
@@ -157,8 +145,8 @@ export class BackboneCache {
     const running = this.downloads.get(id);
     if (running) return running;
     const work = (async () => {
-      const entry = await this.entry(id);
-      const existing = await this.manifest(id);
+      const entry = this.entry(id);
+      const existing = this.manifest(id);
       if (existing) return this.info(entry, existing);
       const staging = join(this.dir, `${id}.partial`);
       const files = await downloadModel(entry, staging, (progress) => this.emit({ id, kind: 'progress', ...progress }), this.fetchImpl);
@@ -176,7 +164,7 @@ export class BackboneCache {
   /** Copies a TensorFlow.js model folder (graph or layers) into the cache, for offline machines. */
   async importFolder(path: string, options: { id?: string; title?: string; normalization?: BackboneNormalization } = {}): Promise<BackboneInfo> {
     const described = await describeFolderModel(path);
-    const known = options.id ? (await this.entries()).find((e) => e.id === options.id) : undefined;
+    const known = options.id ? this.entries().find((e) => e.id === options.id) : undefined;
     const id = options.id ?? `imported-${described.hash.slice(0, 12)}`;
     if (known && known.inputSize !== described.inputSize) {
       throw new CapaError('invalid-argument', `The model in ${path} takes ${described.inputSize} px images, but ${known.title} takes ${known.inputSize} px; is it the right folder?`);
@@ -219,10 +207,10 @@ export class BackboneCache {
   }
 
   /** The cached files of a backbone for training or prediction, checked against their recorded hashes. */
-  async resolve(id: string): Promise<ResolvedBackbone> {
-    const manifest = await this.manifest(id);
+  async resolve(id: string): Promise<TrainerBackbone> {
+    const manifest = this.manifest(id);
     if (!manifest) {
-      const entry = await this.entry(id);
+      const entry = this.entry(id);
       throw new CapaError('not-found', `${entry.title} is not downloaded yet. Download it on the Model screen (or import it from a folder), then train again.`);
     }
     const dir = join(this.dir, id);
@@ -239,6 +227,8 @@ export class BackboneCache {
       format: manifest.entry.format,
       inputSize: manifest.entry.inputSize,
       normalization: manifest.entry.normalization,
+      features: manifest.entry.features,
+      embeddingsDir: join(this.dir, EMBEDDINGS),
       fingerprint: createHash('sha256').update(JSON.stringify(manifest.files)).digest('hex'),
     };
   }

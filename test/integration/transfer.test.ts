@@ -1,0 +1,109 @@
+// Transfer learning in the real training process: a tiny backbone made by the test, imported into
+// the backbone cache, features computed once and cached on disk, a head trained on them, and
+// predictions chained through backbone and head.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../preload/contract';
+import { BackboneCache, CACHE_FOLDER } from '../../main/core/backbones/cache';
+import { presetById } from '../../main/core/spec/presets';
+import type { ModelSpec } from '../../main/core/spec/spec';
+import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
+import type { TrainerBackbone, TrainItem, TrainJob, TrainerPort } from '../../main/trainer/protocol';
+import { TINY_FEATURES, TINY_SIZE, writeTinyBackbone } from '../helpers/backbone';
+import { SHAPES, writeShapeDataset } from '../helpers/shapes';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+const PER_CLASS = 60;
+let root: string;
+let items: TrainItem[];
+let backbone: TrainerBackbone;
+const ports: TrainerPort[] = [];
+let client: TrainerClient;
+
+function transferSpec(): ModelSpec {
+  const spec = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 20, batch_size: 16, learning_rate: 0.03, seed: 7 });
+  return { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: backbone.id, trainable_blocks: 0 } };
+}
+
+let runs = 0;
+function job(): TrainJob {
+  const runId = `transfer-${++runs}`;
+  return { runId, spec: transferSpec(), backbone, classNames: [...SHAPES], items, outDir: join(root, 'runs', runId) };
+}
+
+async function train(trainJob: TrainJob): Promise<{ events: RunEvent[]; bestEpoch: number }> {
+  const events: RunEvent[] = [];
+  const result = await client.train(trainJob, (event) => events.push(event));
+  expect(result.status).toBe('completed');
+  return { events, bestEpoch: result.bestEpoch };
+}
+
+const logs = (events: RunEvent[]) => events.flatMap((event) => (event.kind === 'log' ? [event.message] : []));
+const epochs = (events: RunEvent[]) => events.flatMap((event) => (event.kind === 'epoch' ? [event.metrics] : []));
+
+beforeAll(async () => {
+  process.env['CAPA_BACKEND'] = 'wasm';
+  root = tempDir('capa-transfer-');
+  const modelDir = join(root, 'tiny-backbone');
+  await writeTinyBackbone(modelDir);
+  const cache = new BackboneCache(join(root, CACHE_FOLDER));
+  const imported = await cache.importFolder(modelDir, { title: 'Tiny' });
+  backbone = await cache.resolve(imported.id);
+  await writeShapeDataset(join(root, 'data'), { perClass: PER_CLASS, size: 32, seed: 5 });
+  items = SHAPES.flatMap((shape, label) =>
+    Array.from({ length: PER_CLASS }, (_, i): TrainItem => ({ path: join(root, 'data', shape, `${shape}-${i}.png`), label, split: i % 4 === 0 ? 'validation' : 'train' })),
+  );
+  client = new TrainerClient(() => {
+    const port = forkTrainerPort();
+    ports.push(port);
+    return port;
+  });
+});
+
+afterAll(async () => {
+  await client.close();
+  for (const port of ports) port.kill();
+  removeTempDirs();
+});
+
+describe('transfer learning', () => {
+  it('computes features once, caches them, trains the head, and repeats exactly from the cache', async () => {
+    const first = await train(job());
+    const computedLine = logs(first.events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))!;
+    expect(computedLine).toMatch(new RegExp(`: 0 from the cache, ${items.length * 0.75} computed by the backbone`));
+    // One file per distinct image, each holding TINY_FEATURES float32 values.
+    const [folder] = readdirSync(backbone.embeddingsDir);
+    expect(readdirSync(join(backbone.embeddingsDir, folder!))).toHaveLength(items.length);
+
+    const second = await train(job());
+    const cachedLine = logs(second.events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))!;
+    expect(cachedLine).toMatch(new RegExp(`: ${items.length * 0.75} from the cache, 0 computed by the backbone`));
+    // Same seed, same features (read back from disk) -> the same losses, to the last bit.
+    expect(epochs(second.events).map((m) => [m.loss, m.valLoss])).toEqual(epochs(first.events).map((m) => [m.loss, m.valLoss]));
+
+    // The head learned more than chance (1/3) from 8 features of a random, frozen backbone.
+    const best = epochs(first.events)[first.bestEpoch - 1]!;
+    expect(best.valAccuracy!).toBeGreaterThan(0.5);
+  });
+
+  it('predicts through backbone and head with exactly the accuracy measured in training', async () => {
+    const trainJob = job();
+    const { events, bestEpoch } = await train(trainJob);
+    const best = epochs(events)[bestEpoch - 1]!;
+    const validation = items.filter((item) => item.split === 'validation');
+    const rows = await client.predict(join(trainJob.outDir, 'best'), trainJob.spec.input, validation.map((item) => ({ path: item.path })), backbone);
+    let correct = 0;
+    rows.forEach((row, i) => {
+      expect(row).toHaveLength(SHAPES.length);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      if (row.indexOf(Math.max(...row)) === validation[i]!.label) correct++;
+    });
+    expect(correct / validation.length).toBeCloseTo(best.valAccuracy!, 6);
+  });
+
+  it('refuses a backbone whose features differ from what its description says', async () => {
+    const wrong: TrainJob = { ...job(), backbone: { ...backbone, features: TINY_FEATURES + 1 } };
+    await expect(client.train(wrong, () => undefined)).rejects.toThrow(`gives ${TINY_FEATURES} features per image, not the ${TINY_FEATURES + 1} its description says`);
+  });
+});
