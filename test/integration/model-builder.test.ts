@@ -38,7 +38,7 @@ async function trainTwoSteps(spec: ModelSpec): Promise<[number, number]> {
   const model = buildModel(tf, spec, CLASSES);
   try {
     expect(model.countParams()).toBe(summary.totalParams);
-    const nonTrainable = model.nonTrainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+    const nonTrainable = model.nonTrainableWeights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
     expect(nonTrainable).toBe(summary.nonTrainableParams);
     const outputRow = summary.rows[summary.rows.length - 1]!;
     expect(model.outputs[0]!.shape.slice(1)).toEqual(outputRow.outputShape);
