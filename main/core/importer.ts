@@ -66,7 +66,8 @@ export async function entriesFromPaths(paths: readonly string[]): Promise<Import
       children.sort((a, b) => a.name.localeCompare(b.name));
       for (const child of children) {
         if (child.name.startsWith('.') || IGNORED.has(child.name.toLowerCase())) continue;
-        if (child.isDirectory() || child.isFile()) await walk(join(path, child.name), `${relative}/${child.name}`);
+        // Symbolic links are followed; a broken one is listed as unreadable rather than skipped.
+        if (child.isDirectory() || child.isFile() || child.isSymbolicLink()) await walk(join(path, child.name), `${relative}/${child.name}`);
       }
     } else {
       // Missing or unreadable files are still listed, so the person sees them with a reason.

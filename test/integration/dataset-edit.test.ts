@@ -1,0 +1,178 @@
+// Labelling and cleaning on a real project: filters, class edits, undo of every destructive
+// action (with the trash kept until the next one), warnings, batches and stratified splits.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ImageInfo, Split } from '../../preload/contract';
+import { entriesFromPaths, importEntries, runImport } from '../../main/core/importer';
+import { ProjectLibrary } from '../../main/core/library';
+import type { Project } from '../../main/core/project';
+import { ImageStore } from '../../main/core/store';
+import { shapeImage, writeShapeDataset } from '../helpers/shapes';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+afterAll(removeTempDirs);
+
+let project: Project;
+beforeEach(() => {
+  project = new ProjectLibrary(tempDir()).create('Edit test');
+});
+
+const all = (): ImageInfo[] => project.listImages({}, 0, 1000).images;
+const classId = (name: string) => project.classByName(name)!.id;
+const storedFileExists = (image: { hash: string; ext: string }) => existsSync(new ImageStore(project.dir).imagePath(image.hash, image.ext));
+
+async function importShapes(perClass: number, seed = 1, size = 16) {
+  const root = await writeShapeDataset(join(tempDir(), `shapes-${seed}`), { perClass, size, seed });
+  return importEntries(project, await entriesFromPaths([root]));
+}
+
+describe('filters', () => {
+  it('combine class, split, file name, shorter side and batch, with the total counted the same way', async () => {
+    await importShapes(6);
+    const small = join(tempDir(), 'small');
+    mkdirSync(small);
+    writeFileSync(join(small, 'Tiny-One.png'), await shapeImage('circle', { seed: 99, size: 8 }));
+    const second = await runImport(project, await entriesFromPaths([small]), { split: 'test' });
+    expect(project.listImages({ classId: classId('circle') }, 0, 100).total).toBe(6);
+    expect(project.listImages({ classId: null }, 0, 100).total).toBe(0);
+    expect(project.listImages({ search: 'TINY' }, 0, 100).images.map((i) => i.fileName)).toEqual(['Tiny-One.png']);
+    expect(project.listImages({ maxSide: 10 }, 0, 100).total).toBe(1);
+    expect(project.listImages({ minSide: 10 }, 0, 100).total).toBe(18);
+    const batch = project.listImages({ batchId: second.batchId }, 0, 100);
+    expect(batch.images).toHaveLength(1);
+    expect(batch.images[0]).toMatchObject({ split: 'test', pinned: true, batchId: second.batchId, bytes: expect.any(Number) });
+    const trainCircles = project.listImages({ classId: classId('circle'), split: 'train' }, 0, 2);
+    expect(trainCircles.images.length).toBeLessThanOrEqual(2);
+    expect(trainCircles.total).toBe(project.classById(classId('circle')).splitCounts.train);
+    expect(project.dataset().batches.map((b) => [b.label, b.imported, b.pinnedSplit])).toEqual([
+      ['small', 1, 'test'],
+      ['shapes-1', 18, null],
+    ]);
+  });
+});
+
+describe('classes and undo', () => {
+  it('recolours, merges and undoes the merge with every image back in its class', async () => {
+    await importShapes(4);
+    expect(project.recolorClass(classId('circle'), '#123456').color).toBe('#123456');
+    const squares = all().filter((i) => i.classId === classId('square')).map((i) => i.id);
+    const merged = project.mergeClasses(classId('square'), classId('circle'));
+    expect(merged.target.imageCount).toBe(8);
+    expect(project.classByName('square')).toBeUndefined();
+    expect(project.dataset().undo).toEqual({ description: 'Merge "square" into "circle"' });
+    expect(project.undo().description).toContain('Merge');
+    const square = project.classByName('square')!;
+    expect(all().filter((i) => i.classId === square.id).map((i) => i.id)).toEqual(squares);
+    expect(project.dataset().undo).toBeNull();
+    expect(() => project.undo()).toThrow(/nothing to undo/);
+  });
+
+  it('deletes a class moving its images to Unlabelled, and undo relabels them', async () => {
+    await importShapes(3);
+    const id = classId('triangle');
+    project.deleteClass(id, false);
+    expect(project.dataset().unlabelledCount).toBe(3);
+    project.undo();
+    expect(project.classById(id).imageCount).toBe(3);
+  });
+
+  it('deletes a class with its images; the files stay until the next destructive action, and undo brings all back', async () => {
+    await importShapes(3);
+    const id = classId('triangle');
+    const files = all().filter((i) => i.classId === id).map((i) => project.imageFile(i.id)!);
+    project.deleteClass(id, true);
+    expect(project.summary().imageCount).toBe(6);
+    expect(files.every(storedFileExists)).toBe(true);
+    project.undo();
+    expect(project.classById(id).imageCount).toBe(3);
+
+    const purged = project.deleteClass(id, true);
+    expect(purged).toEqual([]);
+    const next = project.deleteImages([all()[0]!.id]);
+    expect(next.map((f) => f.hash).sort()).toEqual(files.map((f) => f.hash).sort());
+  });
+
+  it('undoes a move and a delete of images; a later import of a deleted image is not doubled by undo', async () => {
+    await importShapes(3);
+    const [a, b] = all().filter((i) => i.classId === classId('circle'));
+    project.setImageClass([a!.id, b!.id], classId('square'));
+    expect(project.dataset().undo!.description).toBe('Move 2 images to "square"');
+    project.undo();
+    expect(all().filter((i) => i.classId === classId('circle'))).toHaveLength(3);
+
+    const deleted = project.imageFile(a!.id)!;
+    project.deleteImages([a!.id]);
+    expect(project.findByHash(deleted.hash)).toBeUndefined();
+    project.undo();
+    expect(project.findByHash(deleted.hash)).toMatchObject({ imageId: a!.id, className: 'circle' });
+
+    project.deleteImages([a!.id]);
+    const root = await writeShapeDataset(join(tempDir(), 'again'), { perClass: 3, size: 16, seed: 1 });
+    await importEntries(project, await entriesFromPaths([root]));
+    project.undo();
+    expect(project.summary().imageCount).toBe(9);
+  });
+
+  it('refuses to undo a class deletion while another class took its name', async () => {
+    await importShapes(1);
+    project.deleteClass(classId('circle'), false);
+    project.createClass('Circle');
+    expect(() => project.undo()).toThrow(/exists again/);
+  });
+});
+
+describe('warnings', () => {
+  it('names classes with too few images, without validation images, and strong imbalance', async () => {
+    await importShapes(4);
+    const warnings = project.dataset().warnings;
+    expect(warnings.filter((w) => w.includes('has only 4 images'))).toHaveLength(3);
+    const root = await writeShapeDataset(join(tempDir(), 'big'), { perClass: 40, size: 12, seed: 5, shapes: ['circle'] });
+    await importEntries(project, await entriesFromPaths([root]));
+    const after = project.dataset().warnings;
+    expect(after.some((w) => w.startsWith('The classes are unbalanced: "circle" has 44 images but'))).toBe(true);
+    expect(after.some((w) => w.startsWith('"circle"'))).toBe(false);
+  });
+});
+
+describe('splits', () => {
+  const countsOf = (name: string) => project.classById(classId(name)).splitCounts;
+
+  it('are stratified per class and never move an existing image when images are added', async () => {
+    await importShapes(20, 1);
+    for (const name of ['circle', 'square', 'triangle']) expect(countsOf(name)).toEqual({ train: 14, validation: 3, test: 3 });
+    const before = new Map(all().map((i) => [i.id, i.split]));
+    await importShapes(20, 2);
+    for (const image of all()) if (before.has(image.id)) expect(image.split).toBe(before.get(image.id));
+    for (const name of ['circle', 'square', 'triangle']) expect(countsOf(name)).toEqual({ train: 28, validation: 6, test: 6 });
+  });
+
+  it('re-balance unpinned images to new shares, leaving pinned ones where they were put', async () => {
+    await importShapes(20);
+    const circles = all().filter((i) => i.classId === classId('circle'));
+    const pinned = circles.slice(0, 4).map((i) => i.id);
+    project.pinImages(pinned, 'test');
+    project.setSplitShares({ train: 50, validation: 50, test: 0 });
+    expect(project.dataset().splitShares).toEqual({ train: 50, validation: 50, test: 0 });
+    const after = new Map(all().map((i) => [i.id, i]));
+    for (const id of pinned) expect(after.get(id)).toMatchObject({ split: 'test', pinned: true });
+    expect(countsOf('circle')).toEqual({ train: 8, validation: 8, test: 4 });
+    expect(countsOf('square')).toEqual({ train: 10, validation: 10, test: 0 });
+    expect(() => project.setSplitShares({ train: 50, validation: 40, test: 0 })).toThrow(/add up to 100/);
+    project.pinImages(pinned, null);
+    project.setSplitShares({ train: 50, validation: 50, test: 0 });
+    expect(countsOf('circle')).toEqual({ train: 10, validation: 10, test: 0 });
+  });
+
+  it('pin a whole batch, including images the batch brings in later', async () => {
+    const root = await writeShapeDataset(join(tempDir(), 'holdout'), { perClass: 3, size: 16, seed: 7 });
+    const { batchId } = await runImport(project, await entriesFromPaths([root]));
+    project.pinBatch(batchId, 'validation');
+    const splits = new Set<Split>(all().map((i) => i.split));
+    expect([...splits]).toEqual(['validation']);
+    const more = await writeShapeDataset(join(tempDir(), 'more'), { perClass: 1, size: 16, seed: 8 });
+    await runImport(project, await entriesFromPaths([more]), { batchId });
+    expect(all().every((i) => i.split === 'validation' && i.pinned)).toBe(true);
+    expect(() => project.pinBatch(9999, 'test')).toThrow(/no import batch/);
+  });
+});
