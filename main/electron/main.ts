@@ -1,16 +1,22 @@
 // The Electron shell: one window, the app:// and capa-media:// protocols, IPC wired to the core
-// service, the trainer in a utilityProcess, the menu, and a clean shutdown. Decisions (window
-// options, CSP, sender and permission checks, URL parsing) live in small modules next door.
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
+// service, the trainer in a utilityProcess, the menu, native dialogs, taskbar progress,
+// notifications, the theme, and a clean shutdown. Decisions (window options, CSP, sender and
+// permission checks, URL parsing, window state, progress) live in small modules next door.
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, nativeTheme, net, protocol, screen, session, shell, utilityProcess } from 'electron';
 import type { WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IMPORT_EVENT_CHANNEL, RUN_EVENT_CHANNEL } from '../../preload/contract';
-import { defaultDataDir } from '../core/data-dir';
+import { BACKBONE_EVENT_CHANNEL, IMPORT_EVENT_CHANNEL, RUN_EVENT_CHANNEL } from '../../preload/contract';
+import type { Settings } from '../../preload/contract';
+import { dataDirFromEnv, defaultDataDir } from '../core/data-dir';
+import { settingsFileIn } from '../core/settings';
 import { createCapaService } from '../core/service';
 import type { CapaService } from '../core/service-api';
 import { registerIpcHandlers } from './ipc';
-import { menuEventScript, menuTemplate } from './menu';
+import { fileInside, mediaFileFor } from './media';
+import { menuEventScript, menuTemplate, type MenuEventDetail } from './menu';
+import { projectArchiveFromArgv } from './open-file';
+import { runEndNotification, TaskbarProgress } from './progress';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -20,10 +26,10 @@ import {
   isAppUrl,
   isPermissionAllowed,
   isTrustedSender,
-  parseMediaUrl,
 } from './security';
 import { forkUtilityTrainer } from './trainer-port';
 import { mainWindowOptions } from './window-options';
+import { readWindowState, restorableBounds, writeWindowState } from './window-state';
 
 // This file is out/main/electron/main.js; the renderer, preload and trainer are built beside it.
 const RENDERER_DIR = join(__dirname, '..', '..', 'renderer');
@@ -36,6 +42,8 @@ const isMac = process.platform === 'darwin';
 const trustedWebContents = new Set<number>();
 let service: CapaService | null = null;
 let dataDir = '';
+/** A .capa file asked for before the window could receive it (launch argument, macOS open-file). */
+let pendingArchive: string | null = projectArchiveFromArgv(process.argv, process.cwd());
 
 // Must happen before 'ready': standard + secure give app:// a real origin, so 'self' in the CSP,
 // fetch and relative URLs behave as on https, without the file:// scheme's wide privileges.
@@ -59,7 +67,8 @@ async function fetchFile(file: string): Promise<Response> {
 
 function registerProtocols(capa: CapaService): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const file = appUrlToFile(request.url, RENDERER_DIR);
+    const named = appUrlToFile(request.url, RENDERER_DIR);
+    const file = named === null ? null : await fileInside(named, RENDERER_DIR);
     if (file === null) return notFound();
     const response = await fetchFile(file);
     // The CSP is set here as well as in onHeadersReceived: custom-scheme responses may bypass webRequest.
@@ -69,10 +78,8 @@ function registerProtocols(capa: CapaService): void {
     return new Response(response.body, { status: response.status, headers });
   });
   protocol.handle(MEDIA_SCHEME, async (request) => {
-    const media = parseMediaUrl(request.url);
-    if (media === null) return notFound();
-    // Only a file the service resolves for a real project and image is ever read.
-    const file = await capa.mediaFile(media.kind, media.projectId, media.imageId);
+    // Only a file the service resolves for a real project and image, really inside the data folder, is read.
+    const file = await mediaFileFor(request.url, capa, dataDir);
     return file === null ? notFound() : fetchFile(file);
   });
 }
@@ -113,18 +120,49 @@ function hardenContents(contents: WebContents): void {
   });
 }
 
+const mainWindow = (): BrowserWindow | undefined => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+
+/** Sends a menu command (or a .capa file to open) to the page as a DOM event. */
+function sendToPage(detail: MenuEventDetail): void {
+  const window = mainWindow();
+  if (window === undefined || window.webContents.isLoading()) {
+    // The page is not there yet: a file waits for did-finish-load, a plain command is dropped.
+    if (detail.path !== undefined) pendingArchive = detail.path;
+    return;
+  }
+  void window.webContents.executeJavaScript(menuEventScript(detail));
+}
+
 function createWindow(): BrowserWindow {
-  const window = new BrowserWindow(mainWindowOptions(PRELOAD_PATH));
+  const userData = app.getPath('userData');
+  const saved = readWindowState(userData);
+  const options = mainWindowOptions(PRELOAD_PATH, nativeTheme.shouldUseDarkColors);
+  const bounds = restorableBounds(saved, screen.getAllDisplays().map((display) => display.workArea), {
+    width: options.minWidth ?? 0,
+    height: options.minHeight ?? 0,
+  });
+  const window = new BrowserWindow({ ...options, ...(bounds ?? {}) });
   const id = window.webContents.id;
   trustedWebContents.add(id);
   window.on('closed', () => trustedWebContents.delete(id));
-  window.once('ready-to-show', () => window.show());
+  // Remembered on close: getNormalBounds is the size to come back to even when maximised.
+  window.on('close', () => writeWindowState(userData, { bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
+  window.once('ready-to-show', () => {
+    if (bounds !== null && saved?.maximized) window.maximize();
+    window.show();
+  });
+  window.webContents.on('did-finish-load', () => {
+    if (pendingArchive === null) return;
+    const path = pendingArchive;
+    pendingArchive = null;
+    sendToPage({ command: 'open-project', path });
+  });
   void window.loadURL(APP_ENTRY_URL);
   return window;
 }
 
 function focusOrCreateWindow(): void {
-  const [window] = BrowserWindow.getAllWindows();
+  const window = BrowserWindow.getAllWindows()[0];
   if (window === undefined) {
     createWindow();
     return;
@@ -134,24 +172,66 @@ function focusOrCreateWindow(): void {
   window.focus();
 }
 
+async function chooseProjectArchive(): Promise<void> {
+  const window = mainWindow();
+  const options = { title: 'Open a Capa project', properties: ['openFile' as const], filters: [{ name: 'Capa project', extensions: ['capa'] }] };
+  const result = window === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options);
+  const [path] = result.filePaths;
+  if (!result.canceled && path !== undefined) sendToPage({ command: 'open-project', path });
+}
+
 function installMenu(): void {
   const template = menuTemplate({
     appName: app.name,
     isMac,
     isDev: !app.isPackaged,
-    onNewProject: () => {
-      const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
-      if (window === undefined) return;
-      void window.webContents.executeJavaScript(menuEventScript('new-project'));
-    },
+    send: (command) => sendToPage({ command }),
+    onOpenProject: () => void chooseProjectArchive(),
     onShowDataFolder: () => void shell.openPath(dataDir),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/** What only the desktop can do, for core's settings area. */
+const desktopHooks = {
+  reveal: (path: string) => shell.showItemInFolder(path),
+  chooseFolder: async (title: string): Promise<string | null> => {
+    const window = mainWindow();
+    const options = { title, properties: ['openDirectory' as const, 'createDirectory' as const] };
+    const result = window === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+  dataFolderMoved: () => {
+    // Give the page a moment to show the result, then start again on the new folder.
+    setTimeout(() => {
+      app.relaunch();
+      app.quit();
+    }, 1500);
+  },
+};
+
+/** Dock / taskbar progress and the end-of-training notification, from the service's events. */
+function followProgress(capa: CapaService): void {
+  const progress = new TaskbarProgress();
+  const show = (value: number) => mainWindow()?.setProgressBar(value);
+  capa.onRunEvent((event) => {
+    show(progress.run(event));
+    const window = mainWindow();
+    const hidden = window === undefined || !window.isVisible() || window.isMinimized();
+    const note = runEndNotification(event, hidden);
+    if (note !== null && Notification.isSupported()) {
+      const notification = new Notification(note);
+      notification.on('click', () => focusOrCreateWindow());
+      notification.show();
+    }
+  });
+  capa.onImportEvent((event) => show(progress.import(event)));
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
-  dataDir = defaultDataDir({ userData: app.getPath('userData') });
+  const userData = app.getPath('userData');
+  dataDir = defaultDataDir({ userData });
   let capa: CapaService;
   try {
     capa = createCapaService({
@@ -159,6 +239,9 @@ async function start(): Promise<void> {
       host: 'electron',
       // A closure keeps `this` bound to utilityProcess.
       spawnTrainer: () => forkUtilityTrainer((path, args, options) => utilityProcess.fork(path, args, options), TRAINER_PATH),
+      // CAPA_DATA_DIR fixes the folder: then there is nothing to move and no file to keep it in.
+      ...(dataDirFromEnv() === null ? { settingsFile: settingsFileIn(userData) } : {}),
+      desktop: desktopHooks,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -170,7 +253,17 @@ async function start(): Promise<void> {
   app.setAboutPanelOptions({ applicationName: 'Capa', applicationVersion: app.getVersion() });
   hardenSession();
   registerProtocols(capa);
-  registerIpcHandlers(ipcMain, capa, (event) => isTrustedSender(event, trustedWebContents));
+  // Native widgets, the window background and prefers-color-scheme follow the chosen theme.
+  const settings = await capa.call('getSettings', {});
+  if (settings.ok) nativeTheme.themeSource = (settings.value as Settings).theme;
+  const themed = {
+    call: async (name: Parameters<CapaService['call']>[0], request: unknown) => {
+      const result = await capa.call(name, request);
+      if (name === 'setSettings' && result.ok) nativeTheme.themeSource = (result.value as Settings).theme;
+      return result;
+    },
+  };
+  registerIpcHandlers(ipcMain, themed, (event) => isTrustedSender(event, trustedWebContents));
   const broadcast = (channel: string, event: unknown) => {
     for (const window of BrowserWindow.getAllWindows()) {
       if (!window.isDestroyed()) window.webContents.send(channel, event);
@@ -178,6 +271,8 @@ async function start(): Promise<void> {
   };
   capa.onRunEvent((event) => broadcast(RUN_EVENT_CHANNEL, event));
   capa.onImportEvent((event) => broadcast(IMPORT_EVENT_CHANNEL, event));
+  capa.onBackboneEvent((event) => broadcast(BACKBONE_EVENT_CHANNEL, event));
+  followProgress(capa);
   installMenu();
   createWindow();
 }
@@ -186,7 +281,18 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => focusOrCreateWindow());
+  // The second launch's arguments arrive here: bring the window forward and open its .capa file.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    focusOrCreateWindow();
+    const path = projectArchiveFromArgv(argv, workingDirectory);
+    if (path !== null) sendToPage({ command: 'open-project', path });
+  });
+  // macOS delivers double-clicked files this way, before or after 'ready'.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    if (service === null) pendingArchive = path;
+    else sendToPage({ command: 'open-project', path });
+  });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
   app.on('activate', () => {
     if (service !== null && BrowserWindow.getAllWindows().length === 0) createWindow();

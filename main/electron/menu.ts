@@ -1,42 +1,62 @@
-// The application menu as a plain template, so main.ts stays wiring and a test can read it.
+// The application menu as a plain template, so main.ts stays wiring and a test can read it. App
+// commands reach the renderer as one DOM event ('capa-menu') that renderer/src/lib/menu-events.ts
+// handles, so the bridge stays one method per operation.
 import type { MenuItemConstructorOptions } from 'electron';
+
+/** Commands the menu sends to the renderer. */
+export const MENU_COMMANDS = ['new-project', 'open-project', 'import', 'undo', 'redo', 'train', 'stop', 'export', 'preferences', 'help'] as const;
+/** One of them. */
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** What the menu needs from the app. */
 export interface MenuContext {
   /** The productName, shown in the macOS app menu. */
   appName: string;
-  /** macOS puts About, Hide and Quit in an app menu; other platforms under File. */
+  /** macOS puts About, Preferences, Hide and Quit in an app menu; other platforms under File and Edit. */
   isMac: boolean;
   /** Reload and developer tools are offered only to developers. */
   isDev: boolean;
-  /** File > New project. */
-  onNewProject(): void;
+  /** Sends a command to the renderer. */
+  send(command: MenuCommand): void;
+  /** File > Open Project…: a native open dialog for a .capa archive, handled by the shell. */
+  onOpenProject(): void;
   /** Help > Show Projects Folder: where the data lives, for backups. */
   onShowDataFolder(): void;
 }
 
-/** The menu template: File, Edit (standard roles), View, Help. */
+/** The menu template: (app menu on macOS), File, Edit, Model, View, Help, with the usual shortcuts. */
 export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[] {
+  const command = (label: string, name: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    ...(accelerator ? { accelerator } : {}),
+    click: () => context.send(name),
+  });
+  const preferences = command(context.isMac ? 'Settings…' : 'Preferences…', 'preferences', 'CmdOrCtrl+,');
   const template: MenuItemConstructorOptions[] = [];
   if (context.isMac) {
     template.push({
       label: context.appName,
-      submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
+      submenu: [{ role: 'about' }, { type: 'separator' }, preferences, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
     });
   }
   template.push({
     label: 'File',
     submenu: [
-      { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: () => context.onNewProject() },
+      command('New Project…', 'new-project', 'CmdOrCtrl+N'),
+      { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => context.onOpenProject() },
       { type: 'separator' },
-      context.isMac ? { role: 'close' } : { role: 'quit' },
+      command('Import Pictures…', 'import', 'CmdOrCtrl+I'),
+      command('Export Model…', 'export', 'CmdOrCtrl+E'),
+      { type: 'separator' },
+      ...(context.isMac ? [{ role: 'close' as const }] : [preferences, { type: 'separator' as const }, { role: 'quit' as const }]),
     ],
   });
   template.push({
     label: 'Edit',
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      // Text fields undo their typing; elsewhere the renderer undoes the last change to the data set.
+      command('Undo', 'undo', 'CmdOrCtrl+Z'),
+      command('Redo', 'redo', context.isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y'),
       { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },
@@ -45,21 +65,39 @@ export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[]
       { role: 'selectAll' },
     ],
   });
+  template.push({
+    label: 'Model',
+    submenu: [command('Train', 'train', 'CmdOrCtrl+Enter'), command('Stop Training', 'stop', 'CmdOrCtrl+.')],
+  });
   const view: MenuItemConstructorOptions[] = [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }];
   if (context.isDev) view.unshift({ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' });
   template.push({ label: 'View', submenu: view });
+  template.push({ role: 'windowMenu' });
   template.push({
     role: 'help',
-    // macOS already has About in the app menu.
-    submenu: [{ label: 'Show Projects Folder', click: () => context.onShowDataFolder() }, ...(context.isMac ? [] : [{ type: 'separator' as const }, { role: 'about' as const }])],
+    submenu: [
+      command('Capa Help', 'help', 'F1'),
+      { label: 'Show Projects Folder', click: () => context.onShowDataFolder() },
+      // macOS already has About in the app menu.
+      ...(context.isMac ? [] : [{ type: 'separator' as const }, { role: 'about' as const }]),
+    ],
   });
   return template;
 }
 
-/** The DOM event File > New project dispatches in the page (window 'capa-menu', detail 'new-project'). */
+/** The DOM event a menu command dispatches in the page (window 'capa-menu'). */
 export const MENU_EVENT = 'capa-menu';
 
+/** What the event carries: the command, and for 'open-project' the archive to open. */
+export interface MenuEventDetail {
+  /** Which command. */
+  command: MenuCommand;
+  /** The .capa file chosen in the open dialog or passed on the command line. */
+  path?: string;
+}
+
 /** Script run in the page for a menu command: a DOM event, so the bridge stays one method per operation. */
-export function menuEventScript(command: 'new-project'): string {
-  return `window.dispatchEvent(new CustomEvent(${JSON.stringify(MENU_EVENT)}, { detail: ${JSON.stringify(command)} }))`;
+export function menuEventScript(detail: MenuEventDetail): string {
+  // JSON.stringify makes any path a string literal: quotes and backslashes cannot break out.
+  return `window.dispatchEvent(new CustomEvent(${JSON.stringify(MENU_EVENT)}, { detail: ${JSON.stringify(detail)} }))`;
 }

@@ -1,8 +1,11 @@
 // The main window's options, apart from main.ts so a test can check the security switches.
 import type { BrowserWindowConstructorOptions } from 'electron';
 
+/** The window's background before the page paints, per theme, so opening never flashes the other colour. */
+export const WINDOW_BACKGROUND = { light: '#f8fafc', dark: '#0f172a' } as const;
+
 /** Options of the main window; the renderer gets no Node and talks only through the preload. */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, dark = false): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 820,
@@ -11,7 +14,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
     title: 'Capa',
     // Shown on 'ready-to-show' so the user never sees an empty white frame.
     show: false,
-    backgroundColor: '#f8fafc',
+    backgroundColor: dark ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light,
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,

@@ -12,7 +12,6 @@ import { defaultDataDir, userDataDir } from '../../main/core/data-dir';
 import { findElectronBinary } from '../../main/electron-binary';
 import { registerIpcHandlers, UNTRUSTED_SENDER_RESULT } from '../../main/electron/ipc';
 import type { IpcRegistrar } from '../../main/electron/ipc';
-import { menuTemplate } from '../../main/electron/menu';
 import {
   APP_ENTRY_URL,
   appUrlToFile,
@@ -289,11 +288,11 @@ describe('preload bridge', () => {
     return { exposed, ipcRenderer, listeners };
   }
 
-  it('exposes exactly the operations, onRunEvent and pathForFile as window.capa', async () => {
+  it('exposes exactly the operations, onRunEvent, onImportEvent and pathForFile as window.capa', async () => {
     const { exposed, ipcRenderer } = await loadBridge();
     expect([...exposed.keys()]).toEqual(['capa']);
     const api = exposed.get('capa') as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'pathForFile'].sort());
+    expect(Object.keys(api).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'onImportEvent', 'pathForFile'].sort());
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(ipcRenderer);
@@ -353,7 +352,7 @@ describe('bundled preload (out/preload/bridge.cjs, built by npm run build)', () 
     runInNewContext(bundle, { require: sandboxRequire, module: { exports: {} }, exports: {} });
     expect(required).toEqual(['electron']);
     expect(exposed[0]).toBe('capa');
-    expect(exposed.slice(1).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'pathForFile'].sort());
+    expect(exposed.slice(1).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'onImportEvent', 'pathForFile'].sort());
   });
 });
 
@@ -429,24 +428,5 @@ describe('data folder', () => {
     expect(userDataDir({ env: { XDG_CONFIG_HOME: '/cfg' }, platform: 'linux', home: '/h' })).toBe(join('/cfg', 'Capa'));
     expect(userDataDir({ env: {}, platform: 'darwin', home: '/Users/ada' })).toBe(join('/Users/ada', 'Library', 'Application Support', 'Capa'));
     expect(userDataDir({ env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, platform: 'win32', home: 'C:\\Users\\ada' })).toBe(join('C:\\Users\\ada\\AppData\\Roaming', 'Capa'));
-  });
-});
-
-describe('application menu', () => {
-  const labels = (isDev: boolean, isMac: boolean) =>
-    menuTemplate({ appName: 'Capa', isMac, isDev, onNewProject: () => {}, onShowDataFolder: () => {} });
-
-  it('has File with New Project and Quit, Edit roles, View and Help', () => {
-    const template = labels(false, false);
-    expect(template.map((item) => item.label ?? item.role)).toEqual(['File', 'Edit', 'View', 'help']);
-    const file = template[0].submenu as { label?: string; role?: string }[];
-    expect(file.map((item) => item.label ?? item.role)).toContain('New Project…');
-    expect(file.map((item) => item.role)).toContain('quit');
-  });
-
-  it('offers developer tools only in development', () => {
-    const roles = (isDev: boolean) => (labels(isDev, false)[2].submenu as { role?: string }[]).map((item) => item.role);
-    expect(roles(true)).toContain('toggleDevTools');
-    expect(roles(false)).not.toContain('toggleDevTools');
   });
 });
