@@ -75,9 +75,9 @@ async function removeFiles(project: Project, files: readonly StoredFile[]): Prom
 }
 
 export function datasetHandlers({ library, imports, options }: ServiceContext): HandlersOf<DatasetOperations> {
-  /** In the browser host, a single written file can be downloaded; say where. */
+  /** In the browser host, a written zip or archive can be downloaded (a folder cannot); say where. */
   const withDownload = (projectId: string, result: ExportResult): ExportResult =>
-    options.host === 'browser' && result.files.length === 1
+    options.host === 'browser' && result.files.length === 1 && /\.(zip|capa)$/.test(result.files[0]!)
       ? { ...result, download: `/download/${encodeURIComponent(projectId)}/${encodeURIComponent(result.files[0]!)}` }
       : result;
   const importOptions = (classId: number | null | undefined, split: Split | undefined) => ({
