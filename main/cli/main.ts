@@ -3,13 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, type ExportFormat, type ExportQuantization, type ExportWeights, type RunEvent, type RunInfo } from '../../preload/contract';
+import { EXPORT_FORMATS, type ExportFormat, type ExportQuantization, type ExportWeights, type RunEvent, type RunInfo, type Split } from '../../preload/contract';
 import { defaultDataDir } from '../core/data-dir';
 import { CapaError } from '../core/errors';
 import { callOrThrow, createCapaService } from '../core/service';
 import type { CapaService } from '../core/service-api';
 import { presetById, PRESETS } from '../core/spec/presets';
 import type { ModelSpec } from '../core/spec/spec';
+import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { formatSummary } from './format';
 
 const USAGE = `Usage: capa <command> [options]   (from a checkout: npm run capa -- <command> ...)
@@ -19,6 +20,8 @@ Commands:
   create <name>                         Create a project
   import <project> <path>...            Import files or folders (sub-folders become classes)
         [--class NAME]                  Put loose files in this class
+        [--split train|validation|test] Pin everything imported to this split (e.g. a separate test folder)
+${DATASET_USAGE}
   spec <project>                        Show (and change) the model and print its Keras-style summary
         [--preset ${PRESETS.map((p) => p.id).join('|')}] [--size N] [--channels 1|3] [--file spec.json]
         [--epochs N] [--batch-size N] [--learning-rate X] [--seed N]
@@ -34,6 +37,7 @@ Commands:
 const OPTIONS = {
   'data-dir': { type: 'string' },
   class: { type: 'string' },
+  split: { type: 'string' },
   preset: { type: 'string' },
   size: { type: 'string' },
   channels: { type: 'string' },
@@ -158,7 +162,9 @@ async function run(service: CapaService, command: string | undefined, args: stri
         const dataset = await callOrThrow(service, 'getDataset', { projectId: id });
         classId = dataset.classes.find((c) => c.name === values.class)?.id ?? (await callOrThrow(service, 'createClass', { projectId: id, name: values.class })).id;
       }
-      const report = await callOrThrow(service, 'importPaths', { projectId: id, paths, classId });
+      // An unknown split reaches the service, whose validation names the choices.
+      const split = values.split as Split | undefined;
+      const report = await callOrThrow(service, 'importPaths', { projectId: id, paths, classId, ...(split ? { split } : {}) });
       console.log(`Imported ${report.imported} images${report.classesCreated.length ? `; new classes: ${report.classesCreated.join(', ')}` : ''}.`);
       if (report.duplicates.length) console.log(`${report.duplicates.length} duplicates skipped (already in the project).`);
       for (const r of report.rejected) console.log(`Skipped ${r.file}: ${r.message}`);
@@ -223,6 +229,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
       return;
     }
     default:
+      if (await runDatasetCommand(service, command, args, values.format, (idOrName) => projectId(service, idOrName))) return;
       console.log(USAGE);
       if (command !== undefined && command !== 'help') throw new CapaError('invalid-argument', `Unknown command "${command}".`);
   }
