@@ -1,6 +1,6 @@
 // Builds `window.capa` over an IPC implementation. Kept apart from bridge.ts (which touches
 // `electron`) so it is plain code, and so the bundled preload entry exports nothing.
-import { IMPORT_EVENT_CHANNEL, OPERATION_NAMES, RUN_EVENT_CHANNEL, channelOf } from './contract';
+import { BACKBONE_EVENT_CHANNEL, IMPORT_EVENT_CHANNEL, OPERATION_NAMES, RUN_EVENT_CHANNEL, channelOf } from './contract';
 import type { CapaApi } from './contract';
 
 /** A listener as ipcRenderer calls it: the event first, then the arguments main sent. */
@@ -26,7 +26,7 @@ function subscribe<E>(ipc: BridgeIpc, channel: string, listener: (event: E) => v
   };
 }
 
-/** Builds the object exposed as `window.capa`: exactly OPERATION_NAMES, onRunEvent, onImportEvent and pathForFile. */
+/** Builds the object exposed as `window.capa`: exactly OPERATION_NAMES, onRunEvent, onImportEvent, onBackboneEvent and pathForFile. */
 export function createCapaApi(ipc: BridgeIpc, getPathForFile: (file: File) => string): CapaApi {
   const operations: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const name of OPERATION_NAMES) {
@@ -34,9 +34,10 @@ export function createCapaApi(ipc: BridgeIpc, getPathForFile: (file: File) => st
     // Only the request crosses; nothing else the page passes reaches main.
     operations[name] = (request: unknown) => ipc.invoke(channel, request);
   }
-  const extras: Pick<CapaApi, 'onRunEvent' | 'onImportEvent' | 'pathForFile'> = {
+  const extras: Pick<CapaApi, 'onRunEvent' | 'onImportEvent' | 'onBackboneEvent' | 'pathForFile'> = {
     onRunEvent: (listener) => subscribe(ipc, RUN_EVENT_CHANNEL, listener),
     onImportEvent: (listener) => subscribe(ipc, IMPORT_EVENT_CHANNEL, listener),
+    onBackboneEvent: (listener) => subscribe(ipc, BACKBONE_EVENT_CHANNEL, listener),
     pathForFile(file: File): string | undefined {
       // Electron returns "" for a File that is not backed by the file system (built in the page).
       const path = getPathForFile(file);

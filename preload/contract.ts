@@ -5,7 +5,7 @@
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
-import { MODEL_OPERATION_NAMES, type ModelOperations } from './contract-model';
+import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 
 export * from './contract-dataset';
@@ -131,7 +131,7 @@ export interface AppInfo {
 }
 
 /** Every operation: its request and response. Dataset, model, export and settings operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, ExportOperations, SettingsOperations {
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -162,6 +162,7 @@ export type ResponseOf<K extends OperationName> = Operations[K]['response'];
 export const OPERATION_NAMES = [
   ...DATASET_OPERATION_NAMES,
   ...MODEL_OPERATION_NAMES,
+  ...BACKBONE_OPERATION_NAMES,
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
   'appInfo',
@@ -194,6 +195,8 @@ export type CapaApi = { [K in OperationName]: (request: RequestOf<K>) => Promise
   onRunEvent(listener: (event: RunEvent) => void): () => void;
   /** Subscribes to background import events; returns the unsubscribe function. */
   onImportEvent(listener: (event: ImportEvent) => void): () => void;
+  /** Subscribes to backbone download events; returns the unsubscribe function. */
+  onBackboneEvent(listener: (event: BackboneEvent) => void): () => void;
   /** Electron only: the file-system path of a dropped File (undefined in a browser). */
   pathForFile?(file: File): string | undefined;
 };
@@ -208,7 +211,7 @@ export interface WireCall {
 }
 
 /** Browser host to renderer: the reply to a call, a pushed run event or a pushed import event. */
-export type WireMessage = { id: number; result: Result<unknown> } | { event: RunEvent } | { importEvent: ImportEvent };
+export type WireMessage = { id: number; result: Result<unknown> } | { event: RunEvent } | { importEvent: ImportEvent } | { backboneEvent: BackboneEvent };
 
 /** Kinds of image the media route serves: a cached thumbnail or the stored original. */
 export type MediaKind = 'thumb' | 'image';

@@ -1,6 +1,6 @@
 // The application service as its hosts see it: Electron IPC, the browser host and the CLI all
 // call operations through this one object, so validation and error values live in one place.
-import type { ImportEvent, MediaKind, OperationName, Result, RunEvent } from '../../preload/contract';
+import type { BackboneEvent, ImportEvent, MediaKind, OperationName, Result, RunEvent } from '../../preload/contract';
 import type { TrainerPort } from '../trainer/protocol';
 
 export interface CapaService {
@@ -10,6 +10,8 @@ export interface CapaService {
   onRunEvent(listener: (event: RunEvent) => void): () => void;
   /** Subscribes to background import events of every project; returns the unsubscribe function. */
   onImportEvent(listener: (event: ImportEvent) => void): () => void;
+  /** Subscribes to backbone download events; returns the unsubscribe function. */
+  onBackboneEvent(listener: (event: BackboneEvent) => void): () => void;
   /** A finished export of a project (a plain file name in its exports folder), or null. */
   downloadFile(projectId: string, fileName: string): Promise<string | null>;
   /** The file behind a media path, or null when the project or image does not exist. */

@@ -2,8 +2,10 @@
 // returned as a value or an error value. Electron IPC, the browser host and the CLI share it.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppInfo, ImportEvent, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
+import type { AppInfo, BackboneEvent, ImportEvent, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../preload/contract';
 import type { ServiceContext } from './api/context';
+import { backboneHandlers } from './api/backbones';
+import { BackboneCache, CACHE_FOLDER } from './backbones/cache';
 import { datasetHandlers } from './api/dataset';
 import { exportHandlers } from './api/export';
 import { modelHandlers } from './api/model';
@@ -24,17 +26,19 @@ type Handlers = { [K in OperationName]: (request: RequestOf<K>) => ResponseOf<K>
 export function createCapaService(options: CapaServiceOptions): CapaService {
   const library = new ProjectLibrary(options.dataDir);
   const trainer = new TrainerClient(options.spawnTrainer ?? forkTrainerPort);
-  const queue = new TrainingQueue(trainer);
+  const backbones = new BackboneCache(join(options.dataDir, CACHE_FOLDER));
+  const queue = new TrainingQueue(trainer, backbones);
   const imports = new BackgroundImports();
   const runsOf = (projectId: string) => {
     const project = library.get(projectId);
     return { project, runs: new RunRepository(project.db, project.id) };
   };
-  const context: ServiceContext = { library, trainer, queue, imports, options };
+  const context: ServiceContext = { library, trainer, queue, imports, backbones, options };
 
   const handlers: Handlers = {
     ...datasetHandlers(context),
     ...modelHandlers(context),
+    ...backboneHandlers(context),
     ...exportHandlers(context),
     ...settingsHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
@@ -57,7 +61,9 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       const { project, runs } = runsOf(projectId);
       const run = runs.get(runId);
       const started = performance.now();
-      const [probabilities] = await trainer.predict(join(runDir(project, runId), 'best'), run.spec.input, [{ bytes }]);
+      // A transfer-learning run saved only its head: predictions go through the backbone first.
+      const backbone = run.spec.backbone ? await backbones.resolve(run.spec.backbone.id) : undefined;
+      const [probabilities] = await trainer.predict(join(runDir(project, runId), 'best'), run.spec.input, [{ bytes }], backbone);
       if (!probabilities) throw new CapaError('trainer', 'The training process returned no prediction.');
       const ranked = run.classNames.map((className, i) => ({ className, probability: probabilities[i] ?? 0 }));
       const best = ranked.reduce((a, b) => (b.probability > a.probability ? b : a));
@@ -74,6 +80,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       }),
     onRunEvent: (listener: (event: RunEvent) => void) => queue.onEvent(listener),
     onImportEvent: (listener: (event: ImportEvent) => void) => imports.onEvent(listener),
+    onBackboneEvent: (listener: (event: BackboneEvent) => void) => backbones.onEvent(listener),
     downloadFile: async (projectId, fileName) => {
       // Only a plain name inside the project's exports folder; never a path.
       if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.')) return null;

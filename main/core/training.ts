@@ -6,7 +6,8 @@ import type { RunEvent, RunInfo } from '../../preload/contract';
 import { CapaError } from './errors';
 import type { Project } from './project';
 import { RunRepository } from './runs';
-import { summarize } from './spec/summary';
+import { summarizeWithBackbone } from './api/backbones';
+import type { BackboneCache } from './backbones/cache';
 import { ImageStore } from './store';
 import type { TrainerClient } from './trainer-client';
 import type { TrainItem } from '../trainer/protocol';
@@ -25,7 +26,10 @@ export class TrainingQueue {
   private readonly listeners = new Set<(event: RunEvent) => void>();
   private idle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly trainer: TrainerClient) {}
+  constructor(
+    private readonly trainer: TrainerClient,
+    private readonly backbones: BackboneCache,
+  ) {}
 
   onEvent(listener: (event: RunEvent) => void): () => void {
     this.listeners.add(listener);
@@ -41,9 +45,12 @@ export class TrainingQueue {
     }
     const train = images.filter((image) => image.split === 'train').length;
     if (train === 0) throw new CapaError('invalid-argument', 'No image is in the training split yet. Import more images.');
-    const summary = summarize(spec, classNames.length);
+    const summary = summarizeWithBackbone(spec, classNames.length, this.backbones);
     if (summary.issues.length > 0) {
       throw new CapaError('invalid-spec', `The model cannot be built: ${summary.issues[0]!.message}`, summary.issues);
+    }
+    if (spec.backbone && !this.backbones.isReady(spec.backbone.id)) {
+      throw new CapaError('not-found', `${summary.rows[0]?.type ?? spec.backbone.id} is not on this computer yet. Download it (or import it from a folder) on the Model screen, then train.`);
     }
     const runs = new RunRepository(project.db, project.id);
     const run = runs.create(randomUUID(), spec, classNames);
@@ -93,7 +100,10 @@ export class TrainingQueue {
       .map((image) => ({ path: store.imagePath(image.hash, image.ext), label: image.classIndex, split: image.split === 'train' ? 'train' : 'validation' }));
     runs.setStatus(runId, 'running');
     try {
-      const result = await this.trainer.train({ runId, spec: run.spec, classNames: run.classNames, items, outDir: runDir(project, runId) }, (event) => {
+      // Checked again here: the cached files may have changed while the run waited.
+      const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
+      const job = { runId, spec: run.spec, classNames: run.classNames, items, outDir: runDir(project, runId), ...(backbone ? { backbone } : {}) };
+      const result = await this.trainer.train(job, (event) => {
         if (event.kind === 'started') runs.setBackend(runId, event.backend);
         if (event.kind === 'epoch') runs.addEpoch(runId, event.metrics);
         if (event.kind !== 'done') this.emit(event);

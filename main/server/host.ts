@@ -179,6 +179,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const unsubscribeImports = service.onImportEvent((importEvent) => {
     for (const ws of clients) push(ws, { importEvent });
   });
+  const unsubscribeBackbones = service.onBackboneEvent((backboneEvent) => {
+    for (const ws of clients) push(ws, { backboneEvent });
+  });
   sockets.on('connection', (ws: WebSocket) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
@@ -215,6 +218,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     close: async () => {
       unsubscribeRuns();
       unsubscribeImports();
+      unsubscribeBackbones();
       for (const ws of clients) ws.terminate();
       sockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -292,7 +292,7 @@ describe('preload bridge', () => {
     const { exposed, ipcRenderer } = await loadBridge();
     expect([...exposed.keys()]).toEqual(['capa']);
     const api = exposed.get('capa') as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'onImportEvent', 'pathForFile'].sort());
+    expect(Object.keys(api).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'onImportEvent', 'onBackboneEvent', 'pathForFile'].sort());
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(ipcRenderer);
@@ -352,7 +352,7 @@ describe('bundled preload (out/preload/bridge.cjs, built by npm run build)', () 
     runInNewContext(bundle, { require: sandboxRequire, module: { exports: {} }, exports: {} });
     expect(required).toEqual(['electron']);
     expect(exposed[0]).toBe('capa');
-    expect(exposed.slice(1).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'onImportEvent', 'pathForFile'].sort());
+    expect(exposed.slice(1).sort()).toEqual([...OPERATION_NAMES, 'onRunEvent', 'onImportEvent', 'onBackboneEvent', 'pathForFile'].sort());
   });
 });
 

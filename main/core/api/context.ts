@@ -1,6 +1,7 @@
 // What every area's handlers share: the open projects, the training process and queue, the
 // host's options, and the building blocks of request schemas.
 import { z } from 'zod';
+import type { BackboneCache } from '../backbones/cache';
 import type { BackgroundImports } from '../imports';
 import type { ProjectLibrary } from '../library';
 import type { CapaServiceOptions } from '../service-api';
@@ -13,6 +14,8 @@ export interface ServiceContext {
   queue: TrainingQueue;
   /** Imports running in the background, with their events. */
   imports: BackgroundImports;
+  /** Pretrained networks for transfer learning, cached under the data folder. */
+  backbones: BackboneCache;
   options: CapaServiceOptions;
 }
 

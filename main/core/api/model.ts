@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ModelOperations } from '../../../preload/contract';
 import { CapaError } from '../errors';
 import { parseSpec, type ModelSpec } from '../spec/spec';
-import { summarize } from '../spec/summary';
+import { summarizeWithBackbone } from './backbones';
 import { projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 export const MODEL_REQUESTS: SchemasOf<ModelOperations> = {
@@ -18,18 +18,18 @@ function validSpec(value: unknown): ModelSpec {
   return parsed.spec;
 }
 
-export function modelHandlers({ library }: ServiceContext): HandlersOf<ModelOperations> {
+export function modelHandlers({ library, backbones }: ServiceContext): HandlersOf<ModelOperations> {
   // The output layer needs at least two classes to be meaningful; a fresh project is summarised as if it had two.
   const classCount = (projectId: string) => Math.max(2, library.get(projectId).classes().length);
   return {
     getSpec: ({ projectId }) => library.get(projectId).spec(),
     saveSpec: ({ projectId, spec }) => {
       const valid = validSpec(spec);
-      const issues = summarize(valid, classCount(projectId)).issues;
+      const issues = summarizeWithBackbone(valid, classCount(projectId), backbones).issues;
       if (issues.length > 0) throw new CapaError('invalid-spec', `The model cannot be built: ${issues[0]!.message}`, issues);
       library.get(projectId).saveSpec(valid);
       return valid;
     },
-    summarizeSpec: ({ projectId, spec }) => summarize(validSpec(spec), classCount(projectId)),
+    summarizeSpec: ({ projectId, spec }) => summarizeWithBackbone(validSpec(spec), classCount(projectId), backbones),
   };
 }

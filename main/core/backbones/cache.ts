@@ -129,6 +129,11 @@ export class BackboneCache {
     return entry;
   }
 
+  /** Whether a backbone's files are in the cache (not checked: see resolve). */
+  isReady(id: string): boolean {
+    return this.manifest(id) !== null;
+  }
+
   /** The summary's view of a backbone, or null when unknown. */
   shape(id: string): BackboneShape | null {
     const entry = this.entries().find((e) => e.id === id);

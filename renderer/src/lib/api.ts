@@ -5,6 +5,7 @@ import {
   OPERATION_NAMES,
   mediaPath,
   type CapaApi,
+  type BackboneEvent,
   type ImportEvent,
   type MediaKind,
   type OperationName,
@@ -65,6 +66,7 @@ function browserPlatform(): Platform {
     ...methods,
     onRunEvent: (listener: (event: RunEvent) => void) => client.onEvent(listener),
     onImportEvent: (listener: (event: ImportEvent) => void) => client.onImportEvent(listener),
+    onBackboneEvent: (listener: (event: BackboneEvent) => void) => client.onBackboneEvent(listener),
   } as unknown as CapaApi;
   return {
     api,
@@ -87,6 +89,7 @@ class WireClient {
   private readonly pending = new Map<number, Pending>();
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
   private readonly importListeners = new Set<(event: ImportEvent) => void>();
+  private readonly backboneListeners = new Set<(event: BackboneEvent) => void>();
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private status: ConnectionStatus = 'connecting';
   private retryDelay = 500;
@@ -111,6 +114,11 @@ class WireClient {
   onImportEvent(listener: (event: ImportEvent) => void): () => void {
     this.importListeners.add(listener);
     return () => this.importListeners.delete(listener);
+  }
+
+  onBackboneEvent(listener: (event: BackboneEvent) => void): () => void {
+    this.backboneListeners.add(listener);
+    return () => this.backboneListeners.delete(listener);
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
@@ -168,6 +176,10 @@ class WireClient {
     }
     if ('importEvent' in message) {
       for (const listener of this.importListeners) listener(message.importEvent);
+      return;
+    }
+    if ('backboneEvent' in message) {
+      for (const listener of this.backboneListeners) listener(message.backboneEvent);
       return;
     }
     const entry = this.pending.get(message.id);

@@ -1,0 +1,91 @@
+// Transfer learning through the service, as the model screen drives it: list backbones, download
+// one from a loopback server with progress events, summarise and save a transfer spec, train,
+// and predict through backbone + head.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackboneEvent, RunEvent } from '../../preload/contract';
+import { CACHE_FOLDER } from '../../main/core/backbones/cache';
+import { callOrThrow, createCapaService } from '../../main/core/service';
+import type { CapaService } from '../../main/core/service-api';
+import { presetById } from '../../main/core/spec/presets';
+import { checksums, startModelServer, tinyEntry, TINY_FEATURES, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
+import { writeShapeDataset } from '../helpers/shapes';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+let service: CapaService;
+let server: ModelServer;
+let shapes: string;
+
+beforeAll(async () => {
+  process.env['CAPA_BACKEND'] = 'wasm';
+  const dataDir = tempDir();
+  const modelDir = join(tempDir(), 'tiny');
+  await writeTinyBackbone(modelDir);
+  server = await startModelServer(modelDir, { tiny: modelDir });
+  // A mirror's catalogue next to the cache, as an organisation would ship one.
+  mkdirSync(join(dataDir, CACHE_FOLDER), { recursive: true });
+  writeFileSync(join(dataDir, CACHE_FOLDER, 'catalogue.json'), JSON.stringify([tinyEntry('tiny', server.url, checksums(modelDir))]));
+  shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 20, size: 32, seed: 9 });
+  service = createCapaService({ dataDir, host: 'browser' });
+});
+
+afterAll(async () => {
+  await service.close();
+  await server.close();
+  removeTempDirs();
+});
+
+describe('transfer learning through the service', () => {
+  it('downloads the backbone with events, refuses to train before, trains after, and predicts', async () => {
+    const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
+    await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
+    const preset = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 8 });
+    const spec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: 0 } };
+
+    const listed = await callOrThrow(service, 'listBackbones', {});
+    expect(listed.find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({ state: 'absent', features: 1280, inputSize: 224 });
+    expect(listed.find((b) => b.id === 'tiny')).toMatchObject({ state: 'absent', features: TINY_FEATURES });
+
+    // The summary knows the backbone before it is downloaded; training needs its files.
+    const summary = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec });
+    expect(summary.issues).toEqual([]);
+    expect(summary.rows[0]).toMatchObject({ type: 'Tiny test backbone tiny', outputShape: [TINY_FEATURES] });
+    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
+    const early = await service.call('startRun', { projectId: project.id });
+    expect(early).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/is not on this computer yet\. Download it/) } });
+
+    const fineTune = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 2 } } });
+    expect(fineTune.issues).toEqual([expect.objectContaining({ path: ['backbone', 'trainable_blocks'] })]);
+
+    const events: BackboneEvent[] = [];
+    service.onBackboneEvent((event) => events.push(event));
+    const downloaded = await callOrThrow(service, 'downloadBackbone', { id: 'tiny' });
+    expect(downloaded).toMatchObject({ state: 'ready', verified: true });
+    expect(events.some((e) => e.kind === 'progress')).toBe(true);
+    expect(events.at(-1)).toMatchObject({ id: 'tiny', kind: 'done' });
+    expect((await callOrThrow(service, 'listBackbones', {})).find((b) => b.id === 'tiny')!.state).toBe('ready');
+
+    const runEvents: RunEvent[] = [];
+    const done = new Promise<void>((resolve) =>
+      service.onRunEvent((event) => {
+        runEvents.push(event);
+        if (event.kind === 'done') resolve();
+      }),
+    );
+    const run = await callOrThrow(service, 'startRun', { projectId: project.id });
+    await done;
+    expect(runEvents.at(-1)).toMatchObject({ kind: 'done', status: 'completed' });
+    expect(runEvents.some((e) => e.kind === 'log' && /^Features of \d+ images: 0 from the cache/.test(e.message))).toBe(true);
+
+    const bytes = new Uint8Array(readFileSync(join(shapes, 'square', 'square-3.png')));
+    const prediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: run.id, bytes });
+    expect(prediction.probabilities.map((p) => p.className)).toEqual(['circle', 'square', 'triangle']);
+    expect(prediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('imports a backbone from a folder that does not exist with a clear error value', async () => {
+    const result = await service.call('importBackbone', { path: join(tempDir(), 'missing') });
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/There is no model\.json in .*missing/) } });
+  });
+});
