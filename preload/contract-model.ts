@@ -1,21 +1,64 @@
-// The model part of the contract: the spec a project trains and its summary.
+// The model part of the contract: the spec a project trains, its summary, and the project's
+// named specs (several designs kept side by side, one selected for training).
 import type { ModelSpec } from '../main/core/spec/spec';
 import type { ModelSummary } from '../main/core/spec/summary';
+
+/** A saved, named model spec of a project. */
+export interface NamedSpecInfo {
+  /** Row id. */
+  id: number;
+  /** Unique within the project, whatever its case. */
+  name: string;
+  /** Preset it started from, or "custom". */
+  preset: string;
+  /** Number of hidden layers. */
+  layerCount: number;
+  /** Whether this is the spec that trains. */
+  selected: boolean;
+  /** ISO 8601 time of the last change. */
+  updatedAt: string;
+}
+
+/** A project's saved specs. */
+export interface NamedSpecList {
+  /** Oldest first. */
+  specs: NamedSpecInfo[];
+  /** The selected spec's id, or null before any is saved. */
+  selectedId: number | null;
+}
 
 /** Operations on a project's model spec. */
 export interface ModelOperations {
   /** The spec the model screen edits (the project's current one, or the default preset). */
   getSpec: { request: { projectId: string }; response: ModelSpec };
-  /** Validates and stores the project's current spec. */
+  /** Validates and stores the project's current spec (and the selected named spec). */
   saveSpec: { request: { projectId: string; spec: unknown }; response: ModelSpec };
   /** Keras-style summary of a spec for this project's classes; validation issues included. */
   summarizeSpec: { request: { projectId: string; spec: unknown }; response: ModelSummary };
+  /** The project's named specs and which one is selected. */
+  listSpecs: { request: { projectId: string }; response: NamedSpecList };
+  /** Validates a spec and stores it under a new name, selected. */
+  saveSpecAs: { request: { projectId: string; name: string; spec: unknown }; response: NamedSpecInfo };
+  /** Copies a named spec under a new name. */
+  duplicateSpec: { request: { projectId: string; specId: number; name: string }; response: NamedSpecInfo };
+  /** Makes a named spec the one that trains; returns it. */
+  selectSpec: { request: { projectId: string; specId: number }; response: ModelSpec };
+  /** Renames a named spec. */
+  renameSpec: { request: { projectId: string; specId: number; name: string }; response: NamedSpecInfo };
+  /** Deletes a named spec that is not selected. */
+  deleteSpec: { request: { projectId: string; specId: number }; response: null };
 }
 
 export const MODEL_OPERATION_NAMES = [
   'getSpec',
   'saveSpec',
   'summarizeSpec',
+  'listSpecs',
+  'saveSpecAs',
+  'duplicateSpec',
+  'selectSpec',
+  'renameSpec',
+  'deleteSpec',
 ] as const satisfies readonly (keyof ModelOperations)[];
 
 // ---- Pretrained backbones (transfer learning): listed, downloaded with progress, or imported from a folder ----

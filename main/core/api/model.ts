@@ -4,12 +4,21 @@ import type { ModelOperations } from '../../../preload/contract';
 import { CapaError } from '../errors';
 import { parseSpec, type ModelSpec } from '../spec/spec';
 import { summarizeWithBackbone } from './backbones';
-import { projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+import { NamedSpecs } from '../named-specs';
+import { name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+const specId = z.number().int().positive();
 
 export const MODEL_REQUESTS: SchemasOf<ModelOperations> = {
   getSpec: z.object({ projectId }),
   saveSpec: z.object({ projectId, spec: z.unknown() }),
   summarizeSpec: z.object({ projectId, spec: z.unknown() }),
+  listSpecs: z.object({ projectId }),
+  saveSpecAs: z.object({ projectId, name, spec: z.unknown() }),
+  duplicateSpec: z.object({ projectId, specId, name }),
+  selectSpec: z.object({ projectId, specId }),
+  renameSpec: z.object({ projectId, specId, name }),
+  deleteSpec: z.object({ projectId, specId }),
 };
 
 function validSpec(value: unknown): ModelSpec {
@@ -21,15 +30,31 @@ function validSpec(value: unknown): ModelSpec {
 export function modelHandlers({ library, backbones }: ServiceContext): HandlersOf<ModelOperations> {
   // The output layer needs at least two classes to be meaningful; a fresh project is summarised as if it had two.
   const classCount = (projectId: string) => Math.max(2, library.get(projectId).classes().length);
+  /** A spec that parses and whose shapes build, or an invalid-spec error with every issue. */
+  const buildable = (projectId: string, spec: unknown): ModelSpec => {
+    const valid = validSpec(spec);
+    const issues = summarizeWithBackbone(valid, classCount(projectId), backbones).issues;
+    if (issues.length > 0) throw new CapaError('invalid-spec', `The model cannot be built: ${issues[0]!.message}`, issues);
+    return valid;
+  };
+  const named = (projectId: string) => new NamedSpecs(library.get(projectId).db);
   return {
     getSpec: ({ projectId }) => library.get(projectId).spec(),
     saveSpec: ({ projectId, spec }) => {
-      const valid = validSpec(spec);
-      const issues = summarizeWithBackbone(valid, classCount(projectId), backbones).issues;
-      if (issues.length > 0) throw new CapaError('invalid-spec', `The model cannot be built: ${issues[0]!.message}`, issues);
+      const valid = buildable(projectId, spec);
       library.get(projectId).saveSpec(valid);
+      named(projectId).saveSelected(valid);
       return valid;
     },
     summarizeSpec: ({ projectId, spec }) => summarizeWithBackbone(validSpec(spec), classCount(projectId), backbones),
+    listSpecs: ({ projectId }) => named(projectId).list(),
+    saveSpecAs: ({ projectId, name, spec }) => named(projectId).saveAs(name, buildable(projectId, spec)),
+    duplicateSpec: ({ projectId, specId, name }) => named(projectId).duplicate(specId, name),
+    selectSpec: ({ projectId, specId }) => named(projectId).select(specId),
+    renameSpec: ({ projectId, specId, name }) => named(projectId).rename(specId, name),
+    deleteSpec: ({ projectId, specId }) => {
+      named(projectId).delete(specId);
+      return null;
+    },
   };
 }
