@@ -69,7 +69,7 @@ async function savedRun(name: string, layers: tf.layers.Layer[]): Promise<{ mode
   for (const layer of layers) model.add(layer);
   model.add(tf.layers.dense({ units: CLASSES.length, activation: 'softmax' }));
   // Random weights everywhere (positive variances), so a misplaced weight changes the output.
-  model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape, w.name.includes('variance') ? 0.5 : -0.6, w.name.includes('variance') ? 1.5 : 0.6, 'float32', i + 1)));
+  model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape as number[], w.name.includes('variance') ? 0.5 : -0.6, w.name.includes('variance') ? 1.5 : 0.6, 'float32', i + 1)));
   const runFolder = join(root, name);
   await saveModel(tf, model, join(runFolder, 'best'));
   const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: SHAPE[1], height: SHAPE[0], channels: 3, resize: 'squash' });
@@ -86,7 +86,7 @@ describe.each(Object.keys(MODELS))('layer kinds (%s)', (name) => {
   });
 
   it('every format is offered', async () => {
-    const choices = await exportChoices(job('tfjs').runFolder);
+    const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
     expect(choices.formats.filter((f) => !f.available)).toEqual([]);
   });
 
@@ -134,13 +134,28 @@ print(json.dumps({"v3": arrays(h5py.File(io.BytesIO(z.read("model.weights.h5")),
 describe('a layer a format cannot express', () => {
   it('greys the format out with the layer and the reason, and refuses to export it', async () => {
     const { job } = await savedRun('upsampling', [tf.layers.upSampling2d({ size: [2, 2] }), tf.layers.flatten()]);
-    const choices = await exportChoices(job('onnx').runFolder);
+    const choices = await exportChoices(job('onnx').run, job('onnx').runFolder);
     const byFormat = Object.fromEntries(choices.formats.map((f) => [f.format, f]));
     expect(byFormat['tfjs']).toMatchObject({ available: true, reason: null });
     expect(byFormat['onnx']).toMatchObject({ available: false, reason: expect.stringMatching(/^Layer "up_sampling2d\w*" \(UpSampling2D\) cannot be exported: UpSampling2D has no ONNX mapping/) });
     expect(byFormat['keras']!.reason).toMatch(/UpSampling2D has no Keras mapping/);
     await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: byFormat['onnx']!.reason });
     expect(existsSync(join(root, 'exports')) ? readdirSync(join(root, 'exports')).filter((f) => f.includes('upsampli')) : []).toEqual([]);
+  });
+});
+
+describe('a transfer-learning run (pretrained backbone + trained head)', () => {
+  it('offers the training bundle for a keras.applications MobileNet, greys the rest out saying why', async () => {
+    const head = tf.sequential({ layers: [tf.layers.dense({ inputShape: [16], units: 3, activation: 'softmax' })] });
+    const runFolder = join(root, 'transfer');
+    await saveModel(tf, head, join(runFolder, 'best'));
+    const spec = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' });
+    const run: RunInfo = { id: 'transfer-run', projectId: 'p', status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], error: null };
+    const choices = await exportChoices(run, runFolder);
+    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['bundle', true]]);
+    expect(choices.formats[0]!.reason).toMatch(/^The pretrained network "mobilenet-v2-1.0-224" is kept apart/);
+    const imported = await exportChoices({ ...run, spec: { ...spec, backbone: { id: 'my-own-net', trainable_blocks: 0 } } }, runFolder);
+    expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: expect.stringContaining('"my-own-net" is not one of them') });
   });
 });
 

@@ -32,8 +32,7 @@ export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf
   return {
     exportChoices: ({ projectId, runId }) => {
       const project = library.get(projectId);
-      new RunRepository(project.db, project.id).get(runId); // not-found for an unknown run
-      return exportChoices(runDir(project, runId));
+      return exportChoices(new RunRepository(project.db, project.id).get(runId), runDir(project, runId));
     },
     exportRun: ({ projectId, runId, format, weights = 'best', quantization = 'none', directory }) => {
       const project = library.get(projectId);

@@ -7,6 +7,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo } from '../../../preload/contract';
 import { CapaError } from '../errors';
+import type { BackboneSpec, ModelSpec } from '../spec/spec';
 import { writeBundle, type BundleImage } from './bundle';
 import { KERAS_LAYERS } from './keras-config';
 import { writeH5, writeKeras } from './keras';
@@ -41,9 +42,25 @@ function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
   }
 }
 
+/** Backbones train.py rebuilds from keras.applications (the catalogue's MobileNets). */
+const KERAS_APPLICATIONS = /^mobilenet-v(2-[\d.]+|3-(small|large))-\d+$/;
+
+/** Why `format` cannot write a run whose spec has a pretrained backbone, or null. */
+function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): string | null {
+  if (format === 'bundle') {
+    return KERAS_APPLICATIONS.test(backbone.id) ? null : `train.py rebuilds the MobileNet backbones of keras.applications only; "${backbone.id}" is not one of them.`;
+  }
+  // Capa keeps the pretrained network apart (often a TensorFlow.js graph model) and saves only the head.
+  return `The pretrained network "${backbone.id}" is kept apart from the trained layers, and Capa cannot yet write the two as one file in this format. The training bundle rebuilds the whole model in Keras.`;
+}
+
 /** Every format with whether this model can be written in it, and why not. */
-export function formatChoices(model: SavedModel): ExportFormatInfo[] {
+export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatInfo[] {
   return FORMAT_CATALOGUE.map((entry) => {
+    if (spec.backbone) {
+      const why = backboneBlocks(entry.format, spec.backbone);
+      return { ...entry, available: why === null, reason: why };
+    }
     const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b) => b.why !== null);
     return { ...entry, available: !blocked, reason: blocked ? `Layer "${blocked.layer.name}" (${blocked.layer.className}) cannot be exported: ${blocked.why}` : null };
   });
@@ -53,10 +70,10 @@ export function formatChoices(model: SavedModel): ExportFormatInfo[] {
 export const weightsDir = (runFolder: string, weights: ExportWeights): string => join(runFolder, weights);
 
 /** The formats and weights a run offers. */
-export async function exportChoices(runFolder: string): Promise<ExportChoices> {
+export async function exportChoices(run: RunInfo, runFolder: string): Promise<ExportChoices> {
   const weights = (['best', 'last'] as const).filter((w) => existsSync(join(weightsDir(runFolder, w), 'model.json')));
   if (weights.length === 0) throw new CapaError('not-found', 'This run has no saved weights yet; export it after at least one epoch has finished.');
-  return { formats: formatChoices(await readSavedModel(weightsDir(runFolder, weights[0]!))), weights };
+  return { formats: formatChoices(await readSavedModel(weightsDir(runFolder, weights[0]!)), run.spec), weights };
 }
 
 /** What an export needs besides the run. */
@@ -127,7 +144,7 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
     throw new CapaError('not-found', `Run ${job.run.id} has no ${job.weights} weights saved (status: ${job.run.status}); train it until at least one epoch finishes.`);
   }
   const model = await readSavedModel(source);
-  const info = formatChoices(model).find((f) => f.format === job.format)!;
+  const info = formatChoices(model, job.run.spec).find((f) => f.format === job.format)!;
   if (!info.available) throw new CapaError('invalid-argument', info.reason!);
 
   const destination = join(job.parent, exportFolderName(job));

@@ -30,8 +30,8 @@ export interface SavedLayer {
 
 /** A saved sequential model, tensor-free. */
 export interface SavedModel {
-  /** Input shape without the batch: [height, width, channels]. */
-  inputShape: [number, number, number];
+  /** Input shape without the batch: [height, width, channels], or [features] for a transfer run's head. */
+  inputShape: number[];
   layers: SavedLayer[];
   /** The original model.json topology, for formats that copy it. */
   topology: unknown;
@@ -81,9 +81,9 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
   }
   // The input shape sits on an explicit InputLayer (Capa's models since spec version 2) or on the first layer.
   const batchShape = layers[0]?.config['batch_input_shape'] as (number | null)[] | undefined;
-  if (!batchShape || batchShape.length !== 4) throw new CapaError('internal', 'The saved model does not state an image input shape.');
+  if (!batchShape || batchShape.length < 2) throw new CapaError('internal', 'The saved model does not state its input shape.');
   const body = layers[0]!.className === 'InputLayer' ? layers.slice(1) : layers;
-  return { inputShape: [batchShape[1]!, batchShape[2]!, batchShape[3]!], layers: body, topology };
+  return { inputShape: batchShape.slice(1).map(Number), layers: body, topology };
 }
 
 /** A weight of a layer by short name; a bug if missing (the layer's class fixes its weights). */

@@ -75,13 +75,19 @@ def build_layer(spec):
 def backbone(spec):
     name = spec["backbone"]["id"]
     shape = (SPEC["input"]["height"], SPEC["input"]["width"], SPEC["input"]["channels"])
-    if not name.startswith("mobilenet-v2"):
-        raise SystemExit("train.py knows the MobileNetV2 backbones only; edit backbone() for " + name)
-    alpha = float(name.split("-")[2])
-    base = keras.applications.MobileNetV2(input_shape=shape, alpha=alpha, include_top=False, pooling="avg", weights="imagenet")
-    base.trainable = spec["backbone"]["trainable_blocks"] > 0
-    # MobileNetV2 expects -1..1; Capa's inputs are 0..1.
-    return [keras.layers.Rescaling(2.0, offset=-1.0), base]
+    trainable = spec["backbone"]["trainable_blocks"] > 0
+    if name.startswith("mobilenet-v2-"):
+        alpha = float(name.split("-")[2])
+        base = keras.applications.MobileNetV2(input_shape=shape, alpha=alpha, include_top=False, pooling="avg", weights="imagenet")
+        prepare = keras.layers.Rescaling(2.0, offset=-1.0)  # MobileNetV2 expects -1..1; Capa's inputs are 0..1
+    elif name.startswith("mobilenet-v3-"):
+        model = keras.applications.MobileNetV3Small if "-small-" in name else keras.applications.MobileNetV3Large
+        base = model(input_shape=shape, include_top=False, pooling="avg", weights="imagenet", include_preprocessing=True)
+        prepare = keras.layers.Rescaling(255.0)  # MobileNetV3 rescales 0..255 itself
+    else:
+        raise SystemExit("train.py rebuilds keras.applications MobileNets only, not " + name)
+    base.trainable = trainable
+    return [prepare, base]
 
 
 def build_model():

@@ -1,5 +1,5 @@
 // The try screen's state: one picture, its preview and the model's prediction.
-import type { CapaApi, ExportResult, Prediction } from '../../../preload/contract';
+import type { CapaApi, Prediction } from '../../../preload/contract';
 import { attempt } from '../lib/result';
 
 export class PredictState {
@@ -26,22 +26,5 @@ export class PredictState {
 
   dispose(): void {
     if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
-  }
-}
-
-export class ExportState {
-  result = $state<ExportResult | null>(null);
-  error = $state('');
-  busy = $state(false);
-
-  constructor(private readonly api: CapaApi) {}
-
-  async export(projectId: string, runId: string): Promise<void> {
-    this.result = null;
-    this.error = '';
-    this.busy = true;
-    const result = await attempt(this.api.exportRun({ projectId, runId, format: 'tfjs' }), (message) => (this.error = message));
-    this.busy = false;
-    if (result) this.result = result;
   }
 }

@@ -3,7 +3,8 @@ import type { ProjectSummary } from '../../../preload/contract';
 import type { AppContext } from './context';
 import { DatasetState } from './dataset.svelte';
 import { ModelState } from './model.svelte';
-import { ExportState, PredictState } from './predict.svelte';
+import { ExportState } from './export.svelte';
+import { PredictState } from './predict.svelte';
 import { RunsState } from './runs.svelte';
 
 export class ProjectSession {
