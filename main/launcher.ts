@@ -2,7 +2,8 @@
 // same renderer to the user's browser through the browser host, and say so in one line.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { defaultDataDir } from './core/data-dir';
+import { dataDirFromEnv, defaultDataDir, userDataDir } from './core/data-dir';
+import { settingsFileIn } from './core/settings';
 import { findElectronBinary } from './electron-binary';
 import type { ElectronBinary } from './electron-binary';
 
@@ -16,7 +17,7 @@ export interface LauncherDeps {
   /** Starts Electron on the app folder; resolves with its exit code. */
   runElectron(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<number>;
   /** Starts the browser host (main/server/host.ts). */
-  startBrowserHost(options: { dataDir: string; port: number }): Promise<{ url: string }>;
+  startBrowserHost(options: { dataDir: string; port: number; settingsFile?: string }): Promise<{ url: string }>;
   /** Opens a URL in the user's browser; failures are ignored (the printed URL is enough). */
   openBrowser(url: string): void;
   /** Prints one line for the user. */
@@ -46,7 +47,10 @@ export async function launch(deps: LauncherDeps): Promise<LaunchOutcome> {
   if (electron.ok) {
     return { kind: 'electron', exitCode: await deps.runElectron(electron.path, deps.args, deps.env) };
   }
-  const host = await deps.startBrowserHost({ dataDir: defaultDataDir({ env: deps.env }), port: browserPort(deps.env) });
+  const dataDir = defaultDataDir({ env: deps.env });
+  // CAPA_DATA_DIR fixes the folder; otherwise preferences (and a moved folder) live next to the default one.
+  const settings = dataDirFromEnv(deps.env) === null ? { settingsFile: settingsFileIn(userDataDir({ env: deps.env })) } : {};
+  const host = await deps.startBrowserHost({ dataDir, port: browserPort(deps.env), ...settings });
   deps.log(fallbackMessage(host.url));
   // CAPA_NO_OPEN=1 for headless machines and tests, where no browser should pop up.
   if (deps.env.CAPA_NO_OPEN !== '1') deps.openBrowser(host.url);

@@ -393,7 +393,7 @@ describe('launcher', () => {
     const d = deps({ env: { PORT: 'not-a-port', HOME: '/home/ada' } });
     await launch(d);
     expect(DEFAULT_PORT).toBe(5817);
-    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: defaultDataDir({ env: {} }), port: 5817 });
+    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: defaultDataDir({ env: {} }), port: 5817, settingsFile: join(userDataDir({ env: {} }), 'settings.json') });
     expect(d.openBrowser).toHaveBeenCalledWith('http://127.0.0.1:5817');
   });
 

@@ -4,8 +4,9 @@ import type { ConnectionStatus, Platform } from '../lib/api';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 import { ProjectSession } from './session.svelte';
+import { SettingsState } from './settings.svelte';
 
-export type Screen = 'projects' | 'data' | 'model' | 'train' | 'try' | 'export';
+export type Screen = 'projects' | 'data' | 'model' | 'train' | 'try' | 'export' | 'preferences';
 
 export interface Toast {
   id: number;
@@ -24,8 +25,12 @@ export class AppState implements AppContext {
   toasts = $state<Toast[]>([]);
   private nextToast = 1;
 
+  /** Preferences; loading them applies the saved theme. */
+  readonly settings: SettingsState;
+
   constructor(platform: Platform) {
     this.platform = platform;
+    this.settings = new SettingsState(platform);
     platform.onStatus((status) => {
       const wasDown = this.connection === 'reconnecting';
       this.connection = status;
@@ -104,7 +109,8 @@ export class AppState implements AppContext {
   }
 
   go(screen: Screen): void {
-    this.screen = this.session || screen === 'projects' ? screen : 'projects';
+    // Projects and Preferences need no open project; the steps do.
+    this.screen = this.session || screen === 'projects' || screen === 'preferences' ? screen : 'projects';
     if (screen === 'projects') void this.loadProjects();
   }
 }

@@ -1,0 +1,47 @@
+// Preferences as the Preferences screen edits them: the theme and the data folder's move.
+import type { DataFolderMove, Settings, Theme } from '../../../preload/contract';
+import type { Platform } from '../lib/api';
+import { attempt } from '../lib/result';
+import { applyTheme } from '../lib/theme';
+
+export class SettingsState {
+  settings = $state<Settings | null>(null);
+  error = $state('');
+  /** The folder typed or chosen for the move. */
+  target = $state('');
+  moving = $state(false);
+  moveError = $state('');
+  moved = $state<DataFolderMove | null>(null);
+
+  constructor(private readonly platform: Platform) {}
+
+  async load(): Promise<void> {
+    const settings = await attempt(this.platform.api.getSettings({}), (message) => (this.error = message));
+    if (settings) {
+      this.settings = settings;
+      applyTheme(settings.theme);
+    }
+  }
+
+  async setTheme(theme: Theme): Promise<void> {
+    applyTheme(theme);
+    const settings = await attempt(this.platform.api.setSettings({ theme }), (message) => (this.error = message));
+    if (settings) this.settings = settings;
+  }
+
+  /** Desktop only: a native folder picker fills the target. */
+  async choose(): Promise<void> {
+    const folder = await attempt(this.platform.api.chooseFolder({ title: 'Choose where Capa keeps your projects' }), (message) => (this.moveError = message));
+    if (folder) this.target = folder;
+  }
+
+  async move(): Promise<void> {
+    this.moving = true;
+    this.moveError = '';
+    const moved = await attempt(this.platform.api.moveDataFolder({ path: this.target.trim() }), (message) => (this.moveError = message));
+    this.moving = false;
+    if (!moved) return;
+    this.moved = moved;
+    await this.load();
+  }
+}
