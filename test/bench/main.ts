@@ -1,7 +1,9 @@
 // `npm run bench`: training throughput of the trainer process on this machine, per backend.
 // Runs the real process (forkTrainerPort) on generated images, as the app does, and prints
 // images/s, the time from the train request to the first batch, and ratios between backends
-// (and to PyTorch on the same network, when python3 has torch). Kept under about 3 minutes.
+// (and to PyTorch on the same network, when python3 has torch); then the dataset section
+// (test/bench/import.ts): import throughput and memory, and opening a 50,000-image project.
+// Kept under about 4 minutes.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +87,7 @@ async function measure(backend: string, spec: ModelSpec, items: TrainItem[], cla
 
 const PYTORCH = String.raw`
 import os, sys, time
+import { importBench } from './import';
 try:
     import torch
 except Exception as e:
@@ -153,6 +156,7 @@ async function main(): Promise<void> {
     } else {
       console.log(`  PyTorch comparison skipped: ${torch.skipped}.`);
     }
+    await importBench(root);
     console.log(`\nBench took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
     rmSync(root, { recursive: true, force: true });
