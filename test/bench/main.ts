@@ -14,6 +14,7 @@ import { modelSpecSchema, SPEC_VERSION, type InputSpec, type ModelSpec } from '.
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
+import { importBench } from './import';
 
 interface Measurement {
   backend: string;
@@ -87,7 +88,6 @@ async function measure(backend: string, spec: ModelSpec, items: TrainItem[], cla
 
 const PYTORCH = String.raw`
 import os, sys, time
-import { importBench } from './import';
 try:
     import torch
 except Exception as e:
