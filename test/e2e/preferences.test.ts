@@ -1,0 +1,92 @@
+// Preferences through the real UI in Chromium against the real browser host process: the theme
+// (system, dark, light, kept in settings.json) and moving the data folder (refused for a foreign
+// folder, then copied and verified into an empty one), with screenshots of both themes.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+let browser: Browser;
+let host: RunningHost;
+let page: Page;
+let dataDir: string;
+let settingsFile: string;
+
+beforeAll(async () => {
+  const userData = tempDir('capa-e2e-prefs-');
+  dataDir = join(userData, 'projects');
+  settingsFile = join(userData, 'settings.json');
+  host = await startHost(dataDir, ['--settings-file', settingsFile]);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  removeTempDirs();
+});
+
+const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+
+describe('Preferences', () => {
+  it('opens from the sidebar without a project and shows where projects are kept', async () => {
+    await page.goto(host.url);
+    await page.getByTestId('project-name-input').fill('Birds');
+    await page.getByTestId('create-project').click();
+    await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Birds');
+    await page.getByTestId('nav-preferences').click();
+    await expect.poll(() => page.getByTestId('data-folder-path').textContent()).toBe(dataDir);
+    expect(await page.getByTestId('theme-system').isChecked()).toBe(true);
+    expect(await theme()).toBe('light');
+    await screenshot(page, 'prefs-1-light');
+  });
+
+  it('follows the system to dark, then keeps an explicit choice across a reload', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    const darkBackground = await background();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(theme).toBe('light');
+    expect(await background()).not.toBe(darkBackground);
+
+    await page.getByTestId('theme-dark').check();
+    await expect.poll(theme).toBe('dark');
+    await expect.poll(() => JSON.parse(readFileSync(settingsFile, 'utf8')).theme).toBe('dark');
+    await page.reload();
+    await expect.poll(theme).toBe('dark');
+    await page.getByTestId('nav-preferences').click();
+    expect(await page.getByTestId('theme-dark').isChecked()).toBe(true);
+    await screenshot(page, 'prefs-2-dark');
+    await page.getByTestId('nav-projects').click();
+    await screenshot(page, 'prefs-3-dark-projects');
+  });
+
+  it('refuses a folder holding other files, then moves the projects into an empty one', async () => {
+    await page.getByTestId('nav-preferences').click();
+    const foreign = tempDir('capa-e2e-foreign-');
+    writeFileSync(join(foreign, 'taxes.pdf'), 'mine');
+    await page.getByTestId('data-folder-target').fill(foreign);
+    await page.getByTestId('data-folder-move').click();
+    await expect.poll(() => page.getByTestId('data-folder-error').textContent()).toContain('is not empty and is not a Capa data folder');
+    await screenshot(page, 'prefs-4-move-refused');
+    expect(readdirSync(foreign)).toEqual(['taxes.pdf']);
+
+    const target = join(tempDir('capa-e2e-target-'), 'Capa');
+    await page.getByTestId('data-folder-target').fill(target);
+    await page.getByTestId('data-folder-move').click();
+    await expect.poll(() => page.getByTestId('data-folder-moved').textContent()).toContain('Copied 1 projects');
+    await screenshot(page, 'prefs-5-moved');
+    const [project] = readdirSync(target);
+    expect(existsSync(join(target, project!, 'project.db'))).toBe(true);
+    expect(existsSync(join(dataDir, project!, 'project.db'))).toBe(true);
+    expect(JSON.parse(readFileSync(settingsFile, 'utf8')).dataDirectory).toBe(target);
+    await page.getByTestId('theme-light').check();
+    await expect.poll(theme).toBe('light');
+    await screenshot(page, 'prefs-6-moved-light');
+  });
+});
