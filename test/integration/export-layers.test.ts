@@ -137,9 +137,9 @@ describe('a layer a format cannot express', () => {
     const choices = await exportChoices(job('onnx').run, job('onnx').runFolder);
     const byFormat = Object.fromEntries(choices.formats.map((f) => [f.format, f]));
     expect(byFormat['tfjs']).toMatchObject({ available: true, reason: null });
-    expect(byFormat['onnx']).toMatchObject({ available: false, reason: expect.stringMatching(/^Layer "up_sampling2d\w*" \(UpSampling2D\) cannot be exported: UpSampling2D has no ONNX mapping/) });
+    expect(byFormat['onnx']).toMatchObject({ available: false, reason: expect.stringMatching(/^layer "up_sampling2d\w*" \(UpSampling2D\) cannot be written: UpSampling2D has no ONNX mapping/) });
     expect(byFormat['keras']!.reason).toMatch(/UpSampling2D has no Keras mapping/);
-    await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: byFormat['onnx']!.reason });
+    await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason}` });
     expect(existsSync(join(root, 'exports')) ? readdirSync(join(root, 'exports')).filter((f) => f.includes('upsampli')) : []).toEqual([]);
   });
 });
@@ -153,7 +153,7 @@ describe('a transfer-learning run (pretrained backbone + trained head)', () => {
     const run: RunInfo = { id: 'transfer-run', projectId: 'p', status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], error: null };
     const choices = await exportChoices(run, runFolder);
     expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['bundle', true]]);
-    expect(choices.formats[0]!.reason).toMatch(/^The pretrained network "mobilenet-v2-1.0-224" is kept apart/);
+    expect(choices.formats[0]!.reason).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
     const imported = await exportChoices({ ...run, spec: { ...spec, backbone: { id: 'my-own-net', trainable_blocks: 0 } } }, runFolder);
     expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: expect.stringContaining('"my-own-net" is not one of them') });
   });

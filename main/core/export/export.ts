@@ -48,10 +48,10 @@ const KERAS_APPLICATIONS = /^mobilenet-v(2-[\d.]+|3-(small|large))-\d+$/;
 /** Why `format` cannot write a run whose spec has a pretrained backbone, or null. */
 function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): string | null {
   if (format === 'bundle') {
-    return KERAS_APPLICATIONS.test(backbone.id) ? null : `train.py rebuilds the MobileNet backbones of keras.applications only; "${backbone.id}" is not one of them.`;
+    return KERAS_APPLICATIONS.test(backbone.id) ? null : `its train.py rebuilds the MobileNets of keras.applications only, and "${backbone.id}" is not one of them.`;
   }
   // Capa keeps the pretrained network apart (often a TensorFlow.js graph model) and saves only the head.
-  return `The pretrained network "${backbone.id}" is kept apart from the trained layers, and Capa cannot yet write the two as one file in this format. The training bundle rebuilds the whole model in Keras.`;
+  return `the pretrained network "${backbone.id}" is kept apart from the trained layers, and Capa cannot yet join the two in this format. The training bundle rebuilds the whole model in Keras.`;
 }
 
 /** Every format with whether this model can be written in it, and why not. */
@@ -62,7 +62,7 @@ export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatI
       return { ...entry, available: why === null, reason: why };
     }
     const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b) => b.why !== null);
-    return { ...entry, available: !blocked, reason: blocked ? `Layer "${blocked.layer.name}" (${blocked.layer.className}) cannot be exported: ${blocked.why}` : null };
+    return { ...entry, available: !blocked, reason: blocked ? `layer "${blocked.layer.name}" (${blocked.layer.className}) cannot be written: ${blocked.why}` : null };
   });
 }
 
@@ -145,7 +145,7 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
   }
   const model = await readSavedModel(source);
   const info = formatChoices(model, job.run.spec).find((f) => f.format === job.format)!;
-  if (!info.available) throw new CapaError('invalid-argument', info.reason!);
+  if (!info.available) throw new CapaError('invalid-argument', `${info.title} cannot hold this model: ${info.reason}`);
 
   const destination = join(job.parent, exportFolderName(job));
   const temporary = join(job.parent, `.${exportFolderName(job)}.partial-${randomBytes(4).toString('hex')}`);
