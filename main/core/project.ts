@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { ClassInfo, DatasetView, ImageFilter, ImageInfo, ImportBatch, ProjectSummary, Split } from '../../preload/contract';
 import { datasetWarnings, plural } from './dataset-warnings';
+import { filterClause, IMAGE_FIELDS, toImage, type ImageRow } from './image-rows';
 import { openDatabase, type Db } from './db/database';
 import { CapaError } from './errors';
 import { chooseSplit, emptyCounts, rebalance, SPLITS, type SplitMember } from './splits';
@@ -11,32 +12,6 @@ import { parseSpec, type ModelSpec } from './spec/spec';
 import { DEFAULT_INPUT, PRESETS } from './spec/presets';
 
 const CLASS_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4d7c0f', '#9333ea', '#0f766e'];
-
-interface ImageRow {
-  id: number;
-  class_id: number | null;
-  split: Split;
-  file_name: string;
-  width: number;
-  height: number;
-  bytes: number;
-  batch_id: number | null;
-  pinned: number;
-}
-
-const IMAGE_FIELDS = 'id, class_id, split, file_name, width, height, bytes, batch_id, pinned';
-
-const toImage = (row: ImageRow): ImageInfo => ({
-  id: row.id,
-  classId: row.class_id,
-  split: row.split,
-  fileName: row.file_name,
-  width: row.width,
-  height: row.height,
-  bytes: row.bytes,
-  batchId: row.batch_id,
-  pinned: row.pinned === 1,
-});
 
 /** A new image as the importer hands it over. */
 export interface NewImage {
@@ -49,24 +24,6 @@ export interface NewImage {
   bytes: number;
   /** Set when the file says which split it belongs to (dataset.csv of an exported tree); pins it. */
   split?: Split;
-}
-
-/** The SQL condition and parameters of an image filter; every column it uses is indexed or cheap. */
-function filterClause(filter: ImageFilter): { where: string; params: Record<string, unknown> } {
-  const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.classId === null) parts.push('class_id IS NULL');
-  else if (filter.classId !== undefined) parts.push('class_id = @classId'), (params.classId = filter.classId);
-  if (filter.split) parts.push('split = @split'), (params.split = filter.split);
-  if (filter.batchId !== undefined) parts.push('batch_id = @batchId'), (params.batchId = filter.batchId);
-  if (filter.search) {
-    // instr on lower() is a plain substring test: no LIKE wildcards to escape in what was typed.
-    parts.push('instr(lower(file_name), @search) > 0');
-    params.search = filter.search.toLowerCase();
-  }
-  if (filter.minSide !== undefined) parts.push('min(width, height) >= @minSide'), (params.minSide = filter.minSide);
-  if (filter.maxSide !== undefined) parts.push('min(width, height) <= @maxSide'), (params.maxSide = filter.maxSide);
-  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
 /** A file of the content-addressed store. */
