@@ -66,12 +66,24 @@ export interface ModelServer {
   requests: string[];
   /** When set, the next response to a path ending so is cut after this many bytes (once). */
   cutOnce: { suffix: string; bytes: number } | null;
+  /** When set, the next response to a path ending so sends this many bytes, then waits for `release()` (once). */
+  holdOnce: { suffix: string; bytes: number } | null;
+  /** Sends the rest of a held response. */
+  release(): void;
   close(): Promise<void>;
 }
 
 /** Serves `root/<id>/<file>` for every id, honouring `Range: bytes=N-`. */
 export async function startModelServer(root: string, folders: Record<string, string>): Promise<ModelServer> {
-  const state: ModelServer = { url: '', requests: [], cutOnce: null, close: async () => undefined };
+  let held: (() => void) | null = null;
+  const state: ModelServer = {
+    url: '',
+    requests: [],
+    cutOnce: null,
+    holdOnce: null,
+    release: () => held?.(),
+    close: async () => undefined,
+  };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     state.requests.push(`${path} ${request.headers.range ?? '-'}`);
@@ -92,6 +104,13 @@ export async function startModelServer(root: string, folders: Record<string, str
       state.cutOnce = null;
       // Half a file, then the connection drops: what a flaky network does.
       response.write(bytes.subarray(start, start + cut.bytes), () => setTimeout(() => response.destroy(), 100));
+      return;
+    }
+    const hold = state.holdOnce;
+    if (hold && path.endsWith(hold.suffix)) {
+      state.holdOnce = null;
+      response.write(bytes.subarray(start, start + hold.bytes));
+      held = () => response.end(bytes.subarray(start + hold.bytes));
       return;
     }
     response.end(bytes.subarray(start));

@@ -2,7 +2,9 @@
 import type { SpecIssue } from '../../../main/core/spec/spec';
 import { parseSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../main/core/spec/spec';
 import { presetById } from '../../../main/core/spec/presets';
-import { summarize, type ModelSummary } from '../../../main/core/spec/summary';
+import type { ModelSummary } from '../../../main/core/spec/summary';
+import { summarizeWithBackbone } from '../../../main/core/backbones/summary';
+import { backboneState, type BackboneState } from './backbones.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 
@@ -27,7 +29,7 @@ export class ModelState {
   readonly parsed = $derived.by(() => (this.spec ? parseSpec($state.snapshot(this.spec)) : null));
   /** Keras-style summary of the valid spec, for the project's current number of classes. */
   readonly summary = $derived.by((): ModelSummary | null =>
-    this.parsed?.ok ? summarize(this.parsed.spec, this.numClasses()) : null,
+    this.parsed?.ok ? summarizeWithBackbone(this.parsed.spec, this.numClasses(), this.backbones) : null,
   );
   /** Every problem: schema issues first, then shape issues from the summary. */
   readonly issues = $derived.by((): SpecIssue[] => {
@@ -41,6 +43,11 @@ export class ModelState {
     readonly projectId: string,
     readonly numClasses: () => number,
   ) {}
+
+  /** The pretrained networks (shared by every project) that a transfer-learning spec builds on. */
+  get backbones(): BackboneState {
+    return backboneState(this.context);
+  }
 
   async load(): Promise<void> {
     const spec = await attempt(this.context.api.getSpec({ projectId: this.projectId }), (message) => (this.loadError = message));
