@@ -15,6 +15,7 @@ import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { importBench } from './import';
+import { transferBench } from './transfer';
 
 interface Measurement {
   backend: string;
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
       console.log(`  PyTorch comparison skipped: ${torch.skipped}.`);
     }
     await importBench(root);
+    await transferBench(root);
     console.log(`\nBench took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
     rmSync(root, { recursive: true, force: true });
