@@ -5,7 +5,7 @@ import { findElectronBinary } from '../electron-binary';
 
 /** The line printed when packaging cannot run on this machine. */
 export const NO_ELECTRON_MESSAGE =
-  'Packaging needs the Electron binary, which this machine could not download (npm skipped it); run `npm install` with internet access to GitHub, then `npm run package:dir` again.';
+  'Packaging needs the Electron binary, which is not installed here (npm skips its download: see allowScripts in package.json). With internet access to GitHub, run `node node_modules/electron/install.js` once, then `npm run package:dir` again.';
 
 async function main(): Promise<number> {
   const electron = findElectronBinary();

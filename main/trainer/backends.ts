@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { BackendInfo } from '../../preload/contract';
 import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { unpackedPath } from '../packaging/asar-path';
 
 /** Backend ids, fastest first; also the values `CAPA_BACKEND` accepts. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -99,7 +100,8 @@ const loadWasm: BackendLoader = async () => {
   const tf = requireTf('@tensorflow/tfjs');
   const wasm = require(BACKEND_PACKAGES.wasm) as typeof import('@tensorflow/tfjs-backend-wasm');
   // The .wasm binaries sit next to the package's main file; in Node they are read from disk.
-  wasm.setWasmPaths(join(dirname(require.resolve(BACKEND_PACKAGES.wasm)), '/'));
+  // Packaged, the .wasm files and their worker scripts are read from app.asar.unpacked (electron-builder.yml).
+  wasm.setWasmPaths(unpackedPath(join(dirname(require.resolve(BACKEND_PACKAGES.wasm)), '/')));
   registerWasmTrainingKernels(tf);
   await activate(tf, 'wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;

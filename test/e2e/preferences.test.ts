@@ -79,7 +79,7 @@ describe('Preferences', () => {
     const target = join(tempDir('capa-e2e-target-'), 'Capa');
     await page.getByTestId('data-folder-target').fill(target);
     await page.getByTestId('data-folder-move').click();
-    await expect.poll(() => page.getByTestId('data-folder-moved').textContent()).toContain('Copied 1 projects');
+    await expect.poll(() => page.getByTestId('data-folder-moved').textContent()).toContain('Copied 1 project (');
     await screenshot(page, 'prefs-5-moved');
     const [project] = readdirSync(target);
     expect(existsSync(join(target, project!, 'project.db'))).toBe(true);

@@ -1,11 +1,14 @@
 // electron-builder.yml checked against electron-builder's own JSON schema (app-builder-lib ships
 // it), plus the choices packaging depends on: native modules unpacked, rebuild on, targets, icon.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { load } from 'js-yaml';
 import sharp from 'sharp';
+import { findElectronBinary } from '../../main/electron-binary';
+import { unpackedPath } from '../../main/packaging/asar-path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
@@ -48,10 +51,18 @@ describe('electron-builder.yml', () => {
         'node_modules/@img/**',
         'node_modules/@tensorflow/tfjs-node*/**',
         'node_modules/better-sqlite3/**',
-        'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+        'node_modules/@tensorflow/tfjs-backend-wasm/dist/**',
       ]),
     );
     expect(config.npmRebuild).toBe(true);
+  });
+
+  it('maps paths inside app.asar to their unpacked twins, and leaves others alone', () => {
+    expect(unpackedPath('/opt/Capa/resources/app.asar/node_modules/@tensorflow/tfjs-backend-wasm/dist/', '/')).toBe(
+      '/opt/Capa/resources/app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
+    );
+    expect(unpackedPath('C:\\Capa\\resources\\app.asar\\node_modules\\x', '\\')).toBe('C:\\Capa\\resources\\app.asar.unpacked\\node_modules\\x');
+    expect(unpackedPath('/work/main/node_modules/x/app.asarx/y', '/')).toBe('/work/main/node_modules/x/app.asarx/y');
   });
 
   it('builds NSIS x64, DMG x64+arm64, AppImage and deb x64', () => {
@@ -82,5 +93,49 @@ describe('electron-builder.yml', () => {
     expect(pkg.main).toBe('out/main/electron/main.js');
     // A "build" key in package.json would silently override electron-builder.yml.
     expect(pkg.build).toBeUndefined();
+  });
+});
+
+describe('.github/workflows/release.yml', () => {
+  interface Step {
+    name?: string;
+    run?: string;
+    uses?: string;
+    if?: string;
+  }
+  interface Job {
+    'runs-on': string;
+    strategy?: { matrix: { include: { os: string; targets: string; chrome: string }[] } };
+    steps: Step[];
+  }
+  const workflow = load(readFileSync(join(root, '.github', 'workflows', 'release.yml'), 'utf8')) as { jobs: Record<string, Job> };
+  const job = workflow.jobs.installers!;
+  const include = job.strategy!.matrix.include;
+  const runIndex = (pattern: RegExp) => job.steps.findIndex((step) => pattern.test(step.run ?? ''));
+
+  it('builds on each platform its own targets, the same as electron-builder.yml', () => {
+    const byOs = Object.fromEntries(include.map((entry) => [entry.os, entry.targets]));
+    expect(byOs).toEqual({
+      'windows-latest': `--win ${targetsOf('win').map((t) => t.target).join(' ')} ${targetsOf('win')[0]!.arch.map((a) => `--${a}`).join(' ')}`,
+      'macos-latest': `--mac ${targetsOf('mac').map((t) => t.target).join(' ')} ${targetsOf('mac')[0]!.arch.map((a) => `--${a}`).join(' ')}`,
+      'ubuntu-latest': `--linux ${targetsOf('linux').map((t) => t.target).join(' ')} --x64`,
+    });
+  });
+
+  it('installs, fetches Electron, tests, then packages without publishing', () => {
+    const order = [/^npm ci$/, /electron\/install\.js/, /^npm test$/, /^npx electron-builder .* --publish never$/].map(runIndex);
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const entry of include) expect(entry.chrome, entry.os).toMatch(/chrome/i);
+  });
+});
+
+describe('npm run package:dir', () => {
+  it.skipIf(findElectronBinary().ok)('stops with one clear line where the Electron binary is missing', () => {
+    const result = spawnSync(process.execPath, [join(root, 'out', 'main', 'packaging', 'package-dir.js')], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    // (package-dir.js runs on import, so its message is matched here rather than imported.)
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Packaging needs the Electron binary.*node node_modules\/electron\/install\.js.*package:dir/)]);
+    expect(result.stdout).toBe('');
   });
 });
