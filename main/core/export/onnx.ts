@@ -76,25 +76,25 @@ const int = (name: string, value: number): onnx.IAttributeProto => ({ name, type
 const float = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
 const string = (name: string, value: string): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) });
 
-/** A HWIO (height, width, in, out) kernel as ONNX's OIHW. */
-function hwioToOihw(values: Float32Array, [kh, kw, ci, co]: number[]): Float32Array {
+/** Transposes a row-major array of `shape` so that output axis i is input axis perm[i]. */
+function transpose(values: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const outShape = perm.map((p) => shape[p]!);
+  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const out = new Float32Array(values.length);
-  for (let y = 0; y < kh!; y++)
-    for (let x = 0; x < kw!; x++)
-      for (let i = 0; i < ci!; i++)
-        for (let o = 0; o < co!; o++) out[((o * ci! + i) * kh! + y) * kw! + x] = values[((y * kw! + x) * ci! + i) * co! + o]!;
+  const index = new Array<number>(shape.length).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let source = 0;
+    for (let i = 0; i < perm.length; i++) source += index[i]! * inStrides[perm[i]!]!;
+    out[o] = values[source]!;
+    for (let i = index.length - 1; i >= 0 && ++index[i]! === outShape[i]; i--) index[i] = 0;
+  }
   return out;
 }
 
-/** A depthwise kernel (height, width, channels, multiplier) as a grouped OIHW kernel. */
-function depthwiseToOihw(values: Float32Array, [kh, kw, ci, m]: number[]): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let y = 0; y < kh!; y++)
-    for (let x = 0; x < kw!; x++)
-      for (let c = 0; c < ci!; c++)
-        for (let k = 0; k < m!; k++) out[((c * m! + k) * kh! + y) * kw! + x] = values[((y * kw! + x) * ci! + c) * m! + k]!;
-  return out;
-}
+/** A HWIO (height, width, in, out) kernel as ONNX's OIHW. */
+const hwioToOihw = (values: Float32Array, shape: number[]) => transpose(values, shape, [3, 2, 0, 1]);
+/** A depthwise kernel (height, width, channels, multiplier) as a grouped OIHW kernel: output channel c * multiplier + k. */
+const depthwiseToOihw = (values: Float32Array, shape: number[]) => transpose(values, shape, [2, 3, 0, 1]);
 
 function windowAttributes(layer: SavedLayer, kernel: [number, number]): onnx.IAttributeProto[] {
   const strides = pairOf(layer.config['strides'] ?? kernel);
