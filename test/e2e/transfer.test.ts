@@ -1,13 +1,11 @@
 // Transfer learning through the real UI in Chromium against the real browser host process: pick
 // the Transfer learning preset, choose a backbone (a tiny one made by the test, listed by a mirror
 // catalogue and served from loopback), watch the download's progress bar, train, and try an image.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_FOLDER } from '../../main/core/backbones/cache';
-import { checksums, startModelServer, tinyEntry, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { mirrorTinyBackbone, TINY_SIZE, type ModelServer } from '../helpers/backbone';
+import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -19,16 +17,11 @@ let shapes: string;
 
 beforeAll(async () => {
   const dataDir = tempDir();
-  const modelDir = join(tempDir(), 'tiny');
-  await writeTinyBackbone(modelDir);
-  server = await startModelServer(modelDir, { tiny: modelDir });
-  mkdirSync(join(dataDir, CACHE_FOLDER), { recursive: true });
-  writeFileSync(join(dataDir, CACHE_FOLDER, 'catalogue.json'), JSON.stringify([tinyEntry('tiny', server.url, checksums(modelDir))]));
+  server = await mirrorTinyBackbone(dataDir, join(tempDir(), 'tiny'));
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 12, size: 32, seed: 8 });
   host = await startHost(dataDir);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  page = await openPage(browser);
 });
 
 afterAll(async () => {

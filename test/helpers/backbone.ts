@@ -2,10 +2,11 @@
 // TensorFlow.js layers model with real files), and a loopback HTTP server that serves a folder
 // the way a model host does: Range requests, request log, and ways to misbehave.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { CACHE_FOLDER } from '../../main/core/backbones/cache';
 import type { BackboneEntry } from '../../main/core/backbones/catalogue';
 import { writeArtifacts } from '../../main/trainer/model-files';
 
@@ -124,4 +125,16 @@ export async function startModelServer(root: string, folders: Record<string, str
       server.close(() => resolve());
     });
   return state;
+}
+
+/**
+ * A tiny backbone served from loopback as "tiny", listed (with its checksums) by a mirror's
+ * catalogue.json in the cache folder of `dataDir`, as an organisation would ship one.
+ */
+export async function mirrorTinyBackbone(dataDir: string, modelDir: string): Promise<ModelServer> {
+  await writeTinyBackbone(modelDir);
+  const server = await startModelServer(modelDir, { tiny: modelDir });
+  mkdirSync(join(dataDir, CACHE_FOLDER), { recursive: true });
+  writeFileSync(join(dataDir, CACHE_FOLDER, 'catalogue.json'), JSON.stringify([tinyEntry('tiny', server.url, checksums(modelDir))]));
+  return server;
 }

@@ -55,6 +55,13 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A page at the size screenshots are taken at (1280x900) that reports page errors on the console. */
+export async function openPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  return page;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // The viewport, as a person sees it: full-page captures misplace sticky bars.

@@ -1,15 +1,14 @@
 // Transfer learning through the service, as the model screen drives it: list backbones, download
 // one from a loopback server with progress events, summarise and save a transfer spec, train,
 // and predict through backbone + head.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneEvent, RunEvent } from '../../preload/contract';
-import { CACHE_FOLDER } from '../../main/core/backbones/cache';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { presetById } from '../../main/core/spec/presets';
-import { checksums, startModelServer, tinyEntry, TINY_FEATURES, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
+import { mirrorTinyBackbone, TINY_FEATURES, TINY_SIZE, type ModelServer } from '../helpers/backbone';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -20,12 +19,7 @@ let shapes: string;
 beforeAll(async () => {
   process.env['CAPA_BACKEND'] = 'wasm';
   const dataDir = tempDir();
-  const modelDir = join(tempDir(), 'tiny');
-  await writeTinyBackbone(modelDir);
-  server = await startModelServer(modelDir, { tiny: modelDir });
-  // A mirror's catalogue next to the cache, as an organisation would ship one.
-  mkdirSync(join(dataDir, CACHE_FOLDER), { recursive: true });
-  writeFileSync(join(dataDir, CACHE_FOLDER, 'catalogue.json'), JSON.stringify([tinyEntry('tiny', server.url, checksums(modelDir))]));
+  server = await mirrorTinyBackbone(dataDir, join(tempDir(), 'tiny'));
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 20, size: 32, seed: 9 });
   service = createCapaService({ dataDir, host: 'browser' });
 });

@@ -9,7 +9,7 @@ import { BackboneCache, CACHE_FOLDER } from '../../main/core/backbones/cache';
 import { presetById } from '../../main/core/spec/presets';
 import type { ModelSpec } from '../../main/core/spec/spec';
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
-import type { TrainerBackbone, TrainItem, TrainJob, TrainerPort } from '../../main/trainer/protocol';
+import type { TrainerBackbone, TrainItem, TrainJob } from '../../main/trainer/protocol';
 import { TINY_FEATURES, TINY_SIZE, writeTinyBackbone } from '../helpers/backbone';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -18,7 +18,6 @@ const PER_CLASS = 60;
 let root: string;
 let items: TrainItem[];
 let backbone: TrainerBackbone;
-const ports: TrainerPort[] = [];
 let client: TrainerClient;
 
 function transferSpec(): ModelSpec {
@@ -54,16 +53,11 @@ beforeAll(async () => {
   items = SHAPES.flatMap((shape, label) =>
     Array.from({ length: PER_CLASS }, (_, i): TrainItem => ({ path: join(root, 'data', shape, `${shape}-${i}.png`), label, split: i % 4 === 0 ? 'validation' : 'train' })),
   );
-  client = new TrainerClient(() => {
-    const port = forkTrainerPort();
-    ports.push(port);
-    return port;
-  });
+  client = new TrainerClient(forkTrainerPort);
 });
 
 afterAll(async () => {
   await client.close();
-  for (const port of ports) port.kill();
   removeTempDirs();
 });
 
