@@ -42,8 +42,8 @@ export interface SettingsOperations {
   setSettings: { request: { theme: Theme }; response: Settings };
   /** Copies every project to another folder, verifies the copy, then uses that folder from the next start. */
   moveDataFolder: { request: { path: string }; response: DataFolderMove };
-  /** Desktop only: shows a run's export folder in the system file manager. */
-  revealExport: { request: { projectId: string; runId: string }; response: null };
+  /** Desktop only: shows an export in the system file manager, named by its folder in the project's exports folder. */
+  revealExport: { request: { projectId: string; folder: string }; response: null };
   /** Desktop only: a native folder picker; null when the person cancels. */
   chooseFolder: { request: { title: string }; response: string | null };
 }

@@ -143,17 +143,22 @@ describe('moving the data folder', () => {
 describe('desktop-only operations', () => {
   it("answer 'unsupported' outside the desktop app, and call the shell inside it", async () => {
     const { dataDir, capa, birds } = await installation();
-    const runId = 'run-1';
-    expect(errorOf(await capa.call('revealExport', { projectId: birds.id, runId }))?.code).toBe('not-found');
-    mkdirSync(join(dataDir, birds.id, 'exports', `${runId}-tfjs`), { recursive: true });
-    expect(errorOf(await capa.call('revealExport', { projectId: birds.id, runId }))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('desktop app') });
+    const folder = 'capa-run-1-tfjs';
+    expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))?.code).toBe('not-found');
+    mkdirSync(join(dataDir, birds.id, 'exports', folder), { recursive: true });
+    expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('desktop app') });
     expect(errorOf(await capa.call('chooseFolder', { title: 'Pick' }))?.code).toBe('unsupported');
 
     const reveal = vi.fn();
     const desktop = service(dataDir, { desktop: { reveal, chooseFolder: async () => '/chosen', dataFolderMoved: () => {} } });
-    expect(await desktop.call('revealExport', { projectId: birds.id, runId })).toEqual({ ok: true, value: null });
-    expect(reveal).toHaveBeenCalledWith(join(dataDir, birds.id, 'exports', `${runId}-tfjs`));
+    expect(await desktop.call('revealExport', { projectId: birds.id, folder })).toEqual({ ok: true, value: null });
+    expect(reveal).toHaveBeenCalledWith(join(dataDir, birds.id, 'exports', folder));
+    // Only a name inside exports/: paths, dots and parent folders are refused before anything is shown.
+    for (const bad of ['../../..', '..', '.hidden', 'a/b', 'a\\b', '/etc', '']) {
+      expect(errorOf(await desktop.call('revealExport', { projectId: birds.id, folder: bad }))?.code, bad).toBe('invalid-argument');
+    }
+    expect(reveal).toHaveBeenCalledTimes(1);
     expect(await desktop.call('chooseFolder', { title: 'Pick' })).toEqual({ ok: true, value: '/chosen' });
-    expect(errorOf(await desktop.call('revealExport', { projectId: '../..', runId }))?.code).toBe('not-found');
+    expect(errorOf(await desktop.call('revealExport', { projectId: '../..', folder }))?.code).toBe('not-found');
   });
 });

@@ -8,21 +8,24 @@ import { checkDestination, copyProjects, projectDirs } from '../data-move';
 import { CapaError } from '../errors';
 import { RunRepository } from '../runs';
 import { readSettings, writeSettings, type StoredSettings } from '../settings';
-import { empty, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+// A folder name, never a path: the renderer cannot point the file manager anywhere else.
+const exportFolderName = z
+  .string()
+  .regex(/^[^/\\\0]{1,255}$/, 'An export folder name has no slashes.')
+  .refine((name) => !name.startsWith('.'), 'An export folder name cannot start with a dot.');
 
 export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   getSettings: empty,
   setSettings: z.object({ theme: z.enum(['system', 'light', 'dark']) }).strict(),
   moveDataFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
-  revealExport: z.object({ projectId, runId }).strict(),
+  revealExport: z.object({ projectId, folder: exportFolderName }).strict(),
   chooseFolder: z.object({ title: z.string().min(1).max(200) }).strict(),
 };
 
 const desktopOnly = (what: string): CapaError =>
   new CapaError('unsupported', `${what} works only in the Capa desktop app. In a browser, find the folder on the machine that runs Capa.`);
-
-/** Where the export of a run is written (see exportRun). */
-export const exportDirOf = (projectDir: string, runId: string): string => join(projectDir, 'exports', `${runId}-tfjs`);
 
 export function settingsHandlers({ library, options }: ServiceContext): HandlersOf<SettingsOperations> {
   const file = options.settingsFile;
@@ -75,9 +78,9 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
       options.desktop?.dataFolderMoved(to);
       return { from: options.dataDir, to, ...totals, restartRequired: true };
     },
-    revealExport: ({ projectId, runId }) => {
-      const directory = exportDirOf(library.get(projectId).dir, runId);
-      if (!existsSync(directory)) throw new CapaError('not-found', 'This run has not been exported yet. Export it first, then reveal the folder.');
+    revealExport: ({ projectId, folder }) => {
+      const directory = join(library.get(projectId).dir, 'exports', folder);
+      if (!existsSync(directory)) throw new CapaError('not-found', `There is no export named "${folder}" in this project. Export the model first, then show its folder.`);
       if (options.desktop === undefined) throw desktopOnly('Showing a folder in the file manager');
       options.desktop.reveal(directory);
       return null;

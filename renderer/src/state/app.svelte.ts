@@ -108,6 +108,15 @@ export class AppState implements AppContext {
     void this.loadProjects();
   }
 
+  /** Desktop app: shows an export of the open project in the file manager. */
+  async reveal(directory: string): Promise<void> {
+    if (!this.session) return;
+    // The folder's name only: main resolves it inside the project's exports folder.
+    const folder = directory.split(/[\\/]/).filter(Boolean).pop() ?? '';
+    const result = await this.api.revealExport({ projectId: this.session.project.id, folder });
+    if (!result.ok) this.toast(result.error.message);
+  }
+
   go(screen: Screen): void {
     // Projects and Preferences need no open project; the steps do.
     this.screen = this.session || screen === 'projects' || screen === 'preferences' ? screen : 'projects';
