@@ -1,6 +1,7 @@
 // Decodes a run's images once, before training, into one flat Float32Array per split, and cuts
 // shuffled batches out of it. Decoding outside the training loop keeps sharp off the hot path.
 import { cpus } from 'node:os';
+import { seededRandom } from '../core/spec/augment';
 import type { InputSpec } from '../core/spec/spec';
 import { imageToPixels } from '../core/preprocess';
 import type { TrainItem } from './protocol';
@@ -54,17 +55,8 @@ export async function decodeSplit(items: readonly TrainItem[], input: InputSpec,
   return { pixels, labels, count: kept.length };
 }
 
-/** Small deterministic PRNG (mulberry32): shuffles repeat for a seed, unlike Math.random. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The PRNG lives with augmentation (pure) so the model screen's preview draws the same way.
+export { seededRandom };
 
 /** 0..count-1 in a Fisher-Yates order drawn from `seed`. */
 export function shuffledIndices(count: number, seed: number): Int32Array {

@@ -13,6 +13,18 @@ export interface Pixels {
   channels: number;
 }
 
+/** Small deterministic PRNG (mulberry32): shuffles repeat for a seed, unlike Math.random. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Whether `spec` changes images at all (so the trainer can skip the work). */
 export function isAugmenting(spec: AugmentationSpec): boolean {
   return spec.flip !== 'none' || spec.rotation > 0 || spec.zoom > 0 || spec.translation > 0 || spec.brightness > 0 || spec.contrast > 0;

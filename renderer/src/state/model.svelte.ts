@@ -1,7 +1,8 @@
 // The model screen's state: the spec being edited, its validation and its live Keras summary.
 import type { SpecIssue } from '../../../main/core/spec/spec';
-import { parseSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../main/core/spec/spec';
-import { presetById } from '../../../main/core/spec/presets';
+import type { NamedSpecList } from '../../../preload/contract';
+import { parseSpec, type AugmentationSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../main/core/spec/spec';
+import { layer, presetById } from '../../../main/core/spec/presets';
 import type { ModelSummary } from '../../../main/core/spec/summary';
 import { summarizeWithBackbone } from '../../../main/core/backbones/summary';
 import { backboneState, type BackboneState } from './backbones.svelte';
@@ -10,11 +11,22 @@ import type { AppContext } from './context';
 
 /** A new layer of each type, with Keras's usual values. */
 export const NEW_LAYER: Record<LayerType, () => LayerSpec> = {
-  Conv2D: () => ({ type: 'Conv2D', filters: 16, kernel_size: 3, strides: 1, padding: 'valid', activation: 'relu' }),
-  MaxPooling2D: () => ({ type: 'MaxPooling2D', pool_size: 2, strides: null, padding: 'valid' }),
-  Flatten: () => ({ type: 'Flatten' }),
-  Dense: () => ({ type: 'Dense', units: 64, activation: 'relu' }),
-  Dropout: () => ({ type: 'Dropout', rate: 0.25 }),
+  Conv2D: () => layer({ type: 'Conv2D', filters: 16, kernel_size: 3 }),
+  SeparableConv2D: () => layer({ type: 'SeparableConv2D', filters: 16, kernel_size: 3 }),
+  DepthwiseConv2D: () => layer({ type: 'DepthwiseConv2D', kernel_size: 3 }),
+  MaxPooling2D: () => layer({ type: 'MaxPooling2D', pool_size: 2 }),
+  AveragePooling2D: () => layer({ type: 'AveragePooling2D', pool_size: 2 }),
+  GlobalAveragePooling2D: () => layer({ type: 'GlobalAveragePooling2D' }),
+  GlobalMaxPooling2D: () => layer({ type: 'GlobalMaxPooling2D' }),
+  Flatten: () => layer({ type: 'Flatten' }),
+  Dense: () => layer({ type: 'Dense', units: 64 }),
+  Dropout: () => layer({ type: 'Dropout', rate: 0.25 }),
+  SpatialDropout2D: () => layer({ type: 'SpatialDropout2D', rate: 0.1 }),
+  BatchNormalization: () => layer({ type: 'BatchNormalization' }),
+  LayerNormalization: () => layer({ type: 'LayerNormalization' }),
+  Activation: () => layer({ type: 'Activation', activation: 'relu' }),
+  Rescaling: () => layer({ type: 'Rescaling', scale: 2, offset: -1 }),
+  ZeroPadding2D: () => layer({ type: 'ZeroPadding2D', padding: 1 }),
 };
 
 export class ModelState {
@@ -36,6 +48,8 @@ export class ModelState {
     if (!this.parsed) return [];
     return this.parsed.ok ? (this.summary?.issues ?? []) : this.parsed.issues;
   });
+  /** The project's named specs. */
+  named = $state<NamedSpecList>({ specs: [], selectedId: null });
   readonly dirty = $derived(this.spec !== null && JSON.stringify(this.spec) !== this.savedJson);
 
   constructor(
@@ -55,12 +69,63 @@ export class ModelState {
     this.loadError = '';
     this.spec = spec;
     this.savedJson = JSON.stringify(spec);
+    await this.loadNamed();
+  }
+
+  /** URL of one picture of the project (for the augmentation preview), or null when it has none. */
+  async sampleImageUrl(): Promise<string | null> {
+    const result = await this.context.api.listImages({ projectId: this.projectId, offset: 0, limit: 1 });
+    const image = result.ok ? result.value.images[0] : undefined;
+    return image ? this.context.platform.mediaUrl('image', this.projectId, image.id) : null;
+  }
+
+  async loadNamed(): Promise<void> {
+    const named = await attempt(this.context.api.listSpecs({ projectId: this.projectId }), (message) => (this.saveError = message));
+    if (named) this.named = named;
+  }
+
+  /** Switches to a saved model (unsaved changes to the current one are dropped). */
+  async selectNamed(specId: number): Promise<void> {
+    const spec = await attempt(this.context.api.selectSpec({ projectId: this.projectId, specId }), (message) => (this.saveError = message));
+    if (!spec) return;
+    this.spec = spec;
+    this.savedJson = JSON.stringify(spec);
+    await this.loadNamed();
+  }
+
+  /** Stores the edited spec under a new name and selects it; true when done. */
+  async saveAs(name: string): Promise<boolean> {
+    if (!this.spec) return false;
+    this.saveError = '';
+    const spec = $state.snapshot(this.spec);
+    const saved = await attempt(this.context.api.saveSpecAs({ projectId: this.projectId, name, spec }), (message) => (this.saveError = message));
+    if (!saved) return false;
+    this.savedJson = JSON.stringify(spec);
+    await this.loadNamed();
+    return true;
+  }
+
+  /** Copies the selected saved model under a new name. */
+  async duplicateNamed(name: string): Promise<boolean> {
+    const selected = this.named.selectedId;
+    if (selected === null) return this.saveAs(name);
+    const copy = await attempt(this.context.api.duplicateSpec({ projectId: this.projectId, specId: selected, name }), (message) => (this.saveError = message));
+    if (!copy) return false;
+    await this.loadNamed();
+    return true;
   }
 
   /** The first issue at exactly this field path, e.g. ["layers", "2", "units"]. */
   issueAt(...path: (string | number)[]): string | undefined {
     const key = path.join('.');
     return this.issues.find((issue) => issue.path.join('.') === key)?.message;
+  }
+
+  /** Issues of one layer, by field (the field after "layers", index; nested fields report their parent). */
+  layerIssues(index: number): { field: string; message: string }[] {
+    return this.issues
+      .filter((issue) => issue.path[0] === 'layers' && issue.path[1] === String(index) && issue.path[2] !== undefined)
+      .map((issue) => ({ field: issue.path[2]!, message: issue.message }));
   }
 
   /** Issues that belong to no single field shown on screen. */
@@ -87,6 +152,26 @@ export class ModelState {
     if (this.spec) Object.assign(this.spec.training, patch);
   }
 
+  setAugmentation(patch: Partial<AugmentationSpec>): void {
+    if (this.spec) Object.assign(this.spec.augmentation, patch);
+  }
+
+  duplicateLayer(index: number): void {
+    const layers = this.spec?.layers;
+    if (!layers || !this.spec || !layers[index]) return;
+    layers.splice(index + 1, 0, $state.snapshot(layers[index]) as LayerSpec);
+    this.spec.preset = 'custom';
+  }
+
+  /** Moves a layer from one place to another (drag and drop). */
+  moveLayerTo(from: number, to: number): void {
+    const layers = this.spec?.layers;
+    if (!layers || !this.spec || from === to || !layers[from] || to < 0 || to >= layers.length) return;
+    const [moved] = layers.splice(from, 1);
+    layers.splice(to, 0, moved!);
+    this.spec.preset = 'custom';
+  }
+
   updateLayer(index: number, patch: Partial<LayerSpec>): void {
     const layer = this.spec?.layers[index];
     if (!layer || !this.spec) return;
@@ -107,12 +192,7 @@ export class ModelState {
   }
 
   moveLayer(index: number, by: -1 | 1): void {
-    const layers = this.spec?.layers;
-    const target = index + by;
-    if (!layers || !this.spec || target < 0 || target >= layers.length) return;
-    const [layer] = layers.splice(index, 1);
-    layers.splice(target, 0, layer!);
-    this.spec.preset = 'custom';
+    this.moveLayerTo(index, index + by);
   }
 
   /** Saves the spec; true when stored (or nothing changed). */
@@ -129,6 +209,7 @@ export class ModelState {
     if (!saved) return false;
     this.spec = saved;
     this.savedJson = JSON.stringify(saved);
+    await this.loadNamed();
     return true;
   }
 }
