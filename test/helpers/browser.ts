@@ -48,10 +48,20 @@ export async function startHost(dataDir: string, extraArgs: string[] = []): Prom
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Launches Chromium; `extraArgs` adds switches, e.g. a fake camera for webcam tests. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
   });
 }
 

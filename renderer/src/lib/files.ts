@@ -10,6 +10,9 @@ export interface PickedFile {
 /** What to import: paths when the host can read the disk, otherwise the files themselves. */
 export type Picked = { kind: 'paths'; paths: string[] } | { kind: 'files'; files: PickedFile[] };
 
+/** Drag-and-drop type of thumbnails dragged onto a class card: a JSON list of image ids. */
+export const IMAGE_DRAG_TYPE = 'application/x-capa-images';
+
 type PathForFile = ((file: File) => string | undefined) | undefined;
 
 /** Files of a drop; folders are read recursively. */

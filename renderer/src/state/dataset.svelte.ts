@@ -1,130 +1,151 @@
-// The data screen's state: classes and counts, pages of thumbnails per class, imports.
-import type { DatasetView, ImageInfo, ImportReport, UploadedFile } from '../../../preload/contract';
-import { chunks, type Picked } from '../lib/files';
+// The data screen's state: the dataset view (classes, counts, warnings, batches, undo), the grid
+// of the current filter, the import in progress, and every change a person makes to the data.
+import type { DatasetView, ExportResult, Result, Split } from '../../../preload/contract';
+import type { Picked } from '../lib/files';
+import { plural } from '../lib/format';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
-
-/** Thumbnails shown per card and per "Show more". */
-export const PAGE_SIZE = 60;
-/** Files per importFiles call: keeps each WebSocket message small and progress visible. */
-export const IMPORT_CHUNK = 32;
-
-/** The loaded images of one class (or of Unlabelled). */
-export interface ImageGroup {
-  images: ImageInfo[];
-  total: number;
-  loading: boolean;
-  error: string;
-}
-
-/** Key of a class's group; null is Unlabelled. */
-export const groupKey = (classId: number | null): string => (classId === null ? 'unlabelled' : String(classId));
+import { ImageGridState } from './image-grid.svelte';
+import { ImportState, type ImportTarget } from './import.svelte';
 
 export class DatasetState {
   view = $state<DatasetView | null>(null);
   error = $state('');
-  groups = $state<Record<string, ImageGroup>>({});
-  /** Files sent so far during a browser import. */
-  importing = $state<{ sent: number; total: number } | null>(null);
-  report = $state<ImportReport | null>(null);
-  importError = $state('');
+  readonly grid: ImageGridState;
+  readonly importer: ImportState;
+  /** The last export written, with where to find it. */
+  exported = $state<{ what: string; result: ExportResult } | null>(null);
+  busy = $state(false);
 
   constructor(
     private readonly context: AppContext,
     readonly projectId: string,
-  ) {}
+  ) {
+    this.grid = new ImageGridState(context, projectId);
+    this.importer = new ImportState(context, projectId, (finished) => (finished ? this.load() : this.refreshView()));
+  }
 
+  /** The view and the grid's first page. */
   async load(): Promise<void> {
+    await this.refreshView();
+    if (!this.view) return;
+    // A filtered class may have been deleted or merged elsewhere: fall back to every image.
+    const classId = this.grid.filter.classId;
+    if (typeof classId === 'number' && !this.view.classes.some((c) => c.id === classId)) await this.grid.setFilter({});
+    else await this.grid.reset();
+  }
+
+  async refreshView(): Promise<void> {
     const view = await attempt(this.context.api.getDataset({ projectId: this.projectId }), (message) => (this.error = message));
     if (!view) return;
     this.error = '';
     this.view = view;
-    const ids: (number | null)[] = [...view.classes.map((c) => c.id), null];
-    await Promise.all(ids.map((id) => this.loadPage(id, true)));
   }
 
-  /** Loads the first page (reset) or the next one. */
-  async loadPage(classId: number | null, reset = false): Promise<void> {
-    const key = groupKey(classId);
-    if (!this.groups[key]) this.groups[key] = { images: [], total: 0, loading: false, error: '' };
-    // Read back through the proxy so that changes below are reactive.
-    const group = this.groups[key];
-    if (group.loading) return;
-    group.loading = true;
-    const offset = reset ? 0 : group.images.length;
-    const page = await attempt(
-      this.context.api.listImages({ projectId: this.projectId, classId, offset, limit: PAGE_SIZE }),
-      (message) => (group.error = message),
-    );
-    group.loading = false;
-    if (!page) return;
-    group.error = '';
-    group.images = reset ? page.images : [...group.images, ...page.images];
-    group.total = page.total;
+  /** The name a person knows a class by; null is Unlabelled. */
+  className(classId: number | null): string {
+    if (classId === null) return 'Unlabelled';
+    return this.view?.classes.find((c) => c.id === classId)?.name ?? 'a deleted class';
   }
 
-  /** Imports what was dropped or chosen; `classId` when dropped on a class card. */
-  async importPicked(picked: Picked, classId?: number | null): Promise<void> {
-    this.report = null;
-    this.importError = '';
-    const onError = (message: string) => (this.importError = message);
-    if (picked.kind === 'paths') {
-      this.importing = { sent: 0, total: picked.paths.length };
-      const report = await attempt(this.context.api.importPaths({ projectId: this.projectId, paths: picked.paths, classId }), onError);
-      this.importing = null;
-      if (report) this.report = report;
-    } else {
-      if (picked.files.length === 0) {
-        this.importError = 'No files were found in what you dropped. Drop a folder that holds pictures.';
-        return;
-      }
-      const merged: ImportReport = { imported: 0, duplicates: [], rejected: [], classesCreated: [] };
-      this.importing = { sent: 0, total: picked.files.length };
-      // The chunks of one drop share the import batch the first one started.
-      let batchId: number | undefined;
-      for (const chunk of chunks(picked.files, IMPORT_CHUNK)) {
-        const files: UploadedFile[] = await Promise.all(
-          chunk.map(async ({ relativePath, file }) => ({ relativePath, bytes: new Uint8Array(await file.arrayBuffer()) })),
-        );
-        const reply = await attempt(this.context.api.importFiles({ projectId: this.projectId, files, classId, ...(batchId ? { batchId } : {}) }), onError);
-        if (!reply) break;
-        const { report } = reply;
-        batchId = reply.batchId;
-        merged.imported += report.imported;
-        merged.duplicates.push(...report.duplicates);
-        merged.rejected.push(...report.rejected);
-        for (const name of report.classesCreated) if (!merged.classesCreated.includes(name)) merged.classesCreated.push(name);
-        this.importing = { sent: this.importing.sent + chunk.length, total: picked.files.length };
-        this.report = { ...merged };
-      }
-      this.importing = null;
-    }
-    await this.load();
+  importPicked(picked: Picked, target: ImportTarget): Promise<void> {
+    return this.importer.start(picked, target);
   }
 
-  dismissReport(): void {
-    this.report = null;
-    this.importError = '';
-  }
-
-  /** Returns an error sentence, or null when done. */
-  async createClass(name: string): Promise<string | null> {
+  /** Each returns an error sentence, or null when done. */
+  createClass(name: string): Promise<string | null> {
     return this.change(this.context.api.createClass({ projectId: this.projectId, name }));
   }
 
-  async renameClass(classId: number, name: string): Promise<string | null> {
+  renameClass(classId: number, name: string): Promise<string | null> {
     return this.change(this.context.api.renameClass({ projectId: this.projectId, classId, name }));
   }
 
-  async deleteClass(classId: number): Promise<string | null> {
-    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages: false }));
+  recolorClass(classId: number, color: string): Promise<string | null> {
+    return this.change(this.context.api.recolorClass({ projectId: this.projectId, classId, color }));
   }
 
-  private async change(call: Parameters<typeof attempt>[0]): Promise<string | null> {
+  deleteClass(classId: number, withImages: boolean): Promise<string | null> {
+    const name = this.className(classId);
+    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }), `Deleted the class “${name}”.`);
+  }
+
+  mergeClasses(sourceClassId: number, targetClassId: number): Promise<string | null> {
+    const [source, target] = [this.className(sourceClassId), this.className(targetClassId)];
+    return this.change(this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }), `Merged “${source}” into “${target}”.`);
+  }
+
+  /** Moves images (the selection by default) to a class, or to Unlabelled with null. */
+  async moveImages(classId: number | null, imageIds: number[] = [...this.grid.selected]): Promise<void> {
+    if (imageIds.length === 0) return this.hint();
+    const message = `Moved ${plural(imageIds.length, 'picture')} to ${this.className(classId)}.`;
+    await this.report(this.change(this.context.api.setImageClass({ projectId: this.projectId, imageIds, classId }), message));
+  }
+
+  async deleteSelection(): Promise<void> {
+    const imageIds = [...this.grid.selected];
+    if (imageIds.length === 0) return this.hint();
+    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), `Deleted ${plural(imageIds.length, 'picture')}.`));
+  }
+
+  async undo(): Promise<void> {
+    if (!this.view?.undo) {
+      this.context.toast('There is nothing to undo.', 'info');
+      return;
+    }
+    let error: string | null = null;
+    const done = await attempt(this.context.api.undo({ projectId: this.projectId }), (message) => (error = message));
+    if (!done) return this.context.toast(error ?? 'Nothing was undone.');
+    this.context.toast(`Undone: ${done.description}`, 'info');
+    await this.load();
+  }
+
+  setSplitShares(train: number, validation: number, test: number): Promise<string | null> {
+    return this.change(this.context.api.setSplitShares({ projectId: this.projectId, train, validation, test }), 'Splits re-balanced.');
+  }
+
+  async pinSelection(split: Split | null): Promise<void> {
+    const imageIds = [...this.grid.selected];
+    if (imageIds.length === 0) return this.hint();
+    const message = split ? `Pinned ${plural(imageIds.length, 'picture')} to ${split}.` : `Unpinned ${plural(imageIds.length, 'picture')}.`;
+    await this.report(this.change(this.context.api.pinImages({ projectId: this.projectId, imageIds, split }), message));
+  }
+
+  pinBatch(batchId: number, split: Split | null): Promise<string | null> {
+    return this.change(this.context.api.pinBatch({ projectId: this.projectId, batchId, split }));
+  }
+
+  async exportDataset(format: 'folder' | 'zip'): Promise<void> {
+    await this.write(this.context.api.exportDataset({ projectId: this.projectId, format }), format === 'zip' ? 'Data set (zip)' : 'Data set (folder)');
+  }
+
+  async exportProject(): Promise<void> {
+    await this.write(this.context.api.exportProject({ projectId: this.projectId }), 'Project archive');
+  }
+
+  private async write(call: Promise<Result<ExportResult>>, what: string): Promise<void> {
+    this.busy = true;
+    const result = await attempt(call, (message) => this.context.toast(message));
+    this.busy = false;
+    if (result) this.exported = { what, result };
+  }
+
+  private hint(): void {
+    this.context.toast('Select some pictures first: click one, or drag a box around several.', 'info');
+  }
+
+  private async report(done: Promise<string | null>): Promise<void> {
+    const error = await done;
+    if (error) this.context.toast(error);
+  }
+
+  private async change(call: Promise<Result<unknown>>, success?: string): Promise<string | null> {
     let error: string | null = null;
     const value = await attempt(call, (message) => (error = message));
     if (value === undefined) return error;
+    this.grid.clearSelection();
     await this.load();
+    if (success) this.context.toast(this.view?.undo ? `${success} Press Ctrl+Z (or Undo) to undo.` : success, 'info');
     return null;
   }
 }
