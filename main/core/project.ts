@@ -304,6 +304,8 @@ export class Project {
         const previous = select.get(id) as number | null | undefined;
         if (previous !== undefined && previous !== classId) moves.push([id, previous]);
       }
+      // Moving images to where they already are changes nothing, so the last real action stays undoable.
+      if (moves.length === 0) return [];
       const purged = this.journal.begin(`Move ${plural(moves.length, 'image')} to ${target ? `"${target.name}"` : 'Unlabelled'}`, {
         classes: [],
         moves,
