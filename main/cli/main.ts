@@ -9,7 +9,8 @@ import { CapaError } from '../core/errors';
 import { callOrThrow, createCapaService } from '../core/service';
 import type { CapaService } from '../core/service-api';
 import { presetById, PRESETS } from '../core/spec/presets';
-import type { ModelSpec } from '../core/spec/spec';
+import { kerasCode } from '../core/spec/keras-code';
+import { OPTIMIZERS, type ModelSpec } from '../core/spec/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { formatSummary } from './format';
 
@@ -24,7 +25,8 @@ Commands:
 ${DATASET_USAGE}
   spec <project>                        Show (and change) the model and print its Keras-style summary
         [--preset ${PRESETS.map((p) => p.id).join('|')}] [--size N] [--channels 1|3] [--file spec.json]
-        [--epochs N] [--batch-size N] [--learning-rate X] [--seed N]
+        [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
+        [--keras] (print the model as a Keras Python script)
   train <project> [same options as spec] Train and print each epoch
   runs <project>                        List runs
   predict <project> <image>... [--run ID]  Classify images with a run (default: newest completed)
@@ -45,6 +47,8 @@ const OPTIONS = {
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   'learning-rate': { type: 'string' },
+  optimizer: { type: 'string' },
+  keras: { type: 'boolean' },
   seed: { type: 'string' },
   run: { type: 'string' },
   out: { type: 'string' },
@@ -92,6 +96,8 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
       ...(number(values, 'epochs') !== undefined ? { epochs: number(values, 'epochs')! } : {}),
       ...(number(values, 'batch-size') !== undefined ? { batch_size: number(values, 'batch-size')! } : {}),
       ...(number(values, 'learning-rate') !== undefined ? { learning_rate: number(values, 'learning-rate')! } : {}),
+      // Checked by the spec schema in saveSpec, which names the optimizers it accepts.
+      ...(values.optimizer !== undefined ? { optimizer: values.optimizer as ModelSpec['training']['optimizer'] } : {}),
       ...(number(values, 'seed') !== undefined ? { seed: number(values, 'seed')! } : {}),
     },
   };
@@ -173,7 +179,14 @@ async function run(service: CapaService, command: string | undefined, args: stri
     case 'spec': {
       const id = await projectId(service, args[0]);
       const spec = await applySpecOptions(service, id, values);
-      console.log(formatSummary(await callOrThrow(service, 'summarizeSpec', { projectId: id, spec })));
+      if (values.keras) {
+        const classes = (await callOrThrow(service, 'getDataset', { projectId: id })).classes.map((c) => c.name);
+        console.log(kerasCode(spec, classes));
+        return;
+      }
+      const summary = await callOrThrow(service, 'summarizeSpec', { projectId: id, spec });
+      console.log(formatSummary(summary));
+      console.log(`Multiply-adds per image: ${summary.multiplyAdds.toLocaleString('en-US')}; weights ${(summary.weightBytes / 2 ** 20).toFixed(2)} MB`);
       console.log(`Training: ${spec.training.optimizer}, learning rate ${spec.training.learning_rate}, ${spec.training.epochs} epochs, batch size ${spec.training.batch_size}, seed ${spec.training.seed}`);
       return;
     }
