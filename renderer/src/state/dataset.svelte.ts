@@ -16,6 +16,8 @@ export class DatasetState {
   /** The last export written, with where to find it. */
   exported = $state<{ what: string; result: ExportResult } | null>(null);
   busy = $state(false);
+  /** What the last change did, shown next to Undo (one line, replaced by the next change). */
+  notice = $state('');
 
   constructor(
     private readonly context: AppContext,
@@ -90,13 +92,13 @@ export class DatasetState {
 
   async undo(): Promise<void> {
     if (!this.view?.undo) {
-      this.context.toast('There is nothing to undo.', 'info');
+      this.notice = 'There is nothing to undo.';
       return;
     }
     let error: string | null = null;
     const done = await attempt(this.context.api.undo({ projectId: this.projectId }), (message) => (error = message));
     if (!done) return this.context.toast(error ?? 'Nothing was undone.');
-    this.context.toast(`Undone: ${done.description}`, 'info');
+    this.notice = `Undone: ${done.description}.`;
     await this.load();
   }
 
@@ -131,7 +133,7 @@ export class DatasetState {
   }
 
   private hint(): void {
-    this.context.toast('Select some pictures first: click one, or drag a box around several.', 'info');
+    this.notice = 'Select some pictures first: click one, or drag a box around several.';
   }
 
   private async report(done: Promise<string | null>): Promise<void> {
@@ -145,7 +147,7 @@ export class DatasetState {
     if (value === undefined) return error;
     this.grid.clearSelection();
     await this.load();
-    if (success) this.context.toast(this.view?.undo ? `${success} Press Ctrl+Z (or Undo) to undo.` : success, 'info');
+    if (success) this.notice = success;
     return null;
   }
 }
