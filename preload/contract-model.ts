@@ -75,6 +75,8 @@ export interface BackboneInfo {
   url: string;
   /** Square image size it takes, in pixels. */
   inputSize: number;
+  /** "graph" (frozen: its weights cannot be trained in TensorFlow.js) or "layers" (its last blocks can be fine-tuned). */
+  format: 'graph' | 'layers';
   /** Length of the feature vector the head receives. */
   features: number;
   /** Number of its weights. */

@@ -61,8 +61,10 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       const { project, runs } = runsOf(projectId);
       const run = runs.get(runId);
       const started = performance.now();
-      // A transfer-learning run saved only its head: predictions go through the backbone first.
-      const backbone = run.spec.backbone ? await backbones.resolve(run.spec.backbone.id) : undefined;
+      // A transfer-learning run with a frozen backbone saved only its head: predictions go through the backbone first.
+      // A fine-tuned run saved backbone and head as one model.
+      const frozen = run.spec.backbone?.trainable_blocks === 0 ? run.spec.backbone : undefined;
+      const backbone = frozen ? await backbones.resolve(frozen.id) : undefined;
       const [probabilities] = await trainer.predict(join(runDir(project, runId), 'best'), run.spec.input, [{ bytes }], backbone);
       if (!probabilities) throw new CapaError('trainer', 'The training process returned no prediction.');
       const ranked = run.classNames.map((className, i) => ({ className, probability: probabilities[i] ?? 0 }));

@@ -26,6 +26,8 @@ export interface TrainContext {
   shouldStop(): boolean;
   /** Turns a split's items into model inputs; decodes pixels unless given (transfer learning passes backbone features). */
   decode?(items: readonly TrainItem[], failures: DecodeFailure[]): Promise<DecodedSplit>;
+  /** Builds and compiles the model; the spec's own network unless given (fine-tuning joins backbone and head). */
+  build?(): Promise<LayersModel>;
 }
 
 /** Folders inside `outDir`. */
@@ -119,7 +121,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   if (trainSet.count === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
   log('info', `Decoded ${trainSet.count + validationSet.count} images at ${input.width}x${input.height}x${input.channels} in ${((performance.now() - decodeStart) / 1000).toFixed(1)} s.`);
 
-  const model = buildModel(tf, spec, numClasses);
+  const model = context.build ? await context.build() : buildModel(tf, spec, numClasses);
   // Dropout draws its mask from its seed; a new seed per batch keeps masks both varied and repeatable.
   const dropouts = model.layers.filter((layer) => layer.getClassName() === 'Dropout') as unknown as { seed?: number }[];
   const batches = Math.ceil(trainSet.count / training.batch_size);

@@ -13,6 +13,8 @@ import { imageToPixels, PIXEL_NORMALIZATION } from '../core/preprocess';
 import type { DecodedSplit, DecodeFailure } from './dataset';
 import { readArtifacts } from './model-files';
 import type { ImageSource, TrainerBackbone, TrainItem, TrainJob, TrainResult } from './protocol';
+import { buildFineTuneModel } from './fine-tune';
+import { buildModel } from './model-builder';
 import { runTraining, type TrainContext } from './train';
 import type { Tf } from './tf';
 
@@ -187,8 +189,13 @@ export async function predictThroughBackbone(
   }
 }
 
-/** Trains the head of a transfer-learning job on backbone features (cached between runs). */
+/** Trains the head of a transfer-learning job on backbone features (cached between runs), or fine-tunes backbone and head together. */
 export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbone, context: TrainContext): Promise<TrainResult> {
+  const blocks = job.spec.backbone?.trainable_blocks ?? 0;
+  if (blocks > 0) {
+    const build = () => buildFineTuneModel(context.tf, backbone, blocks, buildModel(context.tf, headSpec(job.spec, backbone.features), job.classNames.length));
+    return runTraining(job, { ...context, build });
+  }
   const { tf, emit } = context;
   const head: TrainJob = { ...job, spec: headSpec(job.spec, backbone.features) };
   if (isAugmenting(job.spec.augmentation)) {

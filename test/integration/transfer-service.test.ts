@@ -49,8 +49,17 @@ describe('transfer learning through the service', () => {
     const early = await service.call('startRun', { projectId: project.id });
     expect(early).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/is not on this computer yet\. Download it/) } });
 
+    // The tiny backbone is a layers model, whose blocks can be fine-tuned; TF Hub's MobileNets are graph models.
     const fineTune = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 2 } } });
-    expect(fineTune.issues).toEqual([expect.objectContaining({ path: ['backbone', 'trainable_blocks'] })]);
+    expect(fineTune.issues).toEqual([]);
+    const graph = { ...preset, backbone: { id: 'mobilenet-v2-1.0-224', trainable_blocks: 2 } };
+    const graphTune = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec: graph });
+    expect(graphTune.issues).toEqual([
+      {
+        path: ['backbone', 'trainable_blocks'],
+        message: expect.stringMatching(/^MobileNet V2 1\.0 · 224 px is a TensorFlow\.js graph model, whose weights cannot be trained, so its last 2 blocks cannot be fine-tuned\./),
+      },
+    ]);
 
     const events: BackboneEvent[] = [];
     service.onBackboneEvent((event) => events.push(event));
@@ -76,6 +85,14 @@ describe('transfer learning through the service', () => {
     const prediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: run.id, bytes });
     expect(prediction.probabilities.map((p) => p.className)).toEqual(['circle', 'square', 'triangle']);
     expect(prediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
+
+    // Fine-tuned, the run saves backbone and head as one model, and predict uses it alone.
+    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 1 } } });
+    const tunedDone = new Promise<RunEvent>((resolve) => service.onRunEvent((event) => event.kind === 'done' && resolve(event)));
+    const tuned = await callOrThrow(service, 'startRun', { projectId: project.id });
+    expect(await tunedDone).toMatchObject({ runId: tuned.id, status: 'completed' });
+    const tunedPrediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: tuned.id, bytes });
+    expect(tunedPrediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
   });
 
   it('imports a backbone from a folder that does not exist with a clear error value', async () => {

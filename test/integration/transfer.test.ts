@@ -3,12 +3,14 @@
 // predictions chained through backbone and head.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../preload/contract';
 import { BackboneCache, CACHE_FOLDER } from '../../main/core/backbones/cache';
 import { presetById } from '../../main/core/spec/presets';
 import type { ModelSpec } from '../../main/core/spec/spec';
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
+import { loadModel } from '../../main/trainer/model-files';
 import type { TrainerBackbone, TrainItem, TrainJob } from '../../main/trainer/protocol';
 import { TINY_FEATURES, TINY_SIZE, writeTinyBackbone } from '../helpers/backbone';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
@@ -94,6 +96,34 @@ describe('transfer learning', () => {
       if (row.indexOf(Math.max(...row)) === validation[i]!.label) correct++;
     });
     expect(correct / validation.length).toBeCloseTo(best.valAccuracy!, 6);
+  });
+
+  it('fine-tunes the last block of a layers backbone: it changes, the first does not, and the saved model predicts alone', async () => {
+    const trainJob = job();
+    trainJob.spec = { ...trainJob.spec, backbone: { id: backbone.id, trainable_blocks: 1 } };
+    const { events, bestEpoch } = await train(trainJob);
+    expect(logs(events).some((line) => line.startsWith('Features of'))).toBe(false); // pixels, not cached features
+
+    await tf.setBackend('cpu');
+    const original = (await loadModel(tf, backbone.dir)).getWeights().map((w) => Array.from(w.dataSync()));
+    const tuned = (await loadModel(tf, join(trainJob.outDir, 'best'))).getWeights().map((w) => Array.from(w.dataSync()));
+    // The kernels tell the two convolutions apart by size (3x3x3x16 and 3x3x16x16); trainable weights come first.
+    const kernel = (weights: number[][], size: number) => weights.find((w) => w.length === size)!;
+    expect(kernel(tuned, 3 * 3 * 3 * 16)).toEqual(kernel(original, 3 * 3 * 3 * 16));
+    expect(kernel(tuned, 3 * 3 * 16 * 16)).not.toEqual(kernel(original, 3 * 3 * 16 * 16));
+
+    // best/ holds backbone and head: it predicts from pixels, with the accuracy measured in training.
+    const best = epochs(events)[bestEpoch - 1]!;
+    const validation = items.filter((item) => item.split === 'validation');
+    const rows = await client.predict(join(trainJob.outDir, 'best'), trainJob.spec.input, validation.map((item) => ({ path: item.path })));
+    const correct = rows.filter((row, i) => row.indexOf(Math.max(...row)) === validation[i]!.label).length;
+    expect(correct / validation.length).toBeCloseTo(best.valAccuracy!, 6);
+  });
+
+  it('refuses to fine-tune more blocks than the backbone has', async () => {
+    const trainJob = job();
+    trainJob.spec = { ...trainJob.spec, backbone: { id: backbone.id, trainable_blocks: 3 } };
+    await expect(client.train(trainJob, () => undefined)).rejects.toThrow(/has 2 blocks with weights, so it cannot fine-tune the last 3/);
   });
 
   it('refuses a backbone whose features differ from what its description says', async () => {

@@ -108,6 +108,7 @@ export class BackboneCache {
       description: entry.description,
       url: entry.url,
       inputSize: entry.inputSize,
+      format: entry.format,
       features: entry.features,
       params: manifest?.params ?? entry.params,
       sizeBytes: entry.sizeBytes,
@@ -132,6 +133,11 @@ export class BackboneCache {
   /** Whether a backbone's files are in the cache (not checked: see resolve). */
   isReady(id: string): boolean {
     return this.manifest(id) !== null;
+  }
+
+  /** Whether a backbone's last blocks can be trained (layers models only). */
+  canFineTune(id: string): boolean {
+    return this.entries().find((e) => e.id === id)?.format === 'layers';
   }
 
   /** The summary's view of a backbone, or null when unknown. */

@@ -7,18 +7,24 @@ import { summarize, type BackboneShape, type ModelSummary } from '../spec/summar
 export interface BackboneShapes {
   /** The summary's view of a backbone, or null when unknown. */
   shape(id: string): BackboneShape | null;
+  /** Whether its last blocks can be trained (TensorFlow.js trains layers models, not graph models). */
+  canFineTune(id: string): boolean;
 }
 
 /**
  * The Keras-style summary of a spec, with its backbone's shape when it has one, plus what only
- * the backbone side can tell: whether fine-tuning is possible.
+ * the backbone side can tell: whether its last blocks can be fine-tuned.
  */
 export function summarizeWithBackbone(spec: ModelSpec, numClasses: number, backbones: BackboneShapes): ModelSummary {
   const summary = summarize(spec, numClasses, spec.backbone ? backbones.shape(spec.backbone.id) : undefined);
-  if (spec.backbone && spec.backbone.trainable_blocks > 0) {
+  const { backbone } = spec;
+  const shape = backbone ? backbones.shape(backbone.id) : null;
+  if (backbone && shape && backbone.trainable_blocks > 0 && !backbones.canFineTune(backbone.id)) {
     summary.issues.push({
       path: ['backbone', 'trainable_blocks'],
-      message: `Fine-tuning the last ${spec.backbone.trainable_blocks} blocks of the pretrained network is not available yet; set it to 0 (the head still learns your classes).`,
+      message:
+        `${shape.title} is a TensorFlow.js graph model, whose weights cannot be trained, so its last ${backbone.trainable_blocks} blocks cannot be fine-tuned. ` +
+        'Set this to 0 (the head still learns your classes), or import a layers model of the network from a folder.',
     });
   }
   return summary;

@@ -72,6 +72,11 @@ export class BackboneState {
     return b ? { title: b.title, inputSize: [b.inputSize, b.inputSize], features: b.features, params: b.params } : null;
   }
 
+  /** Whether its last blocks can be trained (layers models only). */
+  canFineTune(id: string): boolean {
+    return this.byId(id)?.format === 'layers';
+  }
+
   async download(id: string): Promise<void> {
     delete this.errors[id];
     this.patch(id, { state: 'downloading' });
