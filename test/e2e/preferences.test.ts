@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { callOrThrow, createCapaService } from '../../main/core/service';
+import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 let browser: Browser;
@@ -18,10 +19,14 @@ beforeAll(async () => {
   const userData = tempDir('capa-e2e-prefs-');
   dataDir = join(userData, 'projects');
   settingsFile = join(userData, 'settings.json');
+  // One project to move, made by the real service before the host opens the folder.
+  const service = createCapaService({ dataDir, host: 'browser' });
+  await callOrThrow(service, 'createProject', { name: 'Birds' });
+  await service.close();
   host = await startHost(dataDir, ['--settings-file', settingsFile]);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  page = await openPage(browser);
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 afterAll(async () => {
@@ -36,9 +41,7 @@ const background = () => page.evaluate(() => getComputedStyle(document.documentE
 describe('Preferences', () => {
   it('opens from the sidebar without a project and shows where projects are kept', async () => {
     await page.goto(host.url);
-    await page.getByTestId('project-name-input').fill('Birds');
-    await page.getByTestId('create-project').click();
-    await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Birds');
+    await expect.poll(() => page.getByTestId('projects-screen').textContent()).toContain('Birds');
     await page.getByTestId('nav-preferences').click();
     await expect.poll(() => page.getByTestId('data-folder-path').textContent()).toBe(dataDir);
     expect(await page.getByTestId('theme-system').isChecked()).toBe(true);
