@@ -8,6 +8,8 @@ import type { DataFolderMove, Result, Settings } from '../../preload/contract';
 import { defaultDataDir } from '../../main/core/data-dir';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService, DesktopHooks } from '../../main/core/service-api';
+import { Project } from '../../main/core/project';
+import { RunRepository } from '../../main/core/runs';
 import { readSettings, settingsFileIn } from '../../main/core/settings';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -123,6 +125,21 @@ describe('moving the data folder', () => {
     const again = await installation();
     const clash = service(first.dataDir, { settingsFile: again.settingsFile });
     expect(errorOf(await clash.call('moveDataFolder', { path: other.dataDir }))).toMatchObject({ code: 'conflict', message: expect.stringContaining('already holds a copy') });
+  });
+
+  it('refuses to move while a run is queued or training, naming the project', async () => {
+    const { dataDir, capa, birds } = await installation();
+    const spec = await callOrThrow(capa, 'getSpec', { projectId: birds.id });
+    // A run left queued in the database, as the training queue writes it.
+    const project = Project.open(join(dataDir, birds.id));
+    new RunRepository(project.db, birds.id).create('queued-run', spec, ['circle', 'square']);
+    project.close();
+    const target = join(tempDir(), 'elsewhere');
+    expect(errorOf(await service(dataDir, { settingsFile: join(tempDir(), 'settings.json') }).call('moveDataFolder', { path: target }))).toMatchObject({
+      code: 'busy',
+      message: expect.stringContaining('"Birds" is training'),
+    });
+    expect(existsSync(target)).toBe(false);
   });
 
   it('cannot move a folder fixed by --data-dir or CAPA_DATA_DIR, and says why', async () => {
