@@ -4,6 +4,8 @@
 // process (this file, forked with "child"), so peak RSS belongs to that import alone.
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { entriesFromPaths, runImport } from '../../main/core/importer';
@@ -45,6 +47,8 @@ export async function writePhotos(dir: string, count: number): Promise<number> {
 interface ChildResult {
   imported: number;
   seconds: number;
+  /** CPU time (user + system) of the whole process: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
   maxRssMiB: number;
 }
 
@@ -52,9 +56,12 @@ interface ChildResult {
 async function child(dataDir: string, photos: string): Promise<void> {
   const project = new ProjectLibrary(dataDir).create('Bench');
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const { report } = await runImport(project, await entriesFromPaths([photos]));
   const seconds = (performance.now() - started) / 1000;
-  const result: ChildResult = { imported: report.imported, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const result: ChildResult = { imported: report.imported, seconds, cpuSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
   process.send!(result);
 }
 
@@ -102,7 +109,10 @@ export async function importBench(root: string): Promise<void> {
   const half = await importInChild(join(root, 'data-500'), photos500);
   const full = await importInChild(join(root, 'data-1000'), photos1000);
   for (const [n, r] of [[500, half], [1000, full]] as const) {
-    console.log(`  ${n} photos: ${r.imported} imported in ${r.seconds.toFixed(1)} s = ${(r.imported / r.seconds).toFixed(0)} images/s; peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `  ${n} photos: ${r.imported} imported in ${r.seconds.toFixed(1)} s = ${(r.imported / r.seconds).toFixed(0)} images/s; ` +
+        `${((r.cpuSeconds / r.imported) * 1000).toFixed(1)} CPU ms per image (at most ${((os.availableParallelism() * r.imported) / r.cpuSeconds).toFixed(0)} images/s on ${os.availableParallelism()} idle cores); peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
+    );
   }
 
   const count = 50_000;
@@ -115,7 +125,6 @@ export async function importBench(root: string): Promise<void> {
   const view = project.dataset();
   const first = project.listImages({ classId: view.classes[0]!.id }, 0, page);
   const store = new ImageStore(project.dir);
-  const { readFile } = await import('node:fs/promises');
   await Promise.all(first.images.map((image) => readFile(store.thumbnailPath(project.imageFile(image.id)!.hash))));
   const opened = performance.now() - started;
   const timed = (work: () => unknown) => {
