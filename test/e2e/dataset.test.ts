@@ -51,7 +51,7 @@ afterAll(async () => {
 const card = (name: string) => page.locator(`[data-testid="class-card"][data-class-name="${name}"]`);
 const countOf = async (name: string) => Number((await card(name).getByTestId('class-count').textContent())!.replace(/,/g, ''));
 const unlabelledCount = async () => Number((await page.getByTestId('unlabelled-card').getByTestId('class-count').textContent())!.replace(/,/g, ''));
-const gridTotal = async () => Number(await page.getByTestId('image-grid').getAttribute('data-total'));
+const gridTotal = async () => Number(await page.getByTestId('grid-area').getAttribute('data-total'));
 const cell = (index: number) => page.locator(`[data-testid="grid-cell"][data-index="${index}"]`);
 const selectionCount = async () => ((await page.getByTestId('selection-bar').isVisible()) ? await page.getByTestId('selection-count').textContent() : '0 pictures selected');
 const show = async (name: string) => {
@@ -202,7 +202,41 @@ describe('the Data screen', () => {
     await expect.poll(gridTotal).toBe(24);
   });
 
-  it('7. opens a picture large, steps with the arrows, and labels it from there', async () => {
+  it('7. re-balances the splits and pins pictures and a whole import to a split', async () => {
+    const splitCount = async (name: string) => Number(new RegExp(`${name} (\\d+)`).exec((await page.getByTestId('split-counts').textContent())!)![1]);
+    await page.getByTestId('split-settings').locator('summary').click();
+    await page.getByTestId('share-train').fill('50');
+    await page.getByTestId('share-validation').fill('25');
+    await page.getByTestId('share-test').fill('26');
+    await page.getByTestId('share-apply').click();
+    await expect.poll(() => page.getByTestId('split-settings').getByRole('alert').textContent()).toContain('add up to 101');
+    await page.getByTestId('share-test').fill('25');
+    await page.getByTestId('share-apply').click();
+    // 24 labelled pictures, half of each class (10 and 14) for training.
+    await expect.poll(() => splitCount('Training')).toBe(12);
+    expect((await splitCount('Validation')) + (await splitCount('Test'))).toBe(12);
+    await screenshot(page, 'data-13b-splits');
+
+    await page.getByTestId('filter-split').selectOption('train');
+    await expect.poll(gridTotal).toBe(12);
+    await cell(0).click();
+    await cell(1).click({ modifiers: ['Shift'] });
+    await page.getByTestId('selection-pin').selectOption('test');
+    await expect.poll(() => page.getByTestId('action-notice').textContent()).toContain('Pinned 2 pictures to test');
+    await expect.poll(gridTotal).toBe(10);
+    expect(await splitCount('Training')).toBe(10);
+
+    // The import that brought the shapes in, pinned to test as a whole.
+    await page.getByTestId('batch-pin').first().selectOption('test');
+    await expect.poll(() => splitCount('Test')).toBe(24);
+    await expect.poll(gridTotal).toBe(0);
+    await page.getByTestId('batch-pin').first().selectOption('');
+    await page.getByTestId('filter-split').selectOption('');
+    await page.getByTestId('split-settings').locator('summary').click();
+    await expect.poll(gridTotal).toBe(24);
+  });
+
+  it('8. opens a picture large, steps with the arrows, and labels it from there', async () => {
     await cell(1).dblclick();
     await expect.poll(() => page.getByTestId('lightbox').isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('lightbox-image').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(40);
@@ -216,7 +250,7 @@ describe('the Data screen', () => {
     await expect.poll(() => page.getByTestId('lightbox').count()).toBe(0);
   });
 
-  it('8. records a burst from the webcam into a class', async () => {
+  it('9. records a burst from the webcam into a class', async () => {
     await page.getByTestId('webcam-open').click();
     await page.getByTestId('webcam-class').selectOption({ label: 'square' });
     await expect.poll(() => page.getByTestId('webcam-record').isEnabled(), { timeout: 20_000 }).toBe(true);
@@ -232,7 +266,7 @@ describe('the Data screen', () => {
     await page.getByTestId('webcam-close').click();
   });
 
-  it('9. scrolls a virtualised grid of 700 pictures, drawing only the rows on screen', async () => {
+  it('10. scrolls a virtualised grid of 700 pictures, drawing only the rows on screen', async () => {
     const big = await writeFlatFolder(join(tempDir(), 'big'), 700);
     await page.getByTestId('import-folder-input').setInputFiles(big);
     await expect.poll(() => page.getByTestId('import-imported').textContent(), { timeout: 120_000 }).toContain('700 pictures imported');
@@ -252,7 +286,7 @@ describe('the Data screen', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('10. cancels an import part-way; what was imported stays', async () => {
+  it('11. cancels an import part-way; what was imported stays', async () => {
     const more = await writeFlatFolder(join(tempDir(), 'more'), 1200);
     await page.getByTestId('import-folder-input').setInputFiles(more);
     await expect.poll(() => page.getByTestId('import-done').isVisible(), { timeout: 30_000 }).toBe(true);
@@ -267,7 +301,7 @@ describe('the Data screen', () => {
     await screenshot(page, 'data-18-import-cancelled');
   });
 
-  it('11. exports the data set as a zip and the project as an archive, downloadable from the browser', async () => {
+  it('12. exports the data set as a zip and the project as an archive, downloadable from the browser', async () => {
     await page.getByTestId('portability').locator('summary').click();
     await page.getByTestId('export-dataset-zip').click();
     await expect.poll(() => page.getByTestId('export-result').textContent(), { timeout: 60_000 }).toContain('Data set (zip)');
