@@ -47,19 +47,19 @@ describe('transfer learning in the UI', () => {
     await page.getByTestId('preset-transfer').click();
     const picker = page.getByTestId('backbone-picker');
     await expect.poll(() => picker.isVisible()).toBe(true);
-    await expect.poll(() => page.getByTestId('backbone-select').textContent()).toContain('MobileNet V3 Large');
+    await expect.poll(() => page.getByTestId('backbone-select').textContent(), { timeout: 30_000 }).toContain('MobileNet V3 Large');
     await screenshot(page, 'transfer-1-preset');
     await page.getByTestId('backbone-select').selectOption('tiny');
     expect(await page.getByTestId('input-width').inputValue()).toBe(String(TINY_SIZE));
-    await expect.poll(() => page.getByTestId('summary-table').textContent()).toContain('Tiny test backbone tiny');
+    await expect.poll(() => page.getByTestId('summary-table').textContent(), { timeout: 30_000 }).toContain('Tiny test backbone tiny');
     await page.getByTestId('epochs-input').fill('3');
 
     server.holdOnce = { suffix: 'weights.bin', bytes: 300 };
     await page.getByTestId('backbone-download').click();
-    await expect.poll(() => page.getByTestId('backbone-progress').textContent()).toMatch(/^\s*\d+ kB of \d+ kB · \d+ kB\/s\s*$/);
+    await expect.poll(() => page.getByTestId('backbone-progress').textContent(), { timeout: 30_000 }).toMatch(/^\s*\d+ kB of \d+ kB · \d+ kB\/s\s*$/);
     await screenshot(page, 'transfer-2-downloading');
     server.release();
-    await expect.poll(() => page.getByTestId('backbone-ready').textContent()).toContain('match the published checksums');
+    await expect.poll(() => page.getByTestId('backbone-ready').textContent(), { timeout: 30_000 }).toContain('match the published checksums');
     await screenshot(page, 'transfer-3-ready');
 
     await page.getByTestId('save-and-train').click();
