@@ -2,15 +2,25 @@
 // of the grid's filters (each column it uses is indexed, or cheap enough to scan at 50,000 rows).
 import type { ImageFilter, ImageInfo, Split } from '../../preload/contract';
 
+/** A row of the images table as read for the grid (column names as stored). */
 export interface ImageRow {
+  /** Image id. */
   id: number;
+  /** Class, or null for Unlabelled. */
   class_id: number | null;
+  /** Its split. */
   split: Split;
+  /** Name of the file it came from. */
   file_name: string;
+  /** Upright width in pixels. */
   width: number;
+  /** Upright height in pixels. */
   height: number;
+  /** Size of the stored file. */
   bytes: number;
+  /** Import batch, or null. */
   batch_id: number | null;
+  /** 1 when its split is pinned. */
   pinned: number;
 }
 

@@ -191,8 +191,11 @@ async function check(entry: ImportEntry): Promise<Checked> {
 
 /** What an import did, and whether it was cancelled before the end. */
 export interface ImportOutcome {
+  /** What was imported, skipped as duplicate, and rejected with reasons. */
   report: ImportReport;
+  /** Whether the import stopped before the last file. */
   cancelled: boolean;
+  /** The batch the images joined. */
   batchId: number;
 }
 

@@ -10,7 +10,9 @@ import type { Project } from './project';
 const PROGRESS_INTERVAL_MS = 200;
 
 export interface BackgroundImportOptions {
+  /** Class for loose files; null or undefined for Unlabelled. */
   classId?: number | null;
+  /** Pins every image of the batch to this split. */
   split?: Split;
   /** What the batch is called in the list of imports. */
   label: string;

@@ -15,20 +15,29 @@ const CLASS_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0
 
 /** A new image as the importer hands it over. */
 export interface NewImage {
+  /** SHA-256 of the bytes as dropped. */
   hash: string;
+  /** Extension it is stored under. */
   ext: string;
+  /** Its class, or null for Unlabelled. */
   classId: number | null;
+  /** Name of the file it came from. */
   fileName: string;
+  /** Width upright (after EXIF orientation), in pixels. */
   width: number;
+  /** Height upright, in pixels. */
   height: number;
+  /** Size of the stored file. */
   bytes: number;
-  /** Set when the file says which split it belongs to (dataset.csv of an exported tree); pins it. */
+  /** Set when the file says which split it belongs to (dataset.csv of an exported tree); placed there, not pinned. */
   split?: Split;
 }
 
 /** A file of the content-addressed store. */
 export interface StoredFile {
+  /** SHA-256 of the bytes as imported. */
   hash: string;
+  /** Extension it is stored under (jpg, png, webp, gif, tif). */
   ext: string;
 }
 

@@ -52,9 +52,13 @@ export function apportion(total: number, weights: Readonly<Record<Split, number>
 
 /** One image of a class as re-balancing sees it. */
 export interface SplitMember {
+  /** Image id. */
   id: number;
+  /** Content hash: with the seed, the order images are taken in. */
   hash: string;
+  /** Where it is now. */
   split: Split;
+  /** Pinned images never move. */
   pinned: boolean;
 }
 

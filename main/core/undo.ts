@@ -6,18 +6,25 @@ import { CapaError } from './errors';
 
 /** A class row as stored, kept so a deleted class comes back with its id, colour and place. */
 export interface ClassRow {
+  /** Row id, kept so images that pointed at it point at it again. */
   id: number;
+  /** Name, unique whatever its case. */
   name: string;
+  /** CSS colour of its card. */
   color: string;
+  /** Place among the cards. */
   position: number;
+  /** ISO 8601 time of creation. */
   created_at: string;
 }
 
 /** What undoing puts back: classes to recreate, images to move back, and whether the trash returns. */
 export interface UndoPayload {
+  /** Classes to recreate. */
   classes: ClassRow[];
   /** [imageId, previous classId]. */
   moves: [number, number | null][];
+  /** Whether the trashed images come back. */
   trash: boolean;
 }
 
