@@ -28,7 +28,7 @@ import {
   isTrustedSender,
 } from './security';
 import { forkUtilityTrainer } from './trainer-port';
-import { mainWindowOptions } from './window-options';
+import { APP_USER_MODEL_ID, mainWindowOptions } from './window-options';
 import { readWindowState, restorableBounds, writeWindowState } from './window-state';
 
 // This file is out/main/electron/main.js; the renderer, preload and trainer are built beside it.
@@ -251,6 +251,8 @@ async function start(): Promise<void> {
   }
   service = capa;
   app.setAboutPanelOptions({ applicationName: 'Capa', applicationVersion: app.getVersion() });
+  // Windows shows notifications and groups taskbar entries by this id; it must match electron-builder.yml's appId.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   hardenSession();
   registerProtocols(capa);
   // Native widgets, the window background and prefers-color-scheme follow the chosen theme.

@@ -1,6 +1,9 @@
 // The main window's options, apart from main.ts so a test can check the security switches.
 import type { BrowserWindowConstructorOptions } from 'electron';
 
+/** Windows' application id (notifications, taskbar grouping); electron-builder.yml's appId. */
+export const APP_USER_MODEL_ID = 'app.capa.studio';
+
 /** The window's background before the page paints, per theme, so opening never flashes the other colour. */
 export const WINDOW_BACKGROUND = { light: '#f8fafc', dark: '#0f172a' } as const;
 

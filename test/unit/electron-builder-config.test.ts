@@ -8,6 +8,7 @@ import Ajv from 'ajv';
 import { load } from 'js-yaml';
 import sharp from 'sharp';
 import { findElectronBinary } from '../../main/electron-binary';
+import { APP_USER_MODEL_ID } from '../../main/electron/window-options';
 import { unpackedPath } from '../../main/packaging/asar-path';
 import { describe, expect, it } from 'vitest';
 
@@ -39,6 +40,8 @@ describe('electron-builder.yml', () => {
 
   it('names the app and its output folder', () => {
     expect(config.appId).toBe('app.capa.studio');
+    // Windows notifications only show for the id the installer registered.
+    expect(APP_USER_MODEL_ID).toBe(config.appId);
     expect(config.productName).toBe('Capa');
     expect((config.directories as { output: string }).output).toBe('release');
     expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
