@@ -103,4 +103,19 @@ describe('the model screen', () => {
     await page.getByTestId('saved-models').scrollIntoViewIfNeeded();
     await screenshot(page, 'model-5-saved-models');
   });
+
+  it('shows the training settings, with momentum for SGD and the callbacks\' own fields', async () => {
+    await page.getByTestId('optimizer-select').selectOption('sgd');
+    await page.getByTestId('momentum-input').fill('0.9');
+    await page.getByTestId('early-stopping').getByRole('checkbox').first().check();
+    await page.getByTestId('reduce-lr').getByRole('checkbox').first().check();
+    await page.getByTestId('class-weight-select').selectOption('balanced');
+    await expect.poll(() => page.getByTestId('model-save-state').textContent()).toContain('Unsaved changes');
+    await page.getByTestId('save-model').click();
+    await expect.poll(() => page.getByTestId('model-save-state').textContent()).toContain('Saved');
+    await page.getByTestId('training-settings').scrollIntoViewIfNeeded();
+    await screenshot(page, 'model-6-training');
+    await page.getByTestId('input-settings').scrollIntoViewIfNeeded();
+    await screenshot(page, 'model-7-input');
+  });
 });

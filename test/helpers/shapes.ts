@@ -3,21 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { seededRandom } from '../../main/core/spec/augment';
 
 export type ShapeName = 'circle' | 'square' | 'triangle';
 export const SHAPES: readonly ShapeName[] = ['circle', 'square', 'triangle'];
 
-/** Small deterministic PRNG (mulberry32) so generated data sets repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded PRNG as training and augmentation, so generated data sets repeat exactly.
+export { seededRandom };
 
 function svgFor(shape: ShapeName, size: number, random: () => number): string {
   const r = size * (0.22 + random() * 0.12);
