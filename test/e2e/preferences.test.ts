@@ -14,15 +14,21 @@ let host: RunningHost;
 let page: Page;
 let dataDir: string;
 let settingsFile: string;
+let archive: string;
 
 beforeAll(async () => {
   const userData = tempDir('capa-e2e-prefs-');
   dataDir = join(userData, 'projects');
   settingsFile = join(userData, 'settings.json');
   // One project to move, made by the real service before the host opens the folder.
+  // And a .capa archive of another, for File > Open Project.
   const service = createCapaService({ dataDir, host: 'browser' });
   await callOrThrow(service, 'createProject', { name: 'Birds' });
-  await service.close();
+  const other = createCapaService({ dataDir: tempDir('capa-e2e-other-'), host: 'browser' });
+  const fish = await callOrThrow(other, 'createProject', { name: 'Fish' });
+  const exported = await callOrThrow(other, 'exportProject', { projectId: fish.id });
+  archive = join(exported.directory, exported.files[0]!);
+  await Promise.all([service.close(), other.close()]);
   host = await startHost(dataDir, ['--settings-file', settingsFile]);
   browser = await launchChromium();
   page = await openPage(browser);
@@ -91,5 +97,27 @@ describe('Preferences', () => {
     await page.getByTestId('theme-light').check();
     await expect.poll(theme).toBe('light');
     await screenshot(page, 'prefs-6-moved-light');
+  });
+});
+
+describe('menu commands (the DOM events main/electron/menu.ts dispatches)', () => {
+  const menu = (detail: { command: string; path?: string }) =>
+    page.evaluate((d) => window.dispatchEvent(new CustomEvent('capa-menu', { detail: d })), detail);
+
+  it('goes to the projects screen and to Preferences, and shows help', async () => {
+    await menu({ command: 'new-project' });
+    await expect.poll(() => page.getByTestId('projects-screen').isVisible()).toBe(true);
+    await menu({ command: 'preferences' });
+    await expect.poll(() => page.getByTestId('preferences-screen').isVisible()).toBe(true);
+    await menu({ command: 'help' });
+    await expect.poll(() => page.getByTestId('toast').last().textContent()).toContain('Capa in five steps');
+  });
+
+  it('opens a .capa archive as a new project (File > Open Project, a double-clicked file)', async () => {
+    await menu({ command: 'open-project', path: archive });
+    await expect.poll(() => page.getByTestId('current-project').textContent(), { timeout: 30_000 }).toContain('Fish');
+    await screenshot(page, 'prefs-7-opened-archive');
+    await menu({ command: 'open-project', path: join(dataDir, 'missing.capa') });
+    await expect.poll(() => page.locator('[data-testid="toast"][role="alert"]').count()).toBeGreaterThan(0);
   });
 });

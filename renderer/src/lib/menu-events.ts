@@ -9,7 +9,7 @@ interface MenuEventDetail {
 }
 
 const HELP =
-  'Capa in five steps: 1 Data: drop a folder with one sub-folder of pictures per class. 2 Model: pick a preset or change layers. 3 Train. 4 Try it on a new picture. 5 Export the model.';
+  'Capa in five steps: Data (drop a folder with one sub-folder of pictures per class), Model (pick a preset), Train, Try (test a new picture), Export.';
 
 /** Whether typing has the focus, so Undo and Redo belong to the text field. */
 function editing(): boolean {
