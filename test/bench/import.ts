@@ -75,7 +75,7 @@ function importInChild(dataDir: string, photos: string): Promise<ChildResult> {
 }
 
 /** A project of `count` images made fast: rows inserted directly, tiny thumbnails for the first page only. */
-async function bigProject(dataDir: string, count: number, page: number): Promise<string> {
+export async function bigProject(dataDir: string, count: number, page: number): Promise<string> {
   const library = new ProjectLibrary(dataDir);
   const project = library.create('Fifty thousand');
   const classes = ['cat', 'dog', 'bird', 'fish'].map((name) => project.createClass(name).id);

@@ -27,14 +27,13 @@ export class DatasetState {
     this.importer = new ImportState(context, projectId, (finished) => (finished ? this.load() : this.refreshView()));
   }
 
-  /** The view and the grid's first page. */
+  /** The view and the grid's first page, fetched side by side so the first thumbnails show sooner. */
   async load(): Promise<void> {
-    await this.refreshView();
+    await Promise.all([this.refreshView(), this.grid.reset()]);
     if (!this.view) return;
-    // A filtered class may have been deleted or merged elsewhere: fall back to every image.
+    // A filtered class may have been deleted or merged meanwhile: fall back to every image.
     const classId = this.grid.filter.classId;
     if (typeof classId === 'number' && !this.view.classes.some((c) => c.id === classId)) await this.grid.setFilter({});
-    else await this.grid.reset();
   }
 
   async refreshView(): Promise<void> {
