@@ -298,6 +298,7 @@ describe('the Data screen', () => {
     // Chunks are whole imports: what the report counts is what the project holds.
     const total = imported === 0 ? 0 : await countOf('more');
     expect(total).toBe(imported);
+    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
     await screenshot(page, 'data-18-import-cancelled');
   });
 
@@ -323,5 +324,21 @@ describe('the Data screen', () => {
     await page.getByTestId('import-project-path').fill(join(archiveDir, archiveName));
     await page.getByTestId('import-project').click();
     await expect.poll(() => page.getByTestId('import-project-result').textContent(), { timeout: 60_000 }).toContain('Imported the project');
+  });
+  it('13. imports loose files dropped onto a class card into that class', async () => {
+    const files = await Promise.all(
+      [1, 2].map(async (i) => [...(await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 10 * i, g: 200, b: 7 } } }).png().toBuffer())]),
+    );
+    const before = await countOf('square');
+    await page.getByTestId('import-report').getByRole('button', { name: 'Close the import report' }).click();
+    // A drop as the browser delivers it: a DataTransfer holding files, on the card's element.
+    await card('square').evaluate((element, bytes) => {
+      const transfer = new DataTransfer();
+      bytes.forEach((b, i) => transfer.items.add(new File([new Uint8Array(b)], `dropped-${i}.png`, { type: 'image/png' })));
+      for (const type of ['dragenter', 'dragover', 'drop']) element.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, files);
+    await expect.poll(() => page.getByTestId('import-imported').textContent(), { timeout: 30_000 }).toContain('2 pictures imported');
+    await expect.poll(() => countOf('square')).toBe(before + 2);
+    await screenshot(page, 'data-20-dropped-on-card');
   });
 });
