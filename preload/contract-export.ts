@@ -84,6 +84,8 @@ export interface ExportOperations {
     };
     response: ModelExportResult;
   };
+  /** Stops the run's exports that are being written; they leave nothing behind and answer "cancelled". */
+  cancelExport: { request: { projectId: string; runId: string }; response: null };
 }
 
-export const EXPORT_OPERATION_NAMES = ['exportChoices', 'exportRun'] as const satisfies readonly (keyof ExportOperations)[];
+export const EXPORT_OPERATION_NAMES = ['exportChoices', 'exportRun', 'cancelExport'] as const satisfies readonly (keyof ExportOperations)[];

@@ -214,6 +214,15 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
     note(result, 'n/a');
   });
 
+  it('cancelExport stops an export being written: it answers "cancelled" and leaves no folder', async () => {
+    const exportsFolder = join(tempDirOf(join((await exportAs('tfjs')).directory)), 'exports');
+    const before = readdirSync(exportsFolder);
+    const pending = service.call('exportRun', { projectId, runId: run.id, format: 'bundle', weights: 'last' });
+    await callOrThrow(service, 'cancelExport', { projectId, runId: run.id });
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'cancelled', message: 'The export was cancelled; nothing was written.' } });
+    expect(readdirSync(exportsFolder)).toEqual(before);
+  });
+
   it('exports the last epoch weights on request, into its own folder', async () => {
     const result = await exportAs('tfjs', { weights: 'last' });
     expect(result.directory).toMatch(/-tfjs-last$/);

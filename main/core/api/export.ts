@@ -19,6 +19,7 @@ export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
     quantization: z.enum(['none', 'float16', 'uint8']).optional(),
     directory: z.string().max(4096).refine(isAbsolute, 'The export folder must be an absolute path.').optional(),
   }),
+  cancelExport: z.object({ projectId, runId }),
 };
 
 /** The project's labelled images with their stored file, class name and split. */
@@ -29,6 +30,9 @@ function projectImages(project: Project) {
 }
 
 export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf<ExportOperations> {
+  // Exports being written, by project and run, so a person can stop them.
+  const running = new Map<string, Set<AbortController>>();
+  const keyOf = (projectId: string, runId: string) => `${projectId}/${runId}`;
   return {
     exportChoices: ({ projectId, runId }) => {
       const project = library.get(projectId);
@@ -37,7 +41,12 @@ export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf
     exportRun: ({ projectId, runId, format, weights = 'best', quantization = 'none', directory }) => {
       const project = library.get(projectId);
       const run = new RunRepository(project.db, project.id).get(runId);
+      const controller = new AbortController();
+      const key = keyOf(projectId, runId);
+      const controllers = running.get(key) ?? new Set<AbortController>();
+      running.set(key, controllers.add(controller));
       return exportModel({
+        signal: controller.signal,
         run,
         runFolder: runDir(project, runId),
         format,
@@ -55,7 +64,16 @@ export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf
           const correct = probabilities.filter((row, i) => row.indexOf(Math.max(...row)) === run.classNames.indexOf(held[i]!.className)).length;
           return { images: held.length, accuracy: correct / held.length };
         },
+      }).finally(() => {
+        controllers.delete(controller);
+        if (controllers.size === 0) running.delete(key);
       });
+    },
+    cancelExport: ({ projectId, runId }) => {
+      const project = library.get(projectId);
+      new RunRepository(project.db, project.id).get(runId); // an unknown project or run is an error, not a no-op
+      for (const controller of running.get(keyOf(projectId, runId)) ?? []) controller.abort();
+      return null;
     },
   };
 }

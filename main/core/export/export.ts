@@ -107,6 +107,7 @@ async function writeFormat(job: ExportJob, model: SavedModel, dir: string): Prom
       await writeTfjs(model, dir, job.quantization);
       if (job.quantization === 'none') return null;
       const original = await job.evaluate(weightsDir(job.runFolder, job.weights));
+      job.signal?.throwIfAborted();
       const exported = await job.evaluate(dir);
       return original && exported ? { images: original.images, original: original.accuracy, exported: exported.accuracy } : null;
     }

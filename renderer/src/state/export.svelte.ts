@@ -52,6 +52,11 @@ export class ExportState {
     if (folder) this.directory = folder;
   }
 
+  /** Stops the export being written; it answers "cancelled" and leaves nothing behind. */
+  async cancel(projectId: string, runId: string): Promise<void> {
+    await attempt(this.api.cancelExport({ projectId, runId }), (message) => (this.error = message));
+  }
+
   async export(projectId: string, runId: string): Promise<void> {
     this.result = null;
     this.error = '';
