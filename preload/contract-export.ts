@@ -13,6 +13,7 @@ export type ExportQuantization = 'none' | 'float16' | 'uint8';
 
 /** One format as the export dialog lists it for a given run. */
 export interface ExportFormatInfo {
+  /** Which format this entry describes. */
   format: ExportFormat;
   /** Name shown to a person, e.g. "Keras (.keras)". */
   title: string;
@@ -48,6 +49,7 @@ export interface UsageSnippet {
 
 /** Where a model export was written and what it holds. */
 export interface ModelExportResult {
+  /** The format written. */
   format: ExportFormat;
   /** Folder holding the files. */
   directory: string;

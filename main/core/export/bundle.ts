@@ -8,8 +8,11 @@ import { TRAIN_SCRIPT } from './train-script';
 
 /** One image of the bundle: its stored file, class name and split. */
 export interface BundleImage {
+  /** The stored image file. */
   path: string;
+  /** Its class, by name. */
   className: string;
+  /** The split it belongs to; the bundle keeps Capa's split. */
   split: 'train' | 'validation' | 'test';
 }
 

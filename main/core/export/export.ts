@@ -78,10 +78,15 @@ export async function exportChoices(run: RunInfo, runFolder: string): Promise<Ex
 
 /** What an export needs besides the run. */
 export interface ExportJob {
+  /** The finished run to export. */
   run: RunInfo;
+  /** The run's folder (holding best/ and last/). */
   runFolder: string;
+  /** The format to write. */
   format: ExportFormat;
+  /** Which of the run's saved weights. */
   weights: ExportWeights;
+  /** TensorFlow.js only: how its weights are stored. */
   quantization: ExportQuantization;
   /** Folder in which the export's own folder is created. */
   parent: string;

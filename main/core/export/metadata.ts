@@ -14,7 +14,9 @@ export interface ExportMetadata {
   input: { width: number; height: number; channels: number; resize: string; layout: 'NHWC' };
   /** Model input = pixel value (0..255) * scale + offset, as in training. */
   normalization: Normalization;
+  /** Version of the Capa that wrote the export. */
   capaVersion: string;
+  /** The training run whose weights these are. */
   runId: string;
   /** Which of the run's weights were exported. */
   weights: ExportWeights;
