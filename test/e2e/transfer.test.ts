@@ -51,7 +51,7 @@ describe('transfer learning in the UI', () => {
     await screenshot(page, 'transfer-1-preset');
     await page.getByTestId('backbone-select').selectOption('tiny');
     expect(await page.getByTestId('input-width').inputValue()).toBe(String(TINY_SIZE));
-    await expect.poll(() => page.getByTestId('summary-table').textContent(), { timeout: 30_000 }).toContain('Tiny test backbone tiny');
+    await expect.poll(() => page.getByTestId('summary-table').textContent(), { timeout: 30_000 }).toContain('tiny (Functional)');
     await page.getByTestId('epochs-input').fill('3');
 
     server.holdOnce = { suffix: 'weights.bin', bytes: 300 };

@@ -137,7 +137,11 @@ describe('backbone download', () => {
     const spec = { ...presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' }), input: { width: TINY_SIZE, height: TINY_SIZE, channels: 3 as const, resize: 'crop' as const } };
     const summary = summarize({ ...spec, backbone: { id: imported.id, trainable_blocks: 0 } }, 3, shape);
     expect(summary.issues).toEqual([]);
-    expect(summary.rows.map((row) => [row.type, row.outputShape])).toEqual([['My network', [TINY_FEATURES]], ['Dropout', [TINY_FEATURES]], ['Dense', [3]]]);
+    expect(summary.rows.map((row) => [row.name, row.type, row.outputShape])).toEqual([
+      [imported.id.replace(/-/g, '_'), 'Functional', [TINY_FEATURES]],
+      ['dropout', 'Dropout', [TINY_FEATURES]],
+      ['dense', 'Dense', [3]],
+    ]);
     expect(summary.nonTrainableParams).toBe(imported.params);
     expect(summary.trainableParams).toBe((TINY_FEATURES + 1) * 3);
   });
@@ -155,7 +159,7 @@ describe('backbone download', () => {
   it('summarises a spec whose backbone is unknown or whose input does not fit, next to the field', () => {
     const spec = presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' });
     expect(summarize(spec, 2, null).issues[0]).toMatchObject({ path: ['backbone', 'id'] });
-    const wrongSize = summarize({ ...spec, input: { ...spec.input, width: 100, height: 100 } }, 2, { title: 'MobileNet V2', inputSize: [224, 224], features: 1280, params: 10 });
+    const wrongSize = summarize({ ...spec, input: { ...spec.input, width: 100, height: 100 } }, 2, { title: 'MobileNet V2', name: 'mobilenet_v2', inputSize: [224, 224], features: 1280, params: 10 });
     expect(wrongSize.issues[0]!.message).toBe('MobileNet V2 takes 224x224 RGB images, but the input is 100x100x3; set the input to 224x224 RGB.');
   });
 });

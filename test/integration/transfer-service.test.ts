@@ -44,7 +44,7 @@ describe('transfer learning through the service', () => {
     // The summary knows the backbone before it is downloaded; training needs its files.
     const summary = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec });
     expect(summary.issues).toEqual([]);
-    expect(summary.rows[0]).toMatchObject({ type: 'Tiny test backbone tiny', outputShape: [TINY_FEATURES] });
+    expect(summary.rows[0]).toMatchObject({ name: 'tiny', type: 'Functional', outputShape: [TINY_FEATURES] });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
     const early = await service.call('startRun', { projectId: project.id });
     expect(early).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/is not on this computer yet\. Download it/) } });

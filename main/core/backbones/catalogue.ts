@@ -102,6 +102,9 @@ export const BACKBONES: readonly BackboneEntry[] = [
 ];
 
 /** The shape the model summary needs. */
-export function shapeOf(entry: Pick<BackboneEntry, 'title' | 'inputSize' | 'features' | 'params'>): BackboneShape {
-  return { title: entry.title, inputSize: [entry.inputSize, entry.inputSize], features: entry.features, params: entry.params };
+export function shapeOf(entry: Pick<BackboneEntry, 'id' | 'title' | 'inputSize' | 'features' | 'params'>): BackboneShape {
+  return { title: entry.title, name: backboneName(entry.id), inputSize: [entry.inputSize, entry.inputSize], features: entry.features, params: entry.params };
 }
+
+/** A backbone's row name in the summary: its id in Keras's snake case ("mobilenet_v2_1.0_224"). */
+export const backboneName = (id: string): string => id.replace(/[^a-zA-Z0-9.]+/g, '_');

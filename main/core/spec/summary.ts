@@ -46,8 +46,10 @@ export interface ModelSummary {
 
 /** What the summary needs to know of a pretrained backbone (from the backbone catalogue). */
 export interface BackboneShape {
-  /** Name shown in the summary, e.g. "MobileNetV2 1.0 224". */
+  /** Name shown to a person, e.g. "MobileNet V2 1.0 · 224 px" (error messages use it). */
   title: string;
+  /** Its row's name in the summary, as Keras names a nested model, e.g. "mobilenet_v2_1.0_224". */
+  name: string;
   /** Image size the backbone was trained on: [height, width]. */
   inputSize: [number, number];
   /** Length of the pooled feature vector it outputs. */
@@ -165,7 +167,9 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
     } else {
       shape = [backbone.features];
       // Fine-tuned blocks are counted as frozen here: their share of the backbone is not known statically.
-      push(backbone.title, null, shape, backbone.params, backbone.params, 0);
+      // Keras prints a nested model as "<its name> (Functional)".
+      push('Functional', null, shape, backbone.params, backbone.params, 0);
+      rows.at(-1)!.name = backbone.name;
     }
   }
 

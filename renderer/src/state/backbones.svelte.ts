@@ -2,6 +2,7 @@
 // live download progress (from backbone events) and imports from a folder. One list per app:
 // the cache is shared by every project and a download goes on while the person switches screens.
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
+import { shapeOf } from '../../../main/core/backbones/catalogue';
 import type { BackboneShape } from '../../../main/core/spec/summary';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
@@ -69,7 +70,7 @@ export class BackboneState {
   /** The summary's view of a backbone. */
   shape(id: string): BackboneShape | null {
     const b = this.byId(id);
-    return b ? { title: b.title, inputSize: [b.inputSize, b.inputSize], features: b.features, params: b.params } : null;
+    return b ? shapeOf(b) : null;
   }
 
   /** Whether its last blocks can be trained (layers models only). */
