@@ -79,19 +79,21 @@ describe('the Data screen', () => {
     await screenshot(page, 'data-2-imported');
   });
 
-  it('2. moves a shift-click range to a new class with its number key', async () => {
-    await page.getByTestId('class-name-input').fill('other');
-    await page.getByTestId('add-class').click();
-    await expect.poll(() => card('other').count()).toBe(1);
-    // A class without pictures cannot be trained: the screen says so, in words.
-    await expect.poll(() => page.getByTestId('dataset-warnings').textContent()).toMatch(/other/);
-    const key = Number(await card('other').getByTestId('class-key').textContent());
-    expect(key).toBe(4);
-
+  it('2. moves a shift-click range to a class made for it, with the class number key', async () => {
     await show('circle');
     await cell(0).click();
     await cell(3).click({ modifiers: ['Shift'] });
     await expect.poll(selectionCount).toBe('4 pictures selected');
+    // Making a class keeps the selection, so the pictures can go straight into it.
+    await page.getByTestId('class-name-input').fill('other');
+    await page.getByTestId('add-class').click();
+    await expect.poll(() => card('other').count()).toBe(1);
+    expect(await selectionCount()).toBe('4 pictures selected');
+    // A class without pictures cannot be trained: the screen says so, in words.
+    await expect.poll(() => page.getByTestId('dataset-warnings').textContent()).toMatch(/other/);
+    const key = Number(await card('other').getByTestId('class-key').textContent());
+    expect(key).toBe(4);
+    await page.getByTestId('image-grid').focus();
     await screenshot(page, 'data-3-range-selected');
     await page.keyboard.press(String(key));
     await expect.poll(() => countOf('other')).toBe(4);

@@ -55,15 +55,15 @@ export class DatasetState {
 
   /** Each returns an error sentence, or null when done. */
   createClass(name: string): Promise<string | null> {
-    return this.change(this.context.api.createClass({ projectId: this.projectId, name }));
+    return this.change(this.context.api.createClass({ projectId: this.projectId, name }), undefined, true);
   }
 
   renameClass(classId: number, name: string): Promise<string | null> {
-    return this.change(this.context.api.renameClass({ projectId: this.projectId, classId, name }));
+    return this.change(this.context.api.renameClass({ projectId: this.projectId, classId, name }), undefined, true);
   }
 
   recolorClass(classId: number, color: string): Promise<string | null> {
-    return this.change(this.context.api.recolorClass({ projectId: this.projectId, classId, color }));
+    return this.change(this.context.api.recolorClass({ projectId: this.projectId, classId, color }), undefined, true);
   }
 
   deleteClass(classId: number, withImages: boolean): Promise<string | null> {
@@ -140,11 +140,12 @@ export class DatasetState {
     if (error) this.context.toast(error);
   }
 
-  private async change(call: Promise<Result<unknown>>, success?: string): Promise<string | null> {
+  /** Runs a change and reloads; the selection survives changes that leave the pictures alone. */
+  private async change(call: Promise<Result<unknown>>, success?: string, keepSelection = false): Promise<string | null> {
     let error: string | null = null;
     const value = await attempt(call, (message) => (error = message));
     if (value === undefined) return error;
-    this.grid.clearSelection();
+    if (!keepSelection) this.grid.clearSelection();
     await this.load();
     if (success) this.notice = success;
     return null;
