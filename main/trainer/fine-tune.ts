@@ -26,8 +26,8 @@ export function blocksOf(model: LayersModel): Layer[][] {
   return blocks.map((block) => block.layers);
 }
 
-/** The backbone (last `blocks` blocks trainable) and the compiled `head` joined into one compiled model. */
-export async function buildFineTuneModel(tf: Tf, backbone: TrainerBackbone, blocks: number, head: LayersModel): Promise<LayersModel> {
+/** The backbone (last `blocks` blocks trainable) and the compiled head (`makeHead(features)`) joined into one compiled model. */
+export async function buildFineTuneModel(tf: Tf, backbone: TrainerBackbone, blocks: number, makeHead: (features: number) => LayersModel): Promise<LayersModel> {
   if (backbone.format !== 'layers') {
     throw new Error(`The pretrained network "${backbone.id}" is a graph model; TensorFlow.js cannot train its weights. Set the blocks to fine-tune to 0.`);
   }
@@ -47,11 +47,9 @@ export async function buildFineTuneModel(tf: Tf, backbone: TrainerBackbone, bloc
   model.add(tf.layers.rescaling({ inputShape: [size, size, 3], scale: factor, offset: backbone.normalization.offset - PIXEL_NORMALIZATION.offset * factor }));
   model.add(base);
   if (model.outputs[0]!.shape.length === 4) model.add(tf.layers.globalAveragePooling2d({}));
-  const features = model.outputs[0]!.shape[1];
-  if (features !== backbone.features) {
-    throw new Error(`The backbone "${backbone.id}" gives ${features} features per image, not the ${backbone.features} its description says; import it again.`);
-  }
-  // The head was built on 1 x 1 x features inputs (see headSpec); its layers are reused here.
+  const features = model.outputs[0]!.shape[1]!;
+  // The head is built on 1 x 1 x features inputs (see headSpec); its layers are reused here.
+  const head = makeHead(features);
   model.add(tf.layers.reshape({ targetShape: [1, 1, features] }));
   for (const layer of head.layers) if (layer.getClassName() !== 'InputLayer') model.add(layer);
   model.compile({ optimizer: head.optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

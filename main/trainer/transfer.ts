@@ -191,13 +191,18 @@ export async function predictThroughBackbone(
 
 /** Trains the head of a transfer-learning job on backbone features (cached between runs), or fine-tunes backbone and head together. */
 export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbone, context: TrainContext): Promise<TrainResult> {
-  const blocks = job.spec.backbone?.trainable_blocks ?? 0;
-  if (blocks > 0) {
-    const build = () => buildFineTuneModel(context.tf, backbone, blocks, buildModel(context.tf, headSpec(job.spec, backbone.features), job.classNames.length));
-    return runTraining(job, { ...context, build });
-  }
   const { tf, emit } = context;
-  const head: TrainJob = { ...job, spec: headSpec(job.spec, backbone.features) };
+  const makeHead = (features: number) => buildModel(tf, headSpec(job.spec, features), job.classNames.length);
+  const blocks = job.spec.backbone?.trainable_blocks ?? 0;
+  if (blocks > 0) return runTraining(job, { ...context, build: () => buildFineTuneModel(tf, backbone, blocks, makeHead) });
+
+  // What the backbone really gives (one image of zeros through it): an imported model's
+  // description is read from its model.json and can be wrong.
+  const length = (await features(tf, backbone, new Float32Array(backbone.inputSize * backbone.inputSize * 3), 1)).length;
+  if (length !== backbone.features) {
+    emit({ runId: job.runId, kind: 'log', level: 'warn', message: `The pretrained network "${backbone.id}" gives ${length} features per image, not the ${backbone.features} its description says; the head is built for ${length}.` });
+  }
+  const head: TrainJob = { ...job, spec: headSpec(job.spec, length) };
   if (isAugmenting(job.spec.augmentation)) {
     emit({ runId: job.runId, kind: 'log', level: 'warn', message: 'Data augmentation is not applied with a pretrained network: each image\'s features are computed once and reused.' });
   }
@@ -207,8 +212,8 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
       const started = performance.now();
       const stats: EmbeddingStats = { cached: 0, computed: 0 };
       const split = await embedSplit(tf, backbone, items, job.spec.input, failures, stats);
-      if (split.count > 0 && split.features !== backbone.features) {
-        throw new Error(`The backbone "${backbone.id}" gives ${split.features} features per image, not the ${backbone.features} its description says; import it again.`);
+      if (split.count > 0 && split.features !== length) {
+        throw new Error(`The cached features of "${backbone.id}" have ${split.features} values, but the network gives ${length}; delete the embeddings folder in the backbone cache.`);
       }
       if (items.length > 0) {
         const seconds = ((performance.now() - started) / 1000).toFixed(1);

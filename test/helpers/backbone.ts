@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CACHE_FOLDER } from '../../main/core/backbones/cache';
 import type { BackboneEntry } from '../../main/core/backbones/catalogue';
 import { writeArtifacts } from '../../main/trainer/model-files';
+import { seededRandom } from './shapes';
 
 /** Input size of the tiny backbone. */
 export const TINY_SIZE = 16;
@@ -32,6 +33,59 @@ export async function writeTinyBackbone(dir: string): Promise<void> {
     }),
   );
   model.dispose();
+}
+
+/** Length of the tiny graph backbone's feature vector. */
+export const TINY_GRAPH_FEATURES = 8;
+
+/**
+ * Writes a TensorFlow.js graph model into `dir`, as tensorflowjs_converter writes TF Hub's
+ * feature vectors (Placeholder, Conv2D stride 2 + Relu, Mean over height and width, with a
+ * signature): a 16x16 RGB image becomes 8 features. Written by hand: the converter is Python.
+ */
+export function writeTinyGraphBackbone(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const random = seededRandom(4);
+  const kernel = Float32Array.from({ length: 3 * 3 * 3 * TINY_GRAPH_FEATURES }, () => random() - 0.5);
+  const axes = Int32Array.from([1, 2]);
+  const dims = (...sizes: number[]) => ({ dim: sizes.map((size) => ({ size: String(size) })) });
+  const constant = (name: string, dtype: string, shape: number[]) => ({ name, op: 'Const', attr: { value: { tensor: { dtype, tensorShape: dims(...shape) } }, dtype: { type: dtype } } });
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  const modelJson = {
+    format: 'graph-model',
+    generatedBy: '2.15.0',
+    convertedBy: 'Capa tests',
+    signature: {
+      inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT', tensorShape: dims(-1, TINY_SIZE, TINY_SIZE, 3) } },
+      outputs: { features: { name: 'features:0', dtype: 'DT_FLOAT', tensorShape: dims(-1, TINY_GRAPH_FEATURES) } },
+    },
+    modelTopology: {
+      node: [
+        { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, TINY_SIZE, TINY_SIZE, 3) } } },
+        constant('kernel', 'DT_FLOAT', [3, 3, 3, TINY_GRAPH_FEATURES]),
+        constant('axes', 'DT_INT32', [2]),
+        {
+          name: 'conv', op: 'Conv2D', input: ['x', 'kernel'],
+          attr: { T: { type: 'DT_FLOAT' }, strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: base64('VALID') }, data_format: { s: base64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } },
+        },
+        { name: 'relu', op: 'Relu', input: ['conv'], attr: { T: { type: 'DT_FLOAT' } } },
+        { name: 'features', op: 'Mean', input: ['relu', 'axes'], attr: { T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } } },
+      ],
+      library: {},
+      versions: { producer: 1286 },
+    },
+    weightsManifest: [
+      {
+        paths: ['group1-shard1of1.bin'],
+        weights: [
+          { name: 'kernel', shape: [3, 3, 3, TINY_GRAPH_FEATURES], dtype: 'float32' },
+          { name: 'axes', shape: [2], dtype: 'int32' },
+        ],
+      },
+    ],
+  };
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), Buffer.concat([Buffer.from(kernel.buffer), Buffer.from(axes.buffer)]));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
 }
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

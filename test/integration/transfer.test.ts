@@ -12,7 +12,7 @@ import type { ModelSpec } from '../../main/core/spec/spec';
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import { loadModel } from '../../main/trainer/model-files';
 import type { TrainerBackbone, TrainItem, TrainJob } from '../../main/trainer/protocol';
-import { TINY_FEATURES, TINY_SIZE, writeTinyBackbone } from '../helpers/backbone';
+import { TINY_FEATURES, TINY_GRAPH_FEATURES, TINY_SIZE, writeTinyBackbone, writeTinyGraphBackbone } from '../helpers/backbone';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -126,8 +126,28 @@ describe('transfer learning', () => {
     await expect(client.train(trainJob, () => undefined)).rejects.toThrow(/has 2 blocks with weights, so it cannot fine-tune the last 3/);
   });
 
-  it('refuses a backbone whose features differ from what its description says', async () => {
+  it('trains on a graph backbone (as TF Hub serves them) and predicts through it, but will not fine-tune it', async () => {
+    const graphDir = join(root, 'tiny-graph');
+    writeTinyGraphBackbone(graphDir);
+    const cache = new BackboneCache(join(root, CACHE_FOLDER));
+    const imported = await cache.importFolder(graphDir, { title: 'Tiny graph' });
+    expect(imported).toMatchObject({ format: 'graph', inputSize: TINY_SIZE, features: TINY_GRAPH_FEATURES });
+    const graph = await cache.resolve(imported.id);
+    const trainJob: TrainJob = { ...job(), backbone: graph };
+    trainJob.spec = { ...trainJob.spec, backbone: { id: graph.id, trainable_blocks: 0 } };
+    const { events } = await train(trainJob);
+    expect(logs(events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))).toMatch(/: 0 from the cache, \d+ computed/);
+    const rows = await client.predict(join(trainJob.outDir, 'best'), trainJob.spec.input, [{ path: items[0]!.path }], graph);
+    expect(rows[0]).toHaveLength(SHAPES.length);
+    expect(rows[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+
+    const tune: TrainJob = { ...trainJob, runId: 'graph-tune', spec: { ...trainJob.spec, backbone: { id: graph.id, trainable_blocks: 1 } } };
+    await expect(client.train(tune, () => undefined)).rejects.toThrow(/is a graph model; TensorFlow\.js cannot train its weights/);
+  });
+
+  it('builds the head for the features the backbone really gives, and says so when its description differs', async () => {
     const wrong: TrainJob = { ...job(), backbone: { ...backbone, features: TINY_FEATURES + 1 } };
-    await expect(client.train(wrong, () => undefined)).rejects.toThrow(`gives ${TINY_FEATURES} features per image, not the ${TINY_FEATURES + 1} its description says`);
+    const { events } = await train(wrong);
+    expect(logs(events)).toContain(`The pretrained network "${backbone.id}" gives ${TINY_FEATURES} features per image, not the ${TINY_FEATURES + 1} its description says; the head is built for ${TINY_FEATURES}.`);
   });
 });

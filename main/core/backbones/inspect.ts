@@ -14,7 +14,7 @@ export interface FolderModel {
   format: 'graph' | 'layers';
   /** Square input size in pixels. */
   inputSize: number;
-  /** Length of the feature vector (the last dimension of the last weight). */
+  /** Length of the feature vector (see featureCount). */
   features: number;
   /** Number of weights. */
   params: number;
@@ -47,6 +47,19 @@ function inputShape(json: Record<string, unknown>, format: 'graph' | 'layers'): 
   return nodes.find((node) => node.op === 'Placeholder')?.attr?.shape?.shape?.dim?.map(sizeOf) ?? [];
 }
 
+/**
+ * Length of the feature vector: the last dimension of a graph model's signature output when it
+ * has one, else of the last weight (a layers model ends with its last convolution or
+ * normalisation). The trainer runs the model and uses what it really gives.
+ */
+function featureCount(json: Record<string, unknown>): number {
+  const signature = json['signature'] as { outputs?: Record<string, { tensorShape?: { dim?: Dim[] } }> } | undefined;
+  const fromSignature = sizeOf(Object.values(signature?.outputs ?? {})[0]?.tensorShape?.dim?.at(-1));
+  if (fromSignature > 0) return fromSignature;
+  const all = ((json['weightsManifest'] as { weights: { shape: number[] }[] }[] | undefined) ?? []).flatMap((group) => group.weights);
+  return all.at(-1)?.shape.at(-1) ?? 0;
+}
+
 export async function describeFolderModel(path: string): Promise<FolderModel> {
   const modelJsonPath = join(path, 'model.json');
   if (!existsSync(modelJsonPath)) {
@@ -74,12 +87,10 @@ export async function describeFolderModel(path: string): Promise<FolderModel> {
     if (!existsSync(file)) throw new CapaError('not-found', `${relative}, named by model.json, is missing from ${path}; copy the whole model folder.`);
     bytes += (await stat(file)).size;
   }
-  const all = ((json['weightsManifest'] as { weights: { shape: number[] }[] }[]) ?? []).flatMap((group) => group.weights);
-  const last = all.at(-1)?.shape ?? [];
   return {
     format,
     inputSize: height,
-    features: last.at(-1) ?? 0,
+    features: featureCount(json),
     params: paramsOf(json),
     bytes,
     weightPaths: paths,
