@@ -13,9 +13,9 @@ export function datasetWarnings(classes: readonly ClassInfo[]): string[] {
   const warnings: string[] = [];
   for (const c of classes) {
     if (c.imageCount < MIN_IMAGES_PER_CLASS) {
-      warnings.push(`"${c.name}" has only ${plural(c.imageCount, 'image')}; add at least ${MIN_IMAGES_PER_CLASS - c.imageCount} more so the model can learn it.`);
+      warnings.push(`"${c.name}" has only ${plural(c.imageCount, 'picture')}; add at least ${MIN_IMAGES_PER_CLASS - c.imageCount} more so the model can learn it.`);
     } else if (c.splitCounts.validation === 0) {
-      warnings.push(`"${c.name}" has no image in validation, so its accuracy cannot be checked; add images or lower the train share.`);
+      warnings.push(`"${c.name}" has no picture in validation, so its accuracy cannot be checked; add pictures or lower the train share.`);
     }
   }
   const sized = classes.filter((c) => c.imageCount > 0);
@@ -24,7 +24,7 @@ export function datasetWarnings(classes: readonly ClassInfo[]): string[] {
     const smallest = sized.reduce((a, b) => (b.imageCount < a.imageCount ? b : a));
     if (largest.imageCount > MAX_IMBALANCE * smallest.imageCount) {
       warnings.push(
-        `The classes are unbalanced: "${largest.name}" has ${plural(largest.imageCount, 'image')} but "${smallest.name}" only ${smallest.imageCount}; add images to the smaller classes so the model does not just guess the largest.`,
+        `The classes are unbalanced: "${largest.name}" has ${plural(largest.imageCount, 'picture')} but "${smallest.name}" only ${smallest.imageCount}; add pictures to the smaller classes so the model does not just guess the largest.`,
       );
     }
   }

@@ -186,7 +186,7 @@ export class Project {
     const cls = this.classRow(classId);
     const ids = this.imageIdsOf(classId);
     return this.db.transaction(() => {
-      const purged = this.journal.begin(`Delete class "${cls.name}"${withImages ? ` and its ${ids.length} images` : ''}`, {
+      const purged = this.journal.begin(`Delete class "${cls.name}"${withImages ? ` and its ${plural(ids.length, 'picture')}` : ''}`, {
         classes: [cls],
         moves: withImages ? [] : ids.map((id) => [id, classId]),
         trash: withImages,
@@ -315,7 +315,7 @@ export class Project {
       }
       // Moving images to where they already are changes nothing, so the last real action stays undoable.
       if (moves.length === 0) return [];
-      const purged = this.journal.begin(`Move ${plural(moves.length, 'image')} to ${target ? `"${target.name}"` : 'Unlabelled'}`, {
+      const purged = this.journal.begin(`Move ${plural(moves.length, 'picture')} to ${target ? `"${target.name}"` : 'Unlabelled'}`, {
         classes: [],
         moves,
         trash: false,
@@ -328,7 +328,7 @@ export class Project {
   /** Deletes images (to the trash, undoable); returns the files the previous undo kept, to remove. */
   deleteImages(imageIds: readonly number[]): StoredFile[] {
     return this.db.transaction(() => {
-      const purged = this.journal.begin(`Delete ${plural(imageIds.length, 'image')}`, { classes: [], moves: [], trash: true });
+      const purged = this.journal.begin(`Delete ${plural(imageIds.length, 'picture')}`, { classes: [], moves: [], trash: true });
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)');
       this.db.exec('DELETE FROM temp.doomed');
       const add = this.db.prepare('INSERT OR IGNORE INTO temp.doomed (id) VALUES (?)');

@@ -97,7 +97,7 @@ describe('classes and undo', () => {
     await importShapes(3);
     const [a, b] = all().filter((i) => i.classId === classId('circle'));
     project.setImageClass([a!.id, b!.id], classId('square'));
-    expect(project.dataset().undo!.description).toBe('Move 2 images to "square"');
+    expect(project.dataset().undo!.description).toBe('Move 2 pictures to "square"');
     project.undo();
     expect(all().filter((i) => i.classId === classId('circle'))).toHaveLength(3);
 
@@ -126,11 +126,11 @@ describe('warnings', () => {
   it('names classes with too few images, without validation images, and strong imbalance', async () => {
     await importShapes(4);
     const warnings = project.dataset().warnings;
-    expect(warnings.filter((w) => w.includes('has only 4 images'))).toHaveLength(3);
+    expect(warnings.filter((w) => w.includes('has only 4 pictures'))).toHaveLength(3);
     const root = await writeShapeDataset(join(tempDir(), 'big'), { perClass: 40, size: 12, seed: 5, shapes: ['circle'] });
     await importEntries(project, await entriesFromPaths([root]));
     const after = project.dataset().warnings;
-    expect(after.some((w) => w.startsWith('The classes are unbalanced: "circle" has 44 images but'))).toBe(true);
+    expect(after.some((w) => w.startsWith('The classes are unbalanced: "circle" has 44 pictures but'))).toBe(true);
     expect(after.some((w) => w.startsWith('"circle"'))).toBe(false);
   });
 });
