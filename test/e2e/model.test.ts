@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -23,8 +23,7 @@ beforeAll(async () => {
   await service.close();
   host = await startHost(dataDir);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  page = await openPage(browser);
 });
 
 afterAll(async () => {

@@ -37,6 +37,31 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
+type T = import('@tensorflow/tfjs').Tensor;
+type T4 = import('@tensorflow/tfjs').Tensor4D;
+
+/**
+ * dx and dFilter of `forward(x, filter)` on a backend, for a loss that weights each output
+ * differently so every gradient entry matters; checks that no tensor is left behind.
+ */
+function convGradients(backend: 'cpu' | 'wasm', input: number[], filterShape: number[], forward: (x: T4, filter: T4) => T) {
+  return on(backend, () => {
+    const before = tf.memory().numTensors;
+    const result = tf.tidy(() => {
+      const grad = tf.grads((xx: T, ff: T) => {
+        const y = forward(xx as T4, ff as T4);
+        return tf.sum(tf.mul(y, tf.tensor(randomArray(y.size, 3), y.shape)));
+      });
+      const x = tf.tensor(randomArray(input.reduce((a, b) => a * b), 1), input);
+      const filter = tf.tensor(randomArray(filterShape.reduce((a, b) => a * b), 2), filterShape);
+      const [dx, dFilter] = grad([x, filter]);
+      return { dx: dx!.dataSync().slice(), dFilter: dFilter!.dataSync().slice(), shape: dFilter!.shape, dxShape: dx!.shape };
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    return result;
+  });
+}
+
 describe('convolution gradients on WASM', () => {
   it('is registered and the backend needs no other kernel for our layers', () => {
     for (const name of WASM_EXTRA_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
@@ -53,27 +78,8 @@ describe('convolution gradients on WASM', () => {
     cases.push({ input: [2, 13, 6, 2], kernel: [3, 3], filters: 3, strides: [2, 1], padding });
   }
   it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, strides $strides, padding $padding', async ({ input, kernel, filters, strides, padding }) => {
-    const xValues = randomArray(input.reduce((a, b) => a * b), 1);
     const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], filters];
-    const fValues = randomArray(filterShape.reduce((a, b) => a * b), 2);
-    // The loss weights each output differently so every gradient entry matters.
-    const gradients = (backend: 'cpu' | 'wasm') =>
-      on(backend, () => {
-        const before = tf.memory().numTensors;
-        const result = tf.tidy(() => {
-          const x = tf.tensor4d(xValues, input);
-          const filter = tf.tensor4d(fValues, filterShape);
-          const grad = tf.grads((xx: import('@tensorflow/tfjs').Tensor, ff: import('@tensorflow/tfjs').Tensor) => {
-            const y = tf.conv2d(xx as import('@tensorflow/tfjs').Tensor4D, ff as import('@tensorflow/tfjs').Tensor4D, strides, padding);
-            const weights = tf.tensor(randomArray(y.size, 3), y.shape);
-            return tf.sum(tf.mul(y, weights));
-          });
-          const [dx, dFilter] = grad([x, filter]);
-          return { dx: dx!.dataSync().slice(), dFilter: dFilter!.dataSync().slice(), shape: dFilter!.shape };
-        });
-        expect(tf.memory().numTensors).toBe(before);
-        return result;
-      });
+    const gradients = (backend: 'cpu' | 'wasm') => convGradients(backend, input, filterShape, (x, f) => tf.conv2d(x, f, strides, padding));
     const cpu = await gradients('cpu');
     const wasm = await gradients('wasm');
     expect(wasm.shape).toEqual(filterShape);
@@ -129,8 +135,6 @@ describe('BatchMatMul on WASM (transposes done before the XNNPACK product)', () 
 });
 
 describe('depthwise convolution gradients on WASM', () => {
-  type T = import('@tensorflow/tfjs').Tensor;
-  type T4 = import('@tensorflow/tfjs').Tensor4D;
   const cases: { input: [number, number, number, number]; kernel: [number, number]; multiplier: number; strides: 1 | 2; padding: 'valid' | 'same' }[] = [];
   for (const padding of ['valid', 'same'] as const) {
     for (const strides of [1, 2] as const) {
@@ -140,23 +144,8 @@ describe('depthwise convolution gradients on WASM', () => {
     }
   }
   it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, multiplier $multiplier, strides $strides, padding $padding', async ({ input, kernel, multiplier, strides, padding }) => {
-    const xValues = randomArray(input.reduce((a, b) => a * b), 11);
     const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], multiplier];
-    const fValues = randomArray(filterShape.reduce((a, b) => a * b), 12);
-    const gradients = (backend: 'cpu' | 'wasm') =>
-      on(backend, () => {
-        const before = tf.memory().numTensors;
-        const result = tf.tidy(() => {
-          const grad = tf.grads((xx: T, ff: T) => {
-            const y = tf.depthwiseConv2d(xx as T4, ff as T4, strides, padding);
-            return tf.sum(tf.mul(y, tf.tensor(randomArray(y.size, 13), y.shape)));
-          });
-          const [dx, dFilter] = grad([tf.tensor4d(xValues, input), tf.tensor4d(fValues, filterShape)]);
-          return { dx: dx!.dataSync().slice(), dFilter: dFilter!.dataSync().slice(), shape: dFilter!.shape, dxShape: dx!.shape };
-        });
-        expect(tf.memory().numTensors).toBe(before);
-        return result;
-      });
+    const gradients = (backend: 'cpu' | 'wasm') => convGradients(backend, input, filterShape, (x, f) => tf.depthwiseConv2d(x, f, strides, padding));
     const backend = tf.findBackend('wasm')!;
     const ids = backend.numDataIds();
     const cpu = await gradients('cpu');
