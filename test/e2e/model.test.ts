@@ -99,8 +99,13 @@ describe('the model screen', () => {
     await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Model 1 (19 layers)', 'Small with dropout (7 layers)']);
     await page.getByTestId('saved-model-select').selectOption({ label: 'Model 1 (19 layers)' });
     await expect.poll(layerTypes).toContain('BatchNormalization');
+    await page.getByTestId('saved-model-name').fill('Deeper');
+    await page.getByTestId('rename-model').click();
+    await page.getByTestId('delete-model-select').selectOption({ label: 'Small with dropout' });
     await page.getByTestId('saved-models').scrollIntoViewIfNeeded();
     await screenshot(page, 'model-5-saved-models');
+    await page.getByTestId('delete-model').click();
+    await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Deeper (19 layers)']);
   });
 
   it('shows the training settings, with momentum for SGD and the callbacks\' own fields', async () => {

@@ -105,6 +105,21 @@ export class ModelState {
     return true;
   }
 
+  /** Renames the selected saved model. */
+  async renameNamed(name: string): Promise<boolean> {
+    const selected = this.named.selectedId;
+    if (selected === null) return false;
+    const renamed = await attempt(this.context.api.renameSpec({ projectId: this.projectId, specId: selected, name }), (message) => (this.saveError = message));
+    if (renamed) await this.loadNamed();
+    return Boolean(renamed);
+  }
+
+  /** Deletes a saved model that is not the selected one. */
+  async deleteNamed(specId: number): Promise<void> {
+    const done = await attempt(this.context.api.deleteSpec({ projectId: this.projectId, specId }), (message) => (this.saveError = message));
+    if (done !== undefined) await this.loadNamed();
+  }
+
   /** Copies the selected saved model under a new name. */
   async duplicateNamed(name: string): Promise<boolean> {
     const selected = this.named.selectedId;
@@ -132,7 +147,8 @@ export class ModelState {
   readonly otherIssues = $derived.by(() =>
     this.issues.filter((issue) => {
       const [head, , field] = issue.path;
-      if (head === 'input' || head === 'training') return issue.path.length !== 2;
+      // Every input, augmentation and training field (callbacks' too) shows its own issue.
+      if (head === 'input' || head === 'training' || head === 'augmentation') return false;
       if (head === 'layers') return field === undefined;
       return true;
     }),
