@@ -343,4 +343,19 @@ describe('the Data screen', () => {
     await expect.poll(() => countOf('square')).toBe(before + 2);
     await screenshot(page, 'data-20-dropped-on-card');
   });
+  it('14. imports a folder by its path in the background, with progress from the host, and cancels it', async () => {
+    const folder = await writeFlatFolder(join(tempDir(), 'ondisk'), 2000);
+    await page.getByTestId('import-report').getByRole('button', { name: 'Close the import report' }).click();
+    await page.getByTestId('path-import-open').click();
+    await page.getByTestId('path-import-input').fill(folder);
+    await page.getByTestId('path-import-start').click();
+    // Progress comes from the host's import events: a count of the whole folder, a rate, time left.
+    await expect.poll(() => page.getByTestId('import-progress').textContent(), { timeout: 30_000 }).toMatch(/Importing [\d,]+ of 2,000 files · [\d,]+ per second/);
+    await screenshot(page, 'data-21-path-import-progress');
+    await page.getByTestId('import-cancel').click();
+    await expect.poll(() => page.getByTestId('import-report').textContent(), { timeout: 60_000 }).toContain('Import cancelled');
+    const imported = Number((await page.getByTestId('import-imported').textContent())!.match(/[\d,]+/)![0]!.replace(/,/g, ''));
+    expect(imported).toBeLessThan(2000);
+    expect(imported === 0 ? 0 : await countOf('ondisk')).toBe(imported);
+  });
 });

@@ -50,6 +50,7 @@ export class DatasetState {
   }
 
   importPicked(picked: Picked, target: ImportTarget): Promise<void> {
+    this.notice = ''; // the import's own report takes over
     return this.importer.start(picked, target);
   }
 
