@@ -117,7 +117,7 @@ export function tinyEntry(id: string, baseUrl: string, sha: Record<string, strin
 export interface ModelServer {
   /** http://127.0.0.1:<port> */
   url: string;
-  /** Every request as "<path> <range header or ->". */
+  /** Every request as "<path><query> <range header or ->". */
   requests: string[];
   /** When set, the next response to a path ending so is cut after this many bytes (once). */
   cutOnce: { suffix: string; bytes: number } | null;
@@ -140,8 +140,9 @@ export async function startModelServer(root: string, folders: Record<string, str
     close: async () => undefined,
   };
   const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    state.requests.push(`${path} ${request.headers.range ?? '-'}`);
+    const url = new URL(request.url ?? '/', 'http://x');
+    const path = url.pathname;
+    state.requests.push(`${path}${url.search} ${request.headers.range ?? '-'}`);
     const [, id, name] = path.split('/');
     const folder = folders[id ?? ''];
     let bytes: Buffer;

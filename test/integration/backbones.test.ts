@@ -38,7 +38,7 @@ beforeAll(async () => {
   modelDir = tempDir('capa-tiny-backbone-');
   await writeTinyBackbone(modelDir);
   sha = checksums(modelDir);
-  server = await startModelServer(modelDir, { tiny: modelDir, tiny2: modelDir, tiny3: modelDir, bad: modelDir, gone: modelDir });
+  server = await startModelServer(modelDir, { tiny: modelDir, tiny2: modelDir, tiny3: modelDir, bad: modelDir, gone: modelDir, hub: modelDir });
 });
 
 afterAll(async () => {
@@ -83,6 +83,13 @@ describe('backbone download', () => {
     expect(server.requests.length).toBe(requests);
     expect(readdirSync(cache.dir).sort()).toEqual(['catalogue.json', 'tiny']);
     expect((await cache.resolve('tiny')).format).toBe('layers');
+  });
+
+  it('asks for every file with the catalogue query, as TF Hub wants, and downloads once for concurrent requests', async () => {
+    const cache = cacheWith([{ ...tinyEntry('hub', server.url, sha), query: '?tfjs-format=file' }]);
+    const [first, second] = await Promise.all([cache.download('hub'), cache.download('hub')]);
+    expect(first).toEqual(second);
+    expect(server.requests.filter((r) => r.startsWith('/hub/'))).toEqual(['/hub/model.json?tfjs-format=file -', '/hub/weights.bin?tfjs-format=file -']);
   });
 
   it('resumes a cut transfer with a Range request', async () => {
