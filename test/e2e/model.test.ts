@@ -68,6 +68,8 @@ describe('the model screen', () => {
     await page.getByTestId('preset-small-cnn').check();
     await expect.poll(layerTypes).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
     await page.getByLabel('Layer 3 kernel size (height)').fill('40');
+    // The focused parameter is explained in plain words under its layer.
+    await expect.poll(() => page.getByTestId('layer-row').nth(2).getByTestId('layer-help').textContent()).toMatch(/kernel_size: Size of each filter in pixels/);
     const issue = page.getByTestId('layer-row').nth(2).getByTestId('field-issue');
     await expect.poll(() => issue.textContent()).toBe('Kernel 40x3 is larger than the 31x31 input of this layer; use padding "same" or a smaller kernel.');
     expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
