@@ -194,3 +194,24 @@ describe('training on WASM', () => {
     y.dispose();
   });
 });
+
+describe('Tile on WASM', () => {
+  it.each([
+    { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
+    { shape: [2, 1, 3], reps: [1, 4, 1] },
+    { shape: [2, 3], reps: [2, 2] }, // repeats axes longer than 1: the shipped kernel
+    { shape: [4], reps: [3] },
+  ])('matches the CPU backend: $shape x $reps', async ({ shape, reps }) => {
+    const values = randomArray(shape.reduce((a, b) => a * b), 21);
+    const tiled = (backend: 'cpu' | 'wasm') => on(backend, () => tf.tidy(() => tf.tile(tf.tensor(values, shape), reps).dataSync().slice()));
+    const backend = tf.findBackend('wasm')!;
+    const ids = backend.numDataIds();
+    const wasm = await tiled('wasm');
+    expect(backend.numDataIds()).toBe(ids);
+    expect(Array.from(wasm)).toEqual(Array.from(await tiled('cpu')));
+  });
+
+  it('keeps int32 tiles exact through the shipped kernel', () => {
+    expect(Array.from(tf.tidy(() => tf.tile(tf.tensor([7, 8], [1, 2], 'int32'), [2, 1]).dataSync()))).toEqual([7, 8, 7, 8]);
+  });
+});
