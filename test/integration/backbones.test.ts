@@ -119,6 +119,14 @@ describe('backbone download', () => {
     const error = await failure(cache.resolve('tiny3'));
     expect(error.message).toMatch(/was damaged \(weights\.bin\) and has been removed; download or import it again/);
     expect(cache.list().find((b) => b.id === 'tiny3')!.state).toBe('absent');
+
+    // A manifest that is not JSON makes its backbone absent; a mirror catalogue that is not JSON is named.
+    await cache.download('tiny3');
+    writeFileSync(join(cache.dir, 'tiny3', 'backbone.json'), '{ half');
+    expect(cache.list().find((b) => b.id === 'tiny3')!.state).toBe('absent');
+    expect(await cache.download('tiny3')).toMatchObject({ state: 'ready' });
+    writeFileSync(join(cache.dir, 'catalogue.json'), 'not json');
+    expect(() => cache.list()).toThrow(/catalogue\.json is not a valid backbone catalogue/);
   });
 
   it('when the server is gone, says to import from a folder, and the import makes the backbone usable', async () => {

@@ -51,6 +51,15 @@ const manifestSchema = z.object({
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
+/** A JSON file's value, or undefined when it is not JSON (the schemas then say what is wrong). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export class BackboneCache {
   private readonly downloads = new Map<string, Promise<BackboneInfo>>();
   private readonly listeners = new Set<(event: BackboneEvent) => void>();
@@ -76,7 +85,7 @@ export class BackboneCache {
     const entries = new Map(BACKBONES.map((entry) => [entry.id, entry]));
     const extra = join(this.dir, 'catalogue.json');
     if (existsSync(extra)) {
-      const parsed = z.array(entrySchema).safeParse(JSON.parse(readFileSync(extra, 'utf8')));
+      const parsed = z.array(entrySchema).safeParse(readJson(extra));
       if (!parsed.success) throw new CapaError('invalid-argument', `${extra} is not a valid backbone catalogue: ${parsed.error.issues[0]!.message}`);
       for (const entry of parsed.data) entries.set(entry.id, entry);
     }
@@ -97,7 +106,8 @@ export class BackboneCache {
   private manifest(id: string): Manifest | null {
     const file = join(this.dir, id, MANIFEST);
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(id) || !existsSync(file)) return null;
-    const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    // A damaged manifest makes the backbone absent (download or import it again), not the list fail.
+    const parsed = manifestSchema.safeParse(readJson(file));
     return parsed.success ? parsed.data : null;
   }
 
@@ -155,7 +165,9 @@ export class BackboneCache {
   download(id: string): Promise<BackboneInfo> {
     const running = this.downloads.get(id);
     if (running) return running;
-    const work = (async () => {
+    // Started on the next tick, so it is registered before it can end; no longer listed as
+    // downloading by the time a caller's await resumes.
+    const work = Promise.resolve().then(async () => {
       const entry = this.entry(id);
       const existing = this.manifest(id);
       if (existing) return this.info(entry, existing);
@@ -163,12 +175,12 @@ export class BackboneCache {
       const files = await downloadModel(entry, staging, (progress) => this.emit({ id, kind: 'progress', ...progress }), this.fetchImpl);
       const modelJson: unknown = JSON.parse(await readFile(join(staging, 'model.json'), 'utf8'));
       return this.install(entry, staging, { entry, source: 'download', files, verified: entry.sha256 !== undefined, params: paramsOf(modelJson) });
-    })();
+    }).finally(() => this.downloads.delete(id));
     this.downloads.set(id, work);
     work.then(
       (backbone) => this.emit({ id, kind: 'done', backbone }),
       (error: unknown) => this.emit({ id, kind: 'error', message: error instanceof Error ? error.message : String(error) }),
-    ).finally(() => this.downloads.delete(id));
+    );
     return work;
   }
 
@@ -207,12 +219,13 @@ export class BackboneCache {
       await rm(staging, { recursive: true, force: true });
       throw new CapaError('io', `${mismatch[0]} in ${path} does not match the published checksum of ${entry.title}; it is another version or damaged.`);
     }
-    await rm(join(this.dir, id), { recursive: true, force: true });
     return this.install(entry, staging, { entry, source: 'import', files, verified: entry.sha256 !== undefined, params: described.params });
   }
 
   private async install(entry: BackboneEntry, staging: string, manifest: Manifest): Promise<BackboneInfo> {
     await writeFile(join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
+    // What was there is not usable (no valid manifest, or replaced by an import).
+    await rm(join(this.dir, entry.id), { recursive: true, force: true });
     await rename(staging, join(this.dir, entry.id));
     return this.info(entry, manifest);
   }
