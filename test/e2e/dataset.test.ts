@@ -357,5 +357,13 @@ describe('the Data screen', () => {
     const imported = Number((await page.getByTestId('import-imported').textContent())!.match(/[\d,]+/)![0]!.replace(/,/g, ''));
     expect(imported).toBeLessThan(2000);
     expect(imported === 0 ? 0 : await countOf('ondisk')).toBe(imported);
+
+    // Each import is a batch the grid can be narrowed to.
+    await page.getByTestId('filter-class').selectOption({ label: 'Every class' });
+    const batch = page.getByTestId('filter-batch');
+    const option = await batch.locator('option', { hasText: 'ondisk' }).getAttribute('value');
+    await batch.selectOption(option!);
+    await expect.poll(gridTotal).toBe(imported);
+    await screenshot(page, 'data-22-batch-filter');
   });
 });
