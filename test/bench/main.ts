@@ -146,8 +146,8 @@ async function main(): Promise<void> {
     console.log('\nReference network, 28x28x1 (Conv2D 32, MaxPool, Conv2D 64, MaxPool, Flatten, Dense 128, Dense 10), batch 64, Adam:');
     const items28 = itemsFor(join(root, 'shapes28'), 214, 10).slice(0, 640);
     const wasm = await measure('wasm', referenceSpec(2), items28, 10, join(root, 'run-ref-wasm'));
-    // Plain JavaScript is ~100x slower: three batches are enough to time the steady state.
-    const cpu = await measure('cpu', referenceSpec(1), items28.slice(0, 192), 10, join(root, 'run-ref-cpu'));
+    // Plain JavaScript is ~100x slower: two batches are enough to time it.
+    const cpu = await measure('cpu', referenceSpec(1), items28.slice(0, 128), 10, join(root, 'run-ref-cpu'));
     console.log(`  WASM / plain JavaScript: ${(wasm.imagesPerSecond / cpu.imagesPerSecond).toFixed(1)}x`);
 
     const torch = pytorchRate();
