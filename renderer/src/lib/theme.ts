@@ -22,3 +22,15 @@ export function followSystemTheme(): void {
   paint();
   darkQuery().addEventListener('change', paint);
 }
+
+/** A palette colour from app.css as the current theme defines it, for drawing that CSS does not reach (canvas charts). */
+export function paletteColour(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
+}
+
+/** Calls `repaint` whenever the theme changes (system or setting); returns the function that stops it. */
+export function onThemeChange(repaint: () => void): () => void {
+  const observer = new MutationObserver(repaint);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return () => observer.disconnect();
+}
