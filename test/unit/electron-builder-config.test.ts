@@ -65,7 +65,7 @@ describe('electron-builder.yml', () => {
       '/opt/Capa/resources/app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
     );
     expect(unpackedPath('C:\\Capa\\resources\\app.asar\\node_modules\\x', '\\')).toBe('C:\\Capa\\resources\\app.asar.unpacked\\node_modules\\x');
-    expect(unpackedPath('/work/main/node_modules/x/app.asarx/y', '/')).toBe('/work/main/node_modules/x/app.asarx/y');
+    expect(unpackedPath('/opt/capa/node_modules/x/app.asarx/y', '/')).toBe('/opt/capa/node_modules/x/app.asarx/y');
   });
 
   it('builds NSIS x64, DMG x64+arm64, AppImage and deb x64', () => {

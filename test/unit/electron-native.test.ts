@@ -72,7 +72,7 @@ describe('application menu', () => {
   });
 
   it('dispatches a DOM event whose detail survives hostile paths intact', () => {
-    for (const path of ['C:\\Users\\ada\\"quoted"\\x.capa', "/tmp/it's </script> ${x}.capa", '/tmp/line\u2028sep.capa']) {
+    for (const path of ['C:\\Users\\ada\\"quoted"\\x.capa', "/home/ada/it's </script> ${x}.capa", '/home/ada/line\u2028sep.capa']) {
       const seen: MenuEventDetail[] = [];
       const window = { dispatchEvent: (event: { type: string; detail: MenuEventDetail }) => (event.type === MENU_EVENT ? seen.push(event.detail) : 0) };
       class CustomEvent {
