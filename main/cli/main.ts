@@ -8,7 +8,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { CapaError } from '../core/errors';
 import { callOrThrow, createCapaService } from '../core/service';
 import type { CapaService } from '../core/service-api';
-import { presetById, PRESETS } from '../core/spec/presets';
+import { OFFLINE_PRESET_ID, presetById, presetInput, PRESETS } from '../core/spec/presets';
 import { kerasCode } from '../core/spec/keras-code';
 import { OPTIMIZERS, type ModelSpec } from '../core/spec/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
@@ -82,12 +82,12 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
   if (values.file) spec = JSON.parse(await readFile(values.file, 'utf8')) as ModelSpec;
   const size = number(values, 'size');
   const channels = number(values, 'channels');
-  const input = { ...spec.input, ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
-  if (values.preset) {
-    const preset = presetById(values.preset);
-    if (!preset) throw new CapaError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${PRESETS.map((p) => p.id).join(', ')}.`);
-    spec = preset.build(input, spec.training);
-  }
+  const preset = values.preset === undefined ? undefined : presetById(values.preset);
+  if (values.preset !== undefined && !preset) throw new CapaError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${PRESETS.map((p) => p.id).join(', ')}.`);
+  const patch = { ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
+  // A preset may set its own input (transfer learning takes its backbone's); the options apply on top.
+  if (preset) spec = preset.build({ ...presetInput(spec), ...patch }, spec.training);
+  const input = { ...spec.input, ...patch };
   spec = {
     ...spec,
     input,
@@ -112,7 +112,17 @@ async function pickRun(service: CapaService, id: string, runId: string | undefin
   return run;
 }
 
-async function train(service: CapaService, id: string): Promise<RunInfo> {
+/** Starts a run; a missing backbone's message also says how to train without it from here. */
+async function startRun(service: CapaService, id: string, typed: string): Promise<RunInfo> {
+  try {
+    return await callOrThrow(service, 'startRun', { projectId: id });
+  } catch (error) {
+    if (!(error instanceof CapaError) || error.code !== 'not-found' || !(await callOrThrow(service, 'getSpec', { projectId: id })).backbone) throw error;
+    throw new CapaError(error.code, `${error.message} From the command line: capa train "${typed}" --preset ${OFFLINE_PRESET_ID}.`, error.issues);
+  }
+}
+
+async function train(service: CapaService, id: string, typed: string): Promise<RunInfo> {
   const events: RunEvent[] = [];
   let wake: (() => void) | null = null;
   const unsubscribe = service.onRunEvent((event) => {
@@ -120,7 +130,7 @@ async function train(service: CapaService, id: string): Promise<RunInfo> {
     wake?.();
   });
   try {
-    const run = await callOrThrow(service, 'startRun', { projectId: id });
+    const run = await startRun(service, id, typed);
     console.log(`Run ${run.id}: ${run.classNames.length} classes (${run.classNames.join(', ')}), ${run.spec.training.epochs} epochs`);
     for (;;) {
       const event = events.shift();
@@ -193,7 +203,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
     case 'train': {
       const id = await projectId(service, args[0]);
       await applySpecOptions(service, id, values);
-      const done = await train(service, id);
+      const done = await train(service, id, args[0]!);
       const last = done.epochs.at(-1);
       console.log(`Run ${done.id} ${done.status}${last?.valAccuracy != null ? `; validation accuracy ${(last.valAccuracy * 100).toFixed(1)}%` : ''}.`);
       return;

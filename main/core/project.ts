@@ -9,7 +9,7 @@ import { CapaError } from './errors';
 import { chooseSplit, emptyCounts, rebalance, SPLITS, type SplitMember } from './splits';
 import { UndoJournal, type ClassRow } from './undo';
 import { parseSpec, type ModelSpec } from './spec/spec';
-import { DEFAULT_INPUT, PRESETS } from './spec/presets';
+import { DEFAULT_INPUT, DEFAULT_PRESET_ID, presetById } from './spec/presets';
 
 const CLASS_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4d7c0f', '#9333ea', '#0f766e'];
 
@@ -404,14 +404,14 @@ export class Project {
 
   // ---- spec ----
 
-  /** The project's current spec, or the default preset for a fresh project. */
+  /** The project's current spec, or the default preset (transfer learning) where none was ever saved. */
   spec(): ModelSpec {
     const row = this.db.prepare('SELECT spec FROM project').get() as { spec: string | null };
     if (row.spec) {
       const parsed = parseSpec(JSON.parse(row.spec));
       if (parsed.ok) return parsed.spec;
     }
-    return PRESETS[0]!.build(DEFAULT_INPUT);
+    return presetById(DEFAULT_PRESET_ID)!.build(DEFAULT_INPUT);
   }
 
   saveSpec(spec: ModelSpec): void {

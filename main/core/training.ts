@@ -8,6 +8,8 @@ import type { Project } from './project';
 import { RunRepository } from './runs';
 import { summarizeWithBackbone } from './api/backbones';
 import type { BackboneCache } from './backbones/cache';
+import { megabytes } from './backbones/catalogue';
+import { OFFLINE_PRESET_ID, presetById } from './spec/presets';
 import { ImageStore } from './store';
 import type { TrainerClient } from './trainer-client';
 import type { TrainItem } from '../trainer/protocol';
@@ -50,7 +52,15 @@ export class TrainingQueue {
       throw new CapaError('invalid-spec', `The model cannot be built: ${summary.issues[0]!.message}`, summary.issues);
     }
     if (spec.backbone && !this.backbones.isReady(spec.backbone.id)) {
-      throw new CapaError('not-found', `${summary.rows[0]?.type ?? spec.backbone.id} is not on this computer yet. Download it (or import it from a folder) on the Model screen, then train.`);
+      // The default preset needs a download; say how to get it and how to train without it.
+      const id = spec.backbone.id;
+      const info = this.backbones.list().find((b) => b.id === id);
+      const what = info ? `${info.title} (${megabytes(info.sizeBytes)})` : id;
+      throw new CapaError(
+        'not-found',
+        `${info?.title ?? id} is not on this computer yet. Download ${what} on the Model screen first (or import it from a folder there), ` +
+          `or choose the ${presetById(OFFLINE_PRESET_ID)!.title} preset to train without a download.`,
+      );
     }
     const runs = new RunRepository(project.db, project.id);
     const run = runs.create(randomUUID(), spec, classNames);

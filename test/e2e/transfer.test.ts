@@ -1,6 +1,8 @@
-// Transfer learning through the real UI in Chromium against the real browser host process: pick
-// the Transfer learning preset, choose a backbone (a tiny one made by the test, listed by a mirror
-// catalogue and served from loopback), watch the download's progress bar, train, and try an image.
+// Transfer learning through the real UI in Chromium against the real browser host process: the
+// Transfer learning preset (a new project's default), training refused until its network is
+// there, fine-tuning offered only for a layers model; choose a backbone (a tiny one made by the
+// test, listed by a mirror catalogue and served from loopback), watch the download's progress
+// bar, train, and try an image.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,18 +45,36 @@ describe('transfer learning in the UI', () => {
     await page.getByTestId('import-folder-input').setInputFiles(shapes);
     await expect.poll(() => page.getByTestId('class-card').count(), { timeout: 60_000 }).toBe(3);
 
+    // Transfer learning is a new project's default; training before its network is downloaded says what to do.
+    await go('train');
+    await page.getByTestId('train-button').click();
+    await expect
+      .poll(() => page.getByTestId('train-error').textContent(), { timeout: 30_000 })
+      .toContain('Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first (or import it from a folder there), or choose the Small CNN preset to train without a download.');
+    await screenshot(page, 'transfer-0-train-without-network');
+
     await go('model');
-    await page.getByTestId('preset-transfer').click();
+    expect(await page.getByTestId('preset-transfer').isChecked()).toBe(true);
+    expect(await page.getByTestId('preset-picker').locator('input[name="preset"]').first().getAttribute('value')).toBe('transfer');
     const picker = page.getByTestId('backbone-picker');
     await expect.poll(() => picker.isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('backbone-select').textContent(), { timeout: 30_000 }).toContain('MobileNet V3 Large');
+    // The default spec is valid as soon as the list of networks arrives: its summary shows the network, Save is enabled.
+    await expect.poll(() => page.getByTestId('summary-table').textContent(), { timeout: 30_000 }).toMatch(/mobilenet_v2_1\.0_224\s*\(Functional\)/);
+    expect(await page.getByTestId('model-screen').getByTestId('field-issue').count()).toBe(0);
+    expect(await page.getByTestId('save-model').isDisabled()).toBe(false);
     await screenshot(page, 'transfer-1-preset');
-    // TF Hub's MobileNets are graph models: asking to fine-tune one is refused next to the field.
-    await page.getByTestId('backbone-trainable-blocks').fill('2');
-    await expect.poll(() => picker.getByTestId('field-issue').textContent()).toMatch(/is a TensorFlow\.js graph model, whose weights cannot be trained/);
-    expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
+    // TF Hub's MobileNets are graph models: fine-tuning is not offered, and the note says why and what to choose.
+    expect(await page.getByTestId('backbone-trainable-blocks').isDisabled()).toBe(true);
+    expect(await page.getByTestId('fine-tune-note').textContent()).toMatch(/Not possible with this network: its files are a graph model.*To fine-tune, choose MobileNet V2 1\.0 · 224 px · fine-tunable\./s);
     await picker.scrollIntoViewIfNeeded();
-    await screenshot(page, 'transfer-1b-fine-tune-refused');
+    await screenshot(page, 'transfer-1b-fine-tune-unavailable');
+    // Teachable Machine's Keras MobileNet is a layers model: its last blocks can be fine-tuned.
+    await page.getByTestId('backbone-select').selectOption('mobilenet-v2-1.0-224-keras');
+    await page.getByTestId('backbone-trainable-blocks').fill('2');
+    await expect.poll(() => page.getByTestId('fine-tune-note').textContent()).toContain('0 keeps the network frozen');
+    expect(await picker.getByTestId('field-issue').count()).toBe(0);
+    await screenshot(page, 'transfer-1c-fine-tune-offered');
     await page.getByTestId('backbone-trainable-blocks').fill('0');
     await page.getByTestId('backbone-select').selectOption('tiny');
     expect(await page.getByTestId('input-width').inputValue()).toBe(String(TINY_SIZE));

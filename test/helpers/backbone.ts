@@ -18,12 +18,13 @@ export const TINY_FEATURES = 16;
 
 /**
  * Writes a layers model into `dir`: Conv2D(16, 3, stride 2) + ReLU, Conv2D(16, 3), then
- * GlobalAveragePooling2D: a 16x16 RGB image becomes 16 features. Seeded, so the files repeat.
+ * GlobalAveragePooling2D: a 16x16 RGB image (or `size` x `size`, e.g. to stand in for a
+ * 224 px MobileNet) becomes 16 features. Seeded, so the files repeat.
  */
-export async function writeTinyBackbone(dir: string): Promise<void> {
+export async function writeTinyBackbone(dir: string, size = TINY_SIZE): Promise<void> {
   await tf.setBackend('cpu');
   const model = tf.sequential({ name: 'tiny_backbone' });
-  model.add(tf.layers.conv2d({ inputShape: [TINY_SIZE, TINY_SIZE, 3], filters: 16, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(tf.layers.conv2d({ inputShape: [size, size, 3], filters: 16, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
   model.add(tf.layers.conv2d({ filters: TINY_FEATURES, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.constant({ value: 0.05 }) }));
   model.add(tf.layers.globalAveragePooling2d({}));
   await model.save(

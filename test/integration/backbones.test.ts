@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneEvent } from '../../preload/contract';
 import { BackboneCache, CACHE_FOLDER } from '../../main/core/backbones/cache';
-import { BACKBONES } from '../../main/core/backbones/catalogue';
+import { BACKBONES, fineTunable, MINUS_ONE_TO_ONE } from '../../main/core/backbones/catalogue';
 import { CapaError } from '../../main/core/errors';
 import { presetById } from '../../main/core/spec/presets';
 import { summarize } from '../../main/core/spec/summary';
@@ -54,7 +54,15 @@ describe('backbone catalogue', () => {
     expect(ids).toContain('mobilenet-v3-small-224');
     expect(ids).toContain('mobilenet-v3-large-224');
     expect(BACKBONES[0]!.id).toBe(presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' }).backbone!.id);
-    for (const entry of BACKBONES) expect(entry.url).toMatch(/^https:\/\/tfhub\.dev\/google\/tfjs-model\/imagenet\/mobilenet_v[23]_.*\/model\.json$/);
+    // TF Hub's feature vectors are graph models (frozen); Teachable Machine's Keras MobileNets are layers models (fine-tunable).
+    for (const entry of BACKBONES.filter((e) => e.format === 'graph')) expect(entry.url).toMatch(/^https:\/\/tfhub\.dev\/google\/tfjs-model\/imagenet\/mobilenet_v[23]_.*\/model\.json$/);
+    const layers = BACKBONES.filter((e) => e.format === 'layers');
+    expect(layers.map((e) => [e.id, e.url])).toEqual([
+      ['mobilenet-v2-1.0-224-keras', 'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.00_224_no_top/model.json'],
+      ['mobilenet-v2-0.35-224-keras', 'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json'],
+    ]);
+    for (const entry of layers) expect(entry).toMatchObject({ query: '', inputSize: 224, features: 1280, normalization: MINUS_ONE_TO_ONE });
+    expect(BACKBONES.map((e) => fineTunable(e.format))).toEqual(BACKBONES.map((e) => layers.includes(e)));
   });
 });
 

@@ -1,25 +1,15 @@
 // The dataset commands of the built CLI (npm test builds first), as a person types them.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliFor } from '../helpers/cli';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(removeTempDirs);
 
-const CLI = join(__dirname, '../../out/main/cli/main.js');
 const dataDir = tempDir();
-const capa = async (...args: string[]) => {
-  try {
-    const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--data-dir', dataDir]);
-    return { code: 0, stdout: stdout.trim(), stderr: '' };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout.trim(), stderr: failed.stderr.trim() };
-  }
-};
+const capa = cliFor(dataDir);
 
 describe('capa dataset commands', () => {
   it('imports pinned to a split, exports the data as a zip and the project as .capa, and imports that back', async () => {

@@ -127,7 +127,7 @@ describe('interrupted runs', () => {
     const library = new ProjectLibrary(tempDir());
     const project = library.create('Runs');
     const runs = new RunRepository(project.db, project.id);
-    const spec = PRESETS[0]!.build(DEFAULT_INPUT);
+    const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build(DEFAULT_INPUT);
     runs.create('mine', spec, ['a', 'b']);
     runs.create('orphan', spec, ['a', 'b']);
     project.db.prepare("UPDATE runs SET status = 'running'").run();

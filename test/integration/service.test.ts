@@ -92,7 +92,7 @@ describe('from a dropped folder to an exported model', () => {
 
   it('reports an invalid layer setting next to its field, with the value received', async () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Bad spec' });
-    const spec = PRESETS[0]!.build({ width: 8, height: 8, channels: 3, resize: 'squash' });
+    const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: 8, height: 8, channels: 3, resize: 'squash' });
     const tooBig = { ...spec, layers: [{ type: 'Conv2D', filters: 4, kernel_size: 9, strides: 1, padding: 'valid', activation: 'relu' }, ...spec.layers.slice(4)] };
     const result = await service.call('saveSpec', { projectId: project.id, spec: tooBig });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-spec', issues: [{ path: ['layers', '0', 'kernel_size'] }] } });

@@ -8,7 +8,7 @@ import type { BackboneEvent, RunEvent } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { presetById } from '../../main/core/spec/presets';
-import { mirrorTinyBackbone, TINY_FEATURES, TINY_SIZE, type ModelServer } from '../helpers/backbone';
+import { mirrorTinyBackbone, TINY_FEATURES, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -47,7 +47,7 @@ describe('transfer learning through the service', () => {
     expect(summary.rows[0]).toMatchObject({ name: 'tiny', type: 'Functional', outputShape: [TINY_FEATURES] });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
     const early = await service.call('startRun', { projectId: project.id });
-    expect(early).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/is not on this computer yet\. Download it/) } });
+    expect(early).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/^Tiny test backbone tiny is not on this computer yet\. Download Tiny test backbone tiny \(1 kB\) on the Model screen first/) } });
 
     // The tiny backbone is a layers model, whose blocks can be fine-tuned; TF Hub's MobileNets are graph models.
     const fineTune = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 2 } } });
@@ -93,6 +93,48 @@ describe('transfer learning through the service', () => {
     expect(await tunedDone).toMatchObject({ runId: tuned.id, status: 'completed' });
     const tunedPrediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: tuned.id, bytes });
     expect(tunedPrediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('gives a fresh project the transfer preset, says how to get its backbone before training, and trains once it is there', async () => {
+    // A data folder of its own: the default backbone must be absent here, whatever the other tests import.
+    const fresh = createCapaService({ dataDir: tempDir(), host: 'browser' });
+    try {
+      const project = await callOrThrow(fresh, 'createProject', { name: 'Default' });
+      await callOrThrow(fresh, 'importPaths', { projectId: project.id, paths: [shapes] });
+      const spec = await callOrThrow(fresh, 'getSpec', { projectId: project.id });
+      expect(spec).toMatchObject({ preset: 'transfer', backbone: { id: 'mobilenet-v2-1.0-224', trainable_blocks: 0 }, input: { width: 224, height: 224, channels: 3, resize: 'crop' } });
+      expect(spec).toEqual(presetById('transfer')!.build({ width: 64, height: 64, channels: 3, resize: 'squash' }));
+
+      expect(await fresh.call('startRun', { projectId: project.id })).toEqual({
+        ok: false,
+        error: {
+          code: 'not-found',
+          message:
+            'MobileNet V2 1.0 · 224 px is not on this computer yet. Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first ' +
+            '(or import it from a folder there), or choose the Small CNN preset to train without a download.',
+        },
+      });
+      expect(await callOrThrow(fresh, 'listRuns', { projectId: project.id })).toEqual([]);
+
+      // A spec saved before keeps its preset: the default applies only where none was ever saved.
+      const other = await callOrThrow(fresh, 'createProject', { name: 'Saved' });
+      await callOrThrow(fresh, 'saveSpec', { projectId: other.id, spec: presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }) });
+      expect(await callOrThrow(fresh, 'getSpec', { projectId: other.id })).toMatchObject({ preset: 'small-cnn', input: { width: 32 } });
+      expect((await callOrThrow(fresh, 'getSpec', { projectId: project.id })).preset).toBe('transfer');
+
+      // A tiny stand-in for the 224 px MobileNet, imported in its place as an offline computer would.
+      const folder = join(tempDir(), 'tiny-224');
+      await writeTinyBackbone(folder, 224);
+      await callOrThrow(fresh, 'importBackbone', { path: folder, id: 'mobilenet-v2-1.0-224' });
+      // What was imported is a layers model, so it is now listed (and fine-tunable) as one.
+      expect((await callOrThrow(fresh, 'listBackbones', {})).find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({ state: 'ready', source: 'import', format: 'layers' });
+      const done = new Promise<RunEvent>((resolve) => fresh.onRunEvent((event) => event.kind === 'done' && resolve(event)));
+      const run = await callOrThrow(fresh, 'startRun', { projectId: project.id });
+      expect(run.spec).toMatchObject({ preset: 'transfer', backbone: { id: 'mobilenet-v2-1.0-224' } });
+      expect(await done).toMatchObject({ runId: run.id, status: 'completed', error: null });
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('imports a backbone from a folder that does not exist with a clear error value', async () => {

@@ -1,10 +1,13 @@
 // The spec schema: every layer kind and every field survives spec -> JSON -> spec, version-1 specs
 // are migrated, and every validation message names the value received and what would work.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INPUT, layer, PRESETS } from '../../main/core/spec/presets';
+import { DEFAULT_INPUT, layer, presetById, PRESETS } from '../../main/core/spec/presets';
 import { LAYER_TYPES, modelSpecSchema, parseSpec, SPEC_VERSION, type ModelSpec } from '../../main/core/spec/spec';
 import { summarize } from '../../main/core/spec/summary';
 import { everyFieldSpec } from '../helpers/specs';
+
+// A preset trained from scratch (the default, transfer learning, fixes its input to its network's).
+const smallCnn = presetById('small-cnn')!;
 
 const roundTrip = (spec: ModelSpec) => parseSpec(JSON.parse(JSON.stringify(spec)));
 
@@ -76,7 +79,7 @@ describe('version 1 specs', () => {
 });
 
 describe('validation messages', () => {
-  const base = () => PRESETS[0]!.build(DEFAULT_INPUT) as unknown as Record<string, unknown> & ModelSpec;
+  const base = () => smallCnn.build(DEFAULT_INPUT) as unknown as Record<string, unknown> & ModelSpec;
   const withLayer = (l: unknown) => ({ ...base(), layers: [l] });
   const cases: [string, unknown, string[], RegExp][] = [
     ['units 10.9', withLayer({ type: 'Dense', units: 10.9 }), ['layers', '0', 'units'], /^Expected a positive integer for "units"\. Received: 10\.9$/],
@@ -117,7 +120,7 @@ describe('validation messages', () => {
 
 describe('shape checks before training', () => {
   const input = { width: 6, height: 5, channels: 3 as const, resize: 'squash' as const };
-  const spec = (layers: ModelSpec['layers']) => ({ ...PRESETS[0]!.build(input), layers });
+  const spec = (layers: ModelSpec['layers']) => ({ ...smallCnn.build(input), layers });
   const issuesOf = (layers: ModelSpec['layers']) => summarize(spec(layers), 3).issues;
 
   it('names the kernel and the input it does not fit, and what would work', () => {
@@ -144,7 +147,7 @@ describe('shape checks before training', () => {
   });
 
   it('refuses a model too large to train', () => {
-    const big = { ...PRESETS[0]!.build({ width: 1024, height: 1024, channels: 3, resize: 'squash' }), layers: [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 64 })] };
+    const big = { ...smallCnn.build({ width: 1024, height: 1024, channels: 3, resize: 'squash' }), layers: [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 64 })] };
     const params = (1024 * 1024 * 3 + 1) * 64 + (64 + 1) * 2;
     expect(summarize(big, 2).issues[0]!.message).toBe(
       `The model has ${params.toLocaleString('en-US')} parameters, more than the 50,000,000 Capa can train; add pooling before Flatten or use fewer units or filters.`,

@@ -12,7 +12,7 @@ import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
 import { CapaError } from '../errors';
 import type { BackboneShape } from '../spec/summary';
 import type { TrainerBackbone } from '../../trainer/protocol';
-import { BACKBONES, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
+import { BACKBONES, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
 import { describeFolderModel } from './inspect';
 
@@ -89,7 +89,8 @@ export class BackboneCache {
       if (!parsed.success) throw new CapaError('invalid-argument', `${extra} is not a valid backbone catalogue: ${parsed.error.issues[0]!.message}`);
       for (const entry of parsed.data) entries.set(entry.id, entry);
     }
-    for (const manifest of this.manifests()) if (!entries.has(manifest.entry.id)) entries.set(manifest.entry.id, manifest.entry);
+    // An imported folder describes what is really there (it may be a layers model standing in for a graph one).
+    for (const manifest of this.manifests()) if (!entries.has(manifest.entry.id) || manifest.source === 'import') entries.set(manifest.entry.id, manifest.entry);
     return [...entries.values()];
   }
 
@@ -147,7 +148,8 @@ export class BackboneCache {
 
   /** Whether a backbone's last blocks can be trained (layers models only). */
   canFineTune(id: string): boolean {
-    return this.entries().find((e) => e.id === id)?.format === 'layers';
+    const entry = this.entries().find((e) => e.id === id);
+    return entry !== undefined && fineTunable(entry.format);
   }
 
   /** The summary's view of a backbone, or null when unknown. */
@@ -192,19 +194,24 @@ export class BackboneCache {
     if (known && known.inputSize !== described.inputSize) {
       throw new CapaError('invalid-argument', `The model in ${path} takes ${described.inputSize} px images, but ${known.title} takes ${known.inputSize} px; is it the right folder?`);
     }
-    const entry: BackboneEntry = known ?? {
-      id,
-      title: options.title ?? `Imported model (${described.inputSize} px)`,
-      description: `Imported from ${path}.`,
-      url: `file://${path}`,
-      query: '',
-      format: described.format,
-      inputSize: described.inputSize,
-      normalization: options.normalization ?? described.normalization,
-      features: described.features,
-      params: described.params,
-      sizeBytes: described.bytes,
-    };
+    // A layers model imported in place of a graph one (Keras's MobileNet converted, say) is loaded,
+    // scaled and fine-tuned as what it is: its format decides how it loads and, as for any
+    // imported model, its normalisation ([-1, 1] for Keras's layers models).
+    const entry: BackboneEntry = known
+      ? { ...known, ...(known.format === described.format ? {} : { format: described.format, normalization: options.normalization ?? described.normalization }) }
+      : {
+        id,
+        title: options.title ?? `Imported model (${described.inputSize} px)`,
+        description: `Imported from ${path}.`,
+        url: `file://${path}`,
+        query: '',
+        format: described.format,
+        inputSize: described.inputSize,
+        normalization: options.normalization ?? described.normalization,
+        features: described.features,
+        params: described.params,
+        sizeBytes: described.bytes,
+      };
     const staging = join(this.dir, `${id}.partial`);
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });

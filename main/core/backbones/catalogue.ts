@@ -33,7 +33,7 @@ export interface BackboneEntry {
   url: string;
   /** Appended to every file's address (TF Hub serves files only with `?tfjs-format=file`). */
   query: string;
-  /** "graph" (tf.loadGraphModel) or "layers" (tf.loadLayersModel). */
+  /** "graph" (tf.loadGraphModel) or "layers" (tf.loadLayersModel); only layers models can be fine-tuned (see fineTunable). */
   format: 'graph' | 'layers';
   /** Square input size in pixels. */
   inputSize: number;
@@ -92,6 +92,36 @@ function mobilenetV3(variant: 'small' | 'large'): BackboneEntry {
   };
 }
 
+/** Where Teachable Machine downloads its MobileNet (googlecreativelab/teachablemachine-community, libraries/image/src/custom-mobilenet.ts). */
+const TEACHABLE_MACHINE = 'https://storage.googleapis.com/teachable-machine-models';
+
+/**
+ * Keras's MobileNetV2 without its top, converted to a TensorFlow.js layers model: the files
+ * Teachable Machine itself trains on. Layers models can be trained in TensorFlow.js, so these
+ * are the backbones whose last blocks can be fine-tuned (TF Hub's are graph models). Keras's
+ * weights expect pixels in [-1, 1]; the output is the 7x7x1280 'out_relu' map, pooled by Capa.
+ */
+function kerasMobilenetV2(alpha: 1 | 0.35): BackboneEntry {
+  const params = alpha === 1 ? 2_257_984 : 410_208;
+  const width = alpha === 1 ? '1.0' : '0.35';
+  return {
+    id: `mobilenet-v2-${width}-224-keras`,
+    title: `MobileNet V2 ${width} · 224 px · fine-tunable`,
+    description:
+      `Keras's MobileNet V2 as a layers model (the one Teachable Machine uses): its last blocks can be fine-tuned` +
+      (alpha === 1 ? '.' : ', and it is small (35% of the filters).'),
+    url: `${TEACHABLE_MACHINE}/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_${alpha.toFixed(2)}_224_no_top/model.json`,
+    query: '',
+    format: 'layers',
+    inputSize: 224,
+    normalization: MINUS_ONE_TO_ONE,
+    features: 1280,
+    params,
+    // Weights as float32, plus a model.json that holds the whole Keras topology.
+    sizeBytes: params * 4 + 150_000,
+  };
+}
+
 /** Every backbone Capa knows how to download, the default first. */
 export const BACKBONES: readonly BackboneEntry[] = [
   mobilenetV2('100', 224),
@@ -99,7 +129,16 @@ export const BACKBONES: readonly BackboneEntry[] = [
   ...(['050', '035'] as const).flatMap((width) => ([224, 192, 160, 128] as const).map((size) => mobilenetV2(width, size))),
   mobilenetV3('small'),
   mobilenetV3('large'),
+  kerasMobilenetV2(1),
+  kerasMobilenetV2(0.35),
 ];
+
+/** A download size as a person reads it: "12 kB", "9.2 MB", "38 MB" (precise enough to tell progress, short enough to read). */
+export const megabytes = (bytes: number): string =>
+  bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} kB` : `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`;
+
+/** Whether a backbone of this format can have its last blocks trained (TensorFlow.js trains layers models, not graph models). */
+export const fineTunable = (format: BackboneEntry['format']): boolean => format === 'layers';
 
 /** The shape the model summary needs. */
 export function shapeOf(entry: Pick<BackboneEntry, 'id' | 'title' | 'inputSize' | 'features' | 'params'>): BackboneShape {

@@ -19,6 +19,12 @@ export const DEFAULT_INPUT: InputSpec = { width: 64, height: 64, channels: 3, re
 /** Keras's defaults plus Capa's epochs and seed. */
 export const DEFAULT_TRAINING: TrainingSpec = trainingSchema.parse({ optimizer: 'adam', learning_rate: 0.001, epochs: 10, batch_size: 32, seed: 42 });
 
+/** The preset of a project whose spec was never saved (listed first by the model screen). */
+export const DEFAULT_PRESET_ID = 'transfer';
+
+/** The preset that trains without any download, offered when the default's backbone is missing. */
+export const OFFLINE_PRESET_ID = 'small-cnn';
+
 /** The backbone the transfer-learning preset starts with (see main/core/backbones/catalogue.ts). */
 export const DEFAULT_BACKBONE = { id: 'mobilenet-v2-1.0-224', size: 224 } as const;
 
@@ -41,6 +47,21 @@ function spec(id: string, input: InputSpec, layers: LayerSpec[], training?: Part
 }
 
 export const PRESETS: readonly Preset[] = [
+  {
+    id: 'transfer',
+    title: 'Transfer learning (recommended)',
+    description: 'A network pretrained on millions of photos turns each image into features; only a small head learns your classes. Accurate with few images, and fast.',
+    // The default, as in Teachable Machine, Lobe and Create ML. Its backbone is downloaded once on
+    // the model screen; until then training says so and offers Small CNN, which needs no download.
+    // The backbone fixes the input: it was trained on square RGB images of its own size.
+    build: (_input, training) => ({
+      ...spec('transfer', { width: DEFAULT_BACKBONE.size, height: DEFAULT_BACKBONE.size, channels: 3, resize: 'crop' }, [layer({ type: 'Dropout', rate: 0.2 })], {
+        epochs: 20,
+        ...training,
+      }),
+      backbone: { id: DEFAULT_BACKBONE.id, trainable_blocks: 0 },
+    }),
+  },
   {
     id: 'small-cnn',
     title: 'Small CNN',
@@ -85,21 +106,16 @@ export const PRESETS: readonly Preset[] = [
     build: (input, training) =>
       spec('mlp', input, [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 128, activation: 'relu' }), layer({ type: 'Dense', units: 64, activation: 'relu' })], training),
   },
-  {
-    id: 'transfer',
-    title: 'Transfer learning (recommended)',
-    description: 'A network pretrained on millions of photos turns each image into features; only a small head learns your classes. Accurate with few images, and fast.',
-    // Listed last until the model screen can download a backbone, so new projects keep a preset
-    // that trains offline. The backbone fixes the input: it was trained on square RGB images of its own size.
-    build: (_input, training) => ({
-      ...spec('transfer', { width: DEFAULT_BACKBONE.size, height: DEFAULT_BACKBONE.size, channels: 3, resize: 'crop' }, [layer({ type: 'Dropout', rate: 0.2 })], {
-        epochs: 20,
-        ...training,
-      }),
-      backbone: { id: DEFAULT_BACKBONE.id, trainable_blocks: 0 },
-    }),
-  },
 ];
+
+/**
+ * The input another preset starts from when leaving `spec`: a backbone fixed its input (224 px,
+ * cropped), which nobody chose and which would make a network trained from scratch slow, so
+ * leaving transfer learning goes back to the default input.
+ */
+export function presetInput(spec: Pick<ModelSpec, 'input' | 'backbone'>): InputSpec {
+  return spec.backbone ? { ...DEFAULT_INPUT } : spec.input;
+}
 
 export function presetById(id: string): Preset | undefined {
   return PRESETS.find((preset) => preset.id === id);

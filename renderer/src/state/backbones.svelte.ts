@@ -2,7 +2,7 @@
 // live download progress (from backbone events) and imports from a folder. One list per app:
 // the cache is shared by every project and a download goes on while the person switches screens.
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
-import { shapeOf } from '../../../main/core/backbones/catalogue';
+import { fineTunable, shapeOf } from '../../../main/core/backbones/catalogue';
 import type { BackboneShape } from '../../../main/core/spec/summary';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
@@ -75,7 +75,8 @@ export class BackboneState {
 
   /** Whether its last blocks can be trained (layers models only). */
   canFineTune(id: string): boolean {
-    return this.byId(id)?.format === 'layers';
+    const b = this.byId(id);
+    return b !== undefined && fineTunable(b.format);
   }
 
   async download(id: string): Promise<void> {

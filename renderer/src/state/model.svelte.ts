@@ -2,7 +2,7 @@
 import type { SpecIssue } from '../../../main/core/spec/spec';
 import type { NamedSpecList } from '../../../preload/contract';
 import { parseSpec, type AugmentationSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../main/core/spec/spec';
-import { layer, presetById } from '../../../main/core/spec/presets';
+import { layer, presetById, presetInput } from '../../../main/core/spec/presets';
 import type { ModelSummary } from '../../../main/core/spec/summary';
 import { summarizeWithBackbone } from '../../../main/core/backbones/summary';
 import { backboneState, type BackboneState } from './backbones.svelte';
@@ -52,15 +52,17 @@ export class ModelState {
   named = $state<NamedSpecList>({ specs: [], selectedId: null });
   readonly dirty = $derived(this.spec !== null && JSON.stringify(this.spec) !== this.savedJson);
 
+  /** The pretrained networks (shared by every project) that a transfer-learning spec builds on. */
+  readonly backbones: BackboneState;
+
   constructor(
     private readonly context: AppContext,
     readonly projectId: string,
     readonly numClasses: () => number,
-  ) {}
-
-  /** The pretrained networks (shared by every project) that a transfer-learning spec builds on. */
-  get backbones(): BackboneState {
-    return backboneState(this.context);
+  ) {
+    // Made here, not lazily inside `summary`: state created while a derived runs is not tracked
+    // by it, so a new project's default transfer spec would never see the list arrive.
+    this.backbones = backboneState(context);
   }
 
   async load(): Promise<void> {
@@ -157,7 +159,7 @@ export class ModelState {
   applyPreset(id: string): void {
     const preset = presetById(id);
     if (!preset || !this.spec) return;
-    this.spec = preset.build($state.snapshot(this.spec.input), $state.snapshot(this.spec.training));
+    this.spec = preset.build(presetInput($state.snapshot(this.spec)), $state.snapshot(this.spec.training));
   }
 
   setInput(patch: Partial<InputSpec>): void {
