@@ -60,17 +60,6 @@ export class ProjectLibrary {
     return project;
   }
 
-  /** Finds a project by id or by exact name (for the CLI). */
-  resolve(idOrName: string): Project {
-    if (PROJECT_ID.test(idOrName)) return this.get(idOrName);
-    const matches = this.list().filter((p) => p.name === idOrName);
-    if (matches.length === 1) return this.get(matches[0]!.id);
-    throw new CapaError(
-      matches.length ? 'conflict' : 'not-found',
-      matches.length ? `Several projects are named "${idOrName}"; use the project id.` : `There is no project named "${idOrName}".`,
-    );
-  }
-
   async delete(projectId: string): Promise<void> {
     const project = this.get(projectId);
     project.close();
