@@ -1,9 +1,10 @@
 // Every layer kind the spec offers, as the trainer builds it in TensorFlow.js, through every
-// model format: ONNX predictions match TensorFlow.js within 1e-4 (onnxruntime-node), the Keras
+// model format: ONNX and TensorFlow Lite predictions match TensorFlow.js within 1e-4
+// (onnxruntime-node, LiteRT.js), int8 TensorFlow Lite within a few percent, the Keras
 // files hold every weight under Keras's names (h5py). A layer a format cannot express greys that
 // format out with the layer's name; exporting it anyway is refused, and a cancelled export
 // leaves nothing behind.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
@@ -12,6 +13,8 @@ import type { ExportFormat, RunInfo } from '../../preload/contract';
 import { exportChoices, exportModel, type ExportJob } from '../../main/core/export/export';
 import { kerasNames } from '../../main/core/export/keras-config';
 import { readSavedModel } from '../../main/core/export/saved-model';
+import { TFLITE_FILE } from '../../main/core/export/tflite';
+import { loadTflite } from '../../main/core/export/tflite-runtime';
 import { PRESETS } from '../../main/core/spec/presets';
 import { saveModel } from '../../main/trainer/model-files';
 import { pythonModuleMissing, runPython } from '../helpers/python';
@@ -103,6 +106,26 @@ describe.each(Object.keys(MODELS))('layer kinds (%s)', (name) => {
     expect(difference).toBeLessThan(1e-4);
   });
 
+  it.each([
+    ['tflite', 1e-4],
+    // int8 weights: each weight moves by up to half a step of 1/127 of its channel's largest.
+    ['tflite-int8', 0.05],
+  ] as const)('%s (LiteRT.js) predicts what TensorFlow.js predicts, within %s', async (format, tolerance) => {
+    const result = await exportModel(job(format));
+    const tflite = await loadTflite(readFileSync(join(result.directory, TFLITE_FILE)));
+    const inputs = [0, 1, 2].map((seed) => tf.randomUniform([1, ...SHAPE], 0, 1, 'float32', 7 + seed));
+    let difference = 0;
+    for (const input of inputs) {
+      const expected = (model.predict(input) as tf.Tensor).dataSync();
+      const got = await tflite.predict(input.dataSync() as Float32Array, [1, ...SHAPE]);
+      expect(got.length).toBe(expected.length);
+      difference = Math.max(difference, ...Array.from(got, (v, i) => Math.abs(v - expected[i]!)));
+    }
+    tflite.close();
+    console.log(`${name}: ${format} max |difference| ${difference}`);
+    expect(difference).toBeLessThan(tolerance);
+  });
+
   it.skipIf(pythonModuleMissing('h5py') !== null)('Keras files hold every weight under Keras names, in Keras order', async () => {
     const saved = await readSavedModel(join(job('keras').runFolder, 'best'));
     const names = kerasNames(saved.layers);
@@ -139,6 +162,8 @@ describe('a layer a format cannot express', () => {
     expect(byFormat['tfjs']).toMatchObject({ available: true, reason: null });
     expect(byFormat['onnx']).toMatchObject({ available: false, reason: expect.stringMatching(/^layer "up_sampling2d\w*" \(UpSampling2D\) cannot be written: UpSampling2D has no ONNX mapping/) });
     expect(byFormat['keras']!.reason).toMatch(/UpSampling2D has no Keras mapping/);
+    expect(byFormat['tflite']!.reason).toMatch(/UpSampling2D has no TensorFlow Lite mapping/);
+    expect(byFormat['tflite-int8']).toMatchObject({ available: false, reason: byFormat['tflite']!.reason });
     await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason}` });
     expect(existsSync(join(root, 'exports')) ? readdirSync(join(root, 'exports')).filter((f) => f.includes('upsampli')) : []).toEqual([]);
   });
@@ -152,7 +177,7 @@ describe('a transfer-learning run (pretrained backbone + trained head)', () => {
     const spec = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' });
     const run: RunInfo = { id: 'transfer-run', projectId: 'p', status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], error: null };
     const choices = await exportChoices(run, runFolder);
-    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['bundle', true]]);
+    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['tflite', false], ['tflite-int8', false], ['bundle', true]]);
     expect(choices.formats[0]!.reason).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
     const imported = await exportChoices({ ...run, spec: { ...spec, backbone: { id: 'my-own-net', trainable_blocks: 0 } } }, runFolder);
     expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: expect.stringContaining('"my-own-net" is not one of them') });

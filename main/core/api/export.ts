@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { EXPORT_FORMATS, type ExportOperations } from '../../../preload/contract';
 import { exportChoices, exportModel } from '../export/export';
+import { predictTfliteFiles } from '../export/tflite-runtime';
 import type { Project } from '../project';
 import { RunRepository } from '../runs';
 import { ImageStore } from '../store';
@@ -54,13 +55,17 @@ export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf
         quantization,
         parent: directory ?? join(project.dir, 'exports'),
         images: () => projectImages(project),
-        // Held-out images (validation, then test) of classes the run knows, scored by the training process.
-        evaluate: async (modelDir) => {
+        // Held-out images (validation, then test) of classes the run knows, scored by the training
+        // process (TensorFlow.js folders) or by LiteRT.js here (.tflite files).
+        evaluate: async (model) => {
           const held = projectImages(project)
             .filter((image) => image.split !== 'train' && run.classNames.includes(image.className))
             .slice(0, 500);
           if (held.length === 0) return null;
-          const probabilities = await trainer.predict(modelDir, run.spec.input, held.map((image) => ({ path: image.path })));
+          const paths = held.map((image) => image.path);
+          const probabilities = model.endsWith('.tflite')
+            ? await predictTfliteFiles(model, run.spec.input, paths)
+            : await trainer.predict(model, run.spec.input, paths.map((path) => ({ path })));
           const correct = probabilities.filter((row, i) => row.indexOf(Math.max(...row)) === run.classNames.indexOf(held[i]!.className)).length;
           return { images: held.length, accuracy: correct / held.length };
         },

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { CAPA_VERSION } from '../version';
+import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
 import { weightOf, type SavedLayer, type SavedModel } from './saved-model';
 
 /** The operator set the graph uses (LayerNormalization needs 17). */
@@ -31,7 +32,6 @@ export function onnxCannotExpress(layer: SavedLayer): string | null {
 }
 
 type Layout = 'NHWC' | 'NCHW' | 'flat';
-const pairOf = (value: unknown): [number, number] => (Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)]);
 
 /** Builds the graph's nodes and initializers while walking the layers. */
 class GraphBuilder {
@@ -75,21 +75,6 @@ const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, 
 const int = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 const float = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
 const string = (name: string, value: string): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) });
-
-/** Transposes a row-major array of `shape` so that output axis i is input axis perm[i]. */
-function transpose(values: Float32Array, shape: number[], perm: number[]): Float32Array {
-  const outShape = perm.map((p) => shape[p]!);
-  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const out = new Float32Array(values.length);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let source = 0;
-    for (let i = 0; i < perm.length; i++) source += index[i]! * inStrides[perm[i]!]!;
-    out[o] = values[source]!;
-    for (let i = index.length - 1; i >= 0 && ++index[i]! === outShape[i]; i--) index[i] = 0;
-  }
-  return out;
-}
 
 /** A HWIO (height, width, in, out) kernel as ONNX's OIHW. */
 const hwioToOihw = (values: Float32Array, shape: number[]) => transpose(values, shape, [3, 2, 0, 1]);
@@ -221,14 +206,14 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       return channels; // nothing happens at inference
     case 'BatchNormalization': {
       g.to('NCHW');
-      const get = (name: string, fill: number) => layer.weights.find((w) => w.name === name)?.values ?? new Float32Array(channels).fill(fill);
+      const get = (name: string, fill: number) => normalizationWeight(layer, name, channels, fill);
       const inputs = [get('gamma', 1), get('beta', 0), get('moving_mean', 0), get('moving_variance', 1)].map((v, i) => g.constant(['gamma', 'beta', 'mean', 'var'][i]!, [channels], v));
       g.op('BatchNormalization', inputs, [float('epsilon', Number(c['epsilon'] ?? 0.001))]);
       return channels;
     }
     case 'LayerNormalization': {
       g.to('NHWC');
-      const get = (name: string, fill: number) => layer.weights.find((w) => w.name === name)?.values ?? new Float32Array(channels).fill(fill);
+      const get = (name: string, fill: number) => normalizationWeight(layer, name, channels, fill);
       g.op('LayerNormalization', [g.constant('gamma', [channels], get('gamma', 1)), g.constant('beta', [channels], get('beta', 0))], [int('axis', -1), float('epsilon', Number(c['epsilon'] ?? 0.001))]);
       return channels;
     }
@@ -247,8 +232,7 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       return channels;
     case 'ZeroPadding2D': {
       g.to('NCHW');
-      const raw = c['padding'];
-      const [[top, bottom], [left, right]] = Array.isArray(raw) && Array.isArray(raw[0]) ? (raw as [[number, number], [number, number]]) : [pairOf(raw), pairOf(raw)].map((p, i) => (i === 0 ? [p[0], p[0]] : [p[1], p[1]])) as [[number, number], [number, number]];
+      const [[top, bottom], [left, right]] = zeroPadding(c['padding']);
       g.op('Pad', [g.constant('pads', [8], [0, 0, top, left, 0, 0, bottom, right], 'int64')]);
       return channels;
     }
