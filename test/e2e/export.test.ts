@@ -2,9 +2,11 @@
 // Small CNN run and a transfer-learning run (a pretrained backbone imported from a folder). The
 // transfer run's model formats are greyed out with the reason; the Small CNN run exports ONNX,
 // shows its files and a Python snippet naming the preprocessing, and onnxruntime-node loads it;
-// it exports int8 TensorFlow Lite with the accuracy change and a Kotlin snippet, and LiteRT.js runs it.
+// it exports int8 TensorFlow Lite with the accuracy change and a Kotlin snippet, offers the folder
+// as a zip to download, and LiteRT.js runs the file.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +134,14 @@ describe('the export dialog', () => {
     await page.getByTestId('export-snippet').scrollIntoViewIfNeeded();
     await screenshot(page, 'export-6-tflite-done');
     const directory = (await page.getByTestId('export-directory').textContent())!.trim();
+    // The browser host offers the folder as a zip, under one top folder named like it.
+    const href = (await page.getByTestId('export-download').getAttribute('href'))!;
+    const response = await fetch(new URL(href, page.url()));
+    expect(response.status).toBe(200);
+    const zipped = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const top = directory.split(/[\\/]/).at(-1)!;
+    expect(Object.keys(zipped).sort()).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py'].map((f) => `${top}/${f}`));
+    expect(Buffer.from(zipped[`${top}/model.tflite`]!).equals(readFileSync(join(directory, 'model.tflite')))).toBe(true);
     const model = await loadTflite(readFileSync(join(directory, 'model.tflite')));
     const probabilities = await model.predict(new Float32Array(24 * 24 * 3).fill(0.5), [1, 24, 24, 3]);
     model.close();
