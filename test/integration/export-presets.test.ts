@@ -164,7 +164,12 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     const result = await exportAs('tflite');
     expect(result.files).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py']);
     expect(result.snippets.map((s) => s.language)).toEqual(['Python', 'JavaScript', 'Kotlin']);
+    expect(result.snippets[0]!.code).toContain('interpreter.get_signature_runner()');
+    expect(result.snippets[2]!.code).toContain('x * 0.00392156862745098f + 0f');
     expect(result.accuracy).toBeNull();
+    const missing = pythonModuleMissing('py_compile');
+    if (missing) console.log(`Skipping py_compile: ${missing}`);
+    else expect(pyCompileError(join(result.directory, 'usage.py'))).toBeNull();
     const difference = maxDifference(await tflitePredictions(result), expected);
     note(result, difference);
     expect(difference).toBeLessThan(1e-4);

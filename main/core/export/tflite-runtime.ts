@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { runInThisContext } from 'node:vm';
+import { unpackedPath } from '../../packaging/asar-path';
 import type { InputSpec } from '../spec/spec';
 import { imageToPixels } from '../preprocess';
 import type { CompiledModel } from '@litertjs/core' with { 'resolution-mode': 'import' };
@@ -18,7 +19,7 @@ let loading: Promise<LiteRtModule> | null = null;
 
 function wasmDir(): string {
   const require = createRequire(__filename);
-  return join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm');
+  return unpackedPath(join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm'));
 }
 
 /** LiteRT.js, loaded once per process. */
