@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { strFromU8, unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportFormat, RunInfo } from '../../preload/contract';
@@ -17,6 +18,7 @@ import { TFLITE_FILE } from '../../main/core/export/tflite';
 import { loadTflite } from '../../main/core/export/tflite-runtime';
 import { PRESETS } from '../../main/core/spec/presets';
 import { saveModel } from '../../main/trainer/model-files';
+import { loadExport } from '../helpers/export-reader';
 import { pythonModuleMissing, runPython } from '../helpers/python';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -181,6 +183,71 @@ describe('a transfer-learning run (pretrained backbone + trained head)', () => {
     expect(choices.formats[0]!.reason).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
     const imported = await exportChoices({ ...run, spec: { ...spec, backbone: { id: 'my-own-net', trainable_blocks: 0 } } }, runFolder);
     expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: expect.stringContaining('"my-own-net" is not one of them') });
+  });
+});
+
+describe('a fine-tuned transfer-learning run (the whole model saved, pretrained network nested)', () => {
+  /** Saves `model` as a fine-tuned run's best weights (the transfer preset with blocks to fine-tune). */
+  async function fineTunedRun(name: string, model: tf.LayersModel) {
+    const runFolder = join(root, name);
+    await saveModel(tf, model, join(runFolder, 'best'));
+    const transfer = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 8, height: 8, channels: 3, resize: 'crop' });
+    const spec = { ...transfer, backbone: { ...transfer.backbone!, trainable_blocks: 1 } };
+    const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], error: null };
+    return (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: join(root, 'exports'), images: () => [], evaluate: async () => null });
+  }
+
+  it('a plain-stack network is inlined and exported in every format; ONNX and TensorFlow Lite predict the same', async () => {
+    // As buildFineTuneModel joins them: rescaling, the network, then a 1 x 1 x features head.
+    const backbone = tf.sequential({ name: 'tiny_backbone', layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, activation: 'relu' }), tf.layers.globalAveragePooling2d({})] });
+    const model = tf.sequential({ name: 'fine_tuned' });
+    model.add(tf.layers.rescaling({ inputShape: [8, 8, 3], scale: 2, offset: -1 }));
+    model.add(backbone);
+    model.add(tf.layers.reshape({ targetShape: [1, 1, 4] }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: CLASSES.length, activation: 'softmax' }));
+    model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape as number[], -0.6, 0.6, 'float32', i + 11)));
+    const job = await fineTunedRun('fine-tuned', model);
+    const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
+    expect(choices.formats.filter((f) => !f.available)).toEqual([]);
+    const saved = await readSavedModel(join(job('tfjs').runFolder, 'best'));
+    expect(saved.layers.map((l) => l.className)).toEqual(['Rescaling', 'Conv2D', 'GlobalAveragePooling2D', 'Reshape', 'Flatten', 'Dense']);
+
+    const input = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 3);
+    const expected = (model.predict(input) as tf.Tensor).dataSync();
+    const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));
+    const session = await ort.InferenceSession.create(join((await exportModel(job('onnx'))).directory, 'model.onnx'));
+    const fromOnnx = (await session.run({ input: new ort.Tensor('float32', input.dataSync() as Float32Array, [1, 8, 8, 3]) }))['probabilities']!.data as Float32Array;
+    for (const got of [await tflite.predict(input.dataSync() as Float32Array, [1, 8, 8, 3]), fromOnnx]) {
+      expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - expected[i]!)))).toBeLessThan(1e-4);
+    }
+    tflite.close();
+    // The TensorFlow.js export keeps the nested topology and every weight under its own name.
+    const tfjs = await exportModel(job('tfjs'));
+    const copied = JSON.parse(readFileSync(join(tfjs.directory, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] };
+    expect(copied.weightsManifest[0]!.weights.map((w) => w.name)).toEqual(model.weights.map((w) => w.name));
+    // The Keras files hold the flat stack: Reshape included, the network's layers in its place.
+    const keras = await exportModel(job('keras'));
+    const config = JSON.parse(strFromU8(unzipSync(readFileSync(join(keras.directory, 'model.keras')))['config.json']!)) as { config: { layers: { class_name: string }[] } };
+    expect(config.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Rescaling', 'Conv2D', 'GlobalAveragePooling2D', 'Reshape', 'Flatten', 'Dense']);
+    expect((await exportModel(job('h5'))).files).toContain('model.h5');
+  });
+
+  it('a network whose layers branch is exported as TensorFlow.js only, the other formats saying why', async () => {
+    const image = tf.input({ shape: [8, 8, 3] });
+    const conv = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(image) as tf.SymbolicTensor;
+    const residual = tf.layers.add().apply([image, conv]) as tf.SymbolicTensor;
+    const backbone = tf.model({ name: 'branching', inputs: image, outputs: tf.layers.globalAveragePooling2d({}).apply(residual) as tf.SymbolicTensor });
+    const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, 3] }), backbone, tf.layers.dense({ units: CLASSES.length, activation: 'softmax' })] });
+    const job = await fineTunedRun('branching', model);
+    const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
+    expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'bundle']);
+    expect(choices.formats.find((f) => f.format === 'tflite')!.reason).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
+    // The TensorFlow.js export loads back, nested network and all, and predicts the same.
+    const reloaded = (await loadExport((await exportModel(job('tfjs'))).directory)).model;
+    const input = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 5);
+    const [expected, got] = [model, reloaded].map((m) => Array.from((m.predict(input) as tf.Tensor).dataSync()));
+    expect(Math.max(...got!.map((v, i) => Math.abs(v - expected![i]!)))).toBeLessThan(1e-6);
   });
 });
 

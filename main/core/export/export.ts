@@ -33,6 +33,10 @@ export const FORMAT_CATALOGUE: readonly Catalogue[] = [
 
 /** Why `format` cannot write `layer`, or null when it can. */
 function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
+  // Nested Sequential models are inlined on reading; one left whole has branches (residual connections).
+  if (Array.isArray(layer.config['layers']) && format !== 'tfjs' && format !== 'bundle') {
+    return 'it is a pretrained network whose layers branch (residual connections), which Capa writes only as TensorFlow.js so far.';
+  }
   switch (format) {
     case 'tfjs':
     case 'bundle':
@@ -63,7 +67,9 @@ function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): string | 
 /** Every format with whether this model can be written in it, and why not. */
 export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatInfo[] {
   return FORMAT_CATALOGUE.map((entry) => {
-    if (spec.backbone) {
+    // A fine-tuned run saves the whole model (pretrained network included): its layers decide, except for the bundle.
+    const wholeModel = (spec.backbone?.trainable_blocks ?? 0) > 0 && entry.format !== 'bundle';
+    if (spec.backbone && !wholeModel) {
       const why = backboneBlocks(entry.format, spec.backbone);
       return { ...entry, available: why === null, reason: why };
     }

@@ -21,7 +21,7 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'el
 /** Layer classes the ONNX writer maps; the reason a layer cannot be written, or null. */
 export function onnxCannotExpress(layer: SavedLayer): string | null {
   const supported = ['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-    'Flatten', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
+    'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
   if (!supported.includes(layer.className)) return `${layer.className} has no ONNX mapping in Capa yet.`;
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no ONNX mapping in Capa yet.`;
@@ -194,6 +194,13 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       g.op('Flatten', [], [int('axis', 1)]);
       g.layout = 'flat';
       return channels;
+    case 'Reshape': {
+      g.to('NHWC'); // the target shape is in TensorFlow.js's element order
+      const target = (c['target_shape'] as number[]).map(Number);
+      g.op('Reshape', [g.constant('shape', [target.length + 1], [-1, ...target], 'int64')]);
+      g.layout = target.length === 3 ? 'NHWC' : 'flat';
+      return target.at(-1)!;
+    }
     case 'Dense': {
       const kernel = weightOf(layer, 'kernel');
       g.op('MatMul', [g.constant('kernel', kernel.shape, kernel.values)]);

@@ -22,7 +22,7 @@ export const TFLITE_FILE = 'model.tflite';
 /** Activations with a TFLite builtin (or a short chain of them), by Keras/TensorFlow.js name. */
 const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'swish', 'silu', 'gelu', 'leaky_relu']);
 const LAYERS = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-  'Flatten', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D']);
+  'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D']);
 
 /** The reason a layer cannot be written as TFLite builtins, or null. */
 export function tfliteCannotExpress(layer: SavedLayer): string | null {
@@ -243,6 +243,11 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
       // NHWC flattens height, width, channels in that order, as TensorFlow.js does.
       const features = size(g.shape.slice(1));
       g.op(OP.RESHAPE, [g.constant('shape', [2], Int32Array.of(-1, features))], undefined, [1, features]);
+      return;
+    }
+    case 'Reshape': {
+      const target = (c['target_shape'] as number[]).map(Number);
+      g.op(OP.RESHAPE, [g.constant('shape', [target.length + 1], Int32Array.of(-1, ...target))], undefined, [1, ...target]);
       return;
     }
     case 'Dense': {
