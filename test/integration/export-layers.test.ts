@@ -233,21 +233,32 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     expect((await exportModel(job('h5'))).files).toContain('model.h5');
   });
 
-  it('a network whose layers branch is exported as TensorFlow.js only, the other formats saying why', async () => {
+  it('a network whose layers branch (MobileNet-like) is exported as TensorFlow.js and TensorFlow Lite, the other formats saying why', async () => {
+    // A MobileNet V2 block in miniature: expand, ReLU6, depthwise, project, residual addition.
     const image = tf.input({ shape: [8, 8, 3] });
-    const conv = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(image) as tf.SymbolicTensor;
-    const residual = tf.layers.add().apply([image, conv]) as tf.SymbolicTensor;
-    const backbone = tf.model({ name: 'branching', inputs: image, outputs: tf.layers.globalAveragePooling2d({}).apply(residual) as tf.SymbolicTensor });
+    const apply = (layer: tf.layers.Layer, input: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(input) as tf.SymbolicTensor;
+    const expand = apply(tf.layers.reLU({ maxValue: 6 }), apply(tf.layers.batchNormalization({}), apply(tf.layers.conv2d({ filters: 6, kernelSize: 1, useBias: false }), image)));
+    const depthwise = apply(tf.layers.reLU({ maxValue: 6 }), apply(tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }), expand));
+    const project = apply(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), depthwise);
+    const residual = apply(tf.layers.add(), [image, project]);
+    const backbone = tf.model({ name: 'branching', inputs: image, outputs: apply(tf.layers.globalAveragePooling2d({}), residual) });
     const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, 3] }), backbone, tf.layers.dense({ units: CLASSES.length, activation: 'softmax' })] });
+    model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape as number[], w.name.includes('variance') ? 0.5 : -0.6, w.name.includes('variance') ? 1.5 : 0.6, 'float32', i + 21)));
     const job = await fineTunedRun('branching', model);
     const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
-    expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'bundle']);
-    expect(choices.formats.find((f) => f.format === 'tflite')!.reason).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
+    expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'tflite', 'tflite-int8', 'bundle']);
+    expect(choices.formats.find((f) => f.format === 'onnx')!.reason).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
+    const input = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 9);
+    const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));
+    const got = await tflite.predict(input.dataSync() as Float32Array, [1, 8, 8, 3]);
+    tflite.close();
+    const expectedLite = (model.predict(input) as tf.Tensor).dataSync();
+    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - expectedLite[i]!)))).toBeLessThan(1e-4);
     // The TensorFlow.js export loads back, nested network and all, and predicts the same.
     const reloaded = (await loadExport((await exportModel(job('tfjs'))).directory)).model;
-    const input = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 5);
-    const [expected, got] = [model, reloaded].map((m) => Array.from((m.predict(input) as tf.Tensor).dataSync()));
-    expect(Math.max(...got!.map((v, i) => Math.abs(v - expected![i]!)))).toBeLessThan(1e-6);
+    const batch = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 5);
+    const [expected, reread] = [model, reloaded].map((m) => Array.from((m.predict(batch) as tf.Tensor).dataSync()));
+    expect(Math.max(...reread!.map((v, i) => Math.abs(v - expected![i]!)))).toBeLessThan(1e-6);
   });
 });
 

@@ -22,6 +22,7 @@ export const OP = {
   MAX_POOL_2D: 17,
   MUL: 18,
   RELU: 19,
+  RELU6: 21,
   RESHAPE: 22,
   SOFTMAX: 25,
   TANH: 28,

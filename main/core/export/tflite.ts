@@ -24,13 +24,48 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'el
 const LAYERS = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
   'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D']);
 
+/** One layer of a nested functional network, as model.json stores it. */
+interface NestedLayer {
+  class_name: string;
+  config: Record<string, unknown>;
+  /** Each call of the layer: the [layer name, node, tensor, kwargs] it reads. */
+  inbound_nodes?: [string, number, number, unknown][][];
+}
+/** The nested network's layers, its input and output layer names, when `layer` is one. */
+function nestedNetwork(layer: SavedLayer): { layers: NestedLayer[]; input: string; output: string } | null {
+  const layers = layer.config['layers'];
+  const inputs = layer.config['input_layers'] as [string][] | undefined;
+  const outputs = layer.config['output_layers'] as [string][] | undefined;
+  if (!Array.isArray(layers) || inputs?.length !== 1 || outputs?.length !== 1) return null;
+  return { layers: layers as NestedLayer[], input: inputs[0]![0], output: outputs[0]![0] };
+}
+const innerLayer = (outer: SavedLayer, inner: NestedLayer): SavedLayer => {
+  const name = String(inner.config['name']);
+  return { className: inner.class_name, name, config: inner.config, weights: outer.weights.filter((w) => w.path.slice(0, w.path.lastIndexOf('/')) === name) };
+};
+
+/** Why a nested network (a fine-tuned run's pretrained network, e.g. MobileNet with residual additions) cannot be written, or null. */
+function nestedCannotExpress(layer: SavedLayer): string | null {
+  const network = nestedNetwork(layer);
+  if (!network) return 'a nested network with several inputs or outputs has no TensorFlow Lite mapping in Capa yet.';
+  for (const inner of network.layers) {
+    if ((inner.inbound_nodes?.length ?? 0) > 1) return `its layer "${String(inner.config['name'])}" is used more than once, which Capa cannot write yet.`;
+    if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
+    const why = tfliteCannotExpress(innerLayer(layer, inner));
+    if (why) return `its layer "${String(inner.config['name'])}" (${inner.class_name}): ${why}`;
+  }
+  return null;
+}
+
 /** The reason a layer cannot be written as TFLite builtins, or null. */
 export function tfliteCannotExpress(layer: SavedLayer): string | null {
+  if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer);
   if (!LAYERS.has(layer.className)) return `${layer.className} has no TensorFlow Lite mapping in Capa yet.`;
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no TensorFlow Lite mapping in Capa yet.`;
-  if (layer.className === 'ReLU' && (layer.config['max_value'] != null || Number(layer.config['negative_slope'] ?? 0) !== 0)) {
-    return 'a ReLU with a maximum or a negative slope has no TensorFlow Lite mapping in Capa yet.';
+  const max = layer.config['max_value'];
+  if (layer.className === 'ReLU' && ((max != null && Number(max) !== 6) || Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
+    return 'a ReLU with a maximum other than 6, a negative slope or a threshold has no TensorFlow Lite mapping in Capa yet.';
   }
   if (layer.className === 'LayerNormalization' && [layer.config['axis']].flat().length !== 1) {
     return 'a LayerNormalization over several axes has no TensorFlow Lite mapping in Capa yet.';
@@ -95,6 +130,12 @@ class GraphBuilder {
     if (this.weights === 'float32') return this.constant(name, shape, values);
     const q = quantizeSymmetric(values, shape, axis);
     return this.push({ name: `${name}_${this.tensors.length}`, shape, type: TENSOR_TYPE.INT8, data: bytesOf(q.values), quantization: { scale: q.scale, dimension: axis } });
+  }
+
+  /** Makes tensor `index` (an earlier value) the current one. */
+  resume(index: number): void {
+    this.current = index;
+    this.shape = this.tensors[index]!.shape;
   }
 
   scalar(name: string, value: number): number {
@@ -188,8 +229,27 @@ function convolution(g: GraphBuilder, layer: SavedLayer, filter: number, bias: n
 const biasOr = (g: GraphBuilder, layer: SavedLayer, count: number) =>
   g.constant('bias', [count], layer.config['use_bias'] === false ? new Float32Array(count) : weightOf(layer, 'bias').values);
 
+/** A nested functional network, layer by layer, each reading the values its inbound nodes name. */
+function addNetwork(g: GraphBuilder, layer: SavedLayer): void {
+  const network = nestedNetwork(layer)!;
+  const values = new Map<string, number>([[network.input, g.current]]);
+  for (const inner of network.layers) {
+    if (inner.class_name === 'InputLayer') continue;
+    const sources = inner.inbound_nodes![0]!.map(([name]) => values.get(name)!);
+    g.resume(sources[0]!);
+    if (inner.class_name === 'Add') for (const other of sources.slice(1)) g.op(OP.ADD, [other]);
+    else addLayer(g, innerLayer(layer, inner));
+    values.set(String(inner.config['name']), g.current);
+  }
+  g.resume(values.get(network.output)!);
+}
+
 function addLayer(g: GraphBuilder, layer: SavedLayer): void {
   const c = layer.config;
+  if (Array.isArray(c['layers'])) {
+    addNetwork(g, layer);
+    return;
+  }
   const channels = g.shape.at(-1)!;
   switch (layer.className) {
     case 'Conv2D': {
@@ -304,7 +364,9 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
       activation(g, 'leaky_relu', Number(c['alpha'] ?? c['negative_slope'] ?? 0.3));
       return;
     case 'ReLU':
-      activation(g, 'relu');
+      // MobileNet's ReLU6 (max_value 6) is a builtin of its own.
+      if (c['max_value'] != null) g.op(OP.RELU6);
+      else activation(g, 'relu');
       return;
     case 'Rescaling':
       g.op(OP.MUL, [g.scalar('scale', Number(c['scale']))]);
