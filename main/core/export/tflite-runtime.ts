@@ -26,6 +26,7 @@ function wasmDir(): string {
 function liteRt(): Promise<LiteRtModule> {
   loading ??= (async () => {
     const scope = globalThis as { self?: unknown; importScripts?: (url: string) => void; ModuleFactory?: unknown };
+    const hadSelf = 'self' in scope;
     scope.self ??= globalThis;
     scope.importScripts = (file: string) => {
       const factory = runInThisContext(`(function (require, __dirname, __filename) {${readFileSync(file, 'utf8')}\n;return ModuleFactory;})`, { filename: file }) as (
@@ -43,6 +44,9 @@ function liteRt(): Promise<LiteRtModule> {
       await module.loadLiteRt(join(wasmDir(), 'litert_wasm_compat_internal.js'));
     } finally {
       Object.assign(console, { error, warn });
+      // Emscripten builds (h5wasm, the TensorFlow.js WASM backend) take these globals for a web worker's: remove them.
+      delete scope.importScripts;
+      if (!hadSelf) delete scope.self;
     }
     return module;
   })();
