@@ -233,7 +233,7 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     expect((await exportModel(job('h5'))).files).toContain('model.h5');
   });
 
-  it('a network whose layers branch (MobileNet-like) is exported as TensorFlow.js and TensorFlow Lite, the other formats saying why', async () => {
+  it('a network whose layers branch (MobileNet-like) is exported as TensorFlow.js, ONNX and TensorFlow Lite, the Keras formats saying why', async () => {
     // A MobileNet V2 block in miniature: expand, ReLU6, depthwise, project, residual addition.
     const image = tf.input({ shape: [8, 8, 3] });
     const apply = (layer: tf.layers.Layer, input: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(input) as tf.SymbolicTensor;
@@ -246,14 +246,17 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape as number[], w.name.includes('variance') ? 0.5 : -0.6, w.name.includes('variance') ? 1.5 : 0.6, 'float32', i + 21)));
     const job = await fineTunedRun('branching', model);
     const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
-    expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'tflite', 'tflite-int8', 'bundle']);
-    expect(choices.formats.find((f) => f.format === 'onnx')!.reason).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
+    expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'onnx', 'tflite', 'tflite-int8', 'bundle']);
+    expect(choices.formats.find((f) => f.format === 'keras')!.reason).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
     const input = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 9);
-    const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));
-    const got = await tflite.predict(input.dataSync() as Float32Array, [1, 8, 8, 3]);
-    tflite.close();
     const expectedLite = (model.predict(input) as tf.Tensor).dataSync();
-    expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - expectedLite[i]!)))).toBeLessThan(1e-4);
+    const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));
+    const session = await ort.InferenceSession.create(join((await exportModel(job('onnx'))).directory, 'model.onnx'));
+    const fromOnnx = (await session.run({ input: new ort.Tensor('float32', input.dataSync() as Float32Array, [1, 8, 8, 3]) }))['probabilities']!.data as Float32Array;
+    for (const got of [await tflite.predict(input.dataSync() as Float32Array, [1, 8, 8, 3]), fromOnnx]) {
+      expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - expectedLite[i]!)))).toBeLessThan(1e-4);
+    }
+    tflite.close();
     // The TensorFlow.js export loads back, nested network and all, and predicts the same.
     const reloaded = (await loadExport((await exportModel(job('tfjs'))).directory)).model;
     const batch = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 5);

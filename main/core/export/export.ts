@@ -34,8 +34,8 @@ export const FORMAT_CATALOGUE: readonly Catalogue[] = [
 /** Why `format` cannot write `layer`, or null when it can. */
 function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
   // Nested Sequential models are inlined on reading; one left whole has branches (residual connections).
-  if (Array.isArray(layer.config['layers']) && ['keras', 'h5', 'onnx'].includes(format)) {
-    return 'it is a pretrained network whose layers branch (residual connections), which Capa writes only as TensorFlow.js and TensorFlow Lite so far.';
+  if (Array.isArray(layer.config['layers']) && (format === 'keras' || format === 'h5')) {
+    return 'it is a pretrained network whose layers branch (residual connections), which Capa writes as TensorFlow.js, ONNX and TensorFlow Lite but not yet as Keras.';
   }
   switch (format) {
     case 'tfjs':

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { CAPA_VERSION } from '../version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
-import { weightOf, type SavedLayer, type SavedModel } from './saved-model';
+import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel } from './saved-model';
 
 /** The operator set the graph uses (LayerNormalization needs 17). */
 export const ONNX_OPSET = 17;
@@ -20,13 +20,14 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'el
 
 /** Layer classes the ONNX writer maps; the reason a layer cannot be written, or null. */
 export function onnxCannotExpress(layer: SavedLayer): string | null {
+  if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, onnxCannotExpress);
   const supported = ['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
     'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
   if (!supported.includes(layer.className)) return `${layer.className} has no ONNX mapping in Capa yet.`;
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no ONNX mapping in Capa yet.`;
-  if (layer.className === 'ReLU' && (layer.config['max_value'] != null || Number(layer.config['negative_slope'] ?? 0) !== 0)) {
-    return 'a ReLU with a maximum or a negative slope has no ONNX mapping in Capa yet.';
+  if (layer.className === 'ReLU' && (Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
+    return 'a ReLU with a negative slope or a threshold has no ONNX mapping in Capa yet.';
   }
   return null;
 }
@@ -142,8 +143,40 @@ function activation(g: GraphBuilder, name: unknown, alpha = 0.2): void {
   }
 }
 
+/** A nested functional network, layer by layer, each reading the values its inbound nodes name. */
+function addNetwork(g: GraphBuilder, layer: SavedLayer, channels: number): number {
+  const network = nestedNetwork(layer)!;
+  type Value = { name: string; layout: Layout; channels: number };
+  const values = new Map<string, Value>([[network.input, { name: g.current, layout: g.layout, channels }]]);
+  const resume = (value: Value) => {
+    g.current = value.name;
+    g.layout = value.layout;
+    return value.channels;
+  };
+  for (const inner of network.layers) {
+    if (inner.class_name === 'InputLayer') continue;
+    const [first, ...others] = inner.inbound_nodes![0]!.map(([name]) => values.get(name)!);
+    let out = resume(first!);
+    if (inner.class_name === 'Add') {
+      for (const other of others) {
+        const { current, layout } = g;
+        resume(other);
+        if (layout !== 'flat') g.to(layout); // both terms in one element order
+        const term = g.current;
+        resume({ name: current, layout, channels: out });
+        g.op('Add', [term]);
+      }
+    } else {
+      out = addLayer(g, innerLayer(layer, inner), out);
+    }
+    values.set(String(inner.config['name']), { name: g.current, layout: g.layout, channels: out });
+  }
+  return resume(values.get(network.output)!);
+}
+
 function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number {
   const c = layer.config;
+  if (Array.isArray(c['layers'])) return addNetwork(g, layer, channels);
   switch (layer.className) {
     case 'Conv2D': {
       const kernel = weightOf(layer, 'kernel');
@@ -231,7 +264,9 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       activation(g, 'leaky_relu', Number(c['alpha'] ?? c['negative_slope'] ?? 0.3));
       return channels;
     case 'ReLU':
-      activation(g, 'relu');
+      // A maximum (MobileNet's ReLU6) clips instead.
+      if (c['max_value'] != null) g.op('Clip', [g.constant('zero', [], [0]), g.constant('max', [], [Number(c['max_value'])])]);
+      else activation(g, 'relu');
       return channels;
     case 'Rescaling':
       g.op('Mul', [g.constant('scale', [], [Number(c['scale'])])]);

@@ -126,3 +126,42 @@ export function weightOf(layer: SavedLayer, name: string): SavedWeight {
   if (!weight) throw new Error(`Layer ${layer.name} has no weight "${name}".`);
   return weight;
 }
+
+/** One layer of a nested functional network, as model.json stores it. */
+interface NestedLayer {
+  class_name: string;
+  config: Record<string, unknown>;
+  /** Each call of the layer: the [layer name, node, tensor, kwargs] it reads. */
+  inbound_nodes?: [string, number, number, unknown][][];
+}
+
+/** A nested network left whole (its layers branch): its layers and its input and output layer names, or null. */
+export function nestedNetwork(layer: SavedLayer): { layers: NestedLayer[]; input: string; output: string } | null {
+  const layers = layer.config['layers'];
+  const inputs = layer.config['input_layers'] as [string][] | undefined;
+  const outputs = layer.config['output_layers'] as [string][] | undefined;
+  if (!Array.isArray(layers) || inputs?.length !== 1 || outputs?.length !== 1) return null;
+  return { layers: layers as NestedLayer[], input: inputs[0]![0], output: outputs[0]![0] };
+}
+
+/** A nested network's layer as a SavedLayer with its own weights. */
+export function innerLayer(outer: SavedLayer, inner: NestedLayer): SavedLayer {
+  const name = String(inner.config['name']);
+  return { className: inner.class_name, name, config: inner.config, weights: outer.weights.filter((w) => w.path.slice(0, w.path.lastIndexOf('/')) === name) };
+}
+
+/**
+ * Why a format's writer (whose per-layer check is `check`) cannot write a nested network (a
+ * fine-tuned run's pretrained network, e.g. MobileNet with residual additions), or null.
+ */
+export function nestedCannotExpress(layer: SavedLayer, check: (layer: SavedLayer) => string | null): string | null {
+  const network = nestedNetwork(layer);
+  if (!network) return 'a nested network with several inputs or outputs cannot be written by Capa yet.';
+  for (const inner of network.layers) {
+    if ((inner.inbound_nodes?.length ?? 0) > 1) return `its layer "${String(inner.config['name'])}" is used more than once, which Capa cannot write yet.`;
+    if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
+    const why = check(innerLayer(layer, inner));
+    if (why) return `its layer "${String(inner.config['name'])}" (${inner.class_name}): ${why}`;
+  }
+  return null;
+}

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CAPA_VERSION } from '../version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
-import { weightOf, type SavedLayer, type SavedModel } from './saved-model';
+import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel } from './saved-model';
 import { encodeTflite, FUSED, OP, OPTIONS, PADDING, TENSOR_TYPE, type BuiltinOptions, type OptionField, type TensorDef } from './tflite-flatbuffer';
 
 /** How the TFLite file stores its weights. */
@@ -24,42 +24,9 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'el
 const LAYERS = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
   'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D']);
 
-/** One layer of a nested functional network, as model.json stores it. */
-interface NestedLayer {
-  class_name: string;
-  config: Record<string, unknown>;
-  /** Each call of the layer: the [layer name, node, tensor, kwargs] it reads. */
-  inbound_nodes?: [string, number, number, unknown][][];
-}
-/** The nested network's layers, its input and output layer names, when `layer` is one. */
-function nestedNetwork(layer: SavedLayer): { layers: NestedLayer[]; input: string; output: string } | null {
-  const layers = layer.config['layers'];
-  const inputs = layer.config['input_layers'] as [string][] | undefined;
-  const outputs = layer.config['output_layers'] as [string][] | undefined;
-  if (!Array.isArray(layers) || inputs?.length !== 1 || outputs?.length !== 1) return null;
-  return { layers: layers as NestedLayer[], input: inputs[0]![0], output: outputs[0]![0] };
-}
-const innerLayer = (outer: SavedLayer, inner: NestedLayer): SavedLayer => {
-  const name = String(inner.config['name']);
-  return { className: inner.class_name, name, config: inner.config, weights: outer.weights.filter((w) => w.path.slice(0, w.path.lastIndexOf('/')) === name) };
-};
-
-/** Why a nested network (a fine-tuned run's pretrained network, e.g. MobileNet with residual additions) cannot be written, or null. */
-function nestedCannotExpress(layer: SavedLayer): string | null {
-  const network = nestedNetwork(layer);
-  if (!network) return 'a nested network with several inputs or outputs has no TensorFlow Lite mapping in Capa yet.';
-  for (const inner of network.layers) {
-    if ((inner.inbound_nodes?.length ?? 0) > 1) return `its layer "${String(inner.config['name'])}" is used more than once, which Capa cannot write yet.`;
-    if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
-    const why = tfliteCannotExpress(innerLayer(layer, inner));
-    if (why) return `its layer "${String(inner.config['name'])}" (${inner.class_name}): ${why}`;
-  }
-  return null;
-}
-
 /** The reason a layer cannot be written as TFLite builtins, or null. */
 export function tfliteCannotExpress(layer: SavedLayer): string | null {
-  if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer);
+  if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, tfliteCannotExpress);
   if (!LAYERS.has(layer.className)) return `${layer.className} has no TensorFlow Lite mapping in Capa yet.`;
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no TensorFlow Lite mapping in Capa yet.`;
