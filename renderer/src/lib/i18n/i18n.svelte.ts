@@ -1,0 +1,65 @@
+// The app's language: English and Spanish message catalogues served by i18next, with a rune so
+// that changing the language re-renders every text that went through t() without a reload.
+import i18next, { type TFunction } from 'i18next';
+import type { LanguageChoice } from '../../../../preload/contract';
+import en from './en.json';
+import es from './es.json';
+
+/** The languages Capa is written in. */
+export const LANGUAGES = ['en', 'es'] as const;
+/** One of the languages Capa is written in. */
+export type Language = (typeof LANGUAGES)[number];
+
+/** Each language's name, in that language (a person looks for their own). */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };
+
+/** The language to use when following the system: Spanish for any es-*, else English. */
+export function systemLanguage(preferred: readonly string[]): Language {
+  const first = preferred[0]?.toLowerCase() ?? 'en';
+  return first === 'es' || first.startsWith('es-') ? 'es' : 'en';
+}
+
+/** The language a choice means on this system. */
+export function resolveLanguage(choice: LanguageChoice, preferred: readonly string[]): Language {
+  return choice === 'system' ? systemLanguage(preferred) : choice;
+}
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources: { en: { translation: en }, es: { translation: es } },
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  // Svelte escapes what it renders; escaping here too would show "&amp;".
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+class CurrentLanguage {
+  value = $state<Language>('en');
+}
+const current = new CurrentLanguage();
+
+/** The language shown now (reactive: reading it in a template or $derived re-runs on change). */
+export function language(): Language {
+  return current.value;
+}
+
+/** Switches every text to another language and tells assistive technology through <html lang>. */
+export function setLanguage(next: Language): void {
+  void instance.changeLanguage(next);
+  current.value = next;
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+/** The message for a key in the current language; keys are typed from en.json, so a misspelt one fails the type check. */
+export const t: TFunction = new Proxy(instance.t, {
+  apply(target, _this, args) {
+    // Reading the rune makes every caller depend on the language.
+    void current.value;
+    return Reflect.apply(target, instance, args);
+  },
+});
+
+// The first frame follows the system; the saved choice replaces it once the settings load.
+if (typeof navigator !== 'undefined') setLanguage(systemLanguage(navigator.languages ?? [navigator.language]));
