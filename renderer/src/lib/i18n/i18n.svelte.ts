@@ -1,28 +1,11 @@
 // The app's language: English and Spanish message catalogues served by i18next, with a rune so
 // that changing the language re-renders every text that went through t() without a reload.
 import i18next, { type TFunction } from 'i18next';
-import type { LanguageChoice } from '../../../../preload/contract';
 import en from './en.json';
 import es from './es.json';
+import { systemLanguage, type Language } from './languages';
 
-/** The languages Capa is written in. */
-export const LANGUAGES = ['en', 'es'] as const;
-/** One of the languages Capa is written in. */
-export type Language = (typeof LANGUAGES)[number];
-
-/** Each language's name, in that language (a person looks for their own). */
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };
-
-/** The language to use when following the system: Spanish for any es-*, else English. */
-export function systemLanguage(preferred: readonly string[]): Language {
-  const first = preferred[0]?.toLowerCase() ?? 'en';
-  return first === 'es' || first.startsWith('es-') ? 'es' : 'en';
-}
-
-/** The language a choice means on this system. */
-export function resolveLanguage(choice: LanguageChoice, preferred: readonly string[]): Language {
-  return choice === 'system' ? systemLanguage(preferred) : choice;
-}
+export { LANGUAGES, LANGUAGE_NAMES, resolveLanguage, systemLanguage, type Language } from './languages';
 
 const instance = i18next.createInstance();
 void instance.init({
