@@ -44,5 +44,19 @@ export const t: TFunction = new Proxy(instance.t, {
   },
 });
 
+/** An explanation written in every language (main/core/spec/explanations.ts), in the current one. */
+export function explain(text: Record<Language, string>): string {
+  return text[current.value];
+}
+
+/**
+ * The message for a key built from data the core owns (a preset's or a network's id), or the core's
+ * English text when the catalogue has no entry for it yet, so a new preset shows words, not a key.
+ */
+export function tOr(key: string, fallback: string): string {
+  void current.value;
+  return instance.exists(key) ? (instance.t as (key: string) => string)(key) : fallback;
+}
+
 // The first frame follows the system; the saved choice replaces it once the settings load.
 if (typeof navigator !== 'undefined') setLanguage(systemLanguage(navigator.languages ?? [navigator.language]));
