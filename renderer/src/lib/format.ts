@@ -29,12 +29,12 @@ export function formatPercent(fraction: number | null | undefined): string {
   return fraction.toLocaleString(language(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
-/** 1_234_567 bytes -> "1.2 MB" / "1,2 MB" (decimal units, as file managers show them). */
+/** 1_234_567 bytes -> "1.2 MB" / "1,2 MB"; the core's rounding (main/core/backbones/catalogue.ts megabytes): whole kB, one decimal below 10 MB. */
 export function formatBytes(bytes: number): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  const step = Math.min(units.length - 1, Math.max(0, Math.floor(Math.log10(Math.max(bytes, 1)) / 3)));
-  const value = bytes / 1000 ** step;
-  return value.toLocaleString(language(), { style: 'unit', unit: units[step], unitDisplay: 'short', maximumFractionDigits: step === 0 ? 0 : 1 });
+  const unit = (value: number, name: 'kilobyte' | 'megabyte', digits: number) =>
+    value.toLocaleString(language(), { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: digits, minimumFractionDigits: digits });
+  if (bytes < 1_000_000) return unit(Math.max(1, Math.round(bytes / 1000)), 'kilobyte', 0);
+  return unit(bytes / 1_000_000, 'megabyte', bytes < 10_000_000 ? 1 : 0);
 }
 
 /** Seconds -> "1 min 05 s" / "12 s". */
