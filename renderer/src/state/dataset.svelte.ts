@@ -80,14 +80,14 @@ export class DatasetState {
   /** Moves images (the selection by default) to a class, or to Unlabelled with null. */
   async moveImages(classId: number | null, imageIds: number[] = [...this.grid.selected]): Promise<void> {
     if (imageIds.length === 0) return this.hint();
-    const message = t('data.done.moved', { pictures: t('common.pictures', { count: imageIds.length }), name: this.className(classId) });
+    const message = t('data.done.moved', { count: imageIds.length, name: this.className(classId) });
     await this.report(this.change(this.context.api.setImageClass({ projectId: this.projectId, imageIds, classId }), message));
   }
 
   async deleteSelection(): Promise<void> {
     const imageIds = [...this.grid.selected];
     if (imageIds.length === 0) return this.hint();
-    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), t('data.done.deleted', { pictures: t('common.pictures', { count: imageIds.length }) })));
+    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), t('data.done.deleted', { count: imageIds.length })));
   }
 
   async undo(): Promise<void> {
@@ -109,8 +109,8 @@ export class DatasetState {
   async pinSelection(split: Split | null): Promise<void> {
     const imageIds = [...this.grid.selected];
     if (imageIds.length === 0) return this.hint();
-    const pictures = t('common.pictures', { count: imageIds.length });
-    const message = split ? t('data.done.pinned', { pictures, split: t(`common.splitWord.${split}`) }) : t('data.done.unpinned', { pictures });
+    const count = imageIds.length;
+    const message = split ? t('data.done.pinned', { count, split: t(`common.splitWord.${split}`) }) : t('data.done.unpinned', { count });
     await this.report(this.change(this.context.api.pinImages({ projectId: this.projectId, imageIds, split }), message));
   }
 
