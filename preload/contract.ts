@@ -95,7 +95,8 @@ export interface RunInfo {
 
 /** Live events of a run, pushed from main to the renderer. */
 export type RunEvent =
-  | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number }
+  /** `resumedFrom`: present when the run resumed; the last finished epoch it continues after (0: from the start). */
+  | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number; resumedFrom?: number }
   | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
