@@ -1,0 +1,28 @@
+// Comparing runs: their specs flattened to dotted paths ("training.learning_rate",
+// "layers.2.units") and set side by side, the settings on which they disagree first.
+import type { ComparedSetting, RunInfo } from '../../preload/contract';
+
+/** A spec (or any JSON value) as one text value per leaf, keyed by its dotted path. */
+export function flatten(value: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    // An empty list or object is a value of its own (no layers, no callbacks).
+    if (entries.length === 0) into.set(prefix, Array.isArray(value) ? '[]' : '{}');
+    for (const [key, child] of entries) flatten(child, prefix ? `${prefix}.${key}` : key, into);
+  } else {
+    into.set(prefix, value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return into;
+}
+
+/** Every setting of the runs' specs plus the backend, those that differ first, each group in path order. */
+export function compareSettings(runs: readonly RunInfo[]): ComparedSetting[] {
+  const flat = runs.map((run) => flatten({ ...run.spec, backend: run.backend?.description ?? null }));
+  const paths = [...new Set(flat.flatMap((map) => [...map.keys()]))];
+  const settings = paths.map((path): ComparedSetting => {
+    const values = flat.map((map) => map.get(path) ?? null);
+    return { path, values, differs: values.some((v) => v !== values[0]) };
+  });
+  // Stable: within each group the spec's own order (input, layers, training...) is kept.
+  return [...settings.filter((s) => s.differs), ...settings.filter((s) => !s.differs)];
+}
