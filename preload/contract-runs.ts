@@ -6,6 +6,8 @@ import type { RunInfo } from './contract';
 export interface ComparedSetting {
   /** Dotted path in the spec, e.g. "training.learning_rate" or "layers.2.units". */
   path: string;
+  /** The same in words, e.g. "Training › learning rate" or "Layer 3 (Dense) › units". */
+  label: string;
   /** Its value in each compared run, in the order of `runs`, as text; null where a run has no such setting. */
   values: (string | null)[];
   /** Whether the runs disagree on it. */

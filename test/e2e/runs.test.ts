@@ -97,11 +97,11 @@ describe('runs table in the UI', () => {
     const compare = page.getByTestId('run-compare');
     await expect.poll(() => compare.isVisible()).toBe(true);
     const differing = await compare.getByTestId('setting-differs').allInnerTexts();
-    expect(differing.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual(['training.learning_rate 0.002 0.01', 'training.epochs 8 5']);
+    expect(differing.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual(['Training › learning rate 0.002 0.01', 'Training › epochs 8 5']);
     expect(await compare.getByTestId('same-settings').textContent()).toMatch(/\d+ settings are the same in every run/);
     await expect.poll(() => compare.getByTestId('compare-loss-chart').locator('canvas').count()).toBeGreaterThan(0);
-    // The legend names each run's training and validation line.
-    expect(await compare.getByTestId('compare-loss-chart').textContent()).toContain('Slow and steady validation');
+    // The legend names each run by its colour.
+    expect(await compare.getByTestId('compare-legend').textContent()).toMatch(/Slow and steady\s*Run 2/);
     await compare.scrollIntoViewIfNeeded();
     await screenshot(page, 'runs-3-compare');
     await page.getByTestId('close-compare').click();

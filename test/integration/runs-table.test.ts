@@ -72,11 +72,13 @@ describe('runs table', () => {
     expect(comparison.runs.map((r) => r.id)).toEqual([first.id, second.id]);
     const differing = comparison.settings.filter((s) => s.differs);
     expect(differing).toEqual([
-      { path: 'training.learning_rate', values: ['0.01', '0.001'], differs: true },
-      { path: 'training.epochs', values: ['2', '3'], differs: true },
+      { path: 'training.learning_rate', label: 'Training › learning rate', values: ['0.01', '0.001'], differs: true },
+      { path: 'training.epochs', label: 'Training › epochs', values: ['2', '3'], differs: true },
     ]);
     expect(comparison.settings.slice(0, 2)).toEqual(differing);
-    expect(comparison.settings.find((s) => s.path === 'training.seed')).toEqual({ path: 'training.seed', values: ['3', '3'], differs: false });
+    expect(comparison.settings.find((s) => s.path === 'training.seed')).toEqual({ path: 'training.seed', label: 'Training › seed', values: ['3', '3'], differs: false });
+    expect(comparison.settings.find((s) => s.path === 'layers.1.units')?.label).toBe('Layer 2 (Dense) › units');
+    expect(comparison.settings.find((s) => s.path === 'layers.1.type')?.label).toBe('Layer 2 (Dense)');
     expect(comparison.settings.find((s) => s.path === 'backend')?.values[0]).toMatch(/WebAssembly/);
     const one = await service.call('compareRuns', { projectId, runIds: [first.id, first.id] });
     expect(one).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: 'Choose at least two different runs to compare.' } });
