@@ -120,7 +120,7 @@ describe('runs table in the UI', () => {
 
     // A training run cannot be deleted; the app says why.
     await row('Run 3').getByTestId('delete-button').click();
-    await expect.poll(() => page.getByTestId('train-error').textContent()).toBe('"Run 3" is training. Stop it first, then delete it.');
+    await expect.poll(() => page.getByTestId('runs-error').textContent()).toBe('"Run 3" is training. Stop it first, then delete it.');
     await page.getByTestId('runs-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'runs-4-resumed');
     await page.getByTestId('stop-button').click();

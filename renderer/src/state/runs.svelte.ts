@@ -42,6 +42,8 @@ export class RunsState {
   live = $state<LiveRun | null>(null);
   loadError = $state('');
   actionError = $state('');
+  /** What went wrong with the last action in the runs table (rename, star, delete, resume, compare). */
+  tableError = $state('');
   starting = $state(false);
   stopping = $state(false);
   /** The runs table's column and direction. */
@@ -116,22 +118,22 @@ export class RunsState {
 
   /** Renames a run; false (with the reason in actionError) when refused. */
   async rename(runId: string, name: string): Promise<boolean> {
-    this.actionError = '';
-    const run = await attempt(this.context.api.renameRun({ projectId: this.projectId, runId, name }), (message) => (this.actionError = message));
+    this.tableError = '';
+    const run = await attempt(this.context.api.renameRun({ projectId: this.projectId, runId, name }), (message) => (this.tableError = message));
     if (run) this.upsert(run);
     return run !== undefined;
   }
 
   async star(runId: string, starred: boolean): Promise<void> {
-    this.actionError = '';
-    const run = await attempt(this.context.api.starRun({ projectId: this.projectId, runId, starred }), (message) => (this.actionError = message));
+    this.tableError = '';
+    const run = await attempt(this.context.api.starRun({ projectId: this.projectId, runId, starred }), (message) => (this.tableError = message));
     if (run) this.upsert(run);
   }
 
   /** Deletes a run with its files (the caller asked the person first). */
   async remove(runId: string): Promise<void> {
-    this.actionError = '';
-    const deleted = await attempt(this.context.api.deleteRun({ projectId: this.projectId, runId }), (message) => (this.actionError = message));
+    this.tableError = '';
+    const deleted = await attempt(this.context.api.deleteRun({ projectId: this.projectId, runId }), (message) => (this.tableError = message));
     if (deleted === undefined) return;
     this.runs = this.runs.filter((run) => run.id !== runId);
     this.checked = this.checked.filter((id) => id !== runId);
@@ -141,8 +143,8 @@ export class RunsState {
 
   /** Continues an interrupted or stopped run from its last finished epoch. */
   async resume(runId: string): Promise<void> {
-    this.actionError = '';
-    const run = await attempt(this.context.api.resumeRun({ projectId: this.projectId, runId }), (message) => (this.actionError = message));
+    this.tableError = '';
+    const run = await attempt(this.context.api.resumeRun({ projectId: this.projectId, runId }), (message) => (this.tableError = message));
     if (!run) return;
     this.upsert(run);
     this.selectedId = run.id;
@@ -155,10 +157,10 @@ export class RunsState {
 
   /** Fetches the comparison of the ticked runs, in table order. */
   async compare(): Promise<void> {
-    this.actionError = '';
+    this.tableError = '';
     this.comparing = true;
     const runIds = this.table.filter((run) => this.checked.includes(run.id)).map((run) => run.id);
-    const comparison = await attempt(this.context.api.compareRuns({ projectId: this.projectId, runIds }), (message) => (this.actionError = message));
+    const comparison = await attempt(this.context.api.compareRuns({ projectId: this.projectId, runIds }), (message) => (this.tableError = message));
     this.comparing = false;
     if (comparison) this.comparison = comparison;
   }
