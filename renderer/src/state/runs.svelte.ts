@@ -214,6 +214,8 @@ export class RunsState {
         live.log.push({ level: event.level, message: event.message });
         break;
       case 'done':
+        // A refusal that depended on the run training no longer holds.
+        this.tableError = '';
         run.status = event.status;
         run.error = event.error;
         void this.refresh(event.runId);
