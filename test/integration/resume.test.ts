@@ -67,10 +67,11 @@ async function trainToEnd(): Promise<RunInfo> {
 }
 
 const measured = (epochs: EpochMetrics[]) => epochs.map(({ seconds: _seconds, ...rest }) => rest);
+let whole: RunInfo;
 
 describe('a run killed and resumed', () => {
   it('continues after a SIGKILL from its last checkpoint and reproduces the uninterrupted run', async () => {
-    const whole = await trainToEnd();
+    whole = await trainToEnd();
     expect(whole.epochs).toHaveLength(5);
 
     // The second run: its training process is killed as soon as epoch 2 is reported.
@@ -112,5 +113,24 @@ describe('a run killed and resumed', () => {
 
     // A finished run cannot resume.
     await expect(callOrThrow(service, 'resumeRun', { projectId, runId: id })).rejects.toThrow(/cannot be resumed: it has finished/);
+  });
+
+  it('resumes a run cut short by closing the app, from another app started on the same folder', async () => {
+    const closing = createCapaService({ dataDir, host: 'browser', spawnTrainer: forkTrainerPort });
+    let id: string | undefined;
+    let closed: Promise<void> | undefined;
+    closing.onRunEvent((event) => {
+      if (event.runId === id && event.kind === 'epoch' && event.metrics.epoch === 1) closed ??= closing.close();
+    });
+    id = (await callOrThrow(closing, 'startRun', { projectId })).id;
+    await expect.poll(() => closed !== undefined, { timeout: 60_000 }).toBe(true);
+    await closed;
+
+    const stored = await callOrThrow(service, 'getRun', { projectId, runId: id });
+    expect(stored).toMatchObject({ status: 'interrupted', error: 'Capa closed the training process while this run was training. Resume it to continue after its last finished epoch.' });
+    const done = doneOf(() => id);
+    await callOrThrow(service, 'resumeRun', { projectId, runId: id });
+    expect((await done).status).toBe('completed');
+    expect(measured((await callOrThrow(service, 'getRun', { projectId, runId: id })).epochs)).toEqual(measured(whole.epochs));
   });
 });
