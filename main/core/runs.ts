@@ -120,7 +120,7 @@ export class RunRepository {
     const orphans = (this.db.prepare("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[]).filter(
       (run) => run.owner_pid === null || !isAlive(run.owner_pid),
     );
-    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training.', finished_at = ? WHERE id = ?");
+    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training. Resume it to continue after its last finished epoch.', finished_at = ? WHERE id = ?");
     const now = new Date().toISOString();
     this.db.transaction(() => orphans.forEach((run) => mark.run(now, run.id)))();
     return orphans.length;

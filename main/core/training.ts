@@ -136,7 +136,13 @@ export class TrainingQueue {
     const runs = new RunRepository(project.db, project.id);
     const run = runs.get(runId);
     runs.setStatus(runId, 'running');
-    const started = performance.now();
+    // Training time is stored after every epoch, so a crash of the app loses at most one epoch's.
+    let counted = performance.now();
+    const count = () => {
+      const now = performance.now();
+      runs.addDuration(runId, (now - counted) / 1000);
+      counted = now;
+    };
     try {
       // Checked again here: the cached files may have changed while the run waited.
       const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
@@ -147,27 +153,30 @@ export class TrainingQueue {
           // Epochs after the checkpoint were cut short by the interruption: they train again.
           if (event.resumedFrom !== undefined) runs.deleteEpochsAfter(runId, event.resumedFrom);
         }
-        if (event.kind === 'epoch') runs.addEpoch(runId, event.metrics);
+        if (event.kind === 'epoch') {
+          runs.addEpoch(runId, event.metrics);
+          count();
+        }
         if (event.kind !== 'done') this.emit(event);
       });
       runs.setBestEpoch(runId, result.bestEpoch);
-      this.finish(runs, runId, started, result.status, null);
+      this.finish(runs, runId, count, result.status, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof TrainerExitedError) {
         // The checkpoint of its last finished epoch is on disk: the run can continue from there.
         const why = error.closedByApp ? 'Capa closed the training process while this run was training.' : message.replace(/ ?Start the run again;.*$/, '');
-        this.finish(runs, runId, started, 'interrupted', `${why} Resume it to continue after its last finished epoch.`);
+        this.finish(runs, runId, count, 'interrupted', `${why} Resume it to continue after its last finished epoch.`);
       } else {
-        this.finish(runs, runId, started, 'failed', message);
+        this.finish(runs, runId, count, 'failed', message);
       }
     } finally {
       this.current = null;
     }
   }
 
-  private finish(runs: RunRepository, runId: string, started: number, status: RunStatus, error: string | null): void {
-    runs.addDuration(runId, (performance.now() - started) / 1000);
+  private finish(runs: RunRepository, runId: string, count: () => void, status: RunStatus, error: string | null): void {
+    count();
     runs.setStatus(runId, status, error);
     this.emit({ runId, kind: 'done', status, error });
   }

@@ -12,10 +12,12 @@ let browser: Browser;
 let host: RunningHost;
 let page: Page;
 let shapesDir: string;
+let dataDir: string;
 
 beforeAll(async () => {
   const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 16, size: 24, seed: 8 });
-  host = await startHost(tempDir());
+  dataDir = tempDir();
+  host = await startHost(dataDir);
   browser = await launchChromium();
   page = await openPage(browser);
   shapesDir = shapes;
@@ -129,9 +131,10 @@ describe('runs table in the UI', () => {
 
   it('5. deletes a run after asking', async () => {
     await row('Run 2').getByTestId('delete-button').click();
-    await expect.poll(() => row('Run 2').getByTestId('confirm-delete').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('confirm-row').textContent()).toContain('Delete Run 2 with its weights and files?');
+    await page.getByTestId('confirm-row').scrollIntoViewIfNeeded();
     await screenshot(page, 'runs-5a-confirm-delete');
-    await row('Run 2').getByTestId('confirm-delete').click();
+    await page.getByTestId('confirm-delete').click();
     await expect.poll(names).toEqual(['Slow and steady', 'Run 3']);
     // Gone for good: a fresh page (the app opens on the projects screen) lists the same runs.
     await page.goto(host.url);
@@ -139,5 +142,28 @@ describe('runs table in the UI', () => {
     await page.getByTestId('nav-train').click();
     await expect.poll(names).toEqual(['Slow and steady', 'Run 3']);
     await screenshot(page, 'runs-5b-deleted');
+  });
+
+  it('6. after the app is killed mid-run, shows the run interrupted and resumes it', async () => {
+    await train({ epochs: 300, learningRate: '0.002' });
+    await expect.poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 60_000 }).toMatch(/\b([3-9]|\d{2,}) of 300\b/);
+    // A crash of the whole app: its training process follows it (it exits when its parent is gone).
+    host.process.kill('SIGKILL');
+    await new Promise((resolve) => host.process.once('exit', resolve));
+    host = await startHost(dataDir);
+    await page.goto(host.url);
+    await page.getByTestId('project-open').filter({ hasText: 'Runs' }).click();
+    await page.getByTestId('nav-train').click();
+    await expect.poll(() => row('Run 4').getAttribute('data-status')).toBe('interrupted');
+    await row('Run 4').getByTestId('run-name').click();
+    expect(await page.getByTestId('run-status').textContent()).toMatch(/^Interrupted after \d+ of 300 epochs\. Capa closed or crashed while this run was training\. Resume it to continue/);
+    const cutAt = Number((await row('Run 4').textContent())!.match(/(\d+) of 300/)![1]);
+    expect(cutAt).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'runs-6a-interrupted');
+    await row('Run 4').getByTestId('resume-button').click();
+    await expect.poll(async () => Number((await row('Run 4').textContent())!.match(/(\d+) of 300/)![1]), { timeout: 60_000 }).toBeGreaterThan(cutAt);
+    await screenshot(page, 'runs-6b-resumed-after-crash');
+    await page.getByTestId('stop-button').click();
+    await expect.poll(() => row('Run 4').getAttribute('data-status'), { timeout: 60_000 }).toBe('stopped');
   });
 });

@@ -207,7 +207,11 @@ export class RunsState {
       case 'epoch': {
         const index = run.epochs.findIndex((e) => e.epoch === event.metrics.epoch);
         if (index >= 0) run.epochs[index] = event.metrics;
-        else run.epochs.push(event.metrics);
+        else {
+          run.epochs.push(event.metrics);
+          // Close enough while it trains; the stored time (with decoding) replaces it when it ends.
+          run.durationSeconds += event.metrics.seconds;
+        }
         break;
       }
       case 'log':
