@@ -64,8 +64,11 @@ interface Header {
 
 /** A checkpoint read from disk, tensors still as bytes (reading needs no backend). */
 export interface Checkpoint {
+  /** The epoch loop's state when it was written. */
   state: LoopState;
+  /** Where each tensor's bytes go back to. */
   header: Header;
+  /** The tensors' bytes, one after another in header order. */
   data: Buffer;
 }
 
