@@ -2,6 +2,7 @@
 // epoch, the project stays consistent and the run is interrupted; resuming continues the SAME run
 // from its checkpoint, and its per-epoch metrics equal those of a run that was never interrupted.
 import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunEvent, RunInfo } from '../../preload/contract';
@@ -96,6 +97,10 @@ describe('a run killed and resumed', () => {
     expect(existsSync(join(runDir, 'best', 'model.json'))).toBe(true);
     expect(existsSync(join(runDir, CHECKPOINT_FILE))).toBe(true);
     expect((await callOrThrow(service, 'getRun', { projectId, runId: whole.id })).status).toBe('completed');
+    const db = new Database(join(dataDir, projectId, 'project.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
 
     // Resumed in a new training process: the same run, continued, equal to the uninterrupted one.
     const resumedDone = doneOf(() => id);
