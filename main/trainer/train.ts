@@ -227,6 +227,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
           restoreWeights = model.getWeights().map((w) => w.clone());
         }
       }
+      emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
       const lowered = reduceLr?.update(metrics, learningRate) ?? null;
       if (lowered !== null) {
         log('info', `No progress for ${training.reduce_lr_on_plateau!.patience} epochs: learning rate lowered from ${learningRate} to ${lowered}.`);
@@ -235,8 +236,8 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       }
       history.push(metrics);
       const state = { epoch, learningRate, best, bestEpoch, history, earlyStopping: earlyStopping?.state() ?? null, reduceLr: reduceLr?.state() ?? null };
+      // Main may store this epoch before the checkpoint is whole: a resume forgets epochs after the checkpoint's.
       await writeCheckpoint(model, restoreWeights, state, job.outDir);
-      emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
       if (verdict?.stop && epoch < training.epochs) {
         stoppedEarly = true;
         log('info', `Stopped early after epoch ${epoch}: ${training.early_stopping!.monitor} did not improve for ${training.early_stopping!.patience} epochs.`);
