@@ -81,6 +81,14 @@ describe('runs table in the UI', () => {
     await expect.poll(names).toEqual(['Run 2', 'Slow and steady']);
     await page.getByTestId('sort-name').click();
     expect(await names()).toEqual(['Run 2', 'Slow and steady']);
+    // An empty name is refused with the reason; Escape leaves the name as it was.
+    await row('Run 2').getByTestId('rename-button').click();
+    await page.getByTestId('rename-input').fill('   ');
+    await page.getByTestId('rename-input').press('Enter');
+    await expect.poll(() => page.getByTestId('runs-error').textContent()).toContain('A name cannot be empty.');
+    await page.getByTestId('rename-input').press('Escape');
+    expect(await page.getByTestId('rename-input').count()).toBe(0);
+    expect(await names()).toEqual(['Run 2', 'Slow and steady']);
 
     // Starred runs come first whatever the order.
     await row('Slow and steady').getByTestId('star-button').click();

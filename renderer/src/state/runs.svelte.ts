@@ -187,15 +187,17 @@ export class RunsState {
     }
     const live = this.liveFor(event.runId);
     switch (event.kind) {
-      case 'started':
+      case 'started': {
         run.status = 'running';
         run.backend = event.backend;
         live.startedAt = Date.now();
         live.trainCount = event.trainCount;
         live.validationCount = event.validationCount;
         // Resumed: later epochs were cut short and train again.
-        if (event.resumedFrom !== undefined) run.epochs = run.epochs.filter((e) => e.epoch <= event.resumedFrom!);
+        const { resumedFrom } = event;
+        if (resumedFrom !== undefined) run.epochs = run.epochs.filter((e) => e.epoch <= resumedFrom);
         break;
+      }
       case 'progress': {
         run.status = 'running';
         const { kind: _kind, runId: _runId, ...progress } = event;
