@@ -6,11 +6,13 @@ import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
+import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 
 export * from './contract-dataset';
 export * from './contract-export';
 export * from './contract-model';
+export * from './contract-runs';
 export * from './contract-settings';
 
 /** Every error a person can meet, by code. */
@@ -80,22 +82,40 @@ export interface BackendInfo {
 
 /** A training run. */
 export interface RunInfo {
+  /** Unique id (a UUID). */
   id: string;
+  /** Project it belongs to. */
   projectId: string;
+  /** A name a person can change; "Run 1", "Run 2"... at first. */
+  name: string;
+  /** Marked by the person, listed first. */
+  starred: boolean;
+  /** Where it is in its life. */
   status: RunStatus;
+  /** The spec it trained (with its seed). */
   spec: ModelSpec;
+  /** Class names in the model's output order. */
   classNames: string[];
+  /** The backend that trained it, once it started. */
   backend: BackendInfo | null;
+  /** ISO 8601 time it was created. */
   createdAt: string;
+  /** ISO 8601 time it last finished (null while queued or running). */
   finishedAt: string | null;
+  /** Metrics of each finished epoch. */
   epochs: EpochMetrics[];
-  /** Why it failed, when it did. */
+  /** Epoch whose weights are its best (null before one finished). */
+  bestEpoch: number | null;
+  /** Seconds spent training, summed over every attempt (a resumed run counts both). */
+  durationSeconds: number;
+  /** Why it failed or was interrupted, when it was. */
   error: string | null;
 }
 
 /** Live events of a run, pushed from main to the renderer. */
 export type RunEvent =
-  | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number }
+  /** `resumedFrom`: present when the run resumed; the last finished epoch it continues after (0: from the start). */
+  | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number; resumedFrom?: number }
   | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
@@ -131,7 +151,7 @@ export interface AppInfo {
 }
 
 /** Every operation: its request and response. Dataset, model, export and settings operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations {
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, RunOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -142,14 +162,6 @@ export interface Operations extends DatasetOperations, ModelOperations, Backbone
   renameProject: { request: { projectId: string; name: string }; response: ProjectSummary };
   /** Deletes a project and all its files. */
   deleteProject: { request: { projectId: string }; response: null };
-  /** Starts training the project's current spec; returns the run at once (queued or running). */
-  startRun: { request: { projectId: string }; response: RunInfo };
-  /** Asks a run to stop after its current batch, keeping its best weights. */
-  stopRun: { request: { projectId: string; runId: string }; response: null };
-  /** Runs of a project, newest first. */
-  listRuns: { request: { projectId: string }; response: RunInfo[] };
-  /** One run. */
-  getRun: { request: { projectId: string; runId: string }; response: RunInfo };
   /** Classifies one image with a finished run's best weights. */
   predict: { request: { projectId: string; runId: string; bytes: Uint8Array }; response: Prediction };
 }
@@ -165,15 +177,12 @@ export const OPERATION_NAMES = [
   ...BACKBONE_OPERATION_NAMES,
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
+  ...RUN_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',
   'renameProject',
   'deleteProject',
-  'startRun',
-  'stopRun',
-  'listRuns',
-  'getRun',
   'predict',
 ] as const satisfies readonly OperationName[];
 

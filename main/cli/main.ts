@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, type ExportFormat, type ExportQuantization, type ExportWeights, type RunEvent, type RunInfo, type Split } from '../../preload/contract';
+import { EXPORT_FORMATS, type ExportFormat, type ExportQuantization, type ExportWeights, type RunInfo, type Split } from '../../preload/contract';
 import { defaultDataDir } from '../core/data-dir';
 import { CapaError } from '../core/errors';
 import { callOrThrow, createCapaService } from '../core/service';
@@ -13,6 +13,7 @@ import { kerasCode } from '../core/spec/keras-code';
 import { OPTIMIZERS, type ModelSpec } from '../core/spec/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { formatSummary } from './format';
+import { followRun, runRunsCommand, RUNS_USAGE } from './run-commands';
 
 const USAGE = `Usage: capa <command> [options]   (from a checkout: npm run capa -- <command> ...)
 
@@ -28,7 +29,7 @@ ${DATASET_USAGE}
         [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
         [--keras] (print the model as a Keras Python script)
   train <project> [same options as spec] Train and print each epoch
-  runs <project>                        List runs
+${RUNS_USAGE}
   predict <project> <image>... [--run ID]  Classify images with a run (default: newest completed)
   export <project> [--run ID] [--format ${EXPORT_FORMATS.join('|')}|all]
         [--weights best|last] [--quantize none|float16|uint8] [--out DIR]
@@ -122,40 +123,6 @@ async function startRun(service: CapaService, id: string, typed: string): Promis
   }
 }
 
-async function train(service: CapaService, id: string, typed: string): Promise<RunInfo> {
-  const events: RunEvent[] = [];
-  let wake: (() => void) | null = null;
-  const unsubscribe = service.onRunEvent((event) => {
-    events.push(event);
-    wake?.();
-  });
-  try {
-    const run = await startRun(service, id, typed);
-    console.log(`Run ${run.id}: ${run.classNames.length} classes (${run.classNames.join(', ')}), ${run.spec.training.epochs} epochs`);
-    for (;;) {
-      const event = events.shift();
-      if (!event) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if (event.runId !== run.id) continue;
-      if (event.kind === 'started') console.log(`Backend: ${event.backend.description}${event.backend.fallbacks.length ? ` (${event.backend.fallbacks.join('; ')})` : ''}; ${event.trainCount} training and ${event.validationCount} validation images`);
-      if (event.kind === 'log') console.log(event.message);
-      if (event.kind === 'epoch') {
-        const m = event.metrics;
-        const validation = m.valLoss === null ? '' : ` - val_loss: ${m.valLoss.toFixed(4)} - val_accuracy: ${m.valAccuracy!.toFixed(4)}`;
-        console.log(`Epoch ${m.epoch}/${event.epochs} - ${m.seconds.toFixed(1)}s - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)}${validation}`);
-      }
-      if (event.kind === 'done') {
-        if (event.status === 'failed') throw new CapaError('trainer', `Training failed: ${event.error ?? 'unknown error'}`);
-        return callOrThrow(service, 'getRun', { projectId: id, runId: run.id });
-      }
-    }
-  } finally {
-    unsubscribe();
-  }
-}
-
 async function run(service: CapaService, command: string | undefined, args: string[], values: Values): Promise<void> {
   switch (command) {
     case 'projects': {
@@ -203,19 +170,13 @@ async function run(service: CapaService, command: string | undefined, args: stri
     case 'train': {
       const id = await projectId(service, args[0]);
       await applySpecOptions(service, id, values);
-      const done = await train(service, id, args[0]!);
+      const done = await followRun(service, id, () => startRun(service, id, args[0]!));
       const last = done.epochs.at(-1);
       console.log(`Run ${done.id} ${done.status}${last?.valAccuracy != null ? `; validation accuracy ${(last.valAccuracy * 100).toFixed(1)}%` : ''}.`);
       return;
     }
-    case 'runs': {
-      const id = await projectId(service, args[0]);
-      for (const r of await callOrThrow(service, 'listRuns', { projectId: id })) {
-        const last = r.epochs.at(-1);
-        console.log(`${r.id}  ${r.status}  ${r.createdAt}  ${r.epochs.length} epochs${last?.valAccuracy != null ? `  val_accuracy ${last.valAccuracy.toFixed(4)}` : ''}`);
-      }
-      return;
-    }
+    case 'runs':
+      return runRunsCommand(service, args, (idOrName) => projectId(service, idOrName));
     case 'predict': {
       const id = await projectId(service, args[0]);
       const chosen = await pickRun(service, id, values.run);

@@ -7,6 +7,7 @@ import { DATASET_REQUESTS } from './api/dataset';
 import { empty, name, projectId, runId } from './api/context';
 import { EXPORT_REQUESTS } from './api/export';
 import { MODEL_REQUESTS } from './api/model';
+import { RUN_REQUESTS } from './api/runs';
 import { SETTINGS_REQUESTS } from './api/settings';
 import { CapaError } from './errors';
 
@@ -19,14 +20,10 @@ const CORE_REQUESTS = {
   createProject: z.object({ name }),
   renameProject: z.object({ projectId, name }),
   deleteProject: z.object({ projectId }),
-  startRun: z.object({ projectId }),
-  stopRun: z.object({ projectId, runId }),
-  listRuns: z.object({ projectId }),
-  getRun: z.object({ projectId, runId }),
   predict: z.object({ projectId, runId, bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }),
 };
 
-export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS };
+export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS };
 
 export function parseRequest<K extends OperationName>(name: K, request: unknown): RequestOf<K> {
   const parsed = REQUEST_SCHEMAS[name].safeParse(request ?? {});

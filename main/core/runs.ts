@@ -13,6 +13,10 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   error: string | null;
+  best_epoch: number | null;
+  name: string;
+  starred: number;
+  duration_seconds: number;
 }
 
 interface EpochRow {
@@ -42,9 +46,44 @@ export class RunRepository {
 
   create(id: string, spec: ModelSpec, classNames: string[]): RunInfo {
     this.db
-      .prepare('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString(), process.pid);
+      .prepare('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid, name) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString(), process.pid, this.freshName());
     return this.get(id);
+  }
+
+  /** "Run N" with the first N past the number of runs that no run is called yet. */
+  private freshName(): string {
+    const taken = new Set((this.db.prepare('SELECT name FROM runs').all() as { name: string }[]).map((row) => row.name.toLowerCase()));
+    let n = taken.size + 1;
+    while (taken.has(`run ${n}`)) n++;
+    return `Run ${n}`;
+  }
+
+  rename(id: string, name: string): RunInfo {
+    this.get(id); // an unknown run is an error, not a no-op
+    this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
+
+  setStarred(id: string, starred: boolean): RunInfo {
+    this.get(id);
+    this.db.prepare('UPDATE runs SET starred = ? WHERE id = ?').run(starred ? 1 : 0, id);
+    return this.get(id);
+  }
+
+  /** Queues a run again to resume it, owned by this process. */
+  requeue(id: string): void {
+    this.db.prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, owner_pid = ? WHERE id = ?").run(process.pid, id);
+  }
+
+  /** Adds an attempt's training time. */
+  addDuration(id: string, seconds: number): void {
+    this.db.prepare('UPDATE runs SET duration_seconds = duration_seconds + ? WHERE id = ?').run(seconds, id);
+  }
+
+  /** Forgets epochs after `epoch`: a resumed run trains them again from its checkpoint. */
+  deleteEpochsAfter(id: string, epoch: number): void {
+    this.db.prepare('DELETE FROM run_epochs WHERE run_id = ? AND epoch > ?').run(id, epoch);
   }
 
   get(id: string): RunInfo {
@@ -81,7 +120,7 @@ export class RunRepository {
     const orphans = (this.db.prepare("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[]).filter(
       (run) => run.owner_pid === null || !isAlive(run.owner_pid),
     );
-    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training.', finished_at = ? WHERE id = ?");
+    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training. Resume it to continue after its last finished epoch.', finished_at = ? WHERE id = ?");
     const now = new Date().toISOString();
     this.db.transaction(() => orphans.forEach((run) => mark.run(now, run.id)))();
     return orphans.length;
@@ -100,6 +139,8 @@ export class RunRepository {
     return {
       id: row.id,
       projectId: this.projectId,
+      name: row.name,
+      starred: row.starred === 1,
       status: row.status,
       spec: parsed.spec,
       classNames: JSON.parse(row.class_names) as string[],
@@ -107,6 +148,8 @@ export class RunRepository {
       createdAt: row.created_at,
       finishedAt: row.finished_at,
       epochs,
+      bestEpoch: row.best_epoch,
+      durationSeconds: row.duration_seconds,
       error: row.error,
     };
   }

@@ -9,6 +9,7 @@ import { BackboneCache, CACHE_FOLDER } from './backbones/cache';
 import { datasetHandlers } from './api/dataset';
 import { exportHandlers } from './api/export';
 import { modelHandlers } from './api/model';
+import { runHandlers } from './api/runs';
 import { settingsHandlers } from './api/settings';
 import { attempt, CapaError } from './errors';
 import { BackgroundImports } from './imports';
@@ -41,6 +42,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     ...backboneHandlers(context),
     ...exportHandlers(context),
     ...settingsHandlers(context),
+    ...runHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
     createProject: ({ name }) => library.create(name).summary(),
@@ -50,13 +52,6 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       await library.delete(projectId);
       return null;
     },
-    startRun: ({ projectId }) => queue.start(library.get(projectId)),
-    stopRun: async ({ projectId, runId }) => {
-      await queue.stop(library.get(projectId), runId);
-      return null;
-    },
-    listRuns: ({ projectId }) => runsOf(projectId).runs.list(),
-    getRun: ({ projectId, runId }) => runsOf(projectId).runs.get(runId),
     predict: async ({ projectId, runId, bytes }) => {
       const { project, runs } = runsOf(projectId);
       const run = runs.get(runId);

@@ -44,6 +44,20 @@ export class TrainerError extends Error {
   }
 }
 
+/** The training process ended while this request was pending: killed, crashed or closed by the app. */
+export class TrainerExitedError extends Error {
+  constructor(
+    message: string,
+    /** Its exit code (a signal's number when it was killed), when known. */
+    readonly exitCode: number | null,
+    /** True when the app itself closed it. */
+    readonly closedByApp: boolean,
+  ) {
+    super(message);
+    this.name = 'TrainerExitedError';
+  }
+}
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -138,13 +152,15 @@ export class TrainerClient {
   private onExit(port: TrainerPort, code: number | null): void {
     if (this.port !== port) return;
     this.port = null;
-    const closed = new Error('The training process was closed by the app; this request did not finish.');
-    const error = new Error(
+    const closed = new TrainerExitedError('The training process was closed by the app; this request did not finish.', code, true);
+    const error = new TrainerExitedError(
       `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). ` +
         (code === 9 || code === 137
           ? 'It was killed, possibly because the computer ran out of memory; try a smaller batch size or image size. '
           : '') +
         'Start the run again; a new training process will be started.',
+      code,
+      false,
     );
     for (const [seq, pending] of this.pending) {
       this.pending.delete(seq);

@@ -2,7 +2,7 @@
 // training process are persisted (status, backend, epochs) and forwarded to listeners.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { RunEvent, RunInfo } from '../../preload/contract';
+import type { RunEvent, RunInfo, RunStatus } from '../../preload/contract';
 import { CapaError } from './errors';
 import type { Project } from './project';
 import { RunRepository } from './runs';
@@ -11,8 +11,9 @@ import type { BackboneCache } from './backbones/cache';
 import { megabytes } from './backbones/catalogue';
 import { OFFLINE_PRESET_ID, presetById } from './spec/presets';
 import { ImageStore } from './store';
-import type { TrainerClient } from './trainer-client';
+import { TrainerExitedError, type TrainerClient } from './trainer-client';
 import type { TrainItem } from '../trainer/protocol';
+import type { ModelSpec } from './spec/spec';
 
 /** Folder of a run's weights and files. */
 export const runDir = (project: Project, runId: string): string => join(project.dir, 'runs', runId);
@@ -20,7 +21,12 @@ export const runDir = (project: Project, runId: string): string => join(project.
 interface Queued {
   project: Project;
   runId: string;
+  /** Continue from the run's checkpoint. */
+  resume: boolean;
 }
+
+/** Statuses from which a run can continue: cut short by a crash, a kill or a closed app, or stopped by the person. */
+const RESUMABLE: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped']);
 
 export class TrainingQueue {
   private readonly waiting: Queued[] = [];
@@ -47,7 +53,38 @@ export class TrainingQueue {
     }
     const train = images.filter((image) => image.split === 'train').length;
     if (train === 0) throw new CapaError('invalid-argument', 'No image is in the training split yet. Import more images.');
-    const summary = summarizeWithBackbone(spec, classNames.length, this.backbones);
+    this.checkBuildable(spec, classNames.length);
+    const runs = new RunRepository(project.db, project.id);
+    const run = runs.create(randomUUID(), spec, classNames);
+    this.enqueue({ project, runId: run.id, resume: false });
+    return run;
+  }
+
+  /** Queues an interrupted or stopped run to continue from its last finished epoch. */
+  resume(project: Project, runId: string): RunInfo {
+    const runs = new RunRepository(project.db, project.id);
+    const run = runs.get(runId);
+    if (!RESUMABLE.has(run.status)) {
+      const why = run.status === 'completed' ? 'it has finished' : run.status === 'failed' ? 'it failed; fix the cause and train a new run' : 'it is training already';
+      throw new CapaError('conflict', `"${run.name}" cannot be resumed: ${why}. Only a run that was interrupted or stopped can continue.`);
+    }
+    if (run.epochs.length >= run.spec.training.epochs) {
+      throw new CapaError('conflict', `"${run.name}" has already trained all its ${run.spec.training.epochs} epochs. Train a new run for more.`);
+    }
+    this.checkBuildable(run.spec, run.classNames.length);
+    runs.requeue(runId);
+    this.enqueue({ project, runId, resume: true });
+    return runs.get(runId);
+  }
+
+  private enqueue(item: Queued): void {
+    this.waiting.push(item);
+    this.idle = this.idle.then(() => this.next());
+  }
+
+  /** Throws what keeps `spec` from training now: a model that cannot be built or a backbone not downloaded. */
+  private checkBuildable(spec: ModelSpec, classCount: number): void {
+    const summary = summarizeWithBackbone(spec, classCount, this.backbones);
     if (summary.issues.length > 0) {
       throw new CapaError('invalid-spec', `The model cannot be built: ${summary.issues[0]!.message}`, summary.issues);
     }
@@ -62,11 +99,6 @@ export class TrainingQueue {
           `or choose the ${presetById(OFFLINE_PRESET_ID)!.title} preset to train without a download.`,
       );
     }
-    const runs = new RunRepository(project.db, project.id);
-    const run = runs.create(randomUUID(), spec, classNames);
-    this.waiting.push({ project, runId: run.id });
-    this.idle = this.idle.then(() => this.next());
-    return run;
   }
 
   /** Stops a running run after its current batch, or removes a queued one. */
@@ -100,33 +132,65 @@ export class TrainingQueue {
     const item = this.waiting.shift();
     if (!item) return;
     this.current = item;
-    const { project, runId } = item;
+    const { project, runId, resume } = item;
     const runs = new RunRepository(project.db, project.id);
     const run = runs.get(runId);
-    const store = new ImageStore(project.dir);
-    const { images } = project.labelledImages();
-    const items: TrainItem[] = images
-      .filter((image) => image.split !== 'test')
-      .map((image) => ({ path: store.imagePath(image.hash, image.ext), label: image.classIndex, split: image.split === 'train' ? 'train' : 'validation' }));
     runs.setStatus(runId, 'running');
+    // Training time is stored after every epoch, so a crash of the app loses at most one epoch's.
+    let counted = performance.now();
+    const count = () => {
+      const now = performance.now();
+      runs.addDuration(runId, (now - counted) / 1000);
+      counted = now;
+    };
     try {
       // Checked again here: the cached files may have changed while the run waited.
       const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
-      const job = { runId, spec: run.spec, classNames: run.classNames, items, outDir: runDir(project, runId), ...(backbone ? { backbone } : {}) };
+      const job = { runId, spec: run.spec, classNames: run.classNames, items: trainItems(project, run.classNames), outDir: runDir(project, runId), resume, ...(backbone ? { backbone } : {}) };
       const result = await this.trainer.train(job, (event) => {
-        if (event.kind === 'started') runs.setBackend(runId, event.backend);
-        if (event.kind === 'epoch') runs.addEpoch(runId, event.metrics);
+        if (event.kind === 'started') {
+          runs.setBackend(runId, event.backend);
+          // Epochs after the checkpoint were cut short by the interruption: they train again.
+          if (event.resumedFrom !== undefined) runs.deleteEpochsAfter(runId, event.resumedFrom);
+        }
+        if (event.kind === 'epoch') {
+          runs.addEpoch(runId, event.metrics);
+          count();
+        }
         if (event.kind !== 'done') this.emit(event);
       });
       runs.setBestEpoch(runId, result.bestEpoch);
-      runs.setStatus(runId, result.status);
-      this.emit({ runId, kind: 'done', status: result.status, error: null });
+      this.finish(runs, runId, count, result.status, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      runs.setStatus(runId, 'failed', message);
-      this.emit({ runId, kind: 'done', status: 'failed', error: message });
+      if (error instanceof TrainerExitedError) {
+        // The checkpoint of its last finished epoch is on disk: the run can continue from there.
+        const why = error.closedByApp ? 'Capa closed the training process while this run was training.' : message.replace(/ ?Start the run again;.*$/, '');
+        this.finish(runs, runId, count, 'interrupted', `${why} Resume it to continue after its last finished epoch.`);
+      } else {
+        this.finish(runs, runId, count, 'failed', message);
+      }
     } finally {
       this.current = null;
     }
   }
+
+  private finish(runs: RunRepository, runId: string, count: () => void, status: RunStatus, error: string | null): void {
+    count();
+    runs.setStatus(runId, status, error);
+    this.emit({ runId, kind: 'done', status, error });
+  }
+}
+
+/** The project's training and validation images, labelled by their class's index in `classNames` (images of other classes are left out). */
+function trainItems(project: Project, classNames: readonly string[]): TrainItem[] {
+  const store = new ImageStore(project.dir);
+  const current = project.labelledImages();
+  // A run keeps its classes' order; the project's may have changed since it was created (a resume).
+  const label = current.classNames.map((name) => classNames.indexOf(name));
+  return current.images.flatMap((image): TrainItem[] => {
+    const index = label[image.classIndex]!;
+    if (image.split === 'test' || index < 0) return [];
+    return [{ path: store.imagePath(image.hash, image.ext), label: index, split: image.split === 'train' ? 'train' : 'validation' }];
+  });
 }

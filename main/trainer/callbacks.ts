@@ -17,8 +17,22 @@ export function monitored(metrics: EpochMetrics, monitor: Monitor): number {
   }
 }
 
+/** What a plateau tracker remembers between epochs (saved in a run's checkpoint). */
+export interface PlateauState {
+  /** Best monitored value so far; null before the first epoch. */
+  best: number | null;
+  /** Epochs since it last improved. */
+  wait: number;
+}
+
+/** What early stopping remembers between epochs (saved in a run's checkpoint). */
+export interface EarlyStoppingState extends PlateauState {
+  /** Epoch of the best value so far (1-based; 0 before any). */
+  bestEpoch: number;
+}
+
 /** Tracks the best value of a monitored quantity and the epochs since it improved by more than `minDelta`. */
-class Plateau {
+class Plateau implements PlateauState {
   best: number | null = null;
   wait = 0;
   constructor(
@@ -56,6 +70,17 @@ export class EarlyStopping {
     if (improved) this.bestEpoch = metrics.epoch;
     return { improved, stop: this.plateau.wait >= this.spec.patience };
   }
+
+  /** Its counters, for a checkpoint. */
+  state(): EarlyStoppingState {
+    return { best: this.plateau.best, wait: this.plateau.wait, bestEpoch: this.bestEpoch };
+  }
+
+  /** Continues from a checkpoint's counters. */
+  restore(state: EarlyStoppingState): void {
+    Object.assign(this.plateau, { best: state.best, wait: state.wait });
+    this.bestEpoch = state.bestEpoch;
+  }
 }
 
 /** Keras's ReduceLROnPlateau: multiply the learning rate by `factor` after `patience` epochs without improvement. */
@@ -73,5 +98,15 @@ export class ReduceLrOnPlateau {
     this.plateau.wait = 0;
     const next = Math.max(this.spec.min_lr, learningRate * this.spec.factor);
     return next < learningRate ? next : null;
+  }
+
+  /** Its counters, for a checkpoint. */
+  state(): PlateauState {
+    return { best: this.plateau.best, wait: this.plateau.wait };
+  }
+
+  /** Continues from a checkpoint's counters. */
+  restore(state: PlateauState): void {
+    Object.assign(this.plateau, state);
   }
 }

@@ -79,5 +79,10 @@ function onRequest(data: unknown): void {
 }
 
 if (parentPort) parentPort.on('message', (event) => onRequest(event.data));
-else if (process.send) process.on('message', onRequest);
+else if (process.send) {
+  process.on('message', onRequest);
+  // The app that forked this process is gone (crashed or killed): stop at once rather than keep
+  // training into the run's folder, which the next app will resume from its checkpoint.
+  process.on('disconnect', () => process.exit(0));
+}
 else throw new Error('The trainer must be started by Capa (utilityProcess or child_process.fork), not run directly.');

@@ -126,6 +126,15 @@ export function makeOptimizer(tf: Tf, training: TrainingSpec): Optimizer {
   }
 }
 
+/** Frees an optimizer and its state. */
+export function disposeOptimizer(optimizer: Optimizer): void {
+  // tfjs's MomentumOptimizer.dispose() does not call SGD's, so SGD's learning-rate scalar `c`
+  // would leak one tensor per run with momentum; free it when the optimizer's own dispose did not.
+  const c = (optimizer as unknown as { c?: import('@tensorflow/tfjs').Tensor }).c;
+  optimizer.dispose();
+  if (c && !c.isDisposed) c.dispose();
+}
+
 /** Sets an optimizer's learning rate in place (reduce-on-plateau); SGD keeps it in a tensor. */
 export function setLearningRate(optimizer: Optimizer, value: number): void {
   const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };

@@ -41,8 +41,10 @@ export interface TrainJob {
   backbone?: TrainerBackbone;
   classNames: string[];
   items: TrainItem[];
-  /** The run's folder; the trainer writes `best/` and `last/` (TensorFlow.js layers format) into it. */
+  /** The run's folder; the trainer writes `best/` and `last/` (TensorFlow.js layers format) and a checkpoint per epoch into it. */
   outDir: string;
+  /** Continue the run from the checkpoint in `outDir` (from the start when there is none). */
+  resume?: boolean;
 }
 
 /** How a train request ended when it did not fail. */

@@ -6,7 +6,8 @@ import type { BackendInfo, EpochMetrics, RunEvent } from '../../preload/contract
 import { augmentImage, isAugmenting } from '../core/spec/augment';
 import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
 import { balancedClassWeights, decodeSplit, makeBatch, seededRandom, shuffledIndices, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
-import { buildModel, derivedSeed, setLearningRate } from './model-builder';
+import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
+import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { saveModel } from './model-files';
 import type { TrainItem, TrainJob, TrainResult } from './protocol';
 import type { Tf } from './tf';
@@ -109,7 +110,12 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         `the limit is ${MAX_DECODED_BYTES / 2 ** 30} GiB. Use a smaller input size or fewer images.`,
     );
   }
-  emit({ runId, kind: 'started', backend: context.backend, trainCount: trainItems.length, validationCount: validationItems.length });
+  const checkpoint = job.resume ? await readCheckpoint(job.outDir) : null;
+  if (job.resume && !checkpoint) log('info', 'No epoch had finished before the run was interrupted: it starts from the beginning.');
+  emit({
+    runId, kind: 'started', backend: context.backend, trainCount: trainItems.length, validationCount: validationItems.length,
+    ...(job.resume ? { resumedFrom: checkpoint?.state.epoch ?? 0 } : {}),
+  });
 
   const decodeStart = performance.now();
   const failures: DecodeFailure[] = [];
@@ -138,8 +144,21 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   let bestEpoch = 0;
   let stopped = false;
   let stoppedEarly = false;
+  const history: EpochMetrics[] = [];
   try {
-    for (let epoch = 1; epoch <= training.epochs && !stopped; epoch++) {
+    if (checkpoint) {
+      // Resumed: the same run continues after its last finished epoch, from exactly its state then.
+      restoreWeights = restoreCheckpoint(tf, checkpoint, model);
+      ({ learningRate, best, bestEpoch } = checkpoint.state);
+      if (learningRate !== training.learning_rate) setLearningRate(model.optimizer, learningRate);
+      if (checkpoint.state.earlyStopping) earlyStopping?.restore(checkpoint.state.earlyStopping);
+      if (checkpoint.state.reduceLr) reduceLr?.restore(checkpoint.state.reduceLr);
+      history.push(...checkpoint.state.history);
+      // Main may not have stored the last epochs before the kill: report them again (stored idempotently).
+      for (const metrics of history) emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
+      log('info', `Resumed after epoch ${checkpoint.state.epoch} of ${training.epochs}.`);
+    }
+    for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
       const order = shuffledIndices(trainSet.count, derivedSeed(training.seed, 1_000_000 + epoch));
       let lossSum = 0;
@@ -215,6 +234,10 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         learningRate = lowered;
         setLearningRate(model.optimizer, learningRate);
       }
+      history.push(metrics);
+      const state = { epoch, learningRate, best, bestEpoch, history, earlyStopping: earlyStopping?.state() ?? null, reduceLr: reduceLr?.state() ?? null };
+      // Main may store this epoch before the checkpoint is whole: a resume forgets epochs after the checkpoint's.
+      await writeCheckpoint(model, restoreWeights, state, job.outDir);
       if (verdict?.stop && epoch < training.epochs) {
         stoppedEarly = true;
         log('info', `Stopped early after epoch ${epoch}: ${training.early_stopping!.monitor} did not improve for ${training.early_stopping!.patience} epochs.`);
@@ -224,10 +247,12 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     // As in Keras, the best weights come back only when early stopping ended the run.
     if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
     await saveModel(tf, model, join(job.outDir, LAST_DIR));
+    // A completed run cannot resume; a stopped one keeps its checkpoint so it can continue.
+    if (!stopped) await deleteCheckpoint(job.outDir);
   } finally {
     restoreWeights?.forEach((w) => w.dispose());
     // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.
-    model.optimizer?.dispose();
+    if (model.optimizer) disposeOptimizer(model.optimizer);
     model.dispose();
   }
   const status = stopped ? 'stopped' : 'completed';

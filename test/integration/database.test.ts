@@ -81,6 +81,26 @@ describe('project database', () => {
     db.close();
   });
 
+  it('migration 5 names existing runs "Run 1", "Run 2"... in creation order, unstarred, with their epochs\' time as duration', () => {
+    const db = new Database(':memory:');
+    for (const migration of MIGRATIONS.slice(0, 4)) migration(db);
+    const insert = db.prepare("INSERT INTO runs (id, status, spec, class_names, created_at) VALUES (?, 'completed', '{}', '[]', ?)");
+    insert.run('late', '2026-02-01T00:00:00.000Z');
+    insert.run('early', '2026-01-01T00:00:00.000Z');
+    insert.run('tie', '2026-02-01T00:00:00.000Z');
+    const epoch = db.prepare('INSERT INTO run_epochs (run_id, epoch, loss, accuracy, seconds) VALUES (?, ?, 1, 0.5, ?)');
+    epoch.run('late', 1, 1.5);
+    epoch.run('late', 2, 2.25);
+    MIGRATIONS[4]!(db);
+    expect(db.prepare('SELECT id, name, starred, duration_seconds FROM runs ORDER BY name').all()).toEqual([
+      { id: 'early', name: 'Run 1', starred: 0, duration_seconds: 0 },
+      { id: 'late', name: 'Run 2', starred: 0, duration_seconds: 3.75 },
+      { id: 'tie', name: 'Run 3', starred: 0, duration_seconds: 0 },
+    ]);
+    expect(() => db.prepare("UPDATE runs SET starred = 'yes'").run()).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
   it('upgrades a version-1 project file in place, in one step', () => {
     const file = join(tempDir(), 'old.db');
     const raw = new Database(file);

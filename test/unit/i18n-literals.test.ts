@@ -13,7 +13,8 @@ const SRC = join(__dirname, '..', '..', 'renderer', 'src');
 const NOT_YET_TRANSLATED = new Set([
   'components/Sidebar.svelte',
   'components/TrainScreen.svelte',
-  'components/RunList.svelte',
+  'components/RunsTable.svelte',
+  'components/RunCompare.svelte',
   'components/RunProgress.svelte',
   'components/MetricsChart.svelte',
   'components/ExportScreen.svelte',

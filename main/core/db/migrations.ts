@@ -114,4 +114,17 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
         created_at TEXT NOT NULL
       ) STRICT;
     `),
+  // The runs table: a name a person can change (existing runs become "Run 1", "Run 2", ... in
+  // the order they were made), a star, and training time summed over every attempt (resumes).
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN duration_seconds REAL NOT NULL DEFAULT 0;
+      UPDATE runs SET name = 'Run ' || (
+        SELECT COUNT(*) FROM runs AS earlier
+        WHERE earlier.created_at < runs.created_at OR (earlier.created_at = runs.created_at AND earlier.rowid <= runs.rowid)
+      );
+      UPDATE runs SET duration_seconds = COALESCE((SELECT SUM(seconds) FROM run_epochs WHERE run_id = runs.id), 0);
+    `),
 ];

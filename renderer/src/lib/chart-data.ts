@@ -30,3 +30,21 @@ export function alignSeries(
   const xs = [...rows.keys()].sort((a, b) => a - b);
   return [xs, xs.map((x) => rows.get(x)![0]), xs.map((x) => rows.get(x)![1]), xs.map((x) => rows.get(x)![2])];
 }
+
+/** uPlot's aligned data for runs overlaid: x = epoch, then per run its training and its validation values. */
+export function overlaySeries(runs: readonly { epochs: readonly EpochMetrics[] }[], metric: 'loss' | 'accuracy'): uPlot.AlignedData {
+  const longest = Math.max(0, ...runs.flatMap((run) => run.epochs.map((e) => e.epoch)));
+  const xs = Array.from({ length: longest }, (_, i) => i + 1);
+  const column = (run: { epochs: readonly EpochMetrics[] }, pick: (e: EpochMetrics) => number | null) =>
+    xs.map((x) => {
+      const epoch = run.epochs.find((e) => e.epoch === x);
+      return epoch ? pick(epoch) : null;
+    });
+  return [
+    xs,
+    ...runs.flatMap((run) => [
+      column(run, (e) => (metric === 'loss' ? e.loss : e.accuracy)),
+      column(run, (e) => (metric === 'loss' ? e.valLoss : e.valAccuracy)),
+    ]),
+  ];
+}

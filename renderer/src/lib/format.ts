@@ -8,6 +8,12 @@ export function formatDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** "27 Nov, 17:09": a date in a narrow column (the year shows in `formatDate`). */
+export function formatShortDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
 /** A number input's value: empty while what was typed is not a number. */
 export function inputNumber(n: number): number | string {
   return Number.isFinite(n) ? n : '';

@@ -19,8 +19,20 @@ export function finalAccuracy(run: RunInfo): { value: number; on: 'validation' |
 }
 
 /** A one-line label for a run in lists and pickers. */
-export function runLabel(run: RunInfo, number: number): string {
+export function runLabel(run: RunInfo): string {
   const accuracy = finalAccuracy(run);
   const acc = accuracy ? `, ${formatPercent(accuracy.value)} ${accuracy.on} accuracy` : '';
-  return `Run ${number}: ${STATUS_LABEL[run.status].toLowerCase()}${acc}`;
+  return `${run.name}: ${STATUS_LABEL[run.status].toLowerCase()}${acc}`;
 }
+
+/** The best validation accuracy of any epoch, or null without validation. */
+export function bestValidationAccuracy(run: RunInfo): number | null {
+  const values = run.epochs.flatMap((e) => (e.valAccuracy === null ? [] : [e.valAccuracy]));
+  return values.length > 0 ? Math.max(...values) : null;
+}
+
+/** Statuses from which a run can continue where it ended. */
+export const RESUMABLE_STATUSES: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped']);
+
+/** Whether the Resume button makes sense: cut short, with epochs left to train. */
+export const canResume = (run: RunInfo): boolean => RESUMABLE_STATUSES.has(run.status) && run.epochs.length < run.spec.training.epochs;

@@ -1,6 +1,8 @@
-// The train screen's state: runs of the project, the live run's progress, start and stop.
-import type { RunEvent, RunInfo } from '../../../preload/contract';
+// The train screen's state: runs of the project, the live run's progress, start, stop and
+// resume, and the runs table (sort, filter, rename, star, delete, compare).
+import type { RunComparison, RunEvent, RunInfo } from '../../../preload/contract';
 import { attempt } from '../lib/result';
+import { sortRuns, type RunSortKey } from '../lib/run-table';
 import type { AppContext } from './context';
 
 /** The latest progress of the live run. */
@@ -40,8 +42,20 @@ export class RunsState {
   live = $state<LiveRun | null>(null);
   loadError = $state('');
   actionError = $state('');
+  /** What went wrong with the last action in the runs table (rename, star, delete, resume, compare). */
+  tableError = $state('');
   starting = $state(false);
   stopping = $state(false);
+  /** The runs table's column and direction. */
+  sortKey = $state<RunSortKey>('date');
+  sortDescending = $state(true);
+  /** Show only starred runs. */
+  starredOnly = $state(false);
+  /** Runs ticked for comparison. */
+  checked = $state<string[]>([]);
+  /** The comparison on screen, if any. */
+  comparison = $state<RunComparison | null>(null);
+  comparing = $state(false);
   /** Runs whose events arrive but that belong elsewhere (another project), or are being fetched. */
   private readonly ignored = new Set<string>();
 
@@ -49,6 +63,8 @@ export class RunsState {
   readonly selected = $derived(this.runs.find((run) => run.id === this.selectedId) ?? this.runs[0] ?? null);
   /** The run in progress, if any. */
   readonly active = $derived(this.runs.find((run) => ACTIVE.has(run.status)) ?? null);
+  /** The rows of the runs table, in order. */
+  readonly table = $derived(sortRuns(this.starredOnly ? this.runs.filter((run) => run.starred) : this.runs, this.sortKey, this.sortDescending));
   /** Runs with weights to predict with and export, newest first. */
   readonly usable = $derived(this.runs.filter((run) => (run.status === 'completed' || run.status === 'stopped') && run.epochs.length > 0));
 
@@ -90,6 +106,69 @@ export class RunsState {
     }
   }
 
+  /** Sorts by `key`; the same key again reverses the order. */
+  sortBy(key: RunSortKey): void {
+    if (this.sortKey === key) this.sortDescending = !this.sortDescending;
+    else {
+      this.sortKey = key;
+      // Text reads best A to Z; numbers and dates best largest (newest) first.
+      this.sortDescending = !['name', 'status', 'backend', 'preset', 'finalLoss'].includes(key);
+    }
+  }
+
+  /** Renames a run; false (with the reason in actionError) when refused. */
+  async rename(runId: string, name: string): Promise<boolean> {
+    this.tableError = '';
+    const run = await attempt(this.context.api.renameRun({ projectId: this.projectId, runId, name }), (message) => (this.tableError = message));
+    if (run) this.upsert(run);
+    return run !== undefined;
+  }
+
+  async star(runId: string, starred: boolean): Promise<void> {
+    this.tableError = '';
+    const run = await attempt(this.context.api.starRun({ projectId: this.projectId, runId, starred }), (message) => (this.tableError = message));
+    if (run) this.upsert(run);
+  }
+
+  /** Deletes a run with its files (the caller asked the person first). */
+  async remove(runId: string): Promise<void> {
+    this.tableError = '';
+    const deleted = await attempt(this.context.api.deleteRun({ projectId: this.projectId, runId }), (message) => (this.tableError = message));
+    if (deleted === undefined) return;
+    this.runs = this.runs.filter((run) => run.id !== runId);
+    this.checked = this.checked.filter((id) => id !== runId);
+    if (this.selectedId === runId) this.selectedId = null;
+    if (this.comparison?.runs.some((run) => run.id === runId)) this.comparison = null;
+  }
+
+  /** Continues an interrupted or stopped run from its last finished epoch. */
+  async resume(runId: string): Promise<void> {
+    this.tableError = '';
+    const run = await attempt(this.context.api.resumeRun({ projectId: this.projectId, runId }), (message) => (this.tableError = message));
+    if (!run) return;
+    this.upsert(run);
+    this.selectedId = run.id;
+    this.live = { runId: run.id, startedAt: Date.now(), trainCount: 0, validationCount: 0, progress: null, batchPoints: [], log: [] };
+  }
+
+  toggleChecked(runId: string): void {
+    this.checked = this.checked.includes(runId) ? this.checked.filter((id) => id !== runId) : [...this.checked, runId];
+  }
+
+  /** Fetches the comparison of the ticked runs, in table order. */
+  async compare(): Promise<void> {
+    this.tableError = '';
+    this.comparing = true;
+    const runIds = this.table.filter((run) => this.checked.includes(run.id)).map((run) => run.id);
+    const comparison = await attempt(this.context.api.compareRuns({ projectId: this.projectId, runIds }), (message) => (this.tableError = message));
+    this.comparing = false;
+    if (comparison) this.comparison = comparison;
+  }
+
+  closeComparison(): void {
+    this.comparison = null;
+  }
+
   async stop(): Promise<void> {
     const run = this.active;
     if (!run) return;
@@ -108,13 +187,17 @@ export class RunsState {
     }
     const live = this.liveFor(event.runId);
     switch (event.kind) {
-      case 'started':
+      case 'started': {
         run.status = 'running';
         run.backend = event.backend;
         live.startedAt = Date.now();
         live.trainCount = event.trainCount;
         live.validationCount = event.validationCount;
+        // Resumed: later epochs were cut short and train again.
+        const { resumedFrom } = event;
+        if (resumedFrom !== undefined) run.epochs = run.epochs.filter((e) => e.epoch <= resumedFrom);
         break;
+      }
       case 'progress': {
         run.status = 'running';
         const { kind: _kind, runId: _runId, ...progress } = event;
@@ -126,13 +209,19 @@ export class RunsState {
       case 'epoch': {
         const index = run.epochs.findIndex((e) => e.epoch === event.metrics.epoch);
         if (index >= 0) run.epochs[index] = event.metrics;
-        else run.epochs.push(event.metrics);
+        else {
+          run.epochs.push(event.metrics);
+          // Close enough while it trains; the stored time (with decoding) replaces it when it ends.
+          run.durationSeconds += event.metrics.seconds;
+        }
         break;
       }
       case 'log':
         live.log.push({ level: event.level, message: event.message });
         break;
       case 'done':
+        // A refusal that depended on the run training no longer holds.
+        this.tableError = '';
         run.status = event.status;
         run.error = event.error;
         void this.refresh(event.runId);

@@ -1,0 +1,41 @@
+// The runs table's order: a column to sort by, starred runs always first.
+import type { RunInfo } from '../../../preload/contract';
+import { bestValidationAccuracy, STATUS_LABEL } from './run-text';
+
+/** Columns the runs table sorts by. */
+export type RunSortKey = 'date' | 'name' | 'status' | 'bestAccuracy' | 'finalLoss' | 'epochs' | 'duration' | 'backend' | 'preset';
+
+/** The value a column sorts by; null sorts last whatever the direction. */
+function sortValue(run: RunInfo, key: RunSortKey): string | number | null {
+  switch (key) {
+    case 'date':
+      return run.createdAt;
+    case 'name':
+      return run.name.toLowerCase();
+    case 'status':
+      return STATUS_LABEL[run.status];
+    case 'bestAccuracy':
+      return bestValidationAccuracy(run);
+    case 'finalLoss':
+      return run.epochs.at(-1)?.loss ?? null;
+    case 'epochs':
+      return run.epochs.length;
+    case 'duration':
+      return run.durationSeconds;
+    case 'backend':
+      return run.backend?.name ?? null;
+    case 'preset':
+      return run.spec.preset;
+  }
+}
+
+/** `runs` sorted by `key`, starred first; ties keep the newest first. */
+export function sortRuns(runs: readonly RunInfo[], key: RunSortKey, descending: boolean): RunInfo[] {
+  return [...runs].sort((a, b) => {
+    if (a.starred !== b.starred) return a.starred ? -1 : 1;
+    const [x, y] = [sortValue(a, key), sortValue(b, key)];
+    if (x === null || y === null) return x === y ? b.createdAt.localeCompare(a.createdAt) : x === null ? 1 : -1;
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return (descending ? -order : order) || b.createdAt.localeCompare(a.createdAt);
+  });
+}
