@@ -17,6 +17,12 @@ import type { TrainItem } from '../trainer/protocol';
 /** Folder of a run's weights and files. */
 export const runDir = (project: Project, runId: string): string => join(project.dir, 'runs', runId);
 
+/**
+ * Folder of the project's cached preprocessed pixels (main/trainer/pixel-cache.ts): per input size
+ * and resize mode, one entry per image; safe to delete at any time (the next run decodes again).
+ */
+export const pixelCacheDir = (project: Project): string => join(project.dir, 'cache', 'pixels');
+
 interface Queued {
   project: Project;
   runId: string;
@@ -107,12 +113,12 @@ export class TrainingQueue {
     const { images } = project.labelledImages();
     const items: TrainItem[] = images
       .filter((image) => image.split !== 'test')
-      .map((image) => ({ path: store.imagePath(image.hash, image.ext), label: image.classIndex, split: image.split === 'train' ? 'train' : 'validation' }));
+      .map((image) => ({ path: store.imagePath(image.hash, image.ext), hash: image.hash, label: image.classIndex, split: image.split === 'train' ? 'train' : 'validation' }));
     runs.setStatus(runId, 'running');
     try {
       // Checked again here: the cached files may have changed while the run waited.
       const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
-      const job = { runId, spec: run.spec, classNames: run.classNames, items, outDir: runDir(project, runId), ...(backbone ? { backbone } : {}) };
+      const job = { runId, spec: run.spec, classNames: run.classNames, items, outDir: runDir(project, runId), pixelCacheDir: pixelCacheDir(project), ...(backbone ? { backbone } : {}) };
       const result = await this.trainer.train(job, (event) => {
         if (event.kind === 'started') runs.setBackend(runId, event.backend);
         if (event.kind === 'epoch') runs.addEpoch(runId, event.metrics);

@@ -11,6 +11,8 @@ export interface TrainItem {
   /** Index into `classNames`. */
   label: number;
   split: 'train' | 'validation';
+  /** SHA-256 of the file's bytes (the store's name for it), keying the pixel cache; hashed from the file when absent. */
+  hash?: string;
 }
 
 /** A cached pretrained backbone, as the trainer loads it from files (it never downloads). */
@@ -43,6 +45,8 @@ export interface TrainJob {
   items: TrainItem[];
   /** The run's folder; the trainer writes `best/` and `last/` (TensorFlow.js layers format) into it. */
   outDir: string;
+  /** Where preprocessed pixels are cached between runs (main/trainer/pixel-cache.ts); no cache when absent. */
+  pixelCacheDir?: string;
 }
 
 /** How a train request ended when it did not fail. */
