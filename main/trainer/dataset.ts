@@ -4,6 +4,7 @@
 import { seededRandom } from '../core/spec/augment';
 import type { InputSpec } from '../core/spec/spec';
 import { normalizeBytes } from '../core/preprocess';
+import { derivedSeed } from './model-builder';
 import type { Tf } from './tf';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -40,6 +41,11 @@ export function shuffledIndices(count: number, seed: number): Int32Array {
     order[j] = t;
   }
   return order;
+}
+
+/** The order of the training images in `epoch` (1-based): a new shuffle per epoch, the same for the same seed. */
+export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  return shuffledIndices(count, derivedSeed(seed, 1_000_000 + epoch));
 }
 
 /** Optional changes a training batch gets; validation batches get none. */

@@ -92,6 +92,8 @@ export class PixelLoader {
       }
       return pixels;
     } catch (error) {
+      // Two batches in flight may hold the same image (e.g. a test's repeated plans): report it once.
+      if (this.failed.has(item.path)) return null;
       const failure = { path: item.path, message: error instanceof Error ? error.message : String(error) };
       this.failed.add(item.path);
       this.failures.push(failure);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BackendInfo, EpochMetrics, RunEvent } from '../../preload/contract';
 import { augmentImage, isAugmenting } from '../core/spec/augment';
 import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
-import { balancedClassWeights, batchTensors, seededRandom, shuffledIndices, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
+import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, setLearningRate } from './model-builder';
 import { saveModel } from './model-files';
@@ -134,7 +134,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   try {
     for (let epoch = 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
-      const order = shuffledIndices(trainSet.count, derivedSeed(training.seed, 1_000_000 + epoch));
+      const order = epochOrder(trainSet.count, training.seed, epoch);
       const stream = trainSet.batches(Array.from({ length: batches }, (_, batch) => planBatch(order, epoch, batch)));
       let lossSum = 0;
       let correctSum = 0;
