@@ -10,7 +10,7 @@ import { imageToBytes } from '../core/preprocess';
 import { hashBytes } from '../core/store';
 import { hostBatch, splitItems, type BatchOptions, type DecodedSplit, type DecodeFailure, type HostBatch } from './dataset';
 import { PixelCache, PRUNE_AFTER_DAYS } from './pixel-cache';
-import type { TrainItem, TrainJob } from './protocol';
+import type { ImageSource, TrainItem, TrainJob } from './protocol';
 
 /** Batches built ahead of the one training: enough to hide a slow decode, few enough to bound memory. */
 export const PREFETCH_BATCHES = 3;
@@ -150,6 +150,24 @@ export function memorySource(split: DecodedSplit, input: InputSpec, numClasses: 
     batches: (plans) => prefetch(plans.length, async (b) => hostBatch(splitItems(split, plans[b]!.indices, input), input, numClasses, plans[b]!.options), 1),
   };
 }
+
+/**
+ * Batches of images to classify, decoded PREFETCH_BATCHES batches ahead. Unlike training, an
+ * image that cannot be decoded fails the whole request (the caller asked for every one).
+ */
+export function predictionBatches(images: readonly ImageSource[], input: InputSpec, batchSize: number): AsyncGenerator<HostBatch, void, undefined> {
+  const plans = sequentialPlans(images.length, batchSize);
+  return prefetch(
+    plans.length,
+    async (b) => {
+      const decoded = await Promise.all(Array.from(plans[b]!.indices, (i) => imageToBytes(sourceOf(images[i]!), input)));
+      return hostBatch(decoded.map((pixels) => ({ pixels, label: 0 })), input, 1);
+    },
+    PREFETCH_BATCHES,
+  );
+}
+
+const sourceOf = (image: ImageSource): string | Uint8Array => ('path' in image ? image.path : image.bytes);
 
 /** Batches of `batchSize` over 0..count-1 in order (validation, evaluation, embedding). */
 export function sequentialPlans(count: number, batchSize: number): BatchPlan[] {

@@ -8,10 +8,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAugmenting } from '../core/spec/augment';
 import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../core/spec/spec';
-import { imageToPixels, normalizeBytes, PIXEL_NORMALIZATION } from '../core/preprocess';
+import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/preprocess';
 import { hashBytes, writeAtomically } from '../core/store';
 import type { DecodedSplit, DecodeFailure } from './dataset';
-import { PixelLoader, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
+import { PixelLoader, predictionBatches, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
 import { readArtifacts } from './model-files';
 import type { ImageSource, TrainerBackbone, TrainItem, TrainJob, TrainResult } from './protocol';
 import { buildFineTuneModel } from './fine-tune';
@@ -187,16 +187,17 @@ export async function predictThroughBackbone(
   input: InputSpec,
   images: readonly ImageSource[],
 ): Promise<number[][]> {
-  const size = backbone.inputSize * backbone.inputSize * 3;
-  const pixels = new Float32Array(images.length * size);
-  for (const [i, image] of images.entries()) pixels.set(await imageToPixels('path' in image ? image.path : image.bytes, input), i * size);
-  const { values, length } = await features(tf, backbone, pixels, images.length);
-  const output = tf.tidy(() => head.predict(tf.tensor4d(values, [images.length, 1, 1, length])) as Tensor);
-  try {
-    return (await output.array()) as number[][];
-  } finally {
-    output.dispose();
+  const rows: number[][] = [];
+  for await (const batch of predictionBatches(images, input, EMBED_BATCH)) {
+    const { values, length } = await features(tf, backbone, batch.x, batch.count);
+    const output = tf.tidy(() => head.predict(tf.tensor4d(values, [batch.count, 1, 1, length])) as Tensor);
+    try {
+      rows.push(...((await output.array()) as number[][]));
+    } finally {
+      output.dispose();
+    }
   }
+  return rows;
 }
 
 /** Trains the head of a transfer-learning job on backbone features (cached between runs), or fine-tunes backbone and head together. */

@@ -15,7 +15,8 @@ import { epochOrder, type HostBatch } from '../../main/trainer/dataset';
 import { PixelLoader, prefetch, sequentialPlans, streamSource, type PrefetchStats } from '../../main/trainer/pipeline';
 import { inputKey, PixelCache, PRUNE_AFTER_DAYS } from '../../main/trainer/pixel-cache';
 import type { TrainItem } from '../../main/trainer/protocol';
-import { runTraining } from '../../main/trainer/train';
+import { forgetModel, PREDICT_BATCH, predictImages } from '../../main/trainer/predict';
+import { BEST_DIR, runTraining } from '../../main/trainer/train';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -240,5 +241,27 @@ describe('pixel cache', () => {
     expect(warm.log).toEqual([`Images at 12x10x3: 0 decoded; ${items.length} read from the pixel cache.`]);
     expect(warm.losses).toEqual(cold.losses);
     expect(existsSync(join(cacheDir, inputKey(INPUT)))).toBe(true);
+  });
+});
+
+describe('prediction', () => {
+  it('classifies many images batch by batch, each exactly as when sent alone, and fails on an undecodable one', async () => {
+    const { tf, info } = await selectBackend({ force: 'wasm' });
+    const outDir = join(tempDir(), 'predict-run');
+    const spec = PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 1, batch_size: 8, seed: 2 });
+    await runTraining({ runId: 'predict', spec, classNames: [...SHAPES], items, outDir }, { tf, backend: info, emit: () => undefined, shouldStop: () => false });
+    const many = [...items, ...items].map((item) => ({ path: item.path })); // 36 images: two batches
+    expect(many.length).toBeGreaterThan(PREDICT_BATCH);
+    const rows = await predictImages(tf, join(outDir, BEST_DIR), INPUT, many);
+    expect(rows).toHaveLength(many.length);
+    for (const i of [0, 5, PREDICT_BATCH, many.length - 1]) {
+      const [alone] = await predictImages(tf, join(outDir, BEST_DIR), INPUT, [many[i]!]);
+      alone!.forEach((p, k) => expect(rows[i]![k]).toBeCloseTo(p, 6));
+    }
+    expect(rows[items.length]).toEqual(rows[0]);
+    const broken = join(tempDir(), 'broken.png');
+    writeFileSync(broken, 'not an image');
+    await expect(predictImages(tf, join(outDir, BEST_DIR), INPUT, [...many, { path: broken }])).rejects.toThrow();
+    forgetModel();
   });
 });
