@@ -189,6 +189,8 @@ export interface Pipeline {
   failed(): number;
   /** Logs how many images were decoded, read from the cache or skipped (after the first epoch). */
   report(): void;
+  /** Silences batches still decoding when the run ends (say, by an error): no event after the run's last. */
+  close(): void;
 }
 
 /**
@@ -205,8 +207,12 @@ export async function openPipeline(
   const { input } = job.spec;
   const numClasses = job.classNames.length;
   let warned = 0;
+  let closed = false;
   const warn = (failure: DecodeFailure) => {
-    if (++warned <= MAX_WARNINGS) log('warn', `Skipped ${failure.path}: ${failure.message}`);
+    if (!closed && ++warned <= MAX_WARNINGS) log('warn', `Skipped ${failure.path}: ${failure.message}`);
+  };
+  const close = () => {
+    closed = true;
   };
   const reportSkipped = () => {
     if (warned > MAX_WARNINGS) log('warn', `Skipped ${warned - MAX_WARNINGS} more images that could not be decoded.`);
@@ -218,7 +224,7 @@ export async function openPipeline(
     failures.forEach(warn);
     reportSkipped();
     if (train.count === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
-    return { train: memorySource(train, input, numClasses), validation: memorySource(validation, input, numClasses), failed: () => 0, report: () => undefined };
+    return { train: memorySource(train, input, numClasses), validation: memorySource(validation, input, numClasses), failed: () => 0, report: () => undefined, close };
   }
 
   const cache = job.pixelCacheDir ? new PixelCache(job.pixelCacheDir, input) : null;
@@ -239,5 +245,6 @@ export async function openPipeline(
       if (cacheError) log('warn', `The pixel cache could not be written, so the next run decodes again: ${cacheError}`);
       if (pruned.length > 0) log('info', `Removed cached pixels not used for ${PRUNE_AFTER_DAYS} days: ${pruned.join(', ')}.`);
     },
+    close,
   };
 }

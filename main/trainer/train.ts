@@ -217,6 +217,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
     await saveModel(tf, model, join(job.outDir, LAST_DIR));
   } finally {
+    pipeline.close();
     restoreWeights?.forEach((w) => w.dispose());
     // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.
     model.optimizer?.dispose();
