@@ -227,8 +227,15 @@ export async function openPipeline(
     return { train: memorySource(train, input, numClasses), validation: memorySource(validation, input, numClasses), failed: () => 0, report: () => undefined, close };
   }
 
-  const cache = job.pixelCacheDir ? new PixelCache(job.pixelCacheDir, input) : null;
-  const pruned = cache ? await cache.open().catch((error: unknown) => [`(pruning failed: ${error instanceof Error ? error.message : String(error)})`]) : [];
+  let cache = job.pixelCacheDir ? new PixelCache(job.pixelCacheDir, input) : null;
+  let pruned: string[] = [];
+  try {
+    pruned = (await cache?.open()) ?? [];
+  } catch (error) {
+    // A cache is a speed-up: a folder that cannot be written must not stop the run.
+    log('warn', `The pixel cache cannot be used, so images are decoded every epoch: ${error instanceof Error ? error.message : String(error)}`);
+    cache = null;
+  }
   const trainLoader = new PixelLoader(input, cache, warn);
   const validationLoader = new PixelLoader(input, cache, warn);
   return {

@@ -242,6 +242,22 @@ describe('pixel cache', () => {
     expect(warm.losses).toEqual(cold.losses);
     expect(existsSync(join(cacheDir, inputKey(INPUT)))).toBe(true);
   });
+
+  it('trains without the cache, and says so, when its folder cannot be written', async () => {
+    const { tf, info } = await selectBackend({ force: 'wasm' });
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const events: RunEvent[] = [];
+    const spec = PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 1, batch_size: 8, seed: 3 });
+    const result = await runTraining(
+      { runId: 'no-cache', spec, classNames: [...SHAPES], items, outDir: join(tempDir(), 'no-cache'), pixelCacheDir: join(blocker, 'pixels') },
+      { tf, backend: info, emit: (e) => events.push(e), shouldStop: () => false },
+    );
+    expect(result.status).toBe('completed');
+    const logs = events.flatMap((e) => (e.kind === 'log' ? [`${e.level}: ${e.message}`] : []));
+    expect(logs).toContainEqual(expect.stringMatching(/^warn: The pixel cache cannot be used, so images are decoded every epoch: .*(ENOTDIR|EEXIST)/));
+    expect(logs).toContain(`info: Images at 12x10x3: ${items.length} decoded.`);
+  });
 });
 
 describe('prediction', () => {
