@@ -21,6 +21,8 @@ export interface PrefetchStats {
   started: number;
   /** Most batches started but not yet handed to the consumer at any one time. */
   maxAhead: number;
+  /** Milliseconds the consumer spent waiting for a batch that was not ready yet. */
+  waitedMs: number;
 }
 
 /**
@@ -45,7 +47,9 @@ export async function* prefetch<T>(count: number, make: (index: number) => Promi
   try {
     fill();
     while (ahead.length > 0) {
+      const asked = performance.now();
       const value = await ahead[0]!;
+      if (stats) stats.waitedMs += performance.now() - asked;
       ahead.shift();
       fill(); // the next batch starts decoding before this one is handed over and trained on
       yield value;
@@ -238,8 +242,9 @@ export async function openPipeline(
   }
   const trainLoader = new PixelLoader(input, cache, warn);
   const validationLoader = new PixelLoader(input, cache, warn);
+  const trainStats: PrefetchStats = { started: 0, maxAhead: 0, waitedMs: 0 };
   return {
-    train: streamSource(trainItems, trainLoader, numClasses),
+    train: streamSource(trainItems, trainLoader, numClasses, PREFETCH_BATCHES, trainStats),
     validation: streamSource(validationItems, validationLoader, numClasses),
     failed: () => trainLoader.failures.length,
     report: () => {
@@ -250,6 +255,8 @@ export async function openPipeline(
       log('info', `Images at ${input.width}x${input.height}x${input.channels}: ${decoded} decoded${where}${damaged}.`);
       const cacheError = trainLoader.cacheError ?? validationLoader.cacheError;
       if (cacheError) log('warn', `The pixel cache could not be written, so the next run decodes again: ${cacheError}`);
+      // The first batch always waits; beyond that, waiting means decoding is slower than training.
+      log('info', `Training waited ${(trainStats.waitedMs / 1000).toFixed(2)} s for images during the first epoch (${trainStats.started} batches).`);
       if (pruned.length > 0) log('info', `Removed cached pixels not used for ${PRUNE_AFTER_DAYS} days: ${pruned.join(', ')}.`);
     },
     close,

@@ -105,7 +105,7 @@ async function trainFresh(items: TrainItem[], cacheDir: string, outDir: string):
   let log = '';
   const started = performance.now();
   await trainer.train({ runId: `bench-${items.length}`, spec: cheapSpec(), classNames: [...SHAPES], items, outDir, pixelCacheDir: cacheDir }, (event: RunEvent) => {
-    if (event.kind === 'log' && event.message.startsWith('Images at')) log = event.message;
+    if (event.kind === 'log' && /^(Images at|Training waited)/.test(event.message)) log += ` ${event.message}`;
   });
   const seconds = (performance.now() - started) / 1000;
   return { seconds, imagesPerSecond: items.length / seconds, peakMiB: statusMiB(pid, 'VmHWM'), startMiB, log, client: trainer };

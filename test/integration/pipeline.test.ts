@@ -80,7 +80,7 @@ describe('streamed batches', () => {
   });
 
   it('prefetch keeps at most `depth` batches ahead of the one being trained on', async () => {
-    const stats: PrefetchStats = { started: 0, maxAhead: 0 };
+    const stats: PrefetchStats = { started: 0, maxAhead: 0, waitedMs: 0 };
     let building = 0;
     let maxBuilding = 0;
     let consumed = 0;
@@ -101,13 +101,14 @@ describe('streamed batches', () => {
     }
     expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(stats.maxAhead).toBe(3);
+    expect(stats.waitedMs).toBeGreaterThan(0); // the first batch cannot be ready before it is asked for
     expect(maxBuilding).toBeLessThanOrEqual(3);
     expect(maxUnconsumed).toBeLessThanOrEqual(4);
     expect(stats.started).toBe(12);
   });
 
   it('stops building when the consumer leaves early, after waiting for the batches already started', async () => {
-    const stats: PrefetchStats = { started: 0, maxAhead: 0 };
+    const stats: PrefetchStats = { started: 0, maxAhead: 0, waitedMs: 0 };
     let finished = 0;
     const make = async (index: number) => {
       await new Promise((resolve) => setTimeout(resolve, 2));
