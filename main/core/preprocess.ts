@@ -21,10 +21,11 @@ const FIT: Record<InputSpec['resize'], 'fill' | 'cover' | 'contain'> = {
 };
 
 /**
- * Decodes an image file (path) or encoded bytes into a height x width x channels Float32Array
- * (row-major, channels last), resized as `input.resize` says and normalised by PIXEL_NORMALIZATION.
+ * Decodes an image file (path) or encoded bytes into height x width x channels 8-bit values
+ * (row-major, channels last), resized as `input.resize` says. Training caches these bytes on disk
+ * (main/trainer/pixel-cache.ts): bump PREPROCESSING_VERSION there when this function changes.
  */
-export async function imageToPixels(source: string | Uint8Array, input: InputSpec): Promise<Float32Array> {
+export async function imageToBytes(source: string | Uint8Array, input: InputSpec): Promise<Uint8Array> {
   // `animated: false` (sharp's default) keeps only the first frame of a GIF or WebP.
   let image = sharp(typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength))
     .rotate() // applies the EXIF orientation, as a phone's photo viewer does
@@ -39,7 +40,16 @@ export async function imageToPixels(source: string | Uint8Array, input: InputSpe
   if (info.width !== input.width || info.height !== input.height || info.channels !== input.channels) {
     throw new Error(`Decoding produced ${info.width}x${info.height}x${info.channels} instead of ${input.width}x${input.height}x${input.channels}.`);
   }
-  const pixels = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) pixels[i] = data[i]! * PIXEL_NORMALIZATION.scale + PIXEL_NORMALIZATION.offset;
-  return pixels;
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Writes `bytes` normalised by PIXEL_NORMALIZATION into `out` from `at` (a new array when absent). */
+export function normalizeBytes(bytes: Uint8Array, out = new Float32Array(bytes.length), at = 0): Float32Array {
+  for (let i = 0; i < bytes.length; i++) out[at + i] = bytes[i]! * PIXEL_NORMALIZATION.scale + PIXEL_NORMALIZATION.offset;
+  return out;
+}
+
+/** imageToBytes normalised by PIXEL_NORMALIZATION: the numbers a model sees. */
+export async function imageToPixels(source: string | Uint8Array, input: InputSpec): Promise<Float32Array> {
+  return normalizeBytes(await imageToBytes(source, input));
 }

@@ -18,6 +18,12 @@ import type { ModelSpec } from './spec/spec';
 /** Folder of a run's weights and files. */
 export const runDir = (project: Project, runId: string): string => join(project.dir, 'runs', runId);
 
+/**
+ * Folder of the project's cached preprocessed pixels (main/trainer/pixel-cache.ts): per input size
+ * and resize mode, one entry per image; safe to delete at any time (the next run decodes again).
+ */
+export const pixelCacheDir = (project: Project): string => join(project.dir, 'cache', 'pixels');
+
 interface Queued {
   project: Project;
   runId: string;
@@ -146,7 +152,7 @@ export class TrainingQueue {
     try {
       // Checked again here: the cached files may have changed while the run waited.
       const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
-      const job = { runId, spec: run.spec, classNames: run.classNames, items: trainItems(project, run.classNames), outDir: runDir(project, runId), resume, ...(backbone ? { backbone } : {}) };
+      const job = { runId, spec: run.spec, classNames: run.classNames, items: trainItems(project, run.classNames), outDir: runDir(project, runId), pixelCacheDir: pixelCacheDir(project), resume, ...(backbone ? { backbone } : {}) };
       const result = await this.trainer.train(job, (event) => {
         if (event.kind === 'started') {
           runs.setBackend(runId, event.backend);
@@ -191,6 +197,6 @@ function trainItems(project: Project, classNames: readonly string[]): TrainItem[
   return current.images.flatMap((image): TrainItem[] => {
     const index = label[image.classIndex]!;
     if (image.split === 'test' || index < 0) return [];
-    return [{ path: store.imagePath(image.hash, image.ext), label: index, split: image.split === 'train' ? 'train' : 'validation' }];
+    return [{ path: store.imagePath(image.hash, image.ext), hash: image.hash, label: index, split: image.split === 'train' ? 'train' : 'validation' }];
   });
 }

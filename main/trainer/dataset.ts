@@ -1,17 +1,17 @@
-// Decodes a run's images once, before training, into one flat Float32Array per split, and cuts
-// shuffled batches out of it. Decoding outside the training loop keeps sharp off the hot path.
-import { cpus } from 'node:os';
+// Batches of a run: seeded shuffles, class weights, and the assembly of a batch's images (8-bit
+// pixels from the pipeline, or float features in memory) into the arrays a model trains on.
+// Streaming the images themselves is main/trainer/pipeline.ts.
 import { seededRandom } from '../core/spec/augment';
 import type { InputSpec } from '../core/spec/spec';
-import { imageToPixels } from '../core/preprocess';
-import type { TrainItem } from './protocol';
+import { normalizeBytes } from '../core/preprocess';
+import { derivedSeed } from './model-builder';
 import type { Tf } from './tf';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
 
-/** Decoded images of one split. */
+/** A split held in memory: backbone features (1 x 1 x features "images"). */
 export interface DecodedSplit {
-  /** count x height x width x channels values, image after image. */
+  /** count x height x width x channels values, one item after another. */
   pixels: Float32Array;
   /** Class index of each image. */
   labels: Int32Array;
@@ -25,34 +25,6 @@ export interface DecodeFailure {
   path: string;
   /** The decoder's message. */
   message: string;
-}
-
-/** Decodes `items` with a few decodes in flight; files that fail are reported, not fatal. */
-export async function decodeSplit(items: readonly TrainItem[], input: InputSpec, failures: DecodeFailure[]): Promise<DecodedSplit> {
-  const size = input.width * input.height * input.channels;
-  const decoded: (Float32Array | null)[] = new Array(items.length).fill(null);
-  let next = 0;
-  // sharp decodes on libuv threads, so a few requests in flight use every core.
-  const workers = Array.from({ length: Math.max(2, cpus().length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index]!;
-      try {
-        decoded[index] = await imageToPixels(item.path, input);
-      } catch (error) {
-        failures.push({ path: item.path, message: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  });
-  await Promise.all(workers);
-  const kept = items.flatMap((item, index) => (decoded[index] ? [{ label: item.label, pixels: decoded[index] }] : []));
-  const pixels = new Float32Array(kept.length * size);
-  const labels = new Int32Array(kept.length);
-  kept.forEach((entry, index) => {
-    pixels.set(entry.pixels, index * size);
-    labels[index] = entry.label;
-  });
-  return { pixels, labels, count: kept.length };
 }
 
 // The PRNG lives with augmentation (pure) so the model screen's preview draws the same way.
@@ -71,6 +43,11 @@ export function shuffledIndices(count: number, seed: number): Int32Array {
   return order;
 }
 
+/** The order of the training images in `epoch` (1-based): a new shuffle per epoch, the same for the same seed. */
+export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  return shuffledIndices(count, derivedSeed(seed, 1_000_000 + epoch));
+}
+
 /** Optional changes a training batch gets; validation batches get none. */
 export interface BatchOptions {
   /** Replaces each image's pixels, e.g. by a random augmentation. */
@@ -79,7 +56,51 @@ export interface BatchOptions {
   classWeights?: ArrayLike<number>;
 }
 
-/** Tensors of the images at `indices`: x [n, h, w, c] and one-hot y [n, classes]. Caller disposes. */
+/** One batch in host memory, before it becomes tensors. */
+export interface HostBatch {
+  /** n x height x width x channels model inputs. */
+  x: Float32Array;
+  /** n x classes targets (one-hot, scaled by class weights). */
+  y: Float32Array;
+  /** Class index of each image. */
+  labels: Int32Array;
+  /** Number of images (those that failed to decode are not in it). */
+  count: number;
+}
+
+/** Assembles images (8-bit pixels, normalised here, or model-ready floats) into a batch. */
+export function hostBatch(
+  images: readonly { pixels: Uint8Array | Float32Array; label: number }[],
+  input: InputSpec,
+  numClasses: number,
+  options: BatchOptions = {},
+): HostBatch {
+  const size = input.width * input.height * input.channels;
+  const n = images.length;
+  const x = new Float32Array(n * size);
+  const y = new Float32Array(n * numClasses);
+  const labels = new Int32Array(n);
+  images.forEach(({ pixels, label }, i) => {
+    if (options.transform) x.set(options.transform(pixels instanceof Uint8Array ? normalizeBytes(pixels) : pixels), i * size);
+    else if (pixels instanceof Uint8Array) normalizeBytes(pixels, x, i * size);
+    else x.set(pixels, i * size);
+    labels[i] = label;
+    // Cross-entropy is -sum(y * log p): scaling the one-hot target scales that sample's loss,
+    // and the accuracy metric (argmax of y) is unchanged.
+    y[i * numClasses + label] = options.classWeights ? options.classWeights[label]! : 1;
+  });
+  return { x, y, labels, count: n };
+}
+
+/** The tensors of a host batch: x [n, h, w, c] and y [n, classes]. Caller disposes. */
+export function batchTensors(tf: Tf, batch: HostBatch, input: InputSpec, numClasses: number): { x: Tensor; y: Tensor } {
+  return {
+    x: tf.tensor4d(batch.x, [batch.count, input.height, input.width, input.channels]),
+    y: tf.tensor2d(batch.y, [batch.count, numClasses]),
+  };
+}
+
+/** Tensors of the in-memory items at `indices`. Caller disposes. */
 export function makeBatch(
   tf: Tf,
   split: DecodedSplit,
@@ -88,23 +109,13 @@ export function makeBatch(
   numClasses: number,
   options: BatchOptions = {},
 ): { x: Tensor; y: Tensor } {
+  return batchTensors(tf, hostBatch(splitItems(split, indices, input), input, numClasses, options), input, numClasses);
+}
+
+/** The values and labels of the in-memory items at `indices` (views, not copies). */
+export function splitItems(split: DecodedSplit, indices: ArrayLike<number>, input: InputSpec): { pixels: Float32Array; label: number }[] {
   const size = input.width * input.height * input.channels;
-  const n = indices.length;
-  const x = new Float32Array(n * size);
-  const y = new Float32Array(n * numClasses);
-  for (let i = 0; i < n; i++) {
-    const index = indices[i]!;
-    const pixels = split.pixels.subarray(index * size, (index + 1) * size);
-    x.set(options.transform ? options.transform(pixels) : pixels, i * size);
-    const label = split.labels[index]!;
-    // Cross-entropy is -sum(y * log p): scaling the one-hot target scales that sample's loss,
-    // and the accuracy metric (argmax of y) is unchanged.
-    y[i * numClasses + label] = options.classWeights ? options.classWeights[label]! : 1;
-  }
-  return {
-    x: tf.tensor4d(x, [n, input.height, input.width, input.channels]),
-    y: tf.tensor2d(y, [n, numClasses]),
-  };
+  return Array.from(indices, (index) => ({ pixels: split.pixels.subarray(index * size, (index + 1) * size), label: split.labels[index]! }));
 }
 
 /** Keras/scikit-learn "balanced" class weights: images / (classes x images of the class); 0 for an empty class. */

@@ -2,6 +2,7 @@
 // process.parentPort) or as a child_process.fork (process.send), picks the backend once at start,
 // and answers TrainerRequests one reply each, streaming run events while a train runs.
 import type { BackendInfo, RunEvent } from '../../preload/contract';
+import sharp from 'sharp';
 import { selectBackend, type SelectedBackend } from './backends';
 import { forgetModel, modelFor, predictImages } from './predict';
 import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
@@ -15,6 +16,10 @@ interface ParentPort {
 }
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+// Training decodes each image once per epoch (or reads it from the pixel cache): libvips's
+// operation cache (up to 50 MB) would only hold memory that grows with the images seen.
+sharp.cache(false);
 
 /** Sends a message; `then` runs once it has left this process (fork) or been queued (Electron). */
 function post(message: TrainerMessage, then?: () => void): void {

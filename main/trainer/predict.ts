@@ -3,8 +3,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InputSpec } from '../core/spec/spec';
-import { imageToPixels } from '../core/preprocess';
 import { loadModel, MODEL_JSON } from './model-files';
+import { predictionBatches } from './pipeline';
 import type { ImageSource } from './protocol';
 import type { Tf } from './tf';
 
@@ -35,18 +35,20 @@ export function forgetModel(): void {
   cached = null;
 }
 
+/** Images classified at once: memory stays flat however many a request sends. */
+export const PREDICT_BATCH = 32;
+
 /** One probability vector per image, in the model's class order. */
 export async function predictImages(tf: Tf, modelDir: string, input: InputSpec, images: readonly ImageSource[]): Promise<number[][]> {
   const model = await modelFor(tf, modelDir);
-  const size = input.width * input.height * input.channels;
-  const pixels = new Float32Array(images.length * size);
-  for (const [i, image] of images.entries()) {
-    pixels.set(await imageToPixels('path' in image ? image.path : image.bytes, input), i * size);
+  const rows: number[][] = [];
+  for await (const batch of predictionBatches(images, input, PREDICT_BATCH)) {
+    const output = tf.tidy(() => model.predict(tf.tensor4d(batch.x, [batch.count, input.height, input.width, input.channels])) as Tensor);
+    try {
+      rows.push(...((await output.array()) as number[][]));
+    } finally {
+      output.dispose();
+    }
   }
-  const output = tf.tidy(() => model.predict(tf.tensor4d(pixels, [images.length, input.height, input.width, input.channels])) as Tensor);
-  try {
-    return (await output.array()) as number[][];
-  } finally {
-    output.dispose();
-  }
+  return rows;
 }

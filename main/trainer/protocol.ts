@@ -11,6 +11,8 @@ export interface TrainItem {
   /** Index into `classNames`. */
   label: number;
   split: 'train' | 'validation';
+  /** SHA-256 of the file's bytes (the store's name for it), keying the pixel cache; hashed from the file when absent. */
+  hash?: string;
 }
 
 /** A cached pretrained backbone, as the trainer loads it from files (it never downloads). */
@@ -45,6 +47,8 @@ export interface TrainJob {
   outDir: string;
   /** Continue the run from the checkpoint in `outDir` (from the start when there is none). */
   resume?: boolean;
+  /** Where preprocessed pixels are cached between runs (main/trainer/pixel-cache.ts); no cache when absent. */
+  pixelCacheDir?: string;
 }
 
 /** How a train request ended when it did not fail. */

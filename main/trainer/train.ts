@@ -1,11 +1,12 @@
-// Runs one TrainJob: decode every image once, then epochs of seeded shuffles and batches with
-// trainOnBatch (so each batch can report progress and a stop lands between batches), validation
+// Runs one TrainJob: epochs of seeded shuffles and batches streamed by the pipeline (pipeline.ts)
+// into trainOnBatch (so each batch can report progress and a stop lands between batches), validation
 // after each epoch, and the best and last weights written to the run's folder.
 import { join } from 'node:path';
 import type { BackendInfo, EpochMetrics, RunEvent } from '../../preload/contract';
 import { augmentImage, isAugmenting } from '../core/spec/augment';
 import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
-import { balancedClassWeights, decodeSplit, makeBatch, seededRandom, shuffledIndices, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
+import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
+import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { saveModel } from './model-files';
@@ -35,9 +36,6 @@ export interface TrainContext {
 export const BEST_DIR = 'best';
 export const LAST_DIR = 'last';
 
-/** Decoded images are held in memory; above this the run is refused with a clear message. */
-export const MAX_DECODED_BYTES = 2 * 2 ** 30;
-
 /** Progress events are spaced at least this far apart so a tiny model does not flood IPC. */
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -49,23 +47,25 @@ interface Evaluation {
   accuracy: number;
 }
 
-/** Mean categorical cross-entropy and accuracy of `model` on `split`, batch by batch. */
-async function evaluate(tf: Tf, model: LayersModel, split: DecodedSplit, job: TrainJob): Promise<Evaluation> {
+/** Mean categorical cross-entropy and accuracy of `model` on `split`, batch by batch; null when no image decoded. */
+async function evaluate(tf: Tf, model: LayersModel, split: SplitSource, job: TrainJob): Promise<Evaluation | null> {
   const { input, training } = job.spec;
   const numClasses = job.classNames.length;
   let lossSum = 0;
   let correct = 0;
-  for (let start = 0; start < split.count; start += training.batch_size) {
-    const indices = Int32Array.from({ length: Math.min(training.batch_size, split.count - start) }, (_, i) => start + i);
-    const { x, y } = makeBatch(tf, split, indices, input, numClasses);
+  let count = 0;
+  for await (const batch of split.batches(sequentialPlans(split.count, training.batch_size))) {
+    if (batch.count === 0) continue;
+    const { x, y } = batchTensors(tf, batch, input, numClasses);
     y.dispose();
     const probabilities = tf.tidy(() => model.predict(x) as Tensor);
     x.dispose();
     const values = await probabilities.data();
     probabilities.dispose();
-    for (let i = 0; i < indices.length; i++) {
+    count += batch.count;
+    for (let i = 0; i < batch.count; i++) {
       const row = values.subarray(i * numClasses, (i + 1) * numClasses);
-      const label = split.labels[indices[i]!]!;
+      const label = batch.labels[i]!;
       // Same clipping as Keras's categorical cross-entropy, so the numbers compare.
       lossSum -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, row[label]!)));
       let best = 0;
@@ -73,7 +73,7 @@ async function evaluate(tf: Tf, model: LayersModel, split: DecodedSplit, job: Tr
       if (best === label) correct++;
     }
   }
-  return { loss: lossSum / split.count, accuracy: correct / split.count };
+  return count > 0 ? { loss: lossSum / count, accuracy: correct / count } : null;
 }
 
 /** Whether `metrics` beats the best so far: validation accuracy (then loss), else training loss. */
@@ -101,15 +101,6 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   if (badLabel) throw new Error(`Image ${badLabel.path} has class index ${badLabel.label}, but the run has ${numClasses} classes.`);
 
   if (trainItems.length === 0) throw new Error('There is no training image to learn from: give each class some images in the training split.');
-  // Every decoded image is held in memory as float32 for now (streaming from disk is future work),
-  // so refuse what cannot fit instead of failing half-way with an allocation error.
-  const bytes = job.items.length * input.width * input.height * input.channels * 4;
-  if (bytes > MAX_DECODED_BYTES) {
-    throw new Error(
-      `${job.items.length} images at ${input.width}x${input.height}x${input.channels} need ${(bytes / 2 ** 30).toFixed(1)} GiB in memory; ` +
-        `the limit is ${MAX_DECODED_BYTES / 2 ** 30} GiB. Use a smaller input size or fewer images.`,
-    );
-  }
   const checkpoint = job.resume ? await readCheckpoint(job.outDir) : null;
   if (job.resume && !checkpoint) log('info', 'No epoch had finished before the run was interrupted: it starts from the beginning.');
   emit({
@@ -117,15 +108,8 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     ...(job.resume ? { resumedFrom: checkpoint?.state.epoch ?? 0 } : {}),
   });
 
-  const decodeStart = performance.now();
-  const failures: DecodeFailure[] = [];
-  const decode = context.decode ?? ((items: readonly TrainItem[], into: DecodeFailure[]) => decodeSplit(items, input, into));
-  const trainSet = await decode(trainItems, failures);
-  const validationSet = await decode(validationItems, failures);
-  for (const failure of failures.slice(0, 20)) log('warn', `Skipped ${failure.path}: ${failure.message}`);
-  if (failures.length > 20) log('warn', `Skipped ${failures.length - 20} more images that could not be decoded.`);
-  if (trainSet.count === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
-  log('info', `Decoded ${trainSet.count + validationSet.count} images at ${input.width}x${input.height}x${input.channels} in ${((performance.now() - decodeStart) / 1000).toFixed(1)} s.`);
+  const pipeline = await openPipeline(job, trainItems, validationItems, log, context.decode);
+  const { train: trainSet, validation: validationSet } = pipeline;
 
   const model = context.build ? await context.build() : buildModel(tf, spec, numClasses);
   // Dropout draws its mask from its seed; a new seed per batch keeps masks both varied and repeatable.
@@ -133,6 +117,15 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const batches = Math.ceil(trainSet.count / training.batch_size);
   const classWeights = training.class_weight === 'balanced' ? balancedClassWeights(trainSet.labels, numClasses) : undefined;
   const augmenting = isAugmenting(spec.augmentation);
+  const planBatch = (order: Int32Array, epoch: number, batch: number): BatchPlan => {
+    // Augmentation draws from a seed per epoch and batch: varied across batches, repeatable across runs.
+    const random = augmenting ? seededRandom(derivedSeed(training.seed, 2_000_000 + epoch * 10_007 + batch)) : null;
+    const options: BatchOptions = {
+      ...(classWeights ? { classWeights } : {}),
+      ...(random ? { transform: (data: Float32Array) => augmentImage({ data, height: input.height, width: input.width, channels: input.channels }, spec.augmentation, random) } : {}),
+    };
+    return { indices: order.subarray(batch * training.batch_size, Math.min(trainSet.count, (batch + 1) * training.batch_size)), options };
+  };
   const earlyStopping = training.early_stopping ? new EarlyStopping(training.early_stopping) : null;
   const reduceLr = training.reduce_lr_on_plateau ? new ReduceLrOnPlateau(training.reduce_lr_on_plateau) : null;
   if (validationSet.count === 0 && [training.early_stopping, training.reduce_lr_on_plateau].some((c) => c?.monitor.startsWith('val_'))) {
@@ -160,21 +153,17 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     }
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
-      const order = shuffledIndices(trainSet.count, derivedSeed(training.seed, 1_000_000 + epoch));
+      const order = epochOrder(trainSet.count, training.seed, epoch);
+      const stream = trainSet.batches(Array.from({ length: batches }, (_, batch) => planBatch(order, epoch, batch)));
       let lossSum = 0;
       let correctSum = 0;
       let seen = 0;
       let lastProgress = 0;
       for (let batch = 0; batch < batches; batch++) {
-        const indices = order.subarray(batch * training.batch_size, Math.min(trainSet.count, (batch + 1) * training.batch_size));
         dropouts.forEach((layer, i) => (layer.seed = derivedSeed(training.seed, epoch * 1_000_003 + batch * 101 + i)));
-        // Augmentation draws from a seed per epoch and batch: varied across batches, repeatable across runs.
-        const random = augmenting ? seededRandom(derivedSeed(training.seed, 2_000_000 + epoch * 10_007 + batch)) : null;
-        const options: BatchOptions = {
-          ...(classWeights ? { classWeights } : {}),
-          ...(random ? { transform: (data: Float32Array) => augmentImage({ data, height: input.height, width: input.width, channels: input.channels }, spec.augmentation, random) } : {}),
-        };
-        const { x, y } = makeBatch(tf, trainSet, indices, input, numClasses, options);
+        const host = (await stream.next()).value;
+        if (!host || host.count === 0) continue; // every image of the batch failed to decode (warned)
+        const { x, y } = batchTensors(tf, host, input, numClasses);
         let result: number | number[];
         try {
           result = await model.trainOnBatch(x, y);
@@ -186,9 +175,9 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         if (!Number.isFinite(loss)) {
           throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${batch + 1}: training diverged. Lower the learning rate (now ${training.learning_rate}).`);
         }
-        lossSum += loss * indices.length;
-        correctSum += accuracy * indices.length;
-        seen += indices.length;
+        lossSum += loss * host.count;
+        correctSum += accuracy * host.count;
+        seen += host.count;
         const now = performance.now();
         if (now - lastProgress >= PROGRESS_INTERVAL_MS || batch === batches - 1) {
           lastProgress = now;
@@ -203,11 +192,14 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
           break;
         }
       }
-      if (stopped && seen < trainSet.count) {
+      await stream.return();
+      if (seen === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
+      if (stopped && seen < trainSet.count - pipeline.failed()) {
         log('info', `Stopped during epoch ${epoch} after ${seen} of ${trainSet.count} images; that epoch is not counted.`);
         break;
       }
       const validation = validationSet.count > 0 ? await evaluate(tf, model, validationSet, job) : null;
+      if (epoch === (checkpoint?.state.epoch ?? 0) + 1) pipeline.report();
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / seen,
@@ -250,6 +242,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     // A completed run cannot resume; a stopped one keeps its checkpoint so it can continue.
     if (!stopped) await deleteCheckpoint(job.outDir);
   } finally {
+    pipeline.close();
     restoreWeights?.forEach((w) => w.dispose());
     // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.
     if (model.optimizer) disposeOptimizer(model.optimizer);

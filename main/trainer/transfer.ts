@@ -3,14 +3,15 @@
 // SHA-256, the backbone's files and the preprocessing, so the next run on the same images skips
 // the backbone entirely. The head (the spec's layers + softmax) trains on those vectors; a
 // prediction chains backbone and head.
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAugmenting } from '../core/spec/augment';
 import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../core/spec/spec';
-import { imageToPixels, PIXEL_NORMALIZATION } from '../core/preprocess';
+import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/preprocess';
+import { hashBytes, writeAtomically } from '../core/store';
 import type { DecodedSplit, DecodeFailure } from './dataset';
+import { PixelLoader, predictionBatches, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
 import { readArtifacts } from './model-files';
 import type { ImageSource, TrainerBackbone, TrainItem, TrainJob, TrainResult } from './protocol';
 import { buildFineTuneModel } from './fine-tune';
@@ -90,7 +91,9 @@ export interface EmbeddingStats {
 
 /**
  * Feature vectors of `items` as a DecodedSplit (each "image" is 1 x 1 x features), from the
- * cache where present, else computed in batches and written to the cache.
+ * cache where present, else computed in batches and written to the cache. Images still to embed
+ * stream through the training pipeline's decoder, the next batches decoding while the backbone
+ * runs; the vectors are kept in memory (a few kB per image).
  */
 export async function embedSplit(
   tf: Tf,
@@ -103,42 +106,49 @@ export async function embedSplit(
   const folder = embeddingFolder(backbone, input);
   await mkdir(folder, { recursive: true });
   const vectors: (Float32Array | null)[] = new Array(items.length).fill(null);
-  const pending: { index: number; file: string; pixels: Float32Array }[] = [];
-  const size = backbone.inputSize * backbone.inputSize * 3;
+  const missing: { index: number; file: string }[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      // The store names images by this hash; items without it (tests, benches) are hashed here.
+      const hash = item.hash ?? hashBytes(await readFile(item.path));
+      const file = join(folder, `${hash}.f32`);
+      const stored = await readFile(file).catch(() => null);
+      // A vector is whole float32 values; anything else is a damaged entry, computed again.
+      if (stored && stored.byteLength > 0 && stored.byteLength % 4 === 0) {
+        vectors[index] = new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength));
+        stats.cached++;
+      } else {
+        missing.push({ index, file });
+      }
+    } catch (error) {
+      failures.push({ path: item.path, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const batch = pending.splice(0);
+  const loader = new PixelLoader(input, null, (failure) => failures.push(failure));
+  const size = backbone.inputSize * backbone.inputSize * 3;
+  const plans = sequentialPlans(missing.length, EMBED_BATCH);
+  const decoded = prefetch(
+    plans.length,
+    async (b) => {
+      const entries = Array.from(plans[b]!.indices, (i) => missing[i]!);
+      const pixels = await Promise.all(entries.map((entry) => loader.load(items[entry.index]!)));
+      return entries.flatMap((entry, k) => (pixels[k] ? [{ ...entry, pixels: pixels[k] }] : []));
+    },
+    PREFETCH_BATCHES,
+  );
+  for await (const batch of decoded) {
+    if (batch.length === 0) continue;
     const pixels = new Float32Array(batch.length * size);
-    batch.forEach((entry, i) => pixels.set(entry.pixels, i * size));
+    batch.forEach((entry, i) => normalizeBytes(entry.pixels, pixels, i * size));
     const { values, length } = await features(tf, backbone, pixels, batch.length);
     for (const [i, entry] of batch.entries()) {
       const vector = values.slice(i * length, (i + 1) * length);
       vectors[entry.index] = vector;
-      const temporary = `${entry.file}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temporary, new Uint8Array(vector.buffer));
-      await rename(temporary, entry.file);
+      await writeAtomically(entry.file, new Uint8Array(vector.buffer));
       stats.computed++;
     }
-  };
-
-  for (const [index, item] of items.entries()) {
-    try {
-      const bytes = await readFile(item.path);
-      const file = join(folder, `${createHash('sha256').update(bytes).digest('hex')}.f32`);
-      if (existsSync(file)) {
-        const stored = await readFile(file);
-        vectors[index] = new Float32Array(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength));
-        stats.cached++;
-        continue;
-      }
-      pending.push({ index, file, pixels: await imageToPixels(bytes, input) });
-    } catch (error) {
-      failures.push({ path: item.path, message: error instanceof Error ? error.message : String(error) });
-    }
-    if (pending.length >= EMBED_BATCH) await flush();
   }
-  await flush();
 
   const kept = items.flatMap((item, index) => (vectors[index] ? [{ label: item.label, vector: vectors[index] }] : []));
   const length = kept[0]?.vector.length ?? 0;
@@ -177,16 +187,17 @@ export async function predictThroughBackbone(
   input: InputSpec,
   images: readonly ImageSource[],
 ): Promise<number[][]> {
-  const size = backbone.inputSize * backbone.inputSize * 3;
-  const pixels = new Float32Array(images.length * size);
-  for (const [i, image] of images.entries()) pixels.set(await imageToPixels('path' in image ? image.path : image.bytes, input), i * size);
-  const { values, length } = await features(tf, backbone, pixels, images.length);
-  const output = tf.tidy(() => head.predict(tf.tensor4d(values, [images.length, 1, 1, length])) as Tensor);
-  try {
-    return (await output.array()) as number[][];
-  } finally {
-    output.dispose();
+  const rows: number[][] = [];
+  for await (const batch of predictionBatches(images, input, EMBED_BATCH)) {
+    const { values, length } = await features(tf, backbone, batch.x, batch.count);
+    const output = tf.tidy(() => head.predict(tf.tensor4d(values, [batch.count, 1, 1, length])) as Tensor);
+    try {
+      rows.push(...((await output.array()) as number[][]));
+    } finally {
+      output.dispose();
+    }
   }
+  return rows;
 }
 
 /** Trains the head of a transfer-learning job on backbone features (cached between runs), or fine-tunes backbone and head together. */
