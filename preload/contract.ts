@@ -7,11 +7,13 @@ import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } fro
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
+import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
 
 export * from './contract-dataset';
 export * from './contract-export';
 export * from './contract-model';
 export * from './contract-settings';
+export * from './contract-use';
 
 /** Every error a person can meet, by code. */
 export type ErrorCode =
@@ -130,8 +132,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, export and settings operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations {
+/** Every operation: its request and response. Dataset, model, export, settings and use operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, UseOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -165,6 +167,7 @@ export const OPERATION_NAMES = [
   ...BACKBONE_OPERATION_NAMES,
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
+  ...USE_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',

@@ -10,6 +10,8 @@ import { datasetHandlers } from './api/dataset';
 import { exportHandlers } from './api/export';
 import { modelHandlers } from './api/model';
 import { settingsHandlers } from './api/settings';
+import { useHandlers } from './api/use';
+import { predictOne } from './use/batch-predict';
 import { attempt, CapaError } from './errors';
 import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
@@ -18,7 +20,7 @@ import { RunRepository } from './runs';
 import type { CapaService, CapaServiceOptions } from './service-api';
 import { ImageStore } from './store';
 import { forkTrainerPort, TrainerClient } from './trainer-client';
-import { runDir, TrainingQueue } from './training';
+import { TrainingQueue } from './training';
 import { CAPA_VERSION } from './version';
 
 type Handlers = { [K in OperationName]: (request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
@@ -41,6 +43,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     ...backboneHandlers(context),
     ...exportHandlers(context),
     ...settingsHandlers(context),
+    ...useHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
     createProject: ({ name }) => library.create(name).summary(),
@@ -57,20 +60,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     },
     listRuns: ({ projectId }) => runsOf(projectId).runs.list(),
     getRun: ({ projectId, runId }) => runsOf(projectId).runs.get(runId),
-    predict: async ({ projectId, runId, bytes }) => {
-      const { project, runs } = runsOf(projectId);
-      const run = runs.get(runId);
-      const started = performance.now();
-      // A transfer-learning run with a frozen backbone saved only its head: predictions go through the backbone first.
-      // A fine-tuned run saved backbone and head as one model.
-      const frozen = run.spec.backbone?.trainable_blocks === 0 ? run.spec.backbone : undefined;
-      const backbone = frozen ? await backbones.resolve(frozen.id) : undefined;
-      const [probabilities] = await trainer.predict(join(runDir(project, runId), 'best'), run.spec.input, [{ bytes }], backbone);
-      if (!probabilities) throw new CapaError('trainer', 'The training process returned no prediction.');
-      const ranked = run.classNames.map((className, i) => ({ className, probability: probabilities[i] ?? 0 }));
-      const best = ranked.reduce((a, b) => (b.probability > a.probability ? b : a));
-      return { probabilities: ranked, best: best.className, milliseconds: performance.now() - started };
-    },
+    predict: ({ projectId, runId, bytes }) => predictOne(context, projectId, runId, bytes),
   };
 
   return {

@@ -180,8 +180,13 @@ export async function predictThroughBackbone(
   const size = backbone.inputSize * backbone.inputSize * 3;
   const pixels = new Float32Array(images.length * size);
   for (const [i, image] of images.entries()) pixels.set(await imageToPixels('path' in image ? image.path : image.bytes, input), i * size);
-  const { values, length } = await features(tf, backbone, pixels, images.length);
-  const output = tf.tidy(() => head.predict(tf.tensor4d(values, [images.length, 1, 1, length])) as Tensor);
+  return pixelsThroughBackbone(tf, backbone, head, pixels, images.length);
+}
+
+/** Probabilities of `count` decoded images (backbone-sized pixels, one after the other) through backbone then head. */
+export async function pixelsThroughBackbone(tf: Tf, backbone: TrainerBackbone, head: LayersModel, pixels: Float32Array, count: number): Promise<number[][]> {
+  const { values, length } = await features(tf, backbone, pixels, count);
+  const output = tf.tidy(() => head.predict(tf.tensor4d(values, [count, 1, 1, length])) as Tensor);
   try {
     return (await output.array()) as number[][];
   } finally {
