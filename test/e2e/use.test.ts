@@ -17,6 +17,8 @@ let host: RunningHost;
 let page: Page;
 let check: string;
 let loose: string[];
+/** 600 pictures: enough batches to press Cancel while they are sent. */
+let many: string;
 
 beforeAll(async () => {
   const dataDir = tempDir();
@@ -34,6 +36,7 @@ beforeAll(async () => {
     await service.close();
   }
   check = await writeColourDataset(join(tempDir(), 'check'), 6, 5);
+  many = await writeColourDataset(join(tempDir(), 'many'), 300, 6);
   writeFileSync(join(check, 'blue', 'broken.png'), Buffer.from('not really a png'));
   host = await startHost(dataDir);
   // A fake camera, allowed without a prompt, for live predictions.
@@ -107,6 +110,17 @@ describe('the Try screen', () => {
     expect(parsed.data.find((row) => row[0] === 'check/blue/broken.png')?.[5]).toMatch(/not a readable image/);
   });
 
+  it('3b. cancels a large upload after the batch in flight, keeping the rows done', async () => {
+    await page.getByTestId('batch-folder-input').setInputFiles(many);
+    await page.getByTestId('batch-cancel').click();
+    await expect.poll(() => page.getByTestId('batch-summary').textContent(), { timeout: 30_000 }).toContain('(cancelled; these are the ones done)');
+    const shown = Number(/Showing (\d+) of/.exec((await page.getByTestId('batch-shown').textContent())!)![1]);
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(600);
+    expect(shown % 32).toBe(0); // whole batches only
+    await screenshot(page, 'use-3c-batch-cancelled');
+  });
+
   it('4. suggests labels for the Unlabelled pictures, accepts one, then all above a threshold, and undoes', async () => {
     await page.getByTestId('try-tab-suggest').click();
     await page.getByTestId('suggest-start').click();
@@ -116,8 +130,14 @@ describe('the Try screen', () => {
       expect(text).toContain(text.startsWith('red') ? 'red ·' : 'blue ·');
     }
     await screenshot(page, 'use-4-suggestions');
-    await page.getByTestId('suggest-accept').first().click();
+    // The first one goes to the other class than suggested: a person's choice wins.
+    const first = page.getByTestId('suggest-item').first();
+    const fileName = (await first.locator('.file').textContent())!;
+    const other = fileName.startsWith('red') ? 'blue' : 'red';
+    await first.getByTestId('suggest-class').selectOption({ label: other });
+    await first.getByTestId('suggest-accept').click();
     await expect.poll(() => page.getByTestId('suggest-item').count()).toBe(3);
+    expect(await page.getByTestId('suggest-notice').textContent()).toBe(`Labelled “${fileName}” as ${other}.`);
     await page.getByTestId('suggest-threshold').fill('0');
     expect(await page.getByTestId('suggest-accept-all').textContent()).toContain('Accept 3 suggestions');
     await page.getByTestId('suggest-accept-all').click();
