@@ -14,6 +14,8 @@ export class BatchPredictState {
   error = $state('');
   /** Whether the last batch was cancelled part-way (the rows so far stay). */
   cancelled = $state(false);
+  /** Pictures in what was chosen last (the rows may be fewer after Cancel). */
+  total = $state(0);
   /** Seconds the last batch took, once finished. */
   seconds = $state<number | null>(null);
   /** Filters and order of the table. */
@@ -46,6 +48,7 @@ export class BatchPredictState {
     const started = performance.now();
     const batches = await this.batches(picked);
     if (!batches) return;
+    this.total = batches.total;
     this.progress = { done: 0, total: batches.total };
     for (const next of batches.list) {
       if (this.cancelRequested) {
