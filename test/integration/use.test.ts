@@ -1,14 +1,18 @@
 // Using a trained model: a folder classified in batches through the real service and training
 // process, its CSV parsed back, accuracy against sub-folder classes, filters, a corrupt file that
 // does not stop the rest, label suggestions accepted above a threshold and undone, and the CLI.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREDICT_BATCH_SIZE, type BatchPrediction, type ProjectSummary, type RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
+import { CACHE_FOLDER } from '../../main/core/backbones/cache';
+import { WEIGHTS_BIN } from '../../main/trainer/model-files';
+import { presetById } from '../../main/core/spec/presets';
 import { filterRows, folderAccuracy, predictionRows, predictionsCsv, sortRows } from '../../main/core/use/prediction-table';
+import { TINY_SIZE, writeTinyBackbone } from '../helpers/backbone';
 import { cliFor } from '../helpers/cli';
 import { colourImage, trainColourProject, writeColourDataset } from '../helpers/colours';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -160,6 +164,36 @@ describe('label suggestions', () => {
 
     await callOrThrow(service, 'undo', { projectId: project.id });
     expect((await callOrThrow(service, 'getDataset', { projectId: project.id })).unlabelledCount).toBe(6);
+  });
+});
+
+describe('a transfer-learning run (frozen backbone kept apart)', () => {
+  it('classifies a folder through backbone and head, and notices a backbone damaged since', async () => {
+    const backboneDir = join(tempDir(), 'tiny-backbone');
+    await writeTinyBackbone(backboneDir);
+    await callOrThrow(service, 'importBackbone', { path: backboneDir, id: 'tiny' });
+    const transfer = await callOrThrow(service, 'createProject', { name: 'Colours transfer' });
+    await callOrThrow(service, 'importPaths', { projectId: transfer.id, paths: [join(check, 'red'), join(check, 'blue')] });
+    const spec = presetById('transfer')!.build({ width: TINY_SIZE, height: TINY_SIZE, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 8 });
+    await callOrThrow(service, 'saveSpec', { projectId: transfer.id, spec: { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: 0 } } });
+    const done = new Promise<void>((resolve) => {
+      const stop = service.onRunEvent((event) => event.kind === 'done' && (stop(), resolve()));
+    });
+    const started = await callOrThrow(service, 'startRun', { projectId: transfer.id });
+    await done;
+    expect((await callOrThrow(service, 'getRun', { projectId: transfer.id, runId: started.id })).status).toBe('completed');
+
+    const images = (await callOrThrow(service, 'listFolder', { paths: [join(check, 'red')] })).slice(0, 5);
+    const first = await callOrThrow(service, 'predictBatch', { projectId: transfer.id, runId: started.id, images });
+    expect(first.map((r) => r.probabilities?.length)).toEqual([2, 2, 2, 2, 2]);
+    const again = await callOrThrow(service, 'predictBatch', { projectId: transfer.id, runId: started.id, images });
+    again.forEach((r, i) => r.probabilities!.forEach((p, j) => expect(p).toBeCloseTo(first[i]!.probabilities![j]!, 6)));
+
+    // The check of the backbone's files is remembered, but not past a change to them.
+    const weights = join(dataDir, CACHE_FOLDER, 'tiny', WEIGHTS_BIN);
+    appendFileSync(weights, Buffer.from([1, 2, 3]));
+    const damaged = await service.call('predictBatch', { projectId: transfer.id, runId: started.id, images });
+    expect(damaged).toMatchObject({ ok: false, error: { code: 'io', message: expect.stringContaining('was damaged') } });
   });
 });
 

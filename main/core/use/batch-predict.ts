@@ -2,10 +2,11 @@
 // many files) and the project's Unlabelled pictures (label suggestions). Files are read here,
 // BMPs converted as the importer does, and sent to the training process in batches; a picture
 // that cannot be decoded gets the importer's reason and never fails the others.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchImage, BatchPrediction, LabelSuggestions, Prediction, RunInfo } from '../../../preload/contract';
 import type { ServiceContext } from '../api/context';
+import type { BackboneCache } from '../backbones/cache';
 import { bmpToPng, isBmp } from '../bmp';
 import { CapaError } from '../errors';
 import { MAX_PIXELS, unusableReason, type ImportEntry } from '../importer';
@@ -27,7 +28,28 @@ interface RunModel {
   backbone: TrainerBackbone | undefined;
 }
 
-async function runModel({ library, backbones }: ServiceContext, projectId: string, runId: string): Promise<RunModel> {
+/** Backbones checked once (resolve hashes every file), per cache and id, while their files keep their size and time. */
+const verified = new WeakMap<BackboneCache, Map<string, { stamp: string; backbone: TrainerBackbone }>>();
+
+async function filesStamp(dir: string): Promise<string> {
+  const names = (await readdir(dir, { recursive: true })).sort();
+  const stats = await Promise.all(names.map(async (name) => stat(join(dir, name)).then((s) => `${name}:${s.size}:${s.mtimeMs}`, () => name)));
+  return stats.join('|');
+}
+
+/** A frozen backbone ready for the trainer; live predictions call this several times a second, so its hash check runs once per change of its files. */
+async function resolveBackbone({ backbones }: ServiceContext, id: string): Promise<TrainerBackbone> {
+  const checked = verified.get(backbones) ?? new Map<string, { stamp: string; backbone: TrainerBackbone }>();
+  verified.set(backbones, checked);
+  const known = checked.get(id);
+  if (known && (await filesStamp(known.backbone.dir).catch(() => '')) === known.stamp) return known.backbone;
+  const backbone = await backbones.resolve(id);
+  checked.set(id, { stamp: await filesStamp(backbone.dir), backbone });
+  return backbone;
+}
+
+async function runModel(context: ServiceContext, projectId: string, runId: string): Promise<RunModel> {
+  const { library } = context;
   const project = library.get(projectId);
   const run = new RunRepository(project.db, project.id).get(runId);
   if (run.status !== 'completed' && run.status !== 'stopped') {
@@ -36,7 +58,7 @@ async function runModel({ library, backbones }: ServiceContext, projectId: strin
   // A transfer-learning run with a frozen backbone saved only its head: predictions go through the backbone first.
   // A fine-tuned run saved backbone and head as one model.
   const frozen = run.spec.backbone?.trainable_blocks === 0 ? run.spec.backbone : undefined;
-  const backbone = frozen ? await backbones.resolve(frozen.id) : undefined;
+  const backbone = frozen ? await resolveBackbone(context, frozen.id) : undefined;
   return { project, run, modelDir: join(runDir(project, runId), 'best'), backbone };
 }
 
