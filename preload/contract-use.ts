@@ -46,9 +46,11 @@ export interface LabelSuggestion {
   confidence: number;
 }
 
-/** Suggestions for every Unlabelled picture, most confident first. */
+/** Suggestions for one page of the Unlabelled pictures (in import order), most confident first. */
 export interface LabelSuggestions {
   suggestions: LabelSuggestion[];
+  /** Unlabelled pictures in all (pages past it are empty). */
+  total: number;
   /** Pictures left without a suggestion, each with the reason (unreadable, or the class no longer exists). */
   skipped: { imageId: number; fileName: string; reason: string }[];
 }
@@ -59,8 +61,8 @@ export interface UseOperations {
   listFolder: { request: { paths: string[] }; response: FolderFile[] };
   /** Classifies up to 64 pictures with a finished run's best weights; unreadable ones get a reason, not an error. */
   predictBatch: { request: { projectId: string; runId: string; images: BatchImage[] }; response: BatchPrediction[] };
-  /** Runs the model on the project's Unlabelled pictures and proposes a class for each. */
-  suggestLabels: { request: { projectId: string; runId: string }; response: LabelSuggestions };
+  /** Runs the model on a page of the project's Unlabelled pictures (default: all) and proposes a class for each. */
+  suggestLabels: { request: { projectId: string; runId: string; offset?: number; limit?: number }; response: LabelSuggestions };
   /** Labels pictures as suggested, as one action that Undo reverts. */
   acceptSuggestions: { request: { projectId: string; labels: { imageId: number; classId: number }[] }; response: { labelled: number } };
 }
@@ -69,3 +71,6 @@ export const USE_OPERATION_NAMES = ['listFolder', 'predictBatch', 'suggestLabels
 
 /** Pictures per predictBatch call: one trainer request, small enough to stream progress. */
 export const PREDICT_BATCH_SIZE = 32;
+
+/** Unlabelled pictures per suggestLabels call from the Try screen: progress and Cancel between pages. */
+export const SUGGEST_PAGE_SIZE = 128;

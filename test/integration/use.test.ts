@@ -144,6 +144,10 @@ describe('label suggestions', () => {
     expect(skipped).toEqual([]);
     expect(suggestions).toHaveLength(6);
     for (const s of suggestions) expect(s.className).toBe(s.fileName.split('-')[0]);
+    // Pages (as the Try screen asks for them) cover the same pictures once each.
+    const pages = await Promise.all([0, 4].map((offset) => callOrThrow(service, 'suggestLabels', { projectId: project.id, runId: run.id, offset, limit: 4 })));
+    expect(pages.map((p) => [p.total, p.suggestions.length])).toEqual([[6, 4], [6, 2]]);
+    expect(pages.flatMap((p) => p.suggestions.map((s) => s.imageId)).sort()).toEqual(suggestions.map((s) => s.imageId).sort());
     const confidences = suggestions.map((s) => s.confidence);
     expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
 

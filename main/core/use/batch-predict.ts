@@ -121,12 +121,12 @@ export async function predictOne(context: ServiceContext, projectId: string, run
   return { probabilities: ranked, best: best.className, milliseconds: performance.now() - started };
 }
 
-/** Runs the model on every Unlabelled picture and proposes the project's class of the predicted name; most confident first. */
-export async function suggestLabels(context: ServiceContext, projectId: string, runId: string): Promise<LabelSuggestions> {
+/** Runs the model on a page of the Unlabelled pictures and proposes the project's class of the predicted name; most confident first. */
+export async function suggestLabels(context: ServiceContext, projectId: string, runId: string, offset: number, limit: number): Promise<LabelSuggestions> {
   const model = await runModel(context, projectId, runId);
   const { project, run } = model;
   const store = new ImageStore(project.dir);
-  const { images } = project.listImages({ classId: null }, 0, 1_000_000);
+  const { images, total } = project.listImages({ classId: null }, offset, limit);
   const entries = images.map((image): ImportEntry => {
     const file = project.imageFile(image.id)!;
     const path = store.imagePath(file.hash, file.ext);
@@ -134,7 +134,7 @@ export async function suggestLabels(context: ServiceContext, projectId: string, 
   });
   const results = await classify(context, model, entries);
   const classes = new Map(project.classes().map((c) => [c.name.toLowerCase(), c]));
-  const out: LabelSuggestions = { suggestions: [], skipped: [] };
+  const out: LabelSuggestions = { suggestions: [], total, skipped: [] };
   for (const [i, image] of images.entries()) {
     const probabilities = results[i]!.probabilities;
     if (!probabilities) {

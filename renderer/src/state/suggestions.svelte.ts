@@ -1,6 +1,6 @@
 // Labels suggested for the Unlabelled pictures by a run: accept all at or above a confidence as
 // one undoable action, or one by one (accept, choose another class, skip).
-import type { LabelSuggestion, LabelSuggestions } from '../../../preload/contract';
+import { SUGGEST_PAGE_SIZE, type LabelSuggestion, type LabelSuggestions } from '../../../preload/contract';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 import type { DatasetState } from './dataset.svelte';
@@ -14,6 +14,9 @@ export class SuggestionsState {
   error = $state('');
   /** What the last action did, for the line under the buttons. */
   notice = $state('');
+  /** Pictures looked at and to look at, while suggesting. */
+  progress = $state<{ done: number; total: number } | null>(null);
+  private cancelRequested = false;
 
   readonly aboveThreshold = $derived((this.pending ?? []).filter((s) => s.confidence >= this.threshold));
 
@@ -23,15 +26,31 @@ export class SuggestionsState {
     private readonly dataset: DatasetState,
   ) {}
 
+  /** Asks the model page after page (labelling waits meanwhile, so the pages do not shift). */
   async suggest(runId: string): Promise<void> {
     this.busy = true;
     this.error = '';
     this.notice = '';
-    const found = await attempt(this.context.api.suggestLabels({ projectId: this.projectId, runId }), (message) => (this.error = message));
+    this.cancelRequested = false;
+    this.pending = [];
+    this.skipped = [];
+    this.progress = null;
+    for (let offset = 0; !this.cancelRequested; offset += SUGGEST_PAGE_SIZE) {
+      const page = await attempt(this.context.api.suggestLabels({ projectId: this.projectId, runId, offset, limit: SUGGEST_PAGE_SIZE }), (message) => (this.error = message));
+      if (!page) break;
+      this.pending = [...this.pending, ...page.suggestions].sort((a, b) => b.confidence - a.confidence);
+      this.skipped = [...this.skipped, ...page.skipped];
+      this.progress = { done: Math.min(page.total, offset + SUGGEST_PAGE_SIZE), total: page.total };
+      if (offset + SUGGEST_PAGE_SIZE >= page.total) break;
+    }
+    if (this.cancelRequested) this.notice = `Stopped after ${this.progress?.done ?? 0} pictures; their suggestions are below.`;
     this.busy = false;
-    if (!found) return;
-    this.pending = found.suggestions;
-    this.skipped = found.skipped;
+    this.progress = null;
+  }
+
+  /** Stops asking after the page in flight; the suggestions so far stay. */
+  cancel(): void {
+    this.cancelRequested = true;
   }
 
   /** Labels every suggestion at or above the threshold, as one action Undo reverts. */
