@@ -8,12 +8,14 @@ import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
+import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
 
 export * from './contract-dataset';
 export * from './contract-export';
 export * from './contract-model';
 export * from './contract-runs';
 export * from './contract-settings';
+export * from './contract-use';
 
 /** Every error a person can meet, by code. */
 export type ErrorCode =
@@ -150,8 +152,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, export and settings operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, RunOperations {
+/** Every operation: its request and response. Dataset, model, export, settings, run and use operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -178,6 +180,7 @@ export const OPERATION_NAMES = [
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
   ...RUN_OPERATION_NAMES,
+  ...USE_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',

@@ -14,6 +14,7 @@ import { OPTIMIZERS, type ModelSpec } from '../core/spec/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { formatSummary } from './format';
 import { followRun, runRunsCommand, RUNS_USAGE } from './run-commands';
+import { predictCommand, PREDICT_USAGE } from './predict-command';
 
 const USAGE = `Usage: capa <command> [options]   (from a checkout: npm run capa -- <command> ...)
 
@@ -30,7 +31,7 @@ ${DATASET_USAGE}
         [--keras] (print the model as a Keras Python script)
   train <project> [same options as spec] Train and print each epoch
 ${RUNS_USAGE}
-  predict <project> <image>... [--run ID]  Classify images with a run (default: newest completed)
+${PREDICT_USAGE}
   export <project> [--run ID] [--format ${EXPORT_FORMATS.join('|')}|all]
         [--weights best|last] [--quantize none|float16|uint8] [--out DIR]
                                         Export a run's model (default: every format it can be written to)
@@ -56,6 +57,7 @@ const OPTIONS = {
   format: { type: 'string' },
   weights: { type: 'string' },
   quantize: { type: 'string' },
+  csv: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -179,13 +181,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
       return runRunsCommand(service, args, (idOrName) => projectId(service, idOrName));
     case 'predict': {
       const id = await projectId(service, args[0]);
-      const chosen = await pickRun(service, id, values.run);
-      for (const file of args.slice(1)) {
-        const prediction = await callOrThrow(service, 'predict', { projectId: id, runId: chosen.id, bytes: new Uint8Array(await readFile(file)) });
-        const ranked = prediction.probabilities.map((p) => `${p.className} ${(p.probability * 100).toFixed(1)}%`).join(', ');
-        console.log(`${file}: ${prediction.best} (${ranked})`);
-      }
-      return;
+      return predictCommand(service, id, await pickRun(service, id, values.run), args.slice(1), values.csv);
     }
     case 'export': {
       const id = await projectId(service, args[0]);

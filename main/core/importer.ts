@@ -3,11 +3,12 @@
 // class named after it; loose files go to the target class or to Unlabelled. Every file that
 // cannot be used gets a reason, and the rest imports.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, posix } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { ImportReport, RejectReason, Split, UploadedFile } from '../../preload/contract';
 import { bmpToPng, isBmp } from './bmp';
 import { CapaError } from './errors';
+import { folderClassNames } from './folder-classes';
 import type { NewImage, Project } from './project';
 import { splitsFromManifest } from './dataset-manifest';
 import { hashBytes, ImageStore, THUMBNAIL_SIZE } from './store';
@@ -30,6 +31,8 @@ const IGNORED = new Set(['thumbs.db', 'desktop.ini']);
 export interface ImportEntry {
   /** Path relative to what was dropped, starting with the dropped item's own name ("shapes/circle/a.png"). */
   relativePath: string;
+  /** The file on disk, when it came from a path (not an upload). */
+  path?: string;
   read(): Promise<Uint8Array>;
 }
 
@@ -73,7 +76,7 @@ export async function entriesFromPaths(paths: readonly string[]): Promise<Import
       }
     } else {
       // Missing or unreadable files are still listed, so the person sees them with a reason.
-      entries.push({ relativePath: relative, read: () => readFile(path) });
+      entries.push({ relativePath: relative, path, read: () => readFile(path) });
     }
   };
   for (const path of paths) await walk(path, basename(path));
@@ -88,25 +91,8 @@ export function entriesFromUploads(files: readonly UploadedFile[]): ImportEntry[
 
 /** Which class name (or the target) each entry goes to, by the folder conventions. */
 export function planClasses(entries: readonly ImportEntry[]): Map<ImportEntry, string | null> {
-  const byTop = new Map<string, ImportEntry[]>();
-  const plan = new Map<ImportEntry, string | null>();
-  for (const entry of entries) {
-    const parts = posix.normalize(entry.relativePath).split('/').filter(Boolean);
-    if (parts.length < 2) {
-      plan.set(entry, null);
-      continue;
-    }
-    const top = parts[0]!;
-    byTop.set(top, [...(byTop.get(top) ?? []), entry]);
-  }
-  for (const [top, group] of byTop) {
-    const nested = group.some((entry) => entry.relativePath.split('/').filter(Boolean).length > 2);
-    for (const entry of group) {
-      const parts = entry.relativePath.split('/').filter(Boolean);
-      plan.set(entry, nested ? (parts.length > 2 ? parts[1]! : null) : top);
-    }
-  }
-  return plan;
+  const names = folderClassNames(entries.map((entry) => entry.relativePath));
+  return new Map(entries.map((entry, i) => [entry, names[i]!]));
 }
 
 /** Whether a file misses the end its format requires: JPEG's EOI marker, PNG's IEND, GIF's trailer, WebP's RIFF length. */
@@ -187,6 +173,12 @@ async function check(entry: ImportEntry): Promise<Checked> {
   const upright = (metadata.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
   // The hash is of the file as dropped, so dropping the same BMP again is found as a duplicate.
   return { ok: true, hash: hashBytes(original), ext: storedExt, bytes, thumbnail, ...upright };
+}
+
+/** Why a file cannot be used as an image, as a sentence, or null when it can (decodes it fully). */
+export async function unusableReason(entry: ImportEntry): Promise<string | null> {
+  const checked = await check(entry);
+  return checked.ok ? null : checked.message;
 }
 
 /** What an import did, and whether it was cancelled before the end. */

@@ -305,22 +305,29 @@ export class Project {
   /** Moves images to a class (or Unlabelled). Undoable; returns the files the previous undo kept. */
   setImageClass(imageIds: readonly number[], classId: number | null): StoredFile[] {
     const target = classId === null ? null : this.classById(classId);
+    const moved = (n: number) => `Move ${plural(n, 'picture')} to ${target ? `"${target.name}"` : 'Unlabelled'}`;
+    return this.setImageClasses(imageIds.map((imageId) => ({ imageId, classId })), moved);
+  }
+
+  /** Gives each image its own class (or Unlabelled), as one undoable action named by `describe(count moved)`. */
+  setImageClasses(labels: readonly { imageId: number; classId: number | null }[], describe: (moved: number) => string): StoredFile[] {
+    for (const classId of new Set(labels.map((l) => l.classId))) if (classId !== null) this.classById(classId);
     const select = this.db.prepare('SELECT class_id FROM images WHERE id = ?').pluck();
     const update = this.db.prepare('UPDATE images SET class_id = ? WHERE id = ?');
     return this.db.transaction(() => {
       const moves: [number, number | null][] = [];
-      for (const id of imageIds) {
-        const previous = select.get(id) as number | null | undefined;
-        if (previous !== undefined && previous !== classId) moves.push([id, previous]);
+      const changed: { imageId: number; classId: number | null }[] = [];
+      for (const label of labels) {
+        const previous = select.get(label.imageId) as number | null | undefined;
+        if (previous !== undefined && previous !== label.classId) {
+          moves.push([label.imageId, previous]);
+          changed.push(label);
+        }
       }
       // Moving images to where they already are changes nothing, so the last real action stays undoable.
       if (moves.length === 0) return [];
-      const purged = this.journal.begin(`Move ${plural(moves.length, 'picture')} to ${target ? `"${target.name}"` : 'Unlabelled'}`, {
-        classes: [],
-        moves,
-        trash: false,
-      });
-      for (const [id] of moves) update.run(classId, id);
+      const purged = this.journal.begin(describe(moves.length), { classes: [], moves, trash: false });
+      for (const { imageId, classId } of changed) update.run(classId, imageId);
       return purged;
     })();
   }

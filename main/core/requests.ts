@@ -9,6 +9,7 @@ import { EXPORT_REQUESTS } from './api/export';
 import { MODEL_REQUESTS } from './api/model';
 import { RUN_REQUESTS } from './api/runs';
 import { SETTINGS_REQUESTS } from './api/settings';
+import { USE_REQUESTS } from './api/use';
 import { CapaError } from './errors';
 
 /** Checks at compile time that each schema produces exactly the contract's request type. */
@@ -23,7 +24,7 @@ const CORE_REQUESTS = {
   predict: z.object({ projectId, runId, bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }),
 };
 
-export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS };
+export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS, ...USE_REQUESTS };
 
 export function parseRequest<K extends OperationName>(name: K, request: unknown): RequestOf<K> {
   const parsed = REQUEST_SCHEMAS[name].safeParse(request ?? {});

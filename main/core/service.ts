@@ -11,15 +11,16 @@ import { exportHandlers } from './api/export';
 import { modelHandlers } from './api/model';
 import { runHandlers } from './api/runs';
 import { settingsHandlers } from './api/settings';
+import { useHandlers } from './api/use';
+import { predictOne } from './use/batch-predict';
 import { attempt, CapaError } from './errors';
 import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
-import { RunRepository } from './runs';
 import type { CapaService, CapaServiceOptions } from './service-api';
 import { ImageStore } from './store';
 import { forkTrainerPort, TrainerClient } from './trainer-client';
-import { runDir, TrainingQueue } from './training';
+import { TrainingQueue } from './training';
 import { CAPA_VERSION } from './version';
 
 type Handlers = { [K in OperationName]: (request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
@@ -30,10 +31,6 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
   const backbones = new BackboneCache(join(options.dataDir, CACHE_FOLDER));
   const queue = new TrainingQueue(trainer, backbones);
   const imports = new BackgroundImports();
-  const runsOf = (projectId: string) => {
-    const project = library.get(projectId);
-    return { project, runs: new RunRepository(project.db, project.id) };
-  };
   const context: ServiceContext = { library, trainer, queue, imports, backbones, options };
 
   const handlers: Handlers = {
@@ -43,6 +40,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     ...exportHandlers(context),
     ...settingsHandlers(context),
     ...runHandlers(context),
+    ...useHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
     createProject: ({ name }) => library.create(name).summary(),
@@ -52,20 +50,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       await library.delete(projectId);
       return null;
     },
-    predict: async ({ projectId, runId, bytes }) => {
-      const { project, runs } = runsOf(projectId);
-      const run = runs.get(runId);
-      const started = performance.now();
-      // A transfer-learning run with a frozen backbone saved only its head: predictions go through the backbone first.
-      // A fine-tuned run saved backbone and head as one model.
-      const frozen = run.spec.backbone?.trainable_blocks === 0 ? run.spec.backbone : undefined;
-      const backbone = frozen ? await backbones.resolve(frozen.id) : undefined;
-      const [probabilities] = await trainer.predict(join(runDir(project, runId), 'best'), run.spec.input, [{ bytes }], backbone);
-      if (!probabilities) throw new CapaError('trainer', 'The training process returned no prediction.');
-      const ranked = run.classNames.map((className, i) => ({ className, probability: probabilities[i] ?? 0 }));
-      const best = ranked.reduce((a, b) => (b.probability > a.probability ? b : a));
-      return { probabilities: ranked, best: best.className, milliseconds: performance.now() - started };
-    },
+    predict: ({ projectId, runId, bytes }) => predictOne(context, projectId, runId, bytes),
   };
 
   return {

@@ -4,7 +4,7 @@
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import sharp from 'sharp';
 import { selectBackend, type SelectedBackend } from './backends';
-import { forgetModel, modelFor, predictImages } from './predict';
+import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
 import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
 import { runTraining } from './train';
 import { forgetBackbone, predictThroughBackbone, runTransferTraining } from './transfer';
@@ -68,6 +68,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       if (request.backbone) return predictThroughBackbone(tf, request.backbone, await modelFor(tf, request.modelDir), request.input, request.images);
       return predictImages(tf, request.modelDir, request.input, request.images);
     }
+    case 'predictBatch':
+      return predictBatch((await backend).tf, request.modelDir, request.input, request.images, request.backbone);
     case 'shutdown':
       forgetModel();
       forgetBackbone();

@@ -4,8 +4,10 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InputSpec } from '../core/spec/spec';
 import { loadModel, MODEL_JSON } from './model-files';
+import { imageToPixels } from '../core/preprocess';
 import { predictionBatches } from './pipeline';
-import type { ImageSource } from './protocol';
+import type { ImageSource, PredictOutcome, TrainerBackbone } from './protocol';
+import { pixelsThroughBackbone } from './transfer';
 import type { Tf } from './tf';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -42,13 +44,48 @@ export const PREDICT_BATCH = 32;
 export async function predictImages(tf: Tf, modelDir: string, input: InputSpec, images: readonly ImageSource[]): Promise<number[][]> {
   const model = await modelFor(tf, modelDir);
   const rows: number[][] = [];
-  for await (const batch of predictionBatches(images, input, PREDICT_BATCH)) {
-    const output = tf.tidy(() => model.predict(tf.tensor4d(batch.x, [batch.count, input.height, input.width, input.channels])) as Tensor);
-    try {
-      rows.push(...((await output.array()) as number[][]));
-    } finally {
-      output.dispose();
-    }
-  }
+  for await (const batch of predictionBatches(images, input, PREDICT_BATCH)) rows.push(...(await probabilities(tf, model, batch.x, input)));
   return rows;
+}
+
+/**
+ * One outcome per image: the model is loaded once (and kept), the images are decoded together
+ * (sharp works on its own threads), and those that decode go through the model as one tensor.
+ * An image that cannot be decoded gets its error and the others still get their answer.
+ */
+export async function predictBatch(
+  tf: Tf,
+  modelDir: string,
+  input: InputSpec,
+  images: readonly ImageSource[],
+  backbone?: TrainerBackbone,
+): Promise<PredictOutcome[]> {
+  const model = await modelFor(tf, modelDir);
+  const decoded = await Promise.all(
+    images.map((image) =>
+      imageToPixels(sourceOf(image), input).then(
+        (pixels) => ({ pixels }),
+        (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+      ),
+    ),
+  );
+  const good = decoded.flatMap((d) => ('pixels' in d ? [d.pixels] : []));
+  const size = input.width * input.height * input.channels;
+  const pixels = new Float32Array(good.length * size);
+  good.forEach((p, i) => pixels.set(p, i * size));
+  const rows = good.length === 0 ? [] : backbone ? await pixelsThroughBackbone(tf, backbone, model, pixels, good.length) : await probabilities(tf, model, pixels, input);
+  let next = 0;
+  return decoded.map((d) => ('pixels' in d ? { probabilities: rows[next++]! } : d));
+}
+
+const sourceOf = (image: ImageSource): string | Uint8Array => ('path' in image ? image.path : image.bytes);
+
+async function probabilities(tf: Tf, model: LayersModel, pixels: Float32Array, input: InputSpec): Promise<number[][]> {
+  const count = pixels.length / (input.width * input.height * input.channels);
+  const output = tf.tidy(() => model.predict(tf.tensor4d(pixels, [count, input.height, input.width, input.channels])) as Tensor);
+  try {
+    return (await output.array()) as number[][];
+  } finally {
+    output.dispose();
+  }
 }

@@ -66,7 +66,11 @@ export type TrainerRequest =
   | { seq: number; type: 'train'; job: TrainJob }
   | { seq: number; type: 'stop'; runId: string }
   | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
+  | { seq: number; type: 'predictBatch'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'shutdown' };
+
+/** One image's answer in a predictBatch: its probabilities, or why it could not be decoded. */
+export type PredictOutcome = { probabilities: number[] } | { error: string };
 
 /** The result type of each request type. */
 export interface TrainerReplies {
@@ -75,6 +79,8 @@ export interface TrainerReplies {
   stop: null;
   /** One probability vector per image, in class order. */
   predict: number[][];
+  /** One outcome per image, in order; an undecodable image does not fail the others. */
+  predictBatch: PredictOutcome[];
   shutdown: null;
 }
 

@@ -188,16 +188,19 @@ export async function predictThroughBackbone(
   images: readonly ImageSource[],
 ): Promise<number[][]> {
   const rows: number[][] = [];
-  for await (const batch of predictionBatches(images, input, EMBED_BATCH)) {
-    const { values, length } = await features(tf, backbone, batch.x, batch.count);
-    const output = tf.tidy(() => head.predict(tf.tensor4d(values, [batch.count, 1, 1, length])) as Tensor);
-    try {
-      rows.push(...((await output.array()) as number[][]));
-    } finally {
-      output.dispose();
-    }
-  }
+  for await (const batch of predictionBatches(images, input, EMBED_BATCH)) rows.push(...(await pixelsThroughBackbone(tf, backbone, head, batch.x, batch.count)));
   return rows;
+}
+
+/** Probabilities of `count` decoded images (backbone-sized pixels, one after the other) through backbone then head. */
+export async function pixelsThroughBackbone(tf: Tf, backbone: TrainerBackbone, head: LayersModel, pixels: Float32Array, count: number): Promise<number[][]> {
+  const { values, length } = await features(tf, backbone, pixels, count);
+  const output = tf.tidy(() => head.predict(tf.tensor4d(values, [count, 1, 1, length])) as Tensor);
+  try {
+    return (await output.array()) as number[][];
+  } finally {
+    output.dispose();
+  }
 }
 
 /** Trains the head of a transfer-learning job on backbone features (cached between runs), or fine-tunes backbone and head together. */

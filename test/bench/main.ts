@@ -3,9 +3,10 @@
 // images/s, the time from the train request to the first batch, and ratios between backends
 // (and to PyTorch on the same network, when python3 has torch); then the dataset section
 // (test/bench/import.ts): import throughput and memory, and opening a 50,000-image project; the
-// transfer section (test/bench/transfer.ts); and the data pipeline (test/bench/pipeline.ts): peak
-// memory on 5,000 and 20,000 images, the pixel cache, and time from Train to the first batch.
-// `npm run bench -- pipeline` (or training, import, transfer) runs one section alone.
+// transfer section (test/bench/transfer.ts); the data pipeline (test/bench/pipeline.ts): peak
+// memory on 5,000 and 20,000 images, the pixel cache, and time from Train to the first batch; and
+// batch prediction of 1,000 pictures (test/bench/predict.ts).
+// `npm run bench -- pipeline` (or training, import, transfer, predict) runs one section alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { importBench } from './import';
 import { pipelineBench } from './pipeline';
+import { predictBench } from './predict';
 import { transferBench } from './transfer';
 
 interface Measurement {
@@ -161,7 +163,7 @@ async function trainingBench(root: string): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench };
+const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench };
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -24,6 +24,11 @@ const NOT_YET_TRANSLATED = new Set([
   'components/UsageSnippets.svelte',
   'components/TryScreen.svelte',
   'components/WebcamCapture.svelte',
+  'components/BatchPredict.svelte',
+  'components/LabelSuggestions.svelte',
+  'components/LivePredict.svelte',
+  'components/PicturePredict.svelte',
+  'components/PredictionView.svelte',
 ]);
 
 /** Attributes whose value a person reads or hears. */

@@ -4,8 +4,10 @@ import type { AppContext } from './context';
 import { DatasetState } from './dataset.svelte';
 import { ModelState } from './model.svelte';
 import { ExportState } from './export.svelte';
+import { BatchPredictState } from './batch-predict.svelte';
 import { PredictState } from './predict.svelte';
 import { RunsState } from './runs.svelte';
+import { SuggestionsState } from './suggestions.svelte';
 
 export class ProjectSession {
   project = $state<ProjectSummary>() as ProjectSummary;
@@ -13,6 +15,8 @@ export class ProjectSession {
   readonly model: ModelState;
   readonly runs: RunsState;
   readonly predictor: PredictState;
+  readonly batch: BatchPredictState;
+  readonly suggestions: SuggestionsState;
   readonly exporter: ExportState;
 
   constructor(context: AppContext, project: ProjectSummary) {
@@ -21,6 +25,8 @@ export class ProjectSession {
     this.model = new ModelState(context, project.id, () => this.dataset.view?.classes.length ?? 0);
     this.runs = new RunsState(context, project.id);
     this.predictor = new PredictState(context.api);
+    this.batch = new BatchPredictState(context.api);
+    this.suggestions = new SuggestionsState(context, project.id, this.dataset);
     this.exporter = new ExportState(context.api);
   }
 

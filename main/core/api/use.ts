@@ -1,0 +1,42 @@
+// Use operations: a trained model on new pictures (a folder or many files), and labels suggested
+// for the Unlabelled pictures, accepted as one undoable action.
+import { z } from 'zod';
+import type { UseOperations } from '../../../preload/contract-use';
+import { plural } from '../dataset-warnings';
+import { entriesFromPaths } from '../importer';
+import { predictBatch, suggestLabels } from '../use/batch-predict';
+import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+const file = z.string().min(1).max(4096);
+const batchImage = z.union([
+  z.object({ file, path: z.string().min(1).max(4096) }).strict(),
+  z.object({ file, bytes: z.instanceof(Uint8Array) }).strict(),
+]);
+const id = z.number().int().positive();
+
+export const USE_REQUESTS: SchemasOf<UseOperations> = {
+  listFolder: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
+  // 64: twice a renderer's batch, so a renderer may send a little more, yet one call never holds a whole folder.
+  predictBatch: z.object({ projectId, runId, images: z.array(batchImage).max(64) }),
+  suggestLabels: z.object({ projectId, runId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1_000_000).optional() }),
+  acceptSuggestions: z.object({ projectId, labels: z.array(z.object({ imageId: id, classId: id })).max(100_000) }),
+};
+
+export function useHandlers(context: ServiceContext): HandlersOf<UseOperations> {
+  const { library } = context;
+  return {
+    // The importer's walk: same hidden-file and folder rules, so a folder predicts what it would import.
+    listFolder: async ({ paths }) => (await entriesFromPaths(paths)).map((entry) => ({ file: entry.relativePath, path: entry.path! })),
+    predictBatch: ({ projectId, runId, images }) => predictBatch(context, projectId, runId, images),
+    suggestLabels: ({ projectId, runId, offset, limit }) => suggestLabels(context, projectId, runId, offset ?? 0, limit ?? 1_000_000),
+    acceptSuggestions: ({ projectId, labels }) => {
+      const project = library.get(projectId);
+      let labelled = 0;
+      project.setImageClasses(labels, (moved) => {
+        labelled = moved;
+        return `Label ${plural(moved, 'picture')} as suggested`;
+      });
+      return { labelled };
+    },
+  };
+}
