@@ -242,6 +242,8 @@ async function start(): Promise<void> {
       // CAPA_DATA_DIR fixes the folder: then there is nothing to move and no file to keep it in.
       ...(dataDirFromEnv() === null ? { settingsFile: settingsFileIn(userData) } : {}),
       desktop: desktopHooks,
+      // Packaged, the guide's sample pictures are an extra resource (electron-builder.yml); in development, assets/sample.
+      ...(app.isPackaged ? { sampleDir: join(process.resourcesPath, 'sample') } : {}),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
