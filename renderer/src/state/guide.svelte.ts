@@ -1,0 +1,115 @@
+// The first-run guide: five steps over the real screens (import the sample, look at the data,
+// train, try, export). A step moves on when the person does its thing, or with Next. Skipping or
+// finishing is saved in the preferences, so the guide starts by itself only once.
+import type { GuideProgress } from '../../../preload/contract';
+import { t } from '../lib/i18n/i18n.svelte';
+import { attempt } from '../lib/result';
+import type { AppState, Screen } from './app.svelte';
+
+/** One step: the screen it happens on and the element its panel points at. */
+export interface GuideStep {
+  /** Key of its texts under guide.steps in the catalogues. */
+  id: 'import' | 'data' | 'train' | 'try' | 'export';
+  /** The screen the step shows. */
+  screen: Screen;
+  /** data-testid of the element the panel sits beside and rings. */
+  target: string;
+}
+
+export const GUIDE_STEPS: readonly GuideStep[] = [
+  { id: 'import', screen: 'projects', target: 'project-name-input' },
+  { id: 'data', screen: 'data', target: 'split-settings' },
+  { id: 'train', screen: 'train', target: 'train-button' },
+  { id: 'try', screen: 'try', target: 'try-file-input' },
+  { id: 'export', screen: 'export', target: 'export-button' },
+];
+
+export class GuideState {
+  /** Index of the step shown, or null while the guide is closed. */
+  step = $state<number | null>(null);
+  importing = $state(false);
+  error = $state('');
+  /** Whether the step was already done when it was shown (going Back to it must not skip it again). */
+  private doneWhenShown = false;
+
+  constructor(private readonly app: AppState) {}
+
+  get current(): GuideStep | null {
+    return this.step === null ? null : GUIDE_STEPS[this.step]!;
+  }
+
+  /** Whether the step's thing is done, so Next is the obvious move (and the step advances by itself). */
+  get done(): boolean {
+    const session = this.app.session;
+    switch (this.current?.id) {
+      case 'import':
+      case 'data':
+        // The import moves on by itself once it is done; looking at the data has no end but Next.
+        return false;
+      case 'train':
+        return session?.runs.runs.some((run) => run.status === 'completed') ?? false;
+      case 'try':
+        return session?.predictor.prediction != null;
+      case 'export':
+        return session?.exporter.result != null;
+      default:
+        return false;
+    }
+  }
+
+  /** Moves on when the step's thing gets done while it is shown; the last step waits for Finish. */
+  advanceIfDone(): void {
+    if (this.step !== null && this.step < GUIDE_STEPS.length - 1 && this.done && !this.doneWhenShown) this.next();
+  }
+
+  /** Offers the guide on a first start: preferences say it is new and there are no projects yet. */
+  offer(): void {
+    const settings = this.app.settings.settings;
+    if (this.step === null && settings?.guide === 'new' && this.app.projectsLoaded && this.app.projects.length === 0) this.start();
+  }
+
+  start(): void {
+    this.error = '';
+    this.show(0);
+  }
+
+  next(): void {
+    if (this.step === null) return;
+    if (this.step === GUIDE_STEPS.length - 1) void this.close('finished');
+    else this.show(this.step + 1);
+  }
+
+  back(): void {
+    if (this.step !== null && this.step > 0) this.show(this.step - 1);
+  }
+
+  skip(): Promise<void> {
+    return this.close('skipped');
+  }
+
+  /** Step 1's action: a new project of the bundled sample pictures, opened on the Data screen. */
+  async importSample(): Promise<void> {
+    this.importing = true;
+    this.error = '';
+    const made = await attempt(this.app.api.importSample({ name: t('guide.sampleName') }), (message) => (this.error = message));
+    this.importing = false;
+    if (!made) return;
+    await this.app.loadProjects();
+    this.app.open(made.project);
+    this.show(1);
+  }
+
+  private show(index: number): void {
+    this.step = index;
+    const screen = GUIDE_STEPS[index]!.screen;
+    // Steps after the import need the project; without one, the import step is the place to be.
+    if (screen !== 'projects' && this.app.session === null) return this.show(0);
+    if (this.app.screen !== screen) this.app.go(screen);
+    this.doneWhenShown = this.done;
+  }
+
+  private async close(progress: GuideProgress): Promise<void> {
+    this.step = null;
+    await this.app.settings.setGuide(progress);
+  }
+}
