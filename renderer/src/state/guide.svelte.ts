@@ -31,11 +31,18 @@ export class GuideState {
   error = $state('');
   /** Whether the step was already done when it was shown (going Back to it must not skip it again). */
   private doneWhenShown = false;
+  /** The guide offers itself once per start at most. */
+  private offered = false;
 
   constructor(private readonly app: AppState) {}
 
   get current(): GuideStep | null {
     return this.step === null ? null : GUIDE_STEPS[this.step]!;
+  }
+
+  /** Whether the step moved on by itself and its screen is not shown yet (the previous result still is). */
+  get away(): boolean {
+    return this.current !== null && this.app.screen !== this.current.screen;
   }
 
   /** Whether the step's thing is done, so Next is the obvious move (and the step advances by itself). */
@@ -57,15 +64,21 @@ export class GuideState {
     }
   }
 
-  /** Moves on when the step's thing gets done while it is shown; the last step waits for Finish. */
+  /**
+   * Moves on when the step's thing gets done while it is shown; the last step waits for Finish.
+   * The screen stays, so the person can look at the result (the charts, the answer): the next
+   * step's panel points at its screen in the sidebar until the person goes there.
+   */
   advanceIfDone(): void {
-    if (this.step !== null && this.step < GUIDE_STEPS.length - 1 && this.done && !this.doneWhenShown) this.next();
+    if (this.step !== null && this.step < GUIDE_STEPS.length - 1 && this.done && !this.doneWhenShown) this.show(this.step + 1, false);
   }
 
   /** Offers the guide on a first start: preferences say it is new and there are no projects yet. */
   offer(): void {
     const settings = this.app.settings.settings;
-    if (this.step === null && settings?.guide === 'new' && this.app.projectsLoaded && this.app.projects.length === 0) this.start();
+    if (this.offered || settings == null || !this.app.projectsLoaded) return;
+    this.offered = true;
+    if (this.step === null && settings.guide === 'new' && this.app.projects.length === 0) this.start();
   }
 
   start(): void {
@@ -75,6 +88,8 @@ export class GuideState {
 
   next(): void {
     if (this.step === null) return;
+    // A step that moved on by itself is still to be done: Next opens its screen first.
+    if (this.away && this.step > 0) return this.show(this.step);
     if (this.step === GUIDE_STEPS.length - 1) void this.close('finished');
     else this.show(this.step + 1);
   }
@@ -99,12 +114,12 @@ export class GuideState {
     this.show(1);
   }
 
-  private show(index: number): void {
+  private show(index: number, navigate = true): void {
     this.step = index;
     const screen = GUIDE_STEPS[index]!.screen;
     // Steps after the import need the project; without one, the import step is the place to be.
     if (screen !== 'projects' && this.app.session === null) return this.show(0);
-    if (this.app.screen !== screen) this.app.go(screen);
+    if (navigate && this.app.screen !== screen) this.app.go(screen);
     this.doneWhenShown = this.done;
   }
 
