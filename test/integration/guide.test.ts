@@ -35,7 +35,7 @@ describe('importSample', () => {
     expect(spec.preset).toBe('small-cnn');
     expect(spec.backbone).toBeUndefined();
     expect(spec.input).toMatchObject({ width: 32, height: 32 });
-    expect(spec.training.epochs).toBeLessThanOrEqual(5);
+    expect(spec.training.epochs).toBeLessThanOrEqual(10);
   });
 
   it('a second sample is a second project, not more pictures in the first', async () => {

@@ -15,7 +15,7 @@ export const GUIDE_REQUESTS: SchemasOf<GuideOperations> = {
 
 /** Small pictures and few epochs: the guide's training should finish while the person watches. */
 const SAMPLE_INPUT = { ...DEFAULT_INPUT, width: 32, height: 32 };
-const SAMPLE_TRAINING = { epochs: 5, batch_size: 16 };
+const SAMPLE_TRAINING = { epochs: 10, batch_size: 16 };
 
 // Compiled, this file is out/main/core/api/guide.js; run from source (tests), main/core/api/guide.ts.
 const SAMPLE_CANDIDATES = [join(__dirname, '..', '..', '..', 'assets', 'sample'), join(__dirname, '..', '..', '..', '..', 'assets', 'sample')];

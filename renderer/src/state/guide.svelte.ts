@@ -17,7 +17,7 @@ export interface GuideStep {
 }
 
 export const GUIDE_STEPS: readonly GuideStep[] = [
-  { id: 'import', screen: 'projects', target: 'project-name-input' },
+  { id: 'import', screen: 'projects', target: 'create-project-form' },
   { id: 'data', screen: 'data', target: 'split-settings' },
   { id: 'train', screen: 'train', target: 'train-button' },
   { id: 'try', screen: 'try', target: 'try-file-input' },
