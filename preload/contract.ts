@@ -4,11 +4,13 @@
 // Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
+import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-evaluate';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 
 export * from './contract-dataset';
+export * from './contract-evaluate';
 export * from './contract-export';
 export * from './contract-model';
 export * from './contract-settings';
@@ -130,8 +132,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, export and settings operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations {
+/** Every operation: its request and response. Dataset, model, evaluate, export and settings operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -163,6 +165,7 @@ export const OPERATION_NAMES = [
   ...DATASET_OPERATION_NAMES,
   ...MODEL_OPERATION_NAMES,
   ...BACKBONE_OPERATION_NAMES,
+  ...EVALUATE_OPERATION_NAMES,
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
   'appInfo',

@@ -3,6 +3,7 @@
 // and answers TrainerRequests one reply each, streaming run events while a train runs.
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import { selectBackend, type SelectedBackend } from './backends';
+import { explainImage } from './explain';
 import { forgetModel, modelFor, predictImages } from './predict';
 import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
 import { runTraining } from './train';
@@ -63,6 +64,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       if (request.backbone) return predictThroughBackbone(tf, request.backbone, await modelFor(tf, request.modelDir), request.input, request.images);
       return predictImages(tf, request.modelDir, request.input, request.images);
     }
+    case 'explain':
+      return explainImage((await backend).tf, request);
     case 'shutdown':
       forgetModel();
       forgetBackbone();

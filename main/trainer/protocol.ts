@@ -60,6 +60,7 @@ export type TrainerRequest =
   | { seq: number; type: 'train'; job: TrainJob }
   | { seq: number; type: 'stop'; runId: string }
   | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
+  | { seq: number; type: 'explain'; modelDir: string; input: InputSpec; image: ImageSource; classIndex: number | null; backbone?: TrainerBackbone }
   | { seq: number; type: 'shutdown' };
 
 /** The result type of each request type. */
@@ -69,7 +70,22 @@ export interface TrainerReplies {
   stop: null;
   /** One probability vector per image, in class order. */
   predict: number[][];
+  explain: ExplainResult;
   shutdown: null;
+}
+
+/** A heat map of what the model looked at in one image (see explain.ts). */
+export interface ExplainResult {
+  /** Grad-CAM at the last convolution, or occlusion sensitivity. */
+  method: 'grad-cam' | 'occlusion';
+  /** The class explained (the predicted one unless asked otherwise). */
+  classIndex: number;
+  /** Map width in cells. */
+  width: number;
+  /** Map height in cells. */
+  height: number;
+  /** Row-major values in [0, 1]. */
+  values: number[];
 }
 
 /** An error as it crosses the process boundary. */
