@@ -166,6 +166,8 @@ export interface Explanation {
   height: number;
   /** Row-major h x w values in [0, 1]; 1 is where the model looked most. */
   values: number[];
+  /** How the picture was fitted to the model's input, so an overlay can line up with it. */
+  resize: 'squash' | 'crop' | 'pad';
 }
 
 /** Operations that evaluate a run and explain its predictions. */

@@ -73,7 +73,7 @@ export function evaluateHandlers({ library, trainer, backbones }: ServiceContext
       const path = new ImageStore(project.dir).imagePath(file.hash, file.ext);
       const result = await trainer.explain(weightsDir(project, run, weights), run.spec.input, { path }, classIndex, backbone);
       const note = backbone ? TRANSFER_NOTE : METHOD_NOTES[result.method];
-      return { method: result.method, note, className: run.classNames[result.classIndex]!, width: result.width, height: result.height, values: result.values };
+      return { method: result.method, note, className: run.classNames[result.classIndex]!, width: result.width, height: result.height, values: result.values, resize: run.spec.input.resize };
     },
   };
 }
