@@ -10,7 +10,7 @@ export const EVALUATE_USAGE = `  evaluate <project> [--run ID] [--split validati
 /** Right-aligned table rows with the first column left-aligned. */
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]! + 2))).join('')).join('\n');
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]! + 2))).join('').trimEnd()).join('\n');
 }
 
 const f = (value: number): string => value.toFixed(4);

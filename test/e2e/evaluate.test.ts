@@ -95,7 +95,7 @@ describe('the Evaluate screen', () => {
 
   it('switches the confusion matrix between counts and row shares, and opens a cell', async () => {
     const matrix = page.getByTestId('confusion-matrix');
-    await matrix.scrollIntoViewIfNeeded();
+    await matrix.evaluate((element) => element.scrollIntoView({ block: 'start' }));
     const counts = await Promise.all([0, 1, 2].map((a) => Promise.all([0, 1, 2].map((p) => cellText(a, p).then(Number)))));
     expect(counts.flat().reduce((s, c) => s + c, 0)).toBe(TEST_COUNT);
     await screenshot(page, 'evaluate-matrix-counts');
@@ -126,8 +126,10 @@ describe('the Evaluate screen', () => {
     expect(await page.getByTestId('stale-marker').textContent()).toContain('Since this evaluation, 1 picture was relabelled');
     expect(await page.getByTestId('evaluate-notice').textContent()).toContain('Moved');
     await expect.poll(() => card.getByTestId('image-changed').textContent()).toBe('Now circle');
-    await page.getByTestId('likely-mislabelled').scrollIntoViewIfNeeded();
+    await page.getByTestId('likely-mislabelled').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'evaluate-mislabelled-relabelled');
+    await page.getByTestId('stale-marker').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'evaluate-stale');
   });
 
   it('explains a picture with a heat map whose opacity can be changed', async () => {
