@@ -148,4 +148,14 @@ describe('the Evaluate screen', () => {
     await page.getByTestId('stale-marker').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.getByTestId('evaluate-error').count()).toBe(0);
   }, 90_000);
+
+  it('uses the palette in the dark theme too', async () => {
+    const panel = () => page.getByTestId('confusion-matrix').evaluate((element) => getComputedStyle(element).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await panel();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(panel).not.toBe(light);
+    await page.getByTestId('confusion-matrix').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'evaluate-dark');
+  });
 });
