@@ -2,7 +2,8 @@
 // Runs the real process (forkTrainerPort) on generated images, as the app does, and prints
 // images/s, the time from the train request to the first batch, and ratios between backends
 // (and to PyTorch on the same network, when python3 has torch); then the dataset section
-// (test/bench/import.ts): import throughput and memory, and opening a 50,000-image project.
+// (test/bench/import.ts): import throughput and memory, and opening a 50,000-image project; then
+// evaluation throughput and explanation time (test/bench/evaluate.ts).
 // Kept under about 4 minutes.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { modelSpecSchema, SPEC_VERSION, type InputSpec, type ModelSpec } from '.
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
+import { evaluateBench } from './evaluate';
 import { importBench } from './import';
 import { transferBench } from './transfer';
 
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
     }
     await importBench(root);
     await transferBench(root);
+    await evaluateBench(root);
     console.log(`\nBench took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   } finally {
     rmSync(root, { recursive: true, force: true });
