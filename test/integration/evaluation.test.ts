@@ -6,6 +6,7 @@ import type { ImageInfo, RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { PRESETS } from '../../main/core/spec/presets';
+import { TINY_SIZE, writeTinyGraphBackbone } from '../helpers/backbone';
 import { distanceToBox, peakOf, writePatchDataset, type PatchBox } from '../helpers/patches';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -155,6 +156,34 @@ describe('evaluating a run', () => {
       expect(distanceToBox(peakOf(map, SIZE), boxes.get(fileOf(image.id))!)).toBeLessThanOrEqual(4);
     }
   }, 240_000);
+
+  it('evaluates a transfer run through its frozen graph backbone, and explains it by occlusion, saying why', async () => {
+    const folder = join(tempDir(), 'graph-backbone');
+    writeTinyGraphBackbone(folder);
+    await callOrThrow(service, 'importBackbone', { path: folder, id: 'tiny-graph' });
+    const preset = PRESETS.find((p) => p.id === 'transfer')!.build(INPUT, { epochs: 3, batch_size: 16, seed: 5 });
+    const spec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny-graph', trainable_blocks: 0 } };
+    await callOrThrow(service, 'saveSpec', { projectId, spec });
+    const run = await callOrThrow(service, 'startRun', { projectId });
+    await new Promise<void>((resolve) => service.onRunEvent((event) => event.runId === run.id && event.kind === 'done' && resolve()));
+    const evaluation = await callOrThrow(service, 'evaluateRun', { projectId, runId: run.id, split: 'validation', weights: 'last' });
+    expect(evaluation.images).toBe(images.filter((image) => image.split === 'validation').length);
+    expect(evaluation.metrics.perClass.reduce((sum, c) => sum + c.support, 0)).toBe(evaluation.images);
+    const image = images.find((i) => i.split === 'validation')!;
+    const map = await callOrThrow(service, 'explainImage', { projectId, runId: run.id, imageId: image.id, weights: 'last' });
+    expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: expect.stringContaining('pretrained network') });
+    expect(map.values.every((v) => v >= 0 && v <= 1)).toBe(true);
+  }, 120_000);
+
+  it('refuses to evaluate a run that is still training', async () => {
+    await callOrThrow(service, 'saveSpec', { projectId, spec: PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 30, batch_size: 8 }) });
+    const run = await callOrThrow(service, 'startRun', { projectId });
+    const done = new Promise<void>((resolve) => service.onRunEvent((event) => event.runId === run.id && event.kind === 'done' && resolve()));
+    const refused = await service.call('evaluateRun', { projectId, runId: run.id, split: 'test', weights: 'best' });
+    expect(refused.ok ? null : refused.error).toMatchObject({ code: 'conflict', message: expect.stringContaining('still training') });
+    await callOrThrow(service, 'stopRun', { projectId, runId: run.id });
+    await done;
+  }, 120_000);
 
   it('says what to do when a split has no image or the run has no weights', async () => {
     await callOrThrow(service, 'setSplitShares', { projectId, train: 85, validation: 15, test: 0 });

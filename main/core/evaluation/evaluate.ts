@@ -66,6 +66,9 @@ export class EvaluationRunner {
   async evaluate(project: Project, runId: string, split: EvaluationSplit, weights: EvaluationWeights): Promise<Evaluation> {
     const runs = new RunRepository(project.db, project.id);
     const run = runs.get(runId);
+    if (run.status === 'queued' || run.status === 'running') {
+      throw new CapaError('conflict', 'This run is still training. Evaluate it once it has finished, or stop it first.');
+    }
     const modelDir = weightsDir(project, run, weights);
     const id = key(project, runId);
     if (this.running.has(id)) throw new CapaError('conflict', 'This run is already being evaluated. Wait for it to finish or cancel it.');
