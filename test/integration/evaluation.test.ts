@@ -171,7 +171,7 @@ describe('evaluating a run', () => {
     expect(evaluation.metrics.perClass.reduce((sum, c) => sum + c.support, 0)).toBe(evaluation.images);
     const image = images.find((i) => i.split === 'validation')!;
     const map = await callOrThrow(service, 'explainImage', { projectId, runId: run.id, imageId: image.id, weights: 'last' });
-    expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: expect.stringContaining('pretrained network') });
+    expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: expect.stringContaining('pretrained network works as one sealed block') });
     expect(map.values.every((v) => v >= 0 && v <= 1)).toBe(true);
   }, 120_000);
 

@@ -38,7 +38,7 @@ const METHOD_NOTES: Record<Explanation['method'], string> = {
 };
 
 const TRANSFER_NOTE =
-  'Occlusion: how much hiding each region of the picture lowers this class (the pretrained network is a separate model whose gradients cannot be followed).';
+  'Occlusion: how much hiding each region of the picture lowers this class (the pretrained network works as one sealed block, which Grad-CAM cannot look into).';
 
 export function evaluateHandlers({ library, trainer, backbones }: ServiceContext): HandlersOf<EvaluateOperations> {
   const runner = new EvaluationRunner(trainer, backbones);
@@ -72,7 +72,7 @@ export function evaluateHandlers({ library, trainer, backbones }: ServiceContext
       const backbone = await headOnlyBackbone(run, backbones);
       const path = new ImageStore(project.dir).imagePath(file.hash, file.ext);
       const result = await trainer.explain(weightsDir(project, run, weights), run.spec.input, { path }, classIndex, backbone);
-      const note = backbone ? TRANSFER_NOTE : METHOD_NOTES[result.method];
+      const note = run.spec.backbone && result.method === 'occlusion' ? TRANSFER_NOTE : METHOD_NOTES[result.method];
       return { method: result.method, note, className: run.classNames[result.classIndex]!, width: result.width, height: result.height, values: result.values, resize: run.spec.input.resize };
     },
   };
