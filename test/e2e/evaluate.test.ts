@@ -132,6 +132,17 @@ describe('the Evaluate screen', () => {
     await screenshot(page, 'evaluate-stale');
   });
 
+  it('undoes the relabel from its notice, then moves the picture to Unlabelled', async () => {
+    await page.getByTestId('evaluate-undo').click();
+    await page.getByTestId('stale-marker').waitFor({ state: 'detached' });
+    const card = page.getByTestId('mislabelled-list').getByTestId('evaluated-image').filter({ hasText: flipped[0]! });
+    await card.getByTestId('relabel-button').waitFor();
+    await card.getByTestId('unlabel-button').click();
+    await expect.poll(() => card.getByTestId('image-changed').textContent()).toBe('Now Unlabelled');
+    expect(await page.getByTestId('evaluate-notice').textContent()).toContain('to Unlabelled');
+    await page.getByTestId('stale-marker').waitFor();
+  });
+
   it('explains a picture with a heat map whose opacity can be changed', async () => {
     const card = page.getByTestId('mislabelled-list').getByTestId('evaluated-image').filter({ hasText: flipped[1]! });
     await card.getByTestId('explain-button').click();

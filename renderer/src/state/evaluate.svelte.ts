@@ -9,6 +9,7 @@ import type {
   EvaluationSummary,
   EvaluationWeights,
   Explanation,
+  Result,
 } from '../../../preload/contract';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
@@ -129,18 +130,14 @@ export class EvaluateState {
   async relabel(image: EvaluatedImage, className: string | null): Promise<void> {
     const classId = className === null ? null : (this.dataset.view?.classes.find((c) => c.name === className)?.id ?? null);
     if (className !== null && classId === null) return this.context.toast(`There is no class “${className}” any more.`);
-    await this.dataset.moveImages(classId, [image.imageId]);
-    this.notice = `Moved “${image.fileName ?? 'the picture'}” to ${className ?? 'Unlabelled'}.`;
-    await this.load();
+    const call = this.context.api.setImageClass({ projectId: this.projectId, imageIds: [image.imageId], classId });
+    await this.fix(call, `Moved “${image.fileName ?? 'the picture'}” to ${className ?? 'Unlabelled'}.`);
   }
 
   /** Deletes a picture, undoably. */
   async remove(image: EvaluatedImage): Promise<void> {
-    const done = await attempt(this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }), (message) => this.context.toast(message));
-    if (done === undefined) return;
-    this.notice = `Deleted “${image.fileName ?? 'the picture'}”.`;
-    if (this.explained?.image.imageId === image.imageId) this.explained = null;
-    await Promise.all([this.dataset.load(), this.load()]);
+    const deleted = await this.fix(this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }), `Deleted “${image.fileName ?? 'the picture'}”.`);
+    if (deleted && this.explained?.image.imageId === image.imageId) this.explained = null;
   }
 
   /** Undoes the last fix (or any last destructive data change). */
@@ -148,6 +145,15 @@ export class EvaluateState {
     await this.dataset.undo();
     this.notice = this.dataset.notice;
     await this.load();
+  }
+
+  /** Runs a data set change; on success says what it did and refreshes the data and the evaluation (now stale). */
+  private async fix(call: Promise<Result<null>>, notice: string): Promise<boolean> {
+    const done = await attempt(call, (message) => this.context.toast(message));
+    if (done === undefined) return false;
+    this.notice = notice;
+    await Promise.all([this.dataset.load(), this.load()]);
+    return true;
   }
 
   private async images(query: { actual?: string; predicted?: string; order: 'disagreement' | 'id'; wrongOnly?: boolean; limit: number }): Promise<EvaluatedImage[] | undefined> {
