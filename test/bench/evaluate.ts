@@ -7,22 +7,13 @@ import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { presetById } from '../../main/core/spec/presets';
 import { writeShapeDataset } from '../helpers/shapes';
+import { trainProject } from '../helpers/train';
 
 const INPUT = { width: 64, height: 64, channels: 3, resize: 'squash' } as const;
 
 async function train(service: CapaService, projectId: string, presetId: string): Promise<string> {
   await callOrThrow(service, 'saveSpec', { projectId, spec: presetById(presetId)!.build(INPUT, { epochs: 1, batch_size: 32, seed: 1 }) });
-  const done = new Promise<void>((resolve) => {
-    const stop = service.onRunEvent((event) => {
-      if (event.kind === 'done') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  const run = await callOrThrow(service, 'startRun', { projectId });
-  await done;
-  return run.id;
+  return (await trainProject(service, projectId)).id;
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;

@@ -10,6 +10,7 @@ import { presetById } from '../../main/core/spec/presets';
 import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { trainProject } from '../helpers/train';
 
 let browser: Browser;
 let host: RunningHost;
@@ -33,13 +34,10 @@ beforeAll(async () => {
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
     const spec = presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }, { epochs: 15, batch_size: 16, learning_rate: 0.002, seed: 3 });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
-    const done = new Promise<void>((resolve) => service.onRunEvent((event) => event.kind === 'done' && resolve()));
-    await callOrThrow(service, 'startRun', { projectId: project.id });
-    await done;
+    const run = await trainProject(service, project.id);
     const classes = (await callOrThrow(service, 'getDataset', { projectId: project.id })).classes;
     const test = (await callOrThrow(service, 'listImages', { projectId: project.id, offset: 0, limit: 1000, split: 'test' })).images;
     // The circle and the square the model is surest of get wrong labels (square, triangle): it should disagree loudly.
-    const run = (await callOrThrow(service, 'listRuns', { projectId: project.id }))[0]!;
     for (const [from, to] of [['circle', 'square'], ['square', 'triangle']]) {
       const candidates = test.filter((i) => i.classId === classes.find((c) => c.name === from)!.id);
       let surest = { image: candidates[0]!, probability: -1 };

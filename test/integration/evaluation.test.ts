@@ -9,6 +9,7 @@ import { PRESETS } from '../../main/core/spec/presets';
 import { TINY_SIZE, writeTinyGraphBackbone } from '../helpers/backbone';
 import { distanceToBox, peakOf, writePatchDataset, type PatchBox } from '../helpers/patches';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { runEnded, trainProject } from '../helpers/train';
 
 const SIZE = 32;
 const INPUT = { width: SIZE, height: SIZE, channels: 3, resize: 'squash' } as const;
@@ -21,16 +22,7 @@ let classIds: Map<string, number>;
 async function train(presetId: string, epochs: number): Promise<RunInfo> {
   const spec = PRESETS.find((p) => p.id === presetId)!.build(INPUT, { epochs, batch_size: 16, learning_rate: 0.003, seed: 5 });
   await callOrThrow(service, 'saveSpec', { projectId, spec });
-  const run = await callOrThrow(service, 'startRun', { projectId });
-  await new Promise<void>((resolve) => {
-    const stop = service.onRunEvent((event) => {
-      if (event.runId === run.id && event.kind === 'done') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  return callOrThrow(service, 'getRun', { projectId, runId: run.id });
+  return trainProject(service, projectId);
 }
 
 const fileOf = (imageId: number) => images.find((image) => image.id === imageId)!.fileName;
@@ -164,8 +156,7 @@ describe('evaluating a run', () => {
     const preset = PRESETS.find((p) => p.id === 'transfer')!.build(INPUT, { epochs: 3, batch_size: 16, seed: 5 });
     const spec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny-graph', trainable_blocks: 0 } };
     await callOrThrow(service, 'saveSpec', { projectId, spec });
-    const run = await callOrThrow(service, 'startRun', { projectId });
-    await new Promise<void>((resolve) => service.onRunEvent((event) => event.runId === run.id && event.kind === 'done' && resolve()));
+    const run = await trainProject(service, projectId);
     const evaluation = await callOrThrow(service, 'evaluateRun', { projectId, runId: run.id, split: 'validation', weights: 'last' });
     expect(evaluation.images).toBe(images.filter((image) => image.split === 'validation').length);
     expect(evaluation.metrics.perClass.reduce((sum, c) => sum + c.support, 0)).toBe(evaluation.images);
@@ -178,7 +169,7 @@ describe('evaluating a run', () => {
   it('refuses to evaluate a run that is still training', async () => {
     await callOrThrow(service, 'saveSpec', { projectId, spec: PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 30, batch_size: 8 }) });
     const run = await callOrThrow(service, 'startRun', { projectId });
-    const done = new Promise<void>((resolve) => service.onRunEvent((event) => event.runId === run.id && event.kind === 'done' && resolve()));
+    const done = runEnded(service, () => run.id);
     const refused = await service.call('evaluateRun', { projectId, runId: run.id, split: 'test', weights: 'best' });
     expect(refused.ok ? null : refused.error).toMatchObject({ code: 'conflict', message: expect.stringContaining('still training') });
     await callOrThrow(service, 'stopRun', { projectId, runId: run.id });
