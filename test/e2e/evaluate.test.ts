@@ -126,6 +126,7 @@ describe('the Evaluate screen', () => {
     await expect.poll(() => card.getByTestId('image-changed').textContent()).toBe('Now circle');
     await page.getByTestId('likely-mislabelled').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'evaluate-mislabelled-relabelled');
+    expect(await page.getByTestId('stored-evaluation').textContent()).toContain('out of date');
     await page.getByTestId('stale-marker').evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await screenshot(page, 'evaluate-stale');
   });
