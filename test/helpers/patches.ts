@@ -8,8 +8,11 @@ import { seededRandom } from './shapes';
 
 /** Where a patch was drawn, in pixels of the written image. */
 export interface PatchBox {
+  /** Left edge. */
   x: number;
+  /** Top edge. */
   y: number;
+  /** Side of the square. */
   size: number;
 }
 
