@@ -2,7 +2,7 @@
 // when a layer has no equivalent), and the export itself. Types only, plus the names.
 
 /** Every file format a trained model can be exported to. */
-export const EXPORT_FORMATS = ['tfjs', 'keras', 'h5', 'onnx', 'bundle'] as const;
+export const EXPORT_FORMATS = ['tfjs', 'keras', 'h5', 'onnx', 'tflite', 'tflite-int8', 'bundle'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Which of a run's saved weights to export. */
@@ -59,7 +59,7 @@ export interface ModelExportResult {
   bytes: number;
   /** How to load it, in each language the format serves. */
   snippets: UsageSnippet[];
-  /** Quantised exports: accuracy on the held-out images before and after quantisation. */
+  /** Quantised exports (TensorFlow.js float16/uint8, TensorFlow Lite int8): accuracy on the held-out images before and after quantisation. */
   accuracy: { images: number; original: number; exported: number } | null;
   /** Wall time of the export in milliseconds. */
   milliseconds: number;

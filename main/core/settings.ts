@@ -1,16 +1,17 @@
 // The user's preferences in a small JSON file next to the data folder (in the per-user app
-// folder): the colour theme and, once moved, where the data folder is. Read at every start by
+// folder): the colour theme, the language and, once moved, where the data folder is. Read at every start by
 // defaultDataDir, written atomically so a crash mid-write never leaves half a file.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { Theme } from '../../preload/contract-settings';
+import type { LanguageChoice, Theme } from '../../preload/contract-settings';
 
 /** Name of the preferences file inside the per-user app folder. */
 export const SETTINGS_FILE_NAME = 'settings.json';
 
 const stored = z.object({
   theme: z.enum(['system', 'light', 'dark']).catch('system'),
+  language: z.enum(['system', 'en', 'es']).catch('system'),
   dataDirectory: z
     .string()
     .refine((path) => isAbsolute(path) && !path.includes('\0'))
@@ -22,6 +23,8 @@ const stored = z.object({
 export interface StoredSettings {
   /** Colour theme. */
   theme: Theme;
+  /** Interface language. */
+  language: LanguageChoice;
   /** Where the data folder was moved to; absent while it is the default one. */
   dataDirectory?: string;
 }
@@ -29,18 +32,21 @@ export interface StoredSettings {
 /** The preferences file of a per-user app folder (Electron's userData). */
 export const settingsFileIn = (userData: string): string => join(userData, SETTINGS_FILE_NAME);
 
+/** What a new or unreadable file means. */
+export const DEFAULT_SETTINGS: StoredSettings = { theme: 'system', language: 'system' };
+
 /** Reads the file; a missing, unreadable or damaged file gives the defaults (preferences are never worth a failed start). */
 export function readSettings(file: string): StoredSettings {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    return { theme: 'system' };
+    return { ...DEFAULT_SETTINGS };
   }
   const parsed = stored.safeParse(raw);
-  if (!parsed.success) return { theme: 'system' };
-  const { theme, dataDirectory } = parsed.data;
-  return dataDirectory === undefined ? { theme } : { theme, dataDirectory };
+  if (!parsed.success) return { ...DEFAULT_SETTINGS };
+  const { theme, language, dataDirectory } = parsed.data;
+  return dataDirectory === undefined ? { theme, language } : { theme, language, dataDirectory };
 }
 
 /** Writes the file through a temporary file and a rename, so readers see the old or the new one. */

@@ -1,14 +1,19 @@
 // The export dialog in Debian's Chromium against the real browser host: a project with a
 // Small CNN run and a transfer-learning run (a pretrained backbone imported from a folder). The
 // transfer run's model formats are greyed out with the reason; the Small CNN run exports ONNX,
-// shows its files and a Python snippet naming the preprocessing, and onnxruntime-node loads it.
+// shows its files and a Python snippet naming the preprocessing, and onnxruntime-node loads it;
+// it exports int8 TensorFlow Lite with the accuracy change and a Kotlin snippet, offers the folder
+// as a zip to download, and LiteRT.js runs the file.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
+import { loadTflite } from '../../main/core/export/tflite-runtime';
 import { writeTinyBackbone, TINY_SIZE } from '../helpers/backbone';
 import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
@@ -60,7 +65,7 @@ describe('the export dialog', () => {
     await page.getByTestId('nav-export').click();
     await page.getByTestId('export-run-select').selectOption(transferRun.id);
     await expect.poll(() => page.getByTestId('export-format-onnx').locator('input').isDisabled()).toBe(true);
-    for (const format of ['tfjs', 'keras', 'h5', 'onnx']) {
+    for (const format of ['tfjs', 'keras', 'h5', 'onnx', 'tflite', 'tflite-int8']) {
       expect(await page.getByTestId(`export-format-${format}`).locator('input').isDisabled()).toBe(true);
       expect(await page.getByTestId(`export-format-reason-${format}`).textContent()).toContain('Not available: the pretrained network "my-backbone" is kept apart');
     }
@@ -98,5 +103,35 @@ describe('the export dialog', () => {
     await expect.poll(() => page.getByTestId('export-accuracy').textContent(), { timeout: 60_000 }).toMatch(/Accuracy on \d+ held-out pictures: [\d.]+% before, [\d.]+% with the smaller weights/);
     await page.getByTestId('export-accuracy').scrollIntoViewIfNeeded();
     await screenshot(page, 'export-4-quantised');
+  });
+
+  it('exports int8 TensorFlow Lite with the accuracy change and Python, JavaScript and Kotlin snippets', async () => {
+    await page.getByTestId('export-format-tflite-int8').click();
+    expect(await page.getByTestId('export-button').textContent()).toContain('Export TensorFlow Lite, int8 weights');
+    await screenshot(page, 'export-5-tflite-choose');
+    await page.getByTestId('export-button').click();
+    await expect.poll(() => page.getByTestId('export-accuracy').textContent(), { timeout: 60_000 }).toMatch(/Accuracy on \d+ held-out pictures: [\d.]+% before, [\d.]+% with the smaller weights/);
+    expect(await page.getByTestId('export-files').locator('li').allTextContents()).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py']);
+    expect(await page.getByTestId('export-snippet-tab').allTextContents()).toEqual(['Python', 'JavaScript', 'Kotlin']);
+    await page.getByTestId('export-snippet-tab').filter({ hasText: 'Kotlin' }).click();
+    const kotlin = (await page.getByTestId('export-snippet').textContent())!;
+    expect(kotlin).toContain('interpreter.run(prepare(bitmap), probabilities)');
+    expect(kotlin).toContain('x * 0.00392156862745098f + 0f');
+    await page.getByTestId('export-snippet').scrollIntoViewIfNeeded();
+    await screenshot(page, 'export-6-tflite-done');
+    const directory = (await page.getByTestId('export-directory').textContent())!.trim();
+    // The browser host offers the folder as a zip, under one top folder named like it.
+    const href = (await page.getByTestId('export-download').getAttribute('href'))!;
+    const response = await fetch(new URL(href, page.url()));
+    expect(response.status).toBe(200);
+    const zipped = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const top = directory.split(/[\\/]/).at(-1)!;
+    expect(Object.keys(zipped).sort()).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py'].map((f) => `${top}/${f}`));
+    expect(Buffer.from(zipped[`${top}/model.tflite`]!).equals(readFileSync(join(directory, 'model.tflite')))).toBe(true);
+    const model = await loadTflite(readFileSync(join(directory, 'model.tflite')));
+    const probabilities = await model.predict(new Float32Array(24 * 24 * 3).fill(0.5), [1, 24, 24, 3]);
+    model.close();
+    expect(probabilities).toHaveLength(3);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 });

@@ -1,9 +1,9 @@
 // Every trainable preset, every format, through the service: train for real, export, read each
 // file back with an independent reader and compare predictions on the same images with the
 // TensorFlow.js model (within 1e-4): @tensorflow/tfjs for TensorFlow.js, onnxruntime-node for
-// ONNX, Debian's h5py for every group, dataset and weight of the Keras files, py_compile for
+// ONNX, LiteRT.js for TensorFlow Lite, Debian's h5py for every group, dataset and weight of the Keras files, py_compile for
 // the training bundle's script.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { ModelExportResult, RunInfo } from '../../preload/contract';
 import { kerasNames } from '../../main/core/export/keras-config';
 import type { ExportMetadata } from '../../main/core/export/metadata';
 import { readSavedModel } from '../../main/core/export/saved-model';
+import { loadTflite } from '../../main/core/export/tflite-runtime';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { PRESETS } from '../../main/core/spec/presets';
@@ -100,7 +101,7 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
 
   it('offers every format for this model', async () => {
     const choices = await callOrThrow(service, 'exportChoices', { projectId, runId: run.id });
-    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', true], ['keras', true], ['h5', true], ['onnx', true], ['bundle', true]]);
+    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', true], ['keras', true], ['h5', true], ['onnx', true], ['tflite', true], ['tflite-int8', true], ['bundle', true]]);
     expect(choices.weights).toEqual(['best', 'last']);
   });
 
@@ -147,6 +148,45 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     const missing = pythonModuleMissing('onnx');
     if (missing) console.log(`Skipping the ONNX checker: ${missing}`);
     else expect(runPython<{ ok: boolean }>('import sys, json, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(json.dumps({"ok": m.opset_import[0].version == 17}))', [file])).toEqual({ ok: true });
+  });
+
+  /** Probabilities of an exported .tflite for the test images, preprocessed from metadata.json alone. */
+  async function tflitePredictions(result: ModelExportResult): Promise<number[][]> {
+    const metadata = JSON.parse(readFileSync(join(result.directory, 'metadata.json'), 'utf8')) as ExportMetadata;
+    const model = await loadTflite(readFileSync(join(result.directory, 'model.tflite')));
+    const got: number[][] = [];
+    for (const image of images()) got.push(Array.from(await model.predict(await pixelsFor(image, metadata), [1, 24, 24, 3])));
+    model.close();
+    return got;
+  }
+
+  it('TensorFlow Lite: LiteRT.js predicts the same; snippets in Python, JavaScript and Kotlin', async () => {
+    const result = await exportAs('tflite');
+    expect(result.files).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py']);
+    expect(result.snippets.map((s) => s.language)).toEqual(['Python', 'JavaScript', 'Kotlin']);
+    expect(result.snippets[0]!.code).toContain('interpreter.get_signature_runner()');
+    expect(result.snippets[2]!.code).toContain('x * 0.00392156862745098f + 0f');
+    expect(result.accuracy).toBeNull();
+    const missing = pythonModuleMissing('py_compile');
+    if (missing) console.log(`Skipping py_compile: ${missing}`);
+    else expect(pyCompileError(join(result.directory, 'usage.py'))).toBeNull();
+    const difference = maxDifference(await tflitePredictions(result), expected);
+    note(result, difference);
+    expect(difference).toBeLessThan(1e-4);
+  });
+
+  it('TensorFlow Lite int8: smaller, LiteRT.js runs it, and the held-out accuracy before and after is reported', async () => {
+    const plain = await exportAs('tflite');
+    const result = await exportAs('tflite-int8');
+    expect(result.directory).toMatch(/-tflite-int8$/);
+    // Convolution and dense weights are most of the file: int8 stores them in a quarter of the bytes.
+    const size = (r: ModelExportResult) => statSync(join(r.directory, 'model.tflite')).size;
+    expect(size(result)).toBeLessThan(size(plain) * 0.4);
+    expect(result.accuracy!.images).toBeGreaterThan(0);
+    expect(result.accuracy!.original).toBeGreaterThanOrEqual(0);
+    const difference = maxDifference(await tflitePredictions(result), expected);
+    note(result, `${difference} (int8; accuracy ${result.accuracy!.original} -> ${result.accuracy!.exported})`);
+    expect(difference).toBeLessThan(0.1);
   });
 
   it.skipIf(pythonModuleMissing('h5py') !== null)('Keras .keras: zip of config.json, model.weights.h5, metadata.json; h5py reads every weight exactly', async () => {

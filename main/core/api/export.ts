@@ -1,8 +1,11 @@
 // Export operations: which formats a run's model can be written to, and the export itself.
-import { isAbsolute, join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import { EXPORT_FORMATS, type ExportOperations } from '../../../preload/contract';
+import { EXPORT_FORMATS, type ExportOperations, type ModelExportResult } from '../../../preload/contract';
+import { writeZip } from '../dataset-export';
 import { exportChoices, exportModel } from '../export/export';
+import { predictTfliteFiles } from '../export/tflite-runtime';
 import type { Project } from '../project';
 import { RunRepository } from '../runs';
 import { ImageStore } from '../store';
@@ -29,7 +32,22 @@ function projectImages(project: Project) {
   return images.map((image) => ({ path: store.imagePath(image.hash, image.ext), className: classNames[image.classIndex]!, split: image.split }));
 }
 
-export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf<ExportOperations> {
+/**
+ * In the browser host the person may be on another computer, so an export written to the
+ * project's exports folder is also zipped there (one top folder, as written) for /download.
+ */
+async function withDownload(projectId: string, exportsDir: string, result: ModelExportResult): Promise<ModelExportResult> {
+  const name = basename(result.directory);
+  const entries = await readdir(result.directory, { withFileTypes: true, recursive: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  await writeZip(
+    join(exportsDir, `${name}.zip`),
+    files.map((file) => ({ source: file, path: `${name}/${relative(result.directory, file).split(sep).join('/')}`, compress: !/\.(png|jpe?g|webp|gif)$/i.test(file) })),
+  );
+  return { ...result, download: `/download/${encodeURIComponent(projectId)}/${encodeURIComponent(`${name}.zip`)}` };
+}
+
+export function exportHandlers({ library, trainer, options }: ServiceContext): HandlersOf<ExportOperations> {
   // Exports being written, by project and run, so a person can stop them.
   const running = new Map<string, Set<AbortController>>();
   const keyOf = (projectId: string, runId: string) => `${projectId}/${runId}`;
@@ -45,6 +63,7 @@ export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf
       const key = keyOf(projectId, runId);
       const controllers = running.get(key) ?? new Set<AbortController>();
       running.set(key, controllers.add(controller));
+      const exportsDir = join(project.dir, 'exports');
       return exportModel({
         signal: controller.signal,
         run,
@@ -52,22 +71,28 @@ export function exportHandlers({ library, trainer }: ServiceContext): HandlersOf
         format,
         weights,
         quantization,
-        parent: directory ?? join(project.dir, 'exports'),
+        parent: directory ?? exportsDir,
         images: () => projectImages(project),
-        // Held-out images (validation, then test) of classes the run knows, scored by the training process.
-        evaluate: async (modelDir) => {
+        // Held-out images (validation, then test) of classes the run knows, scored by the training
+        // process (TensorFlow.js folders) or by LiteRT.js here (.tflite files).
+        evaluate: async (model) => {
           const held = projectImages(project)
             .filter((image) => image.split !== 'train' && run.classNames.includes(image.className))
             .slice(0, 500);
           if (held.length === 0) return null;
-          const probabilities = await trainer.predict(modelDir, run.spec.input, held.map((image) => ({ path: image.path })));
+          const paths = held.map((image) => image.path);
+          const probabilities = model.endsWith('.tflite')
+            ? await predictTfliteFiles(model, run.spec.input, paths)
+            : await trainer.predict(model, run.spec.input, paths.map((path) => ({ path })));
           const correct = probabilities.filter((row, i) => row.indexOf(Math.max(...row)) === run.classNames.indexOf(held[i]!.className)).length;
           return { images: held.length, accuracy: correct / held.length };
         },
-      }).finally(() => {
-        controllers.delete(controller);
-        if (controllers.size === 0) running.delete(key);
-      });
+      })
+        .then((result) => (options.host === 'browser' && directory === undefined ? withDownload(projectId, exportsDir, result) : result))
+        .finally(() => {
+          controllers.delete(controller);
+          if (controllers.size === 0) running.delete(key);
+        });
     },
     cancelExport: ({ projectId, runId }) => {
       const project = library.get(projectId);

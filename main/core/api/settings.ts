@@ -7,7 +7,7 @@ import { dataDirFromEnv } from '../data-dir';
 import { checkDestination, copyProjects, projectDirs } from '../data-move';
 import { CapaError } from '../errors';
 import { RunRepository } from '../runs';
-import { readSettings, writeSettings, type StoredSettings } from '../settings';
+import { DEFAULT_SETTINGS, readSettings, writeSettings, type StoredSettings } from '../settings';
 import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 // A folder name, never a path: the renderer cannot point the file manager anywhere else.
@@ -18,7 +18,7 @@ const exportFolderName = z
 
 export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   getSettings: empty,
-  setSettings: z.object({ theme: z.enum(['system', 'light', 'dark']) }).strict(),
+  setSettings: z.object({ theme: z.enum(['system', 'light', 'dark']).optional(), language: z.enum(['system', 'en', 'es']).optional() }).strict(),
   moveDataFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
   revealExport: z.object({ projectId, folder: exportFolderName }).strict(),
   chooseFolder: z.object({ title: z.string().min(1).max(200) }).strict(),
@@ -30,7 +30,7 @@ const desktopOnly = (what: string): CapaError =>
 export function settingsHandlers({ library, options }: ServiceContext): HandlersOf<SettingsOperations> {
   const file = options.settingsFile;
   // Without a file (a folder given by --data-dir or CAPA_DATA_DIR) preferences last for this session.
-  let current: StoredSettings = file === undefined ? { theme: 'system' } : readSettings(file);
+  let current: StoredSettings = file === undefined ? { ...DEFAULT_SETTINGS } : readSettings(file);
   let pending: string | null = null;
   const fixedReason = (): string | null => {
     if (dataDirFromEnv() !== null) return 'The data folder is set by the CAPA_DATA_DIR environment variable; change that variable to use another folder.';
@@ -40,6 +40,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
   };
   const view = (): Settings => ({
     theme: current.theme,
+    language: current.language,
     dataDirectory: options.dataDir,
     dataDirectoryMovable: fixedReason() === null,
     dataDirectoryFixedReason: fixedReason(),
@@ -60,8 +61,8 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
 
   return {
     getSettings: () => view(),
-    setSettings: ({ theme }) => {
-      save({ ...current, theme });
+    setSettings: ({ theme, language }) => {
+      save({ ...current, theme: theme ?? current.theme, language: language ?? current.language });
       return view();
     },
     moveDataFolder: async ({ path }) => {

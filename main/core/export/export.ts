@@ -16,6 +16,7 @@ import { onnxCannotExpress, writeOnnx } from './onnx';
 import { readSavedModel, type SavedLayer, type SavedModel } from './saved-model';
 import { usageSnippets } from './snippets';
 import { writeTfjs } from './tfjs';
+import { TFLITE_FILE, tfliteCannotExpress, writeTflite } from './tflite';
 
 type Catalogue = Omit<ExportFormatInfo, 'available' | 'reason'>;
 
@@ -25,11 +26,17 @@ export const FORMAT_CATALOGUE: readonly Catalogue[] = [
   { format: 'keras', title: 'Keras (.keras)', purpose: 'Load it in Python with Keras 3 to predict, fine-tune or convert it.', files: ['model.keras'], quantizable: false },
   { format: 'h5', title: 'Keras legacy (.h5)', purpose: 'For older Python code and tools that expect the HDF5 file of Keras 2.', files: ['model.h5'], quantizable: false },
   { format: 'onnx', title: 'ONNX', purpose: 'Run it with ONNX Runtime from C#, C++, Java, Python or JavaScript, or convert it for mobile.', files: ['model.onnx'], quantizable: false },
+  { format: 'tflite', title: 'TensorFlow Lite', purpose: 'Run it on Android, iOS, a Raspberry Pi or a microcontroller board with LiteRT (TensorFlow Lite), or in a web page with LiteRT.js.', files: ['model.tflite'], quantizable: false },
+  { format: 'tflite-int8', title: 'TensorFlow Lite, int8 weights', purpose: 'The same, about four times smaller: weights stored as 8-bit integers, at a small accuracy cost shown after export.', files: ['model.tflite'], quantizable: false },
   { format: 'bundle', title: 'Training bundle', purpose: 'Your images, the model settings and a Python script that trains the same model on bigger machines or a cluster.', files: ['data/', 'spec.json', 'train.py'], quantizable: false },
 ];
 
 /** Why `format` cannot write `layer`, or null when it can. */
 function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
+  // Nested Sequential models are inlined on reading; one left whole has branches (residual connections).
+  if (Array.isArray(layer.config['layers']) && (format === 'keras' || format === 'h5')) {
+    return 'it is a pretrained network whose layers branch (residual connections), which Capa writes as TensorFlow.js, ONNX and TensorFlow Lite but not yet as Keras.';
+  }
   switch (format) {
     case 'tfjs':
     case 'bundle':
@@ -39,6 +46,9 @@ function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
       return KERAS_LAYERS.has(layer.className) ? null : `${layer.className} has no Keras mapping in Capa yet.`;
     case 'onnx':
       return onnxCannotExpress(layer);
+    case 'tflite':
+    case 'tflite-int8':
+      return tfliteCannotExpress(layer);
   }
 }
 
@@ -57,7 +67,9 @@ function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): string | 
 /** Every format with whether this model can be written in it, and why not. */
 export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatInfo[] {
   return FORMAT_CATALOGUE.map((entry) => {
-    if (spec.backbone) {
+    // A fine-tuned run saves the whole model (pretrained network included): its layers decide, except for the bundle.
+    const wholeModel = (spec.backbone?.trainable_blocks ?? 0) > 0 && entry.format !== 'bundle';
+    if (spec.backbone && !wholeModel) {
       const why = backboneBlocks(entry.format, spec.backbone);
       return { ...entry, available: why === null, reason: why };
     }
@@ -92,8 +104,8 @@ export interface ExportJob {
   parent: string;
   /** The project's labelled images (the training bundle copies them). */
   images: () => BundleImage[];
-  /** Accuracy of a TensorFlow.js model folder on held-out images, or null when there are none. */
-  evaluate: (modelDir: string) => Promise<{ images: number; accuracy: number } | null>;
+  /** Accuracy on held-out images of a TensorFlow.js model folder or a .tflite file, or null when there are none. */
+  evaluate: (model: string) => Promise<{ images: number; accuracy: number } | null>;
   /** Aborting stops the export and removes what it wrote. */
   signal?: AbortSignal;
 }
@@ -106,16 +118,25 @@ export function exportFolderName(job: Pick<ExportJob, 'run' | 'format' | 'weight
   return parts.join('-');
 }
 
+/** Held-out accuracy of the run's own weights and of the quantised export at `exported`. */
+async function accuracyChange(job: ExportJob, exported: string): Promise<ModelExportResult['accuracy']> {
+  const before = await job.evaluate(weightsDir(job.runFolder, job.weights));
+  job.signal?.throwIfAborted();
+  const after = await job.evaluate(exported);
+  return before && after ? { images: before.images, original: before.accuracy, exported: after.accuracy } : null;
+}
+
 async function writeFormat(job: ExportJob, model: SavedModel, dir: string): Promise<ModelExportResult['accuracy']> {
   switch (job.format) {
-    case 'tfjs': {
+    case 'tfjs':
       await writeTfjs(model, dir, job.quantization);
-      if (job.quantization === 'none') return null;
-      const original = await job.evaluate(weightsDir(job.runFolder, job.weights));
-      job.signal?.throwIfAborted();
-      const exported = await job.evaluate(dir);
-      return original && exported ? { images: original.images, original: original.accuracy, exported: exported.accuracy } : null;
-    }
+      return job.quantization === 'none' ? null : accuracyChange(job, dir);
+    case 'tflite':
+      await writeTflite(model, dir, 'float32');
+      return null;
+    case 'tflite-int8':
+      await writeTflite(model, dir, 'int8');
+      return accuracyChange(job, join(dir, TFLITE_FILE));
     case 'keras':
       await writeKeras(model, dir);
       return null;

@@ -13,6 +13,7 @@ export const KERAS_LAYERS = new Set([
   'GlobalAveragePooling2D',
   'GlobalMaxPooling2D',
   'Flatten',
+  'Reshape',
   'Dense',
   'Dropout',
   'SpatialDropout2D',

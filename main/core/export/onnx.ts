@@ -6,7 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { CAPA_VERSION } from '../version';
-import { weightOf, type SavedLayer, type SavedModel } from './saved-model';
+import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
+import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel } from './saved-model';
 
 /** The operator set the graph uses (LayerNormalization needs 17). */
 export const ONNX_OPSET = 17;
@@ -19,19 +20,19 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'el
 
 /** Layer classes the ONNX writer maps; the reason a layer cannot be written, or null. */
 export function onnxCannotExpress(layer: SavedLayer): string | null {
+  if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, onnxCannotExpress);
   const supported = ['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-    'Flatten', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
+    'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
   if (!supported.includes(layer.className)) return `${layer.className} has no ONNX mapping in Capa yet.`;
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no ONNX mapping in Capa yet.`;
-  if (layer.className === 'ReLU' && (layer.config['max_value'] != null || Number(layer.config['negative_slope'] ?? 0) !== 0)) {
-    return 'a ReLU with a maximum or a negative slope has no ONNX mapping in Capa yet.';
+  if (layer.className === 'ReLU' && (Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
+    return 'a ReLU with a negative slope or a threshold has no ONNX mapping in Capa yet.';
   }
   return null;
 }
 
 type Layout = 'NHWC' | 'NCHW' | 'flat';
-const pairOf = (value: unknown): [number, number] => (Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)]);
 
 /** Builds the graph's nodes and initializers while walking the layers. */
 class GraphBuilder {
@@ -75,21 +76,6 @@ const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, 
 const int = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 const float = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
 const string = (name: string, value: string): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) });
-
-/** Transposes a row-major array of `shape` so that output axis i is input axis perm[i]. */
-function transpose(values: Float32Array, shape: number[], perm: number[]): Float32Array {
-  const outShape = perm.map((p) => shape[p]!);
-  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const out = new Float32Array(values.length);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let source = 0;
-    for (let i = 0; i < perm.length; i++) source += index[i]! * inStrides[perm[i]!]!;
-    out[o] = values[source]!;
-    for (let i = index.length - 1; i >= 0 && ++index[i]! === outShape[i]; i--) index[i] = 0;
-  }
-  return out;
-}
 
 /** A HWIO (height, width, in, out) kernel as ONNX's OIHW. */
 const hwioToOihw = (values: Float32Array, shape: number[]) => transpose(values, shape, [3, 2, 0, 1]);
@@ -157,8 +143,40 @@ function activation(g: GraphBuilder, name: unknown, alpha = 0.2): void {
   }
 }
 
+/** A nested functional network, layer by layer, each reading the values its inbound nodes name. */
+function addNetwork(g: GraphBuilder, layer: SavedLayer, channels: number): number {
+  const network = nestedNetwork(layer)!;
+  type Value = { name: string; layout: Layout; channels: number };
+  const values = new Map<string, Value>([[network.input, { name: g.current, layout: g.layout, channels }]]);
+  const resume = (value: Value) => {
+    g.current = value.name;
+    g.layout = value.layout;
+    return value.channels;
+  };
+  for (const inner of network.layers) {
+    if (inner.class_name === 'InputLayer') continue;
+    const [first, ...others] = inner.inbound_nodes![0]!.map(([name]) => values.get(name)!);
+    let out = resume(first!);
+    if (inner.class_name === 'Add') {
+      for (const other of others) {
+        const { current, layout } = g;
+        resume(other);
+        if (layout !== 'flat') g.to(layout); // both terms in one element order
+        const term = g.current;
+        resume({ name: current, layout, channels: out });
+        g.op('Add', [term]);
+      }
+    } else {
+      out = addLayer(g, innerLayer(layer, inner), out);
+    }
+    values.set(String(inner.config['name']), { name: g.current, layout: g.layout, channels: out });
+  }
+  return resume(values.get(network.output)!);
+}
+
 function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number {
   const c = layer.config;
+  if (Array.isArray(c['layers'])) return addNetwork(g, layer, channels);
   switch (layer.className) {
     case 'Conv2D': {
       const kernel = weightOf(layer, 'kernel');
@@ -209,6 +227,13 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       g.op('Flatten', [], [int('axis', 1)]);
       g.layout = 'flat';
       return channels;
+    case 'Reshape': {
+      g.to('NHWC'); // the target shape is in TensorFlow.js's element order
+      const target = (c['target_shape'] as number[]).map(Number);
+      g.op('Reshape', [g.constant('shape', [target.length + 1], [-1, ...target], 'int64')]);
+      g.layout = target.length === 3 ? 'NHWC' : 'flat';
+      return target.at(-1)!;
+    }
     case 'Dense': {
       const kernel = weightOf(layer, 'kernel');
       g.op('MatMul', [g.constant('kernel', kernel.shape, kernel.values)]);
@@ -221,14 +246,14 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       return channels; // nothing happens at inference
     case 'BatchNormalization': {
       g.to('NCHW');
-      const get = (name: string, fill: number) => layer.weights.find((w) => w.name === name)?.values ?? new Float32Array(channels).fill(fill);
+      const get = (name: string, fill: number) => normalizationWeight(layer, name, channels, fill);
       const inputs = [get('gamma', 1), get('beta', 0), get('moving_mean', 0), get('moving_variance', 1)].map((v, i) => g.constant(['gamma', 'beta', 'mean', 'var'][i]!, [channels], v));
       g.op('BatchNormalization', inputs, [float('epsilon', Number(c['epsilon'] ?? 0.001))]);
       return channels;
     }
     case 'LayerNormalization': {
       g.to('NHWC');
-      const get = (name: string, fill: number) => layer.weights.find((w) => w.name === name)?.values ?? new Float32Array(channels).fill(fill);
+      const get = (name: string, fill: number) => normalizationWeight(layer, name, channels, fill);
       g.op('LayerNormalization', [g.constant('gamma', [channels], get('gamma', 1)), g.constant('beta', [channels], get('beta', 0))], [int('axis', -1), float('epsilon', Number(c['epsilon'] ?? 0.001))]);
       return channels;
     }
@@ -239,7 +264,9 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       activation(g, 'leaky_relu', Number(c['alpha'] ?? c['negative_slope'] ?? 0.3));
       return channels;
     case 'ReLU':
-      activation(g, 'relu');
+      // A maximum (MobileNet's ReLU6) clips instead.
+      if (c['max_value'] != null) g.op('Clip', [g.constant('zero', [], [0]), g.constant('max', [], [Number(c['max_value'])])]);
+      else activation(g, 'relu');
       return channels;
     case 'Rescaling':
       g.op('Mul', [g.constant('scale', [], [Number(c['scale'])])]);
@@ -247,8 +274,7 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
       return channels;
     case 'ZeroPadding2D': {
       g.to('NCHW');
-      const raw = c['padding'];
-      const [[top, bottom], [left, right]] = Array.isArray(raw) && Array.isArray(raw[0]) ? (raw as [[number, number], [number, number]]) : [pairOf(raw), pairOf(raw)].map((p, i) => (i === 0 ? [p[0], p[0]] : [p[1], p[1]])) as [[number, number], [number, number]];
+      const [[top, bottom], [left, right]] = zeroPadding(c['padding']);
       g.op('Pad', [g.constant('pads', [8], [0, 0, top, left, 0, 0, bottom, right], 'int64')]);
       return channels;
     }

@@ -14,6 +14,8 @@ export interface SavedWeight {
   shape: number[];
   /** Values, row-major. */
   values: Float32Array;
+  /** Its full name in model.json's weights manifest, e.g. "conv2d_Conv2D1/kernel". */
+  path: string;
 }
 
 /** One layer of the saved model. */
@@ -42,8 +44,12 @@ interface ManifestEntry {
   shape: number[];
   dtype: string;
 }
+interface LayerJson {
+  class_name: string;
+  config: Record<string, unknown> & { layers?: LayerJson[] };
+}
 interface ModelJson {
-  modelTopology: { class_name: string; config: { name?: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
+  modelTopology: { class_name: string; config: { name?: string; layers: LayerJson[] } };
   weightsManifest: { paths: string[]; weights: ManifestEntry[] }[];
 }
 
@@ -56,13 +62,14 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
   const json = JSON.parse(await readFile(path, 'utf8')) as ModelJson;
   const topology = json.modelTopology;
   if (topology.class_name !== 'Sequential') throw new CapaError('internal', `Expected a Sequential model, found ${topology.class_name}.`);
-  const layers: SavedLayer[] = topology.config.layers.map((layer) => ({
+  const layers: SavedLayer[] = inlineSequential(topology.config.layers).map((layer) => ({
     className: layer.class_name,
     name: String(layer.config['name']),
     config: layer.config,
     weights: [],
   }));
-  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+  // A nested model left whole (a pretrained network whose layers branch) owns its inner layers' weights.
+  const byName = new Map(layers.flatMap((layer) => innerNames(layer.config).map((name) => [name, layer] as const)));
   for (const group of json.weightsManifest) {
     const bytes = Buffer.concat(await Promise.all(group.paths.map((p) => readFile(join(dir, p)))));
     let offset = 0;
@@ -76,14 +83,41 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
       const slash = entry.name.lastIndexOf('/');
       const layer = byName.get(entry.name.slice(0, slash));
       if (!layer) throw new CapaError('internal', `Weight ${entry.name} belongs to no layer of the model.`);
-      layer.weights.push({ name: entry.name.slice(slash + 1), shape: entry.shape, values });
+      layer.weights.push({ name: entry.name.slice(slash + 1), shape: entry.shape, values, path: entry.name });
     }
   }
   // The input shape sits on an explicit InputLayer (Capa's models since spec version 2) or on the first layer.
-  const batchShape = layers[0]?.config['batch_input_shape'] as (number | null)[] | undefined;
+  const batchShape = firstBatchShape(topology.config.layers);
   if (!batchShape || batchShape.length < 2) throw new CapaError('internal', 'The saved model does not state its input shape.');
   const body = layers[0]!.className === 'InputLayer' ? layers.slice(1) : layers;
   return { inputShape: batchShape.slice(1).map(Number), layers: body, topology };
+}
+
+/**
+ * The layers with every nested Sequential model (a fine-tuned run's pretrained network, when it
+ * is a plain stack) replaced by its own layers, so each format sees one flat stack. The nested
+ * model's input shape is dropped: only the outer model's first layer states one.
+ */
+function inlineSequential(layers: LayerJson[]): LayerJson[] {
+  return layers.flatMap((layer) => {
+    if (layer.class_name !== 'Sequential' || !Array.isArray(layer.config.layers)) return [layer];
+    return inlineSequential(layer.config.layers.filter((inner) => inner.class_name !== 'InputLayer')).map((inner) => {
+      const { batch_input_shape: _shape, ...config } = inner.config;
+      return { ...inner, config };
+    });
+  });
+}
+
+/** The input shape (with batch) the first layer states, looking into a nested model that comes first. */
+function firstBatchShape(layers: LayerJson[]): (number | null)[] | undefined {
+  const first = layers[0];
+  if (!first) return undefined;
+  return (first.config['batch_input_shape'] as (number | null)[] | undefined) ?? (first.config.layers ? firstBatchShape(first.config.layers) : undefined);
+}
+
+/** A layer's name and, for a nested model, every inner layer's name (its weights are named after those). */
+function innerNames(config: LayerJson['config']): string[] {
+  return [String(config['name']), ...(config.layers ?? []).flatMap((inner) => innerNames(inner.config))];
 }
 
 /** A weight of a layer by short name; a bug if missing (the layer's class fixes its weights). */
@@ -91,4 +125,43 @@ export function weightOf(layer: SavedLayer, name: string): SavedWeight {
   const weight = layer.weights.find((w) => w.name === name);
   if (!weight) throw new Error(`Layer ${layer.name} has no weight "${name}".`);
   return weight;
+}
+
+/** One layer of a nested functional network, as model.json stores it. */
+interface NestedLayer {
+  class_name: string;
+  config: Record<string, unknown>;
+  /** Each call of the layer: the [layer name, node, tensor, kwargs] it reads. */
+  inbound_nodes?: [string, number, number, unknown][][];
+}
+
+/** A nested network left whole (its layers branch): its layers and its input and output layer names, or null. */
+export function nestedNetwork(layer: SavedLayer): { layers: NestedLayer[]; input: string; output: string } | null {
+  const layers = layer.config['layers'];
+  const inputs = layer.config['input_layers'] as [string][] | undefined;
+  const outputs = layer.config['output_layers'] as [string][] | undefined;
+  if (!Array.isArray(layers) || inputs?.length !== 1 || outputs?.length !== 1) return null;
+  return { layers: layers as NestedLayer[], input: inputs[0]![0], output: outputs[0]![0] };
+}
+
+/** A nested network's layer as a SavedLayer with its own weights. */
+export function innerLayer(outer: SavedLayer, inner: NestedLayer): SavedLayer {
+  const name = String(inner.config['name']);
+  return { className: inner.class_name, name, config: inner.config, weights: outer.weights.filter((w) => w.path.slice(0, w.path.lastIndexOf('/')) === name) };
+}
+
+/**
+ * Why a format's writer (whose per-layer check is `check`) cannot write a nested network (a
+ * fine-tuned run's pretrained network, e.g. MobileNet with residual additions), or null.
+ */
+export function nestedCannotExpress(layer: SavedLayer, check: (layer: SavedLayer) => string | null): string | null {
+  const network = nestedNetwork(layer);
+  if (!network) return 'a nested network with several inputs or outputs cannot be written by Capa yet.';
+  for (const inner of network.layers) {
+    if ((inner.inbound_nodes?.length ?? 0) > 1) return `its layer "${String(inner.config['name'])}" is used more than once, which Capa cannot write yet.`;
+    if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
+    const why = check(innerLayer(layer, inner));
+    if (why) return `its layer "${String(inner.config['name'])}" (${inner.class_name}): ${why}`;
+  }
+  return null;
 }

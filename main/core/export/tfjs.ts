@@ -58,7 +58,7 @@ export async function writeTfjs(model: SavedModel, dir: string, quantization: Ex
     for (const weight of layer.weights) {
       const encoded = encode(weight.values, quantization);
       chunks.push(encoded.bytes);
-      weights.push({ name: `${layer.name}/${weight.name}`, shape: weight.shape, dtype: 'float32', ...(encoded.quantization ? { quantization: encoded.quantization } : {}) });
+      weights.push({ name: weight.path, shape: weight.shape, dtype: 'float32', ...(encoded.quantization ? { quantization: encoded.quantization } : {}) });
     }
   }
   const modelJson = {

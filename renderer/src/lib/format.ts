@@ -1,9 +1,11 @@
-// Small formatting helpers shared by the screens.
+// Small formatting helpers shared by the screens, in the interface's language (Intl), so numbers,
+// dates and sizes read "1.234,5" in Spanish and "1,234.5" in English.
+import { language } from './i18n/i18n.svelte';
 
-/** "27 Nov 2026, 17:09" in the person's locale. */
+/** "27 Nov 2026, 17:09" / "27 nov 2026, 17:09". */
 export function formatDate(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A number input's value: empty while what was typed is not a number. */
@@ -11,14 +13,28 @@ export function inputNumber(n: number): number | string {
   return Number.isFinite(n) ? n : '';
 }
 
-/** "1,234" */
+/** "1,234" / "1234" (Spanish groups from five digits). */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return n.toLocaleString(language());
 }
 
-/** 0.8734 -> "87.3%" */
+/** A decimal as typed settings show it: 0.001 -> "0.001" / "0,001". */
+export function formatNumber(n: number, maximumFractionDigits = 6): string {
+  return n.toLocaleString(language(), { maximumFractionDigits });
+}
+
+/** 0.8734 -> "87.3%" / "87,3 %" */
 export function formatPercent(fraction: number | null | undefined): string {
-  return fraction === null || fraction === undefined || Number.isNaN(fraction) ? '–' : `${(fraction * 100).toFixed(1)}%`;
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '–';
+  return fraction.toLocaleString(language(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+/** 1_234_567 bytes -> "1.2 MB" / "1,2 MB"; the core's rounding (main/core/backbones/catalogue.ts megabytes): whole kB, one decimal below 10 MB. */
+export function formatBytes(bytes: number): string {
+  const unit = (value: number, name: 'kilobyte' | 'megabyte', digits: number) =>
+    value.toLocaleString(language(), { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: digits, minimumFractionDigits: digits });
+  if (bytes < 1_000_000) return unit(Math.max(1, Math.round(bytes / 1000)), 'kilobyte', 0);
+  return unit(bytes / 1_000_000, 'megabyte', bytes < 10_000_000 ? 1 : 0);
 }
 
 /** Seconds -> "1 min 05 s" / "12 s". */
@@ -36,7 +52,7 @@ export function formatShape(shape: readonly number[]): string {
   return `(None, ${shape.join(', ')})`;
 }
 
-/** "1 image" / "3 images" */
+/** "1 image" / "3 images": English only; screens already translated use t() with a count instead. */
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${formatCount(n)} ${n === 1 ? word : many}`;
 }

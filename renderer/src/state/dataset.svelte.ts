@@ -2,7 +2,7 @@
 // of the current filter, the import in progress, and every change a person makes to the data.
 import type { DatasetView, ExportResult, Result, Split } from '../../../preload/contract';
 import type { Picked } from '../lib/files';
-import { plural } from '../lib/format';
+import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 import { ImageGridState } from './image-grid.svelte';
@@ -45,8 +45,8 @@ export class DatasetState {
 
   /** The name a person knows a class by; null is Unlabelled. */
   className(classId: number | null): string {
-    if (classId === null) return 'Unlabelled';
-    return this.view?.classes.find((c) => c.id === classId)?.name ?? 'a deleted class';
+    if (classId === null) return t('common.unlabelled');
+    return this.view?.classes.find((c) => c.id === classId)?.name ?? t('data.deletedClass');
   }
 
   importPicked(picked: Picked, target: ImportTarget): Promise<void> {
@@ -69,47 +69,48 @@ export class DatasetState {
 
   deleteClass(classId: number, withImages: boolean): Promise<string | null> {
     const name = this.className(classId);
-    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }), `Deleted the class “${name}”.`);
+    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }), t('data.done.deletedClass', { name }));
   }
 
   mergeClasses(sourceClassId: number, targetClassId: number): Promise<string | null> {
     const [source, target] = [this.className(sourceClassId), this.className(targetClassId)];
-    return this.change(this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }), `Merged “${source}” into “${target}”.`);
+    return this.change(this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }), t('data.done.merged', { source, target }));
   }
 
   /** Moves images (the selection by default) to a class, or to Unlabelled with null. */
   async moveImages(classId: number | null, imageIds: number[] = [...this.grid.selected]): Promise<void> {
     if (imageIds.length === 0) return this.hint();
-    const message = `Moved ${plural(imageIds.length, 'picture')} to ${this.className(classId)}.`;
+    const message = t('data.done.moved', { count: imageIds.length, name: this.className(classId) });
     await this.report(this.change(this.context.api.setImageClass({ projectId: this.projectId, imageIds, classId }), message));
   }
 
   async deleteSelection(): Promise<void> {
     const imageIds = [...this.grid.selected];
     if (imageIds.length === 0) return this.hint();
-    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), `Deleted ${plural(imageIds.length, 'picture')}.`));
+    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), t('data.done.deleted', { count: imageIds.length })));
   }
 
   async undo(): Promise<void> {
     if (!this.view?.undo) {
-      this.notice = 'There is nothing to undo.';
+      this.notice = t('data.done.nothingToUndo');
       return;
     }
     let error: string | null = null;
     const done = await attempt(this.context.api.undo({ projectId: this.projectId }), (message) => (error = message));
-    if (!done) return this.context.toast(error ?? 'Nothing was undone.');
-    this.notice = `Undone: ${done.description}.`;
+    if (!done) return this.context.toast(error ?? t('data.done.nothingUndone'));
+    this.notice = t('data.done.undone', { what: done.description });
     await this.load();
   }
 
   setSplitShares(train: number, validation: number, test: number): Promise<string | null> {
-    return this.change(this.context.api.setSplitShares({ projectId: this.projectId, train, validation, test }), 'Splits re-balanced.');
+    return this.change(this.context.api.setSplitShares({ projectId: this.projectId, train, validation, test }), t('data.done.rebalanced'));
   }
 
   async pinSelection(split: Split | null): Promise<void> {
     const imageIds = [...this.grid.selected];
     if (imageIds.length === 0) return this.hint();
-    const message = split ? `Pinned ${plural(imageIds.length, 'picture')} to ${split}.` : `Unpinned ${plural(imageIds.length, 'picture')}.`;
+    const count = imageIds.length;
+    const message = split ? t('data.done.pinned', { count, split: t(`common.splitWord.${split}`) }) : t('data.done.unpinned', { count });
     await this.report(this.change(this.context.api.pinImages({ projectId: this.projectId, imageIds, split }), message));
   }
 
@@ -118,11 +119,11 @@ export class DatasetState {
   }
 
   async exportDataset(format: 'folder' | 'zip'): Promise<void> {
-    await this.write(this.context.api.exportDataset({ projectId: this.projectId, format }), format === 'zip' ? 'Data set (zip)' : 'Data set (folder)');
+    await this.write(this.context.api.exportDataset({ projectId: this.projectId, format }), format === 'zip' ? t('data.portability.whatZip') : t('data.portability.whatFolder'));
   }
 
   async exportProject(): Promise<void> {
-    await this.write(this.context.api.exportProject({ projectId: this.projectId }), 'Project archive');
+    await this.write(this.context.api.exportProject({ projectId: this.projectId }), t('data.portability.whatProject'));
   }
 
   private async write(call: Promise<Result<ExportResult>>, what: string): Promise<void> {
@@ -133,7 +134,7 @@ export class DatasetState {
   }
 
   private hint(): void {
-    this.notice = 'Select some pictures first: click one, or drag a box around several.';
+    this.notice = t('data.done.selectFirst');
   }
 
   private async report(done: Promise<string | null>): Promise<void> {

@@ -4,6 +4,7 @@
 import type { ImportEvent, ImportReport, Split, UploadedFile } from '../../../preload/contract';
 import { chunks, type Picked } from '../lib/files';
 import { attempt } from '../lib/result';
+import { t } from '../lib/i18n/i18n.svelte';
 import type { AppContext } from './context';
 
 /** Files per importFiles call: keeps each WebSocket message small and progress visible. */
@@ -49,7 +50,7 @@ export class ImportState {
 
   async start(picked: Picked, target: ImportTarget): Promise<void> {
     if (this.running) {
-      this.context.toast('An import is already running. Wait for it to finish, or cancel it first.');
+      this.context.toast(t('data.import.alreadyRunning'));
       return;
     }
     this.report = null;
@@ -111,7 +112,7 @@ export class ImportState {
   /** Browser: this window sends the files in chunks that share one import batch. */
   private async upload(files: { relativePath: string; file: File }[], target: ImportTarget): Promise<void> {
     if (files.length === 0) {
-      this.error = 'No files were found in what you dropped. Drop a folder that holds pictures.';
+      this.error = t('data.import.nothingDropped');
       return;
     }
     const merged = emptyReport();

@@ -1,6 +1,7 @@
-// Preferences as the Preferences screen edits them: the theme and the data folder's move.
-import type { DataFolderMove, Settings, Theme } from '../../../preload/contract';
+// Preferences as the Preferences screen edits them: the theme, the language and the data folder's move.
+import type { DataFolderMove, LanguageChoice, Settings, Theme } from '../../../preload/contract';
 import type { Platform } from '../lib/api';
+import { resolveLanguage, setLanguage, t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import { applyTheme } from '../lib/theme';
 
@@ -20,6 +21,7 @@ export class SettingsState {
     if (settings) {
       this.settings = settings;
       applyTheme(settings.theme);
+      applyLanguage(settings.language);
     }
   }
 
@@ -29,9 +31,15 @@ export class SettingsState {
     if (settings) this.settings = settings;
   }
 
+  async setLanguage(language: LanguageChoice): Promise<void> {
+    applyLanguage(language);
+    const settings = await attempt(this.platform.api.setSettings({ language }), (message) => (this.error = message));
+    if (settings) this.settings = settings;
+  }
+
   /** Desktop only: a native folder picker fills the target. */
   async choose(): Promise<void> {
-    const folder = await attempt(this.platform.api.chooseFolder({ title: 'Choose where Capa keeps your projects' }), (message) => (this.moveError = message));
+    const folder = await attempt(this.platform.api.chooseFolder({ title: t('preferences.chooseTitle') }), (message) => (this.moveError = message));
     if (folder) this.target = folder;
   }
 
@@ -44,4 +52,9 @@ export class SettingsState {
     this.moved = moved;
     await this.load();
   }
+}
+
+// The Electron shell could pass app.getLocale() instead; navigator.languages is what Chromium reports from the same system setting.
+function applyLanguage(choice: LanguageChoice): void {
+  setLanguage(resolveLanguage(choice, navigator.languages ?? [navigator.language]));
 }

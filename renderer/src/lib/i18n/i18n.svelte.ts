@@ -1,0 +1,62 @@
+// The app's language: English and Spanish message catalogues served by i18next, with a rune so
+// that changing the language re-renders every text that went through t() without a reload.
+import i18next, { type TFunction } from 'i18next';
+import en from './en.json';
+import es from './es.json';
+import { systemLanguage, type Language } from './languages';
+
+export { LANGUAGES, LANGUAGE_NAMES, resolveLanguage, systemLanguage, type Language } from './languages';
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources: { en: { translation: en }, es: { translation: es } },
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  // Svelte escapes what it renders; escaping here too would show "&amp;".
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+class CurrentLanguage {
+  value = $state<Language>('en');
+}
+const current = new CurrentLanguage();
+
+/** The language shown now (reactive: reading it in a template or $derived re-runs on change). */
+export function language(): Language {
+  return current.value;
+}
+
+/** Switches every text to another language and tells assistive technology through <html lang>. */
+export function setLanguage(next: Language): void {
+  void instance.changeLanguage(next);
+  current.value = next;
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+}
+
+/** The message for a key in the current language; keys are typed from en.json, so a misspelt one fails the type check. */
+export const t: TFunction = new Proxy(instance.t, {
+  apply(target, _this, args) {
+    // Reading the rune makes every caller depend on the language.
+    void current.value;
+    return Reflect.apply(target, instance, args);
+  },
+});
+
+/** An explanation written in every language (main/core/spec/explanations.ts), in the current one. */
+export function explain(text: Record<Language, string>): string {
+  return text[current.value];
+}
+
+/**
+ * The message for a key built from data the core owns (a preset's or a network's id), or the core's
+ * English text when the catalogue has no entry for it yet, so a new preset shows words, not a key.
+ */
+export function tOr(key: string, fallback: string): string {
+  void current.value;
+  return instance.exists(key) ? (instance.t as (key: string) => string)(key) : fallback;
+}
+
+// The first frame follows the system; the saved choice replaces it once the settings load.
+if (typeof navigator !== 'undefined') setLanguage(systemLanguage(navigator.languages ?? [navigator.language]));

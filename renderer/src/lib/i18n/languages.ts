@@ -1,0 +1,26 @@
+// Which languages Capa speaks and which one a system's preferences mean. Plain functions (no
+// runes), so unit tests and the i18n module share them.
+import type { LanguageChoice } from '../../../../preload/contract';
+
+/** The languages Capa is written in; each has a catalogue <code>.json next to this file. */
+export const LANGUAGES = ['en', 'es'] as const;
+/** One of the languages Capa is written in. */
+export type Language = (typeof LANGUAGES)[number];
+
+/** Each language's name, in that language (a person looks for their own). */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };
+
+/** The language to use when following the system: the first preferred one Capa speaks (any es-* is Spanish), else English. */
+export function systemLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0];
+    const known = LANGUAGES.find((code) => code === base);
+    if (known) return known;
+  }
+  return 'en';
+}
+
+/** The language a choice means on this system. */
+export function resolveLanguage(choice: LanguageChoice, preferred: readonly string[]): Language {
+  return choice === 'system' ? systemLanguage(preferred) : choice;
+}
