@@ -11,6 +11,7 @@ import type {
   Explanation,
   Result,
 } from '../../../preload/contract';
+import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 import type { DatasetState } from './dataset.svelte';
@@ -129,14 +130,14 @@ export class EvaluateState {
   /** Gives a picture another class (or Unlabelled with null), undoably. */
   async relabel(image: EvaluatedImage, className: string | null): Promise<void> {
     const classId = className === null ? null : (this.dataset.view?.classes.find((c) => c.name === className)?.id ?? null);
-    if (className !== null && classId === null) return this.context.toast(`There is no class “${className}” any more.`);
+    if (className !== null && classId === null) return this.context.toast(t('evaluate.noClass', { name: className }));
     const call = this.context.api.setImageClass({ projectId: this.projectId, imageIds: [image.imageId], classId });
-    await this.fix(call, `Moved “${image.fileName ?? 'the picture'}” to ${className ?? 'Unlabelled'}.`);
+    await this.fix(call, t('evaluate.moved', { file: image.fileName ?? t('evaluate.thePicture'), target: className ?? t('common.unlabelled') }));
   }
 
   /** Deletes a picture, undoably. */
   async remove(image: EvaluatedImage): Promise<void> {
-    const deleted = await this.fix(this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }), `Deleted “${image.fileName ?? 'the picture'}”.`);
+    const deleted = await this.fix(this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }), t('evaluate.deleted', { file: image.fileName ?? t('evaluate.thePicture') }));
     if (deleted && this.explained?.image.imageId === image.imageId) this.explained = null;
   }
 
