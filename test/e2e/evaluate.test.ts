@@ -53,7 +53,7 @@ beforeAll(async () => {
   } finally {
     await service.close();
   }
-  host = await startHost(dataDir);
+  host = await startHost(dataDir, ['--settings-file', join(tempDir(), 'settings.json')]);
   browser = await launchChromium();
   page = await openPage(browser);
 }, 240_000);
@@ -167,5 +167,17 @@ describe('the Evaluate screen', () => {
     await expect.poll(panel).not.toBe(light);
     await page.getByTestId('confusion-matrix').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'evaluate-dark');
+  });
+
+  it('reads in Spanish', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByTestId('nav-preferences').click();
+    await page.getByTestId('language-select').selectOption('es');
+    await page.getByTestId('nav-evaluate').click();
+    await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Evaluar');
+    expect(await page.getByTestId('evaluate-button').textContent()).toBe('Volver a evaluar');
+    // Re-evaluated after one test picture went to Unlabelled: one fewer.
+    expect(await page.getByTestId('evaluation-when').textContent()).toContain(`${TEST_COUNT - 1} imágenes de prueba`);
+    await screenshot(page, 'evaluate-es');
   });
 });
