@@ -9,6 +9,8 @@ export interface SettingWords {
   section: (key: string) => string | undefined;
   /** A layer by its 1-based number and Keras type ("Layer 2 (Dense)"). */
   layer: (number: number, type: string | undefined) => string;
+  /** A spec field by its Keras name ("learning_rate" -> "learning rate"). */
+  field: (name: string) => string;
 }
 
 const SECTIONS: Record<string, string> = {
@@ -25,12 +27,13 @@ const SECTIONS: Record<string, string> = {
 export const ENGLISH_SETTING_WORDS: SettingWords = {
   section: (key) => SECTIONS[key],
   layer: (number, type) => `Layer ${number}${type ? ` (${type})` : ''}`,
+  field: (name) => name.replaceAll('_', ' '),
 };
 
-/** A flattened path in words: sections by name, layers by number and kind, underscores as spaces. */
+/** A flattened path in words: sections by name, layers by number and kind, fields by name (underscores as spaces in English). */
 export function settingLabel(path: string, spec: ModelSpec, names: SettingWords = ENGLISH_SETTING_WORDS): string {
   const [section = '', ...rest] = path.split('.');
-  const words = (parts: string[]) => parts.map((part) => part.replaceAll('_', ' '));
+  const words = (parts: string[]) => parts.map(names.field);
   if (section === 'layers' && rest.length > 0) {
     const index = Number(rest[0]);
     return [names.layer(index + 1, spec.layers[index]?.type), ...words(rest.slice(1).filter((part) => part !== 'type'))].join(' › ');

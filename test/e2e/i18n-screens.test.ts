@@ -147,7 +147,7 @@ describe('Train, Try and Export in both languages', () => {
     left['train-live'] = await capture('es', 'train-1-live');
     await page.getByTestId('stop-button').click();
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('stopped');
-    expect(await page.getByTestId('run-status').textContent()).toMatch(/^Se detuvo tras \d+ de 300 épocas; se guardaron los mejores pesos\. [\d,]+ % de exactitud/);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(/^Se detuvo tras \d+ de 300 épocas; se guardaron los mejores pesos\. [\d,]+\s% de exactitud/);
     // Spanish formats: a decimal comma in the losses, the badge and the epochs column in words of the course.
     expect(await page.getByTestId('run-row').first().textContent()).toMatch(/Detenido.*\d,\d{3}.*\d+ de 300/s);
     await runsAndComparison('es', left);

@@ -38,10 +38,14 @@ const STANDALONE = { en: standalone('en'), es: standalone('es') };
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The catalogue messages of `language` visible in the page's <main>, leaving out what the core
- * writes in English by design (elements marked with one of `skip`, a CSS selector list).
+ * What reads the same in every language: the core's dataset warnings (English by design), code
+ * (usage snippets, file names) and the values of a run comparison (spec values such as "validation"
+ * or "squash", as Keras and the spec file write them).
  */
-export async function catalogueTextShown(page: Page, language: CatalogueLanguage, skip = '[data-testid="dataset-warnings"]'): Promise<string[]> {
+const VERBATIM = ['[data-testid="dataset-warnings"]', 'pre', 'code', '[data-testid="run-compare"] td'].join(', ');
+
+/** The catalogue messages of `language` visible in the page's <main>, leaving out the elements `skip` (a CSS selector list) selects. */
+export async function catalogueTextShown(page: Page, language: CatalogueLanguage, skip = VERBATIM): Promise<string[]> {
   // A detached clone laid out off-screen, so innerText keeps what CSS shows and the folded panels the
   // caller opened. Passed as source: the Node project that also compiles this file has no DOM types.
   const text = (await page.evaluate(`(() => {
