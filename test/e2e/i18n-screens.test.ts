@@ -100,7 +100,7 @@ async function tryTabs(language: CatalogueLanguage, left: Record<string, string[
   left['try-picture'] = await capture(language, 'try-1-picture');
 
   await page.getByTestId('try-tab-webcam').click();
-  await expect.poll(() => page.getByTestId('live-rate').textContent(), { timeout: 30_000 }).toMatch(/^\d+[.,]\d /);
+  await expect.poll(() => page.getByTestId('live-rate').textContent(), { timeout: 30_000 }).toMatch(/^[1-9]\d*[.,]\d /);
   left['try-webcam'] = await capture(language, 'try-2-webcam');
 
   await page.getByTestId('try-tab-batch').click();

@@ -11,7 +11,7 @@ export function formatDate(iso: string): string {
 /** "27 Nov, 17:09": a date in a narrow column (the year shows in `formatDate`). */
 export function formatShortDate(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(language(), { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 }
 
 /** A number input's value: empty while what was typed is not a number. */
