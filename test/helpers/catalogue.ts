@@ -32,6 +32,8 @@ function standalone(language: CatalogueLanguage): string[] {
   const other = CATALOGUES[language === 'en' ? 'es' : 'en'];
   return [...CATALOGUES[language]]
     .filter(([key, text]) => !text.includes('{{') && other.get(key) !== text && (/\s/.test(text.trim()) || text.length >= 5))
+    // The English names of spec fields are Keras's argument names, which the Model screen shows as code in every language.
+    .filter(([key]) => !key.startsWith('runs.compare.fields.'))
     .map(([, text]) => text);
 }
 const STANDALONE = { en: standalone('en'), es: standalone('es') };
