@@ -85,6 +85,8 @@ async function runsAndComparison(language: CatalogueLanguage, left: Record<strin
   const compare = page.getByTestId('run-compare');
   await expect.poll(() => compare.getByTestId('compare-loss-chart').locator('canvas').count()).toBeGreaterThan(0);
   await compare.getByTestId('same-settings').evaluate((node) => ((node as HTMLDetailsElement).open = true));
+  // The two runs differ only in their epochs; the label is made of the catalogue's words.
+  expect(await compare.getByTestId('setting-differs').locator('th').allTextContents()).toEqual([language === 'es' ? 'Entrenamiento › épocas' : 'Training › epochs']);
   left['train-compare'] = await capture(language, 'train-3-compare');
   await page.getByTestId('close-compare').click();
   for (const box of await page.getByTestId('compare-check').all()) await box.uncheck();
@@ -121,6 +123,8 @@ async function tryTabs(language: CatalogueLanguage, left: Record<string, string[
 async function exportScreen(language: CatalogueLanguage, left: Record<string, string[]>): Promise<void> {
   await page.getByTestId('nav-export').click();
   await expect.poll(heading).toBe(TITLES[language].export);
+  // Format titles the core writes in English come from the catalogue.
+  expect(await page.getByTestId('export-format-bundle').textContent()).toContain(language === 'es' ? 'Paquete de entrenamiento' : 'Training bundle');
   await page.getByTestId('export-format-tfjs').click();
   await page.getByTestId('export-quantization').selectOption('float16');
   left['export-formats'] = await capture(language, 'export-1-formats');
