@@ -63,8 +63,3 @@ export function formatDuration(seconds: number): string {
 export function formatShape(shape: readonly number[]): string {
   return `(None, ${shape.join(', ')})`;
 }
-
-/** "1 image" / "3 images": English only; screens already translated use t() with a count instead. */
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${formatCount(n)} ${n === 1 ? word : many}`;
-}
