@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import type { InputSpec } from './spec/spec';
-import type { ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
+import type { ExplainResult, ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
 
 /** Starts the trainer with child_process.fork (plain Node: CLI, browser host, tests). */
 export function forkTrainerPort(): TrainerPort {
@@ -101,6 +101,11 @@ export class TrainerClient {
   /** One outcome per image (probabilities or the reason it could not be decoded); the model is loaded once and kept. */
   predictBatch(modelDir: string, input: InputSpec, images: ImageSource[], backbone?: TrainerBackbone): Promise<PredictOutcome[]> {
     return this.request({ type: 'predictBatch', modelDir, input, images, ...(backbone ? { backbone } : {}) });
+  }
+
+  /** A heat map of what the model in `modelDir` looked at in one image, for a class (null: the predicted one). */
+  explain(modelDir: string, input: InputSpec, image: ImageSource, classIndex: number | null, backbone?: TrainerBackbone): Promise<ExplainResult> {
+    return this.request({ type: 'explain', modelDir, input, image, classIndex, ...(backbone ? { backbone } : {}) });
   }
 
   /** Asks the process to exit and waits for it; kills it if it does not answer within 5 s. */

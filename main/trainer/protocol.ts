@@ -67,6 +67,7 @@ export type TrainerRequest =
   | { seq: number; type: 'stop'; runId: string }
   | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'predictBatch'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
+  | { seq: number; type: 'explain'; modelDir: string; input: InputSpec; image: ImageSource; classIndex: number | null; backbone?: TrainerBackbone }
   | { seq: number; type: 'shutdown' };
 
 /** One image's answer in a predictBatch: its probabilities, or why it could not be decoded. */
@@ -81,7 +82,22 @@ export interface TrainerReplies {
   predict: number[][];
   /** One outcome per image, in order; an undecodable image does not fail the others. */
   predictBatch: PredictOutcome[];
+  explain: ExplainResult;
   shutdown: null;
+}
+
+/** A heat map of what the model looked at in one image (see explain.ts). */
+export interface ExplainResult {
+  /** Grad-CAM at the last convolution, or occlusion sensitivity. */
+  method: 'grad-cam' | 'occlusion';
+  /** The class explained (the predicted one unless asked otherwise). */
+  classIndex: number;
+  /** Map width in cells. */
+  width: number;
+  /** Map height in cells. */
+  height: number;
+  /** Row-major values in [0, 1]. */
+  values: number[];
 }
 
 /** An error as it crosses the process boundary. */

@@ -7,7 +7,7 @@ import { GuideState } from './guide.svelte';
 import { ProjectSession } from './session.svelte';
 import { SettingsState } from './settings.svelte';
 
-export type Screen = 'projects' | 'data' | 'model' | 'train' | 'try' | 'export' | 'preferences';
+export type Screen = 'projects' | 'data' | 'model' | 'train' | 'evaluate' | 'try' | 'export' | 'preferences';
 
 export interface Toast {
   id: number;
