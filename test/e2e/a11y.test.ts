@@ -1,6 +1,6 @@
 // Accessibility of every screen, in the light and the dark theme, through the real UI in Chromium
 // against the real browser host: axe-core (WCAG 2 A and AA rules, with contrast) runs on Projects,
-// Data, Model, Train after a run, each Try tab, Export, Preferences, the guide and the keyboard
+// Data, Model, Train after a run, Evaluate, each Try tab, Export, Preferences, the guide and the keyboard
 // help, and the test fails on any serious or critical violation, printing each with its nodes.
 import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
@@ -94,6 +94,13 @@ describe('axe-core finds no serious or critical violation', () => {
     await page.getByTestId('train-button').click();
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 180_000 }).toBe('completed');
     await checkBothThemes('train');
+  });
+
+  it('Evaluate, with an evaluation', async () => {
+    await go('evaluate');
+    await page.getByTestId('evaluate-button').click();
+    await expect.poll(() => page.getByTestId('matrix-cell-0-0').isVisible(), { timeout: 60_000 }).toBe(true);
+    await checkBothThemes('evaluate');
   });
 
   it('Try, each tab', async () => {
