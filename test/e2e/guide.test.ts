@@ -132,6 +132,18 @@ describe('skipping the guide', () => {
   });
 });
 
+describe('going your own way', () => {
+  it('creating a project of your own closes the offer without counting as a skip', async () => {
+    await firstStart('en');
+    await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
+    await page.getByTestId('project-name-input').fill('Birds');
+    await page.getByTestId('create-project').click();
+    await expect.poll(() => page.getByTestId('data-screen').isVisible()).toBe(true);
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(savedGuide()).toBeUndefined();
+  });
+});
+
 describe('the keyboard help overlay', () => {
   it('opens with ?, keeps the focus inside, closes with Escape and gives the focus back', async () => {
     await firstStart('es');

@@ -5,6 +5,7 @@ import type { GuideProgress } from '../../../preload/contract';
 import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppState, Screen } from './app.svelte';
+import type { ProjectSession } from './session.svelte';
 
 /** One step: the screen it happens on and the element its panel points at. */
 export interface GuideStep {
@@ -33,6 +34,8 @@ export class GuideState {
   private doneWhenShown = false;
   /** The guide offers itself once per start at most. */
   private offered = false;
+  /** The project open when the first step was shown. */
+  private sessionAtImport: ProjectSession | null = null;
 
   constructor(private readonly app: AppState) {}
 
@@ -73,6 +76,14 @@ export class GuideState {
     if (this.step !== null && this.step < GUIDE_STEPS.length - 1 && this.done && !this.doneWhenShown) this.show(this.step + 1, false);
   }
 
+  /**
+   * Someone who opens or creates a project of their own instead of importing the sample has gone
+   * their own way: the offer closes, without counting as skipped (Take the tour brings it back).
+   */
+  followApp(): void {
+    if (this.step === 0 && !this.importing && this.app.session !== null && this.app.session !== this.sessionAtImport) this.step = null;
+  }
+
   /** Offers the guide on a first start: preferences say it is new and there are no projects yet. */
   offer(): void {
     const settings = this.app.settings.settings;
@@ -107,15 +118,19 @@ export class GuideState {
     this.importing = true;
     this.error = '';
     const made = await attempt(this.app.api.importSample({ name: t('guide.sampleName') }), (message) => (this.error = message));
-    this.importing = false;
-    if (!made) return;
+    if (!made) {
+      this.importing = false;
+      return;
+    }
     await this.app.loadProjects();
     this.app.open(made.project);
     this.show(1);
+    this.importing = false;
   }
 
   private show(index: number, navigate = true): void {
     this.step = index;
+    if (index === 0) this.sessionAtImport = this.app.session;
     const screen = GUIDE_STEPS[index]!.screen;
     // Steps after the import need the project; without one, the import step is the place to be.
     if (screen !== 'projects' && this.app.session === null) return this.show(0);
