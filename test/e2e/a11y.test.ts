@@ -2,11 +2,12 @@
 // against the real browser host: axe-core (WCAG 2 A and AA rules, with contrast) runs on Projects,
 // Data, Model, Train after a run, Evaluate, each Try tab, Export, Preferences, the guide and the keyboard
 // help, and the test fails on any serious or critical violation, printing each with its nodes.
+// Screenshots: a11y-<light|dark>-<screen>.png.
 import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startHost, type RunningHost } from '../helpers/browser';
+import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 let browser: Browser;
@@ -50,6 +51,7 @@ async function checkBothThemes(view: string): Promise<void> {
     await page.emulateMedia({ colorScheme: scheme });
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
     for (const line of await violations()) found.push(`[${view}, ${scheme}] ${line}`);
+    await screenshot(page, `a11y-${scheme}-${view}`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
   if (found.length > 0) console.error(found.join('\n'));
