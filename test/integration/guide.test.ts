@@ -1,12 +1,14 @@
 // The first-run guide's service side against the real service and real folders: the bundled
 // sample pictures become a new project with a small network that trains, the guide's progress is
 // kept in settings.json across restarts, and a missing sample folder is an error a person can act on.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService, CapaServiceOptions } from '../../main/core/service-api';
 import { readSettings, settingsFileIn } from '../../main/core/settings';
-import { sampleFolder } from '../../main/core/api/guide';
+import { SAMPLE_RESOURCE_FOLDER, sampleFolder } from '../../main/core/api/guide';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -63,6 +65,15 @@ describe('importSample', () => {
   it('refuses an empty name', async () => {
     const result = await service().call('importSample', { name: '  ' });
     expect(result.ok ? null : result.error.code).toBe('invalid-argument');
+  });
+});
+
+describe('packaging', () => {
+  it('ships the sample as an extra resource where the desktop shell looks for it', () => {
+    const root = join(__dirname, '..', '..');
+    const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as { extraResources?: { from: string; to: string }[] };
+    expect(config.extraResources).toContainEqual({ from: 'assets/sample', to: SAMPLE_RESOURCE_FOLDER });
+    expect(readdirSync(join(root, 'assets', 'sample')).sort()).toEqual(['circle', 'square', 'triangle']);
   });
 });
 

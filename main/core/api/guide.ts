@@ -17,6 +17,9 @@ export const GUIDE_REQUESTS: SchemasOf<GuideOperations> = {
 const SAMPLE_INPUT = { ...DEFAULT_INPUT, width: 32, height: 32 };
 const SAMPLE_TRAINING = { epochs: 10, batch_size: 16 };
 
+/** The sample's folder among a packaged app's resources (electron-builder.yml extraResources copies assets/sample there). */
+export const SAMPLE_RESOURCE_FOLDER = 'sample';
+
 // Compiled, this file is out/main/core/api/guide.js; run from source (tests), main/core/api/guide.ts.
 const SAMPLE_CANDIDATES = [join(__dirname, '..', '..', '..', 'assets', 'sample'), join(__dirname, '..', '..', '..', '..', 'assets', 'sample')];
 
