@@ -14,8 +14,8 @@ export const GUIDE_REQUESTS: SchemasOf<GuideOperations> = {
 };
 
 /** Small pictures and few epochs: the guide's training should finish while the person watches. */
-const SAMPLE_INPUT = { ...DEFAULT_INPUT, width: 32, height: 32 };
-const SAMPLE_TRAINING = { epochs: 10, batch_size: 16 };
+const SAMPLE_INPUT = { ...DEFAULT_INPUT, width: 48, height: 48 };
+const SAMPLE_TRAINING = { epochs: 15, batch_size: 16 };
 
 /** The sample's folder among a packaged app's resources (electron-builder.yml extraResources copies assets/sample there). */
 export const SAMPLE_RESOURCE_FOLDER = 'sample';
