@@ -15,6 +15,7 @@ import { settingsHandlers } from './api/settings';
 import { useHandlers } from './api/use';
 import { predictOne } from './use/batch-predict';
 import { attempt, CapaError } from './errors';
+import { EvaluationRunner, finalEvaluation } from './evaluation/evaluate';
 import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
@@ -32,7 +33,9 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
   const backbones = new BackboneCache(join(options.dataDir, CACHE_FOLDER));
   const queue = new TrainingQueue(trainer, backbones);
   const imports = new BackgroundImports();
-  const context: ServiceContext = { library, trainer, queue, imports, backbones, options };
+  const evaluations = new EvaluationRunner(trainer, backbones);
+  queue.afterEachRun((project, runId) => finalEvaluation(evaluations, project, runId));
+  const context: ServiceContext = { library, trainer, queue, imports, backbones, evaluations, options };
 
   const handlers: Handlers = {
     ...datasetHandlers(context),
