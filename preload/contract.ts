@@ -5,6 +5,7 @@
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
+import { INSIDE_OPERATION_NAMES, type FilterImages, type InsideOperations } from './contract-inside';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
@@ -12,6 +13,7 @@ import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
 
 export * from './contract-dataset';
 export * from './contract-export';
+export * from './contract-inside';
 export * from './contract-model';
 export * from './contract-runs';
 export * from './contract-settings';
@@ -121,6 +123,8 @@ export type RunEvent =
   | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
+  /** The first convolutional layer's filters before training (epoch 0) and after each epoch; only for networks that have one. */
+  | { runId: string; kind: 'filters'; epoch: number; filters: FilterImages }
   | { runId: string; kind: 'done'; status: RunStatus; error: string | null };
 
 /** A prediction for one image. */
@@ -153,7 +157,7 @@ export interface AppInfo {
 }
 
 /** Every operation: its request and response. Dataset, model, export, settings, run and use operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations {
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -181,6 +185,7 @@ export const OPERATION_NAMES = [
   ...SETTINGS_OPERATION_NAMES,
   ...RUN_OPERATION_NAMES,
   ...USE_OPERATION_NAMES,
+  ...INSIDE_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',

@@ -6,6 +6,7 @@ import { BACKBONE_REQUESTS } from './api/backbones';
 import { DATASET_REQUESTS } from './api/dataset';
 import { empty, name, projectId, runId } from './api/context';
 import { EXPORT_REQUESTS } from './api/export';
+import { INSIDE_REQUESTS } from './api/inside';
 import { MODEL_REQUESTS } from './api/model';
 import { RUN_REQUESTS } from './api/runs';
 import { SETTINGS_REQUESTS } from './api/settings';
@@ -24,7 +25,7 @@ const CORE_REQUESTS = {
   predict: z.object({ projectId, runId, bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }),
 };
 
-export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS, ...USE_REQUESTS };
+export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS, ...USE_REQUESTS, ...INSIDE_REQUESTS };
 
 export function parseRequest<K extends OperationName>(name: K, request: unknown): RequestOf<K> {
   const parsed = REQUEST_SCHEMAS[name].safeParse(request ?? {});

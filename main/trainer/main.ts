@@ -4,6 +4,7 @@
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import sharp from 'sharp';
 import { selectBackend, type SelectedBackend } from './backends';
+import { imageActivations } from './inside';
 import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
 import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
 import { runTraining } from './train';
@@ -70,6 +71,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
     }
     case 'predictBatch':
       return predictBatch((await backend).tf, request.modelDir, request.input, request.images, request.backbone);
+    case 'activations':
+      return imageActivations((await backend).tf, request.modelDir, request.input, request.image, request.backbone);
     case 'shutdown':
       forgetModel();
       forgetBackbone();

@@ -46,7 +46,7 @@ export function forgetBackbone(): void {
 }
 
 /** Feature vectors of a batch of images ([n, h, w, 3] in Capa's [0, 1] scale), pooled to [n, features]. */
-async function features(tf: Tf, backbone: TrainerBackbone, pixels: Float32Array, count: number): Promise<{ values: Float32Array; length: number }> {
+export async function features(tf: Tf, backbone: TrainerBackbone, pixels: Float32Array, count: number): Promise<{ values: Float32Array; length: number }> {
   const model = await backboneModel(tf, backbone);
   const size = backbone.inputSize;
   // Capa's pixels are byte * PIXEL_NORMALIZATION; the backbone wants byte * its scale + its offset.
