@@ -23,7 +23,8 @@ export const INSIDE_REQUESTS: SchemasOf<InsideOperations> = {
 
 async function activations(context: ServiceContext, projectId: string, runId: string, image: InsideImage): Promise<InsideView> {
   const model = await runModel(context, projectId, runId);
-  const bytes = await readEntry({ relativePath: 'picture', read: () => pictureBytes(model.project, image) });
+  const picture = await pictureBytes(model.project, image);
+  const bytes = await readEntry({ relativePath: 'picture', read: async () => picture });
   if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', `${bytes.error} ${WHAT_TO_DO}`);
   let layers;
   try {
