@@ -11,7 +11,7 @@ function toUrl(rgba: Uint8ClampedArray<ArrayBuffer>, width: number, height: numb
   return canvas.toDataURL();
 }
 
-/** Gray levels of raw values, stretched from their min (black) to their max (white); a flat map is mid-gray. */
+/** Gray levels of raw values, stretched from their min (black) to their max (white); a flat map (a channel that found nothing, often all 0 after relu) is black. */
 export function grayLevels(values: readonly number[]): number[] {
   let min = Infinity;
   let max = -Infinity;
@@ -20,7 +20,7 @@ export function grayLevels(values: readonly number[]): number[] {
     max = Math.max(max, v);
   }
   const range = max - min;
-  return values.map((v) => (range > 0 ? Math.round(((v - min) / range) * 255) : 128));
+  return values.map((v) => (range > 0 ? Math.round(((v - min) / range) * 255) : 0));
 }
 
 /** A feature map as a grayscale image: bright where the channel answers most. */
