@@ -46,7 +46,7 @@ describe('the activations of a picture', () => {
 
   it('lists every layer with the output shape the summary computes, maps for images and a vector for Dense', () => {
     const rows = summarize(run.spec, run.classNames.length).rows;
-    expect(view.layers.map((l) => [l.type, l.shape])).toEqual(rows.map((r) => [r.type, r.outputShape]));
+    expect(view.layers.map((l) => [l.name, l.type, l.shape])).toEqual(rows.map((r) => [r.name, r.type, r.outputShape]));
     expect(view.backbone).toBeNull();
     expect(view.classNames).toEqual(run.classNames);
     for (const layer of view.layers) {

@@ -3,9 +3,10 @@
 // bytes the renderer sent; it is read and checked here as a prediction's picture is.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { InsideImage, InsideOperations, InsideView } from '../../../preload/contract-inside';
+import type { InsideImage, InsideOperations, InsideView, LayerActivations } from '../../../preload/contract-inside';
 import { CapaError } from '../errors';
 import type { Project } from '../project';
+import { summarize } from '../spec/summary';
 import { ImageStore } from '../store';
 import { readEntry, runModel, WHAT_TO_DO } from '../use/batch-predict';
 import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
@@ -26,7 +27,7 @@ async function activations(context: ServiceContext, projectId: string, runId: st
   const picture = await pictureBytes(model.project, image);
   const bytes = await readEntry({ relativePath: 'picture', read: async () => picture });
   if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', `${bytes.error} ${WHAT_TO_DO}`);
-  let layers;
+  let layers: LayerActivations[];
   try {
     layers = await context.trainer.activations(model.modelDir, model.run.spec.input, { bytes }, model.backbone);
   } catch (error) {
@@ -35,6 +36,12 @@ async function activations(context: ServiceContext, projectId: string, runId: st
       throw new CapaError('invalid-argument', `The picture could not be decoded (${error.message}). ${WHAT_TO_DO}`);
     }
     throw error;
+  }
+  // The saved model names its layers as TensorFlow.js does ("conv2d_Conv2D1"); the names a person
+  // saw in the summary and the diagram are Keras's, so the view uses those when the layers match.
+  if (!model.run.spec.backbone) {
+    const rows = summarize(model.run.spec, model.run.classNames.length).rows;
+    if (rows.length === layers.length && rows.every((row, i) => row.type === layers[i]!.type)) layers = layers.map((layer, i) => ({ ...layer, name: rows[i]!.name }));
   }
   return { layers, backbone: model.run.spec.backbone?.id ?? null, classNames: model.run.classNames };
 }
