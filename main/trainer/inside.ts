@@ -17,13 +17,22 @@ type SymbolicTensor = import('@tensorflow/tfjs').SymbolicTensor;
 const shownLayers = (model: LayersModel) => model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
 
 /**
+ * A layer's output in this model. A fine-tuned backbone is a model used as a layer: its first
+ * node is its own graph, and the node this model added when it called it comes last.
+ */
+function outputIn(layer: LayersModel['layers'][number]): SymbolicTensor {
+  const nodes = layer.inboundNodes.length;
+  return (nodes > 1 ? layer.getOutputAt(nodes - 1) : layer.output) as SymbolicTensor;
+}
+
+/**
  * Every shown layer's output for the batch `x` (of one picture), first layer first. Image-shaped
  * outputs keep their first channels, sampled to at most MAX_MAP_SIDE a side; vectors their first units.
  */
 export async function layerActivations(tf: Tf, model: LayersModel, x: Tensor): Promise<LayerActivations[]> {
   const layers = shownLayers(model);
   // One model with every layer's output: one forward pass, the same weights, nothing copied.
-  const probe = tf.model({ inputs: model.inputs, outputs: layers.map((layer) => layer.output as SymbolicTensor) });
+  const probe = tf.model({ inputs: model.inputs, outputs: layers.map(outputIn) });
   const outputs = [probe.predict(x)].flat() as Tensor[];
   try {
     return await Promise.all(layers.map((layer, i) => describe(layer.name, layer.getClassName(), outputs[i]!)));
