@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelSpec, ProjectSummary, RunEvent } from '../../preload/contract';
+import type { ProjectSummary, RunEvent } from '../../preload/contract';
+import type { ModelSpec } from '../../main/core/spec/spec';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { presetById } from '../../main/core/spec/presets';
