@@ -66,6 +66,7 @@ describe('looking inside the network', () => {
 
   it('2. shows the feature maps and activations of the trained model for a project picture', async () => {
     const panel = page.getByTestId('inside-panel');
+    await page.getByTestId('inside-open').click();
     await panel.scrollIntoViewIfNeeded();
     await expect.poll(() => panel.getByTestId('inside-picture').count(), { timeout: 10_000 }).toBe(6); // three of each class
     await panel.getByTestId('inside-picture').first().click();
@@ -131,6 +132,7 @@ describe('looking inside the network', () => {
     await page.getByTestId('network-diagram').scrollIntoViewIfNeeded();
     await screenshot(page, 'inside-es-2-diagram');
     const panel = page.getByTestId('inside-panel');
+    await page.getByTestId('inside-open').click();
     await expect.poll(() => panel.getByTestId('inside-picture').count(), { timeout: 10_000 }).toBe(6);
     await panel.getByTestId('inside-picture').last().click();
     await expect.poll(() => panel.getByTestId('feature-map').count(), { timeout: 20_000 }).toBeGreaterThan(4);
