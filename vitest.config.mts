@@ -1,6 +1,10 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Renderer modules that use runes ($state in *.svelte.ts, e.g. the current language behind
+  // lib/format.ts) are compiled by Svelte here too, so unit tests can import them as they are.
+  plugins: [svelte({ configFile: false })],
   test: {
     include: ['test/**/*.test.ts'],
     // Real training and real browsers take seconds, not milliseconds.

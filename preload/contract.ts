@@ -4,6 +4,7 @@
 // Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
 import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
+import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-evaluate';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { INSIDE_OPERATION_NAMES, type FilterImages, type InsideOperations } from './contract-inside';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
@@ -12,6 +13,7 @@ import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-se
 import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
 
 export * from './contract-dataset';
+export * from './contract-evaluate';
 export * from './contract-export';
 export * from './contract-inside';
 export * from './contract-model';
@@ -156,8 +158,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, export, settings, run and use operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations {
+/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use and inside operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -181,6 +183,7 @@ export const OPERATION_NAMES = [
   ...DATASET_OPERATION_NAMES,
   ...MODEL_OPERATION_NAMES,
   ...BACKBONE_OPERATION_NAMES,
+  ...EVALUATE_OPERATION_NAMES,
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
   ...RUN_OPERATION_NAMES,

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, type ExportFormat, type ExportQuantization, type ExportWeights, type RunInfo, type Split } from '../../preload/contract';
+import { EXPORT_FORMATS, type EvaluationSplit, type EvaluationWeights, type ExportFormat, type ExportQuantization, type ExportWeights, type RunInfo, type Split } from '../../preload/contract';
 import { defaultDataDir } from '../core/data-dir';
 import { CapaError } from '../core/errors';
 import { callOrThrow, createCapaService } from '../core/service';
@@ -12,6 +12,7 @@ import { OFFLINE_PRESET_ID, presetById, presetInput, PRESETS } from '../core/spe
 import { kerasCode } from '../core/spec/keras-code';
 import { OPTIMIZERS, type ModelSpec } from '../core/spec/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
+import { EVALUATE_USAGE, evaluateCommand } from './evaluate-command';
 import { formatSummary } from './format';
 import { followRun, runRunsCommand, RUNS_USAGE } from './run-commands';
 import { predictCommand, PREDICT_USAGE } from './predict-command';
@@ -35,6 +36,7 @@ ${PREDICT_USAGE}
   export <project> [--run ID] [--format ${EXPORT_FORMATS.join('|')}|all]
         [--weights best|last] [--quantize none|float16|uint8] [--out DIR]
                                         Export a run's model (default: every format it can be written to)
+${EVALUATE_USAGE}
 
 <project> is a project's name or id. Options for all: --data-dir DIR (default: CAPA_DATA_DIR or the app's folder).`;
 
@@ -206,6 +208,13 @@ async function run(service: CapaService, command: string | undefined, args: stri
         const change = result.accuracy ? `; held-out accuracy ${(result.accuracy.original * 100).toFixed(1)}% -> ${(result.accuracy.exported * 100).toFixed(1)}% on ${result.accuracy.images} images` : '';
         console.log(`${info?.title ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
       }
+      return;
+    }
+    case 'evaluate': {
+      const id = await projectId(service, args[0]);
+      const chosen = await pickRun(service, id, values.run);
+      // An unknown split or weights reaches the service, whose validation names the choices.
+      await evaluateCommand(service, id, chosen.id, (values.split ?? 'test') as EvaluationSplit, (values.weights ?? 'best') as EvaluationWeights);
       return;
     }
     default:

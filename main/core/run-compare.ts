@@ -3,6 +3,16 @@
 import type { ComparedSetting, RunInfo } from '../../preload/contract';
 import type { ModelSpec } from './spec/spec';
 
+/** The words a setting's label is made of; the renderer passes its own, in the interface's language. */
+export interface SettingWords {
+  /** A spec section's name by its key ("training" -> "Training"); an unknown key shows as itself. */
+  section: (key: string) => string | undefined;
+  /** A layer by its 1-based number and Keras type ("Layer 2 (Dense)"). */
+  layer: (number: number, type: string | undefined) => string;
+  /** A spec field by its Keras name ("learning_rate" -> "learning rate"). */
+  field: (name: string) => string;
+}
+
 const SECTIONS: Record<string, string> = {
   version: 'Spec version',
   preset: 'Preset',
@@ -13,16 +23,22 @@ const SECTIONS: Record<string, string> = {
   backend: 'Backend',
 };
 
-/** A flattened path in words: sections by name, layers by number and kind, underscores as spaces. */
-export function settingLabel(path: string, spec: ModelSpec): string {
+/** The core's English words. */
+export const ENGLISH_SETTING_WORDS: SettingWords = {
+  section: (key) => SECTIONS[key],
+  layer: (number, type) => `Layer ${number}${type ? ` (${type})` : ''}`,
+  field: (name) => name.replaceAll('_', ' '),
+};
+
+/** A flattened path in words: sections by name, layers by number and kind, fields by name (underscores as spaces in English). */
+export function settingLabel(path: string, spec: ModelSpec, names: SettingWords = ENGLISH_SETTING_WORDS): string {
   const [section = '', ...rest] = path.split('.');
-  const words = (parts: string[]) => parts.map((part) => part.replaceAll('_', ' '));
+  const words = (parts: string[]) => parts.map(names.field);
   if (section === 'layers' && rest.length > 0) {
     const index = Number(rest[0]);
-    const type = spec.layers[index]?.type;
-    return [`Layer ${index + 1}${type ? ` (${type})` : ''}`, ...words(rest.slice(1).filter((part) => part !== 'type'))].join(' › ');
+    return [names.layer(index + 1, spec.layers[index]?.type), ...words(rest.slice(1).filter((part) => part !== 'type'))].join(' › ');
   }
-  return [SECTIONS[section] ?? section, ...words(rest)].join(' › ');
+  return [names.section(section) ?? section, ...words(rest)].join(' › ');
 }
 
 /** A spec (or any JSON value) as one text value per leaf, keyed by its dotted path. */

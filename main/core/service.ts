@@ -7,6 +7,7 @@ import type { ServiceContext } from './api/context';
 import { backboneHandlers } from './api/backbones';
 import { BackboneCache, CACHE_FOLDER } from './backbones/cache';
 import { datasetHandlers } from './api/dataset';
+import { evaluateHandlers } from './api/evaluate';
 import { exportHandlers } from './api/export';
 import { insideHandlers } from './api/inside';
 import { modelHandlers } from './api/model';
@@ -38,6 +39,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     ...datasetHandlers(context),
     ...modelHandlers(context),
     ...backboneHandlers(context),
+    ...evaluateHandlers(context),
     ...exportHandlers(context),
     ...settingsHandlers(context),
     ...runHandlers(context),

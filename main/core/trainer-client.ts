@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { BackendInfo, LayerActivations, RunEvent } from '../../preload/contract';
 import type { InputSpec } from './spec/spec';
-import type { ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
+import type { ExplainResult, ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
 
 /** Starts the trainer with child_process.fork (plain Node: CLI, browser host, tests). */
 export function forkTrainerPort(): TrainerPort {
@@ -106,6 +106,11 @@ export class TrainerClient {
   /** Every layer's output for one picture, with the model saved in `modelDir` (after the backbone, when given). */
   activations(modelDir: string, input: InputSpec, image: ImageSource, backbone?: TrainerBackbone): Promise<LayerActivations[]> {
     return this.request({ type: 'activations', modelDir, input, image, ...(backbone ? { backbone } : {}) });
+  }
+
+  /** A heat map of what the model in `modelDir` looked at in one image, for a class (null: the predicted one). */
+  explain(modelDir: string, input: InputSpec, image: ImageSource, classIndex: number | null, backbone?: TrainerBackbone): Promise<ExplainResult> {
+    return this.request({ type: 'explain', modelDir, input, image, classIndex, ...(backbone ? { backbone } : {}) });
   }
 
   /** Asks the process to exit and waits for it; kills it if it does not answer within 5 s. */

@@ -68,6 +68,7 @@ export type TrainerRequest =
   | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'predictBatch'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'activations'; modelDir: string; input: InputSpec; image: ImageSource; backbone?: TrainerBackbone }
+  | { seq: number; type: 'explain'; modelDir: string; input: InputSpec; image: ImageSource; classIndex: number | null; backbone?: TrainerBackbone }
   | { seq: number; type: 'shutdown' };
 
 /** One image's answer in a predictBatch: its probabilities, or why it could not be decoded. */
@@ -84,7 +85,22 @@ export interface TrainerReplies {
   predictBatch: PredictOutcome[];
   /** Every layer's output for the picture, first layer first. */
   activations: LayerActivations[];
+  explain: ExplainResult;
   shutdown: null;
+}
+
+/** A heat map of what the model looked at in one image (see explain.ts). */
+export interface ExplainResult {
+  /** Grad-CAM at the last convolution, or occlusion sensitivity. */
+  method: 'grad-cam' | 'occlusion';
+  /** The class explained (the predicted one unless asked otherwise). */
+  classIndex: number;
+  /** Map width in cells. */
+  width: number;
+  /** Map height in cells. */
+  height: number;
+  /** Row-major values in [0, 1]. */
+  values: number[];
 }
 
 /** An error as it crosses the process boundary. */

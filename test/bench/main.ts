@@ -5,8 +5,9 @@
 // (test/bench/import.ts): import throughput and memory, and opening a 50,000-image project; the
 // transfer section (test/bench/transfer.ts); the data pipeline (test/bench/pipeline.ts): peak
 // memory on 5,000 and 20,000 images, the pixel cache, and time from Train to the first batch; and
-// batch prediction of 1,000 pictures (test/bench/predict.ts).
-// `npm run bench -- pipeline` (or training, import, transfer, predict) runs one section alone.
+// batch prediction of 1,000 pictures (test/bench/predict.ts); evaluation throughput and explanation
+// time (test/bench/evaluate.ts).
+// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate) runs one section alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { modelSpecSchema, SPEC_VERSION, type InputSpec, type ModelSpec } from '.
 import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
+import { evaluateBench } from './evaluate';
 import { importBench } from './import';
 import { pipelineBench } from './pipeline';
 import { predictBench } from './predict';
@@ -163,7 +165,7 @@ async function trainingBench(root: string): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench };
+const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench };
 
 async function main(): Promise<void> {
   const started = performance.now();

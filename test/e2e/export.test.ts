@@ -12,33 +12,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
 import { presetById } from '../../main/core/spec/presets';
 import { loadTflite } from '../../main/core/export/tflite-runtime';
 import { writeTinyBackbone, TINY_SIZE } from '../helpers/backbone';
 import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { trainProject } from '../helpers/train';
 
 let browser: Browser;
 let host: RunningHost;
 let page: Page;
 let cnnRun: RunInfo;
 let transferRun: RunInfo;
-
-async function train(service: CapaService, projectId: string): Promise<RunInfo> {
-  const done = new Promise<void>((resolve) => {
-    const stop = service.onRunEvent((event) => {
-      if (event.kind === 'done') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  const run = await callOrThrow(service, 'startRun', { projectId });
-  await done;
-  return callOrThrow(service, 'getRun', { projectId, runId: run.id });
-}
 
 beforeAll(async () => {
   // The project is prepared through the service (the data and train screens have their own tests).
@@ -51,11 +37,11 @@ beforeAll(async () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 12 }) });
-    cnnRun = await train(service, project.id);
+    cnnRun = await trainProject(service, project.id);
     await callOrThrow(service, 'importBackbone', { path: backbone, id: 'my-backbone' });
     const transfer = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' }, { epochs: 2, batch_size: 12 });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: { ...transfer, input: { ...transfer.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'my-backbone', trainable_blocks: 0 } } });
-    transferRun = await train(service, project.id);
+    transferRun = await trainProject(service, project.id);
   } finally {
     await service.close();
   }

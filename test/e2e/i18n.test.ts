@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import en from '../../renderer/src/lib/i18n/en.json';
-import es from '../../renderer/src/lib/i18n/es.json';
 import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -16,39 +15,8 @@ let browser: Browser;
 let host: RunningHost;
 let page: Page;
 
-/** Dotted key -> message. */
-function flatten(tree: object, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(path, value);
-    else for (const [k, v] of flatten(value as object, path)) out.set(k, v);
-  }
-  return out;
-}
-
-// English messages that Spanish words differently and that stand alone (no {{variables}}): none may show in Spanish.
-// Single short words ("and", "max", "None") also occur in Keras notation such as "(None, 32, 32, 3)" and are left out.
-const spanish = flatten(es);
-const englishOnly = [...flatten(en)]
-  .filter(([key, text]) => !text.includes('{{') && spanish.get(key) !== text && (/\s/.test(text.trim()) || text.length >= 5))
-  .map(([, text]) => text);
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The catalogue's English messages visible in the screen's text (the sidebar, translated later by its owner, is left out). */
-async function englishLeft(): Promise<string[]> {
-  // Core messages (dataset warnings) are English today by design; they are not part of the catalogue.
-  const text = await page.evaluate(() => {
-    const main = document.querySelector('main')!.cloneNode(true) as HTMLElement;
-    main.querySelectorAll('[data-testid="dataset-warnings"]').forEach((node) => node.remove());
-    document.body.append(main);
-    main.style.position = 'absolute';
-    const visible = main.innerText;
-    main.remove();
-    return visible;
-  });
-  return englishOnly.filter((message) => new RegExp(`(?<!\\p{L})${escape(message)}(?!\\p{L})`, 'u').test(text));
-}
+/** The catalogue's English messages visible on the screen in Spanish. */
+const englishLeft = () => catalogueTextShown(page, 'en');
 
 beforeAll(async () => {
   const userData = tempDir('capa-e2e-i18n-');

@@ -24,7 +24,7 @@ describe('project database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['classes', 'images', 'import_batches', 'project', 'run_epochs', 'runs', 'specs', 'trash_images', 'undo_journal']);
+    expect(tables).toEqual(['classes', 'evaluations', 'images', 'import_batches', 'project', 'run_epochs', 'runs', 'specs', 'trash_images', 'undo_journal']);
     db.close();
   });
 
@@ -98,6 +98,23 @@ describe('project database', () => {
       { id: 'tie', name: 'Run 3', starred: 0, duration_seconds: 0 },
     ]);
     expect(() => db.prepare("UPDATE runs SET starred = 'yes'").run()).toThrow(/cannot store TEXT value in INTEGER column/);
+    db.close();
+  });
+
+  it('migration 6 keeps one evaluation per run, split and weights, refuses an unknown split, and drops them with their run', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    for (const migration of MIGRATIONS) migration(db);
+    db.prepare("INSERT INTO runs (id, status, spec, class_names, created_at) VALUES ('r', 'completed', '{}', '[]', 'now')").run();
+    const insert = db.prepare(
+      "INSERT INTO evaluations (run_id, split, weights, created_at, metrics, skipped, image_ids, labels, probabilities, fingerprint) VALUES ('r', ?, ?, 'now', '{}', 0, x'', x'', x'', 'f')",
+    );
+    insert.run('test', 'best');
+    insert.run('test', 'last');
+    expect(() => insert.run('test', 'best')).toThrow(/UNIQUE/);
+    expect(() => insert.run('train', 'best')).toThrow(/CHECK/);
+    db.prepare("DELETE FROM runs WHERE id = 'r'").run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM evaluations').get()).toEqual({ n: 0 });
     db.close();
   });
 

@@ -34,4 +34,12 @@ describe('runs table order', () => {
     expect(names(sortRuns([a, b, c], 'bestAccuracy', false))).toEqual(['alpha', 'Beta', 'gamma']);
     expect(names(sortRuns([a, b, { ...c, starred: true }], 'bestAccuracy', true))).toEqual(['gamma', 'Beta', 'alpha']);
   });
+
+  it('sorts by status in the order of a run\'s life, whatever the language of its label', () => {
+    const failed = { ...a, status: 'failed' as const };
+    const running = { ...b, status: 'running' as const };
+    const stopped = { ...c, status: 'stopped' as const };
+    expect(names(sortRuns([failed, stopped, running], 'status', false))).toEqual(['Beta', 'gamma', 'alpha']);
+    expect(names(sortRuns([failed, stopped, running], 'status', true))).toEqual(['alpha', 'gamma', 'Beta']);
+  });
 });

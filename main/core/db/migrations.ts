@@ -127,4 +127,25 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
       );
       UPDATE runs SET duration_seconds = COALESCE((SELECT SUM(seconds) FROM run_epochs WHERE run_id = runs.id), 0);
     `),
+  // Migration 6: evaluations of a run per split and weights. The
+  // metrics are JSON; per image the ids, labels and probabilities are packed arrays (4 bytes a
+  // value), so 10,000 images of 10 classes take about 0.5 MB; the fingerprint is the data set state
+  // (image id, label, split) they were computed on, to tell when an evaluation is stale.
+  (db) =>
+    db.exec(`
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        split TEXT NOT NULL CHECK (split IN ('validation', 'test')),
+        weights TEXT NOT NULL CHECK (weights IN ('best', 'last')),
+        created_at TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        skipped INTEGER NOT NULL,
+        image_ids BLOB NOT NULL,
+        labels BLOB NOT NULL,
+        probabilities BLOB NOT NULL,
+        fingerprint TEXT NOT NULL,
+        UNIQUE (run_id, split, weights)
+      ) STRICT;
+    `),
 ];

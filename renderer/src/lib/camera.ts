@@ -1,10 +1,11 @@
 // Opening a camera into a <video>, with the sentence to show when it cannot be opened; used by
 // the webcam capture (data) and live predictions (try).
+import { t } from './i18n/i18n.svelte';
 
 /** The stream playing in `video`, or the reason no camera could be used, as a sentence. */
 export async function openCamera(video: HTMLVideoElement): Promise<{ stream: MediaStream } | { error: string }> {
   if (!navigator.mediaDevices?.getUserMedia) {
-    return { error: 'This window cannot use a camera. In a browser, open Capa at a localhost or https address.' };
+    return { error: t('try.camera.unavailable') };
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
@@ -16,10 +17,10 @@ export async function openCamera(video: HTMLVideoElement): Promise<{ stream: Med
     return {
       error:
         name === 'NotAllowedError'
-          ? 'Capa was not allowed to use the camera. Allow camera access for Capa and try again.'
+          ? t('try.camera.notAllowed')
           : name === 'NotFoundError'
-            ? 'No camera was found. Connect a camera and try again.'
-            : `The camera could not be opened: ${cause instanceof Error ? cause.message : String(cause)}`,
+            ? t('try.camera.notFound')
+            : t('try.camera.failed', { reason: cause instanceof Error ? cause.message : String(cause) }),
     };
   }
 }

@@ -11,7 +11,7 @@ export function formatDate(iso: string): string {
 /** "27 Nov, 17:09": a date in a narrow column (the year shows in `formatDate`). */
 export function formatShortDate(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(language(), { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 }
 
 /** A number input's value: empty while what was typed is not a number. */
@@ -29,10 +29,16 @@ export function formatNumber(n: number, maximumFractionDigits = 6): string {
   return n.toLocaleString(language(), { maximumFractionDigits });
 }
 
-/** 0.8734 -> "87.3%" / "87,3 %" */
-export function formatPercent(fraction: number | null | undefined): string {
+/** A measured value with a fixed number of decimals, as a loss reads: 0.5 -> "0.500" / "0,500"; "–" when there is none. */
+export function formatFixed(n: number | null | undefined, digits: number): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return n.toLocaleString(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** 0.8734 -> "87.3%" / "87,3 %"; a slider's whole percent with `digits` 0: "80%" / "80 %". */
+export function formatPercent(fraction: number | null | undefined, digits = 1): string {
   if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '–';
-  return fraction.toLocaleString(language(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return fraction.toLocaleString(language(), { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /** 1_234_567 bytes -> "1.2 MB" / "1,2 MB"; the core's rounding (main/core/backbones/catalogue.ts megabytes): whole kB, one decimal below 10 MB. */
@@ -56,9 +62,4 @@ export function formatDuration(seconds: number): string {
 /** Keras prints a shape as "(None, 30, 30, 16)". */
 export function formatShape(shape: readonly number[]): string {
   return `(None, ${shape.join(', ')})`;
-}
-
-/** "1 image" / "3 images": English only; screens already translated use t() with a count instead. */
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${formatCount(n)} ${n === 1 ? word : many}`;
 }

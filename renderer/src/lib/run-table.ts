@@ -1,9 +1,15 @@
 // The runs table's order: a column to sort by, starred runs always first.
-import type { RunInfo } from '../../../preload/contract';
-import { bestValidationAccuracy, STATUS_LABEL } from './run-text';
+import type { RunInfo, RunStatus } from '../../../preload/contract';
+import { bestValidationAccuracy } from './run-text';
+
+/** Columns of the runs table, in the order shown; each sorts the table. */
+export const RUN_SORT_KEYS = ['name', 'status', 'bestAccuracy', 'finalLoss', 'epochs', 'duration', 'backend', 'preset', 'date'] as const;
 
 /** Columns the runs table sorts by. */
-export type RunSortKey = 'date' | 'name' | 'status' | 'bestAccuracy' | 'finalLoss' | 'epochs' | 'duration' | 'backend' | 'preset';
+export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
+
+/** Statuses in the order of a run's life, so sorting by status reads the same in every language. */
+const STATUS_ORDER: Record<RunStatus, number> = { queued: 0, running: 1, completed: 2, stopped: 3, interrupted: 4, failed: 5 };
 
 /** The value a column sorts by; null sorts last whatever the direction. */
 function sortValue(run: RunInfo, key: RunSortKey): string | number | null {
@@ -13,7 +19,7 @@ function sortValue(run: RunInfo, key: RunSortKey): string | number | null {
     case 'name':
       return run.name.toLowerCase();
     case 'status':
-      return STATUS_LABEL[run.status];
+      return STATUS_ORDER[run.status];
     case 'bestAccuracy':
       return bestValidationAccuracy(run);
     case 'finalLoss':

@@ -1,28 +1,12 @@
-// Plain-English descriptions of runs, shared by the train, try and export screens.
+// Facts about runs shared by the train, try and export screens; the words for them are in the
+// catalogues (runs.status, runs.badge), so this file stays free of the interface's language.
 import type { RunInfo, RunStatus } from '../../../preload/contract';
-import { formatPercent } from './format';
-
-export const STATUS_LABEL: Record<RunStatus, string> = {
-  queued: 'Waiting to start',
-  running: 'Training',
-  completed: 'Finished',
-  stopped: 'Stopped',
-  failed: 'Failed',
-  interrupted: 'Interrupted',
-};
 
 /** The last epoch's accuracy on validation pictures, else on training pictures. */
 export function finalAccuracy(run: RunInfo): { value: number; on: 'validation' | 'training' } | null {
   const last = run.epochs.at(-1);
   if (!last) return null;
   return last.valAccuracy !== null ? { value: last.valAccuracy, on: 'validation' } : { value: last.accuracy, on: 'training' };
-}
-
-/** A one-line label for a run in lists and pickers. */
-export function runLabel(run: RunInfo): string {
-  const accuracy = finalAccuracy(run);
-  const acc = accuracy ? `, ${formatPercent(accuracy.value)} ${accuracy.on} accuracy` : '';
-  return `${run.name}: ${STATUS_LABEL[run.status].toLowerCase()}${acc}`;
 }
 
 /** The best validation accuracy of any epoch, or null without validation. */

@@ -6,7 +6,7 @@ import type { AppContext } from './context';
 import { ProjectSession } from './session.svelte';
 import { SettingsState } from './settings.svelte';
 
-export type Screen = 'projects' | 'data' | 'model' | 'train' | 'try' | 'export' | 'preferences';
+export type Screen = 'projects' | 'data' | 'model' | 'train' | 'evaluate' | 'try' | 'export' | 'preferences';
 
 export interface Toast {
   id: number;

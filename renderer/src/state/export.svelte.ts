@@ -1,6 +1,7 @@
 // The export screen's state: which formats the chosen run offers (and why not), the options,
 // and the export itself with its result.
 import type { CapaApi, ExportChoices, ExportFormat, ExportQuantization, ExportWeights, ModelExportResult } from '../../../preload/contract';
+import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 
 export class ExportState {
@@ -48,7 +49,7 @@ export class ExportState {
   }
 
   async chooseFolder(): Promise<void> {
-    const folder = await attempt(this.api.chooseFolder({ title: 'Export into which folder?' }), (message) => (this.error = message));
+    const folder = await attempt(this.api.chooseFolder({ title: t('export.chooseFolderTitle') }), (message) => (this.error = message));
     if (folder) this.directory = folder;
   }
 

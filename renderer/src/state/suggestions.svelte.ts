@@ -1,6 +1,7 @@
 // Labels suggested for the Unlabelled pictures by a run: accept all at or above a confidence as
 // one undoable action, or one by one (accept, choose another class, skip).
 import { SUGGEST_PAGE_SIZE, type LabelSuggestion, type LabelSuggestions } from '../../../preload/contract';
+import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 import type { DatasetState } from './dataset.svelte';
@@ -43,7 +44,7 @@ export class SuggestionsState {
       this.progress = { done: Math.min(page.total, offset + SUGGEST_PAGE_SIZE), total: page.total };
       if (offset + SUGGEST_PAGE_SIZE >= page.total) break;
     }
-    if (this.cancelRequested) this.notice = `Stopped after ${this.progress?.done ?? 0} pictures; their suggestions are below.`;
+    if (this.cancelRequested) this.notice = t('try.suggest.stopped', { count: this.progress?.done ?? 0 });
     this.busy = false;
     this.progress = null;
   }
@@ -61,7 +62,7 @@ export class SuggestionsState {
     const done = await attempt(this.context.api.acceptSuggestions({ projectId: this.projectId, labels }), (message) => (this.error = message));
     if (!done) return;
     this.forget(chosen.map((s) => s.imageId));
-    this.notice = `Labelled ${done.labelled} ${done.labelled === 1 ? 'picture' : 'pictures'}.`;
+    this.notice = t('try.suggest.labelled', { count: done.labelled });
     await this.dataset.load();
   }
 
@@ -69,7 +70,7 @@ export class SuggestionsState {
   async accept(suggestion: LabelSuggestion, classId: number): Promise<void> {
     await this.dataset.moveImages(classId, [suggestion.imageId]);
     this.forget([suggestion.imageId]);
-    this.notice = `Labelled “${suggestion.fileName}” as ${this.dataset.className(classId)}.`;
+    this.notice = t('try.suggest.labelledOne', { name: suggestion.fileName, className: this.dataset.className(classId) });
   }
 
   skip(suggestion: LabelSuggestion): void {
@@ -80,7 +81,7 @@ export class SuggestionsState {
   async undo(runId: string): Promise<void> {
     await this.dataset.undo();
     await this.suggest(runId);
-    this.notice = 'Undone.';
+    this.notice = t('try.suggest.undone');
   }
 
   private forget(imageIds: number[]): void {

@@ -1,0 +1,79 @@
+// Evaluate operations: a run measured on held-out images, its stored evaluations with whether the
+// data set changed since, the images behind each confusion matrix cell, and explanations.
+import { z } from 'zod';
+import type { EvaluateOperations, Explanation } from '../../../preload/contract';
+import { CapaError } from '../errors';
+import { EvaluationRunner, headOnlyBackbone, weightsDir } from '../evaluation/evaluate';
+import { EvaluationStore } from '../evaluation/store';
+import { RunRepository } from '../runs';
+import { ImageStore } from '../store';
+import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+const split = z.enum(['validation', 'test']);
+const weights = z.enum(['best', 'last']);
+const evaluationId = z.number().int().positive();
+const className = z.string().min(1).max(200);
+
+export const EVALUATE_REQUESTS: SchemasOf<EvaluateOperations> = {
+  evaluateRun: z.object({ projectId, runId, split, weights }),
+  evaluationProgress: z.object({ projectId, runId }),
+  cancelEvaluation: z.object({ projectId, runId }),
+  listEvaluations: z.object({ projectId, runId }),
+  getEvaluation: z.object({ projectId, evaluationId }),
+  evaluatedImages: z.object({
+    projectId,
+    evaluationId,
+    actual: className.optional(),
+    predicted: className.optional(),
+    order: z.enum(['disagreement', 'id']),
+    wrongOnly: z.boolean().optional(),
+    limit: z.number().int().positive().max(10_000),
+  }),
+  explainImage: z.object({ projectId, runId, imageId: z.number().int().positive(), weights, className: className.optional() }),
+};
+
+const METHOD_NOTES: Record<Explanation['method'], string> = {
+  'grad-cam': 'Grad-CAM: where the last convolution layer saw what raised this class the most.',
+  occlusion: 'Occlusion: how much hiding each region of the picture lowers this class (the network has no convolution of its own to look into).',
+};
+
+const TRANSFER_NOTE =
+  'Occlusion: how much hiding each region of the picture lowers this class (the pretrained network works as one sealed block, which Grad-CAM cannot look into).';
+
+export function evaluateHandlers({ library, trainer, backbones }: ServiceContext): HandlersOf<EvaluateOperations> {
+  const runner = new EvaluationRunner(trainer, backbones);
+  const runsOf = (projectId: string) => {
+    const project = library.get(projectId);
+    return { project, runs: new RunRepository(project.db, project.id) };
+  };
+  const classNamesOf = (projectId: string) => (id: string) => runsOf(projectId).runs.get(id).classNames;
+  return {
+    evaluateRun: ({ projectId, runId, split, weights }) => runner.evaluate(library.get(projectId), runId, split, weights),
+    evaluationProgress: ({ projectId, runId }) => runner.progress(library.get(projectId), runId),
+    cancelEvaluation: ({ projectId, runId }) => {
+      const { project, runs } = runsOf(projectId);
+      runs.get(runId); // an unknown run is an error, not a no-op
+      runner.cancel(project, runId);
+      return null;
+    },
+    listEvaluations: ({ projectId, runId }) => {
+      const { project, runs } = runsOf(projectId);
+      return new EvaluationStore(project.db).list(runId, runs.get(runId).classNames);
+    },
+    getEvaluation: ({ projectId, evaluationId }) => new EvaluationStore(library.get(projectId).db).get(evaluationId, classNamesOf(projectId)),
+    evaluatedImages: ({ projectId, ...query }) => new EvaluationStore(library.get(projectId).db).images(query, classNamesOf(projectId)),
+    explainImage: async ({ projectId, runId, imageId, weights, className }) => {
+      const { project, runs } = runsOf(projectId);
+      const run = runs.get(runId);
+      const file = project.imageFile(imageId);
+      if (!file) throw new CapaError('not-found', `Image ${imageId} is no longer in this project; it may have been deleted.`);
+      const classIndex = className === undefined ? null : run.classNames.indexOf(className);
+      if (classIndex === -1) throw new CapaError('invalid-argument', `This run was not trained on a class named "${className}".`);
+      const backbone = await headOnlyBackbone(run, backbones);
+      const path = new ImageStore(project.dir).imagePath(file.hash, file.ext);
+      const result = await trainer.explain(weightsDir(project, run, weights), run.spec.input, { path }, classIndex, backbone);
+      const note = run.spec.backbone && result.method === 'occlusion' ? TRANSFER_NOTE : METHOD_NOTES[result.method];
+      return { method: result.method, note, className: run.classNames[result.classIndex]!, width: result.width, height: result.height, values: result.values, resize: run.spec.input.resize };
+    },
+  };
+}

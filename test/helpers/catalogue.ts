@@ -1,0 +1,63 @@
+// Finding text of the wrong language on a screen: the catalogue messages of one language that the
+// other words differently, searched for in what <main> shows (the sidebar is translated by its owner).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+/** A language of the catalogues. */
+export type CatalogueLanguage = 'en' | 'es';
+
+/** Dotted key -> message. */
+export function flattenCatalogue(tree: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flattenCatalogue(value as object, path)) out.set(k, v);
+  }
+  return out;
+}
+
+// Read as files: this helper is also compiled by the Node project, which does not take JSON modules.
+const catalogue = (language: CatalogueLanguage) =>
+  flattenCatalogue(JSON.parse(readFileSync(join(__dirname, '..', '..', 'renderer', 'src', 'lib', 'i18n', `${language}.json`), 'utf8')) as object);
+const CATALOGUES = { en: catalogue('en'), es: catalogue('es') };
+
+/**
+ * Messages of `language` that the other language words differently and that stand alone (no
+ * {{variables}}). Single short words ("and", "max", "None") also occur in Keras notation such as
+ * "(None, 32, 32, 3)" and are left out.
+ */
+function standalone(language: CatalogueLanguage): string[] {
+  const other = CATALOGUES[language === 'en' ? 'es' : 'en'];
+  return [...CATALOGUES[language]]
+    .filter(([key, text]) => !text.includes('{{') && other.get(key) !== text && (/\s/.test(text.trim()) || text.length >= 5))
+    // The English names of spec fields are Keras's argument names, which the Model screen shows as code in every language.
+    .filter(([key]) => !key.startsWith('runs.compare.fields.'))
+    .map(([, text]) => text);
+}
+const STANDALONE = { en: standalone('en'), es: standalone('es') };
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What reads the same in every language: the core's dataset warnings (English by design), code
+ * (usage snippets, file names) and the values of a run comparison (spec values such as "validation"
+ * or "squash", as Keras and the spec file write them).
+ */
+const VERBATIM = ['[data-testid="dataset-warnings"]', 'pre', 'code', '[data-testid="run-compare"] td'].join(', ');
+
+/** The catalogue messages of `language` visible in the page's <main>, leaving out the elements `skip` (a CSS selector list) selects. */
+export async function catalogueTextShown(page: Page, language: CatalogueLanguage, skip = VERBATIM): Promise<string[]> {
+  // A detached clone laid out off-screen, so innerText keeps what CSS shows and the folded panels the
+  // caller opened. Passed as source: the Node project that also compiles this file has no DOM types.
+  const text = (await page.evaluate(`(() => {
+    const main = document.querySelector('main').cloneNode(true);
+    main.querySelectorAll(${JSON.stringify(skip)}).forEach((node) => node.remove());
+    document.body.append(main);
+    main.style.position = 'absolute';
+    const visible = main.innerText;
+    main.remove();
+    return visible;
+  })()`)) as string;
+  return STANDALONE[language].filter((message) => new RegExp(`(?<!\\p{L})${escape(message)}(?!\\p{L})`, 'u').test(text));
+}
