@@ -138,13 +138,16 @@ describe('looking inside the network', () => {
     await expect.poll(() => panel.getByTestId('feature-map').count(), { timeout: 20_000 }).toBeGreaterThan(4);
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'inside-es-3-feature-maps');
-    const dropout = page.locator('[data-testid="layer-row"][data-layer-type="Dropout"]').first();
-    if (await dropout.count()) {
-      await dropout.getByTestId('learn-more-dropout').click();
-      await expect.poll(() => dropout.getByTestId('learn-panel').textContent()).toContain('Dropout apaga');
-      await dropout.scrollIntoViewIfNeeded();
-      await screenshot(page, 'inside-es-4-learn-dropout');
-    }
+    const pooling = page.locator('[data-testid="layer-row"][data-layer-type="MaxPooling2D"]').first();
+    await pooling.getByTestId('learn-more-pooling').click();
+    await expect.poll(() => pooling.getByTestId('learn-panel').textContent()).toContain('conserva su valor más grande');
+    await pooling.scrollIntoViewIfNeeded();
+    await screenshot(page, 'inside-es-4-learn-pooling');
+    await page.getByTestId('augmentation-settings').getByTestId('learn-more-augmentation').click();
+    await page.getByTestId('training-settings').getByTestId('learn-more-learningRate').click();
+    await expect.poll(() => page.getByTestId('training-settings').getByTestId('learn-panel').textContent()).toContain('tasa de aprendizaje');
+    await page.getByTestId('training-settings').scrollIntoViewIfNeeded();
+    await screenshot(page, 'inside-es-5-learn-rate');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByTestId('network-diagram').scrollIntoViewIfNeeded();
