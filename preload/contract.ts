@@ -6,6 +6,7 @@ import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-evaluate';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
+import { INSIDE_OPERATION_NAMES, type FilterImages, type InsideOperations } from './contract-inside';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
@@ -14,6 +15,7 @@ import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
 export * from './contract-dataset';
 export * from './contract-evaluate';
 export * from './contract-export';
+export * from './contract-inside';
 export * from './contract-model';
 export * from './contract-runs';
 export * from './contract-settings';
@@ -123,6 +125,8 @@ export type RunEvent =
   | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
+  /** The first convolutional layer's filters before training (epoch 0) and after each epoch; only for networks that have one. */
+  | { runId: string; kind: 'filters'; epoch: number; filters: FilterImages }
   | { runId: string; kind: 'done'; status: RunStatus; error: string | null };
 
 /** A prediction for one image. */
@@ -154,8 +158,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run and use operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations {
+/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use and inside operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -184,6 +188,7 @@ export const OPERATION_NAMES = [
   ...SETTINGS_OPERATION_NAMES,
   ...RUN_OPERATION_NAMES,
   ...USE_OPERATION_NAMES,
+  ...INSIDE_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',
