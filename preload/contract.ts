@@ -7,6 +7,7 @@ import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } fro
 import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-evaluate';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { GUIDE_OPERATION_NAMES, type GuideOperations } from './contract-guide';
+import { INSIDE_OPERATION_NAMES, type FilterImages, type InsideOperations } from './contract-inside';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
@@ -16,6 +17,7 @@ export * from './contract-dataset';
 export * from './contract-evaluate';
 export * from './contract-export';
 export * from './contract-guide';
+export * from './contract-inside';
 export * from './contract-model';
 export * from './contract-runs';
 export * from './contract-settings';
@@ -125,6 +127,8 @@ export type RunEvent =
   | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
   | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
+  /** The first convolutional layer's filters before training (epoch 0) and after each epoch; only for networks that have one. */
+  | { runId: string; kind: 'filters'; epoch: number; filters: FilterImages }
   | { runId: string; kind: 'done'; status: RunStatus; error: string | null };
 
 /** A prediction for one image. */
@@ -156,8 +160,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use and guide operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, GuideOperations {
+/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use, inside and guide operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations, GuideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -187,6 +191,7 @@ export const OPERATION_NAMES = [
   ...RUN_OPERATION_NAMES,
   ...USE_OPERATION_NAMES,
   ...GUIDE_OPERATION_NAMES,
+  ...INSIDE_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',

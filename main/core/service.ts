@@ -10,12 +10,14 @@ import { datasetHandlers } from './api/dataset';
 import { evaluateHandlers } from './api/evaluate';
 import { exportHandlers } from './api/export';
 import { guideHandlers } from './api/guide';
+import { insideHandlers } from './api/inside';
 import { modelHandlers } from './api/model';
 import { runHandlers } from './api/runs';
 import { settingsHandlers } from './api/settings';
 import { useHandlers } from './api/use';
 import { predictOne } from './use/batch-predict';
 import { attempt, CapaError } from './errors';
+import { EvaluationRunner, finalEvaluation } from './evaluation/evaluate';
 import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
@@ -33,7 +35,9 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
   const backbones = new BackboneCache(join(options.dataDir, CACHE_FOLDER));
   const queue = new TrainingQueue(trainer, backbones);
   const imports = new BackgroundImports();
-  const context: ServiceContext = { library, trainer, queue, imports, backbones, options };
+  const evaluations = new EvaluationRunner(trainer, backbones);
+  queue.afterEachRun((project, runId) => finalEvaluation(evaluations, project, runId));
+  const context: ServiceContext = { library, trainer, queue, imports, backbones, evaluations, options };
 
   const handlers: Handlers = {
     ...datasetHandlers(context),
@@ -45,6 +49,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     ...runHandlers(context),
     ...useHandlers(context),
     ...guideHandlers(context),
+    ...insideHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
     createProject: ({ name }) => library.create(name).summary(),

@@ -3,7 +3,7 @@
 // death starts a fresh process. No electron or TensorFlow import: core runs under plain Node too.
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import type { BackendInfo, RunEvent } from '../../preload/contract';
+import type { BackendInfo, LayerActivations, RunEvent } from '../../preload/contract';
 import type { InputSpec } from './spec/spec';
 import type { ExplainResult, ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
 
@@ -101,6 +101,11 @@ export class TrainerClient {
   /** One outcome per image (probabilities or the reason it could not be decoded); the model is loaded once and kept. */
   predictBatch(modelDir: string, input: InputSpec, images: ImageSource[], backbone?: TrainerBackbone): Promise<PredictOutcome[]> {
     return this.request({ type: 'predictBatch', modelDir, input, images, ...(backbone ? { backbone } : {}) });
+  }
+
+  /** Every layer's output for one picture, with the model saved in `modelDir` (after the backbone, when given). */
+  activations(modelDir: string, input: InputSpec, image: ImageSource, backbone?: TrainerBackbone): Promise<LayerActivations[]> {
+    return this.request({ type: 'activations', modelDir, input, image, ...(backbone ? { backbone } : {}) });
   }
 
   /** A heat map of what the model in `modelDir` looked at in one image, for a class (null: the predicted one). */

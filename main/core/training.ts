@@ -34,16 +34,25 @@ interface Queued {
 /** Statuses from which a run can continue: cut short by a crash, a kill or a closed app, or stopped by the person. */
 const RESUMABLE: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped']);
 
+/** Runs after a run saved weights; returns a line for the run's log, or null. */
+export type FinalStep = (project: Project, runId: string) => Promise<string | null>;
+
 export class TrainingQueue {
   private readonly waiting: Queued[] = [];
   private current: Queued | null = null;
   private readonly listeners = new Set<(event: RunEvent) => void>();
   private idle: Promise<void> = Promise.resolve();
+  private finalStep: FinalStep | null = null;
 
   constructor(
     private readonly trainer: TrainerClient,
     private readonly backbones: BackboneCache,
   ) {}
+
+  /** Work done after each run that saved weights, before its 'done' event and the next run (the final evaluation). */
+  afterEachRun(step: FinalStep): void {
+    this.finalStep = step;
+  }
 
   onEvent(listener: (event: RunEvent) => void): () => void {
     this.listeners.add(listener);
@@ -166,6 +175,7 @@ export class TrainingQueue {
         if (event.kind !== 'done') this.emit(event);
       });
       runs.setBestEpoch(runId, result.bestEpoch);
+      if (result.bestEpoch > 0) await this.runFinalStep(project, runs, runId, result.status);
       this.finish(runs, runId, count, result.status, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -178,6 +188,20 @@ export class TrainingQueue {
       }
     } finally {
       this.current = null;
+    }
+  }
+
+  /** The final step's line goes to the run's log; a failure there is a warning, never the run's failure. */
+  private async runFinalStep(project: Project, runs: RunRepository, runId: string, status: RunStatus): Promise<void> {
+    if (!this.finalStep) return;
+    // The run is finished as far as its weights go (evaluation refuses a run still training).
+    runs.setStatus(runId, status);
+    try {
+      const line = await this.finalStep(project, runId);
+      if (line) this.emit({ runId, kind: 'log', level: 'info', message: line });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.emit({ runId, kind: 'log', level: 'warn', message: `The final evaluation did not run: ${message}` });
     }
   }
 

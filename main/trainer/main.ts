@@ -4,6 +4,7 @@
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import sharp from 'sharp';
 import { selectBackend, type SelectedBackend } from './backends';
+import { imageActivations } from './inside';
 import { explainImage } from './explain';
 import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
 import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
@@ -71,6 +72,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
     }
     case 'predictBatch':
       return predictBatch((await backend).tf, request.modelDir, request.input, request.images, request.backbone);
+    case 'activations':
+      return imageActivations((await backend).tf, request.modelDir, request.input, request.image, request.backbone);
     case 'explain':
       return explainImage((await backend).tf, request);
     case 'shutdown':

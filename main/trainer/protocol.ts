@@ -1,7 +1,7 @@
 // Messages between main and the training process. Requests carry sequence numbers and get
 // exactly one reply; run events stream in between. Errors cross as {name, message, stack}.
 // Messages are structured-cloned (fork with serialization "advanced", or utilityProcess).
-import type { BackendInfo, RunEvent, RunStatus } from '../../preload/contract';
+import type { BackendInfo, LayerActivations, RunEvent, RunStatus } from '../../preload/contract';
 import type { InputSpec, ModelSpec } from '../core/spec/spec';
 
 /** One training image: a file in the project store with its class index. */
@@ -67,6 +67,7 @@ export type TrainerRequest =
   | { seq: number; type: 'stop'; runId: string }
   | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'predictBatch'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
+  | { seq: number; type: 'activations'; modelDir: string; input: InputSpec; image: ImageSource; backbone?: TrainerBackbone }
   | { seq: number; type: 'explain'; modelDir: string; input: InputSpec; image: ImageSource; classIndex: number | null; backbone?: TrainerBackbone }
   | { seq: number; type: 'shutdown' };
 
@@ -82,6 +83,8 @@ export interface TrainerReplies {
   predict: number[][];
   /** One outcome per image, in order; an undecodable image does not fail the others. */
   predictBatch: PredictOutcome[];
+  /** Every layer's output for the picture, first layer first. */
+  activations: LayerActivations[];
   explain: ExplainResult;
   shutdown: null;
 }

@@ -9,6 +9,7 @@ import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type Batc
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
+import { firstConvFilters } from './inside';
 import { saveModel } from './model-files';
 import type { TrainItem, TrainJob, TrainResult } from './protocol';
 import type { Tf } from './tf';
@@ -138,6 +139,11 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   let stopped = false;
   let stoppedEarly = false;
   const history: EpochMetrics[] = [];
+  // The live "filters" view: the first convolutional layer's kernel before training and after each epoch.
+  const emitFilters = (epoch: number) => {
+    const filters = firstConvFilters(model);
+    if (filters) emit({ runId, kind: 'filters', epoch, filters });
+  };
   try {
     if (checkpoint) {
       // Resumed: the same run continues after its last finished epoch, from exactly its state then.
@@ -151,6 +157,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       for (const metrics of history) emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
       log('info', `Resumed after epoch ${checkpoint.state.epoch} of ${training.epochs}.`);
     }
+    emitFilters(checkpoint?.state.epoch ?? 0);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
       const order = epochOrder(trainSet.count, training.seed, epoch);
@@ -220,6 +227,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         }
       }
       emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
+      emitFilters(epoch);
       const lowered = reduceLr?.update(metrics, learningRate) ?? null;
       if (lowered !== null) {
         log('info', `No progress for ${training.reduce_lr_on_plateau!.patience} epochs: learning rate lowered from ${learningRate} to ${lowered}.`);

@@ -76,13 +76,17 @@ describe('the Evaluate screen', () => {
     await screenshot(page, 'evaluate-empty');
   });
 
-  it('evaluates a run on its test pictures and shows the metrics', async () => {
+  it('shows the final evaluation made after training, out of date after two relabels, then evaluates again', async () => {
     await page.getByTestId('nav-projects').click();
     await page.getByTestId('project-open').filter({ hasText: 'Shapes' }).click();
     await page.getByTestId('nav-evaluate').click();
-    await page.getByTestId('evaluate-none').waitFor();
-    expect(await page.getByTestId('evaluate-button').textContent()).toBe('Evaluate');
+    // Training ended with an evaluation on the test split; two labels changed since.
+    await page.getByTestId('stale-marker').waitFor();
+    expect(await page.getByTestId('stale-marker').textContent()).toMatch(/2 pictures were relabelled/);
+    expect(await page.getByTestId('evaluate-button').textContent()).toBe('Re-evaluate');
+    await screenshot(page, 'evaluate-final-stale');
     await page.getByTestId('evaluate-button').click();
+    await page.getByTestId('stale-marker').waitFor({ state: 'detached', timeout: 60_000 });
     await page.getByTestId('evaluation-metrics').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('metrics-row').count()).toBe(3);
     expect(await page.getByTestId('evaluation-accuracy').textContent()).toMatch(/^\d+\.\d%$/);
@@ -175,7 +179,7 @@ describe('the Evaluate screen', () => {
     await page.getByTestId('language-select').selectOption('es');
     await page.getByTestId('nav-evaluate').click();
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Evaluar');
-    expect(await page.getByTestId('evaluate-button').textContent()).toBe('Volver a evaluar');
+    await expect.poll(() => page.getByTestId('evaluate-button').textContent()).toBe('Volver a evaluar');
     // Re-evaluated after one test picture went to Unlabelled: one fewer.
     expect(await page.getByTestId('evaluation-when').textContent()).toContain(`${TEST_COUNT - 1} imágenes de prueba`);
     await screenshot(page, 'evaluate-es');

@@ -63,9 +63,10 @@ describe('runs table in the UI', () => {
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
 
     await train({ epochs: 5, learningRate: '0.01' });
+    // Run 1's "completed" is still on screen until Run 2 is listed: wait for Run 2, then for its end.
+    await expect.poll(names, { timeout: 30_000 }).toEqual(['Run 2', 'Run 1']);
+    await expect.poll(() => rows().first().textContent(), { timeout: 120_000 }).toMatch(/5 of 5/);
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
-    expect(await names()).toEqual(['Run 2', 'Run 1']);
-    expect(await rows().first().textContent()).toMatch(/5 of 5/);
   });
 
   it('2. sorts, renames and stars runs', async () => {

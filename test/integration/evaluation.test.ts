@@ -53,6 +53,10 @@ describe('evaluating a run', () => {
     run = await train('small-cnn', 8);
     expect(run.status).toBe('completed');
     expect(run.epochs.at(-1)!.valAccuracy).toBeGreaterThan(0.9);
+    // Training ends with the run's final evaluation: best weights on the test split, stored.
+    const [final] = await callOrThrow(service, 'listEvaluations', { projectId, runId: run.id });
+    expect(final).toMatchObject({ split: 'test', weights: 'best', images: images.filter((image) => image.split === 'test').length });
+    expect(final!.accuracy).toBeGreaterThan(0.9);
   }, 240_000);
 
   it('ranks test images whose labels were flipped after training at the top of "likely mislabelled"', async () => {

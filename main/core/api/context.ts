@@ -2,6 +2,7 @@
 // host's options, and the building blocks of request schemas.
 import { z } from 'zod';
 import type { BackboneCache } from '../backbones/cache';
+import type { EvaluationRunner } from '../evaluation/evaluate';
 import type { BackgroundImports } from '../imports';
 import type { ProjectLibrary } from '../library';
 import type { CapaServiceOptions } from '../service-api';
@@ -14,6 +15,8 @@ export interface ServiceContext {
   queue: TrainingQueue;
   /** Imports running in the background, with their events. */
   imports: BackgroundImports;
+  /** Evaluations of runs: asked for on the Evaluate screen, and the final one after each run. */
+  evaluations: EvaluationRunner;
   /** Pretrained networks for transfer learning, cached under the data folder. */
   backbones: BackboneCache;
   options: CapaServiceOptions;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { EvaluateOperations, Explanation } from '../../../preload/contract';
 import { CapaError } from '../errors';
-import { EvaluationRunner, headOnlyBackbone, weightsDir } from '../evaluation/evaluate';
+import { headOnlyBackbone, weightsDir } from '../evaluation/evaluate';
 import { EvaluationStore } from '../evaluation/store';
 import { RunRepository } from '../runs';
 import { ImageStore } from '../store';
@@ -40,8 +40,7 @@ const METHOD_NOTES: Record<Explanation['method'], string> = {
 const TRANSFER_NOTE =
   'Occlusion: how much hiding each region of the picture lowers this class (the pretrained network works as one sealed block, which Grad-CAM cannot look into).';
 
-export function evaluateHandlers({ library, trainer, backbones }: ServiceContext): HandlersOf<EvaluateOperations> {
-  const runner = new EvaluationRunner(trainer, backbones);
+export function evaluateHandlers({ library, trainer, backbones, evaluations: runner }: ServiceContext): HandlersOf<EvaluateOperations> {
   const runsOf = (projectId: string) => {
     const project = library.get(projectId);
     return { project, runs: new RunRepository(project.db, project.id) };

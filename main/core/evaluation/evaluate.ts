@@ -105,3 +105,17 @@ export class EvaluationRunner {
 }
 
 const key = (project: Project, runId: string): string => `${project.id}/${runId}`;
+
+/**
+ * A run's final evaluation: its best weights on the test split, stored like one asked for on the
+ * Evaluate screen; skipped (with the reason as the log line) when the test split holds none of
+ * the run's classes.
+ */
+export async function finalEvaluation(runner: EvaluationRunner, project: Project, runId: string): Promise<string> {
+  const run = new RunRepository(project.db, project.id).get(runId);
+  if (new EvaluationStore(project.db).snapshot('test', run.classNames).ids.length === 0) {
+    return 'No final evaluation: the test split holds no picture of this run\'s classes (give it a share on the Data screen).';
+  }
+  const { metrics } = await runner.evaluate(project, runId, 'test', 'best');
+  return `Final evaluation on ${metrics.images} test pictures with the best weights: accuracy ${(metrics.accuracy * 100).toFixed(1)}%, loss ${metrics.loss.toFixed(4)}.`;
+}

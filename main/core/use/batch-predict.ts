@@ -18,10 +18,10 @@ import { PREDICT_BATCH_SIZE } from '../../../preload/contract-use';
 import type { TrainerBackbone } from '../../trainer/protocol';
 
 /** What tells a person what to do with a picture that cannot be read. */
-const WHAT_TO_DO = 'Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.';
+export const WHAT_TO_DO = 'Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.';
 
 /** A finished run's model: where its weights are, and the backbone they sit on when it was kept apart. */
-interface RunModel {
+export interface RunModel {
   project: Project;
   run: RunInfo;
   modelDir: string;
@@ -48,7 +48,7 @@ async function resolveBackbone({ backbones }: ServiceContext, id: string): Promi
   return backbone;
 }
 
-async function runModel(context: ServiceContext, projectId: string, runId: string): Promise<RunModel> {
+export async function runModel(context: ServiceContext, projectId: string, runId: string): Promise<RunModel> {
   const { library } = context;
   const project = library.get(projectId);
   const run = new RunRepository(project.db, project.id).get(runId);
@@ -63,7 +63,7 @@ async function runModel(context: ServiceContext, projectId: string, runId: strin
 }
 
 /** The bytes of an entry as the model's decoder takes them (BMP becomes PNG), or why they cannot be read. */
-async function readEntry(entry: ImportEntry): Promise<Uint8Array | { error: string }> {
+export async function readEntry(entry: ImportEntry): Promise<Uint8Array | { error: string }> {
   try {
     const bytes = await entry.read();
     if (!isBmp(bytes)) return bytes;

@@ -1,6 +1,6 @@
 // The train screen's state: runs of the project, the live run's progress, start, stop and
 // resume, and the runs table (sort, filter, rename, star, delete, compare).
-import type { RunComparison, RunEvent, RunInfo } from '../../../preload/contract';
+import type { FilterImages, RunComparison, RunEvent, RunInfo } from '../../../preload/contract';
 import { attempt } from '../lib/result';
 import { sortRuns, type RunSortKey } from '../lib/run-table';
 import type { AppContext } from './context';
@@ -32,6 +32,8 @@ export interface LiveRun {
   progress: LiveProgress | null;
   batchPoints: BatchPoint[];
   log: { level: 'info' | 'warn'; message: string }[];
+  /** The first convolutional layer's filters after the latest epoch (epoch 0: before training), when the network has one. */
+  filters?: { epoch: number; filters: FilterImages };
 }
 
 const ACTIVE = new Set(['queued', 'running']);
@@ -216,6 +218,9 @@ export class RunsState {
         }
         break;
       }
+      case 'filters':
+        live.filters = { epoch: event.epoch, filters: event.filters };
+        break;
       case 'log':
         live.log.push({ level: event.level, message: event.message });
         break;

@@ -4,6 +4,7 @@ import type { AppContext } from './context';
 import { DatasetState } from './dataset.svelte';
 import { ModelState } from './model.svelte';
 import { ExportState } from './export.svelte';
+import { InsideState } from './inside.svelte';
 import { BatchPredictState } from './batch-predict.svelte';
 import { PredictState } from './predict.svelte';
 import { RunsState } from './runs.svelte';
@@ -18,6 +19,8 @@ export class ProjectSession {
   readonly batch: BatchPredictState;
   readonly suggestions: SuggestionsState;
   readonly exporter: ExportState;
+  /** The "look inside a trained model" panel. */
+  readonly inside: InsideState;
 
   constructor(context: AppContext, project: ProjectSummary) {
     this.project = project;
@@ -28,6 +31,7 @@ export class ProjectSession {
     this.batch = new BatchPredictState(context.api);
     this.suggestions = new SuggestionsState(context, project.id, this.dataset);
     this.exporter = new ExportState(context.api);
+    this.inside = new InsideState(context, project.id);
   }
 
   async load(): Promise<void> {

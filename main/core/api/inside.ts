@@ -1,0 +1,60 @@
+// "Look inside" operations: one picture through a finished run's model, every layer's output
+// returned for the feature-map and activation views. The picture is one of the project's or
+// bytes the renderer sent; it is read and checked here as a prediction's picture is.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { InsideImage, InsideOperations, InsideView, LayerActivations } from '../../../preload/contract-inside';
+import { CapaError } from '../errors';
+import type { Project } from '../project';
+import { summarize } from '../spec/summary';
+import { ImageStore } from '../store';
+import { readEntry, runModel, WHAT_TO_DO } from '../use/batch-predict';
+import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+
+export const INSIDE_REQUESTS: SchemasOf<InsideOperations> = {
+  activations: z.object({
+    projectId,
+    runId,
+    image: z.union([
+      z.object({ imageId: z.number().int().positive() }).strict(),
+      z.object({ bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }).strict(),
+    ]),
+  }),
+};
+
+async function activations(context: ServiceContext, projectId: string, runId: string, image: InsideImage): Promise<InsideView> {
+  const model = await runModel(context, projectId, runId);
+  const picture = await pictureBytes(model.project, image);
+  const bytes = await readEntry({ relativePath: 'picture', read: async () => picture });
+  if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', `${bytes.error} ${WHAT_TO_DO}`);
+  let layers: LayerActivations[];
+  try {
+    layers = await context.trainer.activations(model.modelDir, model.run.spec.input, { bytes }, model.backbone);
+  } catch (error) {
+    // The bytes passed the importer's checks; the decoder still refused them.
+    if (error instanceof Error && /decod|unsupported image|Input buffer/i.test(error.message)) {
+      throw new CapaError('invalid-argument', `The picture could not be decoded (${error.message}). ${WHAT_TO_DO}`);
+    }
+    throw error;
+  }
+  // The saved model names its layers as TensorFlow.js does ("conv2d_Conv2D1"); the names a person
+  // saw in the summary and the diagram are Keras's, so the view uses those when the layers match.
+  if (!model.run.spec.backbone) {
+    const rows = summarize(model.run.spec, model.run.classNames.length).rows;
+    if (rows.length === layers.length && rows.every((row, i) => row.type === layers[i]!.type)) layers = layers.map((layer, i) => ({ ...layer, name: rows[i]!.name }));
+  }
+  return { layers, backbone: model.run.spec.backbone?.id ?? null, classNames: model.run.classNames };
+}
+
+async function pictureBytes(project: Project, image: InsideImage): Promise<Uint8Array> {
+  if ('bytes' in image) return image.bytes;
+  const file = project.imageFile(image.imageId);
+  if (!file) throw new CapaError('not-found', `Picture ${image.imageId} is not in this project; choose another picture.`);
+  return new Uint8Array(await readFile(new ImageStore(project.dir).imagePath(file.hash, file.ext)));
+}
+
+export function insideHandlers(context: ServiceContext): HandlersOf<InsideOperations> {
+  return {
+    activations: ({ projectId, runId, image }) => activations(context, projectId, runId, image),
+  };
+}
