@@ -7,12 +7,17 @@ export type Theme = 'system' | 'light' | 'dark';
 /** The interface language: following the operating system, or always English or Spanish. */
 export type LanguageChoice = 'system' | 'en' | 'es';
 
+/** Where the first-run guide stands: never offered yet, or skipped or finished (never offered again). */
+export type GuideProgress = 'new' | 'skipped' | 'finished';
+
 /** The user's preferences as the Preferences screen shows them. */
 export interface Settings {
   /** Colour theme. */
   theme: Theme;
   /** Interface language. */
   language: LanguageChoice;
+  /** Whether the first-run guide was skipped or finished; it starts by itself only while 'new'. */
+  guide: GuideProgress;
   /** The folder that holds every project (and its cache and downloaded files). */
   dataDirectory: string;
   /** Whether the data folder can be moved from Preferences in this session. */
@@ -43,8 +48,8 @@ export interface DataFolderMove {
 export interface SettingsOperations {
   /** The current preferences. */
   getSettings: { request: Record<string, never>; response: Settings };
-  /** Changes the colour theme, the language, or both; what is left out stays as it was. */
-  setSettings: { request: { theme?: Theme; language?: LanguageChoice }; response: Settings };
+  /** Changes the colour theme, the language or the guide's progress; what is left out stays as it was. */
+  setSettings: { request: { theme?: Theme; language?: LanguageChoice; guide?: GuideProgress }; response: Settings };
   /** Copies every project to another folder, verifies the copy, then uses that folder from the next start. */
   moveDataFolder: { request: { path: string }; response: DataFolderMove };
   /** Desktop only: shows an export in the system file manager, named by its folder in the project's exports folder. */

@@ -6,6 +6,7 @@ import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-evaluate';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
+import { GUIDE_OPERATION_NAMES, type GuideOperations } from './contract-guide';
 import { INSIDE_OPERATION_NAMES, type FilterImages, type InsideOperations } from './contract-inside';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
@@ -15,6 +16,7 @@ import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
 export * from './contract-dataset';
 export * from './contract-evaluate';
 export * from './contract-export';
+export * from './contract-guide';
 export * from './contract-inside';
 export * from './contract-model';
 export * from './contract-runs';
@@ -158,8 +160,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
 }
 
-/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use and inside operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations {
+/** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use, inside and guide operations live in their own files. */
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations, GuideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -188,6 +190,7 @@ export const OPERATION_NAMES = [
   ...SETTINGS_OPERATION_NAMES,
   ...RUN_OPERATION_NAMES,
   ...USE_OPERATION_NAMES,
+  ...GUIDE_OPERATION_NAMES,
   ...INSIDE_OPERATION_NAMES,
   'appInfo',
   'listProjects',

@@ -7,6 +7,7 @@ import { DATASET_REQUESTS } from './api/dataset';
 import { empty, name, projectId, runId } from './api/context';
 import { EVALUATE_REQUESTS } from './api/evaluate';
 import { EXPORT_REQUESTS } from './api/export';
+import { GUIDE_REQUESTS } from './api/guide';
 import { INSIDE_REQUESTS } from './api/inside';
 import { MODEL_REQUESTS } from './api/model';
 import { RUN_REQUESTS } from './api/runs';
@@ -26,7 +27,7 @@ const CORE_REQUESTS = {
   predict: z.object({ projectId, runId, bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }),
 };
 
-export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EVALUATE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS, ...USE_REQUESTS, ...INSIDE_REQUESTS };
+export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EVALUATE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS, ...USE_REQUESTS, ...INSIDE_REQUESTS, ...GUIDE_REQUESTS };
 
 export function parseRequest<K extends OperationName>(name: K, request: unknown): RequestOf<K> {
   const parsed = REQUEST_SCHEMAS[name].safeParse(request ?? {});

@@ -31,6 +31,8 @@ export interface CapaServiceOptions {
   settingsFile?: string;
   /** What only the desktop shell can do; without it those operations answer 'unsupported'. */
   desktop?: DesktopHooks;
+  /** The folder of the first-run guide's sample pictures; defaults to assets/sample of the source or build tree. */
+  sampleDir?: string;
 }
 
 /** Abilities of the desktop shell that core asks for by name, so core never imports Electron. */

@@ -9,6 +9,7 @@ import { BackboneCache, CACHE_FOLDER } from './backbones/cache';
 import { datasetHandlers } from './api/dataset';
 import { evaluateHandlers } from './api/evaluate';
 import { exportHandlers } from './api/export';
+import { guideHandlers } from './api/guide';
 import { insideHandlers } from './api/inside';
 import { modelHandlers } from './api/model';
 import { runHandlers } from './api/runs';
@@ -47,6 +48,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     ...settingsHandlers(context),
     ...runHandlers(context),
     ...useHandlers(context),
+    ...guideHandlers(context),
     ...insideHandlers(context),
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),

@@ -10,6 +10,7 @@ import { BACKBONE_EVENT_CHANNEL, IMPORT_EVENT_CHANNEL, RUN_EVENT_CHANNEL } from 
 import type { Settings } from '../../preload/contract';
 import { dataDirFromEnv, defaultDataDir } from '../core/data-dir';
 import { settingsFileIn } from '../core/settings';
+import { SAMPLE_RESOURCE_FOLDER } from '../core/api/guide';
 import { createCapaService } from '../core/service';
 import type { CapaService } from '../core/service-api';
 import { registerIpcHandlers } from './ipc';
@@ -242,6 +243,8 @@ async function start(): Promise<void> {
       // CAPA_DATA_DIR fixes the folder: then there is nothing to move and no file to keep it in.
       ...(dataDirFromEnv() === null ? { settingsFile: settingsFileIn(userData) } : {}),
       desktop: desktopHooks,
+      // Packaged, the guide's sample pictures are an extra resource (electron-builder.yml); in development, assets/sample.
+      ...(app.isPackaged ? { sampleDir: join(process.resourcesPath, SAMPLE_RESOURCE_FOLDER) } : {}),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

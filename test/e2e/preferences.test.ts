@@ -109,8 +109,11 @@ describe('menu commands (the DOM events main/electron/menu.ts dispatches)', () =
     await expect.poll(() => page.getByTestId('projects-screen').isVisible()).toBe(true);
     await menu({ command: 'preferences' });
     await expect.poll(() => page.getByTestId('preferences-screen').isVisible()).toBe(true);
+    // Help > Capa Help (F1) opens the keyboard shortcuts overlay, as "?" does.
     await menu({ command: 'help' });
-    await expect.poll(() => page.getByTestId('toast').last().textContent()).toContain('Capa in five steps');
+    await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help-overlay').count()).toBe(0);
   });
 
   it('opens a .capa archive as a new project (File > Open Project, a double-clicked file)', async () => {

@@ -44,7 +44,7 @@ describe('theme', () => {
   it('starts on the system theme and persists a choice across restarts', async () => {
     const { dataDir, settingsFile, capa } = await installation();
     const initial = await callOrThrow(capa, 'getSettings', {});
-    expect(initial).toEqual({ theme: 'system', language: 'system', dataDirectory: dataDir, dataDirectoryMovable: true, dataDirectoryFixedReason: null, pendingDataDirectory: null });
+    expect(initial).toEqual({ theme: 'system', language: 'system', guide: 'new', dataDirectory: dataDir, dataDirectoryMovable: true, dataDirectoryFixedReason: null, pendingDataDirectory: null });
     expect((await callOrThrow(capa, 'setSettings', { theme: 'dark' })).theme).toBe('dark');
     expect(readSettings(settingsFile).theme).toBe('dark');
     expect((await callOrThrow(service(dataDir, { settingsFile }), 'getSettings', {})).theme).toBe('dark');
@@ -54,9 +54,9 @@ describe('theme', () => {
     const { settingsFile, capa } = await installation();
     expect(errorOf(await capa.call('setSettings', { theme: 'purple' }))?.code).toBe('invalid-argument');
     writeFileSync(settingsFile, '{"theme": 12, "dataDirectory": "relative/path"');
-    expect(readSettings(settingsFile)).toEqual({ theme: 'system', language: 'system' });
+    expect(readSettings(settingsFile)).toEqual({ theme: 'system', language: 'system', guide: 'new' });
     writeFileSync(settingsFile, JSON.stringify({ theme: 'light', dataDirectory: 'relative/path' }));
-    expect(readSettings(settingsFile)).toEqual({ theme: 'light', language: 'system' });
+    expect(readSettings(settingsFile)).toEqual({ theme: 'light', language: 'system', guide: 'new' });
   });
 });
 
@@ -66,7 +66,7 @@ describe('language', () => {
     await callOrThrow(capa, 'setSettings', { theme: 'dark' });
     const chosen = await callOrThrow(capa, 'setSettings', { language: 'es' });
     expect([chosen.theme, chosen.language]).toEqual(['dark', 'es']);
-    expect(readSettings(settingsFile)).toEqual({ theme: 'dark', language: 'es' });
+    expect(readSettings(settingsFile)).toEqual({ theme: 'dark', language: 'es', guide: 'new' });
     expect((await callOrThrow(service(dataDir, { settingsFile }), 'getSettings', {})).language).toBe('es');
   });
 
@@ -75,7 +75,7 @@ describe('language', () => {
     expect(errorOf(await capa.call('setSettings', { language: 'fr' }))?.code).toBe('invalid-argument');
     expect(readSettings(settingsFile).language).toBe('system');
     writeFileSync(settingsFile, JSON.stringify({ theme: 'dark', language: 'klingon' }));
-    expect(readSettings(settingsFile)).toEqual({ theme: 'dark', language: 'system' });
+    expect(readSettings(settingsFile)).toEqual({ theme: 'dark', language: 'system', guide: 'new' });
   });
 });
 

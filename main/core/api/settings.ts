@@ -7,7 +7,7 @@ import { dataDirFromEnv } from '../data-dir';
 import { checkDestination, copyProjects, projectDirs } from '../data-move';
 import { CapaError } from '../errors';
 import { RunRepository } from '../runs';
-import { DEFAULT_SETTINGS, readSettings, writeSettings, type StoredSettings } from '../settings';
+import { DEFAULT_SETTINGS, GUIDE_PROGRESS, readSettings, writeSettings, type StoredSettings } from '../settings';
 import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 // A folder name, never a path: the renderer cannot point the file manager anywhere else.
@@ -18,7 +18,9 @@ const exportFolderName = z
 
 export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   getSettings: empty,
-  setSettings: z.object({ theme: z.enum(['system', 'light', 'dark']).optional(), language: z.enum(['system', 'en', 'es']).optional() }).strict(),
+  setSettings: z
+    .object({ theme: z.enum(['system', 'light', 'dark']).optional(), language: z.enum(['system', 'en', 'es']).optional(), guide: z.enum(GUIDE_PROGRESS).optional() })
+    .strict(),
   moveDataFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
   revealExport: z.object({ projectId, folder: exportFolderName }).strict(),
   chooseFolder: z.object({ title: z.string().min(1).max(200) }).strict(),
@@ -41,6 +43,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
   const view = (): Settings => ({
     theme: current.theme,
     language: current.language,
+    guide: current.guide,
     dataDirectory: options.dataDir,
     dataDirectoryMovable: fixedReason() === null,
     dataDirectoryFixedReason: fixedReason(),
@@ -61,8 +64,8 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
 
   return {
     getSettings: () => view(),
-    setSettings: ({ theme, language }) => {
-      save({ ...current, theme: theme ?? current.theme, language: language ?? current.language });
+    setSettings: ({ theme, language, guide }) => {
+      save({ ...current, theme: theme ?? current.theme, language: language ?? current.language, guide: guide ?? current.guide });
       return view();
     },
     moveDataFolder: async ({ path }) => {

@@ -8,9 +8,6 @@ interface MenuEventDetail {
   path?: string;
 }
 
-const HELP =
-  'Capa in five steps: Data (drop a folder with one sub-folder of pictures per class), Model (pick a preset), Train, Try (test a new picture), Export.';
-
 /** Whether typing has the focus, so Undo and Redo belong to the text field. */
 function editing(): boolean {
   const element = document.activeElement;
@@ -66,7 +63,8 @@ export function runMenuCommand(app: AppState, detail: MenuEventDetail): void {
     case 'preferences':
       return app.go('preferences');
     case 'help':
-      return app.toast(HELP, 'info');
+      app.helpOpen = true;
+      return;
   }
 }
 

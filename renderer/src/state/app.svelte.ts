@@ -3,6 +3,7 @@ import type { ProjectSummary } from '../../../preload/contract';
 import type { ConnectionStatus, Platform } from '../lib/api';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
+import { GuideState } from './guide.svelte';
 import { ProjectSession } from './session.svelte';
 import { SettingsState } from './settings.svelte';
 
@@ -27,10 +28,15 @@ export class AppState implements AppContext {
 
   /** Preferences; loading them applies the saved theme. */
   readonly settings: SettingsState;
+  /** The first-run guide over the screens. */
+  readonly guide: GuideState;
+  /** Whether the keyboard help overlay is open. */
+  helpOpen = $state(false);
 
   constructor(platform: Platform) {
     this.platform = platform;
     this.settings = new SettingsState(platform);
+    this.guide = new GuideState(this);
     platform.onStatus((status) => {
       const wasDown = this.connection === 'reconnecting';
       this.connection = status;

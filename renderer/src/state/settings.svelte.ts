@@ -1,5 +1,5 @@
 // Preferences as the Preferences screen edits them: the theme, the language and the data folder's move.
-import type { DataFolderMove, LanguageChoice, Settings, Theme } from '../../../preload/contract';
+import type { DataFolderMove, GuideProgress, LanguageChoice, Settings, Theme } from '../../../preload/contract';
 import type { Platform } from '../lib/api';
 import { resolveLanguage, setLanguage, t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
@@ -34,6 +34,12 @@ export class SettingsState {
   async setLanguage(language: LanguageChoice): Promise<void> {
     applyLanguage(language);
     const settings = await attempt(this.platform.api.setSettings({ language }), (message) => (this.error = message));
+    if (settings) this.settings = settings;
+  }
+
+  /** Records that the first-run guide was skipped or finished, so it does not start by itself again. */
+  async setGuide(guide: GuideProgress): Promise<void> {
+    const settings = await attempt(this.platform.api.setSettings({ guide }), (message) => (this.error = message));
     if (settings) this.settings = settings;
   }
 

@@ -1,0 +1,10 @@
+// Writes the first-run guide's sample project, assets/sample/<shape>/<shape>-<i>.png: three classes
+// of simple drawings, 30 small PNGs each, from a fixed seed so running it again gives the same files.
+// Run once with `npx tsx assets/make-sample.ts` and commit the pictures; the app never downloads them.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeShapeDataset } from '../test/helpers/shapes';
+
+const root = join(__dirname, 'sample');
+rmSync(root, { recursive: true, force: true });
+void writeShapeDataset(root, { perClass: 30, size: 64, seed: 2026 }).then(() => console.log(`Wrote the sample pictures to ${root}`));

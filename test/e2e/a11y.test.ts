@@ -1,0 +1,130 @@
+// Accessibility of every screen, in the light and the dark theme, through the real UI in Chromium
+// against the real browser host: axe-core (WCAG 2 A and AA rules, with contrast) runs on Projects,
+// Data, Model, Train after a run, Evaluate, each Try tab, Export, Preferences, the guide and the keyboard
+// help, and the test fails on any serious or critical violation, printing each with its nodes.
+// Screenshots: a11y-<light|dark>-<screen>.png.
+import { AxeBuilder } from '@axe-core/playwright';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+let browser: Browser;
+let host: RunningHost;
+let page: Page;
+
+const SAMPLE_PICTURE = join(__dirname, '..', '..', 'assets', 'sample', 'circle', 'circle-2.png');
+
+beforeAll(async () => {
+  const userData = tempDir('capa-e2e-a11y-');
+  host = await startHost(join(userData, 'projects'), ['--settings-file', join(userData, 'settings.json')]);
+  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  // axe-core's Playwright runner needs a page of an explicit context (browser.newPage has none it can use).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  removeTempDirs();
+});
+
+/** Serious and critical violations on the page as it is, one readable line per node. */
+async function violations(): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) =>
+      violation.nodes.map((node) => `${violation.impact} ${violation.id} (${violation.help}): ${node.target.join(' ')} ${node.html.slice(0, 160)}\n    ${node.failureSummary?.replace(/\n/g, ' ') ?? ''}`),
+    );
+}
+
+/** Checks the screen in both themes and fails listing every serious or critical violation. */
+async function checkBothThemes(view: string): Promise<void> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+    for (const line of await violations()) found.push(`[${view}, ${scheme}] ${line}`);
+    await screenshot(page, `a11y-${scheme}-${view}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (found.length > 0) console.error(found.join('\n'));
+  expect(found, found.join('\n')).toEqual([]);
+}
+
+const go = (screen: string) => page.getByTestId(`nav-${screen}`).click();
+
+describe('axe-core finds no serious or critical violation', () => {
+  it('Projects, with the first-run guide open, then empty', async () => {
+    await expect.poll(() => page.getByTestId('guide-panel').isVisible(), { timeout: 15_000 }).toBe(true);
+    await checkBothThemes('projects-guide');
+    await page.getByTestId('guide-import').click();
+    await expect.poll(() => page.getByTestId('class-card').count(), { timeout: 60_000 }).toBe(3);
+    await page.getByTestId('guide-skip').click();
+    await go('projects');
+    await expect.poll(() => page.getByTestId('project-list').isVisible()).toBe(true);
+    await checkBothThemes('projects');
+  });
+
+  it('the keyboard help overlay', async () => {
+    await page.getByTestId('help-button').click();
+    await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
+    await checkBothThemes('help');
+    await page.keyboard.press('Escape');
+  });
+
+  it('Data', async () => {
+    await page.getByTestId('project-open').first().click();
+    await expect.poll(() => page.getByTestId('thumbnail').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await checkBothThemes('data');
+  });
+
+  it('Model', async () => {
+    await go('model');
+    await expect.poll(() => page.getByTestId('summary-table').isVisible(), { timeout: 30_000 }).toBe(true);
+    await checkBothThemes('model');
+  });
+
+  it('Train, after a run', async () => {
+    await go('train');
+    await page.getByTestId('train-button').click();
+    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 180_000 }).toBe('completed');
+    await checkBothThemes('train');
+  });
+
+  it('Evaluate, with an evaluation', async () => {
+    await go('evaluate');
+    await page.getByTestId('evaluate-button').click();
+    await expect.poll(() => page.getByTestId('matrix-cell-0-0').isVisible(), { timeout: 60_000 }).toBe(true);
+    await checkBothThemes('evaluate');
+  });
+
+  it('Try, each tab', async () => {
+    await go('try');
+    await page.getByTestId('try-file-input').setInputFiles(SAMPLE_PICTURE);
+    await expect.poll(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
+    await checkBothThemes('try-picture');
+    for (const tab of ['webcam', 'batch', 'suggest']) {
+      await page.getByTestId(`try-tab-${tab}`).click();
+      await checkBothThemes(`try-${tab}`);
+    }
+  });
+
+  it('Export', async () => {
+    await go('export');
+    await page.getByTestId('export-button').click();
+    await expect.poll(() => page.getByTestId('export-files').textContent(), { timeout: 60_000 }).toContain('model.json');
+    await checkBothThemes('export');
+  });
+
+  it('Preferences', async () => {
+    await go('preferences');
+    await checkBothThemes('preferences');
+  });
+});

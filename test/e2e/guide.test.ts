@@ -1,0 +1,181 @@
+// The first-run guide end to end through the real UI in Chromium against the real browser host, in
+// English and in Spanish: offered on a first start, the sample imported, the data looked at, a
+// small network trained, a picture tried, the model exported, each step a screenshot
+// (guide-<lang>-<n>-<step>.png); finishing or skipping is remembered after a reload. And the
+// keyboard help overlay: "?" opens it, Tab stays inside, Escape closes it and focus comes back.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import en from '../../renderer/src/lib/i18n/en.json';
+import es from '../../renderer/src/lib/i18n/es.json';
+import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { removeTempDirs, tempDir } from '../helpers/temp';
+
+const SAMPLE_PICTURE = join(__dirname, '..', '..', 'assets', 'sample', 'triangle', 'triangle-5.png');
+const CATALOGUES = { en, es } as const;
+
+let browser: Browser;
+let host: RunningHost | undefined;
+let page: Page;
+let settingsFile: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  await page?.close();
+  await host?.stop();
+  host = undefined;
+});
+afterAll(async () => {
+  await browser?.close();
+  removeTempDirs();
+});
+
+/** A first start: an empty data folder and a settings file holding only the language. */
+async function firstStart(language: 'en' | 'es'): Promise<void> {
+  const userData = tempDir('capa-e2e-guide-');
+  settingsFile = join(userData, 'settings.json');
+  mkdirSync(userData, { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify({ language, theme: 'light' }));
+  host = await startHost(join(userData, 'projects'), ['--settings-file', settingsFile]);
+  page = await openPage(browser);
+  await page.goto(host.url);
+}
+
+const panel = () => page.getByTestId('guide-panel');
+const stepShown = () => panel().getAttribute('data-step');
+const savedGuide = () => (JSON.parse(readFileSync(settingsFile, 'utf8')) as { guide?: string }).guide;
+
+describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => {
+  const text = CATALOGUES[language].guide;
+
+  it('walks through import, data, training, trying and export, then never starts again', async () => {
+    await firstStart(language);
+    await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
+    expect(await panel().getByRole('heading').textContent()).toBe(text.steps.import.title);
+    // The panel takes the focus, so a keyboard user reads it first.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('guide-title');
+    await screenshot(page, `guide-${language}-1-import`);
+
+    await page.getByTestId('guide-import').click();
+    await expect.poll(stepShown, { timeout: 60_000 }).toBe('data');
+    await expect.poll(() => page.getByTestId('class-card').count()).toBe(3);
+    expect(await page.getByTestId('data-screen').isVisible()).toBe(true);
+    await screenshot(page, `guide-${language}-2-data`);
+
+    // Back returns to the import step's screen; Next comes back (the sample is not imported twice).
+    await page.getByTestId('guide-next').click();
+    await expect.poll(stepShown).toBe('train');
+    await page.getByTestId('guide-back').click();
+    await expect.poll(stepShown).toBe('data');
+    await page.getByTestId('guide-next').click();
+    await expect.poll(stepShown).toBe('train');
+    await expect.poll(() => page.getByTestId('train-screen').isVisible()).toBe(true);
+    await screenshot(page, `guide-${language}-3-train`);
+
+    // Doing the step moves the guide on: a finished run shows the Try step, pointing at Try in the
+    // sidebar while the charts stay on screen.
+    await page.getByTestId('train-button').click();
+    await expect.poll(stepShown, { timeout: 180_000 }).toBe('try');
+    expect(await page.getByTestId('guide-previous-done').textContent()).toBe(text.steps.train.done);
+    expect(await page.getByTestId('train-screen').isVisible()).toBe(true);
+    await screenshot(page, `guide-${language}-4-trained`);
+    await page.getByTestId('nav-try').click();
+    await expect.poll(() => page.getByTestId('try-screen').isVisible()).toBe(true);
+    expect(await page.getByTestId('guide-previous-done').count()).toBe(0);
+    await screenshot(page, `guide-${language}-5-try`);
+
+    await page.getByTestId('try-file-input').setInputFiles(SAMPLE_PICTURE);
+    await expect.poll(stepShown, { timeout: 30_000 }).toBe('export');
+    await expect.poll(() => page.getByTestId('prediction-best').textContent()).toMatch(/circle|square|triangle/);
+    await screenshot(page, `guide-${language}-6-tried`);
+    await page.getByTestId('guide-next').click();
+    await expect.poll(() => page.getByTestId('export-screen').isVisible()).toBe(true);
+    await screenshot(page, `guide-${language}-7-export`);
+
+    await page.getByTestId('export-button').click();
+    await expect.poll(() => page.getByTestId('guide-done').textContent(), { timeout: 60_000 }).toBe(text.steps.export.done);
+    expect(await page.getByTestId('guide-next').textContent()).toBe(text.finish);
+    await screenshot(page, `guide-${language}-8-done`);
+    await page.getByTestId('guide-next').click();
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(savedGuide()).toBe('finished');
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('projects-screen').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('project-list').textContent()).toContain(text.sampleName);
+    expect(await panel().count()).toBe(0);
+  });
+});
+
+describe('skipping the guide', () => {
+  it('closes it at once, is remembered after a reload, and Take the tour brings it back', async () => {
+    await firstStart('en');
+    await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
+    await page.getByTestId('guide-skip').click();
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(savedGuide()).toBe('skipped');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('projects-empty').isVisible()).toBe(true);
+    // Long enough for the settings and the projects to load, which is when the guide would start.
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await panel().count()).toBe(0);
+    await screenshot(page, 'guide-skipped-projects');
+
+    await page.getByTestId('tour-start').click();
+    await expect.poll(stepShown).toBe('import');
+    // Escape skips too.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel().count()).toBe(0);
+  });
+});
+
+describe('going your own way', () => {
+  it('creating a project of your own closes the offer without counting as a skip', async () => {
+    await firstStart('en');
+    await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
+    await page.getByTestId('project-name-input').fill('Birds');
+    await page.getByTestId('create-project').click();
+    await expect.poll(() => page.getByTestId('data-screen').isVisible()).toBe(true);
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(savedGuide()).toBeUndefined();
+  });
+});
+
+describe('the keyboard help overlay', () => {
+  it('opens with ?, keeps the focus inside, closes with Escape and gives the focus back', async () => {
+    await firstStart('es');
+    await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
+    await page.getByTestId('guide-skip').click();
+    await page.getByTestId('tour-start').focus();
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
+    expect(await page.getByTestId('help-overlay').getByRole('heading', { level: 2 }).textContent()).toBe(es.help.title);
+    expect(await page.getByTestId('help-overlay').textContent()).toContain(es.help.actions.moveToClass);
+    // The browser host has no desktop menu, so its shortcuts are not listed.
+    expect(await page.getByTestId('help-overlay').textContent()).not.toContain(es.help.groups.menu);
+    await screenshot(page, 'help-overlay-es');
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest('[data-testid="help-overlay"]') !== null);
+    expect(await focused()).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help-overlay').count()).toBe(0);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('tour-start');
+
+    // The Help button opens it too; typing "?" in a field does not.
+    await page.getByTestId('help-button').click();
+    await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
+    await page.getByTestId('help-close').click();
+    await page.getByTestId('project-name-input').fill('');
+    await page.getByTestId('project-name-input').press('?');
+    expect(await page.getByTestId('project-name-input').inputValue()).toBe('?');
+    expect(await page.getByTestId('help-overlay').count()).toBe(0);
+  });
+});
