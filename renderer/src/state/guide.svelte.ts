@@ -1,5 +1,5 @@
 // The first-run guide: five steps over the real screens (import the sample, look at the data,
-// train, try, export). A step moves on when the person does its thing, or with Next. Skipping or
+// train, evaluate, export). A step moves on when the person does its thing, or with Next. Skipping or
 // finishing is saved in the preferences, so the guide starts by itself only once.
 import type { GuideProgress } from '../../../preload/contract';
 import { t } from '../lib/i18n/i18n.svelte';
@@ -10,7 +10,7 @@ import type { ProjectSession } from './session.svelte';
 /** One step: the screen it happens on and the element its panel points at. */
 export interface GuideStep {
   /** Key of its texts under guide.steps in the catalogues. */
-  id: 'import' | 'data' | 'train' | 'try' | 'export';
+  id: 'import' | 'data' | 'train' | 'evaluate' | 'export';
   /** The screen the step shows. */
   screen: Screen;
   /** data-testid of the element the panel sits beside and rings. */
@@ -21,7 +21,7 @@ export const GUIDE_STEPS: readonly GuideStep[] = [
   { id: 'import', screen: 'projects', target: 'create-project-form' },
   { id: 'data', screen: 'data', target: 'split-settings' },
   { id: 'train', screen: 'train', target: 'train-button' },
-  { id: 'try', screen: 'try', target: 'try-file-input' },
+  { id: 'evaluate', screen: 'evaluate', target: 'evaluate-button' },
   { id: 'export', screen: 'export', target: 'export-button' },
 ];
 
@@ -54,12 +54,12 @@ export class GuideState {
     switch (this.current?.id) {
       case 'import':
       case 'data':
-        // The import moves on by itself once it is done; looking at the data has no end but Next.
+      case 'evaluate':
+        // The import moves on by itself once it is done; looking at the data or at the final
+        // evaluation has no end but Next.
         return false;
       case 'train':
         return session?.runs.runs.some((run) => run.status === 'completed') ?? false;
-      case 'try':
-        return session?.predictor.prediction != null;
       case 'export':
         return session?.exporter.result != null;
       default:
@@ -69,7 +69,7 @@ export class GuideState {
 
   /**
    * Moves on when the step's thing gets done while it is shown; the last step waits for Finish.
-   * The screen stays, so the person can look at the result (the charts, the answer): the next
+   * The screen stays, so the person can look at the result (the charts, the export): the next
    * step's panel points at its screen in the sidebar until the person goes there.
    */
   advanceIfDone(): void {
