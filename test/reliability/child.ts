@@ -1,0 +1,74 @@
+// The process the crash harness kills: the real service (createCapaService) on a copy of a
+// prepared project, doing one kind of work in a loop until it is SIGKILLed. It reports what is
+// committed on stdout, one JSON line each, AFTER the operation returned and BEFORE starting the
+// next one, so the parent knows what must survive the kill.
+// Usage: node child.js <dataDir> <projectId> <import|relabel|train|export> <seed> <sourceDir>
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '../../preload/contract';
+import { callOrThrow, createCapaService } from '../../main/core/service';
+import { seededRandom } from '../../main/core/spec/augment';
+import { allImages, type ChildLine, type Scenario } from './protocol';
+
+const [dataDir, projectId, scenario, seedText, sourceDir] = process.argv.slice(2) as [string, string, Scenario, string, string];
+const random = seededRandom(Number(seedText));
+const service = createCapaService({ dataDir, host: 'browser' });
+const say = (line: ChildLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+async function importLoop(): Promise<void> {
+  // Each batch folder holds images no other batch has, so every import adds rows and files.
+  for (const batch of readdirSync(sourceDir).sort()) {
+    const report = await callOrThrow(service, 'importPaths', { projectId, paths: [join(sourceDir, batch)] });
+    say({ kind: 'imported', count: report.imported });
+  }
+}
+
+async function relabelLoop(): Promise<void> {
+  const images = await allImages(service, projectId);
+  const classes = (await callOrThrow(service, 'getDataset', { projectId })).classes.map((c) => c.id);
+  for (;;) {
+    const picked = Array.from({ length: 1 + Math.floor(random() * 3) }, () => images[Math.floor(random() * images.length)]!.id);
+    const imageIds = [...new Set(picked)];
+    const classId = random() < 0.15 ? null : classes[Math.floor(random() * classes.length)]!;
+    say({ kind: 'intent', imageIds, classId });
+    await callOrThrow(service, 'setImageClass', { projectId, imageIds, classId });
+    say({ kind: 'committed', imageIds, classId });
+  }
+}
+
+async function trainLoop(): Promise<void> {
+  for (;;) {
+    let runId = '';
+    const done = new Promise<void>((resolve) => {
+      const stop = service.onRunEvent((event: RunEvent) => {
+        if (event.kind === 'done' && event.runId === runId) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    runId = (await callOrThrow(service, 'startRun', { projectId })).id;
+    say({ kind: 'run', runId });
+    await done;
+  }
+}
+
+async function exportLoop(): Promise<void> {
+  const runId = (await callOrThrow(service, 'listRuns', { projectId })).find((run) => run.status === 'completed')!.id;
+  for (let i = 0; ; i++) {
+    const kind = i % 3;
+    if (kind === 0) await callOrThrow(service, 'exportRun', { projectId, runId, format: 'tfjs' });
+    else if (kind === 1) await callOrThrow(service, 'exportDataset', { projectId, format: 'zip' });
+    else await callOrThrow(service, 'exportProject', { projectId });
+    say({ kind: 'exported', what: ['model', 'dataset', 'project'][kind]! });
+  }
+}
+
+const loops: Record<Scenario, () => Promise<void>> = { import: importLoop, relabel: relabelLoop, train: trainLoop, export: exportLoop };
+say({ kind: 'ready' });
+loops[scenario]()
+  .then(() => say({ kind: 'idle' }))
+  .catch((error: unknown) => {
+    say({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  });
