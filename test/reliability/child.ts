@@ -4,7 +4,7 @@
 // next one, so the parent knows what must survive the kill.
 // Usage: node child.js <dataDir> <projectId> <import|relabel|train|export> <seed> <sourceDir>
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { RunEvent } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { seededRandom } from '../../main/core/spec/augment';
@@ -55,13 +55,13 @@ async function trainLoop(): Promise<void> {
 
 async function exportLoop(): Promise<void> {
   const runId = (await callOrThrow(service, 'listRuns', { projectId })).find((run) => run.status === 'completed')!.id;
-  for (let i = 0; ; i++) {
-    const kind = i % 3;
-    if (kind === 0) await callOrThrow(service, 'exportRun', { projectId, runId, format: 'tfjs' });
-    else if (kind === 1) await callOrThrow(service, 'exportDataset', { projectId, format: 'zip' });
-    else await callOrThrow(service, 'exportProject', { projectId });
-    say({ kind: 'exported', what: ['model', 'dataset', 'project'][kind]! });
-  }
+  // Each reports the name it wrote in the exports folder.
+  const writers = [
+    async () => basename((await callOrThrow(service, 'exportRun', { projectId, runId, format: 'tfjs' })).directory),
+    async () => (await callOrThrow(service, 'exportDataset', { projectId, format: 'zip' })).files[0]!,
+    async () => (await callOrThrow(service, 'exportProject', { projectId })).files[0]!,
+  ];
+  for (let i = 0; ; i++) say({ kind: 'exported', name: await writers[i % writers.length]!() });
 }
 
 const loops: Record<Scenario, () => Promise<void>> = { import: importLoop, relabel: relabelLoop, train: trainLoop, export: exportLoop };

@@ -6,7 +6,7 @@
 // step ran, no committed label or import is lost, no run is left running, an interrupted run
 // resumes to the end, no export is half-written under its final name.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunEvent, RunInfo } from '../../preload/contract';
@@ -124,7 +124,7 @@ function killChild(template: Template, dataDir: string, scenario: Scenario, seed
 }
 
 /** Labels the child committed must be there; the one in flight at the kill may be either value. */
-function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<number, number | null>): { lost: number; committed: number } {
+export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<number, number | null>): { lost: number; committed: number } {
   const committed = new Map<number, number | null>();
   let inFlight: Extract<ChildLine, { kind: 'intent' }> | null = null;
   for (const line of lines) {
@@ -168,6 +168,10 @@ async function checkAfterKill(template: Template, dataDir: string, scenario: Sce
     const started = lines.flatMap((line) => (line.kind === 'run' ? [line.runId] : []));
     lost += started.filter((id) => !runs.some((run) => run.id === id)).length;
     committed += started.length;
+    // Whole is checked above for every export; here, that a finished one is still there.
+    const exported = new Set(lines.flatMap((line) => (line.kind === 'exported' ? [line.name] : [])));
+    lost += [...exported].filter((name) => !existsSync(join(projectDir, 'exports', name))).length;
+    committed += exported.size;
     if (scenario === 'train') problems.push(...(await resumeProblems(service, projectId, runs)));
   } finally {
     await service.close();

@@ -35,5 +35,5 @@ export type ChildLine =
   | { kind: 'committed'; imageIds: number[]; classId: number | null }
   /** A run was queued. */
   | { kind: 'run'; runId: string }
-  /** An export finished. */
-  | { kind: 'exported'; what: string };
+  /** An export finished under this name in the project's exports folder. */
+  | { kind: 'exported'; name: string };
