@@ -6,6 +6,7 @@
 import { readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './db/database';
+import { ImageStore } from './store';
 
 /** How old a leftover must be before it is removed on open (another process may still be writing it). */
 export const CLEANUP_GRACE_MS = 10 * 60_000;
@@ -75,4 +76,15 @@ export function reclaimLeftovers(dir: string, db: Db, options: CleanupOptions = 
     }
   }
   return report;
+}
+
+/**
+ * Removes the stored files of images whose rows were never committed (an import chunk that
+ * failed, e.g. on a full disk), unless an image or the undo trash refers to them, so a failed
+ * import gives its space back at once instead of at the next open.
+ */
+export async function removeUncommitted(dir: string, db: Db, files: readonly { hash: string; ext: string }[]): Promise<void> {
+  const used = db.prepare('SELECT 1 FROM images WHERE hash = ? UNION SELECT 1 FROM trash_images WHERE hash = ?');
+  const store = new ImageStore(dir);
+  for (const { hash, ext } of files) if (used.get(hash, hash) === undefined) await store.remove(hash, ext);
 }
