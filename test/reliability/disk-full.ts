@@ -11,16 +11,7 @@ import type { CapaService } from '../../main/core/service-api';
 import { colourImage, trainColourProject, writeColourDataset } from '../helpers/colours';
 import { projectProblems } from './check';
 import { allImages } from './protocol';
-
-/** One attempt on the full disk. */
-export interface DiskFullTrial {
-  /** What was tried. */
-  name: string;
-  /** What went wrong; empty when it stopped cleanly. */
-  problems: string[];
-  /** Images or labels saved before that were missing afterwards (must be 0). */
-  lost: number;
-}
+import type { Outcome } from './report';
 
 /** Mounts a tmpfs of `megabytes` at `dir`; returns why it could not, or null. */
 function mountTmpfs(dir: string, megabytes: number): string | null {
@@ -54,7 +45,7 @@ function diskFullProblems(name: string, result: Result<unknown>): string[] {
 }
 
 /** Runs the full-disk attempts under `root`; `skipped` says why when they cannot run here. */
-export async function diskFullTrials(root: string): Promise<{ skipped?: string; trials: DiskFullTrial[] }> {
+export async function diskFullTrials(root: string): Promise<{ skipped?: string; trials: Outcome[] }> {
   const mount = join(root, 'small-disk');
   const refused = mountTmpfs(mount, 6);
   if (refused) return { skipped: refused, trials: [] };
@@ -76,7 +67,7 @@ export async function diskFullTrials(root: string): Promise<{ skipped?: string; 
       ['data set export on a full disk', 'exportDataset', { projectId, format: 'zip' }, 4096],
       ['model export on a full disk', 'exportRun', { projectId, runId: run.id, format: 'tfjs' }, 4096],
     ];
-    const trials: DiskFullTrial[] = [];
+    const trials: Outcome[] = [];
     for (const [name, operation, request, room] of attempts) {
       fillDisk(filler, room);
       const problems = diskFullProblems(name, await service.call(operation, request));

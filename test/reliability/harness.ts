@@ -99,8 +99,18 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Starts the child on `dataDir`; resolves with its lines once SIGKILLed `delayMs` after it is ready. */
-function killChild(template: Template, dataDir: string, scenario: Scenario, seed: number, delayMs: number): Promise<ChildLine[]> {
+/** A running child: resolves `ready` when its service is up and `ended` with its lines when it exits. */
+export interface Child {
+  /** Resolves when the child's service is up and its work starts. */
+  ready: Promise<void>;
+  /** Resolves with every line it printed, once it has exited. */
+  ended: Promise<ChildLine[]>;
+  /** SIGKILLs it and its training process. */
+  kill(): void;
+}
+
+/** Starts a child doing `scenario` on the project in `dataDir`. */
+export function startChild(template: Template, dataDir: string, scenario: Scenario, seed: number): Child {
   const fromSource = __filename.endsWith('.ts');
   const entry = join(__dirname, fromSource ? 'child.ts' : 'child.js');
   const args = [...(fromSource ? ['--import', 'tsx'] : []), entry, dataDir, template.projectId, scenario, String(seed), template.sources];
@@ -108,19 +118,25 @@ function killChild(template: Template, dataDir: string, scenario: Scenario, seed
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: ChildLine[] = [];
   let pending = '';
-  return new Promise((resolve, reject) => {
+  let onReady = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const ended = new Promise<ChildLine[]>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const parts = (pending + chunk.toString('utf8')).split('\n');
       pending = parts.pop()!;
       for (const part of parts) {
         const line = JSON.parse(part) as ChildLine;
         lines.push(line);
-        if (line.kind === 'ready') setTimeout(() => killGroup(child.pid!), delayMs);
+        if (line.kind === 'ready') onReady();
       }
     });
     child.on('error', reject);
-    child.on('exit', () => resolve(lines));
+    child.on('exit', () => {
+      onReady(); // a child that failed before it was ready ends the wait too
+      resolve(lines);
+    });
   });
+  return { ready, ended, kill: () => killGroup(child.pid!) };
 }
 
 /** Labels the child committed must be there; the one in flight at the kill may be either value. */
@@ -143,8 +159,8 @@ export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<numb
   return { lost, committed: committed.size };
 }
 
-/** Reopens the project as the app does and checks what the child committed. */
-async function checkAfterKill(template: Template, dataDir: string, scenario: Scenario, lines: readonly ChildLine[]): Promise<Omit<Trial, 'scenario' | 'seed' | 'killedAfterMs'>> {
+/** Reopens the project as the app does and checks what the children committed. */
+export async function checkAfterKill(template: Template, dataDir: string, scenario: Scenario, lines: readonly ChildLine[]): Promise<Omit<Trial, 'scenario' | 'seed' | 'killedAfterMs'>> {
   const projectDir = join(dataDir, template.projectId);
   const problems = lines.flatMap((line) => (line.kind === 'failed' ? [`the child failed before the kill: ${line.message}`] : []));
   // The cleanup step the app runs on open, without its grace period: the writer is known to be dead.
@@ -190,13 +206,22 @@ async function resumeProblems(service: CapaService, projectId: string, runs: rea
   return done.status === 'completed' ? [] : [`${last.name} resumed but ended "${done.status}": ${done.error ?? ''}`];
 }
 
-/** Kills one child running `scenario` and checks the project it leaves. */
-export async function runTrial(template: Template, scenario: Scenario, seed: number): Promise<Trial> {
-  const dataDir = join(template.root, 'trials', `${scenario}-${seed}`);
+/** A fresh copy of the prepared data folder, for one trial. */
+export function copyTemplate(template: Template, name: string): string {
+  const dataDir = join(template.root, 'trials', name);
   mkdirSync(dataDir, { recursive: true });
   cpSync(template.dataDir, dataDir, { recursive: true });
+  return dataDir;
+}
+
+/** Kills one child running `scenario` and checks the project it leaves. */
+export async function runTrial(template: Template, scenario: Scenario, seed: number): Promise<Trial> {
+  const dataDir = copyTemplate(template, `${scenario}-${seed}`);
   const killedAfterMs = Math.floor(seededRandom(seed)() * KILL_WINDOW_MS[scenario]);
-  const lines = await killChild(template, dataDir, scenario, seed, killedAfterMs);
+  const child = startChild(template, dataDir, scenario, seed);
+  await child.ready;
+  setTimeout(child.kill, killedAfterMs);
+  const lines = await child.ended;
   return { scenario, seed, killedAfterMs, ...(await checkAfterKill(template, dataDir, scenario, lines)) };
 }
 

@@ -1,6 +1,16 @@
 // The one reliability table the harness runner and `npm run bench` print, and the README keeps:
 // faults injected / survived / data lost, bad inputs tried / handled, load items held.
 
+/** How one injected fault went. */
+export interface Outcome {
+  /** What was done. */
+  name: string;
+  /** What went wrong; empty when the app handled it. */
+  problems: string[];
+  /** Items saved before that were missing afterwards (must be 0). */
+  lost: number;
+}
+
 /** A kind of fault and how it went. */
 export interface FaultRow {
   /** What was done to the app, e.g. "SIGKILL during import". */
