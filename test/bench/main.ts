@@ -5,8 +5,9 @@
 // (test/bench/import.ts): import throughput and memory, and opening a 50,000-image project; the
 // transfer section (test/bench/transfer.ts); the data pipeline (test/bench/pipeline.ts): peak
 // memory on 5,000 and 20,000 images, the pixel cache, and time from Train to the first batch; and
-// batch prediction of 1,000 pictures (test/bench/predict.ts).
-// `npm run bench -- pipeline` (or training, import, transfer, predict) runs one section alone.
+// batch prediction of 1,000 pictures (test/bench/predict.ts); and reliability (test/bench/reliability.ts):
+// a soak of 10 runs on 5,000 images and the reliability harness, with its table.
+// `npm run bench -- pipeline` (or training, import, transfer, predict, reliability) runs one section alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { importBench } from './import';
 import { pipelineBench } from './pipeline';
 import { predictBench } from './predict';
+import { reliabilityBench } from './reliability';
 import { transferBench } from './transfer';
 
 interface Measurement {
@@ -163,7 +165,7 @@ async function trainingBench(root: string): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench };
+const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, reliability: reliabilityBench };
 
 async function main(): Promise<void> {
   const started = performance.now();
