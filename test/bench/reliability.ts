@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
 import { colourImage } from '../helpers/colours';
-import { runDone } from '../reliability/harness';
+import { runDone } from '../reliability/protocol';
 import { formatReport, type LoadRow } from '../reliability/report';
 import { runAll } from '../reliability/run-all';
 

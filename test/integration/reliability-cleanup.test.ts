@@ -11,7 +11,7 @@ import { callOrThrow, createCapaService } from '../../main/core/service';
 import { ImageStore } from '../../main/core/store';
 import { projectProblems } from '../reliability/check';
 import { lostLabels } from '../reliability/harness';
-import { allImages } from '../reliability/protocol';
+import { allImages, type ChildLine } from '../reliability/protocol';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -97,14 +97,14 @@ describe('the consistency check finds damage', () => {
   });
 
   it('counts a committed label that changed as lost, and lets the label in flight at the kill be either value', () => {
-    const lines = [
+    const lines: ChildLine[] = [
       { kind: 'intent', imageIds: [1], classId: 2 },
       { kind: 'committed', imageIds: [1], classId: 2 },
       { kind: 'intent', imageIds: [2, 3], classId: null },
-    ] as const;
+    ];
     const withCommitted = new Map<number, number | null>([[1, 2], [2, null], [3, 5]]);
-    expect(lostLabels([...lines], withCommitted)).toEqual({ lost: 0, committed: 1 });
-    expect(lostLabels([...lines], new Map([[1, 7]]))).toEqual({ lost: 1, committed: 1 });
-    expect(lostLabels([...lines.slice(0, 2), { kind: 'intent', imageIds: [1], classId: 4 }], new Map([[1, 4]]))).toEqual({ lost: 0, committed: 1 });
+    expect(lostLabels(lines, withCommitted)).toEqual({ lost: 0, committed: 1, examples: [] });
+    expect(lostLabels(lines, new Map([[1, 7]]))).toEqual({ lost: 1, committed: 1, examples: ['image 1 was committed to class 2, found 7'] });
+    expect(lostLabels([...lines.slice(0, 2), { kind: 'intent', imageIds: [1], classId: 4 }], new Map([[1, 4]]))).toEqual({ lost: 0, committed: 1, examples: [] });
   });
 });

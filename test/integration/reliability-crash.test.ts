@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { copyTemplate, describeTrial, prepareTemplate, runDone, runTrial, type Template } from '../reliability/harness';
+import { copyTemplate, describeTrial, prepareTemplate, runTrial, type Template } from '../reliability/harness';
+import { runDone } from '../reliability/protocol';
 import { SCENARIOS } from '../reliability/protocol';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

@@ -5,10 +5,9 @@
 // Usage: node child.js <dataDir> <projectId> <import|relabel|train|export> <seed> <sourceDir>
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { RunEvent } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { seededRandom } from '../../main/core/spec/augment';
-import { allImages, type ChildLine, type Scenario } from './protocol';
+import { allImages, runDone, type ChildLine, type Scenario } from './protocol';
 
 const [dataDir, projectId, scenario, seedText, sourceDir] = process.argv.slice(2) as [string, string, Scenario, string, string];
 const random = seededRandom(Number(seedText));
@@ -38,15 +37,8 @@ async function relabelLoop(): Promise<void> {
 
 async function trainLoop(): Promise<void> {
   for (;;) {
-    let runId = '';
-    const done = new Promise<void>((resolve) => {
-      const stop = service.onRunEvent((event: RunEvent) => {
-        if (event.kind === 'done' && event.runId === runId) {
-          stop();
-          resolve();
-        }
-      });
-    });
+    let runId: string | undefined;
+    const done = runDone(service, () => runId);
     runId = (await callOrThrow(service, 'startRun', { projectId })).id;
     say({ kind: 'run', runId });
     await done;

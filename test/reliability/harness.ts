@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RunEvent, RunInfo } from '../../preload/contract';
+import type { RunInfo } from '../../preload/contract';
 import { reclaimLeftovers } from '../../main/core/cleanup';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
@@ -17,7 +17,7 @@ import { seededRandom } from '../../main/core/spec/augment';
 import { PRESETS } from '../../main/core/spec/presets';
 import { writeShapeDataset } from '../helpers/shapes';
 import { projectProblems } from './check';
-import { allImages, SCENARIOS, type ChildLine, type Scenario } from './protocol';
+import { allImages, runDone, SCENARIOS, type ChildLine, type Scenario } from './protocol';
 
 /** A prepared project (images, a spec, one completed run) that every trial copies. */
 export interface Template {
@@ -53,18 +53,6 @@ export interface Trial {
 const KILL_WINDOW_MS: Record<Scenario, number> = { import: 4000, relabel: 1500, train: 6000, export: 3000 };
 
 const INPUT = { width: 16, height: 16, channels: 3, resize: 'squash' } as const;
-
-/** Resolves with the `done` event of the run `runId()` names. */
-export function runDone(service: CapaService, runId: () => string | undefined): Promise<Extract<RunEvent, { kind: 'done' }>> {
-  return new Promise((resolve) => {
-    const stop = service.onRunEvent((event) => {
-      if (event.kind === 'done' && event.runId === runId()) {
-        stop();
-        resolve(event);
-      }
-    });
-  });
-}
 
 /** Makes the project every trial starts from, and the images the import scenario adds. */
 export async function prepareTemplate(root: string): Promise<Template> {
@@ -131,7 +119,9 @@ export function startChild(template: Template, dataDir: string, scenario: Scenar
       }
     });
     child.on('error', reject);
-    child.on('exit', () => {
+    // 'close', not 'exit': the process can be gone while its last lines still sit in the pipe,
+    // and checking against a cut-off list would count newer labels as lost.
+    child.on('close', () => {
       onReady(); // a child that failed before it was ready ends the wait too
       resolve(lines);
     });
@@ -140,7 +130,7 @@ export function startChild(template: Template, dataDir: string, scenario: Scenar
 }
 
 /** Labels the child committed must be there; the one in flight at the kill may be either value. */
-export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<number, number | null>): { lost: number; committed: number } {
+export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<number, number | null>): { lost: number; committed: number; examples: string[] } {
   const committed = new Map<number, number | null>();
   let inFlight: Extract<ChildLine, { kind: 'intent' }> | null = null;
   for (const line of lines) {
@@ -151,12 +141,13 @@ export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<numb
     }
   }
   let lost = 0;
+  const examples: string[] = [];
   for (const [id, classId] of committed) {
     const now = labels.get(id);
     const allowed = now === classId || (inFlight?.imageIds.includes(id) && now === inFlight.classId);
-    if (!allowed) lost++;
+    if (!allowed && ++lost <= 3) examples.push(`image ${id} was committed to class ${classId}, found ${now}`);
   }
-  return { lost, committed: committed.size };
+  return { lost, committed: committed.size, examples };
 }
 
 /** Reopens the project as the app does and checks what the children committed. */
@@ -176,6 +167,7 @@ export async function checkAfterKill(template: Template, dataDir: string, scenar
     const images = await allImages(service, projectId);
     const labels = new Map(images.map((image) => [image.id, image.classId]));
     const counted = lostLabels(lines, labels);
+    problems.push(...counted.examples);
     const imported = lines.reduce((sum, line) => sum + (line.kind === 'imported' ? line.count : 0), 0);
     lost += counted.lost + Math.max(0, template.images + imported - images.length);
     committed += counted.committed + imported;

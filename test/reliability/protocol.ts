@@ -1,8 +1,20 @@
 // What the crash harness's child reports to its parent, one JSON object per stdout line, and
-// the paging helper both sides use.
-import type { ImageInfo } from '../../preload/contract';
+// the helpers both sides use.
+import type { ImageInfo, RunEvent } from '../../preload/contract';
 import { callOrThrow } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
+
+/** Resolves with the `done` event of the run `runId()` names. */
+export function runDone(service: CapaService, runId: () => string | undefined): Promise<Extract<RunEvent, { kind: 'done' }>> {
+  return new Promise((resolve) => {
+    const stop = service.onRunEvent((event) => {
+      if (event.kind === 'done' && event.runId === runId()) {
+        stop();
+        resolve(event);
+      }
+    });
+  });
+}
 
 /** Every image of a project, a page (the largest listImages allows) at a time. */
 export async function allImages(service: CapaService, projectId: string): Promise<ImageInfo[]> {

@@ -3,7 +3,8 @@
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { forkTrainerPort } from '../../main/core/trainer-client';
 import type { TrainerPort } from '../../main/trainer/protocol';
-import { copyTemplate, runDone, type Template } from './harness';
+import { copyTemplate, type Template } from './harness';
+import { runDone } from './protocol';
 import type { Outcome } from './report';
 
 /** Kills the training process after its `afterEpochs`-th epoch, then resumes the run. */
