@@ -12,13 +12,17 @@ import { allImages, runDone, type ChildLine, type Scenario } from './protocol';
 const [dataDir, projectId, scenario, seedText, sourceDir] = process.argv.slice(2) as [string, string, Scenario, string, string];
 const random = seededRandom(Number(seedText));
 const service = createCapaService({ dataDir, host: 'browser' });
-const say = (line: ChildLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
+/**
+ * Prints a line and resolves once it is handed to the pipe: a pipe that is full makes Node queue
+ * writes in this process, where a kill would lose them while the work went on.
+ */
+const say = (line: ChildLine) => new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(line)}\n`, () => resolve()));
 
 async function importLoop(): Promise<void> {
   // Each batch folder holds images no other batch has, so every import adds rows and files.
   for (const batch of readdirSync(sourceDir).sort()) {
     const report = await callOrThrow(service, 'importPaths', { projectId, paths: [join(sourceDir, batch)] });
-    say({ kind: 'imported', count: report.imported });
+    await say({ kind: 'imported', count: report.imported });
   }
 }
 
@@ -29,9 +33,9 @@ async function relabelLoop(): Promise<void> {
     const picked = Array.from({ length: 1 + Math.floor(random() * 3) }, () => images[Math.floor(random() * images.length)]!.id);
     const imageIds = [...new Set(picked)];
     const classId = random() < 0.15 ? null : classes[Math.floor(random() * classes.length)]!;
-    say({ kind: 'intent', imageIds, classId });
+    await say({ kind: 'intent', imageIds, classId });
     await callOrThrow(service, 'setImageClass', { projectId, imageIds, classId });
-    say({ kind: 'committed', imageIds, classId });
+    await say({ kind: 'committed', imageIds, classId });
   }
 }
 
@@ -40,7 +44,7 @@ async function trainLoop(): Promise<void> {
     let runId: string | undefined;
     const done = runDone(service, () => runId);
     runId = (await callOrThrow(service, 'startRun', { projectId })).id;
-    say({ kind: 'run', runId });
+    await say({ kind: 'run', runId });
     await done;
   }
 }
@@ -53,14 +57,14 @@ async function exportLoop(): Promise<void> {
     async () => (await callOrThrow(service, 'exportDataset', { projectId, format: 'zip' })).files[0]!,
     async () => (await callOrThrow(service, 'exportProject', { projectId })).files[0]!,
   ];
-  for (let i = 0; ; i++) say({ kind: 'exported', name: await writers[i % writers.length]!() });
+  for (let i = 0; ; i++) await say({ kind: 'exported', name: await writers[i % writers.length]!() });
 }
 
 const loops: Record<Scenario, () => Promise<void>> = { import: importLoop, relabel: relabelLoop, train: trainLoop, export: exportLoop };
-say({ kind: 'ready' });
-loops[scenario]()
+say({ kind: 'ready' })
+  .then(loops[scenario])
   .then(() => say({ kind: 'idle' }))
-  .catch((error: unknown) => {
-    say({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+  .catch(async (error: unknown) => {
+    await say({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
     process.exit(1);
   });
