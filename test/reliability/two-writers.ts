@@ -63,6 +63,21 @@ async function relabelWhileHeld(template: Template, holdMs: number): Promise<Out
   }
 }
 
+/** Opening a project and reading it while another process writes must not wait for the writer. */
+async function readWhileHeld(template: Template): Promise<Outcome> {
+  const dataDir = copyTemplate(template, 'read-while-held');
+  const { released } = await holdWriteLock(join(dataDir, template.projectId, 'project.db'), BUSY_TIMEOUT_MS + 2000);
+  const service = createCapaService({ dataDir, host: 'electron' });
+  try {
+    const result = await service.call('getDataset', { projectId: template.projectId });
+    const problems = result.ok ? [] : [`opening the project failed while another process wrote: ${result.error.message}`];
+    await released;
+    return { name: 'opening and reading a project while another process writes', problems, lost: 0 };
+  } finally {
+    await service.close();
+  }
+}
+
 /** Two app instances on one project: one imports while the other relabels, both killed after `ms`. */
 async function importAndRelabelAtOnce(template: Template, seed: number, ms: number): Promise<Outcome> {
   const dataDir = copyTemplate(template, `two-${seed}`);
@@ -80,5 +95,10 @@ async function importAndRelabelAtOnce(template: Template, seed: number, ms: numb
 
 /** Every two-writer trial. */
 export async function twoWriterTrials(template: Template, seed: number): Promise<Outcome[]> {
-  return [await relabelWhileHeld(template, 1000), await relabelWhileHeld(template, BUSY_TIMEOUT_MS + 2000), await importAndRelabelAtOnce(template, seed, 2500)];
+  return [
+    await relabelWhileHeld(template, 1000),
+    await relabelWhileHeld(template, BUSY_TIMEOUT_MS + 2000),
+    await readWhileHeld(template),
+    await importAndRelabelAtOnce(template, seed, 2500),
+  ];
 }
