@@ -3,7 +3,7 @@
 // stored files nothing refers to; atomic writes and exports leave `*.partial` files or folders
 // that were never renamed. Both are removed when a project is opened. Only leftovers older than
 // a grace period go: another process (the CLI beside the app) may be writing them right now.
-import { readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './db/database';
 import { ImageStore } from './store';
@@ -11,8 +11,11 @@ import { ImageStore } from './store';
 /** How old a leftover must be before it is removed on open (another process may still be writing it). */
 export const CLEANUP_GRACE_MS = 10 * 60_000;
 
-/** Names of temporary files and folders of atomic writes: `x.<pid>.<time>.partial`, `.name.partial-<hex>`, `name.zip.partial`. */
-export const PARTIAL_NAME = /\.partial(-[0-9a-f]+)?$/;
+/** Names of temporary files and folders of atomic writes: `x.<pid>.<time>.partial`, `.name.partial-<hex>`, `name.zip.partial`, and an export moved aside while replaced: `.name.partial-<hex>-old`. */
+export const PARTIAL_NAME = /\.partial(-[0-9a-f]+(-old)?)?$/;
+
+/** An export moved aside while a new one took its name: `.name.partial-<hex>-old`. */
+const ASIDE_NAME = /^\.(.+)\.partial-[0-9a-f]+-old$/;
 
 /** What a cleanup removed. */
 export interface CleanupReport {
@@ -69,10 +72,13 @@ export function reclaimLeftovers(dir: string, db: Db, options: CleanupOptions = 
   };
   sweep(join(dir, 'store'), originals);
   sweep(join(dir, 'thumbs'), thumbnails);
-  // Exports, dataset zips and archive snapshots are written beside their final name.
+  // Exports, dataset zips and archive snapshots are written beside their final name. An export
+  // moved aside whose replacement never arrived (a crash between two renames) goes back.
   for (const folder of [dir, join(dir, 'exports')]) {
     for (const entry of entries(folder)) {
-      if (PARTIAL_NAME.test(entry.name)) report.partials += removeIfOlder(join(folder, entry.name), cutoff) ? 1 : 0;
+      const aside = ASIDE_NAME.exec(entry.name);
+      if (aside && !existsSync(join(folder, aside[1]!))) renameSync(join(folder, entry.name), join(folder, aside[1]!));
+      else if (PARTIAL_NAME.test(entry.name)) report.partials += removeIfOlder(join(folder, entry.name), cutoff) ? 1 : 0;
     }
   }
   return report;

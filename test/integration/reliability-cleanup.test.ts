@@ -77,6 +77,24 @@ describe('cleanup on open', () => {
   });
 });
 
+describe('an export replaced when the app crashed', () => {
+  it('comes back under its name when the new one never arrived, and goes when it did', () => {
+    const exportsDir = join(projectDir, 'exports');
+    const restored = plant(join(exportsDir, '.capa-12345678-tfjs.partial-0a1b2c3d-old', 'metadata.json'), '{}', HOUR_AGO);
+    plant(join(exportsDir, 'capa-87654321-onnx', 'metadata.json'), '{"new":true}');
+    const stale = plant(join(exportsDir, '.capa-87654321-onnx.partial-11111111-old', 'metadata.json'), '{}', HOUR_AGO);
+    utimesSync(join(stale, '..'), HOUR_AGO, HOUR_AGO);
+    const db = new Database(join(projectDir, 'project.db'));
+    reclaimLeftovers(projectDir, db);
+    db.close();
+    expect(existsSync(restored)).toBe(false);
+    expect(existsSync(join(exportsDir, 'capa-12345678-tfjs', 'metadata.json'))).toBe(true);
+    expect(existsSync(join(stale, '..'))).toBe(false);
+    expect(existsSync(join(exportsDir, 'capa-87654321-onnx', 'metadata.json'))).toBe(true);
+    rmSync(exportsDir, { recursive: true });
+  });
+});
+
 describe('the consistency check finds damage', () => {
   it('names a listed file that is missing, a cut zip and a model folder without its weights', async () => {
     const db = new Database(join(projectDir, 'project.db'));
