@@ -20,13 +20,17 @@ function errnoCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
+/** What a person reads when a write hits a full disk: what happened, that nothing saved is lost, what to do. */
+export const DISK_FULL_MESSAGE =
+  'The disk is full, so this stopped; nothing already saved was lost. Free some space, or choose a folder on another disk (for exports, another export folder; for projects, Preferences > Data folder), then try again.';
+
 /** Maps anything thrown to an error value; unexpected errors keep their message so they can be reported. */
 export function toErrorValue(error: unknown): CapaErrorValue {
   if (error instanceof CapaError) return { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
   const code = errnoCode(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
-    return { code: 'disk-full', message: 'The disk is full. Free some space and try again; nothing already saved was lost.' };
+    return { code: 'disk-full', message: DISK_FULL_MESSAGE };
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return { code: 'busy', message: 'The project is being written by another Capa window or command. Try again in a moment.' };

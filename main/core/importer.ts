@@ -7,6 +7,7 @@ import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { ImportReport, RejectReason, Split, UploadedFile } from '../../preload/contract';
 import { bmpToPng, isBmp } from './bmp';
+import { removeUncommitted } from './cleanup';
 import { CapaError } from './errors';
 import { folderClassNames } from './folder-classes';
 import type { NewImage, Project } from './project';
@@ -234,9 +235,17 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
   let rows: NewImage[] = [];
   let writes: Promise<void>[] = [];
   // Files first, rows second: a crash or cancel in between leaves unreferenced files, never rows without files.
+  // Every write is waited for (a failed one must not leave others running), then the rows go in;
+  // when a write or the insert fails, the chunk's files are removed so a full disk gets its space back.
   const commit = async () => {
-    await Promise.all(writes);
-    project.addImages(rows, batchId);
+    try {
+      const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      project.addImages(rows, batchId);
+    } catch (error) {
+      await removeUncommitted(project.dir, project.db, rows);
+      throw error;
+    }
     report.imported += rows.length;
     rows = [];
     writes = [];
@@ -267,7 +276,9 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
         report.duplicates.push({ file, className: existing ? existing.className : (seen.get(result.hash) ?? null) });
       } else {
         seen.set(result.hash, className);
-        writes.push(store.put(result.hash, result.ext, result.bytes, result.thumbnail));
+        const write = store.put(result.hash, result.ext, result.bytes, result.thumbnail);
+        write.catch(() => undefined); // handled in commit(); until then a rejection must not count as unhandled (it would end the process)
+        writes.push(write);
         const split = splits.get(entry);
         rows.push({
           hash: result.hash,

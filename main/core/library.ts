@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectSummary } from '../../preload/contract';
+import { reclaimLeftovers } from './cleanup';
 import { CapaError } from './errors';
 import { Project } from './project';
 import { RunRepository } from './runs';
@@ -46,7 +47,7 @@ export class ProjectLibrary {
     return project;
   }
 
-  /** Opens a project once and keeps it open; runs left running by a crash are marked interrupted. */
+  /** Opens a project once and keeps it open; runs left running by a crash are marked interrupted and its leftovers reclaimed. */
   get(projectId: string): Project {
     const cached = this.open.get(projectId);
     if (cached) return cached;
@@ -56,6 +57,7 @@ export class ProjectLibrary {
     }
     const project = Project.open(dir);
     new RunRepository(project.db, project.id).markInterrupted();
+    reclaimLeftovers(project.dir, project.db);
     this.open.set(projectId, project);
     return project;
   }

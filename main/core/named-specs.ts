@@ -61,7 +61,7 @@ export class NamedSpecs {
     if (!parsed.ok) throw new CapaError('invalid-spec', `The saved model cannot be read: ${parsed.issues[0]!.message}`, parsed.issues);
     this.db.transaction(() => {
       this.db.prepare('UPDATE project SET spec_id = ?, spec = ?').run(id, JSON.stringify(parsed.spec));
-    })();
+    }).immediate();
     return parsed.spec;
   }
 
@@ -71,7 +71,7 @@ export class NamedSpecs {
       const created = this.insert(name, spec);
       this.db.prepare('UPDATE project SET spec_id = ?, spec = ?').run(created, JSON.stringify(spec));
       return created;
-    })();
+    }).immediate();
     return this.info(this.row(id), id);
   }
 

@@ -194,7 +194,7 @@ export class Project {
       if (withImages) this.journal.trashImages('class_id = @classId', { classId });
       this.db.prepare('DELETE FROM classes WHERE id = ?').run(classId);
       return purged;
-    })();
+    }).immediate();
   }
 
   /** Moves every image of `sourceId` into `targetId` and deletes the source class. Undoable. */
@@ -212,7 +212,7 @@ export class Project {
       this.db.prepare('UPDATE images SET class_id = ? WHERE class_id = ?').run(targetId, sourceId);
       this.db.prepare('DELETE FROM classes WHERE id = ?').run(sourceId);
       return files;
-    })();
+    }).immediate();
     return { target: this.classById(targetId), purged };
   }
 
@@ -294,7 +294,7 @@ export class Project {
         void _given;
         return Number(insert.run({ ...row, split, importedAt, batchId, pinned: pinnedSplit ? 1 : 0 }).lastInsertRowid);
       });
-    })();
+    }).immediate();
   }
 
   /** The stored file of an image (hash and extension), or undefined. */
@@ -329,7 +329,7 @@ export class Project {
       const purged = this.journal.begin(describe(moves.length), { classes: [], moves, trash: false });
       for (const { imageId, classId } of changed) update.run(classId, imageId);
       return purged;
-    })();
+    }).immediate();
   }
 
   /** Deletes images (to the trash, undoable); returns the files the previous undo kept, to remove. */
@@ -342,7 +342,7 @@ export class Project {
       for (const id of imageIds) add.run(id);
       this.journal.trashImages('id IN (SELECT id FROM temp.doomed)', {});
       return purged;
-    })();
+    }).immediate();
   }
 
   /** Undoes the last destructive action. */
@@ -371,7 +371,7 @@ export class Project {
     this.db.transaction(() => {
       this.db.prepare('UPDATE project SET split_shares = ?').run(JSON.stringify(shares));
       for (const members of byClass.values()) for (const [id, split] of rebalance(members, shares, seed)) update.run(split, id);
-    })();
+    }).immediate();
   }
 
   /** Pins images to a split, or unpins them (null) where they are. */
@@ -380,7 +380,7 @@ export class Project {
     const unpin = this.db.prepare('UPDATE images SET pinned = 0 WHERE id = ?');
     this.db.transaction(() => {
       for (const id of imageIds) split ? pin.run(split, id) : unpin.run(id);
-    })();
+    }).immediate();
   }
 
   /** Pins every image of a batch (and any it brings in later) to a split, or unpins them. */
@@ -390,7 +390,7 @@ export class Project {
       this.db.prepare('UPDATE import_batches SET pinned_split = ? WHERE id = ?').run(split, batchId);
       if (split) this.db.prepare('UPDATE images SET split = ?, pinned = 1 WHERE batch_id = ?').run(split, batchId);
       else this.db.prepare('UPDATE images SET pinned = 0 WHERE batch_id = ?').run(batchId);
-    })();
+    }).immediate();
   }
 
   /** Labelled images for training: every class with at least one image, in class order. */

@@ -122,7 +122,8 @@ export class RunRepository {
     );
     const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training. Resume it to continue after its last finished epoch.', finished_at = ? WHERE id = ?");
     const now = new Date().toISOString();
-    this.db.transaction(() => orphans.forEach((run) => mark.run(now, run.id)))();
+    // Only when there is something to mark: opening a project must not wait for another writer.
+    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((run) => mark.run(now, run.id))).immediate();
     return orphans.length;
   }
 

@@ -83,7 +83,9 @@ export class TrainingQueue {
       const why = run.status === 'completed' ? 'it has finished' : run.status === 'failed' ? 'it failed; fix the cause and train a new run' : 'it is training already';
       throw new CapaError('conflict', `"${run.name}" cannot be resumed: ${why}. Only a run that was interrupted or stopped can continue.`);
     }
-    if (run.epochs.length >= run.spec.training.epochs) {
+    // An interrupted run may have stored its last epoch and been killed before it was marked
+    // completed: resuming it writes its final weights (or trains again without a checkpoint).
+    if (run.status !== 'interrupted' && run.epochs.length >= run.spec.training.epochs) {
       throw new CapaError('conflict', `"${run.name}" has already trained all its ${run.spec.training.epochs} epochs. Train a new run for more.`);
     }
     this.checkBuildable(run.spec, run.classNames.length);

@@ -94,7 +94,7 @@ export class UndoJournal {
         this.db.prepare('DELETE FROM trash_images').run();
       }
       this.db.prepare('DELETE FROM undo_journal').run();
-    })();
+    }).immediate();
     return { description: row.description };
   }
 }

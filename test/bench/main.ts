@@ -6,8 +6,9 @@
 // transfer section (test/bench/transfer.ts); the data pipeline (test/bench/pipeline.ts): peak
 // memory on 5,000 and 20,000 images, the pixel cache, and time from Train to the first batch; and
 // batch prediction of 1,000 pictures (test/bench/predict.ts); evaluation throughput and explanation
-// time (test/bench/evaluate.ts).
-// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate) runs one section alone.
+// time (test/bench/evaluate.ts); and reliability (test/bench/reliability.ts): a soak of 10 runs on
+// 5,000 images and the reliability harness, with its table.
+// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability) runs one section alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { evaluateBench } from './evaluate';
 import { importBench } from './import';
 import { pipelineBench } from './pipeline';
 import { predictBench } from './predict';
+import { reliabilityBench } from './reliability';
 import { transferBench } from './transfer';
 
 interface Measurement {
@@ -165,7 +167,9 @@ async function trainingBench(root: string): Promise<void> {
   }
 }
 
-const SECTIONS: Record<string, (root: string) => Promise<void>> = { training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench };
+const SECTIONS: Record<string, (root: string) => Promise<void>> = {
+  training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench, reliability: reliabilityBench,
+};
 
 async function main(): Promise<void> {
   const started = performance.now();

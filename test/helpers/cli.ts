@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const CLI = join(__dirname, '../../out/main/cli/main.js');
+// From the TypeScript source (vitest) or from its compiled copy under out/ (the reliability runner).
+const CLI = join(__dirname, __filename.endsWith('.ts') ? '../../out/main/cli/main.js' : '../../main/cli/main.js');
 
 /** What a CLI call printed and its exit code. */
 export interface CliResult {

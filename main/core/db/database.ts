@@ -6,7 +6,11 @@ import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 
-/** Milliseconds a writer waits for another (a second window, the CLI) before giving up. */
+/**
+ * Milliseconds a writer waits for another (a second window, the CLI) before giving up. Write
+ * transactions therefore begin IMMEDIATE (`db.transaction(fn).immediate()`): a deferred one that
+ * reads first cannot wait to upgrade to a write, SQLite answers SQLITE_BUSY at once instead.
+ */
 export const BUSY_TIMEOUT_MS = 5000;
 
 /** The schema version this build writes. */

@@ -118,7 +118,7 @@ export class EvaluationStore {
           snapshot.fingerprint,
         );
       return Number(result.lastInsertRowid);
-    })();
+    }).immediate();
   }
 
   /** A run's evaluations, test before validation, best before last. */

@@ -186,8 +186,13 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
     await writeFile(join(temporary, 'metadata.json'), JSON.stringify(metadata, null, 2));
     for (const snippet of snippets) await writeFile(join(temporary, snippet.fileName), `${snippet.code}\n`);
     job.signal?.throwIfAborted();
-    await rm(destination, { recursive: true, force: true });
+    // An earlier export of the same name is moved aside, not deleted first: removing a folder
+    // takes a while, and a crash meanwhile would leave neither the old export nor the new one.
+    const aside = `${temporary}-old`;
+    const replacing = existsSync(destination);
+    if (replacing) await rename(destination, aside);
     await rename(temporary, destination);
+    if (replacing) await rm(aside, { recursive: true, force: true });
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     if (job.signal?.aborted) throw new CapaError('cancelled', 'The export was cancelled; nothing was written.');
