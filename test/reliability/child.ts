@@ -2,7 +2,7 @@
 // prepared project, doing one kind of work in a loop until it is SIGKILLed. It reports what is
 // committed on stdout, one JSON line each, AFTER the operation returned and BEFORE starting the
 // next one, so the parent knows what must survive the kill.
-// Usage: node child.js <dataDir> <projectId> <import|relabel|train|export> <seed> <sourceDir>
+// Usage: node child.js <dataDir> <projectId> <import|relabel|train|evaluate|export> <seed> <sourceDir>
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { callOrThrow, createCapaService } from '../../main/core/service';
@@ -49,6 +49,17 @@ async function trainLoop(): Promise<void> {
   }
 }
 
+async function evaluateLoop(): Promise<void> {
+  const runId = (await callOrThrow(service, 'listRuns', { projectId })).find((run) => run.status === 'completed')!.id;
+  // Every split and weights in turn: each evaluation replaces the stored one of its kind.
+  const kinds = [['test', 'best'], ['validation', 'best'], ['test', 'last'], ['validation', 'last']] as const;
+  for (let i = 0; ; i++) {
+    const [split, weights] = kinds[i % kinds.length]!;
+    const evaluation = await callOrThrow(service, 'evaluateRun', { projectId, runId, split, weights });
+    await say({ kind: 'evaluated', runId, split, weights, evaluationId: evaluation.id });
+  }
+}
+
 async function exportLoop(): Promise<void> {
   const runId = (await callOrThrow(service, 'listRuns', { projectId })).find((run) => run.status === 'completed')!.id;
   // Each reports the name it wrote in the exports folder.
@@ -60,7 +71,7 @@ async function exportLoop(): Promise<void> {
   for (let i = 0; ; i++) await say({ kind: 'exported', name: await writers[i % writers.length]!() });
 }
 
-const loops: Record<Scenario, () => Promise<void>> = { import: importLoop, relabel: relabelLoop, train: trainLoop, export: exportLoop };
+const loops: Record<Scenario, () => Promise<void>> = { import: importLoop, relabel: relabelLoop, train: trainLoop, evaluate: evaluateLoop, export: exportLoop };
 say({ kind: 'ready' })
   .then(loops[scenario])
   .then(() => say({ kind: 'idle' }))

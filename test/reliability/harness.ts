@@ -1,10 +1,11 @@
 // The crash harness: a child process runs the real service on a copy of a prepared project
-// (import, relabelling, training or export in a loop) and is SIGKILLed at a random moment
+// (import, relabelling, training, evaluation or export in a loop) and is SIGKILLed at a random moment
 // (seeded and printed, so a failure can be replayed). Its process group is killed, so the
 // training process dies with it, as it does when the app crashes. Then the project is reopened
 // and checked: SQLite's integrity and foreign keys, store and database agree once the cleanup
 // step ran, no committed label or import is lost, no run is left running, an interrupted run
-// resumes to the end, no export is half-written under its final name.
+// resumes to the end, the last evaluation reported stored reads back whole, no export is
+// half-written under its final name.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ export interface Trial {
 }
 
 /** Latest kill moment after the child is ready, per scenario: long enough to land inside the work. */
-const KILL_WINDOW_MS: Record<Scenario, number> = { import: 4000, relabel: 1500, train: 6000, export: 3000 };
+const KILL_WINDOW_MS: Record<Scenario, number> = { import: 4000, relabel: 1500, train: 6000, evaluate: 2500, export: 3000 };
 
 const INPUT = { width: 16, height: 16, channels: 3, resize: 'squash' } as const;
 
@@ -180,6 +181,15 @@ export async function checkAfterKill(template: Template, dataDir: string, scenar
     const exported = new Set(lines.flatMap((line) => (line.kind === 'exported' ? [line.name] : [])));
     lost += [...exported].filter((name) => !existsSync(join(projectDir, 'exports', name))).length;
     committed += exported.size;
+    // The newest evaluation reported stored of each kind (split and weights) is still there and
+    // whole (metrics and per-image rows read back); an older one of its kind was replaced by it.
+    const newest = new Map(lines.flatMap((line) => (line.kind === 'evaluated' ? [[`${line.split}/${line.weights}`, line.evaluationId] as const] : [])));
+    for (const evaluationId of newest.values()) {
+      const stored = await callOrThrow(service, 'getEvaluation', { projectId, evaluationId }).catch(() => null);
+      if (!stored) lost += 1;
+      else if (stored.metrics.confusion.flat().reduce((sum, n) => sum + n, 0) !== stored.images) problems.push(`evaluation ${evaluationId} is not whole`);
+    }
+    committed += newest.size;
     if (scenario === 'train') problems.push(...(await resumeProblems(service, projectId, runs)));
   } finally {
     await service.close();

@@ -27,7 +27,7 @@ export async function allImages(service: CapaService, projectId: string): Promis
 }
 
 /** The kinds of work the harness kills in the middle of. */
-export const SCENARIOS = ['import', 'relabel', 'train', 'export'] as const;
+export const SCENARIOS = ['import', 'relabel', 'train', 'evaluate', 'export'] as const;
 /** One kind of work. */
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -48,4 +48,6 @@ export type ChildLine =
   /** A run was queued. */
   | { kind: 'run'; runId: string }
   /** An export finished under this name in the project's exports folder. */
-  | { kind: 'exported'; name: string };
+  | { kind: 'exported'; name: string }
+  /** An evaluation of a run was stored under this id. */
+  | { kind: 'evaluated'; runId: string; split: string; weights: string; evaluationId: number };
