@@ -32,7 +32,7 @@ export function weightsDir(project: Project, run: RunInfo, weights: EvaluationWe
  * The backbone a prediction must go through first: a frozen-backbone transfer run saved only its
  * head; a fine-tuned run saved backbone and head as one model, and a run without backbone needs none.
  */
-export async function headOnlyBackbone(run: RunInfo, backbones: BackboneCache): Promise<TrainerBackbone | undefined> {
+export async function headOnlyBackbone(run: RunInfo, backbones: Pick<BackboneCache, 'resolve'>): Promise<TrainerBackbone | undefined> {
   const frozen = run.spec.backbone?.trainable_blocks === 0 ? run.spec.backbone : undefined;
   return frozen ? backbones.resolve(frozen.id) : undefined;
 }

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../api/context';
 import type { BackboneCache } from '../backbones/cache';
 import { bmpToPng, isBmp } from '../bmp';
 import { CapaError } from '../errors';
+import { headOnlyBackbone } from '../evaluation/evaluate';
 import { MAX_PIXELS, unusableReason, type ImportEntry } from '../importer';
 import type { Project } from '../project';
 import { RunRepository } from '../runs';
@@ -55,10 +56,7 @@ export async function runModel(context: ServiceContext, projectId: string, runId
   if (run.status !== 'completed' && run.status !== 'stopped') {
     throw new CapaError('conflict', `Run ${runId} is ${run.status}; only a finished or stopped run has a model to use. Choose another run or wait for it to finish.`);
   }
-  // A transfer-learning run with a frozen backbone saved only its head: predictions go through the backbone first.
-  // A fine-tuned run saved backbone and head as one model.
-  const frozen = run.spec.backbone?.trainable_blocks === 0 ? run.spec.backbone : undefined;
-  const backbone = frozen ? await resolveBackbone(context, frozen.id) : undefined;
+  const backbone = await headOnlyBackbone(run, { resolve: (id) => resolveBackbone(context, id) });
   return { project, run, modelDir: join(runDir(project, runId), 'best'), backbone };
 }
 
