@@ -7,8 +7,9 @@
 // memory on 5,000 and 20,000 images, the pixel cache, and time from Train to the first batch; and
 // batch prediction of 1,000 pictures (test/bench/predict.ts); evaluation throughput and explanation
 // time (test/bench/evaluate.ts); and reliability (test/bench/reliability.ts): a soak of 10 runs on
-// 5,000 images and the reliability harness, with its table.
-// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability) runs one section alone.
+// 5,000 images and the reliability harness, with its table; and a 100,000-picture project
+// (test/bench/large.ts): import, open, scroll, search, split, export and peak memory.
+// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability, large) runs one section alone.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { evaluateBench } from './evaluate';
+import { largeBench } from './large';
 import { importBench } from './import';
 import { pipelineBench } from './pipeline';
 import { predictBench } from './predict';
@@ -168,7 +170,7 @@ async function trainingBench(root: string): Promise<void> {
 }
 
 const SECTIONS: Record<string, (root: string) => Promise<void>> = {
-  training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench, reliability: reliabilityBench,
+  training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench, reliability: reliabilityBench, large: largeBench,
 };
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { formatReport } from './report';
 import { runAll } from './run-all';
 
 /** Load items the harness does not measure; `npm run bench -- reliability` does what it can. */
-export const LOAD_NOT_MEASURED = [{ load: 'soak and 100,000-image project', held: 'not measured here', figures: 'run `npm run bench -- reliability`' }];
+export const LOAD_NOT_MEASURED = [{ load: 'soak and 100,000-image project', held: 'not measured here', figures: 'run `npm run bench -- reliability` and `npm run bench -- large`' }];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { kills: { type: 'string', default: '20' }, seed: { type: 'string' } } });
