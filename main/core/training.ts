@@ -177,8 +177,10 @@ export class TrainingQueue {
         if (event.kind !== 'done') this.emit(event);
       });
       runs.setBestEpoch(runId, result.bestEpoch);
+      // Training time ends with the last epoch: the final evaluation is not counted in it.
+      count();
       if (result.bestEpoch > 0) await this.runFinalStep(project, runs, runId, result.status);
-      this.finish(runs, runId, count, result.status, null);
+      this.finish(runs, runId, () => undefined, result.status, null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof TrainerExitedError) {
