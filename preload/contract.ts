@@ -39,11 +39,23 @@ export type ErrorCode =
   | 'unsupported'
   | 'internal';
 
-/** An error crossing the contract: a code and a sentence a person can act on. */
-export interface CapaErrorValue {
-  code: ErrorCode;
-  /** What went wrong and what to do about it. */
+/** Values a sentence names (a file, a count...), put into its words in each language. */
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * A sentence the main side made for a person. `message` is its English text (logs, the CLI); `key`
+ * and `params` name it in the core catalogue (main/core/messages) so the screen says it in the
+ * person's language. Text no catalogue holds (a library's own error) has no key and is shown as it is.
+ */
+export interface Said {
   message: string;
+  key?: string;
+  params?: MessageParams;
+}
+
+/** An error crossing the contract: a code and a sentence a person can act on. */
+export interface CapaErrorValue extends Said {
+  code: ErrorCode;
   /** Field-level problems, for `invalid-spec` and `invalid-argument`. */
   issues?: SpecIssue[];
 }

@@ -1,16 +1,21 @@
 // Errors a person can meet are values with a code and a sentence; crashes are for bugs.
-import type { CapaErrorValue, ErrorCode, Result } from '../../preload/contract';
+import type { CapaErrorValue, ErrorCode, Result, Said } from '../../preload/contract';
+import { said } from './messages/said';
 import type { SpecIssue } from './spec/spec';
 
 /** An expected failure, thrown inside core and turned into an error value at the edge. */
 export class CapaError extends Error {
   override readonly name = 'CapaError';
+  /** The sentence in the core catalogue; `message` is its English text. */
+  readonly said: Said;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    sentence: Said | string,
     readonly issues?: SpecIssue[],
   ) {
-    super(message);
+    const value = typeof sentence === 'string' ? { message: sentence } : sentence;
+    super(value.message);
+    this.said = value;
   }
 }
 
@@ -21,27 +26,26 @@ function errnoCode(error: unknown): string | undefined {
 }
 
 /** What a person reads when a write hits a full disk: what happened, that nothing saved is lost, what to do. */
-export const DISK_FULL_MESSAGE =
-  'The disk is full, so this stopped; nothing already saved was lost. Free some space, or choose a folder on another disk (for exports, another export folder; for projects, Preferences > Data folder), then try again.';
+export const diskFull = (): Said => said('errors.diskFull');
 
 /** Maps anything thrown to an error value; unexpected errors keep their message so they can be reported. */
 export function toErrorValue(error: unknown): CapaErrorValue {
-  if (error instanceof CapaError) return { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+  if (error instanceof CapaError) return { code: error.code, ...error.said, ...(error.issues ? { issues: error.issues } : {}) };
   const code = errnoCode(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
-    return { code: 'disk-full', message: DISK_FULL_MESSAGE };
+    return { code: 'disk-full', ...diskFull() };
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return { code: 'busy', message: 'The project is being written by another Capa window or command. Try again in a moment.' };
+    return { code: 'busy', ...said('errors.busy') };
   }
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
-    return { code: 'database-corrupt', message: `The project database is damaged or is not a Capa database (${message}).` };
+    return { code: 'database-corrupt', ...said('errors.databaseCorrupt', { detail: message }) };
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return { code: 'io', message: `Permission denied: ${message}. Check the folder's permissions.` };
+    return { code: 'io', ...said('errors.permissionDenied', { detail: message }) };
   }
-  return { code: 'internal', message: `Unexpected error: ${message}` };
+  return { code: 'internal', ...said('errors.unexpected', { detail: message }) };
 }
 
 /** Runs `work` and returns its value or an error value; never throws. */

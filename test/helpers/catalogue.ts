@@ -18,10 +18,17 @@ export function flattenCatalogue(tree: object, prefix = ''): Map<string, string>
   return out;
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 // Read as files: this helper is also compiled by the Node project, which does not take JSON modules.
-const catalogue = (language: CatalogueLanguage) =>
-  flattenCatalogue(JSON.parse(readFileSync(join(__dirname, '..', '..', 'renderer', 'src', 'lib', 'i18n', `${language}.json`), 'utf8')) as object);
+const readJson = (...path: string[]) => JSON.parse(readFileSync(join(__dirname, '..', '..', ...path), 'utf8')) as object;
+const CORE_AREAS = ['common', 'data', 'errors', 'model', 'runs'];
+const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('renderer', 'src', 'lib', 'i18n', `${language}.json`));
+/** The core's sentences (main/core/messages), by "core:<area>.<key>". */
+const coreCatalogue = (language: CatalogueLanguage) =>
+  flattenCatalogue(Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('main', 'core', 'messages', language, `${area}.json`)])));
 const CATALOGUES = { en: catalogue('en'), es: catalogue('es') };
+const CORE = { en: coreCatalogue('en'), es: coreCatalogue('es') };
 
 /**
  * Messages of `language` that the other language words differently and that stand alone (no
@@ -37,7 +44,19 @@ function standalone(language: CatalogueLanguage): string[] {
     .map(([, text]) => text);
 }
 const STANDALONE = { en: standalone('en'), es: standalone('es') };
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The core's sentences of `language` that the other language words differently, as patterns: each
+ * {{value}} matches any text, so "The image is {{width}}x{{height}} pixels…" finds "The image is
+ * 9000x9000 pixels…". Only sentences with at least 12 letters of their own, so a bare value never matches.
+ */
+function corePatterns(language: CatalogueLanguage): RegExp[] {
+  const other = CORE[language === 'en' ? 'es' : 'en'];
+  return [...CORE[language]]
+    .filter(([key, text]) => other.get(key) !== text && text.replace(/\{\{[^}]*\}\}/g, '').replace(/[^\p{L}]/gu, '').length >= 12)
+    .map(([, text]) => new RegExp(text.split(/\{\{[^}]*\}\}/).map((part) => escape(part)).join('.+?'), 'u'));
+}
+const CORE_PATTERNS = { en: corePatterns('en'), es: corePatterns('es') };
 
 /**
  * What reads the same in every language: the core's dataset warnings (English by design), code
@@ -59,5 +78,8 @@ export async function catalogueTextShown(page: Page, language: CatalogueLanguage
     main.remove();
     return visible;
   })()`)) as string;
-  return STANDALONE[language].filter((message) => new RegExp(`(?<!\\p{L})${escape(message)}(?!\\p{L})`, 'u').test(text));
+  return [
+    ...STANDALONE[language].filter((message) => new RegExp(`(?<!\\p{L})${escape(message)}(?!\\p{L})`, 'u').test(text)),
+    ...CORE_PATTERNS[language].filter((pattern) => pattern.test(text)).map((pattern) => pattern.source),
+  ];
 }

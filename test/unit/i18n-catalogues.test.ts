@@ -1,13 +1,20 @@
-// The message catalogues stay in step: every key of one language exists in the other (plural
-// forms compared by their base key, each language carrying the forms its plural rules use), and a
-// message names the same {{variables}} in both, so no screen shows a raw key or a lost number.
+// The message catalogues (the screens' in renderer/src/lib/i18n, the core's in main/core/messages)
+// stay in step: every key of one language exists in the other (plural forms compared by their base
+// key, each language carrying the forms its plural rules use), and a message names the same
+// {{variables}} in both, so no screen shows a raw key or a lost number.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { CORE_CATALOGUES } from '../../main/core/messages/catalogue';
+import { said } from '../../main/core/messages/said';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
 import { LANGUAGES, resolveLanguage, systemLanguage, type Language } from '../../renderer/src/lib/i18n/languages';
 
-const CATALOGUES: Record<Language, unknown> = { en, es };
+/** Both sets of catalogues as one tree per language, the core's under "core:" as i18next names its namespace. */
+const CATALOGUES: Record<Language, unknown> = {
+  en: { ...en, 'core:': CORE_CATALOGUES.en },
+  es: { ...es, 'core:': CORE_CATALOGUES.es },
+};
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 
 /** Dotted key -> message, for every leaf of a catalogue. */
@@ -69,6 +76,23 @@ describe('message catalogues', () => {
     expect(i18n.t('common.pictures', { count: 1 })).toBe('1 imagen');
     expect(i18n.t('common.pictures', { count: 12345 })).toBe('12.345 imágenes');
     expect(i18n.t('common.pictures', { count: 1_000_000 })).toBe('1.000.000 de imágenes');
+  });
+});
+
+describe('sentences the core makes', () => {
+  it('carry their key, values and English text, numbers formatted', () => {
+    expect(said('errors.databaseCorrupt', { detail: 'file is not a database' })).toEqual({
+      key: 'errors.databaseCorrupt',
+      params: { detail: 'file is not a database' },
+      message: 'The project database is damaged or is not a Capa database (file is not a database).',
+    });
+  });
+
+  it('are said in Spanish from the same key and values', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ resources: { es: { core: CORE_CATALOGUES.es } }, lng: 'es', defaultNS: 'core', interpolation: { escapeValue: false } });
+    const sentence = said('errors.databaseCorrupt', { detail: 'x' });
+    expect(i18n.t(sentence.key!, sentence.params)).toBe('La base de datos del proyecto está dañada o no es una base de datos de Capa (x).');
   });
 });
 

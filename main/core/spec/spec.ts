@@ -1,6 +1,7 @@
 // The model spec: versioned JSON that names layers and parameters exactly as Keras does.
 // This module is pure (zod only) so the renderer, IPC validation, the store and the CLI share it.
 import { z } from 'zod';
+import type { Said } from '../../../preload/contract';
 import { numberIn, oneOf, positiveInt } from './fields';
 import { layerSchema } from './layers';
 
@@ -145,9 +146,7 @@ export function parseSpec(value: unknown): { ok: true; spec: ModelSpec } | { ok:
 }
 
 /** One problem with a spec, next to the field it concerns. */
-export interface SpecIssue {
+export interface SpecIssue extends Said {
   /** Field path, e.g. ["layers", "2", "units"]. */
   path: string[];
-  /** A sentence a person can act on. */
-  message: string;
 }

@@ -1,6 +1,7 @@
 // The desktop menu's commands (main/electron/menu.ts dispatches them as a 'capa-menu' DOM event)
 // turned into what the app does: go to a screen, undo, start or stop training, open a .capa file.
 import type { AppState } from '../state/app.svelte';
+import { describeError } from './result';
 
 /** What main puts in the event (MenuEventDetail in main/electron/menu.ts). */
 interface MenuEventDetail {
@@ -21,13 +22,13 @@ async function undo(app: AppState): Promise<void> {
   if (result.ok) {
     app.toast(`Undone: ${result.value.description}`, 'info');
     await session.load();
-  } else app.toast(result.error.message);
+  } else app.toast(describeError(result.error));
 }
 
 async function openArchive(app: AppState, path: string): Promise<void> {
   app.toast(`Opening ${path}…`, 'info');
   const result = await app.api.importProject({ path });
-  if (!result.ok) return app.toast(result.error.message);
+  if (!result.ok) return app.toast(describeError(result.error));
   await app.loadProjects();
   app.open(result.value);
 }

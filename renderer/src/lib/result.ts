@@ -1,10 +1,11 @@
 // Turns error values into sentences people read, next to where they happened.
 import type { CapaErrorValue, Result } from '../../../preload/contract';
+import { say, t } from './i18n/i18n.svelte';
 
-/** One readable sentence (plus field issues) for an error value. */
+/** One readable sentence (plus field issues) for an error value, in the current language. */
 export function describeError(error: CapaErrorValue): string {
-  const issues = (error.issues ?? []).map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
-  return [error.message, ...issues].join(' ');
+  const issues = (error.issues ?? []).map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${say(issue)}` : say(issue)));
+  return [say(error), ...issues].join(' ');
 }
 
 /** Awaits a call; on error reports a sentence through `onError` and returns undefined. */
@@ -14,7 +15,7 @@ export async function attempt<T>(call: Promise<Result<T>>, onError: (message: st
     if (result.ok) return result.value;
     onError(describeError(result.error));
   } catch (error) {
-    onError(`Something went wrong: ${error instanceof Error ? error.message : String(error)}`);
+    onError(t('common.somethingWrong', { detail: error instanceof Error ? error.message : String(error) }));
   }
   return undefined;
 }

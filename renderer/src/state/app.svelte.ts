@@ -1,7 +1,7 @@
 // The app's top-level state: connection, the projects list, the open project and the screen.
 import type { ProjectSummary } from '../../../preload/contract';
 import type { ConnectionStatus, Platform } from '../lib/api';
-import { attempt } from '../lib/result';
+import { attempt, describeError } from '../lib/result';
 import type { AppContext } from './context';
 import { GuideState } from './guide.svelte';
 import { ProjectSession } from './session.svelte';
@@ -120,7 +120,7 @@ export class AppState implements AppContext {
     // The folder's name only: main resolves it inside the project's exports folder.
     const folder = directory.split(/[\\/]/).filter(Boolean).pop() ?? '';
     const result = await this.api.revealExport({ projectId: this.session.project.id, folder });
-    if (!result.ok) this.toast(result.error.message);
+    if (!result.ok) this.toast(describeError(result.error));
   }
 
   go(screen: Screen): void {

@@ -1,6 +1,8 @@
 // The app's language: English and Spanish message catalogues served by i18next, with a rune so
 // that changing the language re-renders every text that went through t() without a reload.
 import i18next, { type TFunction } from 'i18next';
+import type { Said } from '../../../../preload/contract';
+import { CORE_CATALOGUES } from '../../../../main/core/messages/catalogue';
 import en from './en.json';
 import es from './es.json';
 import { systemLanguage, type Language } from './languages';
@@ -9,7 +11,11 @@ export { LANGUAGES, LANGUAGE_NAMES, resolveLanguage, systemLanguage, type Langua
 
 const instance = i18next.createInstance();
 void instance.init({
-  resources: { en: { translation: en }, es: { translation: es } },
+  // "translation": the screens' own words; "core": the sentences the main side makes (errors, warnings...).
+  resources: {
+    en: { translation: en, core: CORE_CATALOGUES.en },
+    es: { translation: es, core: CORE_CATALOGUES.es },
+  },
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
@@ -56,6 +62,18 @@ export function explain(text: Record<Language, string>): string {
 export function tOr(key: string, fallback: string): string {
   void current.value;
   return instance.exists(key) ? (instance.t as (key: string) => string)(key) : fallback;
+}
+
+/**
+ * A sentence the main side made (an error, a warning, a log line), in the current language: from
+ * the core catalogue by its key, or its English text when it has no key (a library's own message).
+ */
+export function say(sentence: Said): string {
+  void current.value;
+  if (sentence.key && instance.exists(sentence.key, { ns: 'core' })) {
+    return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...sentence.params });
+  }
+  return sentence.message;
 }
 
 // The first frame follows the system; the saved choice replaces it once the settings load.

@@ -1,0 +1,50 @@
+// Sentences the main side makes for a person: a key of the core catalogue with its values, and the
+// English text for logs, the CLI and anything that cannot translate. The renderer says them again
+// in the person's language from the same key (renderer/src/lib/i18n: say()).
+import i18next from 'i18next';
+import type { MessageParams, Said } from '../../../preload/contract';
+import { CORE_EN } from './catalogue';
+
+/** Dotted paths to every message of a catalogue tree, plural forms ("x_one", "x_other") named by their base key. */
+type Paths<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${PluralBase<K>}` : Paths<T[K], `${P}${K}.`>;
+}[keyof T & string];
+type PluralBase<K extends string> = K extends `${infer B}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? B : K;
+
+/** Every key of the core catalogue; a misspelt key fails the type check. */
+export type CoreKey = Paths<typeof CORE_EN>;
+
+const english = i18next.createInstance();
+void english.init({
+  resources: { en: { core: CORE_EN } },
+  lng: 'en',
+  ns: ['core'],
+  defaultNS: 'core',
+  initAsync: false,
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+/** A sentence for a person: the catalogue key, its values, and its English text. */
+export function said(key: CoreKey, params?: MessageParams): Said {
+  const message = (english.t as (key: string, options?: object) => string)(key, params);
+  return params ? { message, key, params } : { message, key };
+}
+
+/** A sentence as stored in a text column (JSON of key and values); old rows hold plain text. */
+export function storeSaid(value: Said): string {
+  return JSON.stringify(value);
+}
+
+/** Reads a stored sentence back; plain text from before sentences had keys comes back as it is. */
+export function readSaid(stored: string): Said {
+  if (stored.startsWith('{')) {
+    try {
+      const value = JSON.parse(stored) as Partial<Said>;
+      if (typeof value.message === 'string') return value as Said;
+    } catch {
+      // Not JSON after all: a plain sentence that begins with a brace.
+    }
+  }
+  return { message: stored };
+}
