@@ -87,10 +87,7 @@ export class BackboneCache {
     const extra = join(this.dir, 'catalogue.json');
     if (existsSync(extra)) {
       const parsed = z.array(entrySchema).safeParse(readJson(extra));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new CapaError('invalid-argument', said('errors.backboneCache.badCatalogue', { file: extra, detail: `${issue.path.join('.')}: ${issue.message}` }));
-      }
+      if (!parsed.success) throw new CapaError('invalid-argument', said('errors.backboneCache.badCatalogue', { file: extra, detail: parsed.error.issues[0]!.message }));
       for (const entry of parsed.data) entries.set(entry.id, entry);
     }
     // An imported folder describes what is really there (it may be a layers model standing in for a graph one).
