@@ -180,6 +180,15 @@ describe('refused requests name the field in words', () => {
     expect(inSpanish(unknown)).toBe('La solicitud tiene valores que Capa no conoce: colour.');
   });
 
+  it('a picture sent empty to look inside a run is said as such, not as a shape that does not fit', async () => {
+    const capa = service();
+    const project = await callOrThrow(capa, 'createProject', { name: 'Inside' });
+    const error = errorOf(await capa.call('activations', { projectId: project.id, runId: 'r', image: { bytes: new Uint8Array() } }));
+    expect(error).toMatchObject({ code: 'invalid-argument', key: 'errors.inside.imageEmpty', message: 'The image is empty.' });
+    expect(error.issues![0]!.path).toEqual(['image', 'bytes']);
+    expect(inSpanish(error)).toBe('La imagen está vacía.');
+  });
+
   it('a schema\'s own sentence keeps its values: an unknown export format', async () => {
     const capa = service();
     const project = await callOrThrow(capa, 'createProject', { name: 'Export' });

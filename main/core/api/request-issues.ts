@@ -70,6 +70,11 @@ function generic(issue: z.core.$ZodIssue, received: unknown, params: MessagePara
 
 /** One problem of a refused request as a sentence of the catalogue, next to the field it concerns. */
 export function requestIssue(issue: z.core.$ZodIssue, request: unknown): SpecIssue {
+  // A value that fits none of a union's shapes: a schema's own sentence among the shapes' problems says more than "not valid".
+  if (issue.code === 'invalid_union') {
+    const own = issue.errors.flat().find((inner) => isKey(inner.message));
+    if (own) return requestIssue({ ...own, path: [...issue.path, ...own.path] }, request);
+  }
   const received = valueAt(request, issue.path);
   const params = paramsOf(issue, received);
   const sentence = isKey(issue.message) ? said(issue.message, params) : generic(issue, received, params);
