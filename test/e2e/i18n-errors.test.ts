@@ -122,7 +122,7 @@ describe('errors in Spanish on the screens', () => {
       await expect.poll(() => other.locator('main h1').first().textContent()).toBe('Preferencias');
       await expect
         .poll(() => other.getByTestId('data-folder-fixed').textContent())
-        .toBe('Este Capa se inició con su carpeta de datos indicada en la línea de comandos (--data-dir); inícialo con otra carpeta para usar otra.');
+        .toBe('Este Capa se inició con su carpeta de datos indicada en la línea de comandos (--data-dir); para usar otra, inícialo con esa otra carpeta.');
       expect(await catalogueTextShown(other, 'en')).toEqual([]);
       await other.getByTestId('data-folder-setting').scrollIntoViewIfNeeded();
       await screenshot(other, 'i18n-errors-6-folder-fixed');
