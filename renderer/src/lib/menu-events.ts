@@ -27,7 +27,7 @@ async function undo(app: AppState): Promise<void> {
 }
 
 async function openArchive(app: AppState, path: string): Promise<void> {
-  app.toast(`Opening ${path}…`, 'info');
+  app.toast(t('data.portability.opening', { path }), 'info');
   const result = await app.api.importProject({ path });
   if (!result.ok) return app.toast(describeError(result.error));
   await app.loadProjects();
