@@ -1,8 +1,9 @@
 // The data side's sentences in Spanish on the real Data screen, in Chromium against the real
 // browser host: a folder with broken files and an unbalanced class is imported through the UI, and
 // the rejected files' reasons, the dataset warnings, the undo description (button and notice after
-// undoing) and an archive's refusal read in Spanish, with no English catalogue sentence left.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// undoing), an import's name and an archive's refusal read in Spanish, with no English catalogue
+// sentence left.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,8 @@ let page: Page;
 /** A folder of class folders: 12 circles with every broken file among them, and only 2 squares. */
 let photos: string;
 let notAnArchive: string;
+/** Three loose pictures, added to Unlabelled as one import. */
+let loose: string[];
 
 beforeAll(async () => {
   const userData = tempDir('capa-e2e-i18n-data-');
@@ -30,9 +33,10 @@ beforeAll(async () => {
   await writeShapeDataset(photos, { perClass: 12, size: 32, seed: 4, shapes: ['circle'] });
   await writeShapeDataset(photos, { perClass: 2, size: 32, seed: 8, shapes: ['square'] });
   await writeBrokenFiles(join(photos, 'circle'));
+  const extra = await writeShapeDataset(join(tempDir(), 'sueltas'), { perClass: 3, size: 32, seed: 21, shapes: ['triangle'] });
+  loose = [0, 1, 2].map((i) => join(extra, 'triangle', `triangle-${i}.png`));
   notAnArchive = join(tempDir(), 'notas.capa');
   writeFileSync(notAnArchive, 'not a zip at all');
-  mkdirSync(userData, { recursive: true });
   // Spanish from the first frame, as a person who chose it in Preferences last time.
   writeFileSync(join(userData, 'settings.json'), JSON.stringify({ language: 'es', theme: 'light', guide: 'skipped' }));
   host = await startHost(dataDir, ['--settings-file', join(userData, 'settings.json')]);
@@ -126,6 +130,16 @@ describe('the Data screen in Spanish', () => {
     expect(await englishLeft()).toEqual([]);
   });
 
+  it('names an import of loose pictures by how many items it had, in Spanish', async () => {
+    await page.getByTestId('import-files-input').setInputFiles(loose);
+    await expect.poll(() => page.getByTestId('import-imported').textContent(), { timeout: 60_000 }).toBe('3 imágenes importadas');
+    await expect.poll(() => page.getByTestId('filter-batch').locator('option').allTextContents()).toContain('3 elementos (3)');
+    expect(await page.getByTestId('filter-batch').locator('option').allTextContents()).toContain('fotos (14)');
+    expect(await englishLeft()).toEqual([]);
+    await page.getByTestId('batch-pin').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'i18n-data-4-imports');
+  });
+
   it('refuses a file that is not a project archive, saying why in Spanish', async () => {
     const panel = page.getByTestId('portability');
     await panel.evaluate((node) => ((node as HTMLDetailsElement).open = true));
@@ -136,7 +150,7 @@ describe('the Data screen in Spanish', () => {
       /^No se puede importar .*notas\.capa: no es un archivo comprimido legible \(.+\)\. No se cambió nada; exporta el proyecto de nuevo desde el Capa que lo creó\.$/,
     );
     await error.scrollIntoViewIfNeeded();
-    await screenshot(page, 'i18n-data-4-archive-refused');
+    await screenshot(page, 'i18n-data-5-archive-refused');
     expect(await englishLeft()).toEqual([]);
   });
 });
