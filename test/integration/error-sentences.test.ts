@@ -189,6 +189,17 @@ describe('refused requests name the field in words', () => {
     expect(inSpanish(error)).toBe('La imagen está vacía.');
   });
 
+  it('an operation Capa does not have, and the key kept by callOrThrow', async () => {
+    const capa = service();
+    const error = errorOf(await capa.call('launchRocket' as never, {} as never));
+    expect(error).toMatchObject({ code: 'invalid-argument', key: 'errors.request.unknownOperation', params: { name: 'launchRocket' } });
+    expect(inSpanish(error)).toBe('Capa no tiene ninguna operación llamada «launchRocket»; puede que esta ventana y Capa sean de versiones distintas. Vuelve a cargar la ventana.');
+    const thrown = await callOrThrow(capa, 'renameProject', { projectId: 'x', name: '' }).catch((caught: unknown) => caught);
+    expect(thrown).toBeInstanceOf(CapaError);
+    expect((thrown as CapaError).said).toMatchObject({ key: 'errors.context.nameEmpty', message: 'A name cannot be empty.' });
+    expect((thrown as CapaError).issues).toHaveLength(1);
+  });
+
   it('a schema\'s own sentence keeps its values: an unknown export format', async () => {
     const capa = service();
     const project = await callOrThrow(capa, 'createProject', { name: 'Export' });
