@@ -29,7 +29,6 @@ export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   chooseFolder: z.object({ title: z.string().min(1).max(200) }).strict(),
 };
 
-
 export function settingsHandlers({ library, options }: ServiceContext): HandlersOf<SettingsOperations> {
   const file = options.settingsFile;
   // Without a file (a folder given by --data-dir or CAPA_DATA_DIR) preferences last for this session.
