@@ -4,8 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import i18next from 'i18next';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CapaErrorValue, Result, Said } from '../../preload/contract';
 import { BackboneCache } from '../../main/core/backbones/cache';
 import { openDatabase, SCHEMA_VERSION } from '../../main/core/db/database';
@@ -17,16 +16,17 @@ import { settingsFileIn } from '../../main/core/settings';
 import { PRESETS } from '../../main/core/spec/presets';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
+import { say, setLanguage } from '../../renderer/src/lib/i18n/i18n.svelte';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 const MODEL_SPEC = PRESETS.find((preset) => preset.id === 'small-cnn')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' });
 
-const spanish = i18next.createInstance();
-beforeAll(async () => {
-  await spanish.init({ resources: { es: { core: CORE_CATALOGUES.es } }, lng: 'es', defaultNS: 'core', interpolation: { escapeValue: false } });
-});
-/** A sentence as the Spanish screen says it (renderer/src/lib/i18n: say()). */
-const inSpanish = (sentence: Said): string => (spanish.t as (key: string, options?: object) => string)(sentence.key!, sentence.params);
+setLanguage('es');
+/** A sentence as the Spanish screen says it: the renderer's own say(), which must find its key. */
+function inSpanish(sentence: Said): string {
+  expect(sentence.key, `"${sentence.message}" has no key`).toBeDefined();
+  return say(sentence);
+}
 
 const open: CapaService[] = [];
 function service(dataDir = join(tempDir('capa-errors-'), 'projects'), settingsFile?: string): CapaService {

@@ -1,11 +1,12 @@
 // A refused request names its field in a person's words: every field of every operation's request
 // schema has a name in the core catalogue (found by walking the schemas, so a new field without one
 // fails here), and the generic sentences say them in both languages.
-import i18next from 'i18next';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { CORE_CATALOGUES, CORE_EN } from '../../main/core/messages/catalogue';
+import { said } from '../../main/core/messages/said';
 import { REQUEST_SCHEMAS } from '../../main/core/requests';
+import { say, setLanguage } from '../../renderer/src/lib/i18n/i18n.svelte';
 
 /** Every property name of an object schema, however deep (optional, nullable, arrays, unions). */
 function fieldNames(schema: z.ZodType, into = new Set<string>()): Set<string> {
@@ -41,14 +42,13 @@ describe('the fields of refused requests', () => {
     expect([...fields].filter((field) => !Object.hasOwn(spanish, field))).toEqual([]);
   });
 
-  it('read as sentences with the field named, in English and Spanish', () => {
-    const t = (language: 'en' | 'es') => {
-      const i18n = i18next.createInstance();
-      void i18n.init({ resources: { [language]: { core: CORE_CATALOGUES[language] } }, lng: language, defaultNS: 'core', initAsync: false, interpolation: { escapeValue: false } });
-      return i18n.t.bind(i18n) as (key: string, options: object) => string;
-    };
-    expect(t('en')('errors.request.wrongKind', { field: 'limit', expected: 'int' })).toBe('Number of pictures must be a whole number.');
-    expect(t('es')('errors.request.wrongKind', { field: 'limit', expected: 'int' })).toBe('Número de imágenes: debe ser un número entero.');
-    expect(t('es')('errors.request.tooFew', { field: 'runIds', minimum: 2 })).toBe('Entrenamientos: elige al menos 2.');
+  it('read as sentences with the field named, in English and Spanish (as the screen says them)', () => {
+    const wrongKind = said('errors.request.wrongKind', { field: 'limit', expected: 'int' });
+    expect(wrongKind.message).toBe('Number of pictures must be a whole number.');
+    setLanguage('es');
+    expect(say(wrongKind)).toBe('Número de imágenes: debe ser un número entero.');
+    expect(say(said('errors.request.tooFew', { field: 'runIds', minimum: 2 }))).toBe('Entrenamientos: elige al menos 2.');
+    setLanguage('en');
+    expect(say(wrongKind)).toBe('Number of pictures must be a whole number.');
   });
 });
