@@ -13,10 +13,10 @@ export const keyed = (key: CoreKey): string => key;
 const FIELDS: Readonly<Record<string, string>> = CORE_EN.errors.request.field;
 const KINDS: Readonly<Record<string, string>> = CORE_EN.errors.request.kind;
 
-/** Catalogue keys a schema may give as its sentence: every key of the errors area outside the generic request sentences. */
+/** Whether a problem's message is a key of the errors area (a schema's own sentence) rather than zod's English. */
 function isKey(text: string): text is CoreKey {
   const path = text.split('.');
-  if (path[0] !== 'errors' || path[1] === 'request') return false;
+  if (path[0] !== 'errors') return false;
   let node: unknown = CORE_EN;
   for (const part of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
   return typeof node === 'string';
