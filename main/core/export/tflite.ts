@@ -362,7 +362,8 @@ export function buildTflite(model: SavedModel, weights: TfliteWeights = 'float32
     input: 0,
     output: g.current,
     names: { input: TFLITE_INPUT, output: TFLITE_OUTPUT },
-    description: `Capa ${CAPA_VERSION} image classifier${weights === 'int8' ? ' (int8 weights, float activations)' : ''}`,
+    // A field of the file that tools print, the same in every language: names and values, not a sentence.
+    description: `Capa ${CAPA_VERSION} image classifier${weights === 'int8' ? ' (weights: int8, activations: float32)' : ''}`,
   });
 }
 
