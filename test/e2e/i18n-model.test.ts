@@ -96,6 +96,8 @@ describe('the model\'s sentences in Spanish', () => {
     expect(await preset('transfer')).toMatch(/^Aprendizaje por transferencia \(recomendado\) Una red preentrenada con millones de fotos/);
     await page.getByTestId('backbone-select').selectOption('mobilenet-v2-0.5-224');
     await expect.poll(() => page.getByTestId('backbone-card').textContent()).toContain('Más estrecha (50 % de los filtros): más pequeña y rápida, un poco menos precisa.');
+    // A graph network cannot be fine-tuned: the note names the one that can, by a name with no English word in it.
+    expect(await page.getByTestId('fine-tune-note').textContent()).toContain('Para ajustarla, elige MobileNet V2 1.0 · 224 px · Keras.');
     await page.getByTestId('backbone-picker').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-model-2-pretrained');
     expect(await englishLeft()).toEqual([]);

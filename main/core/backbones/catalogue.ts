@@ -105,7 +105,8 @@ function kerasMobilenetV2(alpha: 1 | 0.35): BackboneEntry {
   const width = alpha === 1 ? '1.0' : '0.35';
   return {
     id: `mobilenet-v2-${width}-224-keras`,
-    title: `MobileNet V2 ${width} · 224 px · fine-tunable`,
+    // A name, the same in every language; the description says that its last blocks can be fine-tuned.
+    title: `MobileNet V2 ${width} · 224 px · Keras`,
     description: alpha === 1 ? said('model.catalogue.keras') : said('model.catalogue.kerasSmall', { percent: Math.round(alpha * 100) }),
     url: `${TEACHABLE_MACHINE}/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_${alpha.toFixed(2)}_224_no_top/model.json`,
     query: '',
