@@ -74,9 +74,9 @@ export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatI
       const why = backboneBlocks(entry.format, spec.backbone);
       return { ...entry, available: why === null, reason: why };
     }
-    const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b) => b.why !== null);
+    const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b): b is { layer: SavedLayer; why: Why } => b.why !== null);
     // The sentence names the layer and says the reason inside itself ($t of the reason's key, with its values).
-    const reason = blocked ? said('model.export.layerCannot', { ...blocked.why!.params, layer: blocked.layer.name, layerClass: blocked.layer.className, why: blocked.why!.key }) : null;
+    const reason = blocked ? said('model.export.layerCannot', { ...blocked.why.params, layer: blocked.layer.name, layerClass: blocked.layer.className, why: blocked.why.key }) : null;
     return { ...entry, available: !blocked, reason };
   });
 }
