@@ -1,8 +1,9 @@
 // The model's sentences in Spanish on the real screens (Chromium against the real browser host):
 // the export dialog's format descriptions and why a format is greyed out, the pretrained networks'
 // descriptions, the presets', a wrong value typed into a layer field and into a training field, and
-// a network that cannot be built. Every sentence the main side made is said in Spanish, and no
-// English sentence of either catalogue is left on the screen. Screenshots of each step.
+// a network that cannot be built (next to the layer, and in the summary). Every sentence the main
+// side made is said in Spanish, and no English sentence of either catalogue is left on the screen.
+// Screenshots of each step.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,18 @@ describe('the model\'s sentences in Spanish', () => {
     expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
     await layerRow('Dense').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-model-5-impossible');
+    expect(await englishLeft()).toEqual([]);
+  });
+
+  it('a network ending on an image says so in the summary, in Spanish', async () => {
+    await layerRow('Dense').getByRole('button', { name: /^Quitar la capa 5/ }).click();
+    await expect.poll(() => page.getByTestId('layer-row').count()).toBe(4);
+    const summary = page.getByRole('region', { name: 'Resumen del modelo' });
+    await expect.poll(() => summary.getByRole('alert').allTextContents()).toEqual([
+      'La capa de salida necesita un vector plano, pero la última capa da una imagen de forma (14, 14, 32); añade una capa Flatten o GlobalAveragePooling2D al final.',
+    ]);
+    await summary.scrollIntoViewIfNeeded();
+    await screenshot(page, 'i18n-model-6-summary');
     expect(await englishLeft()).toEqual([]);
   });
 });
