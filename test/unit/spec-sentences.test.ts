@@ -102,6 +102,11 @@ describe('a wrong setting names its field with a keyed sentence', () => {
     expect(issues.length).toBeGreaterThan(10);
     expect(issues.filter((issue) => !issue.key || !spanish.exists(issue.key))).toEqual([]);
     expect(issues.filter((issue) => issue.message.startsWith('{'))).toEqual([]);
+    // A whole object received is cut short, not poured into the sentence.
+    const input = issues.find((issue) => issue.path.join('.') === 'layers.2')!;
+    expect(input.params).toMatchObject({ received: '3' });
+    const longOne = parseSpec({ ...base(), input: { width: 8, height: 8, channels: 3, resize: { a: 'x'.repeat(200) } } });
+    expect(longOne.ok || longOne.issues[0]!.params!['received']).toBe(`{"a":"${'x'.repeat(53)}…`);
   });
 });
 
