@@ -61,11 +61,10 @@ function corePatterns(language: CatalogueLanguage): RegExp[] {
 const CORE_PATTERNS = { en: corePatterns('en'), es: corePatterns('es') };
 
 /**
- * What reads the same in every language: the core's dataset warnings (English by design), code
- * (usage snippets, file names) and the values of a run comparison (spec values such as "validation"
- * or "squash", as Keras and the spec file write them).
+ * What reads the same in every language: code (usage snippets, file names) and the values of a run
+ * comparison (spec values such as "validation" or "squash", as Keras and the spec file write them).
  */
-const VERBATIM = ['[data-testid="dataset-warnings"]', 'pre', 'code', '[data-testid="run-compare"] td'].join(', ');
+const VERBATIM = ['pre', 'code', '[data-testid="run-compare"] td'].join(', ');
 
 /** The catalogue messages of `language` visible in the page's <main>, leaving out the elements `skip` (a CSS selector list) selects. */
 export async function catalogueTextShown(page: Page, language: CatalogueLanguage, skip = VERBATIM): Promise<string[]> {

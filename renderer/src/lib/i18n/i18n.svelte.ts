@@ -70,7 +70,8 @@ export function tOr(key: string, fallback: string): string {
  */
 export function say(sentence: Said): string {
   void current.value;
-  if (sentence.key && instance.exists(sentence.key, { ns: 'core' })) {
+  // With its values: a plural key ("x" of "x_one"/"x_other") exists only for a count.
+  if (sentence.key && instance.exists(sentence.key, { ns: 'core', ...sentence.params })) {
     return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...sentence.params });
   }
   return sentence.message;
