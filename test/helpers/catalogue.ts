@@ -52,9 +52,11 @@ const STANDALONE = { en: standalone('en'), es: standalone('es') };
  */
 function corePatterns(language: CatalogueLanguage): RegExp[] {
   const other = CORE[language === 'en' ? 'es' : 'en'];
+  // A value, or another sentence said inside this one ("…cannot be written: $t({{why}})").
+  const placeholder = /\{\{[^}]*\}\}|\$t\([^)]*\)/g;
   return [...CORE[language]]
-    .filter(([key, text]) => other.get(key) !== text && text.replace(/\{\{[^}]*\}\}/g, '').replace(/[^\p{L}]/gu, '').length >= 12)
-    .map(([, text]) => new RegExp(text.split(/\{\{[^}]*\}\}/).map((part) => escape(part)).join('.+?'), 'u'));
+    .filter(([key, text]) => other.get(key) !== text && text.replace(placeholder, '').replace(/[^\p{L}]/gu, '').length >= 12)
+    .map(([, text]) => new RegExp(text.split(placeholder).map((part) => escape(part)).join('.+?'), 'u'));
 }
 const CORE_PATTERNS = { en: corePatterns('en'), es: corePatterns('es') };
 
