@@ -71,7 +71,7 @@ export interface BackboneInfo {
   /** Name shown to a person, e.g. "MobileNet V2 1.0 · 224 px". */
   title: string;
   /** One sentence on when to choose it. */
-  description: string;
+  description: Said;
   /** Where it is downloaded from (or the folder it was imported from). */
   url: string;
   /** Square image size it takes, in pixels. */

@@ -52,11 +52,11 @@ const STANDALONE = { en: standalone('en'), es: standalone('es') };
  */
 function corePatterns(language: CatalogueLanguage): RegExp[] {
   const other = CORE[language === 'en' ? 'es' : 'en'];
-  // A nested message ("$t(errors.request.field.{{field}})", a field's name) is a value like any {{value}}.
-  const words = (text: string) => text.replace(/\$t\([^)]*\)/g, '{{nested}}');
+  // A value, or another sentence said inside this one ("…cannot be written: $t({{why}})").
+  const placeholder = /\{\{[^}]*\}\}|\$t\([^)]*\)/g;
   return [...CORE[language]]
-    .filter(([key, text]) => other.get(key) !== text && words(text).replace(/\{\{[^}]*\}\}/g, '').replace(/[^\p{L}]/gu, '').length >= 12)
-    .map(([, text]) => new RegExp(words(text).split(/\{\{[^}]*\}\}/).map((part) => escape(part)).join('.+?'), 'u'));
+    .filter(([key, text]) => other.get(key) !== text && text.replace(placeholder, '').replace(/[^\p{L}]/gu, '').length >= 12)
+    .map(([, text]) => new RegExp(text.split(placeholder).map((part) => escape(part)).join('.+?'), 'u'));
 }
 const CORE_PATTERNS = { en: corePatterns('en'), es: corePatterns('es') };
 

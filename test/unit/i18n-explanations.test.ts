@@ -1,11 +1,8 @@
 // The model screen's explanations (main/core/spec/explanations.ts) are written in English and
 // Spanish side by side; the types demand both, and this checks neither is left empty or copied
-// from the other. The preset texts in the catalogues must stay the ones presets.ts defines.
+// from the other. (Presets describe themselves with the core catalogue's sentences: see spec-sentences.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { LAYER_FIELDS, LAYER_HELP, OPTIMIZER_TEXT, SETTING_HELP, type Localized } from '../../main/core/spec/explanations';
-import { PRESETS } from '../../main/core/spec/presets';
-import en from '../../renderer/src/lib/i18n/en.json';
-import es from '../../renderer/src/lib/i18n/es.json';
 
 const explanations: [string, Localized][] = [
   ...Object.entries(LAYER_HELP).map(([type, text]): [string, Localized] => [`LAYER_HELP.${type}`, text]),
@@ -34,13 +31,5 @@ describe('explanations in both languages', () => {
       terms.filter(([english, spanish]) => english.test(text.en) && !spanish.test(text.es)).map(([english]) => `${where}: ${english.source}`),
     );
     expect(missing).toEqual([]);
-  });
-
-  it('keeps the English preset texts of the catalogue equal to presets.ts, with a Spanish one for each', () => {
-    for (const preset of PRESETS) {
-      const id = preset.id as keyof typeof en.model.presets;
-      expect(en.model.presets[id], preset.id).toEqual({ title: preset.title, description: preset.description });
-      expect(es.model.presets[id]?.title, preset.id).toBeTruthy();
-    }
   });
 });

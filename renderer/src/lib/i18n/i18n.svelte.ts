@@ -56,8 +56,8 @@ export function explain(text: Record<Language, string>): string {
 }
 
 /**
- * The message for a key built from data the core owns (a preset's or a network's id), or the core's
- * English text when the catalogue has no entry for it yet, so a new preset shows words, not a key.
+ * The message for a key built from data the core owns (a run comparison's field, a key's name), or
+ * the core's English text when the catalogue has no entry for it yet, so a new one shows words, not a key.
  */
 export function tOr(key: string, fallback: string): string {
   void current.value;
