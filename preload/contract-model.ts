@@ -96,7 +96,7 @@ export interface BackboneInfo {
 export type BackboneEvent =
   | { id: string; kind: 'progress'; bytes: number; total: number; bytesPerSecond: number }
   | { id: string; kind: 'done'; backbone: BackboneInfo }
-  | { id: string; kind: 'error'; message: string };
+  | ({ id: string; kind: 'error' } & Said);
 
 /** Operations on the cache of pretrained networks (shared by every project). */
 export interface BackboneOperations {

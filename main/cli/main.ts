@@ -237,5 +237,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`capa: ${error instanceof Error ? error.message : String(error)}`);
+  // A spec's or a request's problems, one per line with the field they concern: the sentence above counts them.
+  if (error instanceof CapaError) for (const issue of error.issues ?? []) console.error(`  ${issue.path.join('.')}: ${issue.message}`);
   process.exitCode = 1;
 });

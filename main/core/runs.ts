@@ -2,6 +2,7 @@
 import type { BackendInfo, EpochMetrics, RunInfo, RunStatus } from '../../preload/contract';
 import type { Db } from './db/database';
 import { CapaError } from './errors';
+import { said } from './messages/said';
 import { parseSpec, type ModelSpec } from './spec/spec';
 
 interface RunRow {
@@ -88,7 +89,7 @@ export class RunRepository {
 
   get(id: string): RunInfo {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
-    if (!row) throw new CapaError('not-found', `There is no run ${id} in this project.`);
+    if (!row) throw new CapaError('not-found', said('errors.runStore.missing', { id }));
     return this.toRun(row);
   }
 
@@ -133,7 +134,7 @@ export class RunRepository {
 
   private toRun(row: RunRow): RunInfo {
     const parsed = parseSpec(JSON.parse(row.spec));
-    if (!parsed.ok) throw new CapaError('database-corrupt', `Run ${row.id} has a spec this Capa cannot read.`);
+    if (!parsed.ok) throw new CapaError('database-corrupt', said('errors.runStore.unreadableSpec', { id: row.id }));
     const epochs = (this.db.prepare('SELECT * FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(row.id) as EpochRow[]).map(
       (e): EpochMetrics => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.val_loss, valAccuracy: e.val_accuracy, seconds: e.seconds }),
     );

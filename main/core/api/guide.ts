@@ -27,7 +27,7 @@ const SAMPLE_CANDIDATES = [join(__dirname, '..', '..', '..', 'assets', 'sample')
 /** The bundled sample folder: the host's (a packaged app's resources), else the source or build tree's. */
 export function sampleFolder(configured?: string, candidates: readonly string[] = SAMPLE_CANDIDATES): string {
   const folder = [configured, ...candidates].find((candidate) => candidate !== undefined && existsSync(candidate));
-  if (folder === undefined) throw new CapaError('not-found', 'The sample pictures are missing from this copy of Capa. Reinstall Capa, or import a folder of your own pictures instead.');
+  if (folder === undefined) throw new CapaError('not-found', said('errors.guide.sampleMissing'));
   return folder;
 }
 
