@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { said } from '../core/messages/said';
 import { isAugmenting } from '../core/spec/augment';
 import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../core/spec/spec';
 import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/preprocess';
@@ -214,11 +215,11 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
   // description is read from its model.json and can be wrong.
   const length = (await features(tf, backbone, new Float32Array(backbone.inputSize * backbone.inputSize * 3), 1)).length;
   if (length !== backbone.features) {
-    emit({ runId: job.runId, kind: 'log', level: 'warn', message: `The pretrained network "${backbone.id}" gives ${length} features per image, not the ${backbone.features} its description says; the head is built for ${length}.` });
+    emit({ runId: job.runId, kind: 'log', level: 'warn', ...said('runs.transfer.featureCount', { id: backbone.id, length, expected: backbone.features }) });
   }
   const head: TrainJob = { ...job, spec: headSpec(job.spec, length) };
   if (isAugmenting(job.spec.augmentation)) {
-    emit({ runId: job.runId, kind: 'log', level: 'warn', message: 'Data augmentation is not applied with a pretrained network: each image\'s features are computed once and reused.' });
+    emit({ runId: job.runId, kind: 'log', level: 'warn', ...said('runs.transfer.noAugmentation') });
   }
   return runTraining(head, {
     ...context,
@@ -230,8 +231,8 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
         throw new Error(`The cached features of "${backbone.id}" have ${split.features} values, but the network gives ${length}; delete the embeddings folder in the backbone cache.`);
       }
       if (items.length > 0) {
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        emit({ runId: job.runId, kind: 'log', level: 'info', message: `Features of ${split.count} images: ${stats.cached} from the cache, ${stats.computed} computed by the backbone (${seconds} s).` });
+        const seconds = (performance.now() - started) / 1000;
+        emit({ runId: job.runId, kind: 'log', level: 'info', ...said('runs.transfer.features', { images: split.count, cached: stats.cached, computed: stats.computed, seconds }) });
       }
       return split;
     },

@@ -112,7 +112,7 @@ describe('a folder classified in batches', () => {
       { file: 't/red/2.png', probabilities: [0.4, 0.6], error: null },
       { file: 't/blue/3.png', probabilities: [0.3, 0.7], error: null },
       { file: 't/blue/4.png', probabilities: [0.55, 0.45], error: null },
-      { file: 't/blue/5.png', probabilities: null, error: 'The file is empty (0 bytes).' },
+      { file: 't/blue/5.png', probabilities: null, error: { message: 'The file is empty (0 bytes).' } },
     ];
     const rows = predictionRows(results, ['red', 'blue']);
     const files = (list: { file: string }[]) => list.map((r) => r.file);

@@ -24,7 +24,6 @@ const NOT_YET_MOVED = new Set<string>([
   'main/core/api/backbones.ts',
   'main/core/api/context.ts',
   'main/core/api/dataset.ts',
-  'main/core/api/evaluate.ts',
   'main/core/api/export.ts',
   'main/core/api/guide.ts',
   'main/core/api/inside.ts',
@@ -40,7 +39,6 @@ const NOT_YET_MOVED = new Set<string>([
   'main/core/data-move.ts',
   'main/core/dataset-warnings.ts',
   'main/core/db/database.ts',
-  'main/core/evaluation/evaluate.ts',
   'main/core/evaluation/store.ts',
   'main/core/export/export.ts',
   'main/core/export/onnx.ts',
@@ -60,14 +58,7 @@ const NOT_YET_MOVED = new Set<string>([
   'main/core/spec/presets.ts',
   'main/core/spec/spec.ts',
   'main/core/spec/summary.ts',
-  'main/core/trainer-client.ts',
-  'main/core/training.ts',
   'main/core/undo.ts',
-  'main/core/use/batch-predict.ts',
-  'main/trainer/backends.ts',
-  'main/trainer/pipeline.ts',
-  'main/trainer/train.ts',
-  'main/trainer/transfer.ts',
 ]);
 
 /** Three words in a row: reads as a sentence. */
