@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunEvent, RunInfo, RunStatus, Said } from '../../preload/contract';
 import { CapaError } from './errors';
-import { said } from './messages/said';
+import { nested, said } from './messages/said';
 import type { Project } from './project';
 import { RunRepository } from './runs';
 import { summarizeWithBackbone } from './api/backbones';
@@ -104,7 +104,7 @@ export class TrainingQueue {
   private checkBuildable(spec: ModelSpec, classCount: number): void {
     const summary = summarizeWithBackbone(spec, classCount, this.backbones);
     if (summary.issues.length > 0) {
-      throw new CapaError('invalid-spec', said('runs.training.cannotBuild', { reason: summary.issues[0]!.message }), summary.issues);
+      throw new CapaError('invalid-spec', said('runs.training.cannotBuild', { reason: nested(summary.issues[0]!) }), summary.issues);
     }
     if (spec.backbone && !this.backbones.isReady(spec.backbone.id)) {
       // The default preset needs a download; say how to get it and how to train without it.
@@ -199,7 +199,7 @@ export class TrainingQueue {
       const line = await this.finalStep(project, runId);
       if (line) this.emit({ runId, kind: 'log', level: 'info', ...line });
     } catch (error) {
-      this.emit({ runId, kind: 'log', level: 'warn', ...said('runs.training.finalEvaluationFailed', { reason: failureSentence(error).message }) });
+      this.emit({ runId, kind: 'log', level: 'warn', ...said('runs.training.finalEvaluationFailed', { reason: nested(failureSentence(error)) }) });
     }
   }
 

@@ -3,6 +3,7 @@
 import i18next from 'i18next';
 import type { Said } from '../../preload/contract';
 import { CORE_CATALOGUES } from '../../main/core/messages/catalogue';
+import { readSaid } from '../../main/core/messages/said';
 
 const instance = i18next.createInstance();
 void instance.init({
@@ -14,6 +15,12 @@ void instance.init({
   initAsync: false,
   interpolation: { escapeValue: false },
   returnNull: false,
+});
+
+// A sentence inside another one's values, said in the same language (as the renderer does).
+instance.services.formatter?.add('said', (value, lng) => {
+  const sentence = readSaid(String(value));
+  return sentence.key ? sayIn(lng === 'es' ? 'es' : 'en', sentence) : sentence.message;
 });
 
 /** `sentence` in `language`, from its key; throws when the key is missing there, so a test sees it. */

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent, RunInfo, Said } from '../../preload/contract';
 import { openDatabase } from '../../main/core/db/database';
+import { readSaid, said } from '../../main/core/messages/said';
+import { unusablePicture } from '../../main/core/use/batch-predict';
 import { RunRepository } from '../../main/core/runs';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
@@ -140,9 +142,16 @@ describe("runs' sentences", () => {
     const refused = await service.call('predict', { projectId, runId: next.id, bytes: text });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-argument', key: 'runs.use.unusable', params: { reason: expect.any(String) } } });
     if (!refused.ok) {
-      expect(refused.error.message).toMatch(/ Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture\.$/);
-      expect(sayIn('es', refused.error)).toMatch(/ Elige una imagen JPEG, PNG, WebP, GIF, BMP o TIFF\.$/);
+      // The importer's reason is a sentence inside this one: each language says both.
+      const reason = readSaid(String(refused.error.params!['reason']));
+      expect(refused.error.message).toBe(`${reason.message} Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.`);
+      const reasonInSpanish = reason.key ? sayIn('es', reason) : reason.message;
+      expect(sayIn('es', refused.error)).toBe(`${reasonInSpanish} Elige una imagen JPEG, PNG, WebP, GIF, BMP o TIFF.`);
     }
+    // A keyed reason inside: both said in Spanish, both in English in the message.
+    const keyed = unusablePicture(said('runs.use.notRead'));
+    expect(keyed.message).toBe('The picture could not be read. Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.');
+    expect(sayIn('es', keyed)).toBe('No se pudo leer la imagen. Elige una imagen JPEG, PNG, WebP, GIF, BMP o TIFF.');
     const folder = tempDir();
     writeFileSync(join(folder, 'notes.png'), text);
     const [row] = await callOrThrow(service, 'predictBatch', { projectId, runId: next.id, images: [{ file: 'notes.png', path: join(folder, 'notes.png') }] });

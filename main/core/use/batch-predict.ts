@@ -9,7 +9,7 @@ import type { ServiceContext } from '../api/context';
 import type { BackboneCache } from '../backbones/cache';
 import { bmpToPng, isBmp } from '../bmp';
 import { CapaError } from '../errors';
-import { said } from '../messages/said';
+import { nested, said } from '../messages/said';
 import { headOnlyBackbone } from '../evaluation/evaluate';
 import { MAX_PIXELS, unusableReason, type ImportEntry } from '../importer';
 import type { Project } from '../project';
@@ -23,7 +23,7 @@ import type { TrainerBackbone } from '../../trainer/protocol';
 export const WHAT_TO_DO = said('runs.use.whatToDo').message;
 
 /** Why a picture cannot be used, with what to do instead: one sentence for an error. */
-export const unusablePicture = (reason: Said): Said => said('runs.use.unusable', { reason: reason.message });
+export const unusablePicture = (reason: Said): Said => said('runs.use.unusable', { reason: nested(reason) });
 
 /** A reason from the importer as a sentence (its checks may give plain text or a sentence). */
 const asSaid = (reason: string | Said): Said => (typeof reason === 'string' ? { message: reason } : reason);
