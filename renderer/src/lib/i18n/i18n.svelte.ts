@@ -75,7 +75,8 @@ export function say(sentence: Said): string {
 }
 
 function sayIn(sentence: Said, lng?: string): string {
-  if (sentence.key && instance.exists(sentence.key, { ns: 'core' })) {
+  // With its values: a plural key exists only as its forms ("x_one", "x_other"), found through its count.
+  if (sentence.key && instance.exists(sentence.key, { ns: 'core', ...sentence.params })) {
     return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...(lng ? { lng } : {}), ...sentence.params });
   }
   return sentence.message;
