@@ -9,6 +9,8 @@ import type { RunEvent, RunInfo, Said } from '../../preload/contract';
 import { openDatabase } from '../../main/core/db/database';
 import { readSaid, said } from '../../main/core/messages/said';
 import { unusablePicture } from '../../main/core/use/batch-predict';
+import { failureSentence } from '../../main/core/training';
+import { forkTrainerPort, TrainerClient, TrainerError } from '../../main/core/trainer-client';
 import { RunRepository } from '../../main/core/runs';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
@@ -134,6 +136,24 @@ describe("runs' sentences", () => {
     // An MLP has no convolution of its own: occlusion, and the note says why.
     expect(explained.note).toMatchObject({ key: 'runs.explain.occlusion' });
     expect(sayIn('es', explained.note)).toMatch(/^Oclusión: cuánto baja esta clase/);
+  });
+
+  it('brings a training failure across the process boundary with its sentence', async () => {
+    const client = new TrainerClient(forkTrainerPort);
+    try {
+      const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 1 });
+      // Only a validation picture: nothing to learn from, which the trainer says in a sentence a person can act on.
+      const job = { runId: 'no-training', spec, classNames: ['a', 'b'], items: [{ path: join(dataDir, 'none.png'), label: 0, split: 'validation' as const }], outDir: tempDir() };
+      const failure = await client.train(job, () => undefined).then(() => null, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(TrainerError);
+      expect(failureSentence(failure)).toEqual({
+        message: 'There is no training image to learn from: give each class some images in the training split.',
+        key: 'runs.train.noTrainingImage',
+      });
+      expect(sayIn('es', failureSentence(failure))).toBe('No hay ninguna imagen de entrenamiento de la que aprender: dale a cada clase algunas imágenes en el conjunto de entrenamiento.');
+    } finally {
+      await client.close();
+    }
   });
 
   it('says why a file is not a picture, with what to do, in one keyed sentence', async () => {
