@@ -2,7 +2,7 @@
 import type { BackendInfo, EpochMetrics, RunInfo, RunStatus, Said } from '../../preload/contract';
 import type { Db } from './db/database';
 import { CapaError } from './errors';
-import { readSaid, said, storeSaid } from './messages/said';
+import { nested, readSaid, said, storeSaid } from './messages/said';
 import { parseSpec, type ModelSpec } from './spec/spec';
 
 interface RunRow {
@@ -47,6 +47,9 @@ function storedName(stored: string): Pick<RunInfo, 'name' | 'defaultName'> {
   const sentence = readSaid(stored);
   return sentence.key === DEFAULT_NAME ? { name: sentence.message, defaultName: sentence } : { name: stored, defaultName: null };
 }
+
+/** A run's name as a value of a sentence ("{{name, said}}"): a default name said in each language, a person's as typed. */
+export const nameValue = (run: Pick<RunInfo, 'name' | 'defaultName'>): string => nested(run.defaultName ?? { message: run.name });
 
 export class RunRepository {
   constructor(

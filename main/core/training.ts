@@ -6,7 +6,7 @@ import type { RunEvent, RunInfo, RunStatus, Said } from '../../preload/contract'
 import { CapaError } from './errors';
 import { nested, said } from './messages/said';
 import type { Project } from './project';
-import { RunRepository } from './runs';
+import { nameValue, RunRepository } from './runs';
 import { summarizeWithBackbone } from './api/backbones';
 import type { BackboneCache } from './backbones/cache';
 import { megabytes } from './backbones/catalogue';
@@ -82,12 +82,12 @@ export class TrainingQueue {
     const run = runs.get(runId);
     if (!RESUMABLE.has(run.status)) {
       const why = run.status === 'completed' ? 'finished' : run.status === 'failed' ? 'failed' : 'training';
-      throw new CapaError('conflict', said(`runs.training.cannotResume.${why}`, { name: run.name }));
+      throw new CapaError('conflict', said(`runs.training.cannotResume.${why}`, { name: nameValue(run) }));
     }
     // An interrupted run may have stored its last epoch and been killed before it was marked
     // completed: resuming it writes its final weights (or trains again without a checkpoint).
     if (run.status !== 'interrupted' && run.epochs.length >= run.spec.training.epochs) {
-      throw new CapaError('conflict', said('runs.training.allEpochsTrained', { name: run.name, epochs: run.spec.training.epochs }));
+      throw new CapaError('conflict', said('runs.training.allEpochsTrained', { name: nameValue(run), epochs: run.spec.training.epochs }));
     }
     this.checkBuildable(run.spec, run.classNames.length);
     runs.requeue(runId);

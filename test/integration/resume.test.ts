@@ -131,8 +131,10 @@ describe('a run killed and resumed', () => {
     // A finished run cannot resume.
     await expect(callOrThrow(service, 'resumeRun', { projectId, runId: id })).rejects.toThrow(/cannot be resumed: it has finished/);
     const refused = await service.call('resumeRun', { projectId, runId: id });
-    expect(refused).toMatchObject({ ok: false, error: { key: 'runs.training.cannotResume.finished', params: { name: resumed.name } } });
-    if (!refused.ok) expect(sayIn('es', refused.error)).toBe(`«${resumed.name}» no se puede reanudar: ya terminó. Solo puede continuar un entrenamiento interrumpido o detenido.`);
+    expect(refused).toMatchObject({ ok: false, error: { message: `"${resumed.name}" cannot be resumed: it has finished. Only a run that was interrupted or stopped can continue.`, key: 'runs.training.cannotResume.finished' } });
+    // Its default name ("Run 2") is said in Spanish too, inside the sentence.
+    expect(resumed.name).toMatch(/^Run \d+$/);
+    if (!refused.ok) expect(sayIn('es', refused.error)).toBe(`«${resumed.name.replace('Run', 'Entrenamiento')}» no se puede reanudar: ya terminó. Solo puede continuar un entrenamiento interrumpido o detenido.`);
   });
 
   it('resumes a run cut short by closing the app, from another app started on the same folder', async () => {

@@ -61,7 +61,7 @@ export async function runModel(context: ServiceContext, projectId: string, runId
   const project = library.get(projectId);
   const run = new RunRepository(project.db, project.id).get(runId);
   if (run.status !== 'completed' && run.status !== 'stopped') {
-    throw new CapaError('conflict', said('runs.use.notUsable', { id: runId, status: run.status }));
+    throw new CapaError('conflict', said(`runs.use.notUsable.${run.status}`, { id: runId }));
   }
   const backbone = await headOnlyBackbone(run, { resolve: (id) => resolveBackbone(context, id) });
   return { project, run, modelDir: join(runDir(project, runId), 'best'), backbone };
