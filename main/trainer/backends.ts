@@ -10,6 +10,7 @@ import { said } from '../core/messages/said';
 import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { unpackedPath } from '../packaging/asar-path';
+import { TrainingFailure } from './protocol';
 
 /** Backend ids, fastest first; also the values `CAPA_BACKEND` accepts. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -160,5 +161,5 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Select
       fallbacks.push(describeLoadError(BACKEND_PACKAGES[id], error));
     }
   }
-  throw new Error(`No TensorFlow.js backend could be loaded:\n${fallbacks.join('\n')}`);
+  throw new TrainingFailure(said('runs.backends.none', { reasons: fallbacks.join('\n') }));
 }

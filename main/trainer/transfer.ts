@@ -14,7 +14,7 @@ import { hashBytes, writeAtomically } from '../core/store';
 import type { DecodedSplit, DecodeFailure } from './dataset';
 import { PixelLoader, predictionBatches, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
 import { readArtifacts } from './model-files';
-import type { ImageSource, TrainerBackbone, TrainItem, TrainJob, TrainResult } from './protocol';
+import { TrainingFailure, type ImageSource, type TrainerBackbone, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import { buildFineTuneModel } from './fine-tune';
 import { buildModel } from './model-builder';
 import { runTraining, type TrainContext } from './train';
@@ -64,7 +64,7 @@ export async function features(tf: Tf, backbone: TrainerBackbone, pixels: Float3
   const pooled = output.rank === 4 ? tf.tidy(() => output.mean([1, 2])) : output.rank === 2 ? output : null;
   if (!pooled) {
     output.dispose();
-    throw new Error(`The backbone's output has shape [${output.shape.join(', ')}]; a feature vector or a feature map was expected.`);
+    throw new TrainingFailure(said('runs.transfer.badOutput', { shape: output.shape.join(', ') }));
   }
   const values = (await pooled.data()) as Float32Array;
   const length = pooled.shape[1]!;
@@ -228,7 +228,7 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
       const stats: EmbeddingStats = { cached: 0, computed: 0 };
       const split = await embedSplit(tf, backbone, items, job.spec.input, failures, stats);
       if (split.count > 0 && split.features !== length) {
-        throw new Error(`The cached features of "${backbone.id}" have ${split.features} values, but the network gives ${length}; delete the embeddings folder in the backbone cache.`);
+        throw new TrainingFailure(said('runs.transfer.cacheMismatch', { id: backbone.id, cached: split.features, length }));
       }
       if (items.length > 0) {
         const seconds = (performance.now() - started) / 1000;
