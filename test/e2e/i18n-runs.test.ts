@@ -34,12 +34,13 @@ beforeAll(async () => {
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
     // A learning rate this small cannot improve the loss by min_delta = 1: the learning rate is
     // lowered after each epoch and early stopping ends the run after epoch 3, each with a log line.
+    // Without validation pictures both watch the training loss instead, and a warning says so.
     const spec = presetById('small-cnn')!.build(
       { width: 24, height: 24, channels: 3, resize: 'squash' },
       {
-        epochs: 10, batch_size: 16, seed: 3, learning_rate: 1e-9,
-        early_stopping: { monitor: 'loss', patience: 2, min_delta: 1, restore_best_weights: true },
-        reduce_lr_on_plateau: { monitor: 'loss', factor: 0.5, patience: 1, min_lr: 0 },
+        epochs: 10, batch_size: 16, seed: 3, learning_rate: 1e-9, validation: 'none',
+        early_stopping: { monitor: 'val_loss', patience: 2, min_delta: 1, restore_best_weights: true },
+        reduce_lr_on_plateau: { monitor: 'val_loss', factor: 0.5, patience: 1, min_lr: 0 },
       },
     );
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
@@ -72,9 +73,12 @@ describe("the runs' sentences in Spanish", () => {
     const log = page.getByTestId('run-log');
     await log.evaluate((node) => ((node as HTMLDetailsElement).open = true));
     const lines = await log.locator('li').allTextContents();
-    expect(lines).toContain('Parada temprana después de la época 3: loss no mejoró durante 2 épocas.');
+    expect(lines).toContain('Parada temprana después de la época 3: val_loss no mejoró durante 2 épocas.');
     expect(lines).toContain('Sin progreso durante 1 épocas: la tasa de aprendizaje baja de 1e-9 a 5e-10.');
-    expect(lines.find((line) => line.startsWith('Mejores pesos: época 1'))).toBeDefined();
+    expect(lines).toContain('Mejores pesos: época 1.');
+    expect(await page.getByTestId('run-warnings').locator('li').allTextContents()).toEqual([
+      'No hay ninguna imagen de validación, así que la parada temprana y la reducción de la tasa de aprendizaje vigilan la pérdida y la exactitud de entrenamiento.',
+    ]);
     expect(lines.find((line) => line.startsWith('Evaluación final con '))).toMatch(/exactitud \d+,\d %, pérdida \d+,\d{4}\.$/);
     expect(lines.find((line) => line.startsWith('Imágenes de 24x24x3: '))).toBeDefined();
     // The backend's description, said in Spanish (WebAssembly with its threads).
