@@ -30,7 +30,7 @@ export async function predictCommand(service: CapaService, projectId: string, ru
   } else {
     const width = Math.min(60, Math.max(4, ...rows.map((row) => row.file.length)));
     for (const row of rows) {
-      const answer = row.error ? `cannot be read: ${row.error}` : `${row.predicted} ${percent(row.confidence)}  (${run.classNames.map((name, i) => `${name} ${percent(row.probabilities[i]!)}`).join(', ')})`;
+      const answer = row.error ? `cannot be read: ${row.error.message}` : `${row.predicted} ${percent(row.confidence)}  (${run.classNames.map((name, i) => `${name} ${percent(row.probabilities[i]!)}`).join(', ')})`;
       console.log(`${row.file.padEnd(width)}  ${answer}`);
     }
   }

@@ -87,8 +87,8 @@ export async function followRun(service: CapaService, projectId: string, start: 
         console.log(`Epoch ${m.epoch}/${event.epochs} - ${m.seconds.toFixed(1)}s - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)}${validation}`);
       }
       if (event.kind === 'done') {
-        if (event.status === 'failed') throw new CapaError('trainer', `Training failed: ${event.error ?? 'unknown error'}`);
-        if (event.status === 'interrupted') throw new CapaError('trainer', `${event.error ?? 'Training was interrupted.'} From the command line: capa runs resume <project> ${run.id.slice(0, 8)}`);
+        if (event.status === 'failed') throw new CapaError('trainer', `Training failed: ${event.error?.message ?? 'unknown error'}`);
+        if (event.status === 'interrupted') throw new CapaError('trainer', `${event.error?.message ?? 'Training was interrupted.'} From the command line: capa runs resume <project> ${run.id.slice(0, 8)}`);
         return callOrThrow(service, 'getRun', { projectId, runId: run.id });
       }
     }

@@ -9,7 +9,7 @@ import { said } from '../messages/said';
 import type { Project } from '../project';
 import { summarize } from '../spec/summary';
 import { ImageStore } from '../store';
-import { readEntry, runModel, WHAT_TO_DO } from '../use/batch-predict';
+import { readEntry, runModel, unusablePicture } from '../use/batch-predict';
 import { imageBytes, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 export const INSIDE_REQUESTS: SchemasOf<InsideOperations> = {
@@ -27,7 +27,7 @@ async function activations(context: ServiceContext, projectId: string, runId: st
   const model = await runModel(context, projectId, runId);
   const picture = await pictureBytes(model.project, image);
   const bytes = await readEntry({ relativePath: 'picture', read: async () => picture });
-  if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', `${bytes.error} ${WHAT_TO_DO}`);
+  if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', unusablePicture(bytes.error));
   let layers: LayerActivations[];
   try {
     layers = await context.trainer.activations(model.modelDir, model.run.spec.input, { bytes }, model.backbone);

@@ -3,6 +3,7 @@
 import i18next, { type TFunction } from 'i18next';
 import type { Said } from '../../../../preload/contract';
 import { CORE_CATALOGUES } from '../../../../main/core/messages/catalogue';
+import { readSaid } from '../../../../main/core/messages/said';
 import en from './en.json';
 import es from './es.json';
 import { systemLanguage, type Language } from './languages';
@@ -70,12 +71,19 @@ export function tOr(key: string, fallback: string): string {
  */
 export function say(sentence: Said): string {
   void current.value;
-  // With its values: a plural key ("x" of "x_one"/"x_other") exists only for a count.
+  return sayIn(sentence);
+}
+
+function sayIn(sentence: Said, lng?: string): string {
+  // With its values: a plural key exists only as its forms ("x_one", "x_other"), found through its count.
   if (sentence.key && instance.exists(sentence.key, { ns: 'core', ...sentence.params })) {
-    return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...sentence.params });
+    return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...(lng ? { lng } : {}), ...sentence.params });
   }
   return sentence.message;
 }
+
+// "{{reason, said}}": a sentence inside another one's values (nested() in the core), said in the same language.
+instance.services.formatter?.add('said', (value, lng) => sayIn(readSaid(String(value)), lng));
 
 // The first frame follows the system; the saved choice replaces it once the settings load.
 if (typeof navigator !== 'undefined') setLanguage(systemLanguage(navigator.languages ?? [navigator.language]));
