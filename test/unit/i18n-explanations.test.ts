@@ -153,9 +153,9 @@ describe('explanations of the Model screen in English and Spanish', () => {
   });
 
   it('offers a layer row its own topics plus the focused parameter\'s', () => {
-    expect(layerTopics('Conv2D')).toEqual(['kernel', 'filters']);
-    expect(layerTopics('Conv2D', 'strides')).toEqual(['kernel', 'filters', 'stride']);
-    expect(layerTopics('Conv2D', 'kernel_size')).toEqual(['kernel', 'filters']);
+    expect(layerTopics('Conv2D')).toEqual(['kernel', 'filters', 'activation']);
+    expect(layerTopics('Conv2D', 'strides')).toEqual(['kernel', 'filters', 'activation', 'stride']);
+    expect(layerTopics('Conv2D', 'kernel_size')).toEqual(['kernel', 'filters', 'activation']);
     expect(layerTopics('Dense', 'kernel_regularizer')).toEqual(['dense', 'activation', 'regularizer']);
     expect(layerTopics('Flatten', 'nothing')).toEqual(['flatten']);
   });

@@ -83,9 +83,9 @@ export type LayerField = FieldKind & {
 
 /** The topics that explain each layer kind as a whole (its sentence is explain.layer.<type>). */
 export const LAYER_TOPICS: Record<LayerType, readonly LearnTopic[]> = {
-  Conv2D: ['kernel', 'filters'],
-  SeparableConv2D: ['kernel', 'filters'],
-  DepthwiseConv2D: ['kernel'],
+  Conv2D: ['kernel', 'filters', 'activation'],
+  SeparableConv2D: ['kernel', 'filters', 'activation'],
+  DepthwiseConv2D: ['kernel', 'activation'],
   MaxPooling2D: ['pooling'],
   AveragePooling2D: ['pooling'],
   GlobalAveragePooling2D: ['globalPooling'],
