@@ -7,6 +7,7 @@
 // come from main/core/spec/explanations.ts, so a new layer or setting is checked here too.
 // Screenshots: learn-<en|es>-<place>.png.
 import { AxeBuilder } from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { LAYER_TYPES } from '../../main/core/spec/layers';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { launchChromium, screenshot, SCREENSHOTS, startHost, type RunningHost } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -60,6 +61,9 @@ afterAll(async () => {
   removeTempDirs();
 });
 
+/** Topics whose panel was photographed in each language: each once, as learn-topic-<language>-<topic>.png. */
+const photographed = { en: new Set<LearnTopic>(), es: new Set<LearnTopic>() };
+
 /**
  * Opens a topic's panel from a button inside `scope` (unless it is open already) and checks it: the
  * title and text are the catalogue's in `language`, and the picture is drawn, described and visible.
@@ -81,6 +85,11 @@ async function openAndCheck(scope: Locator, topic: LearnTopic, language: Languag
   expect(size!.height).toBeGreaterThan(50);
   // Something is drawn: shapes, not an empty frame.
   expect(await picture.locator('rect, circle, path, line, ellipse, use').count()).toBeGreaterThanOrEqual(3);
+  if (!photographed[language].has(topic)) {
+    photographed[language].add(topic);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await panel.screenshot({ path: join(SCREENSHOTS, `learn-topic-${language}-${topic}.png`) });
+  }
   return panel;
 }
 
