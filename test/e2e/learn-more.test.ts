@@ -3,9 +3,9 @@
 // blocks, the input, every layer kind (each added to the stack) and each of its parameters, the
 // training settings and the augmentation. For each, the "Learn more" panel opens with a drawn
 // picture and the catalogue's words in the screen's language; no text of the other language is
-// left on the screen, and axe finds no serious or critical violation with panels open. The lists
-// come from main/core/spec/explanations.ts, so a new layer or setting is checked here too.
-// Screenshots: learn-<en|es>-<place>.png.
+// left on the screen, and axe finds no serious or critical violation with panels open, light or
+// dark. The lists come from main/core/spec/explanations.ts, so a new layer or setting is checked
+// here too. Screenshots: learn-<en|es>-<place>.png, and each topic's panel learn-topic-<en|es>-<topic>.png.
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -179,9 +179,14 @@ async function checkEverySetting(language: Language): Promise<void> {
   await training.getByTestId('learn-panel').scrollIntoViewIfNeeded();
   await screenshot(page, `learn-${language}-6-early-stopping`);
 
-  // With a panel open in every place, nothing is left in the other language and axe is content.
+  // With a panel open in every place, nothing is left in the other language and axe is content, in both themes.
   expect(await otherLanguageShown(language)).toEqual([]);
   expect(await violations()).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  expect(await violations()).toEqual([]);
+  await screenshot(page, `learn-${language}-7-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 describe('Learn more beside every setting of the Model screen', () => {
