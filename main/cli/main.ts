@@ -193,7 +193,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
       for (const format of wanted) {
         const info = choices.formats.find((f) => f.format === format);
         if (info && !info.available) {
-          console.log(`${info.title}: skipped. ${info.reason}`);
+          console.log(`${info.title.message}: skipped. ${info.reason?.message ?? ''}`);
           continue;
         }
         // Unknown formats, weights or quantisation reach the service, whose validation names the choices.
@@ -206,7 +206,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
           ...(values.out ? { directory: resolve(values.out) } : {}),
         });
         const change = result.accuracy ? `; held-out accuracy ${(result.accuracy.original * 100).toFixed(1)}% -> ${(result.accuracy.exported * 100).toFixed(1)}% on ${result.accuracy.images} images` : '';
-        console.log(`${info?.title ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
+        console.log(`${info?.title.message ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
       }
       return;
     }

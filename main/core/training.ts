@@ -113,7 +113,7 @@ export class TrainingQueue {
       throw new CapaError(
         'not-found',
         `${info?.title ?? id} is not on this computer yet. Download ${what} on the Model screen first (or import it from a folder there), ` +
-          `or choose the ${presetById(OFFLINE_PRESET_ID)!.title} preset to train without a download.`,
+          `or choose the ${presetById(OFFLINE_PRESET_ID)!.title.message} preset to train without a download.`,
       );
     }
   }

@@ -58,6 +58,8 @@ describe('transfer learning through the service', () => {
       {
         path: ['backbone', 'trainable_blocks'],
         message: expect.stringMatching(/^MobileNet V2 1\.0 · 224 px is a TensorFlow\.js graph model, whose weights cannot be trained, so its last 2 blocks cannot be fine-tuned\./),
+        key: 'model.backbones.graphCannotFineTune',
+        params: { title: 'MobileNet V2 1.0 · 224 px', count: 2 },
       },
     ]);
 

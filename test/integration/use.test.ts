@@ -164,7 +164,11 @@ describe('label suggestions', () => {
       expect(of.images.some((i) => i.id === s.imageId)).toBe(true);
     }
     const dataset = await callOrThrow(service, 'getDataset', { projectId: project.id });
-    expect(dataset.undo?.description).toBe(`Label ${accepted.length} pictures as suggested`);
+    expect(dataset.undo?.description).toEqual({
+      message: `Label ${accepted.length} pictures as suggested`,
+      key: 'data.undo.label',
+      params: { count: accepted.length },
+    });
 
     await callOrThrow(service, 'undo', { projectId: project.id });
     expect((await callOrThrow(service, 'getDataset', { projectId: project.id })).unlabelledCount).toBe(6);

@@ -2,12 +2,12 @@
 // a "Learn more" topic, and every topic has a title, a text, a picture description and a drawing,
 // in English and in Spanish. The lists come from the code (the spec's schemas, the layer kinds,
 // explanations.ts and the picture components), so a new layer or setting without words fails here.
+// (Presets describe themselves with the core catalogue's sentences: see spec-sentences.test.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAYER_FIELDS, LAYER_TOPICS, LEARN_TOPICS, OPTIMIZER_NAMES, SETTINGS, type LearnTopic, type SettingKey } from '../../main/core/spec/explanations';
 import { LAYER_TYPES } from '../../main/core/spec/layers';
-import { PRESETS } from '../../main/core/spec/presets';
 import { augmentationSchema, backboneSchema, earlyStoppingSchema, inputSchema, OPTIMIZERS, reduceLrSchema, trainingSchema } from '../../main/core/spec/spec';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
@@ -158,13 +158,5 @@ describe('explanations of the Model screen in English and Spanish', () => {
     expect(layerTopics('Conv2D', 'kernel_size')).toEqual(['kernel', 'filters', 'activation']);
     expect(layerTopics('Dense', 'kernel_regularizer')).toEqual(['dense', 'activation', 'regularizer']);
     expect(layerTopics('Flatten', 'nothing')).toEqual(['flatten']);
-  });
-
-  it('keeps the English preset texts of the catalogue equal to presets.ts, with a Spanish one for each', () => {
-    for (const preset of PRESETS) {
-      const id = preset.id as keyof typeof en.model.presets;
-      expect(en.model.presets[id], preset.id).toEqual({ title: preset.title, description: preset.description });
-      expect(es.model.presets[id]?.title, preset.id).toBeTruthy();
-    }
   });
 });

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { DatasetOperations, ExportResult, Split } from '../../../preload/contract';
 import { exportDataset } from '../dataset-export';
-import { entriesFromPaths, entriesFromUploads, runImport } from '../importer';
+import { batchLabel, entriesFromPaths, entriesFromUploads, runImport } from '../importer';
 import { exportProjectArchive, importProjectArchive } from '../project-archive';
 import type { Project, StoredFile } from '../project';
 import { ImageStore } from '../store';
@@ -65,7 +65,7 @@ export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
 };
 
 /** What an import of dropped paths is called in the list of imports. */
-const labelOf = (paths: readonly string[]): string => (paths.length === 1 ? basename(paths[0]!) : `${paths.length.toLocaleString('en-US')} items`);
+const labelOf = (paths: readonly string[]) => batchLabel(paths.map((path) => basename(path)));
 
 /** Removes stored files the undo trash no longer needs (after the action's transaction committed). */
 async function removeFiles(project: Project, files: readonly StoredFile[]): Promise<null> {

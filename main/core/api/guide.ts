@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { GuideOperations } from '../../../preload/contract-guide';
 import { CapaError } from '../errors';
 import { entriesFromPaths, importEntries } from '../importer';
+import { said } from '../messages/said';
 import { DEFAULT_INPUT, OFFLINE_PRESET_ID, presetById } from '../spec/presets';
 import { name, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
@@ -35,7 +36,7 @@ export function guideHandlers({ library, options }: ServiceContext): HandlersOf<
     importSample: async ({ name }) => {
       const folder = sampleFolder(options.sampleDir);
       const project = library.create(name);
-      const report = await importEntries(project, await entriesFromPaths([folder]), { label: 'sample' });
+      const report = await importEntries(project, await entriesFromPaths([folder]), { label: said('data.importer.sample') });
       const preset = presetById(OFFLINE_PRESET_ID)!;
       project.saveSpec(preset.build(SAMPLE_INPUT, SAMPLE_TRAINING));
       return { project: project.summary(), report };

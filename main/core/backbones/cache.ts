@@ -12,7 +12,8 @@ import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
 import { CapaError } from '../errors';
 import type { BackboneShape } from '../spec/summary';
 import type { TrainerBackbone } from '../../trainer/protocol';
-import { BACKBONES, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
+import { said } from '../messages/said';
+import { BACKBONES, descriptionSchema, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
 import { describeFolderModel } from './inspect';
 
@@ -26,7 +27,7 @@ const normalizationSchema = z.object({ scale: z.number(), offset: z.number() });
 const entrySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/),
   title: z.string().min(1).max(200),
-  description: z.string().max(500).default(''),
+  description: descriptionSchema,
   url: z.string().url(),
   query: z.string().default(''),
   format: z.enum(['graph', 'layers']),
@@ -202,7 +203,7 @@ export class BackboneCache {
       : {
         id,
         title: options.title ?? `Imported model (${described.inputSize} px)`,
-        description: `Imported from ${path}.`,
+        description: said('model.catalogue.importedFrom', { path }),
         url: `file://${path}`,
         query: '',
         format: described.format,

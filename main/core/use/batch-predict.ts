@@ -68,7 +68,7 @@ export async function readEntry(entry: ImportEntry): Promise<Uint8Array | { erro
     const converted = await bmpToPng(bytes, MAX_PIXELS);
     return converted.ok ? converted.png : { error: converted.message };
   } catch {
-    return { error: (await unusableReason(entry)) ?? 'The file cannot be read.' };
+    return { error: (await unusableReason(entry))?.message ?? 'The file cannot be read.' };
   }
 }
 
@@ -88,7 +88,7 @@ async function classify(context: ServiceContext, model: RunModel, entries: reado
         results.push({ file: entry.relativePath, probabilities: outcome.probabilities, error: null });
       } else {
         // The importer's checks name the problem (empty, truncated, corrupt, not an image); the decoder's text is the fallback.
-        const reason = (await unusableReason(entry)) ?? `The picture could not be decoded (${outcome.error}).`;
+        const reason = (await unusableReason(entry))?.message ?? `The picture could not be decoded (${outcome.error}).`;
         results.push({ file: entry.relativePath, probabilities: null, error: reason });
       }
     }

@@ -51,8 +51,8 @@ export const t: TFunction = new Proxy(instance.t, {
 });
 
 /**
- * The message for a key built from data the core owns (a preset's or a network's id), or the core's
- * English text when the catalogue has no entry for it yet, so a new preset shows words, not a key.
+ * The message for a key built from data the core owns (a run comparison's field, a key's name), or
+ * the core's English text when the catalogue has no entry for it yet, so a new one shows words, not a key.
  */
 export function tOr(key: string, fallback: string): string {
   void current.value;
@@ -65,7 +65,8 @@ export function tOr(key: string, fallback: string): string {
  */
 export function say(sentence: Said): string {
   void current.value;
-  if (sentence.key && instance.exists(sentence.key, { ns: 'core' })) {
+  // With its values: a plural key ("x" of "x_one"/"x_other") exists only for a count.
+  if (sentence.key && instance.exists(sentence.key, { ns: 'core', ...sentence.params })) {
     return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...sentence.params });
   }
   return sentence.message;
