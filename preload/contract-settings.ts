@@ -27,6 +27,8 @@ export interface Settings {
   dataDirectoryFixedReason: Said | null;
   /** A move done in this session waits for a restart to take effect: the folder used after it. */
   pendingDataDirectory: string | null;
+  /** Desktop only: the operating system's preferred languages (BCP 47 tags, first preferred), which "system" follows; a browser uses navigator.languages. */
+  systemLanguages?: string[];
 }
 
 /** What moving the data folder did. */

@@ -17,8 +17,6 @@ const VERBATIM_MODULES = new Set([
   // The Python script written into a training bundle: code, the same in every language.
   'main/core/export/train-script.ts',
   'main/core/spec/keras-code.ts',
-  // Explanations carry every language side by side, checked by the compiler (Record<Language, string>).
-  'main/core/spec/explanations.ts',
 ]);
 
 /** Modules still making English-only sentences; one may be listed only while it is being moved to the catalogue. */

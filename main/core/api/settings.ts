@@ -48,6 +48,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
     dataDirectoryMovable: fixedReason() === null,
     dataDirectoryFixedReason: fixedReason(),
     pendingDataDirectory: pending,
+    ...(options.desktop?.systemLanguages ? { systemLanguages: options.desktop.systemLanguages() } : {}),
   });
   const save = (next: StoredSettings): void => {
     if (file !== undefined) writeSettings(file, next);

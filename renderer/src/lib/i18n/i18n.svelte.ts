@@ -8,7 +8,7 @@ import en from './en.json';
 import es from './es.json';
 import { systemLanguage, type Language } from './languages';
 
-export { LANGUAGES, LANGUAGE_NAMES, resolveLanguage, systemLanguage, type Language } from './languages';
+export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from './languages';
 
 const instance = i18next.createInstance();
 void instance.init({
@@ -50,11 +50,6 @@ export const t: TFunction = new Proxy(instance.t, {
     return Reflect.apply(target, instance, args);
   },
 });
-
-/** An explanation written in every language (main/core/spec/explanations.ts), in the current one. */
-export function explain(text: Record<Language, string>): string {
-  return text[current.value];
-}
 
 /**
  * The message for a key built from data the core owns (a run comparison's field, a key's name), or
