@@ -2,28 +2,20 @@
 // person's language: each kind of wrong setting (a number out of range, an unknown word, zod's own
 // checks, shapes that do not fit, a model too large), the presets' and pretrained networks' texts,
 // and the export formats with the reason a format is greyed out. Each is said in Spanish here too.
-import i18next from 'i18next';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Said } from '../../preload/contract';
 import { BACKBONES } from '../../main/core/backbones/catalogue';
 import { summarizeWithBackbone } from '../../main/core/backbones/summary';
 import { formatChoices } from '../../main/core/export/export';
 import type { SavedLayer, SavedModel } from '../../main/core/export/saved-model';
-import { CORE_CATALOGUES } from '../../main/core/messages/catalogue';
-import { said } from '../../main/core/messages/said';
+import { nested, said } from '../../main/core/messages/said';
 import { DEFAULT_INPUT, layer, presetById, PRESETS } from '../../main/core/spec/presets';
 import { parseSpec, type ModelSpec, type SpecIssue } from '../../main/core/spec/spec';
 import { MAX_PARAMS, summarize } from '../../main/core/spec/summary';
+import { sayIn } from '../helpers/say';
 
-const spanish = i18next.createInstance();
-beforeAll(async () => {
-  // As the renderer's say() does: the core namespace, the sentence's values.
-  await spanish.init({ resources: { es: { core: CORE_CATALOGUES.es } }, lng: 'es', ns: ['core'], defaultNS: 'core', interpolation: { escapeValue: false } });
-});
-const inSpanish = (sentence: Said): string => {
-  expect(spanish.exists(sentence.key!, sentence.params), sentence.key).toBe(true);
-  return spanish.t(sentence.key!, sentence.params);
-};
+/** As the renderer's say() says it in Spanish (test/helpers/say.ts). */
+const inSpanish = (sentence: Said): string => sayIn('es', sentence);
 
 const base = (): ModelSpec => presetById('small-cnn')!.build(DEFAULT_INPUT);
 /** The issue a spec gets at `path`. */
@@ -100,7 +92,7 @@ describe('a wrong setting names its field with a keyed sentence', () => {
       return parsed.ok ? [] : parsed.issues;
     });
     expect(issues.length).toBeGreaterThan(10);
-    expect(issues.filter((issue) => !issue.key || !spanish.exists(issue.key))).toEqual([]);
+    expect(issues.filter((issue) => !issue.key || !sayIn('es', issue))).toEqual([]);
     expect(issues.filter((issue) => issue.message.startsWith('{'))).toEqual([]);
     // A whole object received is cut short, not poured into the sentence.
     const input = issues.find((issue) => issue.path.join('.') === 'layers.2')!;
@@ -174,7 +166,7 @@ describe('presets, pretrained networks and export formats describe themselves wi
     expect(onnx).toMatchObject({ available: false, title: { key: 'model.export.formats.onnx.title' }, purpose: { key: 'model.export.formats.onnx.purpose' } });
     expect(onnx.reason).toEqual({
       key: 'model.export.layerCannot',
-      params: { layer: 'up', layerClass: 'UpSampling2D', why: 'model.onnx.noLayer', className: 'UpSampling2D' },
+      params: { layer: 'up', layerClass: 'UpSampling2D', why: nested(said('model.onnx.noLayer', { className: 'UpSampling2D' })) },
       message: 'layer "up" (UpSampling2D) cannot be written: UpSampling2D has no ONNX mapping in Capa yet.',
     });
     expect(inSpanish(onnx.reason!)).toBe('la capa "up" (UpSampling2D) no se puede escribir: UpSampling2D todavía no tiene equivalente en ONNX en Capa.');
@@ -182,7 +174,7 @@ describe('presets, pretrained networks and export formats describe themselves wi
     expect(formats.find((f) => f.format === 'tfjs')).toMatchObject({ available: true, reason: null });
 
     // The refusal to export says the format's name and the same reason inside itself.
-    const refusal = said('model.export.cannotHold', { ...onnx.reason!.params, format: onnx.title.key!, reason: onnx.reason!.key! });
+    const refusal = said('model.export.cannotHold', { format: nested(onnx.title), reason: nested(onnx.reason!) });
     expect(refusal.message).toBe(`ONNX cannot hold this model: ${onnx.reason!.message}`);
     expect(inSpanish(refusal)).toBe(`ONNX no puede guardar este modelo: ${inSpanish(onnx.reason!)}`);
   });

@@ -7,7 +7,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo, Said } from '../../../preload/contract';
 import { CapaError } from '../errors';
-import { said } from '../messages/said';
+import { nested, said } from '../messages/said';
 import type { BackboneSpec, ModelSpec } from '../spec/spec';
 import { writeBundle, type BundleImage } from './bundle';
 import { KERAS_LAYERS } from './keras-config';
@@ -36,7 +36,7 @@ export const FORMAT_CATALOGUE: readonly Catalogue[] = [
 function cannotExpress(format: ExportFormat, layer: SavedLayer): Why | null {
   // Nested Sequential models are inlined on reading; one left whole has branches (residual connections).
   if (Array.isArray(layer.config['layers']) && (format === 'keras' || format === 'h5')) {
-    return { key: 'model.export.branches' };
+    return said('model.export.branches');
   }
   switch (format) {
     case 'tfjs':
@@ -44,7 +44,7 @@ function cannotExpress(format: ExportFormat, layer: SavedLayer): Why | null {
       return null; // the saved model is a TensorFlow.js model; the bundle retrains from the spec
     case 'keras':
     case 'h5':
-      return KERAS_LAYERS.has(layer.className) ? null : { key: 'model.export.noKeras', params: { className: layer.className } };
+      return KERAS_LAYERS.has(layer.className) ? null : said('model.export.noKeras', { className: layer.className });
     case 'onnx':
       return onnxCannotExpress(layer);
     case 'tflite':
@@ -76,7 +76,7 @@ export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatI
     }
     const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b): b is { layer: SavedLayer; why: Why } => b.why !== null);
     // The sentence names the layer and says the reason inside itself ($t of the reason's key, with its values).
-    const reason = blocked ? said('model.export.layerCannot', { ...blocked.why.params, layer: blocked.layer.name, layerClass: blocked.layer.className, why: blocked.why.key }) : null;
+    const reason = blocked ? said('model.export.layerCannot', { layer: blocked.layer.name, layerClass: blocked.layer.className, why: nested(blocked.why) }) : null;
     return { ...entry, available: !blocked, reason };
   });
 }
@@ -176,7 +176,7 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
   const model = await readSavedModel(source);
   const info = formatChoices(model, job.run.spec).find((f) => f.format === job.format)!;
   // The format's name and the reason are said inside this sentence, from their keys and values.
-  if (!info.available) throw new CapaError('invalid-argument', said('model.export.cannotHold', { ...info.reason!.params, format: info.title.key!, reason: info.reason!.key! }));
+  if (!info.available) throw new CapaError('invalid-argument', said('model.export.cannotHold', { format: nested(info.title), reason: nested(info.reason!) }));
 
   const destination = join(job.parent, exportFolderName(job));
   const temporary = join(job.parent, `.${exportFolderName(job)}.partial-${randomBytes(4).toString('hex')}`);

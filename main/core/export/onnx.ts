@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
+import { said } from '../messages/said';
 import { CAPA_VERSION } from '../version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
 import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
@@ -23,11 +24,11 @@ export function onnxCannotExpress(layer: SavedLayer): Why | null {
   if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, onnxCannotExpress);
   const supported = ['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
     'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
-  if (!supported.includes(layer.className)) return { key: 'model.onnx.noLayer', params: { className: layer.className } };
+  if (!supported.includes(layer.className)) return said('model.onnx.noLayer', { className: layer.className });
   const activation = layer.config['activation'];
-  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return { key: 'model.onnx.noActivation', params: { activation } };
+  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return said('model.onnx.noActivation', { activation });
   if (layer.className === 'ReLU' && (Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
-    return { key: 'model.onnx.relu' };
+    return said('model.onnx.relu');
   }
   return null;
 }

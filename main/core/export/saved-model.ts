@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageParams } from '../../../preload/contract';
+import type { Said } from '../../../preload/contract';
 import { CapaError } from '../errors';
-import { said, type CoreKey } from '../messages/said';
+import { nested, said } from '../messages/said';
 
 /** One weight array of a layer, in TensorFlow.js's (and Keras's) layout. */
 export interface SavedWeight {
@@ -158,24 +158,16 @@ export function innerLayer(outer: SavedLayer, inner: NestedLayer): SavedLayer {
  */
 export function nestedCannotExpress(layer: SavedLayer, check: (layer: SavedLayer) => Why | null): Why | null {
   const network = nestedNetwork(layer);
-  if (!network) return { key: 'model.savedModel.nestedInputs' };
+  if (!network) return said('model.savedModel.nestedInputs');
   for (const inner of network.layers) {
-    if ((inner.inbound_nodes?.length ?? 0) > 1) return { key: 'model.savedModel.sharedLayer', params: { inner: String(inner.config['name']) } };
+    if ((inner.inbound_nodes?.length ?? 0) > 1) return said('model.savedModel.sharedLayer', { inner: String(inner.config['name']) });
     if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
     const why = check(innerLayer(layer, inner));
-    // The inner reason is said inside this one ($t in the catalogue), with its own values.
-    if (why) return { key: 'model.savedModel.innerLayer', params: { ...why.params, inner: String(inner.config['name']), innerClass: inner.class_name, innerWhy: why.key } };
+    // The inner reason is said inside this one ({{innerWhy, said}} in the catalogue), with its own values.
+    if (why) return said('model.savedModel.innerLayer', { inner: String(inner.config['name']), innerClass: inner.class_name, innerWhy: nested(why) });
   }
   return null;
 }
 
-/**
- * Why a format cannot write a layer: a catalogue sentence without the layer's name, which the
- * sentence naming the layer says inside itself (its "why" value is this key).
- */
-export interface Why {
-  /** The reason's key in the core catalogue. */
-  key: CoreKey;
-  /** Its values. */
-  params?: MessageParams;
-}
+/** Why a format cannot write a layer: a sentence without the layer's name, said inside the one naming the layer. */
+export type Why = Said;

@@ -6,6 +6,7 @@
 // hybrid paths, so the file is about four times smaller at a small accuracy cost.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { said } from '../messages/said';
 import { CAPA_VERSION } from '../version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
 import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
@@ -27,15 +28,15 @@ const LAYERS = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPool
 /** The reason a layer cannot be written as TFLite builtins, or null. */
 export function tfliteCannotExpress(layer: SavedLayer): Why | null {
   if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, tfliteCannotExpress);
-  if (!LAYERS.has(layer.className)) return { key: 'model.tflite.noLayer', params: { className: layer.className } };
+  if (!LAYERS.has(layer.className)) return said('model.tflite.noLayer', { className: layer.className });
   const activation = layer.config['activation'];
-  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return { key: 'model.tflite.noActivation', params: { activation } };
+  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return said('model.tflite.noActivation', { activation });
   const max = layer.config['max_value'];
   if (layer.className === 'ReLU' && ((max != null && Number(max) !== 6) || Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
-    return { key: 'model.tflite.relu' };
+    return said('model.tflite.relu');
   }
   if (layer.className === 'LayerNormalization' && [layer.config['axis']].flat().length !== 1) {
-    return { key: 'model.tflite.layerNormalizationAxes' };
+    return said('model.tflite.layerNormalizationAxes');
   }
   return null;
 }
