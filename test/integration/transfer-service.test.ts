@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneEvent, RunEvent } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
+import { nested, said } from '../../main/core/messages/said';
 import type { CapaService } from '../../main/core/service-api';
 import { presetById } from '../../main/core/spec/presets';
 import { mirrorTinyBackbone, TINY_FEATURES, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
@@ -115,7 +116,7 @@ describe('transfer learning through the service', () => {
             'MobileNet V2 1.0 · 224 px is not on this computer yet. Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first ' +
             '(or import it from a folder there), or choose the Small CNN preset to train without a download.',
           key: 'runs.training.backboneMissing',
-          params: { title: 'MobileNet V2 1.0 · 224 px', what: 'MobileNet V2 1.0 · 224 px (9.2 MB)', preset: 'Small CNN' },
+          params: { title: 'MobileNet V2 1.0 · 224 px', what: 'MobileNet V2 1.0 · 224 px (9.2 MB)', preset: nested(said('model.presets.smallCnn.title')) },
         },
       });
       expect(await callOrThrow(fresh, 'listRuns', { projectId: project.id })).toEqual([]);
