@@ -9,7 +9,7 @@
 // is pressed and does what it says. Screenshots: keyboard-<screen>-<light|dark>.png with a focus ring.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, startHost, walkTabs, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
@@ -44,8 +44,9 @@ afterAll(async () => {
  * escaping, Shift+Tab the same way back. Returns the order for checks of its own.
  */
 async function checkTabbing(view: string, within?: string): Promise<string[]> {
-  // Controls that come and go while pictures arrive would make two walks differ.
-  await expect.poll(() => page.getByTestId('import-progress').count(), { timeout: 30_000 }).toBe(0);
+  // Long work shows a Cancel button that goes when it ends: walk the screen once it has settled.
+  const working = page.locator(['import', 'evaluate', 'export', 'batch', 'suggest'].map((work) => `[data-testid="${work}-progress"]`).join(', '));
+  await expect.poll(() => working.count(), { timeout: 60_000 }).toBe(0);
   const walk = await walkTabs(page, { within });
   const problems = [
     ...walk.missed.map((name) => `never reached: ${name}`),
@@ -61,8 +62,8 @@ async function checkTabbing(view: string, within?: string): Promise<string[]> {
 }
 
 /** Focuses a control with Tab from just before it (so its ring is the keyboard's) and photographs it in both themes. */
-async function photographFocus(view: string, testid: string): Promise<void> {
-  await page.getByTestId(testid).first().focus();
+async function photographFocus(view: string, target: string | Locator): Promise<void> {
+  await (typeof target === 'string' ? page.getByTestId(target).first() : target).focus();
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Tab');
   for (const scheme of ['light', 'dark'] as const) {
@@ -154,6 +155,8 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await expect.poll(selectedCount).toBe(2);
     await page.keyboard.press('Control+ArrowRight');
     await page.keyboard.press('Control+ArrowRight');
+    await page.keyboard.press('Control+ArrowRight');
+    await page.keyboard.press('Control+ArrowLeft');
     await expect.poll(selectedCount).toBe(2);
     await page.keyboard.press('Space');
     await expect.poll(selectedCount).toBe(3);
@@ -252,6 +255,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
   });
 
   it('Data: the webcam records while Space is held on its button', async () => {
+    const before = await classCounts();
     await press('webcam-open');
     const record = page.getByTestId('webcam-record');
     await expect.poll(() => record.isEnabled(), { timeout: 15_000 }).toBe(true);
@@ -259,6 +263,10 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await page.keyboard.down(' ');
     await expect.poll(() => page.getByTestId('webcam-count').textContent(), { timeout: 15_000 }).not.toMatch(/\b0\b/);
     await page.keyboard.up(' ');
+    // Every picture taken arrives in the class chosen (the first) before the screen is walked.
+    const taken = Number((await page.getByTestId('webcam-count').textContent())!.replace(/\D/g, ''));
+    expect(taken).toBeGreaterThan(0);
+    await expect.poll(async () => (await classCounts())[0], { timeout: 30_000 }).toBe(before[0]! + taken);
     await checkTabbing('data-webcam');
     await press('webcam-close');
   });
@@ -269,13 +277,13 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await checkTabbing('model');
     const types = () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-layer-type')));
     const before = await types();
-    const handle = (index: number) => page.getByTestId('layer-row').nth(index).locator('.handle');
+    const handle = (index: number) => page.getByTestId('layer-row').nth(index).locator('[data-layer-handle]');
     await handle(1).focus();
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(types).toEqual([before[0], before[2], before[1], ...before.slice(3)]);
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(types).toEqual([before[0], before[2], before[3], before[1], ...before.slice(4)]);
-    await photographFocus('model', 'layer-row');
+    await photographFocus('model', handle(3));
     await handle(3).focus();
     await page.keyboard.press('Alt+ArrowUp');
     await page.keyboard.press('Alt+ArrowUp');
@@ -375,9 +383,33 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await checkTabbing('export-done');
   });
 
-  it('Preferences: the theme chosen with the arrow keys, in both themes', async () => {
+  it('Preferences: the theme chosen with the arrow keys', async () => {
     await go('preferences');
     await checkTabbing('preferences');
     await photographFocus('preferences', 'language-select');
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const checked = page.locator('[data-testid="theme-setting"] input:checked');
+    expect(await checked.getAttribute('value')).toBe('system');
+    await checked.focus();
+    // System (the browser says light here), Light, Dark, and round to System: the page follows each.
+    for (const [choice, shown] of [['light', 'light'], ['dark', 'dark'], ['system', 'light']] as const) {
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => checked.getAttribute('value')).toBe(choice);
+      await expect.poll(theme).toBe(shown);
+    }
+  });
+
+  it('? opens the help from anywhere but a text field, where it is typed', async () => {
+    await press('nav-projects');
+    const field = page.getByTestId('project-name-input');
+    await field.focus();
+    await page.keyboard.press('?');
+    expect(await field.inputValue()).toBe('?');
+    expect(await page.getByTestId('help-overlay').count()).toBe(0);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help-overlay').count()).toBe(0);
   });
 });

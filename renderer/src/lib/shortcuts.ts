@@ -56,6 +56,7 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['Delete', 'Backspace'], action: 'delete' },
       { keys: ['Ctrl+Z'], action: 'undo' },
       { keys: ['Escape'], action: 'clearSelection' },
+      { keys: ['Space'], action: 'record' },
     ],
   },
   {
@@ -78,7 +79,6 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
     id: 'try',
     shortcuts: [
       { keys: ['Ctrl+V'], action: 'paste' },
-      { keys: ['Space'], action: 'record' },
     ],
   },
 ];
