@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHORTCUT_GROUPS, type Shortcut } from '../../renderer/src/lib/shortcuts';
 import { launchChromium, screenshot, startHost, walkTabs, type RunningHost } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -39,6 +40,10 @@ afterAll(async () => {
   removeTempDirs();
 });
 
+/** The help overlay's actions the tests have pressed; the last test wants every one of them. */
+const pressed = new Set<Shortcut['action']>();
+const did = (...actions: Shortcut['action'][]) => actions.forEach((action) => pressed.add(action));
+
 /**
  * Tabs round the page or the dialog `within`: every control reached and marked, nothing stuck or
  * escaping, Shift+Tab the same way back. Returns the order for checks of its own.
@@ -58,6 +63,7 @@ async function checkTabbing(view: string, within?: string): Promise<string[]> {
   expect(problems, `${view}: ${problems.join('; ')}`).toEqual([]);
   expect(walk.order.length, `${view}: Tab reached nothing`).toBeGreaterThan(0);
   expect(walk.backwards, `${view}: Shift+Tab goes back the same way`).toEqual([...walk.order].reverse());
+  did('moveFocus');
   return walk.order;
 }
 
@@ -78,6 +84,7 @@ async function photographFocus(view: string, target: string | Locator): Promise<
 async function press(testid: string, key = 'Enter'): Promise<void> {
   await page.getByTestId(testid).first().focus();
   await page.keyboard.press(key);
+  did('press');
 }
 
 const activeTestId = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? null);
@@ -95,12 +102,17 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     await page.getByTestId('guide-panel').focus();
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('guide-panel').count()).toBe(0);
+    did('close');
   });
 
   it('the help overlay opens with ?, holds focus, and gives it back on Escape', async () => {
     await page.getByTestId('nav-projects').focus();
     await page.keyboard.press('?');
     await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
+    did('help');
+    // It lists every shortcut of the list the tests below press, but the desktop menu's (not in a browser tab).
+    const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts);
+    expect(await page.getByTestId('help-overlay').locator('dd').count()).toBe(listed.length);
     await checkTabbing('help', '[data-testid="help-overlay"]');
     await photographFocus('help', 'help-close');
     await page.keyboard.press('Escape');
@@ -171,6 +183,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toContain('90');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('selection-bar').count()).toBe(0);
+    did('gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection');
     await screenshot(page, 'keyboard-data-grid');
   });
 
@@ -214,6 +227,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
       await expect.poll(classCounts).toEqual(before);
     }
     expect(first).not.toBeNull();
+    did('moveToClass', 'unlabel', 'moveToList', 'delete', 'undo');
   });
 
   it('Data: Enter opens the picture viewer, which holds focus, steps with the arrows, acts with 1-9 and Delete, and gives focus back on Escape', async () => {
@@ -243,6 +257,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('lightbox').count()).toBe(0);
     expect(await activeTestId()).toBe('image-grid');
+    did('gridOpen', 'viewerStep', 'viewerActs', 'viewerClose');
   });
 
   it('Data: "Add pictures" opens the file chooser from the keyboard instead of a drop', async () => {
@@ -252,6 +267,13 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await press('import-files-input', 'Space');
     await (await chooser).setFiles([join(folder, 'circle', 'circle-0.png'), join(folder, 'circle', 'circle-1.png')]);
     await expect.poll(async () => (await classCounts()).at(-1), { timeout: 30_000 }).toBe(before.at(-1)! + 2);
+    // "Import folder…" the same way, with a folder of one sub-folder per class.
+    const more = await writeShapeDataset(tempDir(), { perClass: 2, size: 40, seed: 78, shapes: ['circle'] });
+    const folderChooser = page.waitForEvent('filechooser');
+    await press('import-folder-input', 'Space');
+    await (await folderChooser).setFiles(more);
+    await expect.poll(async () => (await classCounts())[0], { timeout: 30_000 }).toBe(before[0]! + 2);
+    did('chooseFiles');
   });
 
   it('Data: the webcam records while Space is held on its button', async () => {
@@ -267,6 +289,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     const taken = Number((await page.getByTestId('webcam-count').textContent())!.replace(/\D/g, ''));
     expect(taken).toBeGreaterThan(0);
     await expect.poll(async () => (await classCounts())[0], { timeout: 30_000 }).toBe(before[0]! + taken);
+    did('record');
     await checkTabbing('data-webcam');
     await press('webcam-close');
   });
@@ -288,6 +311,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await page.keyboard.press('Alt+ArrowUp');
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(types).toEqual(before);
+    did('moveLayer');
 
     await press('show-keras-code');
     await expect.poll(() => page.getByTestId('keras-code-dialog').isVisible()).toBe(true);
@@ -316,6 +340,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await expect.poll(() => page.getByTestId('rename-input').count()).toBe(0);
     expect(await page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
     expect(name).not.toBe('Kept by keyboard');
+    did('renameSave', 'renameCancel');
   });
 
   it('Evaluate: Enter on a confusion-matrix cell opens its pictures', async () => {
@@ -326,6 +351,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await press('matrix-cell-0-0');
     await expect.poll(() => page.getByTestId('cell-images').isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('evaluated-image').count()).toBeGreaterThan(0);
+    did('openCell');
     await checkTabbing('evaluate-cell');
     await photographFocus('evaluate', 'matrix-cell-0-0');
   });
@@ -347,6 +373,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await page.getByTestId('try-tab-picture').focus();
     await page.keyboard.press('Control+v');
     await expect.poll(alt, { timeout: 30_000 }).not.toBe(chosen);
+    did('paste');
     await expect.poll(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
   });
 
@@ -370,6 +397,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
         await expect.poll(() => page.getByTestId('batch-row').count()).toBe(0);
         await page.keyboard.press('End');
         await expect.poll(() => page.getByTestId('batch-row').count()).toBe(2);
+        did('choose');
       }
       await checkTabbing(`try-${tab}`);
     }
@@ -411,5 +439,11 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('help-overlay').count()).toBe(0);
+  });
+
+  it('every shortcut the help lists was pressed above and did what it says', () => {
+    // The desktop menu's shortcuts are Electron's own accelerators, which a browser tab does not have.
+    const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts.map((shortcut) => shortcut.action));
+    expect(listed.filter((action) => !pressed.has(action))).toEqual([]);
   });
 });
