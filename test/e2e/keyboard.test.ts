@@ -11,8 +11,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import en from '../../renderer/src/lib/i18n/en.json';
+import es from '../../renderer/src/lib/i18n/es.json';
 import { SHORTCUT_GROUPS, type Shortcut } from '../../renderer/src/lib/shortcuts';
 import { launchChromium, screenshot, startHost, walkTabs, type RunningHost } from '../helpers/browser';
+import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -276,6 +279,41 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     did('chooseFiles');
   });
 
+  it('Data: the folder path, rename, merge and delete forms take focus when opened and give it back when cancelled', async () => {
+    const activeText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
+    await press('path-import-open');
+    expect(await activeTestId()).toBe('path-import-input');
+    await checkTabbing('data-path');
+    await press('path-import-cancel');
+    await expect.poll(activeTestId).toBe('path-import-open');
+
+    const card = page.getByTestId('class-card').first();
+    await card.getByTestId('class-rename').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(activeTestId).toBe('class-rename-input');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Cancel
+    await expect.poll(activeTestId).toBe('class-rename');
+
+    await card.getByTestId('class-merge').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(activeTestId).toBe('class-merge-target');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Cancel
+    await expect.poll(activeTestId).toBe('class-merge');
+
+    await card.getByTestId('class-delete').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(activeText).toBe('Cancel');
+    await checkTabbing('data-delete-class');
+    await card.getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(activeTestId).toBe('class-delete');
+    expect(await page.getByTestId('class-card').count()).toBe(3);
+  });
+
   it('Data: the webcam records while Space is held on its button', async () => {
     const before = await classCounts();
     await press('webcam-open');
@@ -439,6 +477,30 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await expect.poll(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('help-overlay').count()).toBe(0);
+  });
+
+  it('in Spanish, chosen from the language list by keyboard, the help lists every shortcut in Spanish', async () => {
+    await go('preferences');
+    await page.getByTestId('language-select').focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Preferencias');
+    expect(await catalogueTextShown(page, 'en')).toEqual([]);
+    // Back on a theme radio button, which takes no text: "?" there is help.
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('radio');
+    await page.keyboard.press('?');
+    const overlay = page.getByTestId('help-overlay');
+    await expect.poll(() => overlay.isVisible()).toBe(true);
+    const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts);
+    expect(await overlay.locator('dd').allTextContents()).toEqual(listed.map((shortcut) => es.help.actions[shortcut.action]));
+    const text = await overlay.innerText();
+    const english = Object.values(en.help.actions).filter((sentence) => !Object.values(es.help.actions).includes(sentence));
+    expect(english.filter((sentence) => text.includes(sentence))).toEqual([]);
+    expect(text).toContain(es.help.groups.evaluate);
+    await checkTabbing('help-es', '[data-testid="help-overlay"]');
+    await screenshot(page, 'keyboard-help-es');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => overlay.count()).toBe(0);
   });
 
   it('every shortcut the help lists was pressed above and did what it says', () => {

@@ -89,9 +89,12 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   },
 ];
 
+/** Fields where "?" is typed (a tick box, radio button or slider takes no text, so "?" there is help). */
+const TYPING = 'input:not([type="checkbox"], [type="radio"], [type="range"], [type="color"], [type="file"]), select, textarea, [contenteditable="true"]';
+
 /** Whether a key press is the help overlay's "?", and not typing in a field. */
 export function isHelpKey(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null;
-  if (target?.closest('input, select, textarea, [contenteditable="true"]')) return false;
+  if (target?.closest(TYPING)) return false;
   return event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey;
 }
