@@ -134,6 +134,15 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     await expect.poll(() => page.getByTestId('thumbnail').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await checkTabbing('data');
     await photographFocus('data', 'import-folder-input');
+    // The folded split settings, opened with Enter on their summary.
+    const splits = page.locator('details').filter({ has: page.locator('summary', { hasText: /Splits/ }) });
+    await splits.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => splits.getAttribute('open')).toBe('');
+    await checkTabbing('data-splits');
+    await splits.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => splits.getAttribute('open')).toBeNull();
   });
 
   it('the walk finds a control Tab skips and a focus nobody can see', async () => {
@@ -336,6 +345,11 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await go('model');
     await expect.poll(() => page.getByTestId('summary-table').isVisible(), { timeout: 30_000 }).toBe(true);
     await checkTabbing('model');
+    // "Look inside", folded at first, opened from its summary.
+    await press('inside-open');
+    await expect.poll(() => page.getByTestId('inside-panel').getAttribute('open')).toBe('');
+    await checkTabbing('model-inside');
+    await press('inside-open');
     const types = () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-layer-type')));
     const before = await types();
     const handle = (index: number) => page.getByTestId('layer-row').nth(index).locator('[data-layer-handle]');
@@ -365,6 +379,10 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 180_000 }).toBe('completed');
     await checkTabbing('train');
     await photographFocus('train', 'rename-button');
+    await press('filters-toggle', 'Space');
+    await expect.poll(() => page.getByTestId('filters-toggle').isChecked()).toBe(true);
+    await checkTabbing('train-filters');
+    await press('filters-toggle', 'Space');
     const name = await page.getByTestId('run-name').first().textContent();
     await press('rename-button');
     await page.keyboard.press('Control+a');
@@ -392,6 +410,17 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     did('openCell');
     await checkTabbing('evaluate-cell');
     await photographFocus('evaluate', 'matrix-cell-0-0');
+    // What the model looked at: its overlay's slider moves with the arrow keys.
+    await press('explain-button');
+    const opacity = page.getByTestId('explanation-opacity');
+    await expect.poll(() => opacity.isVisible(), { timeout: 60_000 }).toBe(true);
+    const map = page.getByTestId('explanation-map');
+    const before = await map.evaluate((canvas) => getComputedStyle(canvas).opacity);
+    await opacity.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => map.evaluate((canvas) => getComputedStyle(canvas).opacity)).toBe(String(Math.round((Number(before) - 0.1) * 100) / 100));
+    await checkTabbing('evaluate-explain');
   });
 
   it('Try: the picture chooser opens from the keyboard and Ctrl+V classifies a copied picture', async () => {
@@ -480,6 +509,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
   });
 
   it('in Spanish, chosen from the language list by keyboard, the help lists every shortcut in Spanish', async () => {
+    // Chosen at once, while Preferences is still reading the settings it opened with (that read undid it once).
     await go('preferences');
     await page.getByTestId('language-select').focus();
     await page.keyboard.press('End');
@@ -492,7 +522,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     const overlay = page.getByTestId('help-overlay');
     await expect.poll(() => overlay.isVisible()).toBe(true);
     const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts);
-    expect(await overlay.locator('dd').allTextContents()).toEqual(listed.map((shortcut) => es.help.actions[shortcut.action]));
+    await expect.poll(() => overlay.locator('dd').allTextContents()).toEqual(listed.map((shortcut) => es.help.actions[shortcut.action]));
     const text = await overlay.innerText();
     const english = Object.values(en.help.actions).filter((sentence) => !Object.values(es.help.actions).includes(sentence));
     expect(english.filter((sentence) => text.includes(sentence))).toEqual([]);
