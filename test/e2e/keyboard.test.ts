@@ -466,6 +466,18 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
         await expect.poll(() => page.getByTestId('batch-row').count()).toBe(2);
         did('choose');
       }
+      if (tab === 'suggest') {
+        // Suggestions for the pictures added to Unlabelled above; one accepted from the keyboard.
+        await press('suggest-start');
+        await expect.poll(() => page.getByTestId('suggest-item').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+        const items = await page.getByTestId('suggest-item').count();
+        expect(items).toBeGreaterThanOrEqual(2);
+        await checkTabbing('try-suggest-list');
+        await press('suggest-accept');
+        await expect.poll(() => page.getByTestId('suggest-item').count()).toBe(items - 1);
+        // Focus stays in the list, on the next row's Accept (or the last row's), to go on from there.
+        await expect.poll(activeTestId).toBe('suggest-accept');
+      }
       await checkTabbing(`try-${tab}`);
     }
   });
