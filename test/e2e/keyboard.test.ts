@@ -389,12 +389,20 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await page.keyboard.type('Kept by keyboard');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
+    await expect.poll(activeTestId).toBe('rename-button');
     await press('rename-button');
     await page.keyboard.press('Control+a');
     await page.keyboard.type('Thrown away');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('rename-input').count()).toBe(0);
+    await expect.poll(activeTestId).toBe('rename-button');
     expect(await page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
+    // Delete asks first, with focus on Keep; keeping gives focus back to Delete.
+    await press('delete-button');
+    await expect.poll(activeTestId).toBe('keep-run');
+    await page.keyboard.press('Enter');
+    await expect.poll(activeTestId).toBe('delete-button');
+    expect(await page.getByTestId('run-row').count()).toBe(1);
     expect(name).not.toBe('Kept by keyboard');
     did('renameSave', 'renameCancel');
   });
