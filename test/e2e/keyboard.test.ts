@@ -123,10 +123,22 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     expect(await activeTestId()).toBe('nav-projects');
   });
 
-  it('Projects', async () => {
+  it('Projects, with the rename field and the delete question of a project taking focus and giving it back', async () => {
     await go('projects');
     await expect.poll(() => page.getByTestId('project-list').isVisible()).toBe(true);
     await checkTabbing('projects');
+    await press('project-rename');
+    await expect.poll(activeTestId).toBe('project-rename-input');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Cancel
+    await expect.poll(activeTestId).toBe('project-rename');
+    await press('project-delete');
+    await expect.poll(activeTestId).toBe('project-delete-cancel');
+    await checkTabbing('projects-delete');
+    await press('project-delete-cancel');
+    await expect.poll(activeTestId).toBe('project-delete');
+    expect(await page.getByTestId('project-row').count()).toBe(1);
   });
 
   it('Data with pictures', async () => {
