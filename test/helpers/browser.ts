@@ -92,6 +92,8 @@ export interface TabWalk {
   escaped: string[];
   /** The order Shift+Tab went through, from the last control back to the first. */
   backwards: string[];
+  /** Focused elements the walk had not listed before it began: the screen changed while it walked. */
+  unlisted: string[];
 }
 
 /** The controls a person must be able to reach with Tab. */
@@ -147,7 +149,7 @@ const PAGE_SIDE = `window.__capaTabWalk = {
     const marked = el.matches(':focus-visible') && (outline || style.boxShadow !== 'none');
     const inside = within ? !!el.closest(within) : true;
     const name = el.dataset.kbName || el.tagName.toLowerCase() + ' (not a listed control) "' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40) + '"';
-    return { name, marked, inside };
+    return { name, marked, inside, listed: el.dataset.kbName !== undefined };
   },
   back(name) {
     for (const el of document.querySelectorAll('[data-kb-name]')) if (el.dataset.kbName === name) el.focus();
@@ -162,6 +164,7 @@ interface Focused {
   name: string;
   marked: boolean;
   inside: boolean;
+  listed: boolean;
 }
 
 /**
@@ -181,6 +184,7 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
   const order: string[] = [];
   const unmarked: string[] = [];
   const escaped: string[] = [];
+  const unlisted: string[] = [];
   let stuck: string | null = null;
   let outside = 0;
   for (let step = 0; step < limit; step++) {
@@ -192,6 +196,7 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
       continue;
     }
     outside = 0;
+    if (!now.listed) unlisted.push(now.name);
     if (now.name === order[0]) break; // round again
     if (now.name === order[order.length - 1]) {
       stuck = now.name;
@@ -212,8 +217,10 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
   }
   for (let step = 1; step < order.length; step++) {
     await page.keyboard.press('Shift+Tab');
-    backwards.push((await focused())?.name ?? '(nothing)');
+    const now = await focused();
+    if (now && !now.listed) unlisted.push(now.name);
+    backwards.push(now?.name ?? '(nothing)');
   }
   await page.evaluate('window.__capaTabWalk.done()');
-  return { order, missed: expected.filter((name) => !order.includes(name)), unmarked, stuck, escaped, backwards };
+  return { order, missed: expected.filter((name) => !order.includes(name)), unmarked, stuck, escaped, backwards, unlisted };
 }
