@@ -444,6 +444,16 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await eventually(() => page.getByTestId('cell-images').isVisible()).toBe(true);
     await eventually(() => page.getByTestId('evaluated-image').count()).toBeGreaterThan(0);
     did('openCell');
+    // Moving a picture to Unlabelled takes its buttons away: focus goes on to the next picture's, and
+    // the notice's Undo puts the picture back.
+    const cell = page.getByTestId('cell-image-list');
+    expect(await cell.getByTestId('unlabel-button').count()).toBeGreaterThanOrEqual(2);
+    await cell.getByTestId('unlabel-button').first().focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => cell.getByTestId('image-changed').count()).toBe(1);
+    await eventually(activeTestId).toBe('unlabel-button');
+    await press('evaluate-undo');
+    await eventually(() => cell.getByTestId('image-changed').count()).toBe(0);
     await checkTabbing('evaluate-cell');
     await photographFocus('evaluate', 'matrix-cell-0-0');
     // What the model looked at: its overlay's slider moves with the arrow keys.
