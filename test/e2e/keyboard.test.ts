@@ -5,8 +5,10 @@
 // show a visible focus ring, and Shift+Tab must go back the same way; dialogs hold focus until Escape
 // and give it back. Then every action that needs a mouse elsewhere (dragging pictures onto a class,
 // dropping files, reordering layers, selecting several pictures, a confusion-matrix cell, the picture
-// chooser, the webcam, sliders) is done by keyboard alone, and every shortcut the help overlay lists
-// is pressed and does what it says. Screenshots: keyboard-<screen>-<light|dark>.png with a focus ring.
+// chooser, the webcam, sliders) is done by keyboard alone; inline forms take focus and give it back;
+// every shortcut the help overlay lists is pressed and does what it says (the last test fails on one
+// that was not), and the overlay lists them all in Spanish too.
+// Screenshots: keyboard-<screen>-<light|dark>.png with a focus ring, keyboard-help-es.png.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
