@@ -1,6 +1,6 @@
 // The dataset part of the contract: classes, images, import, splits, undo and portability.
 // Types only, plus the names.
-import type { ExportResult, ProjectSummary } from './contract';
+import type { ExportResult, ProjectSummary, Said } from './contract';
 
 export type Split = 'train' | 'validation' | 'test';
 
@@ -36,8 +36,8 @@ export interface ImageInfo {
 /** One import (a drop, a dialog choice, a CLI call): what came in together. */
 export interface ImportBatch {
   id: number;
-  /** What was dropped, e.g. "shapes" or "3 files". */
-  label: string;
+  /** What was dropped: a folder's own name (no key), or a sentence such as "3 items". */
+  label: Said;
   /** ISO 8601 time of the import. */
   createdAt: string;
   /** Images of this batch still in the project. */
@@ -53,13 +53,19 @@ export interface DatasetView {
   unlabelledCount: number;
   splitCounts: Record<Split, number>;
   /** Problems a person should fix before training, each a sentence saying what to do. */
-  warnings: string[];
+  warnings: Said[];
   /** Import batches, newest first. */
   batches: ImportBatch[];
   /** The last destructive action, when it can still be undone. */
-  undo: { description: string } | null;
+  undo: UndoableAction | null;
   /** Target percentage of each split (they sum to 100). */
   splitShares: Record<Split, number>;
+}
+
+/** A destructive action that can still be undone. */
+export interface UndoableAction {
+  /** What it did, e.g. "Delete 3 pictures". */
+  description: Said;
 }
 
 /** Which images a grid shows; every filter is optional and they combine with AND. */
@@ -80,13 +86,21 @@ export interface ImageFilter {
 /** Why a file was not imported. */
 export type RejectReason = 'empty' | 'truncated' | 'corrupt' | 'not-an-image' | 'unsupported-format' | 'too-many-pixels' | 'unreadable';
 
+/** A file an import could not use, and why (the sentence a person reads). */
+export interface RejectedFile extends Said {
+  /** Path relative to what was dropped; empty when the whole import failed rather than one file. */
+  file: string;
+  /** Why, as a code. */
+  reason: RejectReason;
+}
+
 /** What one import did. */
 export interface ImportReport {
   imported: number;
   /** Files already in the project (same bytes), with the class that holds them. */
   duplicates: { file: string; className: string | null }[];
   /** Files that cannot be used, each with its reason. */
-  rejected: { file: string; reason: RejectReason; message: string }[];
+  rejected: RejectedFile[];
   /** Classes this import created. */
   classesCreated: string[];
 }
@@ -138,7 +152,7 @@ export interface DatasetOperations {
   /** Deletes images from the project; undoable until the next destructive action. */
   deleteImages: { request: { projectId: string; imageIds: number[] }; response: null };
   /** Undoes the last destructive action; returns what was undone. */
-  undo: { request: { projectId: string }; response: { description: string } };
+  undo: { request: { projectId: string }; response: UndoableAction };
   /** Sets the split percentages (summing to 100) and re-balances every unpinned image per class. */
   setSplitShares: { request: { projectId: string; train: number; validation: number; test: number }; response: DatasetView };
   /** Pins images to a split (null unpins them, leaving them where they are). */

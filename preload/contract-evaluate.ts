@@ -1,5 +1,6 @@
 // The evaluation part of the contract: a finished run measured on the validation or test images,
 // what it gets wrong image by image, and why it decided as it did. Types only, plus the names.
+import type { Said } from './contract';
 
 /** Which held-out images an evaluation runs on. */
 export type EvaluationSplit = 'validation' | 'test';
@@ -157,7 +158,7 @@ export interface Explanation {
   /** Grad-CAM (gradients at the last convolution) or occlusion sensitivity (how much hiding each region lowers the score). */
   method: ExplanationMethod;
   /** One sentence saying which method was used and why. */
-  note: string;
+  note: Said;
   /** The class explained. */
   className: string;
   /** Map width in cells. */

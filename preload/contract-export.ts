@@ -1,5 +1,6 @@
 // The export part of the contract: which formats a run's model can be written to (and why not,
 // when a layer has no equivalent), and the export itself. Types only, plus the names.
+import type { Said } from './contract';
 
 /** Every file format a trained model can be exported to. */
 export const EXPORT_FORMATS = ['tfjs', 'keras', 'h5', 'onnx', 'tflite', 'tflite-int8', 'bundle'] as const;
@@ -16,15 +17,15 @@ export interface ExportFormatInfo {
   /** Which format this entry describes. */
   format: ExportFormat;
   /** Name shown to a person, e.g. "Keras (.keras)". */
-  title: string;
+  title: Said;
   /** One sentence on what the format is for. */
-  purpose: string;
+  purpose: Said;
   /** Main file names the export writes. */
   files: string[];
   /** Whether this run's model can be written in this format. */
   available: boolean;
   /** When not available: which layer stops it and why, as a sentence. */
-  reason: string | null;
+  reason: Said | null;
   /** Whether the format can store smaller, quantised weights. */
   quantizable: boolean;
 }

@@ -2,6 +2,7 @@
 // named specs (several designs kept side by side, one selected for training).
 import type { ModelSpec } from '../main/core/spec/spec';
 import type { ModelSummary } from '../main/core/spec/summary';
+import type { Said } from './contract';
 
 /** A saved, named model spec of a project. */
 export interface NamedSpecInfo {
@@ -70,7 +71,7 @@ export interface BackboneInfo {
   /** Name shown to a person, e.g. "MobileNet V2 1.0 · 224 px". */
   title: string;
   /** One sentence on when to choose it. */
-  description: string;
+  description: Said;
   /** Where it is downloaded from (or the folder it was imported from). */
   url: string;
   /** Square image size it takes, in pixels. */
@@ -95,7 +96,7 @@ export interface BackboneInfo {
 export type BackboneEvent =
   | { id: string; kind: 'progress'; bytes: number; total: number; bytesPerSecond: number }
   | { id: string; kind: 'done'; backbone: BackboneInfo }
-  | { id: string; kind: 'error'; message: string };
+  | ({ id: string; kind: 'error' } & Said);
 
 /** Operations on the cache of pretrained networks (shared by every project). */
 export interface BackboneOperations {

@@ -1,5 +1,6 @@
 // The preferences part of the contract, plus the operations only the desktop shell can carry out
 // (revealing a folder, a native folder picker). Types only, plus the names.
+import type { Said } from './contract';
 
 /** How the app is coloured: following the operating system, or always light or dark. */
 export type Theme = 'system' | 'light' | 'dark';
@@ -23,9 +24,11 @@ export interface Settings {
   /** Whether the data folder can be moved from Preferences in this session. */
   dataDirectoryMovable: boolean;
   /** Why it cannot be moved, as a sentence, when it cannot. */
-  dataDirectoryFixedReason: string | null;
+  dataDirectoryFixedReason: Said | null;
   /** A move done in this session waits for a restart to take effect: the folder used after it. */
   pendingDataDirectory: string | null;
+  /** Desktop only: the operating system's preferred languages (BCP 47 tags, first preferred), which "system" follows; a browser uses navigator.languages. */
+  systemLanguages?: string[];
 }
 
 /** What moving the data folder did. */

@@ -1,5 +1,6 @@
 // The "use the model" part of the contract: many pictures classified at once (a folder or many
 // files), and labels suggested for the Unlabelled pictures. Types only, plus the names.
+import type { Said } from './contract';
 
 /** A picture to classify in a batch: a file main reads (desktop, CLI), or bytes sent by the renderer (browser). */
 export type BatchImage =
@@ -23,7 +24,7 @@ export interface BatchPrediction {
   /** Probability of each class, in the run's class order; null when the picture could not be read. */
   probabilities: number[] | null;
   /** Why the picture could not be classified (e.g. corrupt), or null. */
-  error: string | null;
+  error: Said | null;
 }
 
 /** A file found in a chosen folder, ready to be classified. */
@@ -52,7 +53,7 @@ export interface LabelSuggestions {
   /** Unlabelled pictures in all (pages past it are empty). */
   total: number;
   /** Pictures left without a suggestion, each with the reason (unreadable, or the class no longer exists). */
-  skipped: { imageId: number; fileName: string; reason: string }[];
+  skipped: { imageId: number; fileName: string; reason: Said }[];
 }
 
 /** Operations that use a trained model on new pictures. */

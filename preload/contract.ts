@@ -92,8 +92,10 @@ export interface EpochMetrics {
 export interface BackendInfo {
   /** "tensorflow" (native, GPU or CPU), "wasm" or "cpu". */
   name: string;
-  /** Human-readable, e.g. "WebAssembly (XNNPACK, SIMD, 2 threads)" or "TensorFlow CUDA on NVIDIA RTX 3060". */
+  /** Human-readable in English, e.g. "WebAssembly (XNNPACK, SIMD, 2 threads)" or "TensorFlow CUDA on NVIDIA RTX 3060". */
   description: string;
+  /** The description as a sentence to say in the person's language (absent in runs stored before it had one). */
+  said?: Said;
   /** Whether a GPU does the work. */
   gpu: boolean;
   /** One line per faster backend that could not be loaded, with the reason. */
@@ -106,8 +108,10 @@ export interface RunInfo {
   id: string;
   /** Project it belongs to. */
   projectId: string;
-  /** A name a person can change; "Run 1", "Run 2"... at first. */
+  /** A name a person can change, exactly as typed; "Run 1", "Run 2"... (English) at first. */
   name: string;
+  /** While the run keeps the name it was given ("Run 2"): that name as a sentence, said in the person's language; null once renamed. */
+  defaultName: Said | null;
   /** Marked by the person, listed first. */
   starred: boolean;
   /** Where it is in its life. */
@@ -129,7 +133,7 @@ export interface RunInfo {
   /** Seconds spent training, summed over every attempt (a resumed run counts both). */
   durationSeconds: number;
   /** Why it failed or was interrupted, when it was. */
-  error: string | null;
+  error: Said | null;
 }
 
 /** Live events of a run, pushed from main to the renderer. */
@@ -138,10 +142,11 @@ export type RunEvent =
   | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number; resumedFrom?: number }
   | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
-  | { runId: string; kind: 'log'; level: 'info' | 'warn'; message: string }
+  /** A line of the run's log: the sentence (Said) with its level. */
+  | ({ runId: string; kind: 'log'; level: 'info' | 'warn' } & Said)
   /** The first convolutional layer's filters before training (epoch 0) and after each epoch; only for networks that have one. */
   | { runId: string; kind: 'filters'; epoch: number; filters: FilterImages }
-  | { runId: string; kind: 'done'; status: RunStatus; error: string | null };
+  | { runId: string; kind: 'done'; status: RunStatus; error: Said | null };
 
 /** A prediction for one image. */
 export interface Prediction {

@@ -1,8 +1,8 @@
 // `capa export-data`, `capa export-project` and `capa import-project`: the data set as a
 // folder-per-class tree (or zip) with dataset.csv, and whole projects as .capa archives.
+import { cliError } from './format';
 import { resolve } from 'node:path';
 import type { ExportResult } from '../../preload/contract';
-import { CapaError } from '../core/errors';
 import { callOrThrow } from '../core/service';
 import type { CapaService } from '../core/service-api';
 
@@ -24,7 +24,7 @@ export async function runDatasetCommand(
   switch (command) {
     case 'export-data': {
       if (format !== undefined && format !== 'folder' && format !== 'zip') {
-        throw new CapaError('invalid-argument', `--format for export-data is folder or zip. Received: ${format}`);
+        throw cliError('invalid-argument', `--format for export-data is folder or zip. Received: ${format}`);
       }
       const result = await callOrThrow(service, 'exportDataset', { projectId: await projectId(args[0]), format: format ?? 'folder' });
       console.log(written(result));
@@ -35,7 +35,7 @@ export async function runDatasetCommand(
       return true;
     }
     case 'import-project': {
-      if (!args[0]) throw new CapaError('invalid-argument', 'Name the .capa file to import.');
+      if (!args[0]) throw cliError('invalid-argument', 'Name the .capa file to import.');
       const project = await callOrThrow(service, 'importProject', { path: resolve(args[0]) });
       console.log(`Imported project "${project.name}" (${project.id}): ${project.imageCount} images, ${project.classCount} classes.`);
       return true;

@@ -1,4 +1,7 @@
 // Text rendering of a summary, laid out like Keras's `model.summary()`.
+import type { ErrorCode } from '../../preload/contract';
+import { CapaError } from '../core/errors';
+import type { SpecIssue } from '../core/spec/spec';
 import type { ModelSummary } from '../core/spec/summary';
 
 export const formatShape = (shape: readonly number[]): string => `(None, ${shape.join(', ')})`;
@@ -22,4 +25,9 @@ export function formatSummary(summary: ModelSummary): string {
     ` Trainable params: ${summary.trainableParams.toLocaleString('en-US')}`,
     ` Non-trainable params: ${summary.nonTrainableParams.toLocaleString('en-US')}`,
   ].join('\n');
+}
+
+/** An error of the command line itself: the CLI speaks English only, so its sentence has no catalogue key. */
+export function cliError(code: ErrorCode, text: string, issues?: SpecIssue[]): CapaError {
+  return new CapaError(code, { message: text }, issues);
 }

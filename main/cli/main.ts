@@ -13,7 +13,7 @@ import { kerasCode } from '../core/spec/keras-code';
 import { OPTIMIZERS, type ModelSpec } from '../core/spec/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { EVALUATE_USAGE, evaluateCommand } from './evaluate-command';
-import { formatSummary } from './format';
+import { cliError, formatSummary } from './format';
 import { followRun, runRunsCommand, RUNS_USAGE } from './run-commands';
 import { predictCommand, PREDICT_USAGE } from './predict-command';
 
@@ -69,16 +69,16 @@ function number(values: Values, name: 'size' | 'channels' | 'epochs' | 'batch-si
   const raw = values[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value)) throw new CapaError('invalid-argument', `--${name} expects a number. Received: ${raw}`);
+  if (!Number.isFinite(value)) throw cliError('invalid-argument', `--${name} expects a number. Received: ${raw}`);
   return value;
 }
 
 async function projectId(service: CapaService, idOrName: string | undefined): Promise<string> {
-  if (!idOrName) throw new CapaError('invalid-argument', 'Name the project (its name or id). See "capa projects".');
+  if (!idOrName) throw cliError('invalid-argument', 'Name the project (its name or id). See "capa projects".');
   const projects = await callOrThrow(service, 'listProjects', {});
   const matches = projects.filter((p) => p.id === idOrName || p.name === idOrName);
   if (matches.length === 1) return matches[0]!.id;
-  throw new CapaError(matches.length ? 'conflict' : 'not-found', matches.length ? `Several projects are named "${idOrName}"; use its id.` : `There is no project "${idOrName}". See "capa projects".`);
+  throw cliError(matches.length ? 'conflict' : 'not-found', matches.length ? `Several projects are named "${idOrName}"; use its id.` : `There is no project "${idOrName}". See "capa projects".`);
 }
 
 /** Applies --preset, --file and the training options to the project's spec, saves it, returns it. */
@@ -88,7 +88,7 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
   const size = number(values, 'size');
   const channels = number(values, 'channels');
   const preset = values.preset === undefined ? undefined : presetById(values.preset);
-  if (values.preset !== undefined && !preset) throw new CapaError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${PRESETS.map((p) => p.id).join(', ')}.`);
+  if (values.preset !== undefined && !preset) throw cliError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${PRESETS.map((p) => p.id).join(', ')}.`);
   const patch = { ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
   // A preset may set its own input (transfer learning takes its backbone's); the options apply on top.
   if (preset) spec = preset.build({ ...presetInput(spec), ...patch }, spec.training);
@@ -113,7 +113,7 @@ async function pickRun(service: CapaService, id: string, runId: string | undefin
   if (runId) return callOrThrow(service, 'getRun', { projectId: id, runId });
   const runs = await callOrThrow(service, 'listRuns', { projectId: id });
   const run = runs.find((r) => r.status === 'completed' || r.status === 'stopped');
-  if (!run) throw new CapaError('not-found', 'This project has no finished run yet. Train one with "capa train".');
+  if (!run) throw cliError('not-found', 'This project has no finished run yet. Train one with "capa train".');
   return run;
 }
 
@@ -123,7 +123,7 @@ async function startRun(service: CapaService, id: string, typed: string): Promis
     return await callOrThrow(service, 'startRun', { projectId: id });
   } catch (error) {
     if (!(error instanceof CapaError) || error.code !== 'not-found' || !(await callOrThrow(service, 'getSpec', { projectId: id })).backbone) throw error;
-    throw new CapaError(error.code, `${error.message} From the command line: capa train "${typed}" --preset ${OFFLINE_PRESET_ID}.`, error.issues);
+    throw cliError(error.code, `${error.message} From the command line: capa train "${typed}" --preset ${OFFLINE_PRESET_ID}.`, error.issues);
   }
 }
 
@@ -143,7 +143,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
     case 'import': {
       const id = await projectId(service, args[0]);
       const paths = args.slice(1).map((p) => resolve(p));
-      if (paths.length === 0) throw new CapaError('invalid-argument', 'Name at least one file or folder to import.');
+      if (paths.length === 0) throw cliError('invalid-argument', 'Name at least one file or folder to import.');
       let classId: number | null = null;
       if (values.class) {
         const dataset = await callOrThrow(service, 'getDataset', { projectId: id });
@@ -193,7 +193,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
       for (const format of wanted) {
         const info = choices.formats.find((f) => f.format === format);
         if (info && !info.available) {
-          console.log(`${info.title}: skipped. ${info.reason}`);
+          console.log(`${info.title.message}: skipped. ${info.reason?.message ?? ''}`);
           continue;
         }
         // Unknown formats, weights or quantisation reach the service, whose validation names the choices.
@@ -206,7 +206,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
           ...(values.out ? { directory: resolve(values.out) } : {}),
         });
         const change = result.accuracy ? `; held-out accuracy ${(result.accuracy.original * 100).toFixed(1)}% -> ${(result.accuracy.exported * 100).toFixed(1)}% on ${result.accuracy.images} images` : '';
-        console.log(`${info?.title ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
+        console.log(`${info?.title.message ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
       }
       return;
     }
@@ -220,7 +220,7 @@ async function run(service: CapaService, command: string | undefined, args: stri
     default:
       if (await runDatasetCommand(service, command, args, values.format, (idOrName) => projectId(service, idOrName))) return;
       console.log(USAGE);
-      if (command !== undefined && command !== 'help') throw new CapaError('invalid-argument', `Unknown command "${command}".`);
+      if (command !== undefined && command !== 'help') throw cliError('invalid-argument', `Unknown command "${command}".`);
   }
 }
 
@@ -237,5 +237,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`capa: ${error instanceof Error ? error.message : String(error)}`);
+  // A spec's or a request's problems, one per line with the field they concern: the sentence above counts them.
+  if (error instanceof CapaError) for (const issue of error.issues ?? []) console.error(`  ${issue.path.join('.')}: ${issue.message}`);
   process.exitCode = 1;
 });

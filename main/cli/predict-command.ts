@@ -1,9 +1,9 @@
 // `capa predict <project> <file-or-folder>... [--run ID] [--csv out.csv]`: classifies pictures in
 // batches, prints a table (or writes CSV) and, when sub-folders are named like classes, the accuracy.
+import { cliError } from './format';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PREDICT_BATCH_SIZE, type BatchPrediction, type RunInfo } from '../../preload/contract';
-import { CapaError } from '../core/errors';
 import { callOrThrow } from '../core/service';
 import type { CapaService } from '../core/service-api';
 import { folderAccuracy, predictionRows, predictionsCsv } from '../core/use/prediction-table';
@@ -14,7 +14,7 @@ export const PREDICT_USAGE = `  predict <project> <file-or-folder>... Classify p
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 export async function predictCommand(service: CapaService, projectId: string, run: RunInfo, paths: readonly string[], csv: string | undefined): Promise<void> {
-  if (paths.length === 0) throw new CapaError('invalid-argument', 'Name at least one picture or folder to classify, e.g. capa predict "My project" photos/.');
+  if (paths.length === 0) throw cliError('invalid-argument', 'Name at least one picture or folder to classify, e.g. capa predict "My project" photos/.');
   const files = await callOrThrow(service, 'listFolder', { paths: paths.map((p) => resolve(p)) });
   const results: BatchPrediction[] = [];
   for (let start = 0; start < files.length; start += PREDICT_BATCH_SIZE) {
@@ -30,7 +30,7 @@ export async function predictCommand(service: CapaService, projectId: string, ru
   } else {
     const width = Math.min(60, Math.max(4, ...rows.map((row) => row.file.length)));
     for (const row of rows) {
-      const answer = row.error ? `cannot be read: ${row.error}` : `${row.predicted} ${percent(row.confidence)}  (${run.classNames.map((name, i) => `${name} ${percent(row.probabilities[i]!)}`).join(', ')})`;
+      const answer = row.error ? `cannot be read: ${row.error.message}` : `${row.predicted} ${percent(row.confidence)}  (${run.classNames.map((name, i) => `${name} ${percent(row.probabilities[i]!)}`).join(', ')})`;
       console.log(`${row.file.padEnd(width)}  ${answer}`);
     }
   }

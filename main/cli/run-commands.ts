@@ -1,7 +1,7 @@
 // `capa train`'s progress and `capa runs ...`: the runs table from the command line (list,
 // rename, star, delete, resume, compare), with runs named by id, id prefix or name.
+import { cliError } from './format';
 import type { RunEvent, RunInfo } from '../../preload/contract';
-import { CapaError } from '../core/errors';
 import { callOrThrow } from '../core/service';
 import type { CapaService } from '../core/service-api';
 
@@ -52,13 +52,13 @@ const RUN_HEADER = ['', 'Name', 'Status', 'Best val. acc.', 'Final loss', 'Epoch
 
 /** A run by exact id, exact name (any case) or the start of its id. */
 async function findRun(service: CapaService, projectId: string, ref: string | undefined): Promise<RunInfo> {
-  if (!ref) throw new CapaError('invalid-argument', 'Name the run (its name, id or the start of its id). See "capa runs <project>".');
+  if (!ref) throw cliError('invalid-argument', 'Name the run (its name, id or the start of its id). See "capa runs <project>".');
   const runs = await callOrThrow(service, 'listRuns', { projectId });
   const exact = runs.filter((r) => r.id === ref || r.name.toLowerCase() === ref.toLowerCase());
   const matches = exact.length > 0 ? exact : ref.length >= 4 ? runs.filter((r) => r.id.startsWith(ref)) : [];
   if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) throw new CapaError('conflict', `Several runs match "${ref}"; use more of the id. See "capa runs <project>".`);
-  throw new CapaError('not-found', `There is no run "${ref}" in this project. See "capa runs <project>".`);
+  if (matches.length > 1) throw cliError('conflict', `Several runs match "${ref}"; use more of the id. See "capa runs <project>".`);
+  throw cliError('not-found', `There is no run "${ref}" in this project. See "capa runs <project>".`);
 }
 
 /** Prints a run's events until it ends; returns the run as stored then. */
@@ -87,8 +87,8 @@ export async function followRun(service: CapaService, projectId: string, start: 
         console.log(`Epoch ${m.epoch}/${event.epochs} - ${m.seconds.toFixed(1)}s - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)}${validation}`);
       }
       if (event.kind === 'done') {
-        if (event.status === 'failed') throw new CapaError('trainer', `Training failed: ${event.error ?? 'unknown error'}`);
-        if (event.status === 'interrupted') throw new CapaError('trainer', `${event.error ?? 'Training was interrupted.'} From the command line: capa runs resume <project> ${run.id.slice(0, 8)}`);
+        if (event.status === 'failed') throw cliError('trainer', `Training failed: ${event.error?.message ?? 'unknown error'}`);
+        if (event.status === 'interrupted') throw cliError('trainer', `${event.error?.message ?? 'Training was interrupted.'} From the command line: capa runs resume <project> ${run.id.slice(0, 8)}`);
         return callOrThrow(service, 'getRun', { projectId, runId: run.id });
       }
     }

@@ -6,6 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CapaError } from './errors';
+import { said } from './messages/said';
 
 /** A project folder is named by its UUID and holds project.db. */
 const PROJECT_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -38,26 +39,23 @@ const inside = (parent: string, child: string): boolean => {
 /** Checks the destination and returns it resolved; throws a CapaError a person can act on. */
 export async function checkDestination(from: string, rawTo: string, moving: readonly string[]): Promise<string> {
   if (!isAbsolute(rawTo) || rawTo.includes('\0')) {
-    throw new CapaError('invalid-argument', `Choose a full folder path (for example /home/ada/Capa or D:\\Capa). Received: ${rawTo.slice(0, 200)}`);
+    throw new CapaError('invalid-argument', said('errors.dataMove.notFullPath', { path: rawTo.slice(0, 200) }));
   }
   const to = resolve(rawTo);
   const source = resolve(from);
   if (inside(source, to) || inside(to, source)) {
-    throw new CapaError('invalid-argument', `The new folder cannot be the current data folder, inside it, or around it (${source}). Choose a separate folder.`);
+    throw new CapaError('invalid-argument', said('errors.dataMove.overlaps', { folder: source }));
   }
   const info = await stat(to).catch(() => null);
   if (info === null) return to;
-  if (!info.isDirectory()) throw new CapaError('conflict', `${to} is a file, not a folder. Choose a folder.`);
+  if (!info.isDirectory()) throw new CapaError('conflict', said('errors.dataMove.isFile', { folder: to }));
   const entries = (await readdir(to)).filter((name) => !SYSTEM_LITTER.has(name));
   const foreign = entries.filter((name) => !isProjectDir(to, name));
   if (foreign.length > 0) {
-    throw new CapaError(
-      'conflict',
-      `${to} is not empty and is not a Capa data folder (it holds "${foreign[0]}"). Choose an empty folder, a new one, or another Capa data folder.`,
-    );
+    throw new CapaError('conflict', said('errors.dataMove.notEmpty', { folder: to, entry: foreign[0]! }));
   }
   const clash = moving.find((name) => entries.includes(name));
-  if (clash !== undefined) throw new CapaError('conflict', `${to} already holds a copy of project ${clash}. Choose another folder, or remove that copy first.`);
+  if (clash !== undefined) throw new CapaError('conflict', said('errors.dataMove.holdsCopy', { folder: to, project: clash }));
   return to;
 }
 
@@ -87,7 +85,7 @@ export async function copyProjects(from: string, to: string, names: readonly str
       for (const file of await filesUnder(source)) {
         const [a, b] = [join(source, file), join(target, file)];
         if (!existsSync(b) || statSync(b).size !== statSync(a).size || (await sha256(a)) !== (await sha256(b))) {
-          throw new CapaError('io', `The copy of ${file} in ${target} differs from the original, so the move was abandoned; the current folder is unchanged.`);
+          throw new CapaError('io', said('errors.dataMove.copyDiffers', { file, folder: target }));
         }
         totals.files += 1;
         totals.bytes += statSync(a).size;

@@ -10,12 +10,11 @@ export class CapaError extends Error {
   readonly said: Said;
   constructor(
     readonly code: ErrorCode,
-    sentence: Said | string,
+    sentence: Said,
     readonly issues?: SpecIssue[],
   ) {
-    const value = typeof sentence === 'string' ? { message: sentence } : sentence;
-    super(value.message);
-    this.said = value;
+    super(sentence.message);
+    this.said = sentence;
   }
 }
 

@@ -5,11 +5,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-import type { ImportReport, RejectReason, Split, UploadedFile } from '../../preload/contract';
-import { bmpToPng, isBmp } from './bmp';
+import type { ImportReport, RejectReason, Said, Split, UploadedFile } from '../../preload/contract';
+import { bmpToPng, cutShort, isBmp, tooManyPixels, type Rejection } from './bmp';
 import { removeUncommitted } from './cleanup';
 import { CapaError } from './errors';
 import { folderClassNames } from './folder-classes';
+import { said } from './messages/said';
 import type { NewImage, Project } from './project';
 import { splitsFromManifest } from './dataset-manifest';
 import { hashBytes, ImageStore, THUMBNAIL_SIZE } from './store';
@@ -54,7 +55,7 @@ export interface ImportOptions {
   /** Pins every image of a new batch to this split. */
   split?: Split;
   /** Name of a new batch; defaults to what was dropped. */
-  label?: string;
+  label?: Said;
 }
 
 /** Files read and decoded at once (sharp decodes on its own threads); bounds memory too. */
@@ -116,9 +117,9 @@ export function lacksEnd(bytes: Uint8Array, format: string): boolean {
 
 type Checked =
   | { ok: true; hash: string; ext: string; bytes: Uint8Array; thumbnail: Buffer; width: number; height: number }
-  | { ok: false; reason: RejectReason; message: string };
+  | ({ ok: false } & Rejection);
 
-const reject = (reason: RejectReason, message: string): Checked => ({ ok: false, reason, message });
+const reject = (reason: RejectReason, sentence: Said): Checked => ({ ok: false, reason, ...sentence });
 
 /** Reads and fully decodes one file; every failure becomes a reason a person understands. */
 async function check(entry: ImportEntry): Promise<Checked> {
@@ -128,31 +129,31 @@ async function check(entry: ImportEntry): Promise<Checked> {
     bytes = await entry.read();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    return reject('unreadable', code === 'ENOENT' ? 'The file no longer exists.' : `The file cannot be read (${code ?? 'error'}); check its permissions.`);
+    return reject('unreadable', code === 'ENOENT' ? said('data.importer.gone') : said('data.importer.unreadable', { code: code ?? 'error' }));
   }
-  if (bytes.length === 0) return reject('empty', 'The file is empty (0 bytes).');
+  if (bytes.length === 0) return reject('empty', said('data.importer.empty'));
   const original = bytes;
   if (isBmp(bytes)) {
     // libvips has no BMP loader: decode it here and carry on with a lossless PNG of it.
     const converted = await bmpToPng(bytes, MAX_PIXELS);
-    if (!converted.ok) return reject(converted.reason, converted.message);
+    if (!converted.ok) return converted;
     bytes = converted.png;
   }
   let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    if (OTHER_IMAGE_EXTENSIONS.has(ext)) return reject('unsupported-format', `${ext.slice(1).toUpperCase()} images are not supported; convert it to PNG or JPEG.`);
-    if (ACCEPTED_EXTENSIONS.has(ext)) return reject('corrupt', 'The file has an image extension but its contents are not a readable image.');
-    return reject('not-an-image', 'This is not an image file.');
+    if (OTHER_IMAGE_EXTENSIONS.has(ext)) return reject('unsupported-format', said('data.importer.convert', { format: ext.slice(1).toUpperCase() }));
+    if (ACCEPTED_EXTENSIONS.has(ext)) return reject('corrupt', said('data.importer.notReadable'));
+    return reject('not-an-image', said('data.importer.notAnImage'));
   }
   const format = metadata.format as string | undefined;
   const storedExt = format ? ACCEPTED_FORMATS[format] : undefined;
-  if (!storedExt) return reject('unsupported-format', `${(format ?? ext.slice(1)).toUpperCase()} images are not supported; use JPEG, PNG, WebP, GIF or TIFF.`);
+  if (!storedExt) return reject('unsupported-format', said('data.importer.unsupported', { format: (format ?? ext.slice(1)).toUpperCase() }));
   const width = metadata.width ?? 0;
   const height = metadata.height ?? 0;
   if (width * height > MAX_PIXELS) {
-    return reject('too-many-pixels', `The image is ${width}x${height} pixels, above the limit of ${MAX_PIXELS / 1_000_000} megapixels.`);
+    return reject('too-many-pixels', tooManyPixels(width, height, MAX_PIXELS));
   }
   let thumbnail: Buffer;
   try {
@@ -166,9 +167,9 @@ async function check(entry: ImportEntry): Promise<Checked> {
   } catch (error) {
     // libvips's error text is shared between threads and can read "Unknown error" under load,
     // so truncation is told from the file's structure, not from the message.
-    if (lacksEnd(bytes, format!)) return reject('truncated', 'The image is cut short (truncated); the file was probably not copied completely.');
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return reject('corrupt', `The image data is damaged and cannot be decoded (${message}).`);
+    if (lacksEnd(bytes, format!)) return reject('truncated', cutShort());
+    const detail = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return reject('corrupt', said('data.importer.corrupt', { detail }));
   }
   // EXIF orientations 5 to 8 swap width and height once the image is upright.
   const upright = (metadata.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
@@ -177,9 +178,11 @@ async function check(entry: ImportEntry): Promise<Checked> {
 }
 
 /** Why a file cannot be used as an image, as a sentence, or null when it can (decodes it fully). */
-export async function unusableReason(entry: ImportEntry): Promise<string | null> {
+export async function unusableReason(entry: ImportEntry): Promise<Said | null> {
   const checked = await check(entry);
-  return checked.ok ? null : checked.message;
+  if (checked.ok) return null;
+  const { ok: _ok, reason: _reason, ...sentence } = checked;
+  return sentence;
 }
 
 /** What an import did, and whether it was cancelled before the end. */
@@ -192,17 +195,16 @@ export interface ImportOutcome {
   batchId: number;
 }
 
-/** What a batch is called: the one folder dropped, or how many items were. */
-function batchLabel(entries: readonly ImportEntry[]): string {
-  const tops = new Set(entries.map((e) => e.relativePath.split('/')[0]!));
-  if (tops.size === 1) return [...tops][0]!;
-  return `${tops.size.toLocaleString('en-US')} items`;
+/** What a batch is called: the one item dropped (its own name, not a sentence), or how many items were. */
+export function batchLabel(names: readonly string[]): Said {
+  const distinct = new Set(names);
+  return distinct.size === 1 ? { message: [...distinct][0]! } : said('data.importer.items', { count: distinct.size });
 }
 
 /** Imports entries into `project` and waits; a cancelled import throws `cancelled` (what was imported stays). */
 export async function importEntries(project: Project, entries: readonly ImportEntry[], options: ImportOptions = {}): Promise<ImportReport> {
   const { report, cancelled } = await runImport(project, entries, options);
-  if (cancelled) throw new CapaError('cancelled', `Import cancelled after ${report.imported} images; those stay in the project.`);
+  if (cancelled) throw new CapaError('cancelled', said('data.importer.cancelled', { count: report.imported }));
   return report;
 }
 
@@ -218,7 +220,7 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
   if (target !== null) project.classById(target);
   const { entries, splits } = await splitsFromManifest(allEntries);
   if (options.batchId !== undefined) project.batchSplit(options.batchId);
-  const batchId = options.batchId ?? project.createBatch(options.label ?? batchLabel(allEntries), options.split ?? null);
+  const batchId = options.batchId ?? project.createBatch(options.label ?? batchLabel(allEntries.map((e) => e.relativePath.split('/')[0]!)), options.split ?? null);
   const plan = planClasses(entries);
   const classIds = new Map<string, number>();
   const classFor = (name: string | null): number | null => {
@@ -268,7 +270,8 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
     fill();
     const file = entry.relativePath;
     if (!result.ok) {
-      report.rejected.push({ file, reason: result.reason, message: result.message });
+      const { ok: _ok, ...rejection } = result;
+      report.rejected.push({ file, ...rejection });
     } else {
       const className = plan.get(entry) ?? null;
       const existing = project.findByHash(result.hash);

@@ -1,8 +1,9 @@
 // Background imports: each runs on the event loop in chunks (sharp decodes on its own threads),
 // reports progress as ImportEvents, and can be cancelled between chunks; what was imported stays.
 import { randomUUID } from 'node:crypto';
-import type { ImportEvent, Split } from '../../preload/contract';
-import { CapaError } from './errors';
+import type { ImportEvent, Said, Split } from '../../preload/contract';
+import { CapaError, toErrorValue } from './errors';
+import { said } from './messages/said';
 import { runImport, type ImportEntry } from './importer';
 import type { Project } from './project';
 
@@ -15,7 +16,7 @@ export interface BackgroundImportOptions {
   /** Pins every image of the batch to this split. */
   split?: Split;
   /** What the batch is called in the list of imports. */
-  label: string;
+  label: Said;
 }
 
 export class BackgroundImports {
@@ -52,13 +53,14 @@ export class BackgroundImports {
     };
     const finished = work()
       .catch((error: unknown) => {
-        // A failure of the whole import (the project was deleted, the disk is full) still ends it.
-        const message = error instanceof Error ? error.message : String(error);
+        // A failure of the whole import (the project was deleted, the disk is full) still ends it,
+        // reported as a rejection of no file in particular, in the words an error would use.
+        const { code: _code, issues: _issues, ...sentence } = toErrorValue(error);
         this.emit({
           importId,
           projectId,
           kind: 'done',
-          report: { imported: 0, duplicates: [], rejected: [{ file: '(import)', reason: 'unreadable', message }], classesCreated: [] },
+          report: { imported: 0, duplicates: [], rejected: [{ file: '', reason: 'unreadable', ...sentence }], classesCreated: [] },
           cancelled: false,
         });
       })
@@ -70,7 +72,7 @@ export class BackgroundImports {
   /** Asks an import to stop after the files in flight; resolves when it has stopped. */
   async cancel(projectId: string, importId: string): Promise<void> {
     const entry = this.running.get(importId);
-    if (!entry || entry.projectId !== projectId) throw new CapaError('not-found', 'That import has already finished or does not exist.');
+    if (!entry || entry.projectId !== projectId) throw new CapaError('not-found', said('data.imports.notRunning'));
     entry.controller.abort();
     await entry.finished;
   }

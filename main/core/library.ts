@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ProjectSummary } from '../../preload/contract';
 import { reclaimLeftovers } from './cleanup';
 import { CapaError } from './errors';
+import { said } from './messages/said';
 import { Project } from './project';
 import { RunRepository } from './runs';
 
@@ -38,7 +39,7 @@ export class ProjectLibrary {
 
   create(name: string): Project {
     const trimmed = name.trim();
-    if (!trimmed) throw new CapaError('invalid-argument', 'A project needs a name.');
+    if (!trimmed) throw new CapaError('invalid-argument', said('errors.library.nameMissing'));
     const id = randomUUID();
     const dir = join(this.dataDir, id);
     mkdirSync(dir);
@@ -53,7 +54,7 @@ export class ProjectLibrary {
     if (cached) return cached;
     const dir = join(this.dataDir, projectId);
     if (!PROJECT_ID.test(projectId) || !existsSync(Project.databaseFile(dir))) {
-      throw new CapaError('not-found', `There is no project with id "${projectId}".`);
+      throw new CapaError('not-found', said('errors.library.noProject', { id: projectId }));
     }
     const project = Project.open(dir);
     new RunRepository(project.db, project.id).markInterrupted();

@@ -4,6 +4,7 @@
 import type { Db } from './db/database';
 import type { NamedSpecInfo, NamedSpecList } from '../../preload/contract-model';
 import { CapaError } from './errors';
+import { said } from './messages/said';
 import { parseSpec, type ModelSpec } from './spec/spec';
 
 interface Row {
@@ -25,7 +26,7 @@ export class NamedSpecs {
 
   private row(id: number): Row {
     const row = this.db.prepare('SELECT * FROM specs WHERE id = ?').get(id) as Row | undefined;
-    if (!row) throw new CapaError('not-found', `There is no saved model with id ${id}; reload the list of models.`);
+    if (!row) throw new CapaError('not-found', said('errors.namedSpecs.missing', { id }));
     return row;
   }
 
@@ -50,7 +51,7 @@ export class NamedSpecs {
 
   private insert(name: string, spec: ModelSpec): number {
     const taken = this.db.prepare('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE').get(name);
-    if (taken) throw new CapaError('conflict', `A model named "${name}" already exists; choose another name.`);
+    if (taken) throw new CapaError('conflict', said('errors.namedSpecs.nameTaken', { name }));
     const time = now();
     return Number(this.db.prepare('INSERT INTO specs (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(spec), time, time).lastInsertRowid);
   }
@@ -58,7 +59,7 @@ export class NamedSpecs {
   /** Selects a saved model: it becomes the project's spec; returns it. */
   select(id: number): ModelSpec {
     const parsed = parseSpec(JSON.parse(this.row(id).spec));
-    if (!parsed.ok) throw new CapaError('invalid-spec', `The saved model cannot be read: ${parsed.issues[0]!.message}`, parsed.issues);
+    if (!parsed.ok) throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
     this.db.transaction(() => {
       this.db.prepare('UPDATE project SET spec_id = ?, spec = ?').run(id, JSON.stringify(parsed.spec));
     }).immediate();
@@ -79,7 +80,7 @@ export class NamedSpecs {
   duplicate(id: number, name: string): NamedSpecInfo {
     const source = this.row(id);
     const parsed = parseSpec(JSON.parse(source.spec));
-    if (!parsed.ok) throw new CapaError('invalid-spec', `The saved model cannot be read: ${parsed.issues[0]!.message}`, parsed.issues);
+    if (!parsed.ok) throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
     const created = this.insert(name, parsed.spec);
     return this.info(this.row(created), this.selectedId());
   }
@@ -87,7 +88,7 @@ export class NamedSpecs {
   rename(id: number, name: string): NamedSpecInfo {
     this.row(id);
     const taken = this.db.prepare('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE AND id != ?').get(name, id);
-    if (taken) throw new CapaError('conflict', `A model named "${name}" already exists; choose another name.`);
+    if (taken) throw new CapaError('conflict', said('errors.namedSpecs.nameTaken', { name }));
     this.db.prepare('UPDATE specs SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), id);
     return this.info(this.row(id), this.selectedId());
   }
@@ -95,7 +96,7 @@ export class NamedSpecs {
   /** Deletes a saved model; the selected one cannot be deleted (select another first). */
   delete(id: number): void {
     this.row(id);
-    if (this.selectedId() === id) throw new CapaError('conflict', 'This model is the one that trains; select another model before deleting it.');
+    if (this.selectedId() === id) throw new CapaError('conflict', said('errors.namedSpecs.deleteSelected'));
     this.db.prepare('DELETE FROM specs WHERE id = ?').run(id);
   }
 

@@ -10,10 +10,11 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import yauzl from 'yauzl';
-import type { ExportResult, ProjectSummary } from '../../preload/contract';
+import type { ExportResult, MessageParams, ProjectSummary } from '../../preload/contract';
 import { stampedName, writeZip, type ZipSource } from './dataset-export';
 import { CapaError } from './errors';
 import type { ProjectLibrary } from './library';
+import { said } from './messages/said';
 import type { Project } from './project';
 
 export const ARCHIVE_FORMAT = 'capa-project';
@@ -73,8 +74,11 @@ export async function exportProjectArchive(project: Project): Promise<ExportResu
   return { directory, files: [fileName] };
 }
 
-const refuse = (path: string, why: string) =>
-  new CapaError('invalid-argument', `${path} cannot be imported: ${why}. Nothing was changed; export the project again from the Capa that made it.`);
+/** Why an archive is refused: each a sentence of the core catalogue (data.archive.refused.*). */
+type Refusal = 'outside' | 'twice' | 'unreadable' | 'noManifest' | 'manifestDamaged' | 'notArchive' | 'newer' | 'lacks' | 'checksum' | 'unlisted' | 'databaseDamaged';
+
+const refuse = (path: string, why: Refusal, params: MessageParams = {}) =>
+  new CapaError('invalid-argument', said(`data.archive.refused.${why}`, { path, ...params }));
 
 /** Whether an entry name stays inside the target folder and belongs in a project archive. */
 export function safeEntryName(name: string): boolean {
@@ -103,8 +107,8 @@ async function extract(path: string, target: string): Promise<Map<string, { size
     zip.on('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
       if (entry.fileName.endsWith('/')) return zip.readEntry();
-      if (!safeEntryName(entry.fileName)) return fail(refuse(path, `it holds "${entry.fileName}", which would land outside the project folder`));
-      if (seen.has(entry.fileName)) return fail(refuse(path, `it holds "${entry.fileName}" twice`));
+      if (!safeEntryName(entry.fileName)) return fail(refuse(path, 'outside', { entry: entry.fileName }));
+      if (seen.has(entry.fileName)) return fail(refuse(path, 'twice', { entry: entry.fileName }));
       zip.openReadStream(entry, (error, stream) => {
         if (error) return fail(error);
         const hash = createHash('sha256');
@@ -133,7 +137,7 @@ async function extract(path: string, target: string): Promise<Map<string, { size
 /** Creates a new project (new id) from a .capa archive; refuses a damaged or unsafe one. */
 export async function importProjectArchive(library: ProjectLibrary, path: string): Promise<ProjectSummary> {
   const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) throw new CapaError('not-found', `There is no file at ${path}. Choose a .capa file exported by Capa.`);
+  if (!info?.isFile()) throw new CapaError('not-found', said('data.archive.noFile', { path }));
   const staging = join(library.dataDir, `.importing-${randomUUID()}`);
   try {
     let seen: Map<string, { size: number; sha256: string }>;
@@ -141,24 +145,24 @@ export async function importProjectArchive(library: ProjectLibrary, path: string
       seen = await extract(path, staging);
     } catch (error) {
       if (error instanceof CapaError) throw error;
-      throw refuse(path, `it is not a readable archive (${error instanceof Error ? error.message : String(error)})`);
+      throw refuse(path, 'unreadable', { detail: error instanceof Error ? error.message : String(error) });
     }
     const manifestFile = seen.get(MANIFEST) ? join(staging, MANIFEST) : null;
-    if (!manifestFile) throw refuse(path, 'it has no manifest.json, so it is not a Capa project archive');
+    if (!manifestFile) throw refuse(path, 'noManifest');
     let manifest: Manifest;
     try {
       manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
     } catch {
-      throw refuse(path, 'its manifest.json is damaged');
+      throw refuse(path, 'manifestDamaged');
     }
-    if (manifest.format !== ARCHIVE_FORMAT || typeof manifest.files !== 'object') throw refuse(path, 'it is not a Capa project archive');
-    if (manifest.version > ARCHIVE_VERSION) throw refuse(path, `it was written by a newer Capa (archive version ${manifest.version}); update Capa`);
+    if (manifest.format !== ARCHIVE_FORMAT || typeof manifest.files !== 'object') throw refuse(path, 'notArchive');
+    if (manifest.version > ARCHIVE_VERSION) throw refuse(path, 'newer', { version: manifest.version });
     for (const [file, expected] of Object.entries(manifest.files)) {
       const got = seen.get(file);
-      if (!got) throw refuse(path, `it lacks ${file}`);
-      if (got.size !== expected.size || got.sha256 !== expected.sha256) throw refuse(path, `${file} is damaged (its checksum does not match)`);
+      if (!got) throw refuse(path, 'lacks', { file });
+      if (got.size !== expected.size || got.sha256 !== expected.sha256) throw refuse(path, 'checksum', { file });
     }
-    for (const file of seen.keys()) if (file !== MANIFEST && !manifest.files[file]) throw refuse(path, `it holds ${file}, which its manifest does not list`);
+    for (const file of seen.keys()) if (file !== MANIFEST && !manifest.files[file]) throw refuse(path, 'unlisted', { file });
     await rm(join(staging, MANIFEST));
     const id = randomUUID();
     // The copy gets its own id, so importing next to the original never mixes the two.
@@ -169,7 +173,7 @@ export async function importProjectArchive(library: ProjectLibrary, path: string
       while (names.has(name)) name = `${name} (imported)`;
       db.prepare('UPDATE project SET id = ?, name = ?').run(id, name);
     } catch {
-      throw refuse(path, 'its database is damaged');
+      throw refuse(path, 'databaseDamaged');
     } finally {
       db.close();
     }

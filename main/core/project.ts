@@ -1,11 +1,12 @@
 // One project: a folder holding its database (project.db), its content-addressed image store
 // and its runs. This class owns the SQL; rows become domain types here, at the edge.
 import { join } from 'node:path';
-import type { ClassInfo, DatasetView, ImageFilter, ImageInfo, ImportBatch, ProjectSummary, Split } from '../../preload/contract';
-import { datasetWarnings, plural } from './dataset-warnings';
+import type { ClassInfo, DatasetView, ImageFilter, ImageInfo, ImportBatch, ProjectSummary, Said, Split, UndoableAction } from '../../preload/contract';
+import { datasetWarnings } from './dataset-warnings';
 import { filterClause, IMAGE_FIELDS, toImage, type ImageRow } from './image-rows';
 import { openDatabase, type Db } from './db/database';
 import { CapaError } from './errors';
+import { readSaid, said, storeSaid } from './messages/said';
 import { chooseSplit, emptyCounts, rebalance, SPLITS, type SplitMember } from './splits';
 import { UndoJournal, type ClassRow } from './undo';
 import { parseSpec, type ModelSpec } from './spec/spec';
@@ -53,7 +54,7 @@ export class Project {
     this.db = db;
     this.journal = new UndoJournal(db);
     const row = db.prepare('SELECT id FROM project').get() as { id: string } | undefined;
-    if (!row) throw new CapaError('database-corrupt', `The project in ${dir} has no project record.`);
+    if (!row) throw new CapaError('database-corrupt', said('data.project.noRecord', { dir }));
     this.id = row.id;
   }
 
@@ -137,7 +138,7 @@ export class Project {
 
   classById(classId: number): ClassInfo {
     const found = this.classes().find((c) => c.id === classId);
-    if (!found) throw new CapaError('not-found', `There is no class with id ${classId} in this project.`);
+    if (!found) throw new CapaError('not-found', said('data.project.noClass', { id: classId }));
     return found;
   }
 
@@ -148,8 +149,8 @@ export class Project {
 
   createClass(name: string): ClassInfo {
     const trimmed = name.trim();
-    if (!trimmed) throw new CapaError('invalid-argument', 'A class needs a name.');
-    if (this.classByName(trimmed)) throw new CapaError('conflict', `A class named "${trimmed}" already exists.`);
+    if (!trimmed) throw new CapaError('invalid-argument', said('data.project.className'));
+    if (this.classByName(trimmed)) throw new CapaError('conflict', said('data.project.classExists', { name: trimmed }));
     const { n, next } = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(position) + 1, 0) AS next FROM classes').get() as { n: number; next: number };
     const info = this.db
       .prepare('INSERT INTO classes (name, color, position, created_at) VALUES (?, ?, ?, ?)')
@@ -160,9 +161,9 @@ export class Project {
   renameClass(classId: number, name: string): ClassInfo {
     this.classById(classId);
     const trimmed = name.trim();
-    if (!trimmed) throw new CapaError('invalid-argument', 'A class needs a name.');
+    if (!trimmed) throw new CapaError('invalid-argument', said('data.project.className'));
     const other = this.classByName(trimmed);
-    if (other && other.id !== classId) throw new CapaError('conflict', `A class named "${trimmed}" already exists.`);
+    if (other && other.id !== classId) throw new CapaError('conflict', said('data.project.classExists', { name: trimmed }));
     this.db.prepare('UPDATE classes SET name = ? WHERE id = ?').run(trimmed, classId);
     return this.classById(classId);
   }
@@ -186,7 +187,8 @@ export class Project {
     const cls = this.classRow(classId);
     const ids = this.imageIdsOf(classId);
     return this.db.transaction(() => {
-      const purged = this.journal.begin(`Delete class "${cls.name}"${withImages ? ` and its ${plural(ids.length, 'picture')}` : ''}`, {
+      const description = withImages ? said('data.undo.deleteClassWithImages', { name: cls.name, count: ids.length }) : said('data.undo.deleteClass', { name: cls.name });
+      const purged = this.journal.begin(description, {
         classes: [cls],
         moves: withImages ? [] : ids.map((id) => [id, classId]),
         trash: withImages,
@@ -199,12 +201,12 @@ export class Project {
 
   /** Moves every image of `sourceId` into `targetId` and deletes the source class. Undoable. */
   mergeClasses(sourceId: number, targetId: number): { target: ClassInfo; purged: StoredFile[] } {
-    if (sourceId === targetId) throw new CapaError('invalid-argument', 'Choose two different classes to merge.');
+    if (sourceId === targetId) throw new CapaError('invalid-argument', said('data.project.mergeSame'));
     const source = this.classRow(sourceId);
     const target = this.classById(targetId);
     const ids = this.imageIdsOf(sourceId);
     const purged = this.db.transaction(() => {
-      const files = this.journal.begin(`Merge "${source.name}" into "${target.name}"`, {
+      const files = this.journal.begin(said('data.undo.merge', { source: source.name, target: target.name }), {
         classes: [source],
         moves: ids.map((id) => [id, sourceId]),
         trash: false,
@@ -240,27 +242,29 @@ export class Project {
   }
 
   /** Starts an import batch; `pinnedSplit` pins every image it brings in. */
-  createBatch(label: string, pinnedSplit: Split | null = null): number {
-    const info = this.db.prepare('INSERT INTO import_batches (label, created_at, pinned_split) VALUES (?, ?, ?)').run(label, new Date().toISOString(), pinnedSplit);
+  createBatch(label: Said, pinnedSplit: Split | null = null): number {
+    const info = this.db
+      .prepare('INSERT INTO import_batches (label, created_at, pinned_split) VALUES (?, ?, ?)')
+      .run(storeSaid(label), new Date().toISOString(), pinnedSplit);
     return Number(info.lastInsertRowid);
   }
 
   /** Import batches that still hold images, newest first. */
   batches(): ImportBatch[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT b.id, b.label, b.created_at AS createdAt, COUNT(i.id) AS imported, b.pinned_split AS pinnedSplit
-           FROM import_batches b JOIN images i ON i.batch_id = b.id GROUP BY b.id ORDER BY b.id DESC`,
-        )
-        .all() as ImportBatch[]
-    );
+    const rows = this.db
+      .prepare(
+        `SELECT b.id, b.label, b.created_at AS createdAt, COUNT(i.id) AS imported, b.pinned_split AS pinnedSplit
+         FROM import_batches b JOIN images i ON i.batch_id = b.id GROUP BY b.id ORDER BY b.id DESC`,
+      )
+      .all() as (Omit<ImportBatch, 'label'> & { label: string })[];
+    // Labels written before they were sentences are plain text, read back as a sentence without a key.
+    return rows.map((row) => ({ ...row, label: readSaid(row.label) }));
   }
 
   /** The split a batch pins its images to (null when none); throws when there is no such batch. */
   batchSplit(batchId: number): Split | null {
     const row = this.db.prepare('SELECT pinned_split FROM import_batches WHERE id = ?').get(batchId) as { pinned_split: Split | null } | undefined;
-    if (!row) throw new CapaError('not-found', `There is no import batch with id ${batchId} in this project; start a new import.`);
+    if (!row) throw new CapaError('not-found', said('data.project.noBatch', { id: batchId }));
     return row.pinned_split;
   }
 
@@ -305,12 +309,12 @@ export class Project {
   /** Moves images to a class (or Unlabelled). Undoable; returns the files the previous undo kept. */
   setImageClass(imageIds: readonly number[], classId: number | null): StoredFile[] {
     const target = classId === null ? null : this.classById(classId);
-    const moved = (n: number) => `Move ${plural(n, 'picture')} to ${target ? `"${target.name}"` : 'Unlabelled'}`;
+    const moved = (count: number) => (target ? said('data.undo.move', { count, name: target.name }) : said('data.undo.moveUnlabelled', { count }));
     return this.setImageClasses(imageIds.map((imageId) => ({ imageId, classId })), moved);
   }
 
   /** Gives each image its own class (or Unlabelled), as one undoable action named by `describe(count moved)`. */
-  setImageClasses(labels: readonly { imageId: number; classId: number | null }[], describe: (moved: number) => string): StoredFile[] {
+  setImageClasses(labels: readonly { imageId: number; classId: number | null }[], describe: (moved: number) => Said): StoredFile[] {
     for (const classId of new Set(labels.map((l) => l.classId))) if (classId !== null) this.classById(classId);
     const select = this.db.prepare('SELECT class_id FROM images WHERE id = ?').pluck();
     const update = this.db.prepare('UPDATE images SET class_id = ? WHERE id = ?');
@@ -335,7 +339,7 @@ export class Project {
   /** Deletes images (to the trash, undoable); returns the files the previous undo kept, to remove. */
   deleteImages(imageIds: readonly number[]): StoredFile[] {
     return this.db.transaction(() => {
-      const purged = this.journal.begin(`Delete ${plural(imageIds.length, 'picture')}`, { classes: [], moves: [], trash: true });
+      const purged = this.journal.begin(said('data.undo.deleteImages', { count: imageIds.length }), { classes: [], moves: [], trash: true });
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)');
       this.db.exec('DELETE FROM temp.doomed');
       const add = this.db.prepare('INSERT OR IGNORE INTO temp.doomed (id) VALUES (?)');
@@ -346,7 +350,7 @@ export class Project {
   }
 
   /** Undoes the last destructive action. */
-  undo(): { description: string } {
+  undo(): UndoableAction {
     return this.journal.undo();
   }
 
@@ -358,7 +362,7 @@ export class Project {
 
   /** Sets the split percentages and re-balances the unpinned images of every class (and of Unlabelled). */
   setSplitShares(shares: Record<Split, number>): void {
-    if (SPLITS.reduce((s, k) => s + shares[k], 0) !== 100) throw new CapaError('invalid-argument', 'The three split percentages must add up to 100.');
+    if (SPLITS.reduce((s, k) => s + shares[k], 0) !== 100) throw new CapaError('invalid-argument', said('data.project.sharesSum'));
     const seed = this.splitSeed();
     const rows = this.db.prepare('SELECT id, hash, split, pinned, class_id FROM images ORDER BY id').all() as (SplitMember & { class_id: number | null; pinned: boolean })[];
     const byClass = new Map<number | null, SplitMember[]>();

@@ -1,7 +1,8 @@
 // Runs of a project: their spec, status, backend and per-epoch metrics, in the project database.
-import type { BackendInfo, EpochMetrics, RunInfo, RunStatus } from '../../preload/contract';
+import type { BackendInfo, EpochMetrics, RunInfo, RunStatus, Said } from '../../preload/contract';
 import type { Db } from './db/database';
 import { CapaError } from './errors';
+import { nested, readSaid, said, storeSaid } from './messages/said';
 import { parseSpec, type ModelSpec } from './spec/spec';
 
 interface RunRow {
@@ -38,6 +39,18 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
+/** The key of the name a run gets when it is created ("Run 2"). */
+const DEFAULT_NAME = 'runs.names.default';
+
+/** A stored name: a default name is a stored sentence (said in each language), anything else is a person's, as typed. */
+function storedName(stored: string): Pick<RunInfo, 'name' | 'defaultName'> {
+  const sentence = readSaid(stored);
+  return sentence.key === DEFAULT_NAME ? { name: sentence.message, defaultName: sentence } : { name: stored, defaultName: null };
+}
+
+/** A run's name as a value of a sentence ("{{name, said}}"): a default name said in each language, a person's as typed. */
+export const nameValue = (run: Pick<RunInfo, 'name' | 'defaultName'>): string => nested(run.defaultName ?? { message: run.name });
+
 export class RunRepository {
   constructor(
     private readonly db: Db,
@@ -51,12 +64,15 @@ export class RunRepository {
     return this.get(id);
   }
 
-  /** "Run N" with the first N past the number of runs that no run is called yet. */
+  /**
+   * "Run N" with the first N past the number of runs that no run is called yet, stored as a
+   * sentence so each language says it its own way; a person's rename is stored as typed.
+   */
   private freshName(): string {
-    const taken = new Set((this.db.prepare('SELECT name FROM runs').all() as { name: string }[]).map((row) => row.name.toLowerCase()));
+    const taken = new Set((this.db.prepare('SELECT name FROM runs').all() as { name: string }[]).map((row) => storedName(row.name).name.toLowerCase()));
     let n = taken.size + 1;
-    while (taken.has(`run ${n}`)) n++;
-    return `Run ${n}`;
+    while (taken.has(said(DEFAULT_NAME, { n }).message.toLowerCase())) n++;
+    return storeSaid(said(DEFAULT_NAME, { n }));
   }
 
   rename(id: string, name: string): RunInfo {
@@ -88,7 +104,7 @@ export class RunRepository {
 
   get(id: string): RunInfo {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
-    if (!row) throw new CapaError('not-found', `There is no run ${id} in this project.`);
+    if (!row) throw new CapaError('not-found', said('errors.runStore.missing', { id }));
     return this.toRun(row);
   }
 
@@ -96,9 +112,10 @@ export class RunRepository {
     return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC').all() as RunRow[]).map((row) => this.toRun(row));
   }
 
-  setStatus(id: string, status: RunStatus, error: string | null = null): void {
+  /** Sets a run's status, with the sentence saying why it failed or was interrupted (stored with its key). */
+  setStatus(id: string, status: RunStatus, error: Said | null = null): void {
     const finished = status === 'queued' || status === 'running' ? null : new Date().toISOString();
-    this.db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(status, error, finished, id);
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?').run(status, error && storeSaid(error), finished, id);
   }
 
   setBackend(id: string, backend: BackendInfo): void {
@@ -120,10 +137,11 @@ export class RunRepository {
     const orphans = (this.db.prepare("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[]).filter(
       (run) => run.owner_pid === null || !isAlive(run.owner_pid),
     );
-    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = 'Capa closed or crashed while this run was training. Resume it to continue after its last finished epoch.', finished_at = ? WHERE id = ?");
+    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
+    const why = storeSaid(said('runs.training.appClosed'));
     const now = new Date().toISOString();
     // Only when there is something to mark: opening a project must not wait for another writer.
-    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((run) => mark.run(now, run.id))).immediate();
+    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((run) => mark.run(why, now, run.id))).immediate();
     return orphans.length;
   }
 
@@ -133,14 +151,14 @@ export class RunRepository {
 
   private toRun(row: RunRow): RunInfo {
     const parsed = parseSpec(JSON.parse(row.spec));
-    if (!parsed.ok) throw new CapaError('database-corrupt', `Run ${row.id} has a spec this Capa cannot read.`);
+    if (!parsed.ok) throw new CapaError('database-corrupt', said('errors.runStore.unreadableSpec', { id: row.id }));
     const epochs = (this.db.prepare('SELECT * FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(row.id) as EpochRow[]).map(
       (e): EpochMetrics => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.val_loss, valAccuracy: e.val_accuracy, seconds: e.seconds }),
     );
     return {
       id: row.id,
       projectId: this.projectId,
-      name: row.name,
+      ...storedName(row.name),
       starred: row.starred === 1,
       status: row.status,
       spec: parsed.spec,
@@ -151,7 +169,7 @@ export class RunRepository {
       epochs,
       bestEpoch: row.best_epoch,
       durationSeconds: row.duration_seconds,
-      error: row.error,
+      error: row.error === null ? null : readSaid(row.error),
     };
   }
 }

@@ -43,4 +43,6 @@ export interface DesktopHooks {
   chooseFolder(title: string): Promise<string | null>;
   /** The data folder was copied to `to` and recorded; the shell restarts to use it. */
   dataFolderMoved(to: string): void;
+  /** The operating system's preferred languages, first preferred, for a language choice of "system". */
+  systemLanguages?(): string[];
 }

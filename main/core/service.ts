@@ -18,6 +18,7 @@ import { useHandlers } from './api/use';
 import { predictOne } from './use/batch-predict';
 import { attempt, CapaError } from './errors';
 import { EvaluationRunner, finalEvaluation } from './evaluation/evaluate';
+import { said } from './messages/said';
 import { BackgroundImports } from './imports';
 import { ProjectLibrary } from './library';
 import { parseRequest } from './requests';
@@ -66,7 +67,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     call: (name, request) =>
       attempt(() => {
         const handler = handlers[name] as (request: unknown) => unknown;
-        if (typeof handler !== 'function') throw new CapaError('invalid-argument', `Unknown operation "${String(name)}".`);
+        if (typeof handler !== 'function') throw new CapaError('invalid-argument', said('errors.request.unknownOperation', { name: String(name) }));
         return handler(parseRequest(name, request));
       }),
     onRunEvent: (listener: (event: RunEvent) => void) => queue.onEvent(listener),
@@ -101,9 +102,12 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
   };
 }
 
-/** Calls an operation and unwraps its value, throwing the error value's message (for the CLI and tests). */
+/** Calls an operation and unwraps its value, throwing the error value's sentence (for the CLI and tests). */
 export async function callOrThrow<K extends keyof Operations>(service: CapaService, name: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
   const result = await service.call(name, request);
-  if (!result.ok) throw new CapaError(result.error.code, result.error.message, result.error.issues);
+  if (!result.ok) {
+    const { code, issues, ...sentence } = result.error;
+    throw new CapaError(code, sentence, issues);
+  }
   return result.value as ResponseOf<K>;
 }

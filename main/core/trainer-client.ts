@@ -3,7 +3,8 @@
 // death starts a fresh process. No electron or TensorFlow import: core runs under plain Node too.
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import type { BackendInfo, LayerActivations, RunEvent } from '../../preload/contract';
+import type { BackendInfo, LayerActivations, RunEvent, Said } from '../../preload/contract';
+import { said } from './messages/said';
 import type { InputSpec } from './spec/spec';
 import type { ExplainResult, ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../trainer/protocol';
 
@@ -35,25 +36,30 @@ function signalExitCode(signal: NodeJS.Signals): number | null {
   return numbers[signal] ?? null;
 }
 
-/** An error reported by the trainer, rebuilt on this side with the trainer's stack. */
+/** An error reported by the trainer, rebuilt on this side with the trainer's stack (and its sentence, when it made one for a person). */
 export class TrainerError extends Error {
-  constructor(name: string, message: string, stack?: string) {
+  constructor(name: string, message: string, stack?: string, readonly said?: Said) {
     super(message);
     this.name = name === 'Error' ? 'TrainerError' : name;
-    if (stack) this.stack = `${this.name}: ${message}\n    (in the training process)\n${stack.split('\n').slice(1).join('\n')}`;
+    if (stack) this.stack = `${this.name}: ${message}\n    (trainer process)\n${stack.split('\n').slice(1).join('\n')}`;
   }
 }
 
+/** Whether an exit code says the process was killed (SIGKILL, or 128 + 9 from a shell): most often the system out of memory. */
+export const wasKilled = (code: number | null): boolean => code === 9 || code === 137;
+
 /** The training process ended while this request was pending: killed, crashed or closed by the app. */
 export class TrainerExitedError extends Error {
+  readonly said: Said;
   constructor(
-    message: string,
+    sentence: Said,
     /** Its exit code (a signal's number when it was killed), when known. */
     readonly exitCode: number | null,
     /** True when the app itself closed it. */
     readonly closedByApp: boolean,
   ) {
-    super(message);
+    super(sentence.message);
+    this.said = sentence;
     this.name = 'TrainerExitedError';
   }
 }
@@ -161,22 +167,14 @@ export class TrainerClient {
     if (!pending) return;
     this.pending.delete(message.seq);
     if (message.ok) pending.resolve(message.result);
-    else pending.reject(new TrainerError(message.error.name, message.error.message, message.error.stack));
+    else pending.reject(new TrainerError(message.error.name, message.error.message, message.error.stack, message.error.said));
   }
 
   private onExit(port: TrainerPort, code: number | null): void {
     if (this.port !== port) return;
     this.port = null;
-    const closed = new TrainerExitedError('The training process was closed by the app; this request did not finish.', code, true);
-    const error = new TrainerExitedError(
-      `The training process stopped unexpectedly (exit code ${code ?? 'unknown'}). ` +
-        (code === 9 || code === 137
-          ? 'It was killed, possibly because the computer ran out of memory; try a smaller batch size or image size. '
-          : '') +
-        'Start the run again; a new training process will be started.',
-      code,
-      false,
-    );
+    const closed = new TrainerExitedError(said('runs.trainerClient.closed'), code, true);
+    const error = new TrainerExitedError(said(wasKilled(code) ? 'runs.trainerClient.killed' : 'runs.trainerClient.stopped', { code: code ?? '?' }), code, false);
     for (const [seq, pending] of this.pending) {
       this.pending.delete(seq);
       // The shutdown reply can race the exit; that is not a failure. Other work was cut short.

@@ -2,16 +2,17 @@
 // training process are persisted (status, backend, epochs) and forwarded to listeners.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { RunEvent, RunInfo, RunStatus } from '../../preload/contract';
+import type { RunEvent, RunInfo, RunStatus, Said } from '../../preload/contract';
 import { CapaError } from './errors';
+import { nested, said } from './messages/said';
 import type { Project } from './project';
-import { RunRepository } from './runs';
+import { nameValue, RunRepository } from './runs';
 import { summarizeWithBackbone } from './api/backbones';
 import type { BackboneCache } from './backbones/cache';
 import { megabytes } from './backbones/catalogue';
 import { OFFLINE_PRESET_ID, presetById } from './spec/presets';
 import { ImageStore } from './store';
-import { TrainerExitedError, type TrainerClient } from './trainer-client';
+import { TrainerExitedError, wasKilled, type TrainerClient } from './trainer-client';
 import type { TrainItem } from '../trainer/protocol';
 import type { ModelSpec } from './spec/spec';
 
@@ -35,7 +36,7 @@ interface Queued {
 const RESUMABLE: ReadonlySet<RunStatus> = new Set(['interrupted', 'stopped']);
 
 /** Runs after a run saved weights; returns a line for the run's log, or null. */
-export type FinalStep = (project: Project, runId: string) => Promise<string | null>;
+export type FinalStep = (project: Project, runId: string) => Promise<Said | null>;
 
 export class TrainingQueue {
   private readonly waiting: Queued[] = [];
@@ -64,10 +65,10 @@ export class TrainingQueue {
     const spec = project.spec();
     const { classNames, images } = project.labelledImages();
     if (classNames.length < 2) {
-      throw new CapaError('invalid-argument', `Training needs at least two classes with images; this project has ${classNames.length}. Import a folder with one sub-folder per class.`);
+      throw new CapaError('invalid-argument', said('runs.training.needTwoClasses', { classes: classNames.length }));
     }
     const train = images.filter((image) => image.split === 'train').length;
-    if (train === 0) throw new CapaError('invalid-argument', 'No image is in the training split yet. Import more images.');
+    if (train === 0) throw new CapaError('invalid-argument', said('runs.training.noTrainingImage'));
     this.checkBuildable(spec, classNames.length);
     const runs = new RunRepository(project.db, project.id);
     const run = runs.create(randomUUID(), spec, classNames);
@@ -80,13 +81,13 @@ export class TrainingQueue {
     const runs = new RunRepository(project.db, project.id);
     const run = runs.get(runId);
     if (!RESUMABLE.has(run.status)) {
-      const why = run.status === 'completed' ? 'it has finished' : run.status === 'failed' ? 'it failed; fix the cause and train a new run' : 'it is training already';
-      throw new CapaError('conflict', `"${run.name}" cannot be resumed: ${why}. Only a run that was interrupted or stopped can continue.`);
+      const why = run.status === 'completed' ? 'finished' : run.status === 'failed' ? 'failed' : 'training';
+      throw new CapaError('conflict', said(`runs.training.cannotResume.${why}`, { name: nameValue(run) }));
     }
     // An interrupted run may have stored its last epoch and been killed before it was marked
     // completed: resuming it writes its final weights (or trains again without a checkpoint).
     if (run.status !== 'interrupted' && run.epochs.length >= run.spec.training.epochs) {
-      throw new CapaError('conflict', `"${run.name}" has already trained all its ${run.spec.training.epochs} epochs. Train a new run for more.`);
+      throw new CapaError('conflict', said('runs.training.allEpochsTrained', { name: nameValue(run), epochs: run.spec.training.epochs }));
     }
     this.checkBuildable(run.spec, run.classNames.length);
     runs.requeue(runId);
@@ -103,18 +104,14 @@ export class TrainingQueue {
   private checkBuildable(spec: ModelSpec, classCount: number): void {
     const summary = summarizeWithBackbone(spec, classCount, this.backbones);
     if (summary.issues.length > 0) {
-      throw new CapaError('invalid-spec', `The model cannot be built: ${summary.issues[0]!.message}`, summary.issues);
+      throw new CapaError('invalid-spec', said('runs.training.cannotBuild', { reason: nested(summary.issues[0]!) }), summary.issues);
     }
     if (spec.backbone && !this.backbones.isReady(spec.backbone.id)) {
       // The default preset needs a download; say how to get it and how to train without it.
       const id = spec.backbone.id;
       const info = this.backbones.list().find((b) => b.id === id);
       const what = info ? `${info.title} (${megabytes(info.sizeBytes)})` : id;
-      throw new CapaError(
-        'not-found',
-        `${info?.title ?? id} is not on this computer yet. Download ${what} on the Model screen first (or import it from a folder there), ` +
-          `or choose the ${presetById(OFFLINE_PRESET_ID)!.title} preset to train without a download.`,
-      );
+      throw new CapaError('not-found', said('runs.training.backboneMissing', { title: info?.title ?? id, what, preset: nested(presetById(OFFLINE_PRESET_ID)!.title) }));
     }
   }
 
@@ -133,7 +130,7 @@ export class TrainingQueue {
       await this.trainer.stop(runId);
       return;
     }
-    throw new CapaError('conflict', `Run ${run.id} is not training (it is ${run.status}).`);
+    throw new CapaError('conflict', said(`runs.training.notTraining.${run.status}`, { id: run.id }));
   }
 
   /** Resolves when every queued run has finished. */
@@ -182,13 +179,11 @@ export class TrainingQueue {
       if (result.bestEpoch > 0) await this.runFinalStep(project, runs, runId, result.status);
       this.finish(runs, runId, () => undefined, result.status, null);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
       if (error instanceof TrainerExitedError) {
         // The checkpoint of its last finished epoch is on disk: the run can continue from there.
-        const why = error.closedByApp ? 'Capa closed the training process while this run was training.' : message.replace(/ ?Start the run again;.*$/, '');
-        this.finish(runs, runId, count, 'interrupted', `${why} Resume it to continue after its last finished epoch.`);
+        this.finish(runs, runId, count, 'interrupted', interruptedSentence(error));
       } else {
-        this.finish(runs, runId, count, 'failed', message);
+        this.finish(runs, runId, count, 'failed', failureSentence(error));
       }
     } finally {
       this.current = null;
@@ -202,18 +197,29 @@ export class TrainingQueue {
     runs.setStatus(runId, status);
     try {
       const line = await this.finalStep(project, runId);
-      if (line) this.emit({ runId, kind: 'log', level: 'info', message: line });
+      if (line) this.emit({ runId, kind: 'log', level: 'info', ...line });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.emit({ runId, kind: 'log', level: 'warn', message: `The final evaluation did not run: ${message}` });
+      this.emit({ runId, kind: 'log', level: 'warn', ...said('runs.training.finalEvaluationFailed', { reason: nested(failureSentence(error)) }) });
     }
   }
 
-  private finish(runs: RunRepository, runId: string, count: () => void, status: RunStatus, error: string | null): void {
+  private finish(runs: RunRepository, runId: string, count: () => void, status: RunStatus, error: Said | null): void {
     count();
     runs.setStatus(runId, status, error);
     this.emit({ runId, kind: 'done', status, error });
   }
+}
+
+/** Why a run was cut short by the end of its training process, and that it can resume. */
+function interruptedSentence(error: TrainerExitedError): Said {
+  if (error.closedByApp) return said('runs.training.closedByApp');
+  return said(wasKilled(error.exitCode) ? 'runs.training.trainerKilled' : 'runs.training.trainerStopped', { code: error.exitCode ?? '?' });
+}
+
+/** A failure as a sentence: its own when it carries one (CapaError, the trainer's), else its text as it is. */
+export function failureSentence(error: unknown): Said {
+  if (typeof error === 'object' && error !== null && 'said' in error) return (error as { said: Said }).said;
+  return { message: error instanceof Error ? error.message : String(error) };
 }
 
 /** The project's training and validation images, labelled by their class's index in `classNames` (images of other classes are left out). */

@@ -1,8 +1,10 @@
 // Undo of the last destructive action (delete images, move images, merge, delete class). The
 // journal keeps one entry; deleted image rows wait in trash_images with their files kept, and
 // are purged (rows and then files) when the next destructive action starts.
+import type { Said, UndoableAction } from '../../preload/contract';
 import type { Db } from './db/database';
 import { CapaError } from './errors';
+import { readSaid, said, storeSaid } from './messages/said';
 
 /** A class row as stored, kept so a deleted class comes back with its id, colour and place. */
 export interface ClassRow {
@@ -38,14 +40,14 @@ export class UndoJournal {
    * the action's transaction. Returns the stored files only the forgotten trash kept, to remove
    * once the transaction has committed.
    */
-  begin(description: string, payload: UndoPayload): { hash: string; ext: string }[] {
+  begin(description: Said, payload: UndoPayload): { hash: string; ext: string }[] {
     const purged = this.db
       .prepare('SELECT DISTINCT hash, ext FROM trash_images t WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.hash = t.hash)')
       .all() as { hash: string; ext: string }[];
     this.db.prepare('DELETE FROM trash_images').run();
     this.db
       .prepare('INSERT OR REPLACE INTO undo_journal (id, description, payload, created_at) VALUES (1, ?, ?, ?)')
-      .run(description, JSON.stringify(payload), new Date().toISOString());
+      .run(storeSaid(description), JSON.stringify(payload), new Date().toISOString());
     return purged;
   }
 
@@ -60,22 +62,23 @@ export class UndoJournal {
     return this.db.prepare('SELECT 1 FROM trash_images WHERE hash = ?').get(hash) !== undefined;
   }
 
-  current(): { description: string } | null {
+  /** The action undo would put back, or null; descriptions stored before they were sentences read as plain text. */
+  current(): UndoableAction | null {
     const row = this.db.prepare('SELECT description FROM undo_journal WHERE id = 1').get() as { description: string } | undefined;
-    return row ? { description: row.description } : null;
+    return row ? { description: readSaid(row.description) } : null;
   }
 
   /** Puts back what the last destructive action changed; returns its description. */
-  undo(): { description: string } {
+  undo(): UndoableAction {
     const row = this.db.prepare('SELECT description, payload FROM undo_journal WHERE id = 1').get() as
       | { description: string; payload: string }
       | undefined;
-    if (!row) throw new CapaError('not-found', 'There is nothing to undo.');
+    if (!row) throw new CapaError('not-found', said('data.undo.nothing'));
     const payload = JSON.parse(row.payload) as UndoPayload;
     this.db.transaction(() => {
       for (const cls of payload.classes) {
         const clash = this.db.prepare('SELECT 1 FROM classes WHERE name = ? OR id = ?').get(cls.name, cls.id);
-        if (clash) throw new CapaError('conflict', `Cannot undo: a class named "${cls.name}" exists again. Rename or delete it, then undo.`);
+        if (clash) throw new CapaError('conflict', said('data.undo.classExistsAgain', { name: cls.name }));
         this.db.prepare('INSERT INTO classes (id, name, color, position, created_at) VALUES (@id, @name, @color, @position, @created_at)').run(cls);
       }
       const move = this.db.prepare('UPDATE images SET class_id = ? WHERE id = ?');
@@ -95,6 +98,6 @@ export class UndoJournal {
       }
       this.db.prepare('DELETE FROM undo_journal').run();
     }).immediate();
-    return { description: row.description };
+    return { description: readSaid(row.description) };
   }
 }

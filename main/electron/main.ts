@@ -202,6 +202,8 @@ const desktopHooks = {
     const result = window === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   },
+  // The renderer's navigator.languages follows Chromium's own locale; the OS's list is what "System" means.
+  systemLanguages: () => [...app.getPreferredSystemLanguages(), app.getLocale()],
   dataFolderMoved: () => {
     // Give the page a moment to show the result, then start again on the new folder.
     setTimeout(() => {

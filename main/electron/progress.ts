@@ -51,7 +51,7 @@ export function runEndNotification(event: RunEvent, windowHidden: boolean): { ti
     case 'stopped':
       return { title: 'Training stopped', body: 'The run was stopped; its best weights were kept.' };
     case 'failed':
-      return { title: 'Training failed', body: event.error ?? 'Open Capa to see what went wrong.' };
+      return { title: 'Training failed', body: event.error?.message ?? 'Open Capa to see what went wrong.' };
     default:
       return { title: 'Training ended', body: `The run ended (${event.status}).` };
   }

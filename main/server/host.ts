@@ -9,6 +9,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OPERATION_NAMES, type MediaKind, type OperationName, type WireCall, type WireMessage } from '../../preload/contract';
+import { said } from '../core/messages/said';
 import { createCapaService } from '../core/service';
 import { isLoopback, isLoopbackHostHeader } from './host-security';
 import type { CapaService } from '../core/service-api';
@@ -195,7 +196,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         return;
       }
       if (!(OPERATION_NAMES as readonly string[]).includes(call.op)) {
-        push(ws, { id: call.id, result: { ok: false, error: { code: 'invalid-argument', message: `Unknown operation "${String(call.op)}".` } } });
+        push(ws, { id: call.id, result: { ok: false, error: { code: 'invalid-argument', ...said('errors.request.unknownOperation', { name: String(call.op) }) } } });
         return;
       }
       void service.call(call.op as OperationName, call.request).then((result) => push(ws, { id: call.id, result }));

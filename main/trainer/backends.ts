@@ -5,10 +5,12 @@
 // trainer never loads `@tensorflow/tfjs` a second time next to tfjs-node.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import type { BackendInfo } from '../../preload/contract';
+import type { BackendInfo, Said } from '../../preload/contract';
+import { said } from '../core/messages/said';
 import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { unpackedPath } from '../packaging/asar-path';
+import { TrainingFailure } from './protocol';
 
 /** Backend ids, fastest first; also the values `CAPA_BACKEND` accepts. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -73,6 +75,9 @@ function nvidiaGpuName(): string | null {
   }
 }
 
+/** A backend's description: English text for logs and the CLI, and the sentence the screen says. */
+const described = (sentence: Said): Pick<BackendInfo, 'description' | 'said'> => ({ description: sentence.message, said: sentence });
+
 async function activate(tf: Tf, name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`the "${name}" backend did not initialise`);
   await tf.ready();
@@ -87,13 +92,13 @@ const loadTensorflowGpu: BackendLoader = async () => {
   if (!gpu) throw new Error('installed, but no NVIDIA GPU was found (nvidia-smi failed)');
   const tf = requireTf(packageName);
   await activate(tf, 'tensorflow');
-  return { tf, info: { name: 'tensorflow', description: `TensorFlow CUDA on ${gpu}`, gpu: true } };
+  return { tf, info: { name: 'tensorflow', ...described(said('runs.backends.gpu', { gpu })), gpu: true } };
 };
 
 const loadTensorflow: BackendLoader = async () => {
   const tf = requireTf(BACKEND_PACKAGES.tensorflow);
   await activate(tf, 'tensorflow');
-  return { tf, info: { name: 'tensorflow', description: 'TensorFlow (native, CPU)', gpu: false } };
+  return { tf, info: { name: 'tensorflow', ...described(said('runs.backends.native')), gpu: false } };
 };
 
 const loadWasm: BackendLoader = async () => {
@@ -107,14 +112,14 @@ const loadWasm: BackendLoader = async () => {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   // tfjs-backend-wasm 4.22 turns threads off in Node (tensorflow/tfjs#3830), so this is 1 there.
   const threads = wasm.getThreadsCount();
-  const features = ['XNNPACK', ...(simd ? ['SIMD'] : []), `${threads} thread${threads === 1 ? '' : 's'}`];
-  return { tf, info: { name: 'wasm', description: `WebAssembly (${features.join(', ')})`, gpu: false } };
+  const features = ['XNNPACK', ...(simd ? ['SIMD'] : [])].join(', ');
+  return { tf, info: { name: 'wasm', ...described(said('runs.backends.wasm', { features, count: threads })), gpu: false } };
 };
 
 const loadCpu: BackendLoader = async () => {
   const tf = requireTf('@tensorflow/tfjs');
   await activate(tf, 'cpu');
-  return { tf, info: { name: 'cpu', description: 'JavaScript (no acceleration, about 100x slower than WebAssembly)', gpu: false } };
+  return { tf, info: { name: 'cpu', ...described(said('runs.backends.cpu')), gpu: false } };
 };
 
 /** The real loaders. */
@@ -156,5 +161,5 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Select
       fallbacks.push(describeLoadError(BACKEND_PACKAGES[id], error));
     }
   }
-  throw new Error(`No TensorFlow.js backend could be loaded:\n${fallbacks.join('\n')}`);
+  throw new TrainingFailure(said('runs.backends.none', { reasons: fallbacks.join('\n') }));
 }

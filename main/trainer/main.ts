@@ -7,7 +7,7 @@ import { selectBackend, type SelectedBackend } from './backends';
 import { imageActivations } from './inside';
 import { explainImage } from './explain';
 import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
-import type { SerializedError, TrainerMessage, TrainerRequest } from './protocol';
+import { TrainingFailure, type SerializedError, type TrainerMessage, type TrainerRequest } from './protocol';
 import { runTraining } from './train';
 import { forgetBackbone, predictThroughBackbone, runTransferTraining } from './transfer';
 
@@ -34,6 +34,7 @@ function post(message: TrainerMessage, then?: () => void): void {
 }
 
 function serializeError(error: unknown): SerializedError {
+  if (error instanceof TrainingFailure) return { name: error.name, message: error.message, stack: error.stack, said: error.said };
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
   return { name: 'Error', message: String(error) };
 }

@@ -5,12 +5,14 @@
 // Node runs the JavaScript parts (normalising, augmenting) on the one main thread between
 // batches; what overlaps with training is file reading and sharp's decoding.
 import { readFile } from 'node:fs/promises';
+import type { Said } from '../../preload/contract';
+import { said } from '../core/messages/said';
 import type { InputSpec } from '../core/spec/spec';
 import { imageToBytes } from '../core/preprocess';
 import { hashBytes } from '../core/store';
 import { hostBatch, splitItems, type BatchOptions, type DecodedSplit, type DecodeFailure, type HostBatch } from './dataset';
 import { PixelCache, PRUNE_AFTER_DAYS } from './pixel-cache';
-import type { ImageSource, TrainItem, TrainJob } from './protocol';
+import { TrainingFailure, type ImageSource, type TrainItem, type TrainJob } from './protocol';
 
 /** Batches built ahead of the one training: enough to hide a slow decode, few enough to bound memory. */
 export const PREFETCH_BATCHES = 3;
@@ -205,7 +207,7 @@ export async function openPipeline(
   job: TrainJob,
   trainItems: readonly TrainItem[],
   validationItems: readonly TrainItem[],
-  log: (level: 'info' | 'warn', message: string) => void,
+  log: (level: 'info' | 'warn', line: Said) => void,
   decode?: (items: readonly TrainItem[], failures: DecodeFailure[]) => Promise<DecodedSplit>,
 ): Promise<Pipeline> {
   const { input } = job.spec;
@@ -213,13 +215,13 @@ export async function openPipeline(
   let warned = 0;
   let closed = false;
   const warn = (failure: DecodeFailure) => {
-    if (!closed && ++warned <= MAX_WARNINGS) log('warn', `Skipped ${failure.path}: ${failure.message}`);
+    if (!closed && ++warned <= MAX_WARNINGS) log('warn', said('runs.pipeline.skipped', { path: failure.path, reason: failure.message }));
   };
   const close = () => {
     closed = true;
   };
   const reportSkipped = () => {
-    if (warned > MAX_WARNINGS) log('warn', `Skipped ${warned - MAX_WARNINGS} more images that could not be decoded.`);
+    if (warned > MAX_WARNINGS) log('warn', said('runs.pipeline.skippedMore', { more: warned - MAX_WARNINGS }));
   };
   if (decode) {
     const failures: DecodeFailure[] = [];
@@ -227,7 +229,7 @@ export async function openPipeline(
     const validation = await decode(validationItems, failures);
     failures.forEach(warn);
     reportSkipped();
-    if (train.count === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
+    if (train.count === 0) throw new TrainingFailure(said('runs.pipeline.noneDecoded'));
     return { train: memorySource(train, input, numClasses), validation: memorySource(validation, input, numClasses), failed: () => 0, report: () => undefined, close };
   }
 
@@ -237,7 +239,7 @@ export async function openPipeline(
     pruned = (await cache?.open()) ?? [];
   } catch (error) {
     // A cache is a speed-up: a folder that cannot be written must not stop the run.
-    log('warn', `The pixel cache cannot be used, so images are decoded every epoch: ${error instanceof Error ? error.message : String(error)}`);
+    log('warn', said('runs.pipeline.cacheUnusable', { reason: error instanceof Error ? error.message : String(error) }));
     cache = null;
   }
   const trainLoader = new PixelLoader(input, cache, warn);
@@ -250,14 +252,15 @@ export async function openPipeline(
     report: () => {
       reportSkipped();
       const decoded = trainLoader.decodes + validationLoader.decodes;
-      const where = cache ? `; ${cache.stats.hits} read from the pixel cache` : '';
-      const damaged = cache && cache.stats.corrupt > 0 ? ` (${cache.stats.corrupt} damaged entries decoded again)` : '';
-      log('info', `Images at ${input.width}x${input.height}x${input.channels}: ${decoded} decoded${where}${damaged}.`);
+      const size = { width: input.width, height: input.height, channels: input.channels, decoded };
+      if (!cache) log('info', said('runs.pipeline.decoded', size));
+      else if (cache.stats.corrupt === 0) log('info', said('runs.pipeline.decodedCached', { ...size, hits: cache.stats.hits }));
+      else log('info', said('runs.pipeline.decodedCachedDamaged', { ...size, hits: cache.stats.hits, damaged: cache.stats.corrupt }));
       const cacheError = trainLoader.cacheError ?? validationLoader.cacheError;
-      if (cacheError) log('warn', `The pixel cache could not be written, so the next run decodes again: ${cacheError}`);
+      if (cacheError) log('warn', said('runs.pipeline.cacheNotWritten', { reason: cacheError }));
       // The first batch always waits; beyond that, waiting means decoding is slower than training.
-      log('info', `Training waited ${(trainStats.waitedMs / 1000).toFixed(2)} s for images during the first epoch (${trainStats.started} batches).`);
-      if (pruned.length > 0) log('info', `Removed cached pixels not used for ${PRUNE_AFTER_DAYS} days: ${pruned.join(', ')}.`);
+      log('info', said('runs.pipeline.waited', { seconds: trainStats.waitedMs / 1000, batches: trainStats.started }));
+      if (pruned.length > 0) log('info', said('runs.pipeline.pruned', { days: PRUNE_AFTER_DAYS, sizes: pruned.join(', ') }));
     },
     close,
   };

@@ -1,7 +1,7 @@
 // Messages between main and the training process. Requests carry sequence numbers and get
 // exactly one reply; run events stream in between. Errors cross as {name, message, stack}.
 // Messages are structured-cloned (fork with serialization "advanced", or utilityProcess).
-import type { BackendInfo, LayerActivations, RunEvent, RunStatus } from '../../preload/contract';
+import type { BackendInfo, LayerActivations, RunEvent, RunStatus, Said } from '../../preload/contract';
 import type { InputSpec, ModelSpec } from '../core/spec/spec';
 
 /** One training image: a file in the project store with its class index. */
@@ -108,6 +108,16 @@ export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
+  /** The sentence for a person, when the trainer failed in a way a person can act on (TrainingFailure). */
+  said?: Said;
+}
+
+/** A training failure a person can act on (diverged, nothing to learn from): its sentence crosses to main with it. */
+export class TrainingFailure extends Error {
+  override readonly name = 'TrainingFailure';
+  constructor(readonly said: Said) {
+    super(said.message);
+  }
 }
 
 export type TrainerMessage =

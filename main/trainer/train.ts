@@ -2,7 +2,8 @@
 // into trainOnBatch (so each batch can report progress and a stop lands between batches), validation
 // after each epoch, and the best and last weights written to the run's folder.
 import { join } from 'node:path';
-import type { BackendInfo, EpochMetrics, RunEvent } from '../../preload/contract';
+import type { BackendInfo, EpochMetrics, RunEvent, Said } from '../../preload/contract';
+import { said } from '../core/messages/said';
 import { augmentImage, isAugmenting } from '../core/spec/augment';
 import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
 import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
@@ -11,7 +12,7 @@ import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './mo
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { firstConvFilters } from './inside';
 import { saveModel } from './model-files';
-import type { TrainItem, TrainJob, TrainResult } from './protocol';
+import { TrainingFailure, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import type { Tf } from './tf';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
@@ -93,7 +94,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const { runId, spec } = job;
   const { input, training } = spec;
   const numClasses = job.classNames.length;
-  const log = (level: 'info' | 'warn', message: string) => emit({ runId, kind: 'log', level, message });
+  const log = (level: 'info' | 'warn', line: Said) => emit({ runId, kind: 'log', level, ...line });
 
   const trainItems = job.items.filter((item) => item.split === 'train');
   // "none" trains without measuring on held-out images (a tiny dataset may need every image).
@@ -101,9 +102,9 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const badLabel = job.items.find((item) => !Number.isInteger(item.label) || item.label < 0 || item.label >= numClasses);
   if (badLabel) throw new Error(`Image ${badLabel.path} has class index ${badLabel.label}, but the run has ${numClasses} classes.`);
 
-  if (trainItems.length === 0) throw new Error('There is no training image to learn from: give each class some images in the training split.');
+  if (trainItems.length === 0) throw new TrainingFailure(said('runs.train.noTrainingImage'));
   const checkpoint = job.resume ? await readCheckpoint(job.outDir) : null;
-  if (job.resume && !checkpoint) log('info', 'No epoch had finished before the run was interrupted: it starts from the beginning.');
+  if (job.resume && !checkpoint) log('info', said('runs.train.restarted'));
   emit({
     runId, kind: 'started', backend: context.backend, trainCount: trainItems.length, validationCount: validationItems.length,
     ...(job.resume ? { resumedFrom: checkpoint?.state.epoch ?? 0 } : {}),
@@ -130,7 +131,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const earlyStopping = training.early_stopping ? new EarlyStopping(training.early_stopping) : null;
   const reduceLr = training.reduce_lr_on_plateau ? new ReduceLrOnPlateau(training.reduce_lr_on_plateau) : null;
   if (validationSet.count === 0 && [training.early_stopping, training.reduce_lr_on_plateau].some((c) => c?.monitor.startsWith('val_'))) {
-    log('warn', 'There is no validation image, so early stopping and learning-rate reduction watch the training loss and accuracy instead.');
+    log('warn', said('runs.train.noValidation'));
   }
   let learningRate = training.learning_rate;
   let restoreWeights: Tensor[] | null = null;
@@ -155,7 +156,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       history.push(...checkpoint.state.history);
       // Main may not have stored the last epochs before the kill: report them again (stored idempotently).
       for (const metrics of history) emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
-      log('info', `Resumed after epoch ${checkpoint.state.epoch} of ${training.epochs}.`);
+      log('info', said('runs.train.resumed', { epoch: checkpoint.state.epoch, epochs: training.epochs }));
     }
     emitFilters(checkpoint?.state.epoch ?? 0);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
@@ -180,7 +181,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         }
         const [loss, accuracy] = Array.isArray(result) ? [result[0]!, result[1]!] : [result, NaN];
         if (!Number.isFinite(loss)) {
-          throw new Error(`The loss became ${loss} at epoch ${epoch}, batch ${batch + 1}: training diverged. Lower the learning rate (now ${training.learning_rate}).`);
+          throw new TrainingFailure(said('runs.train.diverged', { loss: String(loss), epoch, batch: batch + 1, rate: String(training.learning_rate) }));
         }
         lossSum += loss * host.count;
         correctSum += accuracy * host.count;
@@ -200,9 +201,9 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         }
       }
       await stream.return();
-      if (seen === 0) throw new Error('None of the training images could be decoded; see the warnings above.');
+      if (seen === 0) throw new TrainingFailure(said('runs.pipeline.noneDecoded'));
       if (stopped && seen < trainSet.count - pipeline.failed()) {
-        log('info', `Stopped during epoch ${epoch} after ${seen} of ${trainSet.count} images; that epoch is not counted.`);
+        log('info', said('runs.train.stoppedDuring', { epoch, seen, total: trainSet.count }));
         break;
       }
       const validation = validationSet.count > 0 ? await evaluate(tf, model, validationSet, job) : null;
@@ -230,7 +231,8 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       emitFilters(epoch);
       const lowered = reduceLr?.update(metrics, learningRate) ?? null;
       if (lowered !== null) {
-        log('info', `No progress for ${training.reduce_lr_on_plateau!.patience} epochs: learning rate lowered from ${learningRate} to ${lowered}.`);
+        // Learning rates as JavaScript writes them (1e-9), the same in every language, as in the model's settings.
+        log('info', said('runs.train.lrLowered', { patience: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }));
         learningRate = lowered;
         setLearningRate(model.optimizer, learningRate);
       }
@@ -240,7 +242,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       await writeCheckpoint(model, restoreWeights, state, job.outDir);
       if (verdict?.stop && epoch < training.epochs) {
         stoppedEarly = true;
-        log('info', `Stopped early after epoch ${epoch}: ${training.early_stopping!.monitor} did not improve for ${training.early_stopping!.patience} epochs.`);
+        log('info', said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, patience: training.early_stopping!.patience }));
         break;
       }
     }
@@ -257,7 +259,10 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     model.dispose();
   }
   const status = stopped ? 'stopped' : 'completed';
-  if (bestEpoch > 0) log('info', `Best weights: epoch ${bestEpoch}${best?.valAccuracy != null ? ` (validation accuracy ${(best.valAccuracy * 100).toFixed(1)}%)` : ''}.`);
+  if (bestEpoch > 0) {
+    const accuracy = best?.valAccuracy;
+    log('info', accuracy != null ? said('runs.train.bestWeightsValidation', { epoch: bestEpoch, accuracy: accuracy * 100 }) : said('runs.train.bestWeights', { epoch: bestEpoch }));
+  }
   emit({ runId, kind: 'done', status, error: null });
   return { status, bestEpoch };
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { said } from '../core/messages/said';
 import { isAugmenting } from '../core/spec/augment';
 import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../core/spec/spec';
 import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/preprocess';
@@ -13,7 +14,7 @@ import { hashBytes, writeAtomically } from '../core/store';
 import type { DecodedSplit, DecodeFailure } from './dataset';
 import { PixelLoader, predictionBatches, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
 import { readArtifacts } from './model-files';
-import type { ImageSource, TrainerBackbone, TrainItem, TrainJob, TrainResult } from './protocol';
+import { TrainingFailure, type ImageSource, type TrainerBackbone, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import { buildFineTuneModel } from './fine-tune';
 import { buildModel } from './model-builder';
 import { runTraining, type TrainContext } from './train';
@@ -63,7 +64,7 @@ export async function features(tf: Tf, backbone: TrainerBackbone, pixels: Float3
   const pooled = output.rank === 4 ? tf.tidy(() => output.mean([1, 2])) : output.rank === 2 ? output : null;
   if (!pooled) {
     output.dispose();
-    throw new Error(`The backbone's output has shape [${output.shape.join(', ')}]; a feature vector or a feature map was expected.`);
+    throw new TrainingFailure(said('runs.transfer.badOutput', { shape: output.shape.join(', ') }));
   }
   const values = (await pooled.data()) as Float32Array;
   const length = pooled.shape[1]!;
@@ -214,11 +215,11 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
   // description is read from its model.json and can be wrong.
   const length = (await features(tf, backbone, new Float32Array(backbone.inputSize * backbone.inputSize * 3), 1)).length;
   if (length !== backbone.features) {
-    emit({ runId: job.runId, kind: 'log', level: 'warn', message: `The pretrained network "${backbone.id}" gives ${length} features per image, not the ${backbone.features} its description says; the head is built for ${length}.` });
+    emit({ runId: job.runId, kind: 'log', level: 'warn', ...said('runs.transfer.featureCount', { id: backbone.id, length, expected: backbone.features }) });
   }
   const head: TrainJob = { ...job, spec: headSpec(job.spec, length) };
   if (isAugmenting(job.spec.augmentation)) {
-    emit({ runId: job.runId, kind: 'log', level: 'warn', message: 'Data augmentation is not applied with a pretrained network: each image\'s features are computed once and reused.' });
+    emit({ runId: job.runId, kind: 'log', level: 'warn', ...said('runs.transfer.noAugmentation') });
   }
   return runTraining(head, {
     ...context,
@@ -227,11 +228,11 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
       const stats: EmbeddingStats = { cached: 0, computed: 0 };
       const split = await embedSplit(tf, backbone, items, job.spec.input, failures, stats);
       if (split.count > 0 && split.features !== length) {
-        throw new Error(`The cached features of "${backbone.id}" have ${split.features} values, but the network gives ${length}; delete the embeddings folder in the backbone cache.`);
+        throw new TrainingFailure(said('runs.transfer.cacheMismatch', { id: backbone.id, cached: split.features, length }));
       }
       if (items.length > 0) {
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        emit({ runId: job.runId, kind: 'log', level: 'info', message: `Features of ${split.count} images: ${stats.cached} from the cache, ${stats.computed} computed by the backbone (${seconds} s).` });
+        const seconds = (performance.now() - started) / 1000;
+        emit({ runId: job.runId, kind: 'log', level: 'info', ...said('runs.transfer.features', { images: split.count, cached: stats.cached, computed: stats.computed, seconds }) });
       }
       return split;
     },

@@ -66,7 +66,7 @@ describe('transfer learning in the UI', () => {
     await screenshot(page, 'transfer-1-preset');
     // TF Hub's MobileNets are graph models: fine-tuning is not offered, and the note says why and what to choose.
     expect(await page.getByTestId('backbone-trainable-blocks').isDisabled()).toBe(true);
-    expect(await page.getByTestId('fine-tune-note').textContent()).toMatch(/Not possible with this network: its files are a graph model.*To fine-tune, choose MobileNet V2 1\.0 · 224 px · fine-tunable\./s);
+    expect(await page.getByTestId('fine-tune-note').textContent()).toMatch(/Not possible with this network: its files are a graph model.*To fine-tune, choose MobileNet V2 1\.0 · 224 px · Keras\./s);
     await picker.scrollIntoViewIfNeeded();
     await screenshot(page, 'transfer-1b-fine-tune-unavailable');
     // Teachable Machine's Keras MobileNet is a layers model: its last blocks can be fine-tuned.

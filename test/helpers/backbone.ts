@@ -101,7 +101,7 @@ export function tinyEntry(id: string, baseUrl: string, sha: Record<string, strin
   return {
     id,
     title: `Tiny test backbone ${id}`,
-    description: 'Made by the tests.',
+    description: { message: 'Made by the tests.' },
     url: `${baseUrl}/${id}/model.json`,
     query: '',
     format: 'layers',

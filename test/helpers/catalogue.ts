@@ -52,18 +52,19 @@ const STANDALONE = { en: standalone('en'), es: standalone('es') };
  */
 function corePatterns(language: CatalogueLanguage): RegExp[] {
   const other = CORE[language === 'en' ? 'es' : 'en'];
+  // A value, or another sentence said inside this one ("…cannot be written: $t({{why}})").
+  const placeholder = /\{\{[^}]*\}\}|\$t\([^)]*\)/g;
   return [...CORE[language]]
-    .filter(([key, text]) => other.get(key) !== text && text.replace(/\{\{[^}]*\}\}/g, '').replace(/[^\p{L}]/gu, '').length >= 12)
-    .map(([, text]) => new RegExp(text.split(/\{\{[^}]*\}\}/).map((part) => escape(part)).join('.+?'), 'u'));
+    .filter(([key, text]) => other.get(key) !== text && text.replace(placeholder, '').replace(/[^\p{L}]/gu, '').length >= 12)
+    .map(([, text]) => new RegExp(text.split(placeholder).map((part) => escape(part)).join('.+?'), 'u'));
 }
 const CORE_PATTERNS = { en: corePatterns('en'), es: corePatterns('es') };
 
 /**
- * What reads the same in every language: the core's dataset warnings (English by design), code
- * (usage snippets, file names) and the values of a run comparison (spec values such as "validation"
- * or "squash", as Keras and the spec file write them).
+ * What reads the same in every language: code (usage snippets, file names) and the values of a run
+ * comparison (spec values such as "validation" or "squash", as Keras and the spec file write them).
  */
-const VERBATIM = ['[data-testid="dataset-warnings"]', 'pre', 'code', '[data-testid="run-compare"] td'].join(', ');
+const VERBATIM = ['pre', 'code', '[data-testid="run-compare"] td'].join(', ');
 
 /** The catalogue messages of `language` visible in the page's <main>, leaving out the elements `skip` (a CSS selector list) selects. */
 export async function catalogueTextShown(page: Page, language: CatalogueLanguage, skip = VERBATIM): Promise<string[]> {

@@ -58,7 +58,7 @@ describe('background import', () => {
     expect(progress.at(-1)).toMatchObject({ done: 30, total: 30, secondsLeft: 0 });
     for (const p of progress) if (p.kind === 'progress') expect(p.imagesPerSecond).toBeGreaterThan(0);
     const view = await callOrThrow(service, 'getDataset', { projectId: project.id });
-    expect(view.batches).toEqual([expect.objectContaining({ label: 'shapes', imported: 30 })]);
+    expect(view.batches).toEqual([expect.objectContaining({ label: { message: 'shapes' }, imported: 30 })]);
   });
 
   it('cancels in the middle: what was imported stays, every row has its file and no file lacks its row', async () => {

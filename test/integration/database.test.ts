@@ -172,7 +172,7 @@ describe('interrupted runs', () => {
     project.db.prepare("UPDATE runs SET status = 'running', owner_pid = 999999999 WHERE id = 'orphan'").run();
     project.db.prepare("UPDATE runs SET status = 'running' WHERE id = 'mine'").run();
     expect(runs.markInterrupted()).toBe(1);
-    expect(runs.get('orphan')).toMatchObject({ status: 'interrupted', error: expect.stringContaining('closed or crashed') });
+    expect(runs.get('orphan')).toMatchObject({ status: 'interrupted', error: { message: expect.stringContaining('closed or crashed'), key: 'runs.training.appClosed' } });
     expect(runs.get('mine').status).toBe('running');
     library.close();
   });

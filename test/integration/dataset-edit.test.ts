@@ -45,7 +45,7 @@ describe('filters', () => {
     const trainCircles = project.listImages({ classId: classId('circle'), split: 'train' }, 0, 2);
     expect(trainCircles.images.length).toBeLessThanOrEqual(2);
     expect(trainCircles.total).toBe(project.classById(classId('circle')).splitCounts.train);
-    expect(project.dataset().batches.map((b) => [b.label, b.imported, b.pinnedSplit])).toEqual([
+    expect(project.dataset().batches.map((b) => [b.label.message, b.imported, b.pinnedSplit])).toEqual([
       ['small', 1, 'test'],
       ['shapes-1', 18, null],
     ]);
@@ -60,8 +60,10 @@ describe('classes and undo', () => {
     const merged = project.mergeClasses(classId('square'), classId('circle'));
     expect(merged.target.imageCount).toBe(8);
     expect(project.classByName('square')).toBeUndefined();
-    expect(project.dataset().undo).toEqual({ description: 'Merge "square" into "circle"' });
-    expect(project.undo().description).toContain('Merge');
+    expect(project.dataset().undo).toEqual({
+      description: { message: 'Merge "square" into "circle"', key: 'data.undo.merge', params: { source: 'square', target: 'circle' } },
+    });
+    expect(project.undo().description.message).toContain('Merge');
     const square = project.classByName('square')!;
     expect(all().filter((i) => i.classId === square.id).map((i) => i.id)).toEqual(squares);
     expect(project.dataset().undo).toBeNull();
@@ -97,7 +99,7 @@ describe('classes and undo', () => {
     await importShapes(3);
     const [a, b] = all().filter((i) => i.classId === classId('circle'));
     project.setImageClass([a!.id, b!.id], classId('square'));
-    expect(project.dataset().undo!.description).toBe('Move 2 pictures to "square"');
+    expect(project.dataset().undo!.description).toEqual({ message: 'Move 2 pictures to "square"', key: 'data.undo.move', params: { count: 2, name: 'square' } });
     project.undo();
     expect(all().filter((i) => i.classId === classId('circle'))).toHaveLength(3);
 
@@ -126,12 +128,14 @@ describe('warnings', () => {
   it('names classes with too few images, without validation images, and strong imbalance', async () => {
     await importShapes(4);
     const warnings = project.dataset().warnings;
-    expect(warnings.filter((w) => w.includes('has only 4 pictures'))).toHaveLength(3);
+    expect(warnings.filter((w) => w.message.includes('has only 4 pictures'))).toHaveLength(3);
+    expect(warnings[0]).toMatchObject({ key: 'data.warnings.tooFew', params: { name: 'circle', count: 4, missing: 6 } });
     const root = await writeShapeDataset(join(tempDir(), 'big'), { perClass: 40, size: 12, seed: 5, shapes: ['circle'] });
     await importEntries(project, await entriesFromPaths([root]));
     const after = project.dataset().warnings;
-    expect(after.some((w) => w.startsWith('The classes are unbalanced: "circle" has 44 pictures but'))).toBe(true);
-    expect(after.some((w) => w.startsWith('"circle"'))).toBe(false);
+    expect(after.some((w) => w.message.startsWith('The classes are unbalanced: "circle" has 44 pictures but'))).toBe(true);
+    expect(after.at(-1)).toMatchObject({ key: 'data.warnings.unbalanced', params: { largest: 'circle', count: 44, smallestCount: 4 } });
+    expect(after.some((w) => w.message.startsWith('"circle"'))).toBe(false);
   });
 });
 

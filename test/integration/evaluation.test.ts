@@ -123,7 +123,7 @@ describe('evaluating a run', () => {
     const patchImages = images.filter((image) => image.classId === classIds.get('patch') && image.split === 'test' && !flipped.includes(image.id)).slice(0, 4);
     for (const image of patchImages) {
       const map = await callOrThrow(service, 'explainImage', { projectId, runId: run.id, imageId: image.id, weights: 'best', className: 'patch' });
-      expect(map).toMatchObject({ method: 'grad-cam', className: 'patch', width: 16, height: 16 });
+      expect(map).toMatchObject({ method: 'grad-cam', className: 'patch', width: 16, height: 16, note: { key: 'runs.explain.gradCam' } });
       expect(map.values).toHaveLength(16 * 16);
       expect(Math.max(...map.values)).toBe(1);
       expect(distanceToBox(peakOf(map, SIZE), boxes.get(fileOf(image.id))!)).toBeLessThanOrEqual(4);
@@ -147,7 +147,7 @@ describe('evaluating a run', () => {
     const patchImages = images.filter((i) => i.classId === classIds.get('patch') && i.split === 'train').slice(0, 4);
     for (const image of patchImages) {
       const map = await callOrThrow(service, 'explainImage', { projectId, runId: mlp.id, imageId: image.id, weights: 'best', className: 'patch' });
-      expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: expect.stringContaining('no convolution') });
+      expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: { message: expect.stringContaining('no convolution'), key: 'runs.explain.occlusion' } });
       expect(map.values).toHaveLength(64);
       expect(distanceToBox(peakOf(map, SIZE), boxes.get(fileOf(image.id))!)).toBeLessThanOrEqual(4);
     }
@@ -166,7 +166,7 @@ describe('evaluating a run', () => {
     expect(evaluation.metrics.perClass.reduce((sum, c) => sum + c.support, 0)).toBe(evaluation.images);
     const image = images.find((i) => i.split === 'validation')!;
     const map = await callOrThrow(service, 'explainImage', { projectId, runId: run.id, imageId: image.id, weights: 'last' });
-    expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: expect.stringContaining('pretrained network works as one sealed block') });
+    expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: { message: expect.stringContaining('pretrained network works as one sealed block'), key: 'runs.explain.occlusionPretrained' } });
     expect(map.values.every((v) => v >= 0 && v <= 1)).toBe(true);
   }, 120_000);
 

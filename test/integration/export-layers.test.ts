@@ -16,6 +16,7 @@ import { kerasNames } from '../../main/core/export/keras-config';
 import { readSavedModel } from '../../main/core/export/saved-model';
 import { TFLITE_FILE } from '../../main/core/export/tflite';
 import { loadTflite } from '../../main/core/export/tflite-runtime';
+import { nested, said } from '../../main/core/messages/said';
 import { PRESETS } from '../../main/core/spec/presets';
 import { saveModel } from '../../main/trainer/model-files';
 import { loadExport } from '../helpers/export-reader';
@@ -78,7 +79,7 @@ async function savedRun(name: string, layers: tf.layers.Layer[]): Promise<{ mode
   const runFolder = join(root, name);
   await saveModel(tf, model, join(runFolder, 'best'));
   const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: SHAPE[1], height: SHAPE[0], channels: 3, resize: 'squash' });
-  const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
+  const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
   const job = (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: join(root, 'exports'), images: () => [], evaluate: async () => null });
   return { model, job };
 }
@@ -162,11 +163,12 @@ describe('a layer a format cannot express', () => {
     const choices = await exportChoices(job('onnx').run, job('onnx').runFolder);
     const byFormat = Object.fromEntries(choices.formats.map((f) => [f.format, f]));
     expect(byFormat['tfjs']).toMatchObject({ available: true, reason: null });
-    expect(byFormat['onnx']).toMatchObject({ available: false, reason: expect.stringMatching(/^layer "up_sampling2d\w*" \(UpSampling2D\) cannot be written: UpSampling2D has no ONNX mapping/) });
-    expect(byFormat['keras']!.reason).toMatch(/UpSampling2D has no Keras mapping/);
-    expect(byFormat['tflite']!.reason).toMatch(/UpSampling2D has no TensorFlow Lite mapping/);
+    expect(byFormat['onnx']).toMatchObject({ available: false, reason: { message: expect.stringMatching(/^layer "up_sampling2d\w*" \(UpSampling2D\) cannot be written: UpSampling2D has no ONNX mapping/) } });
+    expect(byFormat['onnx']!.reason).toMatchObject({ key: 'model.export.layerCannot', params: { layerClass: 'UpSampling2D', why: nested(said('model.onnx.noLayer', { className: 'UpSampling2D' })) } });
+    expect(byFormat['keras']!.reason!.message).toMatch(/UpSampling2D has no Keras mapping/);
+    expect(byFormat['tflite']!.reason!.message).toMatch(/UpSampling2D has no TensorFlow Lite mapping/);
     expect(byFormat['tflite-int8']).toMatchObject({ available: false, reason: byFormat['tflite']!.reason });
-    await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason}` });
+    await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason!.message}` });
     expect(existsSync(join(root, 'exports')) ? readdirSync(join(root, 'exports')).filter((f) => f.includes('upsampli')) : []).toEqual([]);
   });
 });
@@ -177,12 +179,12 @@ describe('a transfer-learning run (pretrained backbone + trained head)', () => {
     const runFolder = join(root, 'transfer');
     await saveModel(tf, head, join(runFolder, 'best'));
     const spec = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' });
-    const run: RunInfo = { id: 'transfer-run', projectId: 'p', name: 'Run 1', starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
+    const run: RunInfo = { id: 'transfer-run', projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
     const choices = await exportChoices(run, runFolder);
     expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['tflite', false], ['tflite-int8', false], ['bundle', true]]);
-    expect(choices.formats[0]!.reason).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
+    expect(choices.formats[0]!.reason!.message).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
     const imported = await exportChoices({ ...run, spec: { ...spec, backbone: { id: 'my-own-net', trainable_blocks: 0 } } }, runFolder);
-    expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: expect.stringContaining('"my-own-net" is not one of them') });
+    expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: { message: expect.stringContaining('"my-own-net" is not one of them') } });
   });
 });
 
@@ -193,7 +195,7 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     await saveModel(tf, model, join(runFolder, 'best'));
     const transfer = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 8, height: 8, channels: 3, resize: 'crop' });
     const spec = { ...transfer, backbone: { ...transfer.backbone!, trainable_blocks: 1 } };
-    const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
+    const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
     return (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: join(root, 'exports'), images: () => [], evaluate: async () => null });
   }
 
@@ -247,7 +249,7 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     const job = await fineTunedRun('branching', model);
     const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
     expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'onnx', 'tflite', 'tflite-int8', 'bundle']);
-    expect(choices.formats.find((f) => f.format === 'keras')!.reason).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
+    expect(choices.formats.find((f) => f.format === 'keras')!.reason!.message).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
     const input = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 9);
     const expectedLite = (model.predict(input) as tf.Tensor).dataSync();
     const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));

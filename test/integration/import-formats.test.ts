@@ -3,13 +3,13 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encode as encodeBmp } from 'bmp-ts';
 import sharp from 'sharp';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { entriesFromPaths, importEntries, MAX_PIXELS } from '../../main/core/importer';
 import { ProjectLibrary } from '../../main/core/library';
 import type { Project } from '../../main/core/project';
 import { ImageStore } from '../../main/core/store';
+import { bmpImage as bmp } from '../helpers/broken-files';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(removeTempDirs);
@@ -18,18 +18,6 @@ let project: Project;
 beforeEach(() => {
   project = new ProjectLibrary(tempDir()).create('Formats');
 });
-
-/** A 24-bit BMP: left half red, right half blue. */
-function bmp(width: number, height: number): Buffer {
-  const data = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4; // ABGR
-      if (x < width / 2) data[i + 3] = 255;
-      else data[i + 1] = 255;
-    }
-  return encodeBmp({ data, width, height, bitPP: 24 }).data;
-}
 
 const gradient = (width: number, height: number, channels: 1 | 3 | 4) =>
   sharp(Buffer.from(Array.from({ length: width * height * channels }, (_, i) => (i * 37) % 256)), { raw: { width, height, channels } });

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { entriesFromPaths, entriesFromUploads, importEntries, MAX_PIXELS, planClasses } from '../../main/core/importer';
 import { ProjectLibrary } from '../../main/core/library';
 import type { Project } from '../../main/core/project';
 import { ImageStore } from '../../main/core/store';
+import { pngClaiming } from '../helpers/broken-files';
 import { shapeImage, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -16,16 +16,6 @@ let project: Project;
 beforeEach(() => {
   project = new ProjectLibrary(tempDir()).create('Import test');
 });
-
-/** A PNG whose header claims `width` x `height` pixels: a decompression bomb's calling card. */
-async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await shapeImage('circle', { seed: 1, size: 8 }));
-  // IHDR data starts at byte 16 (8 signature + 4 length + 4 type); its CRC follows the 13 data bytes.
-  png.writeUInt32BE(width, 16);
-  png.writeUInt32BE(height, 20);
-  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-  return png;
-}
 
 describe('folder conventions (Keras image_dataset_from_directory)', () => {
   it('makes one class per sub-folder of a dropped folder, with every image stored and a thumbnail', async () => {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EpochMetrics, RunEvent, RunInfo } from '../../preload/contract';
+import type { EpochMetrics, RunEvent, RunInfo, Said } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { CapaService } from '../../main/core/service-api';
 import { PRESETS } from '../../main/core/spec/presets';
@@ -13,6 +13,7 @@ import { forkTrainerPort } from '../../main/core/trainer-client';
 import { CHECKPOINT_FILE } from '../../main/trainer/checkpoint';
 import type { TrainerPort } from '../../main/trainer/protocol';
 import { writeShapeDataset } from '../helpers/shapes';
+import { sayIn } from '../helpers/say';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 let service: CapaService;
@@ -86,12 +87,17 @@ describe('a run killed and resumed', () => {
     const cut = await interrupted;
     stopKilling();
     expect(cut.status).toBe('interrupted');
-    expect(cut.error).toMatch(/^The training process stopped unexpectedly \(exit code 9\)\..*Resume it to continue after its last finished epoch\.$/);
+    expect(cut.error?.message).toMatch(/^The training process stopped unexpectedly \(exit code 9\)\..*Resume it to continue after its last finished epoch\.$/);
+    // The sentence has its key and values, so the screen says it in the person's language.
+    expect(cut.error).toMatchObject({ key: 'runs.training.trainerKilled', params: { code: 9 } });
+    expect(sayIn('es', cut.error!)).toMatch(/^El proceso de entrenamiento se detuvo de forma inesperada \(código de salida 9\)\..*Reanúdalo para seguir después de su última época terminada\.$/);
 
     // Consistent: the run is interrupted with the epochs it finished, its best weights and checkpoint are whole.
     const runDir = join(dataDir, projectId, 'runs', id);
     const stored = await callOrThrow(service, 'getRun', { projectId, runId: id });
     expect(stored).toMatchObject({ status: 'interrupted', finishedAt: expect.any(String) });
+    // Stored with its key (runs.error holds the sentence as JSON) and read back whole.
+    expect(stored.error).toEqual(cut.error);
     expect(stored.epochs.length).toBeGreaterThanOrEqual(killedAfter);
     expect(measured(stored.epochs)).toEqual(measured(whole.epochs.slice(0, stored.epochs.length)));
     expect(existsSync(join(runDir, 'best', 'model.json'))).toBe(true);
@@ -109,7 +115,13 @@ describe('a run killed and resumed', () => {
     expect((await resumedDone).status).toBe('completed');
     const resumed = await callOrThrow(service, 'getRun', { projectId, runId: id });
     expect(ports.length).toBeGreaterThanOrEqual(2);
-    expect(events.find((e) => e.runId === id && e.kind === 'started' && e.resumedFrom !== undefined)).toMatchObject({ resumedFrom: expect.any(Number) });
+    const started = events.find((e) => e.runId === id && e.kind === 'started' && e.resumedFrom !== undefined);
+    expect(started).toMatchObject({ resumedFrom: expect.any(Number) });
+    const resumedFrom = started?.kind === 'started' ? started.resumedFrom! : -1;
+    // The log says where it resumed, keyed with its numbers.
+    const resumedLine = events.find((e) => e.runId === id && e.kind === 'log' && e.key === 'runs.train.resumed');
+    expect(resumedLine).toMatchObject({ message: `Resumed after epoch ${resumedFrom} of 5.`, params: { epoch: resumedFrom, epochs: 5 } });
+    expect(sayIn('es', resumedLine as Said)).toBe(`Se reanudó después de la época ${resumedFrom} de 5.`);
     expect(measured(resumed.epochs)).toEqual(measured(whole.epochs));
     expect(resumed.bestEpoch).toBe(whole.bestEpoch);
     expect(resumed.durationSeconds).toBeGreaterThan(0);
@@ -118,6 +130,11 @@ describe('a run killed and resumed', () => {
 
     // A finished run cannot resume.
     await expect(callOrThrow(service, 'resumeRun', { projectId, runId: id })).rejects.toThrow(/cannot be resumed: it has finished/);
+    const refused = await service.call('resumeRun', { projectId, runId: id });
+    expect(refused).toMatchObject({ ok: false, error: { message: `"${resumed.name}" cannot be resumed: it has finished. Only a run that was interrupted or stopped can continue.`, key: 'runs.training.cannotResume.finished' } });
+    // Its default name ("Run 2") is said in Spanish too, inside the sentence.
+    expect(resumed.name).toMatch(/^Run \d+$/);
+    if (!refused.ok) expect(sayIn('es', refused.error)).toBe(`«${resumed.name.replace('Run', 'Entrenamiento')}» no se puede reanudar: ya terminó. Solo puede continuar un entrenamiento interrumpido o detenido.`);
   });
 
   it('resumes a run cut short by closing the app, from another app started on the same folder', async () => {
@@ -132,7 +149,11 @@ describe('a run killed and resumed', () => {
     await closed;
 
     const stored = await callOrThrow(service, 'getRun', { projectId, runId: id });
-    expect(stored).toMatchObject({ status: 'interrupted', error: 'Capa closed the training process while this run was training. Resume it to continue after its last finished epoch.' });
+    expect(stored).toMatchObject({
+      status: 'interrupted',
+      error: { message: 'Capa closed the training process while this run was training. Resume it to continue after its last finished epoch.', key: 'runs.training.closedByApp' },
+    });
+    expect(sayIn('es', stored.error!)).toBe('Capa cerró el proceso de entrenamiento mientras este entrenamiento estaba en curso. Reanúdalo para seguir después de su última época terminada.');
     const done = doneOf(() => id);
     await callOrThrow(service, 'resumeRun', { projectId, runId: id });
     expect((await done).status).toBe('completed');

@@ -96,10 +96,14 @@ describe('from a dropped folder to an exported model', () => {
     const tooBig = { ...spec, layers: [{ type: 'Conv2D', filters: 4, kernel_size: 9, strides: 1, padding: 'valid', activation: 'relu' }, ...spec.layers.slice(4)] };
     const result = await service.call('saveSpec', { projectId: project.id, spec: tooBig });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-spec', issues: [{ path: ['layers', '0', 'kernel_size'] }] } });
-    if (!result.ok) expect(result.error.message).toContain('Kernel 9x9 is larger than the 8x8 input');
+    if (!result.ok) {
+      // The error counts the problems; each is said next to its field.
+      expect(result.error).toMatchObject({ key: 'errors.model.cannotBuild', params: { count: 1 }, message: 'The model cannot be built: 1 problem, listed with the layer it concerns.' });
+      expect(result.error.issues![0]!.message).toContain('Kernel 9x9 is larger than the 8x8 input');
+    }
     const fractional = { ...spec, layers: [{ type: 'Dense', units: 10.9, activation: 'relu' }] };
     const second = await service.call('saveSpec', { projectId: project.id, spec: fractional });
     expect(second.ok).toBe(false);
-    if (!second.ok) expect(second.error.message).toContain('Expected a positive integer for "units". Received: 10.9');
+    if (!second.ok) expect(second.error.issues?.map((issue) => issue.message)).toContain('Expected a positive integer for "units". Received: 10.9');
   });
 });

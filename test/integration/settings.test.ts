@@ -165,7 +165,7 @@ describe('moving the data folder', () => {
     const fixed = service(tempDir());
     const settings = await callOrThrow(fixed, 'getSettings', {});
     expect(settings.dataDirectoryMovable).toBe(false);
-    expect(settings.dataDirectoryFixedReason).toContain('--data-dir');
+    expect(settings.dataDirectoryFixedReason?.message).toContain('--data-dir');
     vi.stubEnv('CAPA_DATA_DIR', '/somewhere');
     try {
       const { capa } = await installation();

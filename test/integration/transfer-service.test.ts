@@ -58,6 +58,8 @@ describe('transfer learning through the service', () => {
       {
         path: ['backbone', 'trainable_blocks'],
         message: expect.stringMatching(/^MobileNet V2 1\.0 · 224 px is a TensorFlow\.js graph model, whose weights cannot be trained, so its last 2 blocks cannot be fine-tuned\./),
+        key: 'model.backbones.graphCannotFineTune',
+        params: { title: 'MobileNet V2 1.0 · 224 px', count: 2 },
       },
     ]);
 
@@ -112,6 +114,8 @@ describe('transfer learning through the service', () => {
           message:
             'MobileNet V2 1.0 · 224 px is not on this computer yet. Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first ' +
             '(or import it from a folder there), or choose the Small CNN preset to train without a download.',
+          key: 'runs.training.backboneMissing',
+          params: { title: 'MobileNet V2 1.0 · 224 px', what: 'MobileNet V2 1.0 · 224 px (9.2 MB)', preset: 'Small CNN' },
         },
       });
       expect(await callOrThrow(fresh, 'listRuns', { projectId: project.id })).toEqual([]);

@@ -57,8 +57,8 @@ describe('a folder classified in batches', () => {
     const results = await classifyFolder(check);
     expect(results).toHaveLength(43);
     const byName = new Map(results.map((r) => [r.file, r]));
-    expect(byName.get('check/blue/broken.png')).toMatchObject({ probabilities: null, error: 'The file has an image extension but its contents are not a readable image.' });
-    expect(byName.get('check/blue/notes.txt')).toMatchObject({ probabilities: null, error: 'This is not an image file.' });
+    expect(byName.get('check/blue/broken.png')).toMatchObject({ probabilities: null, error: { message: 'The file has an image extension but its contents are not a readable image.' } });
+    expect(byName.get('check/blue/notes.txt')).toMatchObject({ probabilities: null, error: { message: 'This is not an image file.' } });
     const readable = results.filter((r) => r.probabilities);
     expect(readable).toHaveLength(41);
     for (const r of readable) expect(r.probabilities!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
@@ -96,7 +96,7 @@ describe('a folder classified in batches', () => {
     expect(odd.slice(1, 5)).toEqual([oddRow.predicted, oddRow.confidence.toFixed(6), 'red', String(oddRow.correct)]);
     expect(Number(odd[6]) + Number(odd[7])).toBeCloseTo(1, 4);
     const broken = data.find((line) => line[0] === 'check/blue/broken.png')!;
-    expect(broken.slice(1, 6)).toEqual(['', '', 'blue', '', rows.find((r) => r.file === 'check/blue/broken.png')!.error]);
+    expect(broken.slice(1, 6)).toEqual(['', '', 'blue', '', rows.find((r) => r.file === 'check/blue/broken.png')!.error!.message]);
   });
 
   it('gives the same answers for uploaded bytes as for paths', async () => {
@@ -112,7 +112,7 @@ describe('a folder classified in batches', () => {
       { file: 't/red/2.png', probabilities: [0.4, 0.6], error: null },
       { file: 't/blue/3.png', probabilities: [0.3, 0.7], error: null },
       { file: 't/blue/4.png', probabilities: [0.55, 0.45], error: null },
-      { file: 't/blue/5.png', probabilities: null, error: 'The file is empty (0 bytes).' },
+      { file: 't/blue/5.png', probabilities: null, error: { message: 'The file is empty (0 bytes).' } },
     ];
     const rows = predictionRows(results, ['red', 'blue']);
     const files = (list: { file: string }[]) => list.map((r) => r.file);
@@ -164,7 +164,11 @@ describe('label suggestions', () => {
       expect(of.images.some((i) => i.id === s.imageId)).toBe(true);
     }
     const dataset = await callOrThrow(service, 'getDataset', { projectId: project.id });
-    expect(dataset.undo?.description).toBe(`Label ${accepted.length} pictures as suggested`);
+    expect(dataset.undo?.description).toEqual({
+      message: `Label ${accepted.length} pictures as suggested`,
+      key: 'data.undo.label',
+      params: { count: accepted.length },
+    });
 
     await callOrThrow(service, 'undo', { projectId: project.id });
     expect((await callOrThrow(service, 'getDataset', { projectId: project.id })).unlabelledCount).toBe(6);

@@ -69,6 +69,8 @@ describe('selectBackend', () => {
   it('says why when nothing loads', async () => {
     const failing = Object.fromEntries(BACKEND_ORDER.map((id) => [id, brokenNative]));
     await expect(selectBackend({ force: '', loaders: failing })).rejects.toThrow(/^No TensorFlow.js backend could be loaded:\n@tensorflow\/tfjs-node-gpu: ERR_DLOPEN_FAILED/);
+    // A sentence a person can meet: it crosses to the screen with its key, the reasons as they are.
+    await expect(selectBackend({ force: '', loaders: failing })).rejects.toMatchObject({ said: { key: 'runs.backends.none', params: { reasons: expect.stringMatching(/^@tensorflow\/tfjs-node-gpu: ERR_DLOPEN_FAILED/) } } });
   });
 
   it('on this machine, without native packages, reports them missing and uses WASM', async () => {

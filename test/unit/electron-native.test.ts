@@ -165,7 +165,7 @@ describe('taskbar progress and notification', () => {
     expect(runEndNotification(done, false)).toBeNull();
     expect(runEndNotification(progress(1, 1), true)).toBeNull();
     expect(runEndNotification(done, true)).toEqual({ title: 'Training finished', body: expect.stringContaining('ready') });
-    expect(runEndNotification({ ...done, status: 'failed', error: 'Out of memory.' }, true)).toEqual({ title: 'Training failed', body: 'Out of memory.' });
+    expect(runEndNotification({ ...done, status: 'failed', error: { message: 'Out of memory.' } }, true)).toEqual({ title: 'Training failed', body: 'Out of memory.' });
   });
 });
 

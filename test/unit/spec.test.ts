@@ -74,7 +74,10 @@ describe('version 1 specs', () => {
   });
 
   it('refuses a version from the future with the versions it reads', () => {
-    expect(parseSpec({ ...v1, version: 3 })).toEqual({ ok: false, issues: [{ path: ['version'], message: 'Unsupported spec version 3; this Capa reads versions 1 to 2.' }] });
+    expect(parseSpec({ ...v1, version: 3 })).toEqual({
+      ok: false,
+      issues: [{ path: ['version'], message: 'Unsupported spec version 3; this Capa reads versions 1 to 2.', key: 'model.spec.version', params: { received: '3', newest: 2 } }],
+    });
   });
 });
 
@@ -125,7 +128,12 @@ describe('shape checks before training', () => {
 
   it('names the kernel and the input it does not fit, and what would work', () => {
     expect(issuesOf([layer({ type: 'Conv2D', filters: 2, kernel_size: 3 }), layer({ type: 'Conv2D', filters: 2, kernel_size: 5 }), layer({ type: 'Flatten' })])).toEqual([
-      { path: ['layers', '1', 'kernel_size'], message: 'Kernel 5x5 is larger than the 3x4 input of this layer; use padding "same" or a smaller kernel.' },
+      {
+        path: ['layers', '1', 'kernel_size'],
+        message: 'Kernel 5x5 is larger than the 3x4 input of this layer; use padding "same" or a smaller kernel.',
+        key: 'model.summary.kernelTooLarge',
+        params: { kh: 5, kw: 5, h: 3, w: 4 },
+      },
     ]);
   });
 
@@ -133,6 +141,8 @@ describe('shape checks before training', () => {
     expect(issuesOf([layer({ type: 'AveragePooling2D', pool_size: 6 }), layer({ type: 'Flatten' })])[0]).toEqual({
       path: ['layers', '0', 'pool_size'],
       message: 'Pool 6x6 is larger than the 5x6 input of this layer; use padding "same" or a smaller pool.',
+      key: 'model.summary.poolTooLarge',
+      params: { kh: 6, kw: 6, h: 5, w: 6 },
     });
   });
 

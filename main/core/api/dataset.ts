@@ -4,10 +4,11 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { DatasetOperations, ExportResult, Split } from '../../../preload/contract';
 import { exportDataset } from '../dataset-export';
-import { entriesFromPaths, entriesFromUploads, runImport } from '../importer';
+import { batchLabel, entriesFromPaths, entriesFromUploads, runImport } from '../importer';
 import { exportProjectArchive, importProjectArchive } from '../project-archive';
 import type { Project, StoredFile } from '../project';
 import { ImageStore } from '../store';
+import { keyed } from './request-issues';
 import { classId, imageIds, name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 const uploaded = z.object({
@@ -15,7 +16,7 @@ const uploaded = z.object({
     .string()
     .min(1)
     .max(1000)
-    .refine((p) => !p.split(/[\\/]/).includes('..'), 'A file path may not contain "..".'),
+    .refine((p) => !p.split(/[\\/]/).includes('..'), keyed('errors.dataset.pathUp')),
   bytes: z.instanceof(Uint8Array),
 });
 
@@ -23,7 +24,7 @@ const split = z.enum(['train', 'validation', 'test']);
 const side = z.number().int().nonnegative();
 const share = z.number().int().min(0).max(100);
 const paths = z.array(z.string().min(1).max(4096)).min(1).max(10_000);
-const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour is written like #2563eb.');
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, keyed('errors.dataset.colour'));
 
 export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
   getDataset: z.object({ projectId }),
@@ -65,7 +66,7 @@ export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
 };
 
 /** What an import of dropped paths is called in the list of imports. */
-const labelOf = (paths: readonly string[]): string => (paths.length === 1 ? basename(paths[0]!) : `${paths.length.toLocaleString('en-US')} items`);
+const labelOf = (paths: readonly string[]) => batchLabel(paths.map((path) => basename(path)));
 
 /** Removes stored files the undo trash no longer needs (after the action's transaction committed). */
 async function removeFiles(project: Project, files: readonly StoredFile[]): Promise<null> {

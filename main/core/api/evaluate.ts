@@ -1,8 +1,9 @@
 // Evaluate operations: a run measured on held-out images, its stored evaluations with whether the
 // data set changed since, the images behind each confusion matrix cell, and explanations.
 import { z } from 'zod';
-import type { EvaluateOperations, Explanation } from '../../../preload/contract';
+import type { EvaluateOperations, Explanation, Said } from '../../../preload/contract';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { headOnlyBackbone, weightsDir } from '../evaluation/evaluate';
 import { EvaluationStore } from '../evaluation/store';
 import { RunRepository } from '../runs';
@@ -32,13 +33,12 @@ export const EVALUATE_REQUESTS: SchemasOf<EvaluateOperations> = {
   explainImage: z.object({ projectId, runId, imageId: z.number().int().positive(), weights, className: className.optional() }),
 };
 
-const METHOD_NOTES: Record<Explanation['method'], string> = {
-  'grad-cam': 'Grad-CAM: where the last convolution layer saw what raised this class the most.',
-  occlusion: 'Occlusion: how much hiding each region of the picture lowers this class (the network has no convolution of its own to look into).',
+const METHOD_NOTES: Record<Explanation['method'], Said> = {
+  'grad-cam': said('runs.explain.gradCam'),
+  occlusion: said('runs.explain.occlusion'),
 };
 
-const TRANSFER_NOTE =
-  'Occlusion: how much hiding each region of the picture lowers this class (the pretrained network works as one sealed block, which Grad-CAM cannot look into).';
+const TRANSFER_NOTE = said('runs.explain.occlusionPretrained');
 
 export function evaluateHandlers({ library, trainer, backbones, evaluations: runner }: ServiceContext): HandlersOf<EvaluateOperations> {
   const runsOf = (projectId: string) => {
@@ -65,9 +65,9 @@ export function evaluateHandlers({ library, trainer, backbones, evaluations: run
       const { project, runs } = runsOf(projectId);
       const run = runs.get(runId);
       const file = project.imageFile(imageId);
-      if (!file) throw new CapaError('not-found', `Image ${imageId} is no longer in this project; it may have been deleted.`);
+      if (!file) throw new CapaError('not-found', said('runs.explain.imageGone', { id: imageId }));
       const classIndex = className === undefined ? null : run.classNames.indexOf(className);
-      if (classIndex === -1) throw new CapaError('invalid-argument', `This run was not trained on a class named "${className}".`);
+      if (classIndex === -1) throw new CapaError('invalid-argument', said('runs.explain.unknownClass', { name: className! }));
       const backbone = await headOnlyBackbone(run, backbones);
       const path = new ImageStore(project.dir).imagePath(file.hash, file.ext);
       const result = await trainer.explain(weightsDir(project, run, weights), run.spec.input, { path }, classIndex, backbone);

@@ -10,6 +10,7 @@ import type { Project } from '../project';
 import { RunRepository } from '../runs';
 import { ImageStore } from '../store';
 import { runDir } from '../training';
+import { keyed } from './request-issues';
 import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
@@ -17,10 +18,10 @@ export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
   exportRun: z.object({
     projectId,
     runId,
-    format: z.enum(EXPORT_FORMATS, { error: (i) => `Unknown export format ${JSON.stringify(i.input)}. Use one of: ${EXPORT_FORMATS.join(', ')}.` }),
+    format: z.enum(EXPORT_FORMATS, { error: keyed('errors.export.unknownFormat') }),
     weights: z.enum(['best', 'last']).optional(),
     quantization: z.enum(['none', 'float16', 'uint8']).optional(),
-    directory: z.string().max(4096).refine(isAbsolute, 'The export folder must be an absolute path.').optional(),
+    directory: z.string().max(4096).refine(isAbsolute, keyed('errors.export.folderNotAbsolute')).optional(),
   }),
   cancelExport: z.object({ projectId, runId }),
 };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { GuideOperations } from '../../../preload/contract-guide';
 import { CapaError } from '../errors';
 import { entriesFromPaths, importEntries } from '../importer';
+import { said } from '../messages/said';
 import { DEFAULT_INPUT, OFFLINE_PRESET_ID, presetById } from '../spec/presets';
 import { name, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
@@ -26,7 +27,7 @@ const SAMPLE_CANDIDATES = [join(__dirname, '..', '..', '..', 'assets', 'sample')
 /** The bundled sample folder: the host's (a packaged app's resources), else the source or build tree's. */
 export function sampleFolder(configured?: string, candidates: readonly string[] = SAMPLE_CANDIDATES): string {
   const folder = [configured, ...candidates].find((candidate) => candidate !== undefined && existsSync(candidate));
-  if (folder === undefined) throw new CapaError('not-found', 'The sample pictures are missing from this copy of Capa. Reinstall Capa, or import a folder of your own pictures instead.');
+  if (folder === undefined) throw new CapaError('not-found', said('errors.guide.sampleMissing'));
   return folder;
 }
 
@@ -35,7 +36,7 @@ export function guideHandlers({ library, options }: ServiceContext): HandlersOf<
     importSample: async ({ name }) => {
       const folder = sampleFolder(options.sampleDir);
       const project = library.create(name);
-      const report = await importEntries(project, await entriesFromPaths([folder]), { label: 'sample' });
+      const report = await importEntries(project, await entriesFromPaths([folder]), { label: said('data.importer.sample') });
       const preset = presetById(OFFLINE_PRESET_ID)!;
       project.saveSpec(preset.build(SAMPLE_INPUT, SAMPLE_TRAINING));
       return { project: project.summary(), report };

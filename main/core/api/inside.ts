@@ -5,11 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { InsideImage, InsideOperations, InsideView, LayerActivations } from '../../../preload/contract-inside';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import type { Project } from '../project';
 import { summarize } from '../spec/summary';
 import { ImageStore } from '../store';
-import { readEntry, runModel, WHAT_TO_DO } from '../use/batch-predict';
-import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
+import { readEntry, runModel, unusablePicture } from '../use/batch-predict';
+import { imageBytes, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 export const INSIDE_REQUESTS: SchemasOf<InsideOperations> = {
   activations: z.object({
@@ -17,7 +18,7 @@ export const INSIDE_REQUESTS: SchemasOf<InsideOperations> = {
     runId,
     image: z.union([
       z.object({ imageId: z.number().int().positive() }).strict(),
-      z.object({ bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0, 'The image is empty.') }).strict(),
+      z.object({ bytes: imageBytes }).strict(),
     ]),
   }),
 };
@@ -26,14 +27,14 @@ async function activations(context: ServiceContext, projectId: string, runId: st
   const model = await runModel(context, projectId, runId);
   const picture = await pictureBytes(model.project, image);
   const bytes = await readEntry({ relativePath: 'picture', read: async () => picture });
-  if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', `${bytes.error} ${WHAT_TO_DO}`);
+  if (!(bytes instanceof Uint8Array)) throw new CapaError('invalid-argument', unusablePicture(bytes.error));
   let layers: LayerActivations[];
   try {
     layers = await context.trainer.activations(model.modelDir, model.run.spec.input, { bytes }, model.backbone);
   } catch (error) {
     // The bytes passed the importer's checks; the decoder still refused them.
     if (error instanceof Error && /decod|unsupported image|Input buffer/i.test(error.message)) {
-      throw new CapaError('invalid-argument', `The picture could not be decoded (${error.message}). ${WHAT_TO_DO}`);
+      throw new CapaError('invalid-argument', said('errors.inside.notDecoded', { detail: error.message }));
     }
     throw error;
   }
@@ -49,7 +50,7 @@ async function activations(context: ServiceContext, projectId: string, runId: st
 async function pictureBytes(project: Project, image: InsideImage): Promise<Uint8Array> {
   if ('bytes' in image) return image.bytes;
   const file = project.imageFile(image.imageId);
-  if (!file) throw new CapaError('not-found', `Picture ${image.imageId} is not in this project; choose another picture.`);
+  if (!file) throw new CapaError('not-found', said('errors.inside.pictureMissing', { id: image.imageId }));
   return new Uint8Array(await readFile(new ImageStore(project.dir).imagePath(file.hash, file.ext)));
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ModelOperations } from '../../../preload/contract';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { parseSpec, type ModelSpec } from '../spec/spec';
 import { summarizeWithBackbone } from './backbones';
 import { NamedSpecs } from '../named-specs';
@@ -23,7 +24,7 @@ export const MODEL_REQUESTS: SchemasOf<ModelOperations> = {
 
 function validSpec(value: unknown): ModelSpec {
   const parsed = parseSpec(value);
-  if (!parsed.ok) throw new CapaError('invalid-spec', `The model settings are not valid: ${parsed.issues[0]!.message}`, parsed.issues);
+  if (!parsed.ok) throw new CapaError('invalid-spec', said('errors.model.invalidSpec', { count: parsed.issues.length }), parsed.issues);
   return parsed.spec;
 }
 
@@ -34,7 +35,7 @@ export function modelHandlers({ library, backbones }: ServiceContext): HandlersO
   const buildable = (projectId: string, spec: unknown): ModelSpec => {
     const valid = validSpec(spec);
     const issues = summarizeWithBackbone(valid, classCount(projectId), backbones).issues;
-    if (issues.length > 0) throw new CapaError('invalid-spec', `The model cannot be built: ${issues[0]!.message}`, issues);
+    if (issues.length > 0) throw new CapaError('invalid-spec', said('errors.model.cannotBuild', { count: issues.length }), issues);
     return valid;
   };
   const named = (projectId: string) => new NamedSpecs(library.get(projectId).db);

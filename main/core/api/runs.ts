@@ -4,9 +4,11 @@ import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { RunOperations } from '../../../preload/contract-runs';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { compareSettings } from '../run-compare';
 import { RunRepository } from '../runs';
 import { runDir } from '../training';
+import { keyed } from './request-issues';
 import { name, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 const run = z.object({ projectId, runId }).strict();
@@ -21,7 +23,7 @@ export const RUN_REQUESTS: SchemasOf<RunOperations> = {
   starRun: z.object({ projectId, runId, starred: z.boolean() }).strict(),
   deleteRun: run,
   compareRuns: z
-    .object({ projectId, runIds: z.array(runId).min(2, 'Choose at least two runs to compare.').max(20, 'At most 20 runs can be compared at once.') })
+    .object({ projectId, runIds: z.array(runId).min(2, keyed('errors.runs.compareTooFew')).max(20, keyed('errors.runs.compareTooMany')) })
     .strict(),
 };
 
@@ -45,7 +47,7 @@ export function runHandlers({ library, queue }: ServiceContext): HandlersOf<RunO
       const { project, runs } = runsOf(projectId);
       const target = runs.get(runId);
       if (target.status === 'running' || target.status === 'queued') {
-        throw new CapaError('conflict', `"${target.name}" is ${target.status === 'running' ? 'training' : 'waiting to train'}. Stop it first, then delete it.`);
+        throw new CapaError('conflict', said(target.status === 'running' ? 'errors.runs.deleteTraining' : 'errors.runs.deleteWaiting', { name: target.name }));
       }
       // The row goes first: a run without files would be listed, files without a row are not.
       runs.delete(runId);
@@ -55,7 +57,7 @@ export function runHandlers({ library, queue }: ServiceContext): HandlersOf<RunO
     compareRuns: ({ projectId, runIds }) => {
       const { runs } = runsOf(projectId);
       const unique = [...new Set(runIds)];
-      if (unique.length < 2) throw new CapaError('invalid-argument', 'Choose at least two different runs to compare.');
+      if (unique.length < 2) throw new CapaError('invalid-argument', said('errors.runs.compareSame'));
       const compared = unique.map((id) => runs.get(id));
       return { runs: compared, settings: compareSettings(compared) };
     },

@@ -2,19 +2,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Said } from '../../../preload/contract';
 import type { Settings, SettingsOperations } from '../../../preload/contract-settings';
 import { dataDirFromEnv } from '../data-dir';
 import { checkDestination, copyProjects, projectDirs } from '../data-move';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { RunRepository } from '../runs';
 import { DEFAULT_SETTINGS, GUIDE_PROGRESS, readSettings, writeSettings, type StoredSettings } from '../settings';
+import { keyed } from './request-issues';
 import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 // A folder name, never a path: the renderer cannot point the file manager anywhere else.
 const exportFolderName = z
   .string()
-  .regex(/^[^/\\\0]{1,255}$/, 'An export folder name has no slashes.')
-  .refine((name) => !name.startsWith('.'), 'An export folder name cannot start with a dot.');
+  .regex(/^[^/\\\0]{1,255}$/, keyed('errors.settings.exportFolderSlashes'))
+  .refine((name) => !name.startsWith('.'), keyed('errors.settings.exportFolderDot'));
 
 export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   getSettings: empty,
@@ -26,18 +29,15 @@ export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   chooseFolder: z.object({ title: z.string().min(1).max(200) }).strict(),
 };
 
-const desktopOnly = (what: string): CapaError =>
-  new CapaError('unsupported', `${what} works only in the Capa desktop app. In a browser, find the folder on the machine that runs Capa.`);
-
 export function settingsHandlers({ library, options }: ServiceContext): HandlersOf<SettingsOperations> {
   const file = options.settingsFile;
   // Without a file (a folder given by --data-dir or CAPA_DATA_DIR) preferences last for this session.
   let current: StoredSettings = file === undefined ? { ...DEFAULT_SETTINGS } : readSettings(file);
   let pending: string | null = null;
-  const fixedReason = (): string | null => {
-    if (dataDirFromEnv() !== null) return 'The data folder is set by the CAPA_DATA_DIR environment variable; change that variable to use another folder.';
-    if (file === undefined) return 'This Capa was started with its data folder given on the command line (--data-dir); start it with another folder to use one.';
-    if (pending !== null) return `The projects were copied to ${pending}; restart Capa to use that folder.`;
+  const fixedReason = (): Said | null => {
+    if (dataDirFromEnv() !== null) return said('errors.settings.fixedByEnvironment');
+    if (file === undefined) return said('errors.settings.fixedByCommandLine');
+    if (pending !== null) return said('errors.settings.fixedUntilRestart', { folder: pending });
     return null;
   };
   const view = (): Settings => ({
@@ -48,6 +48,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
     dataDirectoryMovable: fixedReason() === null,
     dataDirectoryFixedReason: fixedReason(),
     pendingDataDirectory: pending,
+    ...(options.desktop?.systemLanguages ? { systemLanguages: options.desktop.systemLanguages() } : {}),
   });
   const save = (next: StoredSettings): void => {
     if (file !== undefined) writeSettings(file, next);
@@ -57,7 +58,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
     for (const summary of library.list()) {
       const project = library.get(summary.id);
       if (new RunRepository(project.db, project.id).list().some((run) => run.status === 'running' || run.status === 'queued')) {
-        throw new CapaError('busy', `"${summary.name}" is training. Stop its run or wait for it to finish, then move the data folder.`);
+        throw new CapaError('busy', said('errors.settings.moveWhileTraining', { name: summary.name }));
       }
     }
   };
@@ -84,13 +85,13 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
     },
     revealExport: ({ projectId, folder }) => {
       const directory = join(library.get(projectId).dir, 'exports', folder);
-      if (!existsSync(directory)) throw new CapaError('not-found', `There is no export named "${folder}" in this project. Export the model first, then show its folder.`);
-      if (options.desktop === undefined) throw desktopOnly('Showing a folder in the file manager');
+      if (!existsSync(directory)) throw new CapaError('not-found', said('errors.settings.noExport', { folder }));
+      if (options.desktop === undefined) throw new CapaError('unsupported', said('errors.settings.revealDesktopOnly'));
       options.desktop.reveal(directory);
       return null;
     },
     chooseFolder: ({ title }) => {
-      if (options.desktop === undefined) throw desktopOnly('Choosing a folder in a window');
+      if (options.desktop === undefined) throw new CapaError('unsupported', said('errors.settings.chooseDesktopOnly'));
       return options.desktop.chooseFolder(title);
     },
   };

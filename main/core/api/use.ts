@@ -2,8 +2,8 @@
 // for the Unlabelled pictures, accepted as one undoable action.
 import { z } from 'zod';
 import type { UseOperations } from '../../../preload/contract-use';
-import { plural } from '../dataset-warnings';
 import { entriesFromPaths } from '../importer';
+import { said } from '../messages/said';
 import { predictBatch, suggestLabels } from '../use/batch-predict';
 import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
@@ -34,7 +34,7 @@ export function useHandlers(context: ServiceContext): HandlersOf<UseOperations> 
       let labelled = 0;
       project.setImageClasses(labels, (moved) => {
         labelled = moved;
-        return `Label ${plural(moved, 'picture')} as suggested`;
+        return said('data.undo.label', { count: moved });
       });
       return { labelled };
     },

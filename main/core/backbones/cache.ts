@@ -9,10 +9,11 @@ import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
-import { CapaError } from '../errors';
+import { CapaError, toErrorValue } from '../errors';
 import type { BackboneShape } from '../spec/summary';
 import type { TrainerBackbone } from '../../trainer/protocol';
-import { BACKBONES, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
+import { said } from '../messages/said';
+import { BACKBONES, descriptionSchema, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
 import { describeFolderModel } from './inspect';
 
@@ -26,7 +27,7 @@ const normalizationSchema = z.object({ scale: z.number(), offset: z.number() });
 const entrySchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/),
   title: z.string().min(1).max(200),
-  description: z.string().max(500).default(''),
+  description: descriptionSchema,
   url: z.string().url(),
   query: z.string().default(''),
   format: z.enum(['graph', 'layers']),
@@ -86,7 +87,7 @@ export class BackboneCache {
     const extra = join(this.dir, 'catalogue.json');
     if (existsSync(extra)) {
       const parsed = z.array(entrySchema).safeParse(readJson(extra));
-      if (!parsed.success) throw new CapaError('invalid-argument', `${extra} is not a valid backbone catalogue: ${parsed.error.issues[0]!.message}`);
+      if (!parsed.success) throw new CapaError('invalid-argument', said('errors.backboneCache.badCatalogue', { file: extra, detail: parsed.error.issues[0]!.message }));
       for (const entry of parsed.data) entries.set(entry.id, entry);
     }
     // An imported folder describes what is really there (it may be a layers model standing in for a graph one).
@@ -137,7 +138,7 @@ export class BackboneCache {
 
   private entry(id: string): BackboneEntry {
     const entry = this.entries().find((e) => e.id === id);
-    if (!entry) throw new CapaError('not-found', `Unknown pretrained network "${id}"; choose one from the list or import it from a folder.`);
+    if (!entry) throw new CapaError('not-found', said('errors.backboneCache.unknown', { id }));
     return entry;
   }
 
@@ -181,7 +182,11 @@ export class BackboneCache {
     this.downloads.set(id, work);
     work.then(
       (backbone) => this.emit({ id, kind: 'done', backbone }),
-      (error: unknown) => this.emit({ id, kind: 'error', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => {
+        // The sentence only (its key and values, so the screen says it in the person's language).
+        const { code: _code, issues: _issues, ...sentence } = toErrorValue(error);
+        this.emit({ id, kind: 'error', ...sentence });
+      },
     );
     return work;
   }
@@ -192,7 +197,7 @@ export class BackboneCache {
     const known = options.id ? this.entries().find((e) => e.id === options.id) : undefined;
     const id = options.id ?? `imported-${described.hash.slice(0, 12)}`;
     if (known && known.inputSize !== described.inputSize) {
-      throw new CapaError('invalid-argument', `The model in ${path} takes ${described.inputSize} px images, but ${known.title} takes ${known.inputSize} px; is it the right folder?`);
+      throw new CapaError('invalid-argument', said('errors.backboneCache.wrongSize', { folder: path, size: described.inputSize, name: known.title, expected: known.inputSize }));
     }
     // A layers model imported in place of a graph one (Keras's MobileNet converted, say) is loaded,
     // scaled and fine-tuned as what it is: its format decides how it loads and, as for any
@@ -202,7 +207,7 @@ export class BackboneCache {
       : {
         id,
         title: options.title ?? `Imported model (${described.inputSize} px)`,
-        description: `Imported from ${path}.`,
+        description: said('model.catalogue.importedFrom', { path }),
         url: `file://${path}`,
         query: '',
         format: described.format,
@@ -224,7 +229,7 @@ export class BackboneCache {
     const mismatch = Object.entries(entry.sha256 ?? {}).find(([relative, expected]) => files[relative] !== expected.toLowerCase());
     if (mismatch) {
       await rm(staging, { recursive: true, force: true });
-      throw new CapaError('io', `${mismatch[0]} in ${path} does not match the published checksum of ${entry.title}; it is another version or damaged.`);
+      throw new CapaError('io', said('errors.backboneCache.checksumMismatch', { file: mismatch[0], folder: path, name: entry.title }));
     }
     return this.install(entry, staging, { entry, source: 'import', files, verified: entry.sha256 !== undefined, params: described.params });
   }
@@ -242,14 +247,14 @@ export class BackboneCache {
     const manifest = this.manifest(id);
     if (!manifest) {
       const entry = this.entry(id);
-      throw new CapaError('not-found', `${entry.title} is not downloaded yet. Download it on the Model screen (or import it from a folder), then train again.`);
+      throw new CapaError('not-found', said('errors.backboneCache.notDownloaded', { name: entry.title }));
     }
     const dir = join(this.dir, id);
     for (const [relative, expected] of Object.entries(manifest.files)) {
       const file = join(dir, safeRelative(relative));
       if (!existsSync(file) || (await sha256File(file)) !== expected) {
         await rm(dir, { recursive: true, force: true });
-        throw new CapaError('io', `The cached copy of ${manifest.entry.title} was damaged (${relative}) and has been removed; download or import it again.`);
+        throw new CapaError('io', said('errors.backboneCache.damaged', { name: manifest.entry.title, file: relative }));
       }
     }
     return {

@@ -6,6 +6,9 @@
 // what arrived are recorded in the cache's manifest and checked every time the files are used
 // again. A mirror or an organisation can ship a `catalogue.json` next to the cache with full
 // checksums (see BackboneEntry), and those are verified on download.
+import { z } from 'zod';
+import type { Said } from '../../../preload/contract';
+import { said } from '../messages/said';
 import type { BackboneShape } from '../spec/summary';
 
 /** How raw 0..255 bytes become the backbone's input: value = byte * scale + offset. */
@@ -28,7 +31,7 @@ export interface BackboneEntry {
   /** Name shown to a person. */
   title: string;
   /** One sentence on when to choose it. */
-  description: string;
+  description: Said;
   /** Address of model.json; weight files are fetched from the paths its manifest names, relative to it. */
   url: string;
   /** Appended to every file's address (TF Hub serves files only with `?tfjs-format=file`). */
@@ -59,10 +62,7 @@ function mobilenetV2(width: '100' | '050' | '035', size: 224 | 192 | 160 | 128):
   return {
     id: `mobilenet-v2-${alpha.toFixed(alpha === 0.35 ? 2 : 1)}-${size}`,
     title: `MobileNet V2 ${alpha.toFixed(alpha === 0.35 ? 2 : 1)} · ${size} px`,
-    description:
-      alpha === 1
-        ? 'The usual choice: accurate and still fast on a laptop.'
-        : `Narrower (${Math.round(alpha * 100)}% of the filters): smaller and faster, a little less accurate.`,
+    description: alpha === 1 ? said('model.catalogue.usual') : said('model.catalogue.narrower', { percent: Math.round(alpha * 100) }),
     url: `${TFHUB}/mobilenet_v2_${width}_${size}/feature_vector/3/default/1/model.json`,
     query: '?tfjs-format=file',
     format: 'graph',
@@ -79,8 +79,7 @@ function mobilenetV3(variant: 'small' | 'large'): BackboneEntry {
   return {
     id: `mobilenet-v3-${variant}-224`,
     title: `MobileNet V3 ${variant === 'small' ? 'Small' : 'Large'} · 224 px`,
-    description:
-      variant === 'small' ? 'The fastest: for slow computers or many images.' : 'The most accurate MobileNet, a little slower than V2.',
+    description: said(variant === 'small' ? 'model.catalogue.fastest' : 'model.catalogue.mostAccurate'),
     url: `${TFHUB}/mobilenet_v3_${variant}_100_224/feature_vector/5/default/1/model.json`,
     query: '?tfjs-format=file',
     format: 'graph',
@@ -106,10 +105,9 @@ function kerasMobilenetV2(alpha: 1 | 0.35): BackboneEntry {
   const width = alpha === 1 ? '1.0' : '0.35';
   return {
     id: `mobilenet-v2-${width}-224-keras`,
-    title: `MobileNet V2 ${width} · 224 px · fine-tunable`,
-    description:
-      `Keras's MobileNet V2 as a layers model (the one Teachable Machine uses): its last blocks can be fine-tuned` +
-      (alpha === 1 ? '.' : ', and it is small (35% of the filters).'),
+    // A name, the same in every language; the description says that its last blocks can be fine-tuned.
+    title: `MobileNet V2 ${width} · 224 px · Keras`,
+    description: alpha === 1 ? said('model.catalogue.keras') : said('model.catalogue.kerasSmall', { percent: Math.round(alpha * 100) }),
     url: `${TEACHABLE_MACHINE}/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_${alpha.toFixed(2)}_224_no_top/model.json`,
     query: '',
     format: 'layers',
@@ -121,6 +119,14 @@ function kerasMobilenetV2(alpha: 1 | 0.35): BackboneEntry {
     sizeBytes: params * 4 + 150_000,
   };
 }
+
+/**
+ * A description as a manifest or a mirror's catalogue.json holds it: a sentence with its key, or
+ * plain text (written by hand, or by a Capa from before descriptions had keys).
+ */
+export const descriptionSchema = z
+  .union([z.string().max(500).transform((message): Said => ({ message })), z.object({ message: z.string().max(500), key: z.string().max(200).optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })])
+  .default({ message: '' });
 
 /** Every backbone Capa knows how to download, the default first. */
 export const BACKBONES: readonly BackboneEntry[] = [

@@ -6,6 +6,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
+import type { Said } from '../../../preload/contract';
 import type { BackboneEntry } from './catalogue';
 
 /** Progress of a download. */
@@ -34,7 +36,7 @@ interface WeightsGroup {
 /** Weight file paths and their total size, from a model.json's manifest. */
 export function weightFiles(modelJson: unknown): { paths: string[]; bytes: number } {
   const manifest = (modelJson as { weightsManifest?: WeightsGroup[] }).weightsManifest;
-  if (!Array.isArray(manifest)) throw new CapaError('invalid-argument', 'This model.json has no weightsManifest: it is not a TensorFlow.js model.');
+  if (!Array.isArray(manifest)) throw new CapaError('invalid-argument', said('errors.backboneDownload.noWeightsManifest'));
   const paths = manifest.flatMap((group) => group.paths);
   const bytes = manifest
     .flatMap((group) => group.weights)
@@ -52,7 +54,7 @@ export function paramsOf(modelJson: unknown): number {
 export function safeRelative(path: string): string {
   const clean = normalize(path.replace(/^\.\//, ''));
   if (clean.startsWith('..') || clean.startsWith(sep) || /^[a-zA-Z]:/.test(clean)) {
-    throw new CapaError('invalid-argument', `The model names a weight file outside its folder ("${path}"); it was refused.`);
+    throw new CapaError('invalid-argument', said('errors.backboneDownload.outsideFolder', { path }));
   }
   return clean;
 }
@@ -98,7 +100,8 @@ export async function downloadModel(
       const have = existsSync(part) ? (await stat(part)).size : 0;
       try {
         const response = await fetchImpl(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {} });
-        if (!response.ok || !response.body) throw new CapaError('io', `${url.host} answered ${response.status} ${response.statusText} for ${relative}.`);
+        // Only a reason inside the sentence below, after the last attempt: the server's own words.
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
         // 206: the server resumed; 200: it sent the whole file again, so start over.
         received = before + (response.status === 206 ? have : 0);
         const file = await open(part, response.status === 206 ? 'a' : 'w');
@@ -116,20 +119,21 @@ export async function downloadModel(
         const actual = await sha256File(target);
         if (expected && expected.toLowerCase() !== actual) {
           await rm(target, { force: true });
-          throw new ChecksumError(`${entry.title}: ${relative} does not match its published checksum (expected ${expected.slice(0, 12)}…, received ${actual.slice(0, 12)}…). The damaged file was deleted; try again, or import the model from a folder.`);
+          throw new ChecksumError(
+            said('errors.backboneDownload.checksum', { name: entry.title, file: relative, expected: expected.slice(0, 12), received: actual.slice(0, 12) }),
+          );
         }
         hashes[relative] = actual;
         return;
       } catch (error) {
-        if (error instanceof ChecksumError) throw new CapaError('io', error.message);
+        if (error instanceof ChecksumError) throw new CapaError('io', error.sentence);
         lastError = error;
         if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
       }
     }
     throw new CapaError(
       'io',
-      `Could not download ${entry.title} from ${url.host} (${reasonOf(lastError)}). This computer may be offline: ` +
-        `download the model folder on another computer from ${entry.url.replace(/\/model\.json$/, '')} and choose "Import from folder".`,
+      said('errors.backboneDownload.failed', { name: entry.title, host: url.host, reason: reasonOf(lastError), url: entry.url.replace(/\/model\.json$/, '') }),
     );
   };
 
@@ -143,4 +147,8 @@ export async function downloadModel(
 }
 
 /** A file whose bytes differ from the published checksum: never retried. */
-class ChecksumError extends Error {}
+class ChecksumError extends Error {
+  constructor(readonly sentence: Said) {
+    super(sentence.message);
+  }
+}

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { MINUS_ONE_TO_ONE, ZERO_TO_ONE, type BackboneNormalization } from './catalogue';
 import { paramsOf, safeRelative, weightFiles } from './download';
 
@@ -63,28 +64,29 @@ function featureCount(json: Record<string, unknown>): number {
 export async function describeFolderModel(path: string): Promise<FolderModel> {
   const modelJsonPath = join(path, 'model.json');
   if (!existsSync(modelJsonPath)) {
-    throw new CapaError('not-found', `There is no model.json in ${path}. Choose the folder of a TensorFlow.js model (model.json and its weight files).`);
+    throw new CapaError('not-found', said('errors.backboneFolder.noModelJson', { folder: path }));
   }
   const text = await readFile(modelJsonPath, 'utf8');
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new CapaError('invalid-argument', `${modelJsonPath} is not valid JSON; the folder does not hold a TensorFlow.js model.`);
+    throw new CapaError('invalid-argument', said('errors.backboneFolder.notJson', { file: modelJsonPath }));
   }
   const topology = json['modelTopology'] as Record<string, unknown> | undefined;
   const format = json['format'] === 'graph-model' || Array.isArray(topology?.['node']) ? 'graph' : 'layers';
   const shape = inputShape(json, format);
   const [height, width, channels] = [shape[1], shape[2], shape[3]];
   if (!height || !width || height !== width || channels !== 3) {
-    throw new CapaError('invalid-argument', `The model in ${path} must take square RGB images; its input is (${shape.map((d) => (Number.isFinite(d) && d > 0 ? d : 'None')).join(', ')}).`);
+    const received = shape.map((d) => (Number.isFinite(d) && d > 0 ? d : 'None')).join(', ');
+    throw new CapaError('invalid-argument', said('errors.backboneFolder.notSquareRgb', { folder: path, shape: received }));
   }
   const weights = weightFiles(json);
   const paths = weights.paths.map(safeRelative);
   let bytes = text.length;
   for (const relative of paths) {
     const file = join(path, relative);
-    if (!existsSync(file)) throw new CapaError('not-found', `${relative}, named by model.json, is missing from ${path}; copy the whole model folder.`);
+    if (!existsSync(file)) throw new CapaError('not-found', said('errors.backboneFolder.weightMissing', { file: relative, folder: path }));
     bytes += (await stat(file)).size;
   }
   return {

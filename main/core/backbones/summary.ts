@@ -1,5 +1,6 @@
 // The model summary of a spec with a backbone, shared by the service and the renderer (pure: no
 // Node imports): the backbone's shape comes from whoever knows the cache.
+import { said } from '../messages/said';
 import type { ModelSpec } from '../spec/spec';
 import { summarize, type BackboneShape, type ModelSummary } from '../spec/summary';
 
@@ -22,9 +23,7 @@ export function summarizeWithBackbone(spec: ModelSpec, numClasses: number, backb
   if (backbone && shape && backbone.trainable_blocks > 0 && !backbones.canFineTune(backbone.id)) {
     summary.issues.push({
       path: ['backbone', 'trainable_blocks'],
-      message:
-        `${shape.title} is a TensorFlow.js graph model, whose weights cannot be trained, so its last ${backbone.trainable_blocks} blocks cannot be fine-tuned. ` +
-        'Set this to 0 (the head still learns your classes), or import a layers model of the network from a folder.',
+      ...said('model.backbones.graphCannotFineTune', { title: shape.title, count: backbone.trainable_blocks }),
     });
   }
   return summary;

@@ -2,6 +2,7 @@
 // migrations applied in one transaction. A database from a newer Capa is refused, untouched.
 import Database from 'better-sqlite3';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -25,10 +26,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       db.close();
-      throw new CapaError(
-        'database-too-new',
-        `This project was saved by a newer version of Capa (schema ${version}; this one reads up to ${SCHEMA_VERSION}). Update Capa to open it; the project was not changed.`,
-      );
+      throw new CapaError('database-too-new', said('errors.database.tooNew', { version, supported: SCHEMA_VERSION }));
     }
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
@@ -41,7 +39,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     if (error instanceof CapaError) throw error;
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new CapaError('database-corrupt', `${file} is not a Capa project database, or it is damaged. It was not changed.`);
+      throw new CapaError('database-corrupt', said('errors.database.notProject', { file }));
     }
     throw error;
   }

@@ -3,10 +3,11 @@
 // and the lot is stored. One evaluation per run at a time.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Evaluation, EvaluationProgress, EvaluationSplit, EvaluationWeights, RunInfo } from '../../../preload/contract';
+import type { Evaluation, EvaluationProgress, EvaluationSplit, EvaluationWeights, RunInfo, Said } from '../../../preload/contract';
 import type { TrainerBackbone } from '../../trainer/protocol';
 import type { BackboneCache } from '../backbones/cache';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import type { Project } from '../project';
 import { RunRepository } from '../runs';
 import { ImageStore } from '../store';
@@ -22,8 +23,8 @@ export const EVALUATION_BATCH = 32;
 export function weightsDir(project: Project, run: RunInfo, weights: EvaluationWeights): string {
   const dir = join(runDir(project, run.id), weights);
   if (!existsSync(join(dir, 'model.json'))) {
-    const why = run.status === 'running' || run.status === 'queued' ? 'it is still training' : 'it saved none (it may have stopped before its first epoch ended)';
-    throw new CapaError('not-found', `This run has no ${weights === 'best' ? 'best' : 'last'} weights to evaluate: ${why}. Pick a finished run.`);
+    const why = run.status === 'running' || run.status === 'queued' ? 'Training' : 'None';
+    throw new CapaError('not-found', said(`runs.evaluate.noWeights.${weights}${why}`));
   }
   return dir;
 }
@@ -67,18 +68,15 @@ export class EvaluationRunner {
     const runs = new RunRepository(project.db, project.id);
     const run = runs.get(runId);
     if (run.status === 'queued' || run.status === 'running') {
-      throw new CapaError('conflict', 'This run is still training. Evaluate it once it has finished, or stop it first.');
+      throw new CapaError('conflict', said('runs.evaluate.stillTraining'));
     }
     const modelDir = weightsDir(project, run, weights);
     const id = key(project, runId);
-    if (this.running.has(id)) throw new CapaError('conflict', 'This run is already being evaluated. Wait for it to finish or cancel it.');
+    if (this.running.has(id)) throw new CapaError('conflict', said('runs.evaluate.alreadyRunning'));
     const store = new EvaluationStore(project.db);
     const snapshot = store.snapshot(split, run.classNames);
     if (snapshot.ids.length === 0) {
-      throw new CapaError(
-        'invalid-argument',
-        `No image of this run's classes is in the ${split} split. Give the ${split} split a share on the Data screen (Split settings), or import more images.`,
-      );
+      throw new CapaError('invalid-argument', said(`runs.evaluate.emptySplit.${split}`));
     }
     const state: Running = { progress: { runId, split, done: 0, total: snapshot.ids.length }, cancelled: false };
     this.running.set(id, state);
@@ -88,7 +86,7 @@ export class EvaluationRunner {
       const classCount = run.classNames.length;
       const probabilities = new Float32Array(snapshot.ids.length * classCount);
       for (let start = 0; start < snapshot.ids.length; start += EVALUATION_BATCH) {
-        if (state.cancelled) throw new CapaError('cancelled', 'The evaluation was cancelled; nothing was stored.');
+        if (state.cancelled) throw new CapaError('cancelled', said('runs.evaluate.cancelled'));
         const batch = snapshot.files.slice(start, start + EVALUATION_BATCH).map((file) => ({ path: images.imagePath(file.hash, file.ext) }));
         const rows = await this.trainer.predict(modelDir, run.spec.input, batch, backbone);
         rows.forEach((row, i) => probabilities.set(row.slice(0, classCount), (start + i) * classCount));
@@ -111,11 +109,11 @@ const key = (project: Project, runId: string): string => `${project.id}/${runId}
  * Evaluate screen; skipped (with the reason as the log line) when the test split holds none of
  * the run's classes.
  */
-export async function finalEvaluation(runner: EvaluationRunner, project: Project, runId: string): Promise<string> {
+export async function finalEvaluation(runner: EvaluationRunner, project: Project, runId: string): Promise<Said> {
   const run = new RunRepository(project.db, project.id).get(runId);
   if (new EvaluationStore(project.db).snapshot('test', run.classNames).ids.length === 0) {
-    return 'No final evaluation: the test split holds no picture of this run\'s classes (give it a share on the Data screen).';
+    return said('runs.evaluate.noFinal');
   }
   const { metrics } = await runner.evaluate(project, runId, 'test', 'best');
-  return `Final evaluation on ${metrics.images} test pictures with the best weights: accuracy ${(metrics.accuracy * 100).toFixed(1)}%, loss ${metrics.loss.toFixed(4)}.`;
+  return said('runs.evaluate.final', { images: metrics.images, accuracy: metrics.accuracy * 100, loss: metrics.loss });
 }

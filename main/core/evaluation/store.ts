@@ -13,6 +13,7 @@ import type {
 } from '../../../preload/contract';
 import type { Db } from '../db/database';
 import { CapaError } from '../errors';
+import { said } from '../messages/said';
 import { argmax, disagreement, mostConfused } from './metrics';
 
 /** The labelled images of one split that a run can be evaluated on, as they are now. */
@@ -174,7 +175,7 @@ export class EvaluationStore {
 
   private row(id: number): EvaluationRow {
     const row = this.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(id) as EvaluationRow | undefined;
-    if (!row) throw new CapaError('not-found', `There is no evaluation ${id} in this project; it may have been replaced by a newer one. Evaluate the run again.`);
+    if (!row) throw new CapaError('not-found', said('errors.evaluation.missing', { id }));
     return row;
   }
 

@@ -5,15 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo } from '../../../preload/contract';
+import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo, Said } from '../../../preload/contract';
 import { CapaError } from '../errors';
+import { nested, said } from '../messages/said';
 import type { BackboneSpec, ModelSpec } from '../spec/spec';
 import { writeBundle, type BundleImage } from './bundle';
 import { KERAS_LAYERS } from './keras-config';
 import { writeH5, writeKeras } from './keras';
 import { exportMetadata } from './metadata';
 import { onnxCannotExpress, writeOnnx } from './onnx';
-import { readSavedModel, type SavedLayer, type SavedModel } from './saved-model';
+import { readSavedModel, type SavedLayer, type SavedModel, type Why } from './saved-model';
 import { usageSnippets } from './snippets';
 import { writeTfjs } from './tfjs';
 import { TFLITE_FILE, tfliteCannotExpress, writeTflite } from './tflite';
@@ -22,20 +23,20 @@ type Catalogue = Omit<ExportFormatInfo, 'available' | 'reason'>;
 
 /** The formats, in the order the dialog lists them. */
 export const FORMAT_CATALOGUE: readonly Catalogue[] = [
-  { format: 'tfjs', title: 'TensorFlow.js', purpose: 'Run the model in a web page or in Node.js.', files: ['model.json', 'group1-shard1of1.bin'], quantizable: true },
-  { format: 'keras', title: 'Keras (.keras)', purpose: 'Load it in Python with Keras 3 to predict, fine-tune or convert it.', files: ['model.keras'], quantizable: false },
-  { format: 'h5', title: 'Keras legacy (.h5)', purpose: 'For older Python code and tools that expect the HDF5 file of Keras 2.', files: ['model.h5'], quantizable: false },
-  { format: 'onnx', title: 'ONNX', purpose: 'Run it with ONNX Runtime from C#, C++, Java, Python or JavaScript, or convert it for mobile.', files: ['model.onnx'], quantizable: false },
-  { format: 'tflite', title: 'TensorFlow Lite', purpose: 'Run it on Android, iOS, a Raspberry Pi or a microcontroller board with LiteRT (TensorFlow Lite), or in a web page with LiteRT.js.', files: ['model.tflite'], quantizable: false },
-  { format: 'tflite-int8', title: 'TensorFlow Lite, int8 weights', purpose: 'The same, about four times smaller: weights stored as 8-bit integers, at a small accuracy cost shown after export.', files: ['model.tflite'], quantizable: false },
-  { format: 'bundle', title: 'Training bundle', purpose: 'Your images, the model settings and a Python script that trains the same model on bigger machines or a cluster.', files: ['data/', 'spec.json', 'train.py'], quantizable: false },
+  { format: 'tfjs', title: said('model.export.formats.tfjs.title'), purpose: said('model.export.formats.tfjs.purpose'), files: ['model.json', 'group1-shard1of1.bin'], quantizable: true },
+  { format: 'keras', title: said('model.export.formats.keras.title'), purpose: said('model.export.formats.keras.purpose'), files: ['model.keras'], quantizable: false },
+  { format: 'h5', title: said('model.export.formats.h5.title'), purpose: said('model.export.formats.h5.purpose'), files: ['model.h5'], quantizable: false },
+  { format: 'onnx', title: said('model.export.formats.onnx.title'), purpose: said('model.export.formats.onnx.purpose'), files: ['model.onnx'], quantizable: false },
+  { format: 'tflite', title: said('model.export.formats.tflite.title'), purpose: said('model.export.formats.tflite.purpose'), files: ['model.tflite'], quantizable: false },
+  { format: 'tflite-int8', title: said('model.export.formats.tfliteInt8.title'), purpose: said('model.export.formats.tfliteInt8.purpose'), files: ['model.tflite'], quantizable: false },
+  { format: 'bundle', title: said('model.export.formats.bundle.title'), purpose: said('model.export.formats.bundle.purpose'), files: ['data/', 'spec.json', 'train.py'], quantizable: false },
 ];
 
 /** Why `format` cannot write `layer`, or null when it can. */
-function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
+function cannotExpress(format: ExportFormat, layer: SavedLayer): Why | null {
   // Nested Sequential models are inlined on reading; one left whole has branches (residual connections).
   if (Array.isArray(layer.config['layers']) && (format === 'keras' || format === 'h5')) {
-    return 'it is a pretrained network whose layers branch (residual connections), which Capa writes as TensorFlow.js, ONNX and TensorFlow Lite but not yet as Keras.';
+    return said('model.export.branches');
   }
   switch (format) {
     case 'tfjs':
@@ -43,7 +44,7 @@ function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
       return null; // the saved model is a TensorFlow.js model; the bundle retrains from the spec
     case 'keras':
     case 'h5':
-      return KERAS_LAYERS.has(layer.className) ? null : `${layer.className} has no Keras mapping in Capa yet.`;
+      return KERAS_LAYERS.has(layer.className) ? null : said('model.export.noKeras', { className: layer.className });
     case 'onnx':
       return onnxCannotExpress(layer);
     case 'tflite':
@@ -56,12 +57,12 @@ function cannotExpress(format: ExportFormat, layer: SavedLayer): string | null {
 const KERAS_APPLICATIONS = /^mobilenet-v(2-[\d.]+|3-(small|large))-\d+$/;
 
 /** Why `format` cannot write a run whose spec has a pretrained backbone, or null. */
-function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): string | null {
+function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): Said | null {
   if (format === 'bundle') {
-    return KERAS_APPLICATIONS.test(backbone.id) ? null : `its train.py rebuilds the MobileNets of keras.applications only, and "${backbone.id}" is not one of them.`;
+    return KERAS_APPLICATIONS.test(backbone.id) ? null : said('model.export.bundleBackbone', { id: backbone.id });
   }
   // Capa keeps the pretrained network apart (often a TensorFlow.js graph model) and saves only the head.
-  return `the pretrained network "${backbone.id}" is kept apart from the trained layers, and Capa cannot yet join the two in this format. The training bundle rebuilds the whole model in Keras.`;
+  return said('model.export.backboneApart', { id: backbone.id });
 }
 
 /** Every format with whether this model can be written in it, and why not. */
@@ -73,8 +74,10 @@ export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatI
       const why = backboneBlocks(entry.format, spec.backbone);
       return { ...entry, available: why === null, reason: why };
     }
-    const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b) => b.why !== null);
-    return { ...entry, available: !blocked, reason: blocked ? `layer "${blocked.layer.name}" (${blocked.layer.className}) cannot be written: ${blocked.why}` : null };
+    const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b): b is { layer: SavedLayer; why: Why } => b.why !== null);
+    // The sentence names the layer and says the reason inside itself ($t of the reason's key, with its values).
+    const reason = blocked ? said('model.export.layerCannot', { layer: blocked.layer.name, layerClass: blocked.layer.className, why: nested(blocked.why) }) : null;
+    return { ...entry, available: !blocked, reason };
   });
 }
 
@@ -84,7 +87,7 @@ export const weightsDir = (runFolder: string, weights: ExportWeights): string =>
 /** The formats and weights a run offers. */
 export async function exportChoices(run: RunInfo, runFolder: string): Promise<ExportChoices> {
   const weights = (['best', 'last'] as const).filter((w) => existsSync(join(weightsDir(runFolder, w), 'model.json')));
-  if (weights.length === 0) throw new CapaError('not-found', 'This run has no saved weights yet; export it after at least one epoch has finished.');
+  if (weights.length === 0) throw new CapaError('not-found', said('model.export.noWeights'));
   return { formats: formatChoices(await readSavedModel(weightsDir(runFolder, weights[0]!)), run.spec), weights };
 }
 
@@ -164,15 +167,16 @@ async function folderBytes(dir: string): Promise<number> {
 export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
   const started = performance.now();
   if (job.quantization !== 'none' && job.format !== 'tfjs') {
-    throw new CapaError('invalid-argument', 'Quantised weights are offered for the TensorFlow.js format only; choose "none" for this format.');
+    throw new CapaError('invalid-argument', said('model.export.quantizeTfjsOnly'));
   }
   const source = weightsDir(job.runFolder, job.weights);
   if (!existsSync(join(source, 'model.json'))) {
-    throw new CapaError('not-found', `Run ${job.run.id} has no ${job.weights} weights saved (status: ${job.run.status}); train it until at least one epoch finishes.`);
+    throw new CapaError('not-found', said(job.weights === 'best' ? 'model.export.noBestWeights' : 'model.export.noLastWeights', { run: job.run.id, status: job.run.status }));
   }
   const model = await readSavedModel(source);
   const info = formatChoices(model, job.run.spec).find((f) => f.format === job.format)!;
-  if (!info.available) throw new CapaError('invalid-argument', `${info.title} cannot hold this model: ${info.reason}`);
+  // The format's name and the reason are said inside this sentence, from their keys and values.
+  if (!info.available) throw new CapaError('invalid-argument', said('model.export.cannotHold', { format: nested(info.title), reason: nested(info.reason!) }));
 
   const destination = join(job.parent, exportFolderName(job));
   const temporary = join(job.parent, `.${exportFolderName(job)}.partial-${randomBytes(4).toString('hex')}`);
@@ -195,7 +199,7 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
     if (replacing) await rm(aside, { recursive: true, force: true });
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
-    if (job.signal?.aborted) throw new CapaError('cancelled', 'The export was cancelled; nothing was written.');
+    if (job.signal?.aborted) throw new CapaError('cancelled', said('model.export.cancelled'));
     throw error;
   }
   return {

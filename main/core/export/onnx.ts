@@ -5,9 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
+import { said } from '../messages/said';
 import { CAPA_VERSION } from '../version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
-import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel } from './saved-model';
+import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
 
 /** The operator set the graph uses (LayerNormalization needs 17). */
 export const ONNX_OPSET = 17;
@@ -19,15 +20,15 @@ export const ONNX_OUTPUT = 'probabilities';
 const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'swish', 'silu', 'gelu', 'leaky_relu']);
 
 /** Layer classes the ONNX writer maps; the reason a layer cannot be written, or null. */
-export function onnxCannotExpress(layer: SavedLayer): string | null {
+export function onnxCannotExpress(layer: SavedLayer): Why | null {
   if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, onnxCannotExpress);
   const supported = ['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
     'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
-  if (!supported.includes(layer.className)) return `${layer.className} has no ONNX mapping in Capa yet.`;
+  if (!supported.includes(layer.className)) return said('model.onnx.noLayer', { className: layer.className });
   const activation = layer.config['activation'];
-  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no ONNX mapping in Capa yet.`;
+  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return said('model.onnx.noActivation', { activation });
   if (layer.className === 'ReLU' && (Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
-    return 'a ReLU with a negative slope or a threshold has no ONNX mapping in Capa yet.';
+    return said('model.onnx.relu');
   }
   return null;
 }

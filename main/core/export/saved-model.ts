@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Said } from '../../../preload/contract';
 import { CapaError } from '../errors';
+import { nested, said } from '../messages/said';
 
 /** One weight array of a layer, in TensorFlow.js's (and Keras's) layout. */
 export interface SavedWeight {
@@ -58,10 +60,10 @@ const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 /** Reads `dir/model.json` and its weight files. */
 export async function readSavedModel(dir: string): Promise<SavedModel> {
   const path = join(dir, 'model.json');
-  if (!existsSync(path)) throw new CapaError('not-found', `No saved model in ${dir}; train the run until at least one epoch finishes.`);
+  if (!existsSync(path)) throw new CapaError('not-found', said('model.savedModel.none', { dir }));
   const json = JSON.parse(await readFile(path, 'utf8')) as ModelJson;
   const topology = json.modelTopology;
-  if (topology.class_name !== 'Sequential') throw new CapaError('internal', `Expected a Sequential model, found ${topology.class_name}.`);
+  if (topology.class_name !== 'Sequential') throw new CapaError('internal', said('model.savedModel.notSequential', { found: topology.class_name }));
   const layers: SavedLayer[] = inlineSequential(topology.config.layers).map((layer) => ({
     className: layer.class_name,
     name: String(layer.config['name']),
@@ -75,20 +77,20 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
     let offset = 0;
     for (const entry of group.weights) {
       // Runs save float32 only; anything else would be a model Capa did not write.
-      if (entry.dtype !== 'float32') throw new CapaError('internal', `Weight ${entry.name} is ${entry.dtype}, not float32.`);
+      if (entry.dtype !== 'float32') throw new CapaError('internal', said('model.savedModel.notFloat32', { weight: entry.name, dtype: entry.dtype }));
       const count = size(entry.shape);
       const values = new Float32Array(count);
       new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + count * 4));
       offset += count * 4;
       const slash = entry.name.lastIndexOf('/');
       const layer = byName.get(entry.name.slice(0, slash));
-      if (!layer) throw new CapaError('internal', `Weight ${entry.name} belongs to no layer of the model.`);
+      if (!layer) throw new CapaError('internal', said('model.savedModel.orphanWeight', { weight: entry.name }));
       layer.weights.push({ name: entry.name.slice(slash + 1), shape: entry.shape, values, path: entry.name });
     }
   }
   // The input shape sits on an explicit InputLayer (Capa's models since spec version 2) or on the first layer.
   const batchShape = firstBatchShape(topology.config.layers);
-  if (!batchShape || batchShape.length < 2) throw new CapaError('internal', 'The saved model does not state its input shape.');
+  if (!batchShape || batchShape.length < 2) throw new CapaError('internal', said('model.savedModel.noInputShape'));
   const body = layers[0]!.className === 'InputLayer' ? layers.slice(1) : layers;
   return { inputShape: batchShape.slice(1).map(Number), layers: body, topology };
 }
@@ -154,14 +156,18 @@ export function innerLayer(outer: SavedLayer, inner: NestedLayer): SavedLayer {
  * Why a format's writer (whose per-layer check is `check`) cannot write a nested network (a
  * fine-tuned run's pretrained network, e.g. MobileNet with residual additions), or null.
  */
-export function nestedCannotExpress(layer: SavedLayer, check: (layer: SavedLayer) => string | null): string | null {
+export function nestedCannotExpress(layer: SavedLayer, check: (layer: SavedLayer) => Why | null): Why | null {
   const network = nestedNetwork(layer);
-  if (!network) return 'a nested network with several inputs or outputs cannot be written by Capa yet.';
+  if (!network) return said('model.savedModel.nestedInputs');
   for (const inner of network.layers) {
-    if ((inner.inbound_nodes?.length ?? 0) > 1) return `its layer "${String(inner.config['name'])}" is used more than once, which Capa cannot write yet.`;
+    if ((inner.inbound_nodes?.length ?? 0) > 1) return said('model.savedModel.sharedLayer', { inner: String(inner.config['name']) });
     if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
     const why = check(innerLayer(layer, inner));
-    if (why) return `its layer "${String(inner.config['name'])}" (${inner.class_name}): ${why}`;
+    // The inner reason is said inside this one ({{innerWhy, said}} in the catalogue), with its own values.
+    if (why) return said('model.savedModel.innerLayer', { inner: String(inner.config['name']), innerClass: inner.class_name, innerWhy: nested(why) });
   }
   return null;
 }
+
+/** Why a format cannot write a layer: a sentence without the layer's name, said inside the one naming the layer. */
+export type Why = Said;

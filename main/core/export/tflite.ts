@@ -6,9 +6,10 @@
 // hybrid paths, so the file is about four times smaller at a small accuracy cost.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { said } from '../messages/said';
 import { CAPA_VERSION } from '../version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
-import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel } from './saved-model';
+import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
 import { encodeTflite, FUSED, OP, OPTIONS, PADDING, TENSOR_TYPE, type BuiltinOptions, type OptionField, type TensorDef } from './tflite-flatbuffer';
 
 /** How the TFLite file stores its weights. */
@@ -25,17 +26,17 @@ const LAYERS = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPool
   'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D']);
 
 /** The reason a layer cannot be written as TFLite builtins, or null. */
-export function tfliteCannotExpress(layer: SavedLayer): string | null {
+export function tfliteCannotExpress(layer: SavedLayer): Why | null {
   if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, tfliteCannotExpress);
-  if (!LAYERS.has(layer.className)) return `${layer.className} has no TensorFlow Lite mapping in Capa yet.`;
+  if (!LAYERS.has(layer.className)) return said('model.tflite.noLayer', { className: layer.className });
   const activation = layer.config['activation'];
-  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return `the activation "${activation}" has no TensorFlow Lite mapping in Capa yet.`;
+  if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return said('model.tflite.noActivation', { activation });
   const max = layer.config['max_value'];
   if (layer.className === 'ReLU' && ((max != null && Number(max) !== 6) || Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
-    return 'a ReLU with a maximum other than 6, a negative slope or a threshold has no TensorFlow Lite mapping in Capa yet.';
+    return said('model.tflite.relu');
   }
   if (layer.className === 'LayerNormalization' && [layer.config['axis']].flat().length !== 1) {
-    return 'a LayerNormalization over several axes has no TensorFlow Lite mapping in Capa yet.';
+    return said('model.tflite.layerNormalizationAxes');
   }
   return null;
 }
@@ -362,7 +363,8 @@ export function buildTflite(model: SavedModel, weights: TfliteWeights = 'float32
     input: 0,
     output: g.current,
     names: { input: TFLITE_INPUT, output: TFLITE_OUTPUT },
-    description: `Capa ${CAPA_VERSION} image classifier${weights === 'int8' ? ' (int8 weights, float activations)' : ''}`,
+    // A field of the file that tools print, the same in every language: names and values, not a sentence.
+    description: `Capa ${CAPA_VERSION} image classifier${weights === 'int8' ? ' (weights: int8, activations: float32)' : ''}`,
   });
 }
 

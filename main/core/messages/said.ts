@@ -25,6 +25,14 @@ void english.init({
   returnNull: false,
 });
 
+// "{{reason, said}}": a value that is itself a sentence (nested()), said in the same language.
+english.services.formatter?.add('said', (value) => readSaid(String(value)).message);
+
+/** A sentence as the value of another one ("{{reason, said}}" in the catalogue), so each language says both. */
+export function nested({ message, key, params }: Said): string {
+  return storeSaid({ message, ...(key ? { key } : {}), ...(params ? { params } : {}) });
+}
+
 /** A sentence for a person: the catalogue key, its values, and its English text. */
 export function said(key: CoreKey, params?: MessageParams): Said {
   const message = (english.t as (key: string, options?: object) => string)(key, params);

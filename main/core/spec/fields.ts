@@ -1,30 +1,47 @@
 // Building blocks of the spec schema. Every message echoes the value received and says what
-// would work, as Keras's own errors do.
+// would work, as Keras's own errors do. Zod carries a message as text, so each one is a catalogue
+// sentence stored as text (storeSaid) that parseSpec reads back with its key and values.
 import { z } from 'zod';
+import type { MessageParams } from '../../../preload/contract';
+import { said, storeSaid, type CoreKey } from '../messages/said';
 
-const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A value as the person wrote it, for "Received: …"; a long one (a whole object) is cut so the sentence stays readable. */
+export const shown = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+};
+
+/** A zod message that is a catalogue sentence; parseSpec turns it back into a Said with readSaid. */
+export const zodSays = (key: CoreKey, params?: MessageParams): string => storeSaid(said(key, params));
 
 /** A positive integer field, e.g. "filters". */
 export const positiveInt = (what: string) => {
-  const error = (i: { input: unknown }) => `Expected a positive integer for "${what}". Received: ${shown(i.input)}`;
+  const error = (i: { input: unknown }) => zodSays('model.fields.positiveInt', { what, received: shown(i.input) });
   return z.number({ error }).int({ error }).positive({ error });
 };
 
 /** A number in [min, max] (or [min, max) when `below`), e.g. a dropout rate. */
 export const numberIn = (what: string, min: number, max: number, below = false) => {
-  const error = (i: { input: unknown }) =>
-    `Expected a number from ${min} to ${below ? 'below ' : ''}${max} for "${what}". Received: ${shown(i.input)}`;
+  const error = (i: { input: unknown }) => zodSays(below ? 'model.fields.numberBelow' : 'model.fields.numberIn', { what, min, max, received: shown(i.input) });
   const base = z.number({ error }).min(min, { error });
   return below ? base.lt(max, { error }) : base.max(max, { error });
 };
 
-/** One of a fixed list of words, with the list in the message. */
-export const oneOf = <const T extends readonly [string, ...string[]]>(what: string, values: T) =>
-  z.enum(values, { error: (i) => `Unknown ${what} ${shown(i.input)}. Use one of: ${values.join(', ')}.` });
+/** The fields that take one of a list of words, by their catalogue name ("resizeMode"...). */
+type Tail<K> = K extends `model.fields.unknown.${infer W}` ? W : never;
+export type WordField = Tail<CoreKey>;
+
+/** One of a fixed list of words, with the list in the message ("Unknown resize mode…" names what the field is). */
+export const oneOf = <const T extends readonly [string, ...string[]]>(what: WordField, values: T) =>
+  z.enum(values, { error: (i) => unknownWord(what, i.input, values) });
+
+/** The message for a word that is not on the list. */
+export const unknownWord = (what: WordField, received: unknown, values: readonly string[]): string =>
+  zodSays(`model.fields.unknown.${what}`, { received: shown(received), choices: values.join(', ') });
 
 /** A pair like Keras's `kernel_size=(3, 3)`; a single number means a square. */
 export const pair = (what: string) => z.union([positiveInt(what), z.tuple([positiveInt(what), positiveInt(what)])], {
-  error: (i) => `Expected a positive integer or a pair of them for "${what}". Received: ${shown(i.input)}`,
+  error: (i) => zodSays('model.fields.pair', { what, received: shown(i.input) }),
 });
 
 /** Normalises a Keras pair (`3` or `[3, 3]`) to `[h, w]`. */

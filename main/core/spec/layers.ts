@@ -1,6 +1,6 @@
 // The layer kinds of a spec: Keras's class names and parameter names, with Keras's defaults.
 import { z } from 'zod';
-import { numberIn, oneOf, pair, positiveInt } from './fields';
+import { numberIn, oneOf, pair, positiveInt, shown, unknownWord, zodSays } from './fields';
 
 /** Activations a Dense or convolution layer can apply, by Keras's names. */
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'gelu', 'swish'] as const;
@@ -16,8 +16,8 @@ export type Initializer = (typeof INITIALIZERS)[number];
 const activation = z.enum(ACTIVATIONS, {
   error: (i) =>
     i.input === 'leaky_relu'
-      ? 'Leaky ReLU is not an option here; set activation "linear" and add an Activation("leaky_relu") layer after this one.'
-      : `Unknown activation ${JSON.stringify(i.input)}. Use one of: ${ACTIVATIONS.join(', ')}.`,
+      ? zodSays('model.layers.leakyReluHere')
+      : unknownWord('activation', i.input, ACTIVATIONS),
 });
 const padding = oneOf('padding', ['valid', 'same']);
 const initializer = oneOf('initializer', INITIALIZERS);
@@ -208,7 +208,7 @@ export const layerSchema = z.discriminatedUnion(
     rescalingSchema,
     zeroPadding2dSchema,
   ],
-  { error: (i) => `Unknown layer type ${JSON.stringify((i.input as { type?: unknown } | undefined)?.type ?? i.input)}.` },
+  { error: (i) => zodSays('model.layers.unknownType', { received: shown((i.input as { type?: unknown } | undefined)?.type ?? i.input) }) },
 );
 export type LayerSpec = z.infer<typeof layerSchema>;
 export type LayerType = LayerSpec['type'];

@@ -1,6 +1,8 @@
 // Ready-made specs. Sizes follow the input so that each preset fits the image it receives: a
 // convolution block is added only while the image is still large enough to be halved.
 import type { z } from 'zod';
+import type { Said } from '../../../preload/contract';
+import { said } from '../messages/said';
 import { layerSchema, SPEC_VERSION, trainingSchema, NO_AUGMENTATION, type InputSpec, type LayerSpec, type ModelSpec, type TrainingSpec } from './spec';
 
 /** A preset as the model screen lists it. */
@@ -8,9 +10,9 @@ export interface Preset {
   /** Stable id stored in `spec.preset`. */
   id: string;
   /** Name shown to a person. */
-  title: string;
+  title: Said;
   /** One sentence on what it is and when to use it. */
-  description: string;
+  description: Said;
   /** Builds the spec for an input, keeping the given training settings. */
   build(input: InputSpec, training?: Partial<TrainingSpec>): ModelSpec;
 }
@@ -49,8 +51,8 @@ function spec(id: string, input: InputSpec, layers: LayerSpec[], training?: Part
 export const PRESETS: readonly Preset[] = [
   {
     id: 'transfer',
-    title: 'Transfer learning (recommended)',
-    description: 'A network pretrained on millions of photos turns each image into features; only a small head learns your classes. Accurate with few images, and fast.',
+    title: said('model.presets.transfer.title'),
+    description: said('model.presets.transfer.description'),
     // The default, as in Teachable Machine, Lobe and Create ML. Its backbone is downloaded once on
     // the model screen; until then training says so and offers Small CNN, which needs no download.
     // The backbone fixes the input: it was trained on square RGB images of its own size.
@@ -64,8 +66,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'small-cnn',
-    title: 'Small CNN',
-    description: 'Two convolution + pooling blocks that learn edges and shapes, then a dense layer that decides. A good first model.',
+    title: said('model.presets.smallCnn.title'),
+    description: said('model.presets.smallCnn.description'),
     build: (input, training) => {
       // Conv2D 3x3 'valid' then MaxPooling2D 2: s -> floor((s - 2) / 2).
       const blocks = blocksThatFit(input, (s) => (s >= 4 ? Math.floor((s - 2) / 2) : 0), 2);
@@ -79,9 +81,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'deeper-cnn',
-    title: 'Deeper CNN',
-    description:
-      'Up to four blocks of convolution, batch normalization and pooling, doubling the filters each time, with dropout before the output. Learns more from more pictures.',
+    title: said('model.presets.deeperCnn.title'),
+    description: said('model.presets.deeperCnn.description'),
     build: (input, training) => {
       // 'same' convolutions keep the size; each MaxPooling2D halves it. Stop at 4x4 or four blocks.
       const blocks = blocksThatFit(input, (s) => (s >= 8 ? Math.floor(s / 2) : 0), 4);
@@ -101,8 +102,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'mlp',
-    title: 'MLP',
-    description: 'Flatten the pixels and pass them through two dense layers: the network of the course, fine for small, centred images.',
+    title: said('model.presets.mlp.title'),
+    description: said('model.presets.mlp.description'),
     build: (input, training) =>
       spec('mlp', input, [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 128, activation: 'relu' }), layer({ type: 'Dense', units: 64, activation: 'relu' })], training),
   },

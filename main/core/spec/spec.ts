@@ -2,7 +2,8 @@
 // This module is pure (zod only) so the renderer, IPC validation, the store and the CLI share it.
 import { z } from 'zod';
 import type { Said } from '../../../preload/contract';
-import { numberIn, oneOf, positiveInt } from './fields';
+import { readSaid } from '../messages/said';
+import { numberIn, oneOf, positiveInt, shown, zodSays } from './fields';
 import { layerSchema } from './layers';
 
 export * from './fields';
@@ -13,13 +14,13 @@ export const SPEC_VERSION = 2;
 
 export const inputSchema = z.object({
   /** Image width in pixels after resizing. */
-  width: positiveInt('width').max(1024, 'Input width above 1024 pixels is not supported.'),
+  width: positiveInt('width').max(1024, zodSays('model.spec.widthTooLarge', { max: 1024 })),
   /** Image height in pixels after resizing. */
-  height: positiveInt('height').max(1024, 'Input height above 1024 pixels is not supported.'),
+  height: positiveInt('height').max(1024, zodSays('model.spec.heightTooLarge', { max: 1024 })),
   /** 3 for RGB, 1 for grayscale. */
-  channels: z.union([z.literal(1), z.literal(3)], { error: (i) => `Channels must be 1 (grayscale) or 3 (RGB). Received: ${JSON.stringify(i.input)}` }),
+  channels: z.union([z.literal(1), z.literal(3)], { error: (i) => zodSays('model.spec.channels', { received: shown(i.input) }) }),
   /** How an image of another shape is fitted: squash (stretch), crop (centre), pad. */
-  resize: oneOf('resize mode', ['squash', 'crop', 'pad']).default('squash'),
+  resize: oneOf('resizeMode', ['squash', 'crop', 'pad']).default('squash'),
 });
 export type InputSpec = z.infer<typeof inputSchema>;
 
@@ -65,7 +66,7 @@ export const reduceLrSchema = z.object({
   /** The quantity watched. */
   monitor: monitor.default('val_loss'),
   /** The learning rate is multiplied by this when progress stalls. */
-  factor: numberIn('factor', 0, 1, true).refine((v) => v > 0, { error: (i) => `Expected a number above 0 and below 1 for "factor". Received: ${JSON.stringify(i.input)}` }).default(0.1),
+  factor: numberIn('factor', 0, 1, true).refine((v) => v > 0, { error: (i) => zodSays('model.spec.factor', { received: shown(i.input) }) }).default(0.1),
   /** Epochs without improvement before the rate is lowered. */
   patience: positiveInt('patience').max(1000).default(3),
   /** The rate is never lowered below this. */
@@ -77,7 +78,7 @@ export const trainingSchema = z.object({
   /** The rule that turns gradients into weight updates. */
   optimizer: oneOf('optimizer', OPTIMIZERS).default('adam'),
   /** Step size of each weight update. */
-  learning_rate: z.number().positive('Learning rate must be above 0.').max(10, 'Learning rate above 10 diverges.').default(0.001),
+  learning_rate: z.number().positive(zodSays('model.spec.learningRatePositive')).max(10, zodSays('model.spec.learningRateTooHigh', { max: 10 })).default(0.001),
   /** SGD and RMSprop: how much of the previous update carries into the next. */
   momentum: numberIn('momentum', 0, 1, true).default(0),
   /** SGD: look ahead along the momentum before computing the gradient. */
@@ -87,13 +88,13 @@ export const trainingSchema = z.object({
   /** Images per weight update; one batch is one iteration. */
   batch_size: positiveInt('batch_size').max(4096).default(32),
   /** Which images measure progress: the dataset's validation split, or none. */
-  validation: oneOf('validation source', ['validation', 'none']).default('validation'),
+  validation: oneOf('validationSource', ['validation', 'none']).default('validation'),
   /** Stop when the monitored quantity stops improving; null to always run every epoch. */
   early_stopping: earlyStoppingSchema.nullable().default(null),
   /** Lower the learning rate when the monitored quantity stalls; null to keep it. */
   reduce_lr_on_plateau: reduceLrSchema.nullable().default(null),
   /** "balanced" weighs each class's errors by how rare it is, as scikit-learn's formula does. */
-  class_weight: oneOf('class weight', ['none', 'balanced']).default('none'),
+  class_weight: oneOf('classWeight', ['none', 'balanced']).default('none'),
   /** Makes shuffling, augmentation and initial weights repeatable. */
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
 });
@@ -101,14 +102,14 @@ export type TrainingSpec = z.infer<typeof trainingSchema>;
 
 export const backboneSchema = z.object({
   /** Id of a pretrained network in the backbone catalogue (or of one imported from a folder), e.g. "mobilenet-v2-1.0-224". */
-  id: z.string().min(1, 'Choose a pretrained network.').max(100),
+  id: z.string().min(1, zodSays('model.spec.chooseBackbone')).max(100),
   /** How many of the backbone's last blocks are trained too; 0 keeps it frozen (features only). */
-  trainable_blocks: z.number().int().min(0, 'Trainable blocks cannot be negative.').max(20, 'At most 20 blocks can be fine-tuned.').default(0),
+  trainable_blocks: z.number().int().min(0, zodSays('model.spec.trainableBlocksNegative')).max(20, zodSays('model.spec.trainableBlocksTooMany', { max: 20 })).default(0),
 });
 export type BackboneSpec = z.infer<typeof backboneSchema>;
 
 export const modelSpecSchema = z.object({
-  version: z.literal(SPEC_VERSION, { error: (i) => `Unsupported spec version ${JSON.stringify(i.input)}; this Capa reads versions 1 to ${SPEC_VERSION}.` }),
+  version: z.literal(SPEC_VERSION, { error: (i) => zodSays('model.spec.version', { received: shown(i.input), newest: SPEC_VERSION }) }),
   /** Which preset the spec started from ("custom" once edited). */
   preset: z.string().max(64).default('custom'),
   /** The images the model receives. */
@@ -118,7 +119,7 @@ export const modelSpecSchema = z.object({
   /** Random changes to training images; none by default. */
   augmentation: augmentationSchema.default(NO_AUGMENTATION),
   /** Hidden layers in order; the softmax output layer (one unit per class) is added at build time. */
-  layers: z.array(layerSchema).max(200, 'A model can have at most 200 layers.'),
+  layers: z.array(layerSchema).max(200, zodSays('model.spec.tooManyLayers', { max: 200 })),
   /** Optimizer, epochs, batches and callbacks. */
   training: trainingSchema,
 });
@@ -137,12 +138,31 @@ export function migrateSpec(value: unknown): unknown {
 
 /** Migrates, parses and fills defaults; throws nothing, returns the issues with their paths. */
 export function parseSpec(value: unknown): { ok: true; spec: ModelSpec } | { ok: false; issues: SpecIssue[] } {
-  const parsed = modelSpecSchema.safeParse(migrateSpec(value));
+  const parsed = modelSpecSchema.safeParse(migrateSpec(value), { error: builtInCheck });
   if (parsed.success) return { ok: true, spec: parsed.data };
   return {
     ok: false,
-    issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+    issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), ...readSaid(issue.message) })),
   };
+}
+
+/**
+ * The sentence for a check the schema states no message for (a missing field, a wrong type, a
+ * bound written without one), so that no field shows zod's own English.
+ */
+function builtInCheck(issue: z.core.$ZodRawIssue): string {
+  const field = String(issue.path?.at(-1) ?? 'spec');
+  const received = shown(issue.input);
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? zodSays('model.spec.required', { field }) : zodSays('model.spec.wrongType', { field, expected: issue.expected, received });
+    case 'too_small':
+      return zodSays('model.spec.tooSmall', { field, limit: Number(issue.minimum), received });
+    case 'too_big':
+      return zodSays('model.spec.tooBig', { field, limit: Number(issue.maximum), received });
+    default:
+      return zodSays('model.spec.invalid', { field, received });
+  }
 }
 
 /** One problem with a spec, next to the field it concerns. */

@@ -1,6 +1,8 @@
 // Keras-style summary of a spec: output shape and parameter count of every layer, computed
 // with Keras's formulas, plus the shape errors Keras would raise, caught before training, and
 // estimates of memory and multiply-adds per image.
+import type { Said } from '../../../preload/contract';
+import { said } from '../messages/said';
 import { asPair, type LayerSpec, type ModelSpec, type SpecIssue } from './spec';
 
 /** Shape without the batch dimension, as Keras prints it after `None`. */
@@ -70,7 +72,7 @@ function snake(type: string): string {
 }
 
 /** What one layer does to the shape, or why it cannot. */
-type Step = { shape: Shape; params?: number; nonTrainable?: number; macs?: number } | { issue: string; field: string };
+type Step = { shape: Shape; params?: number; nonTrainable?: number; macs?: number } | { issue: Said; field: string };
 
 const IMAGE_LAYERS = new Set<LayerSpec['type']>([
   'Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D',
@@ -79,7 +81,7 @@ const IMAGE_LAYERS = new Set<LayerSpec['type']>([
 
 function step(layer: LayerSpec, shape: Shape): Step {
   if (IMAGE_LAYERS.has(layer.type) && shape.length !== 3) {
-    return { field: 'type', issue: `${layer.type} needs an image (height, width, channels) but receives a flat vector of ${shape[0]} values; move it before Flatten or global pooling.` };
+    return { field: 'type', issue: said('model.summary.imageLayerAfterFlat', { type: layer.type, count: shape[0]! }) };
   }
   const [h, w, c] = shape as [number, number, number];
   const last = shape[shape.length - 1]!;
@@ -93,10 +95,9 @@ function step(layer: LayerSpec, shape: Shape): Step {
       const [kh, kw] = asPair(pooling ? layer.pool_size : layer.kernel_size);
       const [sh, sw] = asPair(pooling ? (layer.strides ?? layer.pool_size) : layer.strides);
       if (layer.padding === 'valid' && (kh > h || kw > w)) {
-        const what = pooling ? 'pool' : 'kernel';
         return {
           field: pooling ? 'pool_size' : 'kernel_size',
-          issue: `${pooling ? 'Pool' : 'Kernel'} ${kh}x${kw} is larger than the ${h}x${w} input of this layer; use padding "same" or a smaller ${what}.`,
+          issue: said(pooling ? 'model.summary.poolTooLarge' : 'model.summary.kernelTooLarge', { kh, kw, h, w }),
         };
       }
       const oh = convOutput(h, kh, sh, layer.padding);
@@ -122,7 +123,7 @@ function step(layer: LayerSpec, shape: Shape): Step {
       return { shape: [shape.reduce((a, b) => a * b, 1)] };
     case 'Dense':
       if (shape.length !== 1) {
-        return { field: 'type', issue: `Dense needs a flat vector but receives an image of shape (${shape.join(', ')}); add a Flatten or GlobalAveragePooling2D layer before it.` };
+        return { field: 'type', issue: said('model.summary.denseNeedsFlat', { shape: shape.join(', ') }) };
       }
       return { shape: [layer.units], params: (last + 1) * layer.units, macs: last * layer.units };
     case 'BatchNormalization':
@@ -158,11 +159,11 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
   if (spec.backbone) {
     const [h, w] = backbone?.inputSize ?? [0, 0];
     if (!backbone) {
-      issues.push({ path: ['backbone', 'id'], message: `Unknown pretrained network "${spec.backbone.id}"; choose one from the list or import it from a folder.` });
+      issues.push({ path: ['backbone', 'id'], ...said('model.summary.unknownBackbone', { id: spec.backbone.id }) });
     } else if (spec.input.height !== h || spec.input.width !== w || spec.input.channels !== 3) {
       issues.push({
         path: ['input', 'width'],
-        message: `${backbone.title} takes ${w}x${h} RGB images, but the input is ${spec.input.width}x${spec.input.height}x${spec.input.channels}; set the input to ${w}x${h} RGB.`,
+        ...said('model.summary.backboneInput', { title: backbone.title, w, h, width: spec.input.width, height: spec.input.height, channels: spec.input.channels }),
       });
     } else {
       shape = [backbone.features];
@@ -178,7 +179,7 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
     if (!layer.enabled || blocked) return;
     const result = step(layer, shape);
     if ('issue' in result) {
-      issues.push({ path: ['layers', String(index), result.field], message: result.issue });
+      issues.push({ path: ['layers', String(index), result.field], ...result.issue });
       // Later shapes are unknown; one issue per cause keeps the messages about real problems.
       blocked = true;
       return;
@@ -192,7 +193,7 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
     if (shape.length !== 1) {
       issues.push({
         path: ['layers'],
-        message: `The output layer needs a flat vector but the last layer gives an image of shape (${shape.join(', ')}); add a Flatten or GlobalAveragePooling2D layer at the end.`,
+        ...said('model.summary.outputNeedsFlat', { shape: shape.join(', ') }),
       });
     } else {
       push('Dense', null, [units], (shape[0]! + 1) * units, 0, shape[0]! * units);
@@ -204,7 +205,7 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
   if (totalParams > MAX_PARAMS) {
     issues.push({
       path: ['layers'],
-      message: `The model has ${totalParams.toLocaleString('en-US')} parameters, more than the ${MAX_PARAMS.toLocaleString('en-US')} Capa can train; add pooling before Flatten or use fewer units or filters.`,
+      ...said('model.summary.tooManyParams', { count: totalParams, max: MAX_PARAMS }),
     });
   }
   return {

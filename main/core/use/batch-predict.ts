@@ -4,11 +4,12 @@
 // that cannot be decoded gets the importer's reason and never fails the others.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BatchImage, BatchPrediction, LabelSuggestions, Prediction, RunInfo } from '../../../preload/contract';
+import type { BatchImage, BatchPrediction, LabelSuggestions, Prediction, RunInfo, Said } from '../../../preload/contract';
 import type { ServiceContext } from '../api/context';
 import type { BackboneCache } from '../backbones/cache';
 import { bmpToPng, isBmp } from '../bmp';
 import { CapaError } from '../errors';
+import { nested, said } from '../messages/said';
 import { headOnlyBackbone } from '../evaluation/evaluate';
 import { MAX_PIXELS, unusableReason, type ImportEntry } from '../importer';
 import type { Project } from '../project';
@@ -18,8 +19,8 @@ import { runDir } from '../training';
 import { PREDICT_BATCH_SIZE } from '../../../preload/contract-use';
 import type { TrainerBackbone } from '../../trainer/protocol';
 
-/** What tells a person what to do with a picture that cannot be read. */
-export const WHAT_TO_DO = 'Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.';
+/** Why a picture cannot be used, with what to do instead: one sentence for an error. */
+export const unusablePicture = (reason: Said): Said => said('runs.use.unusable', { reason: nested(reason) });
 
 /** A finished run's model: where its weights are, and the backbone they sit on when it was kept apart. */
 export interface RunModel {
@@ -54,21 +55,24 @@ export async function runModel(context: ServiceContext, projectId: string, runId
   const project = library.get(projectId);
   const run = new RunRepository(project.db, project.id).get(runId);
   if (run.status !== 'completed' && run.status !== 'stopped') {
-    throw new CapaError('conflict', `Run ${runId} is ${run.status}; only a finished or stopped run has a model to use. Choose another run or wait for it to finish.`);
+    throw new CapaError('conflict', said(`runs.use.notUsable.${run.status}`, { id: runId }));
   }
   const backbone = await headOnlyBackbone(run, { resolve: (id) => resolveBackbone(context, id) });
   return { project, run, modelDir: join(runDir(project, runId), 'best'), backbone };
 }
 
 /** The bytes of an entry as the model's decoder takes them (BMP becomes PNG), or why they cannot be read. */
-export async function readEntry(entry: ImportEntry): Promise<Uint8Array | { error: string }> {
+export async function readEntry(entry: ImportEntry): Promise<Uint8Array | { error: Said }> {
   try {
     const bytes = await entry.read();
     if (!isBmp(bytes)) return bytes;
     const converted = await bmpToPng(bytes, MAX_PIXELS);
-    return converted.ok ? converted.png : { error: converted.message };
+    if (converted.ok) return converted.png;
+    const { ok: _ok, reason: _reason, ...sentence } = converted;
+    return { error: sentence };
   } catch {
-    return { error: (await unusableReason(entry)) ?? 'The file cannot be read.' };
+    const reason = await unusableReason(entry);
+    return { error: reason ?? said('runs.use.cannotRead') };
   }
 }
 
@@ -83,13 +87,17 @@ async function classify(context: ServiceContext, model: RunModel, entries: reado
     let next = 0;
     for (const [i, entry] of slice.entries()) {
       const bytes = read[i]!;
-      const outcome = bytes instanceof Uint8Array ? outcomes[next++]! : bytes;
+      if (!(bytes instanceof Uint8Array)) {
+        results.push({ file: entry.relativePath, probabilities: null, error: bytes.error });
+        continue;
+      }
+      const outcome = outcomes[next++]!;
       if ('probabilities' in outcome) {
         results.push({ file: entry.relativePath, probabilities: outcome.probabilities, error: null });
       } else {
         // The importer's checks name the problem (empty, truncated, corrupt, not an image); the decoder's text is the fallback.
-        const reason = (await unusableReason(entry)) ?? `The picture could not be decoded (${outcome.error}).`;
-        results.push({ file: entry.relativePath, probabilities: null, error: reason });
+        const reason = await unusableReason(entry);
+        results.push({ file: entry.relativePath, probabilities: null, error: reason ?? said('runs.use.notDecoded', { detail: outcome.error }) });
       }
     }
   }
@@ -113,7 +121,7 @@ export async function predictOne(context: ServiceContext, projectId: string, run
   const started = performance.now();
   const model = await runModel(context, projectId, runId);
   const [result] = await classify(context, model, [{ relativePath: 'picture', read: async () => bytes }]);
-  if (!result?.probabilities) throw new CapaError('invalid-argument', `${result?.error ?? 'The picture could not be read.'} ${WHAT_TO_DO}`);
+  if (!result?.probabilities) throw new CapaError('invalid-argument', unusablePicture(result?.error ?? said('runs.use.notRead')));
   const ranked = model.run.classNames.map((className, i) => ({ className, probability: result.probabilities![i] ?? 0 }));
   const best = ranked.reduce((a, b) => (b.probability > a.probability ? b : a));
   return { probabilities: ranked, best: best.className, milliseconds: performance.now() - started };
@@ -136,14 +144,14 @@ export async function suggestLabels(context: ServiceContext, projectId: string, 
   for (const [i, image] of images.entries()) {
     const probabilities = results[i]!.probabilities;
     if (!probabilities) {
-      out.skipped.push({ imageId: image.id, fileName: image.fileName, reason: results[i]!.error ?? 'The picture could not be read.' });
+      out.skipped.push({ imageId: image.id, fileName: image.fileName, reason: results[i]!.error ?? said('runs.use.notRead') });
       continue;
     }
     const best = probabilities.indexOf(Math.max(...probabilities));
     const className = run.classNames[best]!;
     const target = classes.get(className.toLowerCase());
     if (!target) {
-      out.skipped.push({ imageId: image.id, fileName: image.fileName, reason: `The model answers "${className}", a class this project no longer has. Train again to suggest today's classes.` });
+      out.skipped.push({ imageId: image.id, fileName: image.fileName, reason: said('runs.use.classGone', { name: className }) });
       continue;
     }
     out.suggestions.push({ imageId: image.id, fileName: image.fileName, classId: target.id, className: target.name, confidence: probabilities[best]! });

@@ -1,6 +1,7 @@
 // The table of a batch prediction: one row per picture, accuracy against the folders' classes,
 // filters, sorting and CSV. Pure (no Node imports), so the renderer, the CLI and tests share it.
 import Papa from 'papaparse';
+import type { Said } from '../../../preload/contract';
 import type { BatchPrediction } from '../../../preload/contract-use';
 import { folderClassNames } from '../folder-classes';
 
@@ -19,7 +20,7 @@ export interface PredictionRow {
   /** Whether the prediction matches `expected`; null without an expected class or a prediction. */
   correct: boolean | null;
   /** Why the picture could not be classified, or null. */
-  error: string | null;
+  error: Said | null;
 }
 
 /** Accuracy against the sub-folders named like the run's classes, like a test set. */
@@ -93,9 +94,9 @@ export function sortRows(rows: readonly PredictionRow[], key: SortKey, ascending
 /**
  * The rows as CSV (RFC 4180: comma-separated, CRLF line ends, fields with commas, quotes or line
  * breaks quoted and quotes doubled): file, predicted, confidence, expected, correct, error, then
- * one probability column per class.
+ * one probability column per class. `say` words the reasons (the screen's language; English by default).
  */
-export function predictionsCsv(rows: readonly PredictionRow[], classNames: readonly string[]): string {
+export function predictionsCsv(rows: readonly PredictionRow[], classNames: readonly string[], say: (sentence: Said) => string = (sentence) => sentence.message): string {
   const header = ['file', 'predicted', 'confidence', 'expected', 'correct', 'error', ...classNames.map((name) => `p(${name})`)];
   const number = (value: number | undefined) => (value === undefined ? '' : value.toFixed(6));
   const data = rows.map((row) => [
@@ -104,7 +105,7 @@ export function predictionsCsv(rows: readonly PredictionRow[], classNames: reado
     row.error ? '' : number(row.confidence),
     row.expected ?? '',
     row.correct === null ? '' : String(row.correct),
-    row.error ?? '',
+    row.error ? say(row.error) : '',
     ...classNames.map((_, i) => number(row.probabilities[i])),
   ]);
   return Papa.unparse({ fields: header, data }, { newline: '\r\n' });

@@ -55,12 +55,9 @@ export interface Plot {
 
 /** The curve of an element-wise activation from x = -4 to 4 in a width x height box (y from -2 to 4). */
 export function activationPlot(name: Exclude<ActivationFunction, 'softmax'>, width: number, height: number): Plot {
-  const [x0, x1, y0, y1] = [-4, 4, -2, 4];
-  const px = (x: number) => ((x - x0) / (x1 - x0)) * width;
-  const py = (y: number) => height - ((Math.min(y1, Math.max(y0, y)) - y0) / (y1 - y0)) * height;
-  const points = Array.from({ length: 81 }, (_, i) => x0 + (i / 80) * (x1 - x0));
-  const path = points.map((x, i) => `${i === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(activation(name, x)).toFixed(1)}`).join(' ');
-  return { path, zeroY: py(0), zeroX: px(0) };
+  const box: PlotBox = { width, height, x0: -4, x1: 4, y0: -2, y1: 4 };
+  const [zeroX, zeroY] = plotPoint(box, 0, 0);
+  return { path: plotPath(box, (x) => activation(name, x), 80), zeroY, zeroX };
 }
 
 /** A 5x5 picture with a vertical edge (dark left, bright right), 0..1. */
@@ -112,4 +109,41 @@ export function lossCurve(learningRate: number, steps = 12): number[] {
     losses.push(w * w);
   }
   return losses;
+}
+
+/** A box of `width` x `height` pixels showing x from x0 to x1 and y from y0 to y1 (y up). */
+export interface PlotBox {
+  width: number;
+  height: number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** Pixel coordinates of a point in a plot box (y clamped to the box). */
+export function plotPoint(box: PlotBox, x: number, y: number): [number, number] {
+  const px = ((x - box.x0) / (box.x1 - box.x0)) * box.width;
+  const py = box.height - ((Math.min(box.y1, Math.max(box.y0, y)) - box.y0) / (box.y1 - box.y0)) * box.height;
+  return [px, py];
+}
+
+/** The curve y = f(x) across a plot box, as an SVG path of `samples` points. */
+export function plotPath(box: PlotBox, f: (x: number) => number, samples = 60): string {
+  return Array.from({ length: samples + 1 }, (_, i) => {
+    const x = box.x0 + (i / samples) * (box.x1 - box.x0);
+    const [px, py] = plotPoint(box, x, f(x));
+    return `${i === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`;
+  }).join(' ');
+}
+
+/** The bell curve of a normal distribution with mean 0: how the starting weights are spread. */
+export function normalDensity(sigma: number, x: number): number {
+  return Math.exp(-(x * x) / (2 * sigma * sigma)) / (sigma * Math.sqrt(2 * Math.PI));
+}
+
+/** The balanced class weights Keras computes (pictures ÷ (classes × pictures of the class)). */
+export function balancedWeights(counts: readonly number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.map((count) => total / (counts.length * count));
 }

@@ -1,30 +1,16 @@
-// Which "Learn more" topic explains which setting: a layer's kind picks its picture.
+// Which "Learn more" topics a layer row offers: the layer kind's own, plus the one that explains
+// the parameter last focused (main/core/spec/explanations.ts says which explains which).
+import { LAYER_FIELDS, LAYER_TOPICS, type LearnTopic } from '../../../main/core/spec/explanations';
 import type { ActivationFunction, LayerType } from '../../../main/core/spec/layers';
 
-/** A "Learn more" panel: its picture and sentences (catalogue namespace "learn"). */
-export type LearnTopic = 'activation' | 'kernel' | 'dropout' | 'pooling' | 'batch' | 'learningRate' | 'augmentation';
+export type { LearnTopic } from '../../../main/core/spec/explanations';
 
-/** The topics that explain a layer of this kind (none for the few with nothing to draw). */
-export function layerTopics(type: LayerType): LearnTopic[] {
-  switch (type) {
-    case 'Conv2D':
-    case 'SeparableConv2D':
-    case 'DepthwiseConv2D':
-      return ['kernel', 'activation'];
-    case 'Dense':
-    case 'Activation':
-      return ['activation'];
-    case 'Dropout':
-    case 'SpatialDropout2D':
-      return ['dropout'];
-    case 'MaxPooling2D':
-    case 'AveragePooling2D':
-    case 'GlobalMaxPooling2D':
-    case 'GlobalAveragePooling2D':
-      return ['pooling'];
-    default:
-      return [];
-  }
+/** The topics that explain a layer of this kind, with the focused parameter's topic added when it is another. */
+export function layerTopics(type: LayerType, focusedField: string | null = null): LearnTopic[] {
+  const topics = [...LAYER_TOPICS[type]];
+  const field = LAYER_FIELDS[type].find((f) => f.key === focusedField);
+  if (field && !topics.includes(field.topic)) topics.push(field.topic);
+  return topics;
 }
 
 /** The activation function a layer applies, for the activation picture (relu when it names none). */

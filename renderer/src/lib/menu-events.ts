@@ -1,6 +1,7 @@
 // The desktop menu's commands (main/electron/menu.ts dispatches them as a 'capa-menu' DOM event)
 // turned into what the app does: go to a screen, undo, start or stop training, open a .capa file.
 import type { AppState } from '../state/app.svelte';
+import { say, t } from './i18n/i18n.svelte';
 import { describeError } from './result';
 
 /** What main puts in the event (MenuEventDetail in main/electron/menu.ts). */
@@ -20,13 +21,13 @@ async function undo(app: AppState): Promise<void> {
   if (session === null) return;
   const result = await app.api.undo({ projectId: session.project.id });
   if (result.ok) {
-    app.toast(`Undone: ${result.value.description}`, 'info');
+    app.toast(t('data.done.undone', { what: say(result.value.description) }), 'info');
     await session.load();
   } else app.toast(describeError(result.error));
 }
 
 async function openArchive(app: AppState, path: string): Promise<void> {
-  app.toast(`Opening ${path}…`, 'info');
+  app.toast(t('data.portability.opening', { path }), 'info');
   const result = await app.api.importProject({ path });
   if (!result.ok) return app.toast(describeError(result.error));
   await app.loadProjects();

@@ -4,8 +4,10 @@ import { say, t } from './i18n/i18n.svelte';
 
 /** One readable sentence (plus field issues) for an error value, in the current language. */
 export function describeError(error: CapaErrorValue): string {
-  const issues = (error.issues ?? []).map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${say(issue)}` : say(issue)));
-  return [say(error), ...issues].join(' ');
+  const sentence = say(error);
+  // A refused request's sentence is its first field problem already; it is not said twice.
+  const issues = (error.issues ?? []).filter((issue) => say(issue) !== sentence).map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${say(issue)}` : say(issue)));
+  return [sentence, ...issues].join(' ');
 }
 
 /** Awaits a call; on error reports a sentence through `onError` and returns undefined. */

@@ -1,6 +1,6 @@
 // The runs table's order: a column to sort by, starred runs always first.
 import type { RunInfo, RunStatus } from '../../../preload/contract';
-import { bestValidationAccuracy } from './run-text';
+import { bestValidationAccuracy, runName } from './run-text';
 
 /** Columns of the runs table, in the order shown; each sorts the table. */
 export const RUN_SORT_KEYS = ['name', 'status', 'bestAccuracy', 'finalLoss', 'epochs', 'duration', 'backend', 'preset', 'date'] as const;
@@ -17,7 +17,7 @@ function sortValue(run: RunInfo, key: RunSortKey): string | number | null {
     case 'date':
       return run.createdAt;
     case 'name':
-      return run.name.toLowerCase();
+      return runName(run).toLowerCase();
     case 'status':
       return STATUS_ORDER[run.status];
     case 'bestAccuracy':

@@ -1,6 +1,10 @@
 // Facts about runs shared by the train, try and export screens; the words for them are in the
-// catalogues (runs.status, runs.badge), so this file stays free of the interface's language.
+// catalogues (runs.status, runs.badge; a default name in the core's), so this file holds no words.
 import type { RunInfo, RunStatus } from '../../../preload/contract';
+import { say } from './i18n/i18n.svelte';
+
+/** A run's name on screen: the name it was given ("Run 2") in the current language, or a person's own as typed. */
+export const runName = (run: Pick<RunInfo, 'name' | 'defaultName'>): string => (run.defaultName ? say(run.defaultName) : run.name);
 
 /** The last epoch's accuracy on validation pictures, else on training pictures. */
 export function finalAccuracy(run: RunInfo): { value: number; on: 'validation' | 'training' } | null {

@@ -4,6 +4,7 @@
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
 import { fineTunable, shapeOf } from '../../../main/core/backbones/catalogue';
 import type { BackboneShape } from '../../../main/core/spec/summary';
+import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 
@@ -39,7 +40,7 @@ export class BackboneState {
       delete this.progress[event.id];
       if (event.kind === 'done') this.replace(event.backbone);
       else {
-        this.errors[event.id] = event.message;
+        this.errors[event.id] = say(event);
         this.patch(event.id, { state: 'absent' });
       }
     }

@@ -4,6 +4,7 @@
 import { PREDICT_BATCH_SIZE, type BatchImage, type BatchPrediction, type CapaApi, type RunInfo } from '../../../preload/contract';
 import { filterRows, folderAccuracy, predictionRows, predictionsCsv, sortRows, type PredictionRow, type SortKey } from '../../../main/core/use/prediction-table';
 import { chunks, type Picked } from '../lib/files';
+import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 
 export class BatchPredictState {
@@ -77,7 +78,7 @@ export class BatchPredictState {
 
   /** The table (all rows, whatever the filters) as CSV. */
   csv(): string {
-    return predictionsCsv(this.rows, this.classNames);
+    return predictionsCsv(this.rows, this.classNames, say);
   }
 
   /** Batches to send, each read when its turn comes so a large upload is never all in memory. */

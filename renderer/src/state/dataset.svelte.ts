@@ -2,7 +2,7 @@
 // of the current filter, the import in progress, and every change a person makes to the data.
 import type { DatasetView, ExportResult, Result, Split } from '../../../preload/contract';
 import type { Picked } from '../lib/files';
-import { t } from '../lib/i18n/i18n.svelte';
+import { say, t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 import { ImageGridState } from './image-grid.svelte';
@@ -98,7 +98,7 @@ export class DatasetState {
     let error: string | null = null;
     const done = await attempt(this.context.api.undo({ projectId: this.projectId }), (message) => (error = message));
     if (!done) return this.context.toast(error ?? t('data.done.nothingUndone'));
-    this.notice = t('data.done.undone', { what: done.description });
+    this.notice = t('data.done.undone', { what: say(done.description) });
     await this.load();
   }
 

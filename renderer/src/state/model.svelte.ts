@@ -6,6 +6,7 @@ import { layer, presetById, presetInput } from '../../../main/core/spec/presets'
 import type { ModelSummary } from '../../../main/core/spec/summary';
 import { summarizeWithBackbone } from '../../../main/core/backbones/summary';
 import { backboneState, type BackboneState } from './backbones.svelte';
+import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';
 
@@ -132,17 +133,18 @@ export class ModelState {
     return true;
   }
 
-  /** The first issue at exactly this field path, e.g. ["layers", "2", "units"]. */
+  /** The first issue at exactly this field path, e.g. ["layers", "2", "units"], in the current language. */
   issueAt(...path: (string | number)[]): string | undefined {
     const key = path.join('.');
-    return this.issues.find((issue) => issue.path.join('.') === key)?.message;
+    const issue = this.issues.find((candidate) => candidate.path.join('.') === key);
+    return issue && say(issue);
   }
 
   /** Issues of one layer, by field (the field after "layers", index; nested fields report their parent). */
   layerIssues(index: number): { field: string; message: string }[] {
     return this.issues
       .filter((issue) => issue.path[0] === 'layers' && issue.path[1] === String(index) && issue.path[2] !== undefined)
-      .map((issue) => ({ field: issue.path[2]!, message: issue.message }));
+      .map((issue) => ({ field: issue.path[2]!, message: say(issue) }));
   }
 
   /** Issues that belong to no single field shown on screen. */

@@ -1,6 +1,6 @@
 // The train screen's state: runs of the project, the live run's progress, start, stop and
 // resume, and the runs table (sort, filter, rename, star, delete, compare).
-import type { FilterImages, RunComparison, RunEvent, RunInfo } from '../../../preload/contract';
+import type { FilterImages, RunComparison, RunEvent, RunInfo, Said } from '../../../preload/contract';
 import { attempt } from '../lib/result';
 import { sortRuns, type RunSortKey } from '../lib/run-table';
 import type { AppContext } from './context';
@@ -31,7 +31,8 @@ export interface LiveRun {
   validationCount: number;
   progress: LiveProgress | null;
   batchPoints: BatchPoint[];
-  log: { level: 'info' | 'warn'; message: string }[];
+  /** The run's log lines as the trainer said them (translated when shown). */
+  log: { level: 'info' | 'warn'; line: Said }[];
   /** The first convolutional layer's filters after the latest epoch (epoch 0: before training), when the network has one. */
   filters?: { epoch: number; filters: FilterImages };
 }
@@ -222,7 +223,8 @@ export class RunsState {
         live.filters = { epoch: event.epoch, filters: event.filters };
         break;
       case 'log':
-        live.log.push({ level: event.level, message: event.message });
+        // The event is the sentence (message, key, params) with its run and level.
+        live.log.push({ level: event.level, line: event });
         break;
       case 'done':
         // A refusal that depended on the run training no longer holds.

@@ -1,7 +1,7 @@
 // Preferences as the Preferences screen edits them: the theme, the language and the data folder's move.
 import type { DataFolderMove, GuideProgress, LanguageChoice, Settings, Theme } from '../../../preload/contract';
 import type { Platform } from '../lib/api';
-import { resolveLanguage, setLanguage, t } from '../lib/i18n/i18n.svelte';
+import { preferredLanguages, resolveLanguage, setLanguage, t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import { applyTheme } from '../lib/theme';
 
@@ -25,7 +25,7 @@ export class SettingsState {
     if (settings && changes === this.changes) {
       this.settings = settings;
       applyTheme(settings.theme);
-      applyLanguage(settings.language);
+      applyLanguage(settings.language, settings.systemLanguages);
     }
   }
 
@@ -38,7 +38,7 @@ export class SettingsState {
 
   async setLanguage(language: LanguageChoice): Promise<void> {
     this.changes++;
-    applyLanguage(language);
+    applyLanguage(language, this.settings?.systemLanguages);
     const settings = await attempt(this.platform.api.setSettings({ language }), (message) => (this.error = message));
     if (settings) this.settings = settings;
   }
@@ -67,7 +67,7 @@ export class SettingsState {
   }
 }
 
-// The Electron shell could pass app.getLocale() instead; navigator.languages is what Chromium reports from the same system setting.
-function applyLanguage(choice: LanguageChoice): void {
-  setLanguage(resolveLanguage(choice, navigator.languages ?? [navigator.language]));
+// The desktop shell reports the OS's languages; a browser's navigator.languages is its person's own list.
+function applyLanguage(choice: LanguageChoice, systemLanguages: readonly string[] | undefined): void {
+  setLanguage(resolveLanguage(choice, preferredLanguages(systemLanguages, navigator.languages ?? [navigator.language])));
 }

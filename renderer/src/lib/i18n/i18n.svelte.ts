@@ -3,11 +3,12 @@
 import i18next, { type TFunction } from 'i18next';
 import type { Said } from '../../../../preload/contract';
 import { CORE_CATALOGUES } from '../../../../main/core/messages/catalogue';
+import { readSaid } from '../../../../main/core/messages/said';
 import en from './en.json';
 import es from './es.json';
 import { systemLanguage, type Language } from './languages';
 
-export { LANGUAGES, LANGUAGE_NAMES, resolveLanguage, systemLanguage, type Language } from './languages';
+export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from './languages';
 
 const instance = i18next.createInstance();
 void instance.init({
@@ -50,14 +51,9 @@ export const t: TFunction = new Proxy(instance.t, {
   },
 });
 
-/** An explanation written in every language (main/core/spec/explanations.ts), in the current one. */
-export function explain(text: Record<Language, string>): string {
-  return text[current.value];
-}
-
 /**
- * The message for a key built from data the core owns (a preset's or a network's id), or the core's
- * English text when the catalogue has no entry for it yet, so a new preset shows words, not a key.
+ * The message for a key built from data the core owns (a run comparison's field, a key's name), or
+ * the core's English text when the catalogue has no entry for it yet, so a new one shows words, not a key.
  */
 export function tOr(key: string, fallback: string): string {
   void current.value;
@@ -70,11 +66,19 @@ export function tOr(key: string, fallback: string): string {
  */
 export function say(sentence: Said): string {
   void current.value;
-  if (sentence.key && instance.exists(sentence.key, { ns: 'core' })) {
-    return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...sentence.params });
+  return sayIn(sentence);
+}
+
+function sayIn(sentence: Said, lng?: string): string {
+  // With its values: a plural key exists only as its forms ("x_one", "x_other"), found through its count.
+  if (sentence.key && instance.exists(sentence.key, { ns: 'core', ...sentence.params })) {
+    return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...(lng ? { lng } : {}), ...sentence.params });
   }
   return sentence.message;
 }
+
+// "{{reason, said}}": a sentence inside another one's values (nested() in the core), said in the same language.
+instance.services.formatter?.add('said', (value, lng) => sayIn(readSaid(String(value)), lng));
 
 // The first frame follows the system; the saved choice replaces it once the settings load.
 if (typeof navigator !== 'undefined') setLanguage(systemLanguage(navigator.languages ?? [navigator.language]));

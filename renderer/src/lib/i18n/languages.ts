@@ -20,6 +20,11 @@ export function systemLanguage(preferred: readonly string[]): Language {
   return 'en';
 }
 
+/** The system's preferred languages: the desktop shell's list when it gave one, else the page's own (a browser's). */
+export function preferredLanguages(desktop: readonly string[] | undefined, page: readonly string[]): readonly string[] {
+  return desktop && desktop.length > 0 ? desktop : page;
+}
+
 /** The language a choice means on this system. */
 export function resolveLanguage(choice: LanguageChoice, preferred: readonly string[]): Language {
   return choice === 'system' ? systemLanguage(preferred) : choice;
