@@ -68,6 +68,7 @@ async function checkTabbing(view: string, within?: string): Promise<string[]> {
     ...walk.unmarked.map((name) => `focus not visible: ${name}`),
     ...walk.escaped.map((name) => `focus left the dialog for: ${name}`),
     ...(walk.stuck ? [`Tab stays on: ${walk.stuck}`] : []),
+    ...(walk.jumpedBack ? [`Tab jumps back to: ${walk.jumpedBack}`] : []),
   ];
   if (process.env.KEYS_DEBUG || problems.length > 0) console.error(`[${view}]\n  ${problems.join('\n  ')}\n  order: ${walk.order.join(' | ')}`);
   expect(problems, `${view}: ${problems.join('; ')}`).toEqual([]);

@@ -88,6 +88,8 @@ export interface TabWalk {
   unmarked: string[];
   /** Where focus stayed on one control however often Tab was pressed, if it did. */
   stuck: string | null;
+  /** A control Tab went back to before coming round (focus jumped backwards), if it did. */
+  jumpedBack: string | null;
   /** Focus that went outside `within` (a dialog that does not hold focus). */
   escaped: string[];
   /** The order Shift+Tab went through, from the last control back to the first. */
@@ -107,17 +109,27 @@ const INTERACTIVE = 'button, a[href], input, select, textarea, summary, [role="b
  * focus shows and whether it is in the scope.
  */
 const PAGE_SIDE = `window.__capaTabWalk = {
+  // Numbers an element once and names it; the number keeps two controls of the same name (each
+  // row's "Rename") apart.
+  name(el, note) {
+    if (el.dataset.kb === undefined) {
+      const next = Number(document.body.dataset.kbNext || '0');
+      el.dataset.kb = String(next);
+      document.body.dataset.kbNext = String(next + 1);
+    }
+    const testid = el.dataset.testid ? '#' + el.dataset.testid : '';
+    const label = (el.getAttribute('aria-label') || el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 40);
+    el.dataset.kbName = el.tagName.toLowerCase() + testid + note + ' "' + label + '" ' + el.dataset.kb;
+    return el.dataset.kbName;
+  },
   list(selector, within) {
     const root = within ? document.querySelector(within) : document;
-    let next = Number(document.body.dataset.kbNext || '0');
     const groups = new Set();
     const shown = [];
+    document.querySelectorAll('[data-kb-listed]').forEach((el) => delete el.dataset.kbListed);
     for (const el of root.querySelectorAll(selector)) {
-      if (el.dataset.kb === undefined) el.dataset.kb = String(next++);
-      const testid = el.dataset.testid ? '#' + el.dataset.testid : '';
-      const label = (el.getAttribute('aria-label') || el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 40);
-      // The number keeps two controls of the same name (each row's "Rename") apart.
-      el.dataset.kbName = el.tagName.toLowerCase() + testid + ' "' + label + '" ' + el.dataset.kb;
+      this.name(el, '');
+      el.dataset.kbListed = '';
       const rect = el.getBoundingClientRect();
       const enabled = !el.matches(':disabled') && el.getAttribute('tabindex') !== '-1' && !(el.tagName === 'INPUT' && el.type === 'hidden');
       const visible = rect.width > 0 && rect.height > 0 && el.checkVisibility({ visibilityProperty: true }) && !el.closest('[inert]');
@@ -130,7 +142,6 @@ const PAGE_SIDE = `window.__capaTabWalk = {
       }
       shown.push(el.dataset.kbName);
     }
-    document.body.dataset.kbNext = String(next);
     const start = document.createElement('span');
     start.tabIndex = -1;
     start.dataset.kbStart = '';
@@ -148,8 +159,10 @@ const PAGE_SIDE = `window.__capaTabWalk = {
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
     const marked = el.matches(':focus-visible') && (outline || style.boxShadow !== 'none');
     const inside = within ? !!el.closest(within) : true;
-    const name = el.dataset.kbName || el.tagName.toLowerCase() + ' (not a listed control) "' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40) + '"';
-    return { name, marked, inside, listed: el.dataset.kbName !== undefined };
+    // Something the screen showed only as focus moved (a field's help) is named on the spot.
+    const listed = el.dataset.kbListed !== undefined;
+    const name = listed ? el.dataset.kbName : this.name(el, ' (not a listed control)');
+    return { name, marked, inside, listed };
   },
   back(name) {
     for (const el of document.querySelectorAll('[data-kb-name]')) if (el.dataset.kbName === name) el.focus();
@@ -186,6 +199,7 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
   const escaped: string[] = [];
   const unlisted: string[] = [];
   let stuck: string | null = null;
+  let jumpedBack: string | null = null;
   let outside = 0;
   for (let step = 0; step < limit; step++) {
     await page.keyboard.press('Tab');
@@ -202,7 +216,10 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
       stuck = now.name;
       break;
     }
-    if (order.includes(now.name)) break;
+    if (order.includes(now.name)) {
+      jumpedBack = `${now.name} after ${order[order.length - 1]}`;
+      break;
+    }
     order.push(now.name);
     if (!now.marked) unmarked.push(now.name);
     if (!now.inside) escaped.push(now.name);
@@ -222,5 +239,5 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
     backwards.push(now?.name ?? '(nothing)');
   }
   await page.evaluate('window.__capaTabWalk.done()');
-  return { order, missed: expected.filter((name) => !order.includes(name)), unmarked, stuck, escaped, backwards, unlisted };
+  return { order, missed: expected.filter((name) => !order.includes(name)), unmarked, stuck, jumpedBack, escaped, backwards, unlisted };
 }
