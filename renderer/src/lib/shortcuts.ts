@@ -1,6 +1,8 @@
 // Every keyboard shortcut of the app, per screen, as the help overlay lists them. Each comes from a
 // key handler: App.svelte (?), DataScreen and ImageGrid (the picture grid), Lightbox, LayerRow,
-// RunsTable (rename), WebcamCapture, and the desktop menu (main/electron/menu.ts).
+// RunsTable (rename), WebcamCapture, and the desktop menu (main/electron/menu.ts), or from the
+// browser's own keys on a control (sliders, radio buttons, file inputs, selects, matrix cells).
+// test/e2e/keyboard.test.ts presses each one.
 import type en from './i18n/en.json';
 
 /** One shortcut: its keys ("Ctrl+Z"; alternatives listed apart) and the action's key under help.actions. */
@@ -14,7 +16,7 @@ export interface Shortcut {
 /** Shortcuts of one screen or part of the app. */
 export interface ShortcutGroup {
   /** Key of its title under help.groups. */
-  id: 'everywhere' | 'menu' | 'data' | 'viewer' | 'model' | 'train' | 'try';
+  id: 'everywhere' | 'menu' | 'data' | 'viewer' | 'model' | 'train' | 'evaluate' | 'try';
   /** Its shortcuts. */
   shortcuts: readonly Shortcut[];
 }
@@ -27,6 +29,8 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['Tab', 'Shift+Tab'], action: 'moveFocus' },
       { keys: ['Enter', 'Space'], action: 'press' },
       { keys: ['Escape'], action: 'close' },
+      { keys: ['←', '→', '↑', '↓'], action: 'choose' },
+      { keys: ['Space'], action: 'chooseFiles' },
     ],
   },
   {
@@ -56,6 +60,8 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['Delete', 'Backspace'], action: 'delete' },
       { keys: ['Ctrl+Z'], action: 'undo' },
       { keys: ['Escape'], action: 'clearSelection' },
+      { keys: ['↑', '↓', 'End'], action: 'moveToList' },
+      { keys: ['Space'], action: 'record' },
     ],
   },
   {
@@ -74,18 +80,21 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
       { keys: ['Escape'], action: 'renameCancel' },
     ],
   },
+  { id: 'evaluate', shortcuts: [{ keys: ['Enter'], action: 'openCell' }] },
   {
     id: 'try',
     shortcuts: [
       { keys: ['Ctrl+V'], action: 'paste' },
-      { keys: ['Space'], action: 'record' },
     ],
   },
 ];
 
+/** Fields where "?" is typed (a tick box, radio button or slider takes no text, so "?" there is help). */
+const TYPING = 'input:not([type="checkbox"], [type="radio"], [type="range"], [type="color"], [type="file"]), select, textarea, [contenteditable="true"]';
+
 /** Whether a key press is the help overlay's "?", and not typing in a field. */
 export function isHelpKey(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null;
-  if (target?.closest('input, select, textarea, [contenteditable="true"]')) return false;
+  if (target?.closest(TYPING)) return false;
   return event.key === '?' && !event.ctrlKey && !event.metaKey && !event.altKey;
 }

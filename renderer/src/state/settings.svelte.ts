@@ -14,11 +14,15 @@ export class SettingsState {
   moveError = $state('');
   moved = $state<DataFolderMove | null>(null);
 
+  /** Counts changes made here, so settings read before one (Preferences loads them as it opens) do not undo it. */
+  private changes = 0;
+
   constructor(private readonly platform: Platform) {}
 
   async load(): Promise<void> {
+    const changes = this.changes;
     const settings = await attempt(this.platform.api.getSettings({}), (message) => (this.error = message));
-    if (settings) {
+    if (settings && changes === this.changes) {
       this.settings = settings;
       applyTheme(settings.theme);
       applyLanguage(settings.language, settings.systemLanguages);
@@ -26,12 +30,14 @@ export class SettingsState {
   }
 
   async setTheme(theme: Theme): Promise<void> {
+    this.changes++;
     applyTheme(theme);
     const settings = await attempt(this.platform.api.setSettings({ theme }), (message) => (this.error = message));
     if (settings) this.settings = settings;
   }
 
   async setLanguage(language: LanguageChoice): Promise<void> {
+    this.changes++;
     applyLanguage(language, this.settings?.systemLanguages);
     const settings = await attempt(this.platform.api.setSettings({ language }), (message) => (this.error = message));
     if (settings) this.settings = settings;
@@ -39,6 +45,7 @@ export class SettingsState {
 
   /** Records that the first-run guide was skipped or finished, so it does not start by itself again. */
   async setGuide(guide: GuideProgress): Promise<void> {
+    this.changes++;
     const settings = await attempt(this.platform.api.setSettings({ guide }), (message) => (this.error = message));
     if (settings) this.settings = settings;
   }
