@@ -232,7 +232,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       const lowered = reduceLr?.update(metrics, learningRate) ?? null;
       if (lowered !== null) {
         // Learning rates as JavaScript writes them (1e-9), the same in every language, as in the model's settings.
-        log('info', said('runs.train.lrLowered', { patience: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }));
+        log('info', said('runs.train.lrLowered', { count: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }));
         learningRate = lowered;
         setLearningRate(model.optimizer, learningRate);
       }
@@ -242,7 +242,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       await writeCheckpoint(model, restoreWeights, state, job.outDir);
       if (verdict?.stop && epoch < training.epochs) {
         stoppedEarly = true;
-        log('info', said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, patience: training.early_stopping!.patience }));
+        log('info', said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, count: training.early_stopping!.patience }));
         break;
       }
     }

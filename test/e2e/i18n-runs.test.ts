@@ -74,7 +74,7 @@ describe("the runs' sentences in Spanish", () => {
     await log.evaluate((node) => ((node as HTMLDetailsElement).open = true));
     const lines = await log.locator('li').allTextContents();
     expect(lines).toContain('Parada temprana después de la época 3: val_loss no mejoró durante 2 épocas.');
-    expect(lines).toContain('Sin progreso durante 1 épocas: la tasa de aprendizaje baja de 1e-9 a 5e-10.');
+    expect(lines).toContain('Sin progreso durante 1 época: la tasa de aprendizaje baja de 1e-9 a 5e-10.');
     expect(lines).toContain('Mejores pesos: época 1.');
     expect(await page.getByTestId('run-warnings').locator('li').allTextContents()).toEqual([
       'No hay ninguna imagen de validación, así que la parada temprana y la reducción de la tasa de aprendizaje vigilan la pérdida y la exactitud de entrenamiento.',

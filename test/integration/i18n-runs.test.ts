@@ -71,14 +71,14 @@ describe("runs' sentences", () => {
 
   it('logs early stopping, a lowered learning rate and the best weights with keys and values', () => {
     const stopped = lineWith(run.id, 'runs.train.stoppedEarly');
-    expect(stopped).toMatchObject({ level: 'info', message: 'Stopped early after epoch 3: loss did not improve for 2 epochs.', params: { epoch: 3, monitor: 'loss', patience: 2 } });
+    expect(stopped).toMatchObject({ level: 'info', message: 'Stopped early after epoch 3: loss did not improve for 2 epochs.', params: { epoch: 3, monitor: 'loss', count: 2 } });
     expect(sayIn('es', stopped!)).toBe('Parada temprana después de la época 3: loss no mejoró durante 2 épocas.');
     const lowered = logOf(run.id).filter((line) => line.key === 'runs.train.lrLowered');
     expect(lowered.map((line) => line.message)).toEqual([
-      'No progress for 1 epochs: learning rate lowered from 1e-9 to 5e-10.',
-      'No progress for 1 epochs: learning rate lowered from 5e-10 to 2.5e-10.',
+      'No progress for 1 epoch: learning rate lowered from 1e-9 to 5e-10.',
+      'No progress for 1 epoch: learning rate lowered from 5e-10 to 2.5e-10.',
     ]);
-    expect(sayIn('es', lowered[0]!)).toBe('Sin progreso durante 1 épocas: la tasa de aprendizaje baja de 1e-9 a 5e-10.');
+    expect(sayIn('es', lowered[0]!)).toBe('Sin progreso durante 1 época: la tasa de aprendizaje baja de 1e-9 a 5e-10.');
     const best = lineWith(run.id, 'runs.train.bestWeightsValidation');
     expect(best?.params).toMatchObject({ epoch: 1, accuracy: expect.any(Number) });
     // Numbers take the language's format: a decimal comma in Spanish.

@@ -62,8 +62,8 @@ describe('training options', () => {
   it('lowers the learning rate on a plateau', async () => {
     const { logs } = await train({ epochs: 3, learning_rate: 1e-9, reduce_lr_on_plateau: { monitor: 'loss', factor: 0.5, patience: 1, min_lr: 0 } });
     expect(logs.filter((l) => l.includes('learning rate lowered'))).toEqual([
-      'No progress for 1 epochs: learning rate lowered from 1e-9 to 5e-10.',
-      'No progress for 1 epochs: learning rate lowered from 5e-10 to 2.5e-10.',
+      'No progress for 1 epoch: learning rate lowered from 1e-9 to 5e-10.',
+      'No progress for 1 epoch: learning rate lowered from 5e-10 to 2.5e-10.',
     ]);
   });
 
