@@ -5,34 +5,28 @@
 // Screenshots: a11y-<light|dark>-<screen>.png.
 import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 const SAMPLE_PICTURE = join(__dirname, '..', '..', 'assets', 'sample', 'circle', 'circle-2.png');
 
 beforeAll(async () => {
   const userData = tempDir('capa-e2e-a11y-');
-  host = await startHost(join(userData, 'projects'), ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  // axe-core's Playwright runner needs a page of an explicit context (browser.newPage has none it can use).
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  ui = await openUi(join(userData, 'projects'), {
+    hostArgs: ['--settings-file', join(userData, 'settings.json')],
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+  page = ui.page;
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(host.url);
+  await page.goto(ui.host.url);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 /** Moderate, serious and critical violations on the page as it is, one readable line per node. */
 async function violations(): Promise<string[]> {

@@ -5,15 +5,14 @@
 // virtualised grid of hundreds of pictures, cancel an import, and export. Screenshots of each state.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let dataDir: string;
 let shapes: string;
@@ -31,22 +30,16 @@ async function writeFlatFolder(dir: string, count: number): Promise<string> {
 beforeAll(async () => {
   dataDir = tempDir();
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 12, size: 40, seed: 11 });
-  host = await startHost(dataDir);
   // A fake camera, allowed without a prompt, for the webcam capture.
-  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  ui = await openUi(dataDir, { chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  page = ui.page;
 });
 
 afterEach(async ({ task }) => {
   if (task.result?.state === 'fail') await screenshot(page, `data-failed-${task.name.split('.')[0]}`);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const card = (name: string) => page.locator(`[data-testid="class-card"][data-class-name="${name}"]`);
 const countOf = async (name: string) => Number((await card(name).getByTestId('class-count').textContent())!.replace(/,/g, ''));
@@ -61,7 +54,7 @@ const show = async (name: string) => {
 
 describe('the Data screen', () => {
   it('1. shows what to do in an empty project, then imports a folder of class folders', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-name-input').fill('Shapes');
     await page.getByTestId('create-project').click();
     await expect.poll(() => page.getByTestId('data-empty').isVisible()).toBe(true);
@@ -311,7 +304,7 @@ describe('the Data screen', () => {
     const directory = (await page.getByTestId('export-result-directory').textContent())!.trim();
     expect(directory.startsWith(dataDir)).toBe(true);
     const href = await page.getByTestId('export-download').getAttribute('href');
-    const zip = await page.request.get(new URL(href!, host.url).toString());
+    const zip = await page.request.get(new URL(href!, ui.host.url).toString());
     expect(zip.ok()).toBe(true);
     expect((await zip.body()).subarray(0, 2).toString()).toBe('PK');
 
@@ -319,7 +312,7 @@ describe('the Data screen', () => {
     await expect.poll(() => page.getByTestId('export-result').textContent(), { timeout: 60_000 }).toContain('Project archive');
     const archiveDir = (await page.getByTestId('export-result-directory').textContent())!.trim();
     const archiveHref = (await page.getByTestId('export-download').getAttribute('href'))!;
-    const archiveName = decodeURIComponent(new URL(archiveHref, host.url).pathname.split('/').pop()!);
+    const archiveName = decodeURIComponent(new URL(archiveHref, ui.host.url).pathname.split('/').pop()!);
     expect(existsSync(join(archiveDir, archiveName))).toBe(true);
     await screenshot(page, 'data-19-exported');
 

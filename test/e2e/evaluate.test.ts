@@ -3,17 +3,16 @@
 // relabelled and explained from the screen. Screenshots of every view go to test/.artifacts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 import { trainProject } from '../helpers/train';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 /** File names of the test pictures whose labels were flipped. */
 const flipped: string[] = [];
@@ -53,22 +52,17 @@ beforeAll(async () => {
   } finally {
     await service.close();
   }
-  host = await startHost(dataDir, ['--settings-file', join(tempDir(), 'settings.json')]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { hostArgs: ['--settings-file', join(tempDir(), 'settings.json')] });
+  page = ui.page;
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const cellText = (a: number, p: number) => page.getByTestId(`matrix-cell-${a}-${p}`).textContent();
 
 describe('the Evaluate screen', () => {
   it('says what to do when the project has no trained model', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Untrained' }).click();
     await page.getByTestId('nav-evaluate').click();
     await page.getByTestId('evaluate-empty').waitFor();

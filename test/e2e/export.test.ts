@@ -8,20 +8,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
 import { loadTflite } from '../../main/core/export/tflite-runtime';
 import { writeTinyBackbone, TINY_SIZE } from '../helpers/backbone';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 import { trainProject } from '../helpers/train';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let cnnRun: RunInfo;
 let transferRun: RunInfo;
@@ -45,22 +44,16 @@ beforeAll(async () => {
   } finally {
     await service.close();
   }
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  ui = await openUi(dataDir);
+  page = ui.page;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 describe('the export dialog', () => {
   it('greys out the formats that cannot hold the transfer model, saying why', async () => {
     expect([cnnRun.status, transferRun.status]).toEqual(['completed', 'completed']);
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Shapes' }).click();
     await page.getByTestId('nav-export').click();
     await page.getByTestId('export-run-select').selectOption(transferRun.id);

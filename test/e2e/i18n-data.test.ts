@@ -5,17 +5,16 @@
 // sentence left.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { BROKEN_FILES, writeBrokenFiles } from '../helpers/broken-files';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 /** A folder of class folders: 12 circles with every broken file among them, and only 2 squares. */
 let photos: string;
@@ -38,21 +37,15 @@ beforeAll(async () => {
   notAnArchive = join(tempDir(), 'notas.capa');
   writeFileSync(notAnArchive, 'not a zip at all');
   // Spanish from the first frame, as a person who chose it in Preferences last time.
-  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ language: 'es', theme: 'light', guide: 'skipped' }));
-  host = await startHost(dataDir, ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { settings: { language: 'es', theme: 'light', guide: 'skipped' } });
+  page = ui.page;
 });
 
 afterEach(async ({ task }) => {
   if (task.result?.state === 'fail') await screenshot(page, `i18n-data-failed-${task.name.split(' ')[0]}`);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const card = (name: string) => page.locator(`[data-testid="class-card"][data-class-name="${name}"]`);
 const cell = (index: number) => page.locator(`[data-testid="grid-cell"][data-index="${index}"]`);
@@ -66,7 +59,7 @@ async function englishLeft(): Promise<string[]> {
 
 describe('the Data screen in Spanish', () => {
   it('lists every rejected file with its reason in Spanish, and the warnings about the classes', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('es');
     await page.getByTestId('project-open').filter({ hasText: 'Formas' }).click();
     await page.getByTestId('nav-data').click();

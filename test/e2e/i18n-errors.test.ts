@@ -5,17 +5,15 @@
 // reads in Spanish and no English sentence of either catalogue is left on the screen.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { writeSettings } from '../../main/core/settings';
 import { PRESETS } from '../../main/core/spec/presets';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openPage, openUi, screenshot, startHost, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let userData: string;
 
@@ -27,25 +25,18 @@ beforeAll(async () => {
   const spec = PRESETS.find((preset) => preset.id === 'small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' });
   await callOrThrow(service, 'saveSpecAs', { projectId: project.id, name: 'Ancho', spec });
   await service.close();
-  const settingsFile = join(userData, 'settings.json');
   // Spanish from the first frame; the first-run guide is not in the way.
-  writeSettings(settingsFile, { theme: 'system', language: 'es', guide: 'skipped' });
-  host = await startHost(dataDir, ['--settings-file', settingsFile]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { settings: { theme: 'system', language: 'es', guide: 'skipped' } });
+  page = ui.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const go = (screen: string) => page.getByTestId(`nav-${screen}`).click();
 
 describe('errors in Spanish on the screens', () => {
   it('a project renamed to nothing, or to more than 200 characters', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Proyectos');
     const row = page.getByTestId('project-row').first();
     await row.getByTestId('project-rename').click();
@@ -112,7 +103,7 @@ describe('errors in Spanish on the screens', () => {
 
   it('a data folder fixed by the command line says why, in the language chosen on the screen', async () => {
     const fixed = await startHost(join(tempDir('capa-e2e-fixed-'), 'projects'));
-    const other = await openPage(browser);
+    const other = await openPage(ui.browser);
     try {
       await other.goto(fixed.url);
       // An empty data folder starts the first-run guide; it is not what this looks at.

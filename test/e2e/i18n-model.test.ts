@@ -5,20 +5,19 @@
 // side made is said in Spanish, and no English sentence of either catalogue is left on the screen.
 // Screenshots of each step.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
 import { writeTinyBackbone, TINY_SIZE } from '../helpers/backbone';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 import { trainProject } from '../helpers/train';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let transferRun: RunInfo;
 
@@ -47,21 +46,16 @@ beforeAll(async () => {
   } finally {
     await service.close();
   }
-  host = await startHost(dataDir, ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { hostArgs: ['--settings-file', join(userData, 'settings.json')] });
+  page = ui.page;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 describe('the model\'s sentences in Spanish', () => {
   it('switches to Español and opens the project', async () => {
     expect(transferRun.status).toBe('completed');
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('nav-preferences').click();
     await page.getByTestId('language-select').selectOption('es');
     await expect.poll(() => page.locator('main h1').first().textContent()).toBe('Preferencias');

@@ -3,19 +3,17 @@
 // rate, its log, status, backend and name in the runs table; the Evaluate screen's note on how a
 // picture is explained; Try with a file that is not a picture. No English sentence of the
 // catalogues is left on any of them. Screenshots go to test/.artifacts.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 /** The catalogues' English text visible on the Spanish screen. */
@@ -47,22 +45,15 @@ beforeAll(async () => {
   } finally {
     await service.close();
   }
-  const settings = join(userData, 'settings.json');
-  writeFileSync(settings, JSON.stringify({ theme: 'light', language: 'es', guide: 'skipped' }));
-  host = await startHost(dataDir, ['--settings-file', settings]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { settings: { theme: 'light', language: 'es', guide: 'skipped' } });
+  page = ui.page;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 describe("the runs' sentences in Spanish", () => {
   it('trains from the Train screen: log, status, backend and run name in Spanish', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('es');
     await page.getByTestId('project-open').filter({ hasText: 'Formas' }).click();
     await page.getByTestId('nav-train').click();

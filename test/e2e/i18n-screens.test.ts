@@ -5,16 +5,15 @@
 // other language may be left; screenshots of every screen in both languages.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown, type CatalogueLanguage } from '../helpers/catalogue';
 import { colourImage, trainColourProject, writeColourDataset } from '../helpers/colours';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 /** A folder with a sub-folder per class, for the Many pictures tab. */
 let check: string;
@@ -44,17 +43,12 @@ beforeAll(async () => {
   }
   check = await writeColourDataset(join(tempDir(), 'check'), 4, 7);
   picture = join(check, 'red', 'red-1.png');
-  host = await startHost(dataDir, ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  page = await openPage(browser);
-  await page.goto(host.url);
+  ui = await openUi(dataDir, { hostArgs: ['--settings-file', join(userData, 'settings.json')], chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  page = ui.page;
+  await page.goto(ui.host.url);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const TITLES = {
   es: { train: 'Entrenar', try: 'Probar', export: 'Exportar' },

@@ -3,16 +3,15 @@
 // "System" follows the browser's languages, and no English text from the catalogue is left on the
 // Projects, Data, Model and Preferences screens. Screenshots of each screen in both languages.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 /** The catalogue's English messages visible on the screen in Spanish. */
@@ -26,16 +25,11 @@ beforeAll(async () => {
   const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 12, size: 32, seed: 9 });
   await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
   await service.close();
-  host = await startHost(dataDir, ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { hostArgs: ['--settings-file', join(userData, 'settings.json')] });
+  page = ui.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const go = (screen: string) => page.getByTestId(`nav-${screen}`).click();
 const heading = () => page.locator('main h1').first().textContent();
@@ -65,7 +59,7 @@ async function visitScreens(language: 'en' | 'es'): Promise<void> {
 
 describe('languages', () => {
   it('starts in the browser\'s language (English here) with <html lang> set', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await expect.poll(heading).toBe('Projects');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await visitScreens('en');
@@ -121,8 +115,8 @@ describe('languages', () => {
     await go('preferences');
     await page.getByTestId('language-select').selectOption('system');
     await expect.poll(heading).toBe('Preferences');
-    const spanishBrowser = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' });
-    await spanishBrowser.goto(host.url);
+    const spanishBrowser = await ui.browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' });
+    await spanishBrowser.goto(ui.host.url);
     await expect.poll(() => spanishBrowser.locator('main h1').first().textContent()).toBe('Proyectos');
     expect(await spanishBrowser.evaluate(() => document.documentElement.lang)).toBe('es');
     await spanishBrowser.close();

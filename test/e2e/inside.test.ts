@@ -3,15 +3,14 @@
 // feature maps of the trained model for a picture, a "Learn more" panel, the live filters and
 // captions while a run trains, and the same screens in Spanish and in the dark theme.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCapaService } from '../../main/core/service';
 import { trainColourProject, writeColourDataset } from '../helpers/colours';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let root: string;
 
@@ -24,19 +23,14 @@ beforeAll(async () => {
   } finally {
     await service.close();
   }
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await openPage(browser);
-  await page.goto(host.url);
+  ui = await openUi(dataDir);
+  page = ui.page;
+  await page.goto(ui.host.url);
   await page.getByTestId('project-open').filter({ hasText: 'Colours' }).click();
   await page.getByTestId('nav-model').click();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const details = () => page.getByTestId('diagram-details').textContent();
 

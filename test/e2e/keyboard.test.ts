@@ -11,39 +11,34 @@
 // Screenshots: keyboard-<screen>-<light|dark>.png with a focus ring, keyboard-help-es.png.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
 import { SHORTCUT_GROUPS, type Shortcut } from '../../renderer/src/lib/shortcuts';
-import { launchChromium, screenshot, startHost, walkTabs, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, walkTabs, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 const SAMPLE_PICTURE = join(__dirname, '..', '..', 'assets', 'sample', 'circle', 'circle-2.png');
 
 beforeAll(async () => {
   const userData = tempDir('capa-e2e-keyboard-');
-  host = await startHost(join(userData, 'projects'), ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.url });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  ui = await openUi(join(userData, 'projects'), {
+    hostArgs: ['--settings-file', join(userData, 'settings.json')],
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+  page = ui.page;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.host.url });
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(host.url);
+  await page.goto(ui.host.url);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 /** expect.poll with ten seconds instead of one: the machine these run on is shared and busy. */
 const eventually: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_000, ...options });

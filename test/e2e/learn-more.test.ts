@@ -9,23 +9,22 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAYER_FIELDS, LAYER_TOPICS, SETTINGS, type LearnTopic, type SettingSection } from '../../main/core/spec/explanations';
 import { LAYER_TYPES } from '../../main/core/spec/layers';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
-import { launchChromium, screenshot, SCREENSHOTS, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, SCREENSHOTS, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
 type Language = 'en' | 'es';
 const EXPLAIN = { en: en.explain, es: es.explain };
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 // The element that holds each part of the screen's settings.
@@ -45,21 +44,13 @@ beforeAll(async () => {
   const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 4, size: 32, seed: 5 });
   await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
   await service.close();
-  host = await startHost(dataDir, ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium();
-  // axe-core's Playwright runner needs a page of an explicit context.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
-  await page.goto(host.url);
+  ui = await openUi(dataDir, { hostArgs: ['--settings-file', join(userData, 'settings.json')] });
+  page = ui.page;
+  await page.goto(ui.host.url);
   await page.getByTestId('project-open').first().click();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 /** Topics whose panel was photographed in each language: each once, as learn-topic-<language>-<topic>.png. */
 const photographed = { en: new Set<LearnTopic>(), es: new Set<LearnTopic>() };

@@ -2,15 +2,14 @@
 // invalid setting caught next to its field, augmentation with its preview, Keras code, and named
 // models; screenshots of the editor with a valid and with an invalid setting.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 beforeAll(async () => {
@@ -21,22 +20,17 @@ beforeAll(async () => {
   const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
   await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
   await service.close();
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir);
+  page = ui.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const layerTypes = () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer-type')));
 
 describe('the model screen', () => {
   it('opens on the project', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Shapes' }).click();
     await page.getByTestId('nav-model').click();
     await expect.poll(() => page.getByTestId('model-screen').isVisible()).toBe(true);

@@ -4,16 +4,15 @@
 // export, and load the export back with @tensorflow/tfjs.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, startHost, type Ui } from '../helpers/browser';
 import { loadExport } from '../helpers/export-reader';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let dataDir: string;
 let shapes: string;
@@ -24,32 +23,26 @@ beforeAll(async () => {
   // Two files that cannot be used: they must be listed with a reason while the rest imports.
   writeFileSync(join(shapes, 'circle', 'notes.txt'), 'not a picture');
   writeFileSync(join(shapes, 'square', 'broken.png'), Buffer.from('not really a png, only its extension'));
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
+  ui = await openUi(dataDir);
+  page = ui.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const go = (screen: string) => page.getByTestId(`nav-${screen}`).click();
 
 describe('from a dropped folder to an exported model, in the UI', () => {
   it('1. creates a project that survives a restart', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await expect.poll(() => page.getByTestId('projects-screen').isVisible()).toBe(true);
     await screenshot(page, '1a-projects-empty');
     await page.getByTestId('project-name-input').fill('Shapes');
     await page.getByTestId('create-project').click();
     await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Shapes');
 
-    await host.stop();
-    host = await startHost(dataDir);
-    await page.goto(host.url);
+    await ui.host.stop();
+    ui.host = await startHost(dataDir);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Shapes' }).click();
     await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Shapes');
     await screenshot(page, '1b-project-open');

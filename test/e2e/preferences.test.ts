@@ -3,14 +3,13 @@
 // folder, then copied and verified into an empty one), with screenshots of both themes.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let dataDir: string;
 let settingsFile: string;
@@ -29,24 +28,19 @@ beforeAll(async () => {
   const exported = await callOrThrow(other, 'exportProject', { projectId: fish.id });
   archive = join(exported.directory, exported.files[0]!);
   await Promise.all([service.close(), other.close()]);
-  host = await startHost(dataDir, ['--settings-file', settingsFile]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir, { hostArgs: ['--settings-file', settingsFile] });
+  page = ui.page;
   await page.emulateMedia({ colorScheme: 'light' });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
 const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
 describe('Preferences', () => {
   it('opens from the sidebar without a project and shows where projects are kept', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await expect.poll(() => page.getByTestId('projects-screen').textContent()).toContain('Birds');
     await page.getByTestId('nav-preferences').click();
     await expect.poll(() => page.getByTestId('data-folder-path').textContent()).toBe(dataDir);

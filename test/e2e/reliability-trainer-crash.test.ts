@@ -3,16 +3,15 @@
 // stays up and answers; Resume continues the run from its last finished epoch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { presetById } from '../../main/core/spec/presets';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 
 /** Child processes of `pid` (Linux /proc): the browser host's only child is its training process. */
@@ -29,28 +28,23 @@ beforeAll(async () => {
   await callOrThrow(service, 'importPaths', { projectId, paths: [shapes] });
   await callOrThrow(service, 'saveSpec', { projectId, spec: presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 300, batch_size: 16 }) });
   await service.close();
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir);
+  page = ui.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const epochsDone = async () => Number((await page.getByTestId('run-row').first().textContent())!.match(/(\d+) of 300/)![1]);
 
 describe('the training process crashes', () => {
   it('shows the run interrupted at once, keeps the app up, and resumes it', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Trainer crash' }).click();
     await page.getByTestId('nav-train').click();
     await page.getByTestId('train-button').click();
     await expect.poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 60_000 }).toMatch(/\b([3-9]|\d{2,}) of 300\b/);
 
-    const trainers = childrenOf(host.process.pid!);
+    const trainers = childrenOf(ui.host.process.pid!);
     expect(trainers).toHaveLength(1);
     process.kill(trainers[0]!, 'SIGKILL');
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('interrupted');
@@ -58,7 +52,7 @@ describe('the training process crashes', () => {
     await screenshot(page, 'reliability-trainer-crash-1-interrupted');
 
     // The app is still up and answers: another screen, and back.
-    expect(host.process.exitCode).toBeNull();
+    expect(ui.host.process.exitCode).toBeNull();
     await page.getByTestId('nav-data').click();
     await expect.poll(() => page.getByTestId('class-card').count()).toBe(3);
     await page.getByTestId('nav-train').click();

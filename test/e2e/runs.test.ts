@@ -2,14 +2,13 @@
 // tiny runs trained from the UI (live charts while training), then sort, rename, star, compare
 // (curves overlaid, differing settings highlighted), stop and resume, and delete.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, startHost, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let shapesDir: string;
 let dataDir: string;
@@ -17,17 +16,12 @@ let dataDir: string;
 beforeAll(async () => {
   const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 16, size: 24, seed: 8 });
   dataDir = tempDir();
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir);
+  page = ui.page;
   shapesDir = shapes;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 const rows = () => page.getByTestId('run-row');
 const names = () => rows().getByTestId('run-name').allTextContents();
@@ -49,7 +43,7 @@ async function train(settings: { epochs: number; learningRate: string }): Promis
 
 describe('runs table in the UI', () => {
   it('1. trains two runs from the UI, with live charts while training', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-name-input').fill('Runs');
     await page.getByTestId('create-project').click();
     await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Runs');
@@ -146,7 +140,7 @@ describe('runs table in the UI', () => {
     await page.getByTestId('confirm-delete').click();
     await expect.poll(names).toEqual(['Slow and steady', 'Run 3']);
     // Gone for good: a fresh page (the app opens on the projects screen) lists the same runs.
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Runs' }).click();
     await page.getByTestId('nav-train').click();
     await expect.poll(names).toEqual(['Slow and steady', 'Run 3']);
@@ -157,10 +151,10 @@ describe('runs table in the UI', () => {
     await train({ epochs: 300, learningRate: '0.002' });
     await expect.poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 60_000 }).toMatch(/\b([3-9]|\d{2,}) of 300\b/);
     // A crash of the whole app: its training process follows it (it exits when its parent is gone).
-    host.process.kill('SIGKILL');
-    await new Promise((resolve) => host.process.once('exit', resolve));
-    host = await startHost(dataDir);
-    await page.goto(host.url);
+    ui.host.process.kill('SIGKILL');
+    await new Promise((resolve) => ui.host.process.once('exit', resolve));
+    ui.host = await startHost(dataDir);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-open').filter({ hasText: 'Runs' }).click();
     await page.getByTestId('nav-train').click();
     await expect.poll(() => row('Run 4').getAttribute('data-status')).toBe('interrupted');

@@ -4,14 +4,13 @@
 // on a main surface (instead of a palette variable from renderer/src/app.css) fails here.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let shapes: string;
 
@@ -20,17 +19,12 @@ beforeAll(async () => {
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 10, size: 32, seed: 11 });
   // An unusable file, so the import report lists a rejection.
   writeFileSync(join(shapes, 'circle', 'notes.txt'), 'not a picture');
-  host = await startHost(join(userData, 'projects'), ['--settings-file', join(userData, 'settings.json')]);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(join(userData, 'projects'), { hostArgs: ['--settings-file', join(userData, 'settings.json')] });
+  page = ui.page;
   await page.emulateMedia({ colorScheme: 'light' });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 interface Colours {
   theme: string | undefined;
@@ -89,7 +83,7 @@ const go = (screen: string) => page.getByTestId(`nav-${screen}`).click();
 
 describe('every screen in the light and the dark theme', () => {
   it('Projects', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-name-input').fill('Shapes');
     await page.getByTestId('create-project').click();
     await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Shapes');

@@ -4,15 +4,14 @@
 // test, listed by a mirror catalogue and served from loopback), watch the download's progress
 // bar, train, and try an image.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorTinyBackbone, TINY_SIZE, type ModelServer } from '../helpers/backbone';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { writeShapeDataset } from '../helpers/shapes';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let server: ModelServer;
 let page: Page;
 let shapes: string;
@@ -21,23 +20,20 @@ beforeAll(async () => {
   const dataDir = tempDir();
   server = await mirrorTinyBackbone(dataDir, join(tempDir(), 'tiny'));
   shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 12, size: 32, seed: 8 });
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  page = await openPage(browser);
+  ui = await openUi(dataDir);
+  page = ui.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
   await server?.close();
-  removeTempDirs();
+  await closeUi(ui);
 });
 
 const go = (screen: string) => page.getByTestId(`nav-${screen}`).click();
 
 describe('transfer learning in the UI', () => {
   it('downloads a pretrained network with a progress bar, trains a head on it and classifies an image', async () => {
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('project-name-input').fill('Shapes');
     await page.getByTestId('create-project').click();
     await expect.poll(() => page.getByTestId('current-project').textContent()).toContain('Shapes');

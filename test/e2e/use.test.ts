@@ -5,15 +5,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import { colourImage, trainColourProject, writeColourDataset } from '../helpers/colours';
-import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
-import { removeTempDirs, tempDir } from '../helpers/temp';
+import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
+import { tempDir } from '../helpers/temp';
 
-let browser: Browser;
-let host: RunningHost;
+let ui: Ui;
 let page: Page;
 let check: string;
 let loose: string[];
@@ -38,20 +37,15 @@ beforeAll(async () => {
   check = await writeColourDataset(join(tempDir(), 'check'), 6, 5);
   many = await writeColourDataset(join(tempDir(), 'many'), 300, 6);
   writeFileSync(join(check, 'blue', 'broken.png'), Buffer.from('not really a png'));
-  host = await startHost(dataDir);
   // A fake camera, allowed without a prompt, for live predictions.
-  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  page = await openPage(browser);
-  await page.goto(host.url);
+  ui = await openUi(dataDir, { chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  page = ui.page;
+  await page.goto(ui.host.url);
   await page.getByTestId('project-open').filter({ hasText: 'Colours' }).click();
   await page.getByTestId('nav-try').click();
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  removeTempDirs();
-});
+afterAll(() => closeUi(ui));
 
 describe('the Try screen', () => {
   it('1. classifies one picture with a bar per class, and says what to do with a file that is not a picture', async () => {

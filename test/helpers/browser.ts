@@ -1,8 +1,10 @@
 // The real browser host in its own process, and Debian's Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { StoredSettings } from '../../main/core/settings';
+import { removeTempDirs, tempDir } from './temp';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -65,9 +67,14 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   });
 }
 
-/** A page at the size screenshots are taken at (1280x900) that reports page errors on the console. */
+/**
+ * A page at the size screenshots are taken at (1280x900) that reports page errors on the console,
+ * in a context of its own made explicitly: axe-core's Playwright runner cannot use the hidden one
+ * of browser.newPage.
+ */
 export async function openPage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
   return page;
 }
@@ -240,4 +247,51 @@ export async function walkTabs(page: Page, options: { within?: string; limit?: n
   }
   await page.evaluate('window.__capaTabWalk.done()');
   return { order, missed: expected.filter((name) => !order.includes(name)), unmarked, stuck, jumpedBack, escaped, backwards, unlisted };
+}
+
+/** The browser host, Chromium and a page on it: what an end-to-end file opens before its tests. */
+export interface Ui {
+  /** The browser host in its own process. */
+  host: RunningHost;
+  /** Chromium, closed by closeUi. */
+  browser: Browser;
+  /** A 1280x900 page of its own context (openPage), not yet at the host's address. */
+  page: Page;
+  /** The settings.json given to the host, when openUi was given settings to write. */
+  settingsFile?: string;
+}
+
+/**
+ * Starts the host on `dataDir`, Chromium and a page. `settings` are written to a settings.json in a
+ * new temporary folder and passed as --settings-file; `hostArgs` and `chromiumArgs` add switches.
+ * The host is stopped again when Chromium or the page fails, so a failed start leaves no process.
+ */
+export async function openUi(
+  dataDir: string,
+  options: { settings?: Partial<StoredSettings>; hostArgs?: string[]; chromiumArgs?: string[] } = {},
+): Promise<Ui> {
+  const hostArgs = [...(options.hostArgs ?? [])];
+  let settingsFile: string | undefined;
+  if (options.settings !== undefined) {
+    settingsFile = join(tempDir('capa-e2e-settings-'), 'settings.json');
+    writeFileSync(settingsFile, JSON.stringify(options.settings));
+    hostArgs.push('--settings-file', settingsFile);
+  }
+  const host = await startHost(dataDir, hostArgs);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium(options.chromiumArgs);
+    return { host, browser, page: await openPage(browser), settingsFile };
+  } catch (error) {
+    await browser?.close();
+    await host.stop();
+    throw error;
+  }
+}
+
+/** Closes what openUi opened (either part may be missing after a failed start) and removes the temporary folders. */
+export async function closeUi(ui: Partial<Ui> | undefined): Promise<void> {
+  await ui?.browser?.close();
+  await ui?.host?.stop();
+  removeTempDirs();
 }
