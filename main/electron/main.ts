@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { BACKBONE_EVENT_CHANNEL, IMPORT_EVENT_CHANNEL, RUN_EVENT_CHANNEL } from '../../preload/contract';
 import type { Settings } from '../../preload/contract';
 import { dataDirFromEnv, defaultDataDir } from '../core/data-dir';
+import { resolveLanguage, type Language } from '../core/messages/languages';
+import { said, sayIn } from '../core/messages/said';
 import { settingsFileIn } from '../core/settings';
 import { SAMPLE_RESOURCE_FOLDER } from '../core/api/guide';
 import { createCapaService } from '../core/service';
@@ -43,6 +45,8 @@ const isMac = process.platform === 'darwin';
 const trustedWebContents = new Set<number>();
 let service: CapaService | null = null;
 let dataDir = '';
+/** The language the screens speak, for the menu, dialogs and notifications the shell draws itself. */
+let language: Language = 'en';
 /** A .capa file asked for before the window could receive it (launch argument, macOS open-file). */
 let pendingArchive: string | null = projectArchiveFromArgv(process.argv, process.cwd());
 
@@ -175,7 +179,11 @@ function focusOrCreateWindow(): void {
 
 async function chooseProjectArchive(): Promise<void> {
   const window = mainWindow();
-  const options = { title: 'Open a Capa project', properties: ['openFile' as const], filters: [{ name: 'Capa project', extensions: ['capa'] }] };
+  const options = {
+    title: sayIn(language, said('desktop.dialog.openProjectTitle')),
+    properties: ['openFile' as const],
+    filters: [{ name: sayIn(language, said('desktop.dialog.projectFiles')), extensions: ['capa'] }],
+  };
   const result = window === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options);
   const [path] = result.filePaths;
   if (!result.canceled && path !== undefined) sendToPage({ command: 'open-project', path });
@@ -189,8 +197,22 @@ function installMenu(): void {
     send: (command) => sendToPage({ command }),
     onOpenProject: () => void chooseProjectArchive(),
     onShowDataFolder: () => void shell.openPath(dataDir),
+    language,
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/** The OS's preferred languages: the renderer's navigator.languages follows Chromium's own locale, so this is what "System" means. */
+function systemLanguages(): string[] {
+  return [...app.getPreferredSystemLanguages(), app.getLocale()];
+}
+
+/** Follows the settings' language in what the shell draws itself (the menu is rebuilt). */
+function followLanguage(settings: Settings): void {
+  const next = resolveLanguage(settings.language, systemLanguages());
+  if (next === language) return;
+  language = next;
+  installMenu();
 }
 
 /** What only the desktop can do, for core's settings area. */
@@ -202,8 +224,7 @@ const desktopHooks = {
     const result = window === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(window, options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   },
-  // The renderer's navigator.languages follows Chromium's own locale; the OS's list is what "System" means.
-  systemLanguages: () => [...app.getPreferredSystemLanguages(), app.getLocale()],
+  systemLanguages,
   dataFolderMoved: () => {
     // Give the page a moment to show the result, then start again on the new folder.
     setTimeout(() => {
@@ -221,7 +242,7 @@ function followProgress(capa: CapaService): void {
     show(progress.run(event));
     const window = mainWindow();
     const hidden = window === undefined || !window.isVisible() || window.isMinimized();
-    const note = runEndNotification(event, hidden);
+    const note = runEndNotification(event, hidden, language);
     if (note !== null && Notification.isSupported()) {
       const notification = new Notification(note);
       notification.on('click', () => focusOrCreateWindow());
@@ -233,6 +254,8 @@ function followProgress(capa: CapaService): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  // Until the settings are read (and if they cannot be), the system's language.
+  language = resolveLanguage('system', systemLanguages());
   const userData = app.getPath('userData');
   dataDir = defaultDataDir({ userData });
   let capa: CapaService;
@@ -250,7 +273,7 @@ async function start(): Promise<void> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    dialog.showErrorBox('Capa cannot start', `Capa could not open its projects folder (${dataDir}): ${message}`);
+    dialog.showErrorBox(sayIn(language, said('desktop.dialog.cannotStartTitle')), sayIn(language, said('desktop.dialog.cannotStartBody', { dataDir, detail: message })));
     app.exit(1);
     return;
   }
@@ -260,17 +283,24 @@ async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   hardenSession();
   registerProtocols(capa);
-  // Native widgets, the window background and prefers-color-scheme follow the chosen theme.
+  // Native widgets, the window background and prefers-color-scheme follow the chosen theme; the menu,
+  // dialogs and notifications the shell draws follow the chosen language.
   const settings = await capa.call('getSettings', {});
-  if (settings.ok) nativeTheme.themeSource = (settings.value as Settings).theme;
-  const themed = {
+  if (settings.ok) {
+    nativeTheme.themeSource = (settings.value as Settings).theme;
+    language = resolveLanguage((settings.value as Settings).language, systemLanguages());
+  }
+  const followingSettings = {
     call: async (name: Parameters<CapaService['call']>[0], request: unknown) => {
       const result = await capa.call(name, request);
-      if (name === 'setSettings' && result.ok) nativeTheme.themeSource = (result.value as Settings).theme;
+      if (name === 'setSettings' && result.ok) {
+        nativeTheme.themeSource = (result.value as Settings).theme;
+        followLanguage(result.value as Settings);
+      }
       return result;
     },
   };
-  registerIpcHandlers(ipcMain, themed, (event) => isTrustedSender(event, trustedWebContents));
+  registerIpcHandlers(ipcMain, followingSettings, (event) => isTrustedSender(event, trustedWebContents));
   const broadcast = (channel: string, event: unknown) => {
     for (const window of BrowserWindow.getAllWindows()) {
       if (!window.isDestroyed()) window.webContents.send(channel, event);

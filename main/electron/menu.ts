@@ -2,6 +2,8 @@
 // commands reach the renderer as one DOM event ('capa-menu') that renderer/src/lib/menu-events.ts
 // handles, so the bridge stays one method per operation.
 import type { MenuItemConstructorOptions } from 'electron';
+import type { Language } from '../core/messages/languages';
+import { said, sayIn, type CoreKey } from '../core/messages/said';
 
 /** Commands the menu sends to the renderer. */
 export const MENU_COMMANDS = ['new-project', 'open-project', 'import', 'undo', 'redo', 'train', 'stop', 'export', 'preferences', 'help'] as const;
@@ -22,16 +24,20 @@ export interface MenuContext {
   onOpenProject(): void;
   /** Help > Show Projects Folder: where the data lives, for backups. */
   onShowDataFolder(): void;
+  /** The language the labels are in: the one the screens speak (Preferences, or the system's). */
+  language: Language;
 }
 
 /** The menu template: (app menu on macOS), File, Edit, Model, View, Help, with the usual shortcuts. */
 export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[] {
-  const command = (label: string, name: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
-    label,
+  // Roles (Cut, Copy, Quit…) are labelled by Electron in the system's language; Capa's own items here.
+  const words = (key: CoreKey) => sayIn(context.language, said(key));
+  const command = (key: CoreKey, name: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label: words(key),
     ...(accelerator ? { accelerator } : {}),
     click: () => context.send(name),
   });
-  const preferences = command(context.isMac ? 'Settings…' : 'Preferences…', 'preferences', 'CmdOrCtrl+,');
+  const preferences = command(context.isMac ? 'desktop.menu.settings' : 'desktop.menu.preferences', 'preferences', 'CmdOrCtrl+,');
   const template: MenuItemConstructorOptions[] = [];
   if (context.isMac) {
     template.push({
@@ -40,23 +46,23 @@ export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[]
     });
   }
   template.push({
-    label: 'File',
+    label: words('desktop.menu.file'),
     submenu: [
-      command('New Project…', 'new-project', 'CmdOrCtrl+N'),
-      { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => context.onOpenProject() },
+      command('desktop.menu.newProject', 'new-project', 'CmdOrCtrl+N'),
+      { label: words('desktop.menu.openProject'), accelerator: 'CmdOrCtrl+O', click: () => context.onOpenProject() },
       { type: 'separator' },
-      command('Import Pictures…', 'import', 'CmdOrCtrl+I'),
-      command('Export Model…', 'export', 'CmdOrCtrl+E'),
+      command('desktop.menu.importPictures', 'import', 'CmdOrCtrl+I'),
+      command('desktop.menu.exportModel', 'export', 'CmdOrCtrl+E'),
       { type: 'separator' },
       ...(context.isMac ? [{ role: 'close' as const }] : [preferences, { type: 'separator' as const }, { role: 'quit' as const }]),
     ],
   });
   template.push({
-    label: 'Edit',
+    label: words('desktop.menu.edit'),
     submenu: [
       // Text fields undo their typing; elsewhere the renderer undoes the last change to the data set.
-      command('Undo', 'undo', 'CmdOrCtrl+Z'),
-      command('Redo', 'redo', context.isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y'),
+      command('desktop.menu.undo', 'undo', 'CmdOrCtrl+Z'),
+      command('desktop.menu.redo', 'redo', context.isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y'),
       { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },
@@ -66,18 +72,18 @@ export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[]
     ],
   });
   template.push({
-    label: 'Model',
-    submenu: [command('Train', 'train', 'CmdOrCtrl+Enter'), command('Stop Training', 'stop', 'CmdOrCtrl+.')],
+    label: words('desktop.menu.model'),
+    submenu: [command('desktop.menu.train', 'train', 'CmdOrCtrl+Enter'), command('desktop.menu.stopTraining', 'stop', 'CmdOrCtrl+.')],
   });
   const view: MenuItemConstructorOptions[] = [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }];
   if (context.isDev) view.unshift({ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' });
-  template.push({ label: 'View', submenu: view });
+  template.push({ label: words('desktop.menu.view'), submenu: view });
   template.push({ role: 'windowMenu' });
   template.push({
     role: 'help',
     submenu: [
-      command('Capa Help', 'help', 'F1'),
-      { label: 'Show Projects Folder', click: () => context.onShowDataFolder() },
+      command('desktop.menu.help', 'help', 'F1'),
+      { label: words('desktop.menu.showProjectsFolder'), click: () => context.onShowDataFolder() },
       // macOS already has About in the app menu.
       ...(context.isMac ? [] : [{ type: 'separator' as const }, { role: 'about' as const }]),
     ],

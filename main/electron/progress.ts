@@ -1,6 +1,8 @@
 // The dock / taskbar progress bar and the "training finished" notification, decided from the
 // same run and import events the renderer gets. Pure, so it is tested without Electron.
 import type { ImportEvent, RunEvent } from '../../preload/contract';
+import type { Language } from '../core/messages/languages';
+import { said, sayIn, type CoreKey } from '../core/messages/said';
 
 /** What the shell shows: a fraction 0..1, indeterminate (2, as Electron's setProgressBar reads it), or nothing (-1). */
 export type ProgressValue = number;
@@ -42,17 +44,19 @@ export class TaskbarProgress {
   }
 }
 
-/** The notification to show when a run ends, or null (it did not end, or the window is in view). */
-export function runEndNotification(event: RunEvent, windowHidden: boolean): { title: string; body: string } | null {
+/** The notification to show when a run ends, in `language`, or null (it did not end, or the window is in view). */
+export function runEndNotification(event: RunEvent, windowHidden: boolean, language: Language): { title: string; body: string } | null {
   if (event.kind !== 'done' || !windowHidden) return null;
+  const say = (key: CoreKey) => sayIn(language, said(key));
   switch (event.status) {
     case 'completed':
-      return { title: 'Training finished', body: 'Your model is ready. Open Capa to see how well it does.' };
+      return { title: say('desktop.notification.finishedTitle'), body: say('desktop.notification.finishedBody') };
     case 'stopped':
-      return { title: 'Training stopped', body: 'The run was stopped; its best weights were kept.' };
+      return { title: say('desktop.notification.stoppedTitle'), body: say('desktop.notification.stoppedBody') };
     case 'failed':
-      return { title: 'Training failed', body: event.error?.message ?? 'Open Capa to see what went wrong.' };
+      return { title: say('desktop.notification.failedTitle'), body: event.error ? sayIn(language, event.error) : say('desktop.notification.failedBody') };
     default:
-      return { title: 'Training ended', body: `The run ended (${event.status}).` };
+      // Interrupted: the run's own reason says why and that it can resume.
+      return { title: say('desktop.notification.endedTitle'), body: event.error ? sayIn(language, event.error) : say('desktop.notification.endedBody') };
   }
 }

@@ -22,7 +22,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Read as files: this helper is also compiled by the Node project, which does not take JSON modules.
 const readJson = (...path: string[]) => JSON.parse(readFileSync(join(__dirname, '..', '..', ...path), 'utf8')) as object;
-const CORE_AREAS = ['common', 'data', 'errors', 'model', 'runs'];
+const CORE_AREAS = ['common', 'data', 'desktop', 'errors', 'model', 'runs'];
 const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('renderer', 'src', 'lib', 'i18n', `${language}.json`));
 /** The core's sentences (main/core/messages), by "core:<area>.<key>". */
 const coreCatalogue = (language: CatalogueLanguage) =>

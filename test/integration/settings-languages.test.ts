@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service';
 import type { DesktopHooks } from '../../main/core/service-api';
 import { settingsFileIn } from '../../main/core/settings';
-import { preferredLanguages, resolveLanguage } from '../../renderer/src/lib/i18n/languages';
+import { preferredLanguages, resolveLanguage } from '../../main/core/messages/languages';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(() => removeTempDirs());

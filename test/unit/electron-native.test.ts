@@ -12,6 +12,7 @@ import { fileInside, mediaFileFor } from '../../main/electron/media';
 import { MENU_COMMANDS, MENU_EVENT, menuEventScript, menuTemplate, type MenuCommand, type MenuEventDetail } from '../../main/electron/menu';
 import { projectArchiveFromArgv } from '../../main/electron/open-file';
 import { INDETERMINATE, NO_PROGRESS, runEndNotification, TaskbarProgress } from '../../main/electron/progress';
+import { said, sayIn } from '../../main/core/messages/said';
 import { mainWindowOptions, WINDOW_BACKGROUND } from '../../main/electron/window-options';
 import { readWindowState, restorableBounds, writeWindowState, type WindowState } from '../../main/electron/window-state';
 import { writeShapeDataset } from '../helpers/shapes';
@@ -23,10 +24,10 @@ type Item = MenuItemConstructorOptions;
 const flatten = (items: Item[]): Item[] => items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])]);
 
 describe('application menu', () => {
-  const build = (isMac: boolean, isDev = false) => {
+  const build = (isMac: boolean, isDev = false, language: 'en' | 'es' = 'en') => {
     const sent: MenuCommand[] = [];
     const opened = vi.fn();
-    const template = menuTemplate({ appName: 'Capa', isMac, isDev, send: (command) => sent.push(command), onOpenProject: opened, onShowDataFolder: () => {} });
+    const template = menuTemplate({ appName: 'Capa', isMac, isDev, send: (command) => sent.push(command), onOpenProject: opened, onShowDataFolder: () => {}, language });
     return { template, sent, opened, items: flatten(template) };
   };
   const click = (item: Item) => (item.click as () => void)();
@@ -52,6 +53,18 @@ describe('application menu', () => {
     click(items.find((item) => item.label === 'Open Project…')!);
     expect(opened).toHaveBeenCalledTimes(1);
     expect(items.some((item) => item.role === 'quit')).toBe(true);
+  });
+
+  it("speaks the language the screens speak: Capa's own items in Spanish, the same shortcuts and commands", () => {
+    const english = build(false).items;
+    const { template, items, sent } = build(false, false, 'es');
+    expect(template.map((item) => item.label ?? item.role)).toEqual(['Archivo', 'Edición', 'Modelo', 'Ver', 'windowMenu', 'help']);
+    const shortcuts = Object.fromEntries(items.filter((item) => item.label).map((item) => [item.label, item.accelerator]));
+    expect(shortcuts).toMatchObject({ 'Nuevo proyecto…': 'CmdOrCtrl+N', 'Detener el entrenamiento': 'CmdOrCtrl+.', 'Ayuda de Capa': 'F1', 'Preferencias…': 'CmdOrCtrl+,' });
+    // The same items in the same places, only the words differ.
+    expect(items.map((item) => [item.role, item.accelerator])).toEqual(english.map((item) => [item.role, item.accelerator]));
+    for (const item of items) if (item.label && item.click && item.label !== 'Abrir proyecto…' && item.label !== 'Mostrar la carpeta de proyectos') click(item);
+    expect([...sent].sort()).toEqual(MENU_COMMANDS.filter((command) => command !== 'open-project').sort());
   });
 
   it('follows macOS: an app menu with Settings and Quit, Shift+Cmd+Z for redo, Close under File', () => {
@@ -162,10 +175,21 @@ describe('taskbar progress and notification', () => {
 
   it('notifies the end of training only while the window is hidden', () => {
     const done: RunEvent = { runId: 'r', kind: 'done', status: 'completed', error: null };
-    expect(runEndNotification(done, false)).toBeNull();
-    expect(runEndNotification(progress(1, 1), true)).toBeNull();
-    expect(runEndNotification(done, true)).toEqual({ title: 'Training finished', body: expect.stringContaining('ready') });
-    expect(runEndNotification({ ...done, status: 'failed', error: { message: 'Out of memory.' } }, true)).toEqual({ title: 'Training failed', body: 'Out of memory.' });
+    expect(runEndNotification(done, false, 'en')).toBeNull();
+    expect(runEndNotification(progress(1, 1), true, 'en')).toBeNull();
+    expect(runEndNotification(done, true, 'en')).toEqual({ title: 'Training finished', body: expect.stringContaining('ready') });
+    expect(runEndNotification({ ...done, status: 'failed', error: { message: 'Out of memory.' } }, true, 'en')).toEqual({ title: 'Training failed', body: 'Out of memory.' });
+  });
+
+  it("notifies in the language the screens speak, the run's own failure said in it too", () => {
+    const done: RunEvent = { runId: 'r', kind: 'done', status: 'completed', error: null };
+    expect(runEndNotification(done, true, 'es')).toEqual({ title: 'Entrenamiento terminado', body: 'Tu modelo está listo. Abre Capa para ver qué tan bien funciona.' });
+    const diverged = said('runs.training.closedByApp');
+    const failed = runEndNotification({ ...done, status: 'failed', error: diverged }, true, 'es')!;
+    expect(failed.title).toBe('El entrenamiento falló');
+    expect(failed.body).not.toBe(diverged.message);
+    expect(failed.body).toBe(sayIn('es', diverged));
+    expect(runEndNotification({ ...done, status: 'interrupted', error: null }, true, 'es')!.body).toBe('El entrenamiento terminó antes de su última época. Abre Capa para reanudarlo.');
   });
 });
 

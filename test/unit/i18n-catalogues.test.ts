@@ -8,7 +8,7 @@ import { CORE_CATALOGUES } from '../../main/core/messages/catalogue';
 import { said } from '../../main/core/messages/said';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
-import { LANGUAGES, resolveLanguage, systemLanguage, type Language } from '../../renderer/src/lib/i18n/languages';
+import { LANGUAGES, resolveLanguage, systemLanguage, type Language } from '../../main/core/messages/languages';
 
 /** Both sets of catalogues as one tree per language, the core's under "core:" as i18next names its namespace. */
 const CATALOGUES: Record<Language, unknown> = {

@@ -1,9 +1,11 @@
 // Sentences the main side makes for a person: a key of the core catalogue with its values, and the
 // English text for logs, the CLI and anything that cannot translate. The renderer says them again
-// in the person's language from the same key (renderer/src/lib/i18n: say()).
+// in the person's language from the same key (renderer/src/lib/i18n: say()); the desktop shell's
+// own words (menu, notifications, dialogs) are said here with sayIn().
 import i18next from 'i18next';
 import type { MessageParams, Said } from '../../../preload/contract';
-import { CORE_EN } from './catalogue';
+import { CORE_CATALOGUES, CORE_EN } from './catalogue';
+import { LANGUAGES, type Language } from './languages';
 
 /** Dotted paths to every message of a catalogue tree, plural forms ("x_one", "x_other") named by their base key. */
 type Paths<T, P extends string = ''> = {
@@ -14,9 +16,9 @@ type PluralBase<K extends string> = K extends `${infer B}_${'zero' | 'one' | 'tw
 /** Every key of the core catalogue; a misspelt key fails the type check. */
 export type CoreKey = Paths<typeof CORE_EN>;
 
-const english = i18next.createInstance();
-void english.init({
-  resources: { en: { core: CORE_EN } },
+const core = i18next.createInstance();
+void core.init({
+  resources: { en: { core: CORE_CATALOGUES.en }, es: { core: CORE_CATALOGUES.es } },
   lng: 'en',
   ns: ['core'],
   defaultNS: 'core',
@@ -24,9 +26,16 @@ void english.init({
   interpolation: { escapeValue: false },
   returnNull: false,
 });
+const english = core.getFixedT('en') as (key: string, options?: object) => string;
 
 // "{{reason, said}}": a value that is itself a sentence (nested()), said in the same language.
-english.services.formatter?.add('said', (value) => readSaid(String(value)).message);
+core.services.formatter?.add('said', (value, lng) => sayIn(LANGUAGES.find((code) => code === lng) ?? 'en', readSaid(String(value))));
+
+/** `sentence` in `language`, from its key; its English text when it has none (a library's own message). */
+export function sayIn(language: Language, sentence: Said): string {
+  if (!sentence.key || !core.exists(sentence.key, { lng: language, ...sentence.params })) return sentence.message;
+  return (core.getFixedT(language) as (key: string, options?: object) => string)(sentence.key, sentence.params);
+}
 
 /** A sentence as the value of another one ("{{reason, said}}" in the catalogue), so each language says both. */
 export function nested({ message, key, params }: Said): string {
@@ -35,7 +44,7 @@ export function nested({ message, key, params }: Said): string {
 
 /** A sentence for a person: the catalogue key, its values, and its English text. */
 export function said(key: CoreKey, params?: MessageParams): Said {
-  const message = (english.t as (key: string, options?: object) => string)(key, params);
+  const message = english(key, params);
   return params ? { message, key, params } : { message, key };
 }
 

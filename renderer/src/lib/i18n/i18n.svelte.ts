@@ -6,9 +6,9 @@ import { CORE_CATALOGUES } from '../../../../main/core/messages/catalogue';
 import { readSaid } from '../../../../main/core/messages/said';
 import en from './en.json';
 import es from './es.json';
-import { systemLanguage, type Language } from './languages';
+import { systemLanguage, type Language } from '../../../../main/core/messages/languages';
 
-export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from './languages';
+export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from '../../../../main/core/messages/languages';
 
 const instance = i18next.createInstance();
 void instance.init({

@@ -1,8 +1,8 @@
 // Which languages Capa speaks and which one a system's preferences mean. Plain functions (no
-// runes), so unit tests and the i18n module share them.
-import type { LanguageChoice } from '../../../../preload/contract';
+// runes), shared by the renderer's i18n module, the desktop shell's menu and the tests.
+import type { LanguageChoice } from '../../../preload/contract';
 
-/** The languages Capa is written in; each has a catalogue <code>.json next to this file. */
+/** The languages Capa is written in; each has the screens' catalogue renderer/src/lib/i18n/<code>.json and the core's folder <code>/ next to this file. */
 export const LANGUAGES = ['en', 'es'] as const;
 /** One of the languages Capa is written in. */
 export type Language = (typeof LANGUAGES)[number];
