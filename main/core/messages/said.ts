@@ -31,10 +31,15 @@ const english = core.getFixedT('en') as (key: string, options?: object) => strin
 // "{{reason, said}}": a value that is itself a sentence (nested()), said in the same language.
 core.services.formatter?.add('said', (value, lng) => sayIn(LANGUAGES.find((code) => code === lng) ?? 'en', readSaid(String(value))));
 
+/** Whether `language`'s catalogue holds the sentence's key (a plural key is found through its count). */
+export function catalogued(language: Language, sentence: Said): boolean {
+  return sentence.key !== undefined && core.exists(sentence.key, { lng: language, ...sentence.params });
+}
+
 /** `sentence` in `language`, from its key; its English text when it has none (a library's own message). */
 export function sayIn(language: Language, sentence: Said): string {
-  if (!sentence.key || !core.exists(sentence.key, { lng: language, ...sentence.params })) return sentence.message;
-  return (core.getFixedT(language) as (key: string, options?: object) => string)(sentence.key, sentence.params);
+  if (!catalogued(language, sentence)) return sentence.message;
+  return (core.getFixedT(language) as (key: string, options?: object) => string)(sentence.key!, sentence.params);
 }
 
 /** A sentence as the value of another one ("{{reason, said}}" in the catalogue), so each language says both. */
