@@ -2,8 +2,7 @@
 // that changing the language re-renders every text that went through t() without a reload.
 import i18next, { type TFunction } from 'i18next';
 import type { Said } from '../../../../preload/contract';
-import { CORE_CATALOGUES } from '../../../../main/core/messages/catalogue';
-import { readSaid } from '../../../../main/core/messages/said';
+import { sayIn } from '../../../../main/core/messages/said';
 import en from './en.json';
 import es from './es.json';
 import { systemLanguage, type Language } from '../../../../main/core/messages/languages';
@@ -12,11 +11,8 @@ export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemL
 
 const instance = i18next.createInstance();
 void instance.init({
-  // "translation": the screens' own words; "core": the sentences the main side makes (errors, warnings...).
-  resources: {
-    en: { translation: en, core: CORE_CATALOGUES.en },
-    es: { translation: es, core: CORE_CATALOGUES.es },
-  },
+  // The screens' own words; the sentences the main side makes are said by say() below.
+  resources: { en: { translation: en }, es: { translation: es } },
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
@@ -62,23 +58,12 @@ export function tOr(key: string, fallback: string): string {
 
 /**
  * A sentence the main side made (an error, a warning, a log line), in the current language: from
- * the core catalogue by its key, or its English text when it has no key (a library's own message).
+ * the core catalogue by its key (the core's own sayIn, so the screen and the desktop shell say it
+ * alike), or its English text when it has no key (a library's own message).
  */
 export function say(sentence: Said): string {
-  void current.value;
-  return sayIn(sentence);
+  return sayIn(current.value, sentence);
 }
-
-function sayIn(sentence: Said, lng?: string): string {
-  // With its values: a plural key exists only as its forms ("x_one", "x_other"), found through its count.
-  if (sentence.key && instance.exists(sentence.key, { ns: 'core', ...sentence.params })) {
-    return (instance.t as (key: string, options: object) => string)(sentence.key, { ns: 'core', ...(lng ? { lng } : {}), ...sentence.params });
-  }
-  return sentence.message;
-}
-
-// "{{reason, said}}": a sentence inside another one's values (nested() in the core), said in the same language.
-instance.services.formatter?.add('said', (value, lng) => sayIn(readSaid(String(value)), lng));
 
 // The first frame follows the system; the saved choice replaces it once the settings load.
 if (typeof navigator !== 'undefined') setLanguage(systemLanguage(navigator.languages ?? [navigator.language]));
