@@ -1,6 +1,7 @@
 // What every area's handlers share: the open projects, the training process and queue, the
 // host's options, and the building blocks of request schemas.
 import { z } from 'zod';
+import { zodSays } from '../messages/said';
 import type { BackboneCache } from '../backbones/cache';
 import type { EvaluationRunner } from '../evaluation/evaluate';
 import type { BackgroundImports } from '../imports';
@@ -8,7 +9,6 @@ import type { ProjectLibrary } from '../library';
 import type { CapaServiceOptions } from '../service-api';
 import type { TrainerClient } from '../trainer-client';
 import type { TrainingQueue } from '../training';
-import { keyed } from './request-issues';
 
 export interface ServiceContext {
   library: ProjectLibrary;
@@ -32,10 +32,10 @@ export type HandlersOf<Ops> = {
 export type SchemasOf<Ops> = { [K in keyof Ops]: Ops[K] extends { request: infer Req } ? z.ZodType<Req> : never };
 
 export const projectId = z.string().min(1).max(100);
-export const name = z.string().trim().min(1, keyed('errors.context.nameEmpty')).max(200, keyed('errors.context.nameTooLong'));
+export const name = z.string().trim().min(1, zodSays('errors.context.nameEmpty')).max(200, zodSays('errors.context.nameTooLong'));
 export const classId = z.number().int().positive();
 export const imageIds = z.array(z.number().int().positive()).max(100_000);
 export const runId = z.string().min(1).max(100);
 export const empty = z.object({}).strict();
 /** A picture's bytes sent by the screen (a prediction, a look inside). */
-export const imageBytes = z.instanceof(Uint8Array).refine((b) => b.length > 0, keyed('errors.inside.imageEmpty'));
+export const imageBytes = z.instanceof(Uint8Array).refine((b) => b.length > 0, zodSays('errors.inside.imageEmpty'));

@@ -2,13 +2,13 @@
 // portability (dataset tree or zip, whole-project archive).
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { zodSays } from '../messages/said';
 import type { DatasetOperations, ExportResult, Split } from '../../../preload/contract';
 import { exportDataset } from '../dataset-export';
 import { batchLabel, entriesFromPaths, entriesFromUploads, runImport } from '../importer';
 import { exportProjectArchive, importProjectArchive } from '../project-archive';
 import type { Project, StoredFile } from '../project';
 import { ImageStore } from '../store';
-import { keyed } from './request-issues';
 import { classId, imageIds, name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 const uploaded = z.object({
@@ -16,7 +16,7 @@ const uploaded = z.object({
     .string()
     .min(1)
     .max(1000)
-    .refine((p) => !p.split(/[\\/]/).includes('..'), keyed('errors.dataset.pathUp')),
+    .refine((p) => !p.split(/[\\/]/).includes('..'), zodSays('errors.dataset.pathUp')),
   bytes: z.instanceof(Uint8Array),
 });
 
@@ -24,7 +24,7 @@ const split = z.enum(['train', 'validation', 'test']);
 const side = z.number().int().nonnegative();
 const share = z.number().int().min(0).max(100);
 const paths = z.array(z.string().min(1).max(4096)).min(1).max(10_000);
-const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, keyed('errors.dataset.colour'));
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, zodSays('errors.dataset.colour'));
 
 export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
   getDataset: z.object({ projectId }),

@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { z } from 'zod';
+import { zodSays } from '../messages/said';
 import { EXPORT_FORMATS, type ExportOperations, type ModelExportResult } from '../../../preload/contract';
 import { writeZip } from '../dataset-export';
 import { exportChoices, exportModel } from '../export/export';
@@ -10,7 +11,6 @@ import type { Project } from '../project';
 import { RunRepository } from '../runs';
 import { ImageStore } from '../store';
 import { runDir } from '../training';
-import { keyed } from './request-issues';
 import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
@@ -18,10 +18,10 @@ export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
   exportRun: z.object({
     projectId,
     runId,
-    format: z.enum(EXPORT_FORMATS, { error: keyed('errors.export.unknownFormat') }),
+    format: z.enum(EXPORT_FORMATS, { error: zodSays('errors.export.unknownFormat') }),
     weights: z.enum(['best', 'last']).optional(),
     quantization: z.enum(['none', 'float16', 'uint8']).optional(),
-    directory: z.string().max(4096).refine(isAbsolute, keyed('errors.export.folderNotAbsolute')).optional(),
+    directory: z.string().max(4096).refine(isAbsolute, zodSays('errors.export.folderNotAbsolute')).optional(),
   }),
   cancelExport: z.object({ projectId, runId }),
 };

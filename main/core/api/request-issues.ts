@@ -1,25 +1,20 @@
 // What a refused request says: each problem zod finds becomes a sentence of the core catalogue that
 // names the field in a person's words ("Name cannot be empty.") with the values involved, so the
-// screen says it in the person's language. A schema's own sentence is given as a catalogue key.
+// screen says it in the person's language. A schema's own sentence is given with zodSays, as the
+// spec's schema does, and gets the problem's values too.
 import type { z } from 'zod';
 import type { MessageParams, Said } from '../../../preload/contract';
 import { CORE_EN } from '../messages/catalogue';
-import { said, type CoreKey } from '../messages/said';
+import { readSaid, said, type CoreKey } from '../messages/said';
 import type { SpecIssue } from '../spec/spec';
-
-/** A schema's own sentence for a problem, as its catalogue key (zod carries it as the issue's message). */
-export const keyed = (key: CoreKey): string => key;
 
 const FIELDS: Readonly<Record<string, string>> = CORE_EN.errors.request.field;
 const KINDS: Readonly<Record<string, string>> = CORE_EN.errors.request.kind;
 
-/** Whether a problem's message is a key of the errors area (a schema's own sentence) rather than zod's English. */
-function isKey(text: string): text is CoreKey {
-  const path = text.split('.');
-  if (path[0] !== 'errors') return false;
-  let node: unknown = CORE_EN;
-  for (const part of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
-  return typeof node === 'string';
+/** A schema's own sentence (zodSays) carried as a problem's message, or null for zod's own English. */
+function ownSentence(message: string): Said | null {
+  const sentence = readSaid(message);
+  return sentence.key ? sentence : null;
 }
 
 /** The value the request holds at `path`, or undefined. */
@@ -72,11 +67,12 @@ function generic(issue: z.core.$ZodIssue, received: unknown, params: MessagePara
 export function requestIssue(issue: z.core.$ZodIssue, request: unknown): SpecIssue {
   // A value that fits none of a union's shapes: a schema's own sentence among the shapes' problems says more than "not valid".
   if (issue.code === 'invalid_union') {
-    const own = issue.errors.flat().find((inner) => isKey(inner.message));
+    const own = issue.errors.flat().find((inner) => ownSentence(inner.message));
     if (own) return requestIssue({ ...own, path: [...issue.path, ...own.path] }, request);
   }
   const received = valueAt(request, issue.path);
   const params = paramsOf(issue, received);
-  const sentence = isKey(issue.message) ? said(issue.message, params) : generic(issue, received, params);
+  const own = ownSentence(issue.message);
+  const sentence = own ? said(own.key as CoreKey, { ...params, ...own.params }) : generic(issue, received, params);
   return { path: issue.path.map(String), ...sentence };
 }

@@ -4,11 +4,10 @@ import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { RunOperations } from '../../../preload/contract-runs';
 import { CapaError } from '../errors';
-import { said } from '../messages/said';
+import { said, zodSays } from '../messages/said';
 import { compareSettings } from '../run-compare';
 import { RunRepository } from '../runs';
 import { runDir } from '../training';
-import { keyed } from './request-issues';
 import { name, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 const run = z.object({ projectId, runId }).strict();
@@ -23,7 +22,7 @@ export const RUN_REQUESTS: SchemasOf<RunOperations> = {
   starRun: z.object({ projectId, runId, starred: z.boolean() }).strict(),
   deleteRun: run,
   compareRuns: z
-    .object({ projectId, runIds: z.array(runId).min(2, keyed('errors.runs.compareTooFew')).max(20, keyed('errors.runs.compareTooMany')) })
+    .object({ projectId, runIds: z.array(runId).min(2, zodSays('errors.runs.compareTooFew')).max(20, zodSays('errors.runs.compareTooMany')) })
     .strict(),
 };
 

@@ -7,17 +7,16 @@ import type { Settings, SettingsOperations } from '../../../preload/contract-set
 import { dataDirFromEnv } from '../data-dir';
 import { checkDestination, copyProjects, projectDirs } from '../data-move';
 import { CapaError } from '../errors';
-import { said } from '../messages/said';
+import { said, zodSays } from '../messages/said';
 import { RunRepository } from '../runs';
 import { DEFAULT_SETTINGS, GUIDE_PROGRESS, readSettings, writeSettings, type StoredSettings } from '../settings';
-import { keyed } from './request-issues';
 import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from './context';
 
 // A folder name, never a path: the renderer cannot point the file manager anywhere else.
 const exportFolderName = z
   .string()
-  .regex(/^[^/\\\0]{1,255}$/, keyed('errors.settings.exportFolderSlashes'))
-  .refine((name) => !name.startsWith('.'), keyed('errors.settings.exportFolderDot'));
+  .regex(/^[^/\\\0]{1,255}$/, zodSays('errors.settings.exportFolderSlashes'))
+  .refine((name) => !name.startsWith('.'), zodSays('errors.settings.exportFolderDot'));
 
 export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   getSettings: empty,

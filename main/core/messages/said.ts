@@ -53,6 +53,12 @@ export function said(key: CoreKey, params?: MessageParams): Said {
   return params ? { message, key, params } : { message, key };
 }
 
+/**
+ * A sentence where a library takes only text (a zod schema's message): stored as JSON, read back
+ * with readSaid where the problem is reported (parseSpec, requestIssue).
+ */
+export const zodSays = (key: CoreKey, params?: MessageParams): string => storeSaid(said(key, params));
+
 /** A sentence as stored in a text column (JSON of key and values); old rows hold plain text. */
 export function storeSaid(value: Said): string {
   return JSON.stringify(value);

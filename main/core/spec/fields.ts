@@ -2,17 +2,13 @@
 // would work, as Keras's own errors do. Zod carries a message as text, so each one is a catalogue
 // sentence stored as text (storeSaid) that parseSpec reads back with its key and values.
 import { z } from 'zod';
-import type { MessageParams } from '../../../preload/contract';
-import { said, storeSaid, type CoreKey } from '../messages/said';
+import { zodSays, type CoreKey } from '../messages/said';
 
 /** A value as the person wrote it, for "Received: …"; a long one (a whole object) is cut so the sentence stays readable. */
 export const shown = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 };
-
-/** A zod message that is a catalogue sentence; parseSpec turns it back into a Said with readSaid. */
-export const zodSays = (key: CoreKey, params?: MessageParams): string => storeSaid(said(key, params));
 
 /** A positive integer field, e.g. "filters". */
 export const positiveInt = (what: string) => {

@@ -1,6 +1,7 @@
 // The layer kinds of a spec: Keras's class names and parameter names, with Keras's defaults.
 import { z } from 'zod';
-import { numberIn, oneOf, pair, positiveInt, shown, unknownWord, zodSays } from './fields';
+import { zodSays } from '../messages/said';
+import { numberIn, oneOf, pair, positiveInt, shown, unknownWord } from './fields';
 
 /** Activations a Dense or convolution layer can apply, by Keras's names. */
 export const ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'gelu', 'swish'] as const;

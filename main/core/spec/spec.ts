@@ -2,8 +2,8 @@
 // This module is pure (zod only) so the renderer, IPC validation, the store and the CLI share it.
 import { z } from 'zod';
 import type { Said } from '../../../preload/contract';
-import { readSaid } from '../messages/said';
-import { numberIn, oneOf, positiveInt, shown, zodSays } from './fields';
+import { readSaid, zodSays } from '../messages/said';
+import { numberIn, oneOf, positiveInt, shown } from './fields';
 import { layerSchema } from './layers';
 
 export * from './fields';
