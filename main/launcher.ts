@@ -2,8 +2,8 @@
 // same renderer to the user's browser through the browser host, and say so in one line.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { dataDirFromEnv, defaultDataDir, userDataDir } from './core/data-dir';
-import { settingsFileIn } from './core/settings';
+import { dataDirFromEnv, defaultDataDir, userDataDir } from './core/settings/data-dir';
+import { settingsFileIn } from './core/settings/settings';
 import { findElectronBinary } from './electron-binary';
 import type { ElectronBinary } from './electron-binary';
 

@@ -1,7 +1,7 @@
 // The model part of the contract: the spec a project trains, its summary, and the project's
 // named specs (several designs kept side by side, one selected for training).
-import type { ModelSpec } from '../main/core/spec/spec';
-import type { ModelSummary } from '../main/core/spec/summary';
+import type { ModelSpec } from '../common/model/spec';
+import type { ModelSummary } from '../common/model/summary';
 import type { Said } from './contract';
 
 /** A saved, named model spec of a project. */

@@ -2,26 +2,26 @@
 // response types, and the events main pushes. Main implements it (Electron IPC and the browser
 // host's WebSocket); the preload exposes one method per operation; the renderer imports types.
 // Only type imports here, so the sandboxed preload can bundle it without pulling in anything.
-import type { ModelSpec, SpecIssue } from '../main/core/spec/spec';
+import type { ModelSpec, SpecIssue } from '../common/model/spec';
 import { DATASET_OPERATION_NAMES, type DatasetOperations, type ImportEvent } from './contract-dataset';
 import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-evaluate';
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { GUIDE_OPERATION_NAMES, type GuideOperations } from './contract-guide';
-import { INSIDE_OPERATION_NAMES, type FilterImages, type InsideOperations } from './contract-inside';
+import { ACTIVATION_OPERATION_NAMES, type FilterImages, type ActivationOperations } from './contract-activations';
 import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
-import { USE_OPERATION_NAMES, type UseOperations } from './contract-use';
+import { PREDICT_OPERATION_NAMES, type PredictOperations } from './contract-predict';
 
 export * from './contract-dataset';
 export * from './contract-evaluate';
 export * from './contract-export';
 export * from './contract-guide';
-export * from './contract-inside';
+export * from './contract-activations';
 export * from './contract-model';
 export * from './contract-runs';
 export * from './contract-settings';
-export * from './contract-use';
+export * from './contract-predict';
 
 /** Every error a person can meet, by code. */
 export type ErrorCode =
@@ -44,7 +44,7 @@ export type MessageParams = Record<string, string | number>;
 
 /**
  * A sentence the main side made for a person. `message` is its English text (logs, the CLI); `key`
- * and `params` name it in the core catalogue (main/core/messages) so the screen says it in the
+ * and `params` name it in the core catalogue (common/messages) so the screen says it in the
  * person's language. Text no catalogue holds (a library's own error) has no key and is shown as it is.
  */
 export interface Said {
@@ -178,7 +178,7 @@ export interface AppInfo {
 }
 
 /** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use, inside and guide operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, UseOperations, InsideOperations, GuideOperations {
+export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, PredictOperations, ActivationOperations, GuideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -206,9 +206,9 @@ export const OPERATION_NAMES = [
   ...EXPORT_OPERATION_NAMES,
   ...SETTINGS_OPERATION_NAMES,
   ...RUN_OPERATION_NAMES,
-  ...USE_OPERATION_NAMES,
+  ...PREDICT_OPERATION_NAMES,
   ...GUIDE_OPERATION_NAMES,
-  ...INSIDE_OPERATION_NAMES,
+  ...ACTIVATION_OPERATION_NAMES,
   'appInfo',
   'listProjects',
   'createProject',

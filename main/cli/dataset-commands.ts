@@ -3,8 +3,8 @@
 import { cliError } from './format';
 import { resolve } from 'node:path';
 import type { ExportResult } from '../../preload/contract';
-import { callOrThrow } from '../core/service';
-import type { CapaService } from '../core/service-api';
+import { callOrThrow } from '../core/service/service';
+import type { CapaService } from '../core/service/service-types';
 
 export const DATASET_USAGE = `  export-data <project> [--format folder|zip]
                                         Write the images as a folder per class plus dataset.csv (file,class,split)

@@ -1,8 +1,8 @@
 // `capa evaluate`: a run measured on its validation or test images, printed as a metrics table
 // (laid out like scikit-learn's classification_report) and a confusion matrix.
 import type { Evaluation, EvaluationSplit, EvaluationWeights } from '../../preload/contract';
-import { callOrThrow } from '../core/service';
-import type { CapaService } from '../core/service-api';
+import { callOrThrow } from '../core/service/service';
+import type { CapaService } from '../core/service/service-types';
 
 export const EVALUATE_USAGE = `  evaluate <project> [--run ID] [--split validation|test] [--weights best|last]
                                         Evaluate a run (default: newest finished, test split, best weights)`;

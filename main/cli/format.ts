@@ -1,8 +1,8 @@
 // Text rendering of a summary, laid out like Keras's `model.summary()`.
 import type { ErrorCode } from '../../preload/contract';
-import { CapaError } from '../core/errors';
-import type { SpecIssue } from '../core/spec/spec';
-import type { ModelSummary } from '../core/spec/summary';
+import { CapaError } from '../../common/messages/errors';
+import type { SpecIssue } from '../../common/model/spec';
+import type { ModelSummary } from '../../common/model/summary';
 
 export const formatShape = (shape: readonly number[]): string => `(None, ${shape.join(', ')})`;
 

@@ -4,9 +4,9 @@ import { cliError } from './format';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PREDICT_BATCH_SIZE, type BatchPrediction, type RunInfo } from '../../preload/contract';
-import { callOrThrow } from '../core/service';
-import type { CapaService } from '../core/service-api';
-import { folderAccuracy, predictionRows, predictionsCsv } from '../core/use/prediction-table';
+import { callOrThrow } from '../core/service/service';
+import type { CapaService } from '../core/service/service-types';
+import { folderAccuracy, predictionRows, predictionsCsv } from '../../common/predict/prediction-table';
 
 export const PREDICT_USAGE = `  predict <project> <file-or-folder>... Classify pictures with a run (default: newest finished)
         [--run ID] [--csv out.csv]      Print a table, or write every class's probability as CSV`;

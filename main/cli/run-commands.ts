@@ -2,8 +2,8 @@
 // rename, star, delete, resume, compare), with runs named by id, id prefix or name.
 import { cliError } from './format';
 import type { RunEvent, RunInfo } from '../../preload/contract';
-import { callOrThrow } from '../core/service';
-import type { CapaService } from '../core/service-api';
+import { callOrThrow } from '../core/service/service';
+import type { CapaService } from '../core/service/service-types';
 
 export const RUNS_USAGE = `  runs <project>                        List runs (starred first, then newest)
   runs rename <project> <run> <name>    Rename a run (<run> is its name, id or the start of its id)

@@ -2,7 +2,7 @@
 // parameter (no runtime `electron` import) so the wiring is tested with a fake.
 import { OPERATION_NAMES, channelOf } from '../../preload/contract';
 import type { OperationName, Result } from '../../preload/contract';
-import type { CapaService } from '../core/service-api';
+import type { CapaService } from '../core/service/service-types';
 import type { IpcSenderInfo } from './security';
 
 /** The part of ipcMain the wiring uses. */

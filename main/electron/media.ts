@@ -2,7 +2,7 @@
 // service names the file, and the real path (symlinks resolved) must still lie inside the root.
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
-import type { CapaService } from '../core/service-api';
+import type { CapaService } from '../core/service/service-types';
 import { parseMediaUrl } from './security';
 
 /** The real path of `file` when it exists and lies inside the real path of `root`; null otherwise. */

@@ -2,8 +2,8 @@
 // commands reach the renderer as one DOM event ('capa-menu') that renderer/src/lib/menu-events.ts
 // handles, so the bridge stays one method per operation.
 import type { MenuItemConstructorOptions } from 'electron';
-import type { Language } from '../core/messages/languages';
-import { said, sayIn, type CoreKey } from '../core/messages/said';
+import type { Language } from '../../common/messages/languages';
+import { said, sayIn, type CoreKey } from '../../common/messages/said';
 
 /** Commands the menu sends to the renderer. */
 export const MENU_COMMANDS = ['new-project', 'open-project', 'import', 'undo', 'redo', 'train', 'stop', 'export', 'preferences', 'help'] as const;

@@ -1,8 +1,8 @@
 // The dock / taskbar progress bar and the "training finished" notification, decided from the
 // same run and import events the renderer gets. Pure, so it is tested without Electron.
 import type { ImportEvent, RunEvent } from '../../preload/contract';
-import type { Language } from '../core/messages/languages';
-import { said, sayIn, type CoreKey } from '../core/messages/said';
+import type { Language } from '../../common/messages/languages';
+import { said, sayIn, type CoreKey } from '../../common/messages/said';
 
 /** What the shell shows: a fraction 0..1, indeterminate (2, as Electron's setProgressBar reads it), or nothing (-1). */
 export type ProgressValue = number;

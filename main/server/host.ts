@@ -9,10 +9,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OPERATION_NAMES, type MediaKind, type OperationName, type WireCall, type WireMessage } from '../../preload/contract';
-import { said } from '../core/messages/said';
-import { createCapaService } from '../core/service';
+import { said } from '../../common/messages/said';
+import { createCapaService } from '../core/service/service';
 import { isLoopback, isLoopbackHostHeader } from './host-security';
-import type { CapaService } from '../core/service-api';
+import type { CapaService } from '../core/service/service-types';
 
 export interface BrowserHostOptions {
   /** Folder that holds every project. */

@@ -1,7 +1,7 @@
 // `npm run serve`: the browser host on its own, e.g. on a GPU box reached from a laptop.
 import { parseArgs } from 'node:util';
-import { dataDirFromEnv, defaultDataDir, userDataDir } from '../core/data-dir';
-import { settingsFileIn } from '../core/settings';
+import { dataDirFromEnv, defaultDataDir, userDataDir } from '../core/settings/data-dir';
+import { settingsFileIn } from '../core/settings/settings';
 import { startBrowserHost } from './host';
 
 const USAGE = `Usage: npm run serve -- [--host 127.0.0.1] [--port 5817] [--token TOKEN] [--data-dir DIR] [--settings-file FILE]

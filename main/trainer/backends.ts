@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { BackendInfo, Said } from '../../preload/contract';
-import { said } from '../core/messages/said';
+import { said } from '../../common/messages/said';
 import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { unpackedPath } from '../packaging/asar-path';

@@ -1,7 +1,7 @@
 // Keras's EarlyStopping and ReduceLROnPlateau as plain state machines over epoch metrics, so
 // their rules are tested without training and the training loop only asks them what to do.
 import type { EpochMetrics } from '../../preload/contract';
-import type { EarlyStoppingSpec, Monitor, ReduceLrSpec } from '../core/spec/spec';
+import type { EarlyStoppingSpec, Monitor, ReduceLrSpec } from '../../common/model/spec';
 
 /** The value of `monitor` in an epoch's metrics; validation falls back to training when there is none. */
 export function monitored(metrics: EpochMetrics, monitor: Monitor): number {

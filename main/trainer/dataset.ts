@@ -1,9 +1,9 @@
 // Batches of a run: seeded shuffles, class weights, and the assembly of a batch's images (8-bit
 // pixels from the pipeline, or float features in memory) into the arrays a model trains on.
 // Streaming the images themselves is main/trainer/pipeline.ts.
-import { seededRandom } from '../core/spec/augment';
-import type { InputSpec } from '../core/spec/spec';
-import { normalizeBytes } from '../core/preprocess';
+import { seededRandom } from '../../common/model/augment';
+import type { InputSpec } from '../../common/model/spec';
+import { normalizeBytes } from '../core/dataset/preprocess';
 import { derivedSeed } from './model-builder';
 import type { Tf } from './tf';
 

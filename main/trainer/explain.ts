@@ -3,8 +3,8 @@
 // before softmax, so a confident model still has gradients). Otherwise, and for transfer runs whose
 // backbone is a separate (possibly graph) model that cannot be differentiated through, occlusion
 // sensitivity: how much hiding each region of the image lowers the class's probability.
-import { imageToPixels } from '../core/preprocess';
-import type { InputSpec } from '../core/spec/spec';
+import { imageToPixels } from '../core/dataset/preprocess';
+import type { InputSpec } from '../../common/model/spec';
 import { modelFor } from './predict';
 import type { ExplainResult, TrainerRequest } from './protocol';
 import type { Tf } from './tf';

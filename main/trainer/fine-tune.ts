@@ -1,7 +1,7 @@
 // Fine-tuning: the backbone's last blocks learn together with the head, as one model (rescaling,
 // backbone, pooling, head). Only layers models can be trained in TensorFlow.js; graph models stay
 // frozen. The whole model is saved, so prediction and export need no separate backbone.
-import { PIXEL_NORMALIZATION } from '../core/preprocess';
+import { PIXEL_NORMALIZATION } from '../core/dataset/preprocess';
 import { readArtifacts } from './model-files';
 import type { TrainerBackbone } from './protocol';
 import type { Tf } from './tf';

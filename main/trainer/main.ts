@@ -4,7 +4,7 @@
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import sharp from 'sharp';
 import { selectBackend, type SelectedBackend } from './backends';
-import { imageActivations } from './inside';
+import { imageActivations } from './activations';
 import { explainImage } from './explain';
 import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
 import { TrainingFailure, type SerializedError, type TrainerMessage, type TrainerRequest } from './protocol';

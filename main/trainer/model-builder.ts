@@ -2,7 +2,7 @@
 // their Keras names, then Dense(numClasses, softmax). Initial weights come from seeded
 // initializers so a run with the same seed starts from the same weights (and, on CPU/WASM,
 // repeats exactly).
-import { asPair, type Initializer, type LayerSpec, type ModelSpec, type Regularizer, type TrainingSpec } from '../core/spec/spec';
+import { asPair, type Initializer, type LayerSpec, type ModelSpec, type Regularizer, type TrainingSpec } from '../../common/model/spec';
 import type { Tf } from './tf';
 
 type Layer = import('@tensorflow/tfjs').layers.Layer;

@@ -6,10 +6,10 @@
 // batches; what overlaps with training is file reading and sharp's decoding.
 import { readFile } from 'node:fs/promises';
 import type { Said } from '../../preload/contract';
-import { said } from '../core/messages/said';
-import type { InputSpec } from '../core/spec/spec';
-import { imageToBytes } from '../core/preprocess';
-import { hashBytes } from '../core/store';
+import { said } from '../../common/messages/said';
+import type { InputSpec } from '../../common/model/spec';
+import { imageToBytes } from '../core/dataset/preprocess';
+import { hashBytes } from '../core/dataset/image-store';
 import { hostBatch, splitItems, type BatchOptions, type DecodedSplit, type DecodeFailure, type HostBatch } from './dataset';
 import { PixelCache, PRUNE_AFTER_DAYS } from './pixel-cache';
 import { TrainingFailure, type ImageSource, type TrainItem, type TrainJob } from './protocol';

@@ -20,10 +20,10 @@ import { crc32 } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InputSpec } from '../core/spec/spec';
-import { writeAtomically } from '../core/store';
+import type { InputSpec } from '../../common/model/spec';
+import { writeAtomically } from '../core/dataset/image-store';
 
-/** Bump when imageToBytes (main/core/preprocess.ts) changes its output: every entry then misses. */
+/** Bump when imageToBytes (main/core/dataset/preprocess.ts) changes its output: every entry then misses. */
 export const PREPROCESSING_VERSION = 1;
 
 /** Input keys not used for this many days are deleted when a run opens the cache. */

@@ -2,9 +2,9 @@
 // its folder and the time model.json changed, so a stream of predictions loads it once.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InputSpec } from '../core/spec/spec';
+import type { InputSpec } from '../../common/model/spec';
 import { loadModel, MODEL_JSON } from './model-files';
-import { imageToPixels } from '../core/preprocess';
+import { imageToPixels } from '../core/dataset/preprocess';
 import { predictionBatches } from './pipeline';
 import type { ImageSource, PredictOutcome, TrainerBackbone } from './protocol';
 import { pixelsThroughBackbone } from './transfer';

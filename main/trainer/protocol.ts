@@ -2,7 +2,7 @@
 // exactly one reply; run events stream in between. Errors cross as {name, message, stack}.
 // Messages are structured-cloned (fork with serialization "advanced", or utilityProcess).
 import type { BackendInfo, LayerActivations, RunEvent, RunStatus, Said } from '../../preload/contract';
-import type { InputSpec, ModelSpec } from '../core/spec/spec';
+import type { InputSpec, ModelSpec } from '../../common/model/spec';
 
 /** One training image: a file in the project store with its class index. */
 export interface TrainItem {

@@ -3,14 +3,14 @@
 // after each epoch, and the best and last weights written to the run's folder.
 import { join } from 'node:path';
 import type { BackendInfo, EpochMetrics, RunEvent, Said } from '../../preload/contract';
-import { said } from '../core/messages/said';
-import { augmentImage, isAugmenting } from '../core/spec/augment';
+import { said } from '../../common/messages/said';
+import { augmentImage, isAugmenting } from '../../common/model/augment';
 import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
 import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
-import { firstConvFilters } from './inside';
+import { firstConvFilters } from './activations';
 import { saveModel } from './model-files';
 import { TrainingFailure, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import type { Tf } from './tf';

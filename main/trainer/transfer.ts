@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { said } from '../core/messages/said';
-import { isAugmenting } from '../core/spec/augment';
-import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../core/spec/spec';
-import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/preprocess';
-import { hashBytes, writeAtomically } from '../core/store';
+import { said } from '../../common/messages/said';
+import { isAugmenting } from '../../common/model/augment';
+import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../../common/model/spec';
+import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/dataset/preprocess';
+import { hashBytes, writeAtomically } from '../core/dataset/image-store';
 import type { DecodedSplit, DecodeFailure } from './dataset';
 import { PixelLoader, predictionBatches, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
 import { readArtifacts } from './model-files';

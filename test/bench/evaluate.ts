@@ -3,9 +3,9 @@
 // process, 32 at a time, metrics computed and stored), then one explanation by Grad-CAM (Small CNN)
 // and one by occlusion (MLP: 65 forward passes).
 import { join } from 'node:path';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
-import { presetById } from '../../main/core/spec/presets';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
+import { presetById } from '../../common/model/presets';
 import { writeShapeDataset } from '../helpers/shapes';
 import { trainProject } from '../helpers/train';
 

@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { entriesFromPaths, runImport } from '../../main/core/importer';
-import { ProjectLibrary } from '../../main/core/library';
-import { ImageStore } from '../../main/core/store';
+import { entriesFromPaths, runImport } from '../../main/core/dataset/import-files';
+import { ProjectLibrary } from '../../main/core/projects/library';
+import { ImageStore } from '../../main/core/dataset/image-store';
 import { seededRandom } from '../helpers/shapes';
 
 const WIDTH = 640;

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PREDICT_BATCH_SIZE, type BatchPrediction } from '../../preload/contract';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { presetById } from '../../main/core/spec/presets';
-import { folderAccuracy, predictionRows } from '../../main/core/use/prediction-table';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { presetById } from '../../common/model/presets';
+import { folderAccuracy, predictionRows } from '../../common/predict/prediction-table';
 import { writeShapeDataset } from '../helpers/shapes';
 
 const PER_CLASS = 334; // 1,002 pictures

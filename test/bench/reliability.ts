@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { presetById } from '../../main/core/spec/presets';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { presetById } from '../../common/model/presets';
 import { colourImage } from '../helpers/colours';
 import { runDone } from '../reliability/protocol';
 import { formatReport, type LoadRow } from '../reliability/report';

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import type { RunEvent } from '../../preload/contract';
 import { BackboneCache, CACHE_FOLDER } from '../../main/core/backbones/cache';
-import { presetById } from '../../main/core/spec/presets';
-import { forkTrainerPort, TrainerClient } from '../../main/core/trainer-client';
+import { presetById } from '../../common/model/presets';
+import { forkTrainerPort, TrainerClient } from '../../main/core/runs/trainer-client';
 import type { TrainerBackbone, TrainItem } from '../../main/trainer/protocol';
 import { TINY_SIZE, writeTinyBackbone } from '../helpers/backbone';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';

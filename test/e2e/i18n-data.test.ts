@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { BROKEN_FILES, writeBrokenFiles } from '../helpers/broken-files';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';

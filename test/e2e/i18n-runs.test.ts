@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { presetById } from '../../main/core/spec/presets';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { presetById } from '../../common/model/presets';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';

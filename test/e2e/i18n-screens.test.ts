@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown, type CatalogueLanguage } from '../helpers/catalogue';
 import { colourImage, trainColourProject, writeColourDataset } from '../helpers/colours';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { catalogueTextShown } from '../helpers/catalogue';
 import { writeShapeDataset } from '../helpers/shapes';

@@ -4,16 +4,16 @@
 // training settings and the augmentation. For each, the "Learn more" panel opens with a drawn
 // picture and the catalogue's words in the screen's language; no text of the other language is
 // left on the screen, and axe finds no serious or critical violation with panels open, light or
-// dark. The lists come from main/core/spec/explanations.ts, so a new layer or setting is checked
+// dark. The lists come from common/model/explanations.ts, so a new layer or setting is checked
 // here too. Screenshots: learn-<en|es>-<place>.png, and each topic's panel learn-topic-<en|es>-<topic>.png.
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAYER_FIELDS, LAYER_TOPICS, SETTINGS, type LearnTopic, type SettingSection } from '../../main/core/spec/explanations';
-import { LAYER_TYPES } from '../../main/core/spec/layers';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { LAYER_FIELDS, LAYER_TOPICS, SETTINGS, type LearnTopic, type SettingSection } from '../../common/model/explanations';
+import { LAYER_TYPES } from '../../common/model/layers';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
 import { closeUi, openUi, screenshot, SCREENSHOTS, type Ui } from '../helpers/browser';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { tempDir } from '../helpers/temp';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { colourImage, trainColourProject, writeColourDataset } from '../helpers/colours';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { tempDir } from '../helpers/temp';

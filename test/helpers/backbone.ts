@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CACHE_FOLDER } from '../../main/core/backbones/cache';
-import type { BackboneEntry } from '../../main/core/backbones/catalogue';
+import type { BackboneEntry } from '../../common/backbones/catalogue';
 import { writeArtifacts } from '../../main/trainer/model-files';
 import { seededRandom } from './shapes';
 

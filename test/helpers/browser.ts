@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { StoredSettings } from '../../main/core/settings';
+import type { StoredSettings } from '../../main/core/settings/settings';
 import { removeTempDirs, tempDir } from './temp';
 
 const ROOT = join(__dirname, '..', '..');

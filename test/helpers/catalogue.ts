@@ -24,9 +24,9 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const readJson = (...path: string[]) => JSON.parse(readFileSync(join(__dirname, '..', '..', ...path), 'utf8')) as object;
 const CORE_AREAS = ['common', 'data', 'desktop', 'errors', 'model', 'runs'];
 const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('renderer', 'src', 'lib', 'i18n', `${language}.json`));
-/** The core's sentences (main/core/messages), by "core:<area>.<key>". */
+/** The core's sentences (common/messages), by "core:<area>.<key>". */
 const coreCatalogue = (language: CatalogueLanguage) =>
-  flattenCatalogue(Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('main', 'core', 'messages', language, `${area}.json`)])));
+  flattenCatalogue(Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('common', 'messages', language, `${area}.json`)])));
 const CATALOGUES = { en: catalogue('en'), es: catalogue('es') };
 const CORE = { en: coreCatalogue('en'), es: coreCatalogue('es') };
 

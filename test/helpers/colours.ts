@@ -5,9 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ProjectSummary, RunInfo } from '../../preload/contract';
-import { callOrThrow } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
-import { presetById } from '../../main/core/spec/presets';
+import { callOrThrow } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
+import { presetById } from '../../common/model/presets';
 import { seededRandom } from './shapes';
 
 export type Colour = 'red' | 'blue';

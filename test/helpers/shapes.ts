@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { seededRandom } from '../../main/core/spec/augment';
+import { seededRandom } from '../../common/model/augment';
 
 export type ShapeName = 'circle' | 'square' | 'triangle';
 export const SHAPES: readonly ShapeName[] = ['circle', 'square', 'triangle'];

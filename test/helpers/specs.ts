@@ -1,7 +1,7 @@
 // A spec that uses every layer kind and sets every field away from its default, for round-trip,
 // Keras-code and summary tests.
-import { layer } from '../../main/core/spec/presets';
-import { SPEC_VERSION, type ModelSpec } from '../../main/core/spec/spec';
+import { layer } from '../../common/model/presets';
+import { SPEC_VERSION, type ModelSpec } from '../../common/model/spec';
 
 export function everyFieldSpec(): ModelSpec {
   return {

@@ -1,8 +1,8 @@
 // Training through the service as a test or benchmark needs it: start the project's current spec
 // and wait for the run to end.
 import type { RunInfo } from '../../preload/contract';
-import { callOrThrow } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
+import { callOrThrow } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
 
 /** Resolves when run `runId` ends (completed, stopped or failed). */
 export function runEnded(service: CapaService, runId: () => string | undefined): Promise<void> {

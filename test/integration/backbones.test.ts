@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneEvent } from '../../preload/contract';
 import { BackboneCache, CACHE_FOLDER } from '../../main/core/backbones/cache';
-import { BACKBONES, fineTunable, MINUS_ONE_TO_ONE } from '../../main/core/backbones/catalogue';
-import { CapaError } from '../../main/core/errors';
-import { presetById } from '../../main/core/spec/presets';
-import { summarize } from '../../main/core/spec/summary';
+import { BACKBONES, fineTunable, MINUS_ONE_TO_ONE } from '../../common/backbones/catalogue';
+import { CapaError } from '../../common/messages/errors';
+import { presetById } from '../../common/model/presets';
+import { summarize } from '../../common/model/summary';
 import { checksums, startModelServer, tinyEntry, TINY_FEATURES, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

@@ -4,8 +4,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportEvent } from '../../preload/contract';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
 import { shapeImage, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

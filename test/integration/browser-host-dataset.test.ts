@@ -6,7 +6,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ImportEvent, WireMessage } from '../../preload/contract';
-import { callOrThrow } from '../../main/core/service';
+import { callOrThrow } from '../../main/core/service/service';
 import { startBrowserHost, type BrowserHost } from '../../main/server/host';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';

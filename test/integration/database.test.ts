@@ -5,10 +5,10 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, SCHEMA_VERSION } from '../../main/core/db/database';
 import { MIGRATIONS } from '../../main/core/db/migrations';
-import { CapaError } from '../../main/core/errors';
-import { ProjectLibrary } from '../../main/core/library';
-import { RunRepository } from '../../main/core/runs';
-import { DEFAULT_INPUT, PRESETS } from '../../main/core/spec/presets';
+import { CapaError } from '../../common/messages/errors';
+import { ProjectLibrary } from '../../main/core/projects/library';
+import { RunRepository } from '../../main/core/runs/repository';
+import { DEFAULT_INPUT, PRESETS } from '../../common/model/presets';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(removeTempDirs);

@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageInfo, Split } from '../../preload/contract';
-import { entriesFromPaths, importEntries, runImport } from '../../main/core/importer';
-import { ProjectLibrary } from '../../main/core/library';
-import type { Project } from '../../main/core/project';
-import { ImageStore } from '../../main/core/store';
+import { entriesFromPaths, importEntries, runImport } from '../../main/core/dataset/import-files';
+import { ProjectLibrary } from '../../main/core/projects/library';
+import type { Project } from '../../main/core/projects/project';
+import { ImageStore } from '../../main/core/dataset/image-store';
 import { shapeImage, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

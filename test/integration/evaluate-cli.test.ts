@@ -3,7 +3,7 @@
 // evaluation the service stored.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { cliFor } from '../helpers/cli';
 import { writePatchDataset } from '../helpers/patches';
 import { removeTempDirs, tempDir } from '../helpers/temp';

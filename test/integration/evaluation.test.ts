@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageInfo, RunInfo } from '../../preload/contract';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
-import { PRESETS } from '../../main/core/spec/presets';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
+import { PRESETS } from '../../common/model/presets';
 import { TINY_SIZE, writeTinyGraphBackbone } from '../helpers/backbone';
 import { distanceToBox, peakOf, writePatchDataset, type PatchBox } from '../helpers/patches';
 import { removeTempDirs, tempDir } from '../helpers/temp';

@@ -5,10 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService, CapaServiceOptions } from '../../main/core/service-api';
-import { readSettings, settingsFileIn } from '../../main/core/settings';
-import { SAMPLE_RESOURCE_FOLDER, sampleFolder } from '../../main/core/api/guide';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { CapaService, CapaServiceOptions } from '../../main/core/service/service-types';
+import { readSettings, settingsFileIn } from '../../main/core/settings/settings';
+import { SAMPLE_RESOURCE_FOLDER, sampleFolder } from '../../main/core/guide/handlers';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

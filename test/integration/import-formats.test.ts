@@ -5,10 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { entriesFromPaths, importEntries, MAX_PIXELS } from '../../main/core/importer';
-import { ProjectLibrary } from '../../main/core/library';
-import type { Project } from '../../main/core/project';
-import { ImageStore } from '../../main/core/store';
+import { entriesFromPaths, importEntries, MAX_PIXELS } from '../../main/core/dataset/import-files';
+import { ProjectLibrary } from '../../main/core/projects/library';
+import type { Project } from '../../main/core/projects/project';
+import { ImageStore } from '../../main/core/dataset/image-store';
 import { bmpImage as bmp } from '../helpers/broken-files';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../main/trainer/backends';
 import { buildModel } from '../../main/trainer/model-builder';
 import type { Tf } from '../../main/trainer/tf';
-import { DEFAULT_TRAINING, layer, PRESETS } from '../../main/core/spec/presets';
-import { ACTIVATION_LAYER_FUNCTIONS, LAYER_TYPES, OPTIMIZERS, SPEC_VERSION, NO_AUGMENTATION, type InputSpec, type LayerSpec, type ModelSpec } from '../../main/core/spec/spec';
-import { summarize } from '../../main/core/spec/summary';
+import { DEFAULT_TRAINING, layer, PRESETS } from '../../common/model/presets';
+import { ACTIVATION_LAYER_FUNCTIONS, LAYER_TYPES, OPTIMIZERS, SPEC_VERSION, NO_AUGMENTATION, type InputSpec, type LayerSpec, type ModelSpec } from '../../common/model/spec';
+import { summarize } from '../../common/model/summary';
 import { seededRandom } from '../helpers/shapes';
 
 let tf: Tf;

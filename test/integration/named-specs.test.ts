@@ -1,8 +1,8 @@
 // Named specs through the real service on real project databases: save as, duplicate, select,
 // rename, delete, and the selected one kept in step with the project's spec.
 import { afterAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { DEFAULT_INPUT, PRESETS } from '../../main/core/spec/presets';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { DEFAULT_INPUT, PRESETS } from '../../common/model/presets';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(removeTempDirs);

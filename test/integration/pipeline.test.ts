@@ -5,11 +5,11 @@ import { copyFileSync, existsSync, readFileSync, utimesSync, writeFileSync } fro
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../preload/contract';
-import { imageToPixels } from '../../main/core/preprocess';
-import { augmentImage, seededRandom } from '../../main/core/spec/augment';
-import { PRESETS } from '../../main/core/spec/presets';
-import type { InputSpec } from '../../main/core/spec/spec';
-import { hashBytes } from '../../main/core/store';
+import { imageToPixels } from '../../main/core/dataset/preprocess';
+import { augmentImage, seededRandom } from '../../common/model/augment';
+import { PRESETS } from '../../common/model/presets';
+import type { InputSpec } from '../../common/model/spec';
+import { hashBytes } from '../../main/core/dataset/image-store';
 import { selectBackend } from '../../main/trainer/backends';
 import { epochOrder, type HostBatch } from '../../main/trainer/dataset';
 import { PixelLoader, prefetch, sequentialPlans, streamSource, type PrefetchStats } from '../../main/trainer/pipeline';

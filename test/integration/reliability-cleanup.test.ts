@@ -6,9 +6,9 @@ import { mkdirSync, rmSync, truncateSync, utimesSync, writeFileSync, existsSync,
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reclaimLeftovers } from '../../main/core/cleanup';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { ImageStore } from '../../main/core/store';
+import { reclaimLeftovers } from '../../main/core/projects/cleanup';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { ImageStore } from '../../main/core/dataset/image-store';
 import { projectProblems } from '../reliability/check';
 import { lostLabels } from '../reliability/harness';
 import { allImages, type ChildLine } from '../reliability/protocol';

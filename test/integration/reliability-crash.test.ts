@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { copyTemplate, describeTrial, prepareTemplate, runTrial, type Template } from '../reliability/harness';
 import { runDone } from '../reliability/protocol';
 import { SCENARIOS } from '../reliability/protocol';

@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
 import { badCliCorpus, badImagesCorpus, badRequestsCorpus, badSpecsCorpus, pngBomb } from '../reliability/bad-inputs';
 import { projectProblems } from '../reliability/check';
 import { removeTempDirs, tempDir } from '../helpers/temp';

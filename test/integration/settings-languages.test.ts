@@ -3,10 +3,10 @@
 // browser host) there are none and the page uses navigator.languages.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { DesktopHooks } from '../../main/core/service-api';
-import { settingsFileIn } from '../../main/core/settings';
-import { preferredLanguages, resolveLanguage } from '../../main/core/messages/languages';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { DesktopHooks } from '../../main/core/service/service-types';
+import { settingsFileIn } from '../../main/core/settings/settings';
+import { preferredLanguages, resolveLanguage } from '../../common/messages/languages';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(() => removeTempDirs());

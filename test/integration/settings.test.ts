@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { DataFolderMove, Result, Settings } from '../../preload/contract';
-import { defaultDataDir } from '../../main/core/data-dir';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import type { CapaService, DesktopHooks } from '../../main/core/service-api';
-import { Project } from '../../main/core/project';
-import { RunRepository } from '../../main/core/runs';
-import { readSettings, settingsFileIn } from '../../main/core/settings';
+import { defaultDataDir } from '../../main/core/settings/data-dir';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import type { CapaService, DesktopHooks } from '../../main/core/service/service-types';
+import { Project } from '../../main/core/projects/project';
+import { RunRepository } from '../../main/core/runs/repository';
+import { readSettings, settingsFileIn } from '../../main/core/settings/settings';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

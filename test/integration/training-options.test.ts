@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunEvent } from '../../preload/contract';
-import { DEFAULT_INPUT, PRESETS } from '../../main/core/spec/presets';
-import { OPTIMIZERS, trainingSchema, type AugmentationSpec, type ModelSpec } from '../../main/core/spec/spec';
+import { DEFAULT_INPUT, PRESETS } from '../../common/model/presets';
+import { OPTIMIZERS, trainingSchema, type AugmentationSpec, type ModelSpec } from '../../common/model/spec';
 import { selectBackend } from '../../main/trainer/backends';
 import { balancedClassWeights, makeBatch } from '../../main/trainer/dataset';
 import { buildModel, setLearningRate } from '../../main/trainer/model-builder';

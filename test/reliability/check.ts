@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import yauzl from 'yauzl';
-import { PARTIAL_NAME } from '../../main/core/cleanup';
-import { ImageStore } from '../../main/core/store';
+import { PARTIAL_NAME } from '../../main/core/projects/cleanup';
+import { ImageStore } from '../../main/core/dataset/image-store';
 
 /** Every file under `dir`, relative to it ('' when the folder is missing). */
 function filesUnder(dir: string): string[] {

@@ -5,8 +5,8 @@
 // Usage: node child.js <dataDir> <projectId> <import|relabel|train|evaluate|export> <seed> <sourceDir>
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { seededRandom } from '../../main/core/spec/augment';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { seededRandom } from '../../common/model/augment';
 import { allImages, runDone, type ChildLine, type Scenario } from './protocol';
 
 const [dataDir, projectId, scenario, seedText, sourceDir] = process.argv.slice(2) as [string, string, Scenario, string, string];

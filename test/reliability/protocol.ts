@@ -1,8 +1,8 @@
 // What the crash harness's child reports to its parent, one JSON object per stdout line, and
 // the helpers both sides use.
 import type { ImageInfo, RunEvent } from '../../preload/contract';
-import { callOrThrow } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
+import { callOrThrow } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
 
 /** Resolves with the `done` event of the run `runId()` names. */
 export function runDone(service: CapaService, runId: () => string | undefined): Promise<Extract<RunEvent, { kind: 'done' }>> {

@@ -3,7 +3,7 @@
 // Shared by the runner (test/reliability/main.ts) and `npm run bench -- reliability`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { badCliCorpus, badImagesCorpus, badRequestsCorpus, badSpecsCorpus, type CorpusOutcome } from './bad-inputs';
 import { diskFullTrials } from './disk-full';
 import { describeTrial, prepareTemplate, runCrashHarness } from './harness';

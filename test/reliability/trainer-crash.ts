@@ -1,7 +1,7 @@
 // The training process killed on its own while the app runs: the run must end "interrupted"
 // with the reason, the service must keep answering, and Resume must finish the run.
-import { callOrThrow, createCapaService } from '../../main/core/service';
-import { forkTrainerPort } from '../../main/core/trainer-client';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { forkTrainerPort } from '../../main/core/runs/trainer-client';
 import type { TrainerPort } from '../../main/trainer/protocol';
 import { copyTemplate, type Template } from './harness';
 import { runDone } from './protocol';

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BUSY_TIMEOUT_MS } from '../../main/core/db/database';
-import { callOrThrow, createCapaService } from '../../main/core/service';
+import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { projectProblems } from './check';
 import { checkAfterKill, copyTemplate, startChild, type Template } from './harness';
 import { allImages } from './protocol';

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPERATION_NAMES, RUN_EVENT_CHANNEL, channelOf, mediaPath } from '../../preload/contract';
 import type { CapaApi, RunEvent } from '../../preload/contract';
-import { defaultDataDir, userDataDir } from '../../main/core/data-dir';
+import { defaultDataDir, userDataDir } from '../../main/core/settings/data-dir';
 import { findElectronBinary } from '../../main/electron-binary';
 import { registerIpcHandlers, UNTRUSTED_SENDER_RESULT } from '../../main/electron/ipc';
 import type { IpcRegistrar } from '../../main/electron/ipc';

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAYER_FIELDS, LAYER_TOPICS, LEARN_TOPICS, OPTIMIZER_NAMES, SETTINGS, type LearnTopic, type SettingKey } from '../../main/core/spec/explanations';
-import { LAYER_TYPES } from '../../main/core/spec/layers';
-import { augmentationSchema, backboneSchema, earlyStoppingSchema, inputSchema, OPTIMIZERS, reduceLrSchema, trainingSchema } from '../../main/core/spec/spec';
+import { LAYER_FIELDS, LAYER_TOPICS, LEARN_TOPICS, OPTIMIZER_NAMES, SETTINGS, type LearnTopic, type SettingKey } from '../../common/model/explanations';
+import { LAYER_TYPES } from '../../common/model/layers';
+import { augmentationSchema, backboneSchema, earlyStoppingSchema, inputSchema, OPTIMIZERS, reduceLrSchema, trainingSchema } from '../../common/model/spec';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
 import { layerTopics } from '../../renderer/src/lib/learn-topics';

@@ -1,7 +1,7 @@
 // The renderer's say() on the runs' sentences: a plural key found through its count, a sentence
 // inside another's values said in the same language, a default run name, and plain text as it is.
 import { afterEach, describe, expect, it } from 'vitest';
-import { nested, said } from '../../main/core/messages/said';
+import { nested, said } from '../../common/messages/said';
 import { say, setLanguage } from '../../renderer/src/lib/i18n/i18n.svelte';
 import { runName } from '../../renderer/src/lib/run-text';
 

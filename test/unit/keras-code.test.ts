@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kerasCode } from '../../main/core/spec/keras-code';
-import { DEFAULT_INPUT, PRESETS } from '../../main/core/spec/presets';
-import type { ModelSpec } from '../../main/core/spec/spec';
+import { kerasCode } from '../../common/model/keras-code';
+import { DEFAULT_INPUT, PRESETS } from '../../common/model/presets';
+import type { ModelSpec } from '../../common/model/spec';
 import { everyFieldSpec } from '../helpers/specs';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

@@ -1,6 +1,6 @@
 // Evaluation metrics against values worked out by hand on a small fixed set of predictions.
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, confusionMatrix, disagreement, inTopK, mostConfused, normalizeRows } from '../../main/core/evaluation/metrics';
+import { computeMetrics, confusionMatrix, disagreement, inTopK, mostConfused, normalizeRows } from '../../common/evaluation/metrics';
 
 const CLASSES = ['a', 'b', 'c'];
 // Seven images: three of a, two of b, two of c. Image 1 (an a) is taken for b; image 6 (a c) for a.

@@ -2,7 +2,7 @@
 // prediction and exports. Checked on images sharp writes with known pixels.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { imageToPixels, PIXEL_NORMALIZATION } from '../../main/core/preprocess';
+import { imageToPixels, PIXEL_NORMALIZATION } from '../../main/core/dataset/preprocess';
 
 /** A width x height PNG: left half red, right half blue. */
 function halves(width: number, height: number): Promise<Buffer> {

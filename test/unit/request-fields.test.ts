@@ -3,9 +3,9 @@
 // fails here), and the generic sentences say them in both languages.
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { CORE_CATALOGUES, CORE_EN } from '../../main/core/messages/catalogue';
-import { said } from '../../main/core/messages/said';
-import { REQUEST_SCHEMAS } from '../../main/core/requests';
+import { CORE_CATALOGUES, CORE_EN } from '../../common/messages/catalogue';
+import { said } from '../../common/messages/said';
+import { REQUEST_SCHEMAS } from '../../main/core/service/requests';
 import { say, setLanguage } from '../../renderer/src/lib/i18n/i18n.svelte';
 
 /** Every property name of an object schema, however deep (optional, nullable, arrays, unions). */

@@ -1,7 +1,7 @@
 // The runs table's order: by any column, either way, starred runs first, empty values last.
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunInfo } from '../../preload/contract';
-import { PRESETS } from '../../main/core/spec/presets';
+import { PRESETS } from '../../common/model/presets';
 import { sortRuns } from '../../renderer/src/lib/run-table';
 
 const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 8, height: 8, channels: 1, resize: 'squash' });

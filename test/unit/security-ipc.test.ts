@@ -11,9 +11,9 @@ import type { ErrorCode, OperationName, Result } from '../../preload/contract';
 import { registerIpcHandlers } from '../../main/electron/ipc';
 import type { IpcRegistrar } from '../../main/electron/ipc';
 import { APP_ENTRY_URL, isTrustedSender } from '../../main/electron/security';
-import { REQUEST_SCHEMAS } from '../../main/core/requests';
-import { createCapaService } from '../../main/core/service';
-import type { CapaService } from '../../main/core/service-api';
+import { REQUEST_SCHEMAS } from '../../main/core/service/requests';
+import { createCapaService } from '../../main/core/service/service';
+import type { CapaService } from '../../main/core/service/service-types';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 // A Record over ErrorCode makes the compiler insist every code is listed.

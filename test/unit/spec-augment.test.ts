@@ -1,8 +1,8 @@
 // Augmentation, shared by the trainer and the preview: exact on known images, repeatable from a
 // seed, identity when switched off.
 import { describe, expect, it } from 'vitest';
-import { augmentImage, isAugmenting } from '../../main/core/spec/augment';
-import { NO_AUGMENTATION, type AugmentationSpec } from '../../main/core/spec/spec';
+import { augmentImage, isAugmenting } from '../../common/model/augment';
+import { NO_AUGMENTATION, type AugmentationSpec } from '../../common/model/spec';
 import { seededRandom } from '../../main/trainer/dataset';
 
 // A 3x4 single-channel ramp: value = (row * 4 + column) / 11.

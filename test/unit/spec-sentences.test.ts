@@ -4,14 +4,14 @@
 // and the export formats with the reason a format is greyed out. Each is said in Spanish here too.
 import { describe, expect, it } from 'vitest';
 import type { Said } from '../../preload/contract';
-import { BACKBONES } from '../../main/core/backbones/catalogue';
-import { summarizeWithBackbone } from '../../main/core/backbones/summary';
+import { BACKBONES } from '../../common/backbones/catalogue';
+import { summarizeWithBackbone } from '../../common/backbones/summary';
 import { formatChoices } from '../../main/core/export/export';
 import type { SavedLayer, SavedModel } from '../../main/core/export/saved-model';
-import { nested, said } from '../../main/core/messages/said';
-import { DEFAULT_INPUT, layer, presetById, PRESETS } from '../../main/core/spec/presets';
-import { parseSpec, type ModelSpec, type SpecIssue } from '../../main/core/spec/spec';
-import { MAX_PARAMS, summarize } from '../../main/core/spec/summary';
+import { nested, said } from '../../common/messages/said';
+import { DEFAULT_INPUT, layer, presetById, PRESETS } from '../../common/model/presets';
+import { parseSpec, type ModelSpec, type SpecIssue } from '../../common/model/spec';
+import { MAX_PARAMS, summarize } from '../../common/model/summary';
 import { sayIn } from '../helpers/say';
 
 /** As the renderer's say() says it in Spanish (test/helpers/say.ts). */

@@ -1,9 +1,9 @@
 // The summary's parameter counts, written here from Keras's formulas, for every preset and every
 // layer kind; and its multiply-add and memory estimates.
 import { describe, expect, it } from 'vitest';
-import { layer, PRESETS } from '../../main/core/spec/presets';
-import type { InputSpec, ModelSpec } from '../../main/core/spec/spec';
-import { summarize } from '../../main/core/spec/summary';
+import { layer, PRESETS } from '../../common/model/presets';
+import type { InputSpec, ModelSpec } from '../../common/model/spec';
+import { summarize } from '../../common/model/summary';
 import { everyFieldSpec } from '../helpers/specs';
 
 // Keras's formulas.

@@ -1,9 +1,9 @@
 // The spec schema: every layer kind and every field survives spec -> JSON -> spec, version-1 specs
 // are migrated, and every validation message names the value received and what would work.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INPUT, layer, presetById, PRESETS } from '../../main/core/spec/presets';
-import { LAYER_TYPES, modelSpecSchema, parseSpec, SPEC_VERSION, type ModelSpec } from '../../main/core/spec/spec';
-import { summarize } from '../../main/core/spec/summary';
+import { DEFAULT_INPUT, layer, presetById, PRESETS } from '../../common/model/presets';
+import { LAYER_TYPES, modelSpecSchema, parseSpec, SPEC_VERSION, type ModelSpec } from '../../common/model/spec';
+import { summarize } from '../../common/model/summary';
 import { everyFieldSpec } from '../helpers/specs';
 
 // A preset trained from scratch (the default, transfer learning, fixes its input to its network's).

@@ -1,7 +1,7 @@
 // The split arithmetic on its own: deficits per class, whole-number shares, and re-balancing
 // that moves as few images as it can and never a pinned one.
 import { describe, expect, it } from 'vitest';
-import { apportion, chooseSplit, emptyCounts, rebalance, type SplitMember } from '../../main/core/splits';
+import { apportion, chooseSplit, emptyCounts, rebalance, type SplitMember } from '../../main/core/dataset/splits';
 import type { Split } from '../../preload/contract';
 
 const SHARES = { train: 70, validation: 15, test: 15 };

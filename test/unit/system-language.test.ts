@@ -2,7 +2,7 @@
 // app.getPreferredSystemLanguages() and app.getLocale(), carried in the settings) when it gave
 // one, the page's navigator.languages otherwise (the browser host).
 import { describe, expect, it } from 'vitest';
-import { preferredLanguages, resolveLanguage } from '../../main/core/messages/languages';
+import { preferredLanguages, resolveLanguage } from '../../common/messages/languages';
 
 describe('the system language', () => {
   it('follows the desktop shell\'s languages over the page\'s', () => {

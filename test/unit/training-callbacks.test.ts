@@ -1,7 +1,7 @@
 // EarlyStopping and ReduceLROnPlateau follow Keras's rules on given epoch metrics.
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../preload/contract';
-import { earlyStoppingSchema, reduceLrSchema } from '../../main/core/spec/spec';
+import { earlyStoppingSchema, reduceLrSchema } from '../../common/model/spec';
 import { EarlyStopping, monitored, ReduceLrOnPlateau } from '../../main/trainer/callbacks';
 
 const epoch = (n: number, loss: number, valAccuracy: number | null = null): EpochMetrics => ({

@@ -5,8 +5,8 @@ import { selectBackend } from '../../main/trainer/backends';
 import { buildModel } from '../../main/trainer/model-builder';
 import type { Tf } from '../../main/trainer/tf';
 import { WASM_EXTRA_KERNELS } from '../../main/trainer/wasm-kernels';
-import { layer } from '../../main/core/spec/presets';
-import { ACTIVATIONS, modelSpecSchema, OPTIMIZERS, SPEC_VERSION, type LayerSpec, type ModelSpec } from '../../main/core/spec/spec';
+import { layer } from '../../common/model/presets';
+import { ACTIVATIONS, modelSpecSchema, OPTIMIZERS, SPEC_VERSION, type LayerSpec, type ModelSpec } from '../../common/model/spec';
 import { seededRandom } from '../helpers/shapes';
 
 let tf: Tf;

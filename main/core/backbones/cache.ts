@@ -9,11 +9,11 @@ import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
-import { CapaError, toErrorValue } from '../errors';
-import type { BackboneShape } from '../spec/summary';
+import { CapaError, toErrorValue } from '../../../common/messages/errors';
+import type { BackboneShape } from '../../../common/model/summary';
 import type { TrainerBackbone } from '../../trainer/protocol';
-import { said } from '../messages/said';
-import { BACKBONES, descriptionSchema, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from './catalogue';
+import { said } from '../../../common/messages/said';
+import { BACKBONES, descriptionSchema, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from '../../../common/backbones/catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
 import { describeFolderModel } from './inspect';
 

@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
-import { CapaError } from '../errors';
-import { said } from '../messages/said';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
 import type { Said } from '../../../preload/contract';
-import type { BackboneEntry } from './catalogue';
+import type { BackboneEntry } from '../../../common/backbones/catalogue';
 
 /** Progress of a download. */
 export interface DownloadProgress {

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CapaError } from '../errors';
-import { said } from '../messages/said';
-import { MINUS_ONE_TO_ONE, ZERO_TO_ONE, type BackboneNormalization } from './catalogue';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
+import { MINUS_ONE_TO_ONE, ZERO_TO_ONE, type BackboneNormalization } from '../../../common/backbones/catalogue';
 import { paramsOf, safeRelative, weightFiles } from './download';
 
 /** What a model folder holds. */

@@ -1,8 +1,8 @@
 // Opens a project database: WAL, foreign keys, a busy timeout, and forward-only numbered
 // migrations applied in one transaction. A database from a newer Capa is refused, untouched.
 import Database from 'better-sqlite3';
-import { CapaError } from '../errors';
-import { said } from '../messages/said';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;

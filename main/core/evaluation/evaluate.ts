@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import type { Evaluation, EvaluationProgress, EvaluationSplit, EvaluationWeights, RunInfo, Said } from '../../../preload/contract';
 import type { TrainerBackbone } from '../../trainer/protocol';
 import type { BackboneCache } from '../backbones/cache';
-import { CapaError } from '../errors';
-import { said } from '../messages/said';
-import type { Project } from '../project';
-import { RunRepository } from '../runs';
-import { ImageStore } from '../store';
-import type { TrainerClient } from '../trainer-client';
-import { runDir } from '../training';
-import { computeMetrics } from './metrics';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
+import type { Project } from '../projects/project';
+import { RunRepository } from '../runs/repository';
+import { ImageStore } from '../dataset/image-store';
+import type { TrainerClient } from '../runs/trainer-client';
+import { runDir } from '../runs/queue';
+import { computeMetrics } from '../../../common/evaluation/metrics';
 import { EvaluationStore } from './store';
 
 /** Images sent to the training process per request: progress and cancelling happen between batches. */

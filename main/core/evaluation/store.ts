@@ -12,9 +12,9 @@ import type {
   Staleness,
 } from '../../../preload/contract';
 import type { Db } from '../db/database';
-import { CapaError } from '../errors';
-import { said } from '../messages/said';
-import { argmax, disagreement, mostConfused } from './metrics';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
+import { argmax, disagreement, mostConfused } from '../../../common/evaluation/metrics';
 
 /** The labelled images of one split that a run can be evaluated on, as they are now. */
 export interface SplitSnapshot {

@@ -3,7 +3,7 @@
 // a person who outgrows one machine.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { ModelSpec } from '../spec/spec';
+import type { ModelSpec } from '../../../common/model/spec';
 import { TRAIN_SCRIPT } from './train-script';
 
 /** One image of the bundle: its stored file, class name and split. */

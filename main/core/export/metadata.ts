@@ -1,8 +1,8 @@
 // metadata.json, written beside every export: what someone loading the model elsewhere needs
 // to feed it the same numbers training did, and to name its outputs.
 import type { ExportFormat, ExportWeights, RunInfo } from '../../../preload/contract';
-import { PIXEL_NORMALIZATION, type Normalization } from '../preprocess';
-import { CAPA_VERSION } from '../version';
+import { PIXEL_NORMALIZATION, type Normalization } from '../dataset/preprocess';
+import { CAPA_VERSION } from '../service/version';
 
 /** What metadata.json holds. */
 export interface ExportMetadata {

@@ -5,8 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
-import { said } from '../messages/said';
-import { CAPA_VERSION } from '../version';
+import { said } from '../../../common/messages/said';
+import { CAPA_VERSION } from '../service/version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
 import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
 

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Said } from '../../../preload/contract';
-import { CapaError } from '../errors';
-import { nested, said } from '../messages/said';
+import { CapaError } from '../../../common/messages/errors';
+import { nested, said } from '../../../common/messages/said';
 
 /** One weight array of a layer, in TensorFlow.js's (and Keras's) layout. */
 export interface SavedWeight {

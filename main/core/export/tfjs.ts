@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportQuantization } from '../../../preload/contract';
-import { CAPA_VERSION } from '../version';
+import { CAPA_VERSION } from '../service/version';
 import type { SavedModel } from './saved-model';
 
 const WEIGHTS_FILE = 'group1-shard1of1.bin';

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { unpackedPath } from '../../packaging/asar-path';
-import type { InputSpec } from '../spec/spec';
-import { imageToPixels } from '../preprocess';
+import type { InputSpec } from '../../../common/model/spec';
+import { imageToPixels } from '../dataset/preprocess';
 import type { CompiledModel } from '@litertjs/core' with { 'resolution-mode': 'import' };
 
 type LiteRtModule = typeof import('@litertjs/core', { with: { 'resolution-mode': 'import' } });

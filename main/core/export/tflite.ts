@@ -6,8 +6,8 @@
 // hybrid paths, so the file is about four times smaller at a small accuracy cost.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { said } from '../messages/said';
-import { CAPA_VERSION } from '../version';
+import { said } from '../../../common/messages/said';
+import { CAPA_VERSION } from '../service/version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
 import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
 import { encodeTflite, FUSED, OP, OPTIONS, PADDING, TENSOR_TYPE, type BuiltinOptions, type OptionField, type TensorDef } from './tflite-flatbuffer';

@@ -1,7 +1,7 @@
 // The numbers behind the "Learn more" pictures: activation functions as Keras computes them, a
 // 3x3 kernel slid over a tiny picture, max pooling of a small grid, and loss curves for a learning
 // rate too small, right and too big. Pure functions; LearnPicture.svelte draws them as SVG.
-import type { ActivationFunction } from '../../../main/core/spec/layers';
+import type { ActivationFunction } from '../../../common/model/layers';
 
 /** Keras's leaky_relu negative slope (main/trainer/model-builder.ts uses the same). */
 const LEAKY_SLOPE = 0.2;

@@ -1,9 +1,9 @@
 // Which "Learn more" topics a layer row offers: the layer kind's own, plus the one that explains
-// the parameter last focused (main/core/spec/explanations.ts says which explains which).
-import { LAYER_FIELDS, LAYER_TOPICS, type LearnTopic } from '../../../main/core/spec/explanations';
-import type { ActivationFunction, LayerType } from '../../../main/core/spec/layers';
+// the parameter last focused (common/model/explanations.ts says which explains which).
+import { LAYER_FIELDS, LAYER_TOPICS, type LearnTopic } from '../../../common/model/explanations';
+import type { ActivationFunction, LayerType } from '../../../common/model/layers';
 
-export type { LearnTopic } from '../../../main/core/spec/explanations';
+export type { LearnTopic } from '../../../common/model/explanations';
 
 /** The topics that explain a layer of this kind, with the focused parameter's topic added when it is another. */
 export function layerTopics(type: LayerType, focusedField: string | null = null): LearnTopic[] {

@@ -1,8 +1,8 @@
 // The model diagram's blocks: the input, each layer of the summary and the output, each sized by
 // its output shape on log scales so a 224x224x3 picture and a Dense(10) both fit on one line.
-import type { ModelSpec } from '../../../main/core/spec/spec';
-import type { ModelSummary } from '../../../main/core/spec/summary';
-import { layerCode, OUTPUT_LAYER_CODE } from '../../../main/core/spec/keras-code';
+import type { ModelSpec } from '../../../common/model/spec';
+import type { ModelSummary } from '../../../common/model/summary';
+import { layerCode, OUTPUT_LAYER_CODE } from '../../../common/model/keras-code';
 
 /** One block of the diagram. */
 export interface DiagramBlock {

@@ -2,8 +2,8 @@
 // live download progress (from backbone events) and imports from a folder. One list per app:
 // the cache is shared by every project and a download goes on while the person switches screens.
 import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
-import { fineTunable, shapeOf } from '../../../main/core/backbones/catalogue';
-import type { BackboneShape } from '../../../main/core/spec/summary';
+import { fineTunable, shapeOf } from '../../../common/backbones/catalogue';
+import type { BackboneShape } from '../../../common/model/summary';
 import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppContext } from './context';

@@ -2,7 +2,7 @@
 // window (browser), sent in batches with progress and Cancel, shown as a table with accuracy
 // against sub-folders named like classes, filters, sorting and CSV.
 import { PREDICT_BATCH_SIZE, type BatchImage, type BatchPrediction, type CapaApi, type RunInfo } from '../../../preload/contract';
-import { filterRows, folderAccuracy, predictionRows, predictionsCsv, sortRows, type PredictionRow, type SortKey } from '../../../main/core/use/prediction-table';
+import { filterRows, folderAccuracy, predictionRows, predictionsCsv, sortRows, type PredictionRow, type SortKey } from '../../../common/predict/prediction-table';
 import { chunks, type Picked } from '../lib/files';
 import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';

@@ -1,10 +1,10 @@
 // The model screen's state: the spec being edited, its validation and its live Keras summary.
-import type { SpecIssue } from '../../../main/core/spec/spec';
+import type { SpecIssue } from '../../../common/model/spec';
 import type { NamedSpecList } from '../../../preload/contract';
-import { parseSpec, type AugmentationSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../main/core/spec/spec';
-import { layer, presetById, presetInput } from '../../../main/core/spec/presets';
-import type { ModelSummary } from '../../../main/core/spec/summary';
-import { summarizeWithBackbone } from '../../../main/core/backbones/summary';
+import { parseSpec, type AugmentationSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../common/model/spec';
+import { layer, presetById, presetInput } from '../../../common/model/presets';
+import type { ModelSummary } from '../../../common/model/summary';
+import { summarizeWithBackbone } from '../../../common/backbones/summary';
 import { backboneState, type BackboneState } from './backbones.svelte';
 import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';

@@ -4,7 +4,7 @@ import type { AppContext } from './context';
 import { DatasetState } from './dataset.svelte';
 import { ModelState } from './model.svelte';
 import { ExportState } from './export.svelte';
-import { InsideState } from './inside.svelte';
+import { ActivationsState } from './activations.svelte';
 import { BatchPredictState } from './batch-predict.svelte';
 import { PredictState } from './predict.svelte';
 import { RunsState } from './runs.svelte';
@@ -20,7 +20,7 @@ export class ProjectSession {
   readonly suggestions: SuggestionsState;
   readonly exporter: ExportState;
   /** The "look inside a trained model" panel. */
-  readonly inside: InsideState;
+  readonly inside: ActivationsState;
 
   constructor(context: AppContext, project: ProjectSummary) {
     this.project = project;
@@ -31,7 +31,7 @@ export class ProjectSession {
     this.batch = new BatchPredictState(context.api);
     this.suggestions = new SuggestionsState(context, project.id, this.dataset);
     this.exporter = new ExportState(context.api);
-    this.inside = new InsideState(context, project.id);
+    this.inside = new ActivationsState(context, project.id);
   }
 
   async load(): Promise<void> {

@@ -2,12 +2,12 @@
 // that changing the language re-renders every text that went through t() without a reload.
 import i18next, { type TFunction } from 'i18next';
 import type { Said } from '../../../../preload/contract';
-import { sayIn } from '../../../../main/core/messages/said';
+import { sayIn } from '../../../../common/messages/said';
 import en from './en.json';
 import es from './es.json';
-import { systemLanguage, type Language } from '../../../../main/core/messages/languages';
+import { systemLanguage, type Language } from '../../../../common/messages/languages';
 
-export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from '../../../../main/core/messages/languages';
+export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from '../../../../common/messages/languages';
 
 const instance = i18next.createInstance();
 void instance.init({

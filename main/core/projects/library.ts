@@ -1,0 +1,77 @@
+// All projects of an installation: one folder each under the data folder. A database per
+// project (not one per installation) keeps a project self-contained, so it can be archived,
+// moved or opened by the CLI while another project trains, and damage stays local.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProjectSummary } from '../../../preload/contract';
+import { reclaimLeftovers } from './cleanup';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
+import { Project } from './project';
+import { RunRepository } from '../runs/repository';
+
+/** A project id is a UUID; anything else never reaches the file system. */
+const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export class ProjectLibrary {
+  private readonly open = new Map<string, Project>();
+
+  constructor(readonly dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+  }
+
+  /** Every project, newest first; a project that cannot be opened is skipped, not fatal. */
+  list(): ProjectSummary[] {
+    const summaries: ProjectSummary[] = [];
+    for (const entry of readdirSync(this.dataDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !PROJECT_ID.test(entry.name)) continue;
+      if (!existsSync(Project.databaseFile(join(this.dataDir, entry.name)))) continue;
+      try {
+        summaries.push(this.get(entry.name).summary());
+      } catch {
+        // A damaged or newer project is reported when someone opens it.
+      }
+    }
+    return summaries.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  create(name: string): Project {
+    const trimmed = name.trim();
+    if (!trimmed) throw new CapaError('invalid-argument', said('errors.library.nameMissing'));
+    const id = randomUUID();
+    const dir = join(this.dataDir, id);
+    mkdirSync(dir);
+    const project = Project.create(dir, id, trimmed);
+    this.open.set(id, project);
+    return project;
+  }
+
+  /** Opens a project once and keeps it open; runs left running by a crash are marked interrupted and its leftovers reclaimed. */
+  get(projectId: string): Project {
+    const cached = this.open.get(projectId);
+    if (cached) return cached;
+    const dir = join(this.dataDir, projectId);
+    if (!PROJECT_ID.test(projectId) || !existsSync(Project.databaseFile(dir))) {
+      throw new CapaError('not-found', said('errors.library.noProject', { id: projectId }));
+    }
+    const project = Project.open(dir);
+    new RunRepository(project.db, project.id).markInterrupted();
+    reclaimLeftovers(project.dir, project.db);
+    this.open.set(projectId, project);
+    return project;
+  }
+
+  async delete(projectId: string): Promise<void> {
+    const project = this.get(projectId);
+    project.close();
+    this.open.delete(projectId);
+    await rm(project.dir, { recursive: true, force: true });
+  }
+
+  close(): void {
+    for (const project of this.open.values()) project.close();
+    this.open.clear();
+  }
+}

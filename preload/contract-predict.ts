@@ -1,0 +1,77 @@
+// The "use the model" part of the contract: many pictures classified at once (a folder or many
+// files), and labels suggested for the Unlabelled pictures. Types only, plus the names.
+import type { Said } from './contract';
+
+/** A picture to classify in a batch: a file main reads (desktop, CLI), or bytes sent by the renderer (browser). */
+export type BatchImage =
+  | {
+      /** Path relative to what was chosen, e.g. "test/circle/a.png"; sub-folders name the expected class. */
+      file: string;
+      /** The file on the machine that runs Capa. */
+      path: string;
+    }
+  | {
+      /** Path relative to what was chosen, e.g. "test/circle/a.png"; sub-folders name the expected class. */
+      file: string;
+      /** The encoded picture. */
+      bytes: Uint8Array;
+    };
+
+/** What the model answered for one picture of a batch. */
+export interface BatchPrediction {
+  /** The picture's relative path, as sent. */
+  file: string;
+  /** Probability of each class, in the run's class order; null when the picture could not be read. */
+  probabilities: number[] | null;
+  /** Why the picture could not be classified (e.g. corrupt), or null. */
+  error: Said | null;
+}
+
+/** A file found in a chosen folder, ready to be classified. */
+export interface FolderFile {
+  /** Path relative to what was chosen, starting with the chosen folder's own name. */
+  file: string;
+  /** The file on the machine that runs Capa. */
+  path: string;
+}
+
+/** A class the model proposes for an Unlabelled picture. */
+export interface LabelSuggestion {
+  imageId: number;
+  /** Name of the file it was imported from. */
+  fileName: string;
+  /** The project's class with the predicted name. */
+  classId: number;
+  className: string;
+  /** Probability of that class, 0..1. */
+  confidence: number;
+}
+
+/** Suggestions for one page of the Unlabelled pictures (in import order), most confident first. */
+export interface LabelSuggestions {
+  suggestions: LabelSuggestion[];
+  /** Unlabelled pictures in all (pages past it are empty). */
+  total: number;
+  /** Pictures left without a suggestion, each with the reason (unreadable, or the class no longer exists). */
+  skipped: { imageId: number; fileName: string; reason: Said }[];
+}
+
+/** Operations that use a trained model on new pictures. */
+export interface PredictOperations {
+  /** Lists the files of folders (and files) on the machine that runs Capa, as the importer walks them. */
+  listFolder: { request: { paths: string[] }; response: FolderFile[] };
+  /** Classifies up to 64 pictures with a finished run's best weights; unreadable ones get a reason, not an error. */
+  predictBatch: { request: { projectId: string; runId: string; images: BatchImage[] }; response: BatchPrediction[] };
+  /** Runs the model on a page of the project's Unlabelled pictures (default: all) and proposes a class for each. */
+  suggestLabels: { request: { projectId: string; runId: string; offset?: number; limit?: number }; response: LabelSuggestions };
+  /** Labels pictures as suggested, as one action that Undo reverts. */
+  acceptSuggestions: { request: { projectId: string; labels: { imageId: number; classId: number }[] }; response: { labelled: number } };
+}
+
+export const PREDICT_OPERATION_NAMES = ['listFolder', 'predictBatch', 'suggestLabels', 'acceptSuggestions'] as const satisfies readonly (keyof PredictOperations)[];
+
+/** Pictures per predictBatch call: one trainer request, small enough to stream progress. */
+export const PREDICT_BATCH_SIZE = 32;
+
+/** Unlabelled pictures per suggestLabels call from the Try screen: progress and Cancel between pages. */
+export const SUGGEST_PAGE_SIZE = 128;
