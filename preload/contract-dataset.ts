@@ -1,6 +1,8 @@
 // The dataset part of the contract: classes, images, import, splits, undo and portability.
 // Types only, plus the names.
-import type { ExportResult, ProjectSummary, Said } from './contract';
+import type { Said } from '../common/messages/said';
+import type { ExportResult } from './contract-export';
+import type { ProjectSummary } from './contract-projects';
 
 export type Split = 'train' | 'validation' | 'test';
 

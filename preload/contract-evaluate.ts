@@ -1,66 +1,15 @@
 // The evaluation part of the contract: a finished run measured on the validation or test images,
 // what it gets wrong image by image, and why it decided as it did. Types only, plus the names.
-import type { Said } from './contract';
+import type { Said } from '../common/messages/said';
+import type { ConfusedPair, EvaluationMetrics } from '../common/evaluation/metrics';
+
+export type { AveragedMetrics, ClassMetrics, ConfusedPair, EvaluationMetrics } from '../common/evaluation/metrics';
 
 /** Which held-out images an evaluation runs on. */
 export type EvaluationSplit = 'validation' | 'test';
 
 /** Which of a run's saved weights are evaluated. */
 export type EvaluationWeights = 'best' | 'last';
-
-/** Precision, recall and F1 of one class, with how many images of it there were. */
-export interface ClassMetrics {
-  /** The class. */
-  className: string;
-  /** Of the images predicted as this class, the share that really are. */
-  precision: number;
-  /** Of the images of this class, the share predicted as it. */
-  recall: number;
-  /** Harmonic mean of precision and recall. */
-  f1: number;
-  /** Images of this class evaluated. */
-  support: number;
-}
-
-/** Averages over classes. */
-export interface AveragedMetrics {
-  /** Mean precision. */
-  precision: number;
-  /** Mean recall. */
-  recall: number;
-  /** Mean F1. */
-  f1: number;
-}
-
-/** Two classes the model mixes up, and how often. */
-export interface ConfusedPair {
-  /** The images' label. */
-  actual: string;
-  /** What the model said instead. */
-  predicted: string;
-  /** How many images. */
-  count: number;
-}
-
-/** Every number of one evaluation. */
-export interface EvaluationMetrics {
-  /** Images evaluated. */
-  images: number;
-  /** Share of images whose most probable class is their label. */
-  accuracy: number;
-  /** Mean categorical cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7], as Keras does). */
-  loss: number;
-  /** Share of images whose label is among the k most probable classes; only with more than 5 classes. */
-  topK: { k: number; accuracy: number } | null;
-  /** One entry per class, in the run's class order. */
-  perClass: ClassMetrics[];
-  /** Unweighted mean over classes. */
-  macro: AveragedMetrics;
-  /** Mean over classes weighted by their support. */
-  weighted: AveragedMetrics;
-  /** confusion[actual][predicted] = image count, in the run's class order. */
-  confusion: number[][];
-}
 
 /** Whether the data set changed since an evaluation was computed. */
 export interface Staleness {

@@ -1,6 +1,17 @@
 // The export part of the contract: which formats a run's model can be written to (and why not,
 // when a layer has no equivalent), and the export itself. Types only, plus the names.
-import type { Said } from './contract';
+import type { Said } from '../common/messages/said';
+
+/** Where an export was written. */
+export interface ExportResult {
+  /** Folder holding the files. */
+  directory: string;
+  /** File names written in it. */
+  files: string[];
+  /** Browser host only: path under which the written file can be downloaded (`/download/<projectId>/<file>`). */
+  download?: string;
+}
+
 
 /** Every file format a trained model can be exported to. */
 export const EXPORT_FORMATS = ['tfjs', 'keras', 'h5', 'onnx', 'tflite', 'tflite-int8', 'bundle'] as const;

@@ -1,5 +1,5 @@
 // The first-run guide's part of the contract: the bundled sample project. Types only, plus the names.
-import type { ProjectSummary } from './contract';
+import type { ProjectSummary } from './contract-projects';
 import type { ImportReport } from './contract-dataset';
 
 /** What importing the sample made. */

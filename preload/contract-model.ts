@@ -2,7 +2,7 @@
 // named specs (several designs kept side by side, one selected for training).
 import type { ModelSpec } from '../common/model/spec';
 import type { ModelSummary } from '../common/model/summary';
-import type { Said } from './contract';
+import type { Said } from '../common/messages/said';
 
 /** A saved, named model spec of a project. */
 export interface NamedSpecInfo {

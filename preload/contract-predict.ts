@@ -1,6 +1,20 @@
 // The "use the model" part of the contract: many pictures classified at once (a folder or many
 // files), and labels suggested for the Unlabelled pictures. Types only, plus the names.
-import type { Said } from './contract';
+import type { Said } from '../common/messages/said';
+import type { BatchPrediction } from '../common/predict/prediction-table';
+
+export type { BatchPrediction } from '../common/predict/prediction-table';
+
+/** A prediction for one image. */
+export interface Prediction {
+  /** Every class with its probability, in the model's class order. */
+  probabilities: { className: string; probability: number }[];
+  /** The most probable class. */
+  best: string;
+  /** Time taken, in milliseconds. */
+  milliseconds: number;
+}
+
 
 /** A picture to classify in a batch: a file main reads (desktop, CLI), or bytes sent by the renderer (browser). */
 export type BatchImage =
@@ -16,16 +30,6 @@ export type BatchImage =
       /** The encoded picture. */
       bytes: Uint8Array;
     };
-
-/** What the model answered for one picture of a batch. */
-export interface BatchPrediction {
-  /** The picture's relative path, as sent. */
-  file: string;
-  /** Probability of each class, in the run's class order; null when the picture could not be read. */
-  probabilities: number[] | null;
-  /** Why the picture could not be classified (e.g. corrupt), or null. */
-  error: Said | null;
-}
 
 /** A file found in a chosen folder, ready to be classified. */
 export interface FolderFile {

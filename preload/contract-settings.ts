@@ -1,12 +1,12 @@
 // The preferences part of the contract, plus the operations only the desktop shell can carry out
 // (revealing a folder, a native folder picker). Types only, plus the names.
-import type { Said } from './contract';
+import type { LanguageChoice } from '../common/messages/languages';
+import type { Said } from '../common/messages/said';
 
 /** How the app is coloured: following the operating system, or always light or dark. */
 export type Theme = 'system' | 'light' | 'dark';
 
-/** The interface language: following the operating system, or always English or Spanish. */
-export type LanguageChoice = 'system' | 'en' | 'es';
+export type { LanguageChoice } from '../common/messages/languages';
 
 /** Where the first-run guide stands: never offered yet, or skipped or finished (never offered again). */
 export type GuideProgress = 'new' | 'skipped' | 'finished';

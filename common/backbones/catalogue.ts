@@ -7,7 +7,7 @@
 // again. A mirror or an organisation can ship a `catalogue.json` next to the cache with full
 // checksums (see BackboneEntry), and those are verified on download.
 import { z } from 'zod';
-import type { Said } from '../../preload/contract';
+import type { Said } from '../messages/said';
 import { said } from '../messages/said';
 import type { BackboneShape } from '../model/summary';
 

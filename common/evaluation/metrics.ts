@@ -1,6 +1,60 @@
 // Classification metrics as pure functions of (true class index, probability row) pairs. No I/O,
 // no TensorFlow: the evaluation service, the CLI and the tests all compute them the same way.
-import type { ClassMetrics, ConfusedPair, EvaluationMetrics } from '../../preload/contract-evaluate';
+
+/** Precision, recall and F1 of one class, with how many images of it there were. */
+export interface ClassMetrics {
+  /** The class. */
+  className: string;
+  /** Of the images predicted as this class, the share that really are. */
+  precision: number;
+  /** Of the images of this class, the share predicted as it. */
+  recall: number;
+  /** Harmonic mean of precision and recall. */
+  f1: number;
+  /** Images of this class evaluated. */
+  support: number;
+}
+
+/** Averages over classes. */
+export interface AveragedMetrics {
+  /** Mean precision. */
+  precision: number;
+  /** Mean recall. */
+  recall: number;
+  /** Mean F1. */
+  f1: number;
+}
+
+/** Two classes the model mixes up, and how often. */
+export interface ConfusedPair {
+  /** The images' label. */
+  actual: string;
+  /** What the model said instead. */
+  predicted: string;
+  /** How many images. */
+  count: number;
+}
+
+/** Every number of one evaluation. */
+export interface EvaluationMetrics {
+  /** Images evaluated. */
+  images: number;
+  /** Share of images whose most probable class is their label. */
+  accuracy: number;
+  /** Mean categorical cross-entropy (probabilities clipped to [1e-7, 1 - 1e-7], as Keras does). */
+  loss: number;
+  /** Share of images whose label is among the k most probable classes; only with more than 5 classes. */
+  topK: { k: number; accuracy: number } | null;
+  /** One entry per class, in the run's class order. */
+  perClass: ClassMetrics[];
+  /** Unweighted mean over classes. */
+  macro: AveragedMetrics;
+  /** Mean over classes weighted by their support. */
+  weighted: AveragedMetrics;
+  /** confusion[actual][predicted] = image count, in the run's class order. */
+  confusion: number[][];
+}
+
 
 /** Same clipping as Keras's categorical cross-entropy (and the trainer's evaluate), so losses compare. */
 export const LOSS_EPSILON = 1e-7;

@@ -1,7 +1,34 @@
 // Errors a person can meet are values with a code and a sentence; crashes are for bugs.
-import type { CapaErrorValue, ErrorCode, Result, Said } from '../../preload/contract';
-import { said } from './said';
+import { said, type Said } from './said';
 import type { SpecIssue } from '../model/spec';
+
+/** Every error a person can meet, by code. */
+export type ErrorCode =
+  | 'invalid-argument'
+  | 'not-found'
+  | 'conflict'
+  | 'invalid-spec'
+  | 'database-too-new'
+  | 'database-corrupt'
+  | 'io'
+  | 'disk-full'
+  | 'busy'
+  | 'trainer'
+  | 'cancelled'
+  | 'unsupported'
+  | 'internal';
+
+/** An error crossing the contract: a code and a sentence a person can act on. */
+export interface CapaErrorValue extends Said {
+  code: ErrorCode;
+  /** Field-level problems, for `invalid-spec` and `invalid-argument`. */
+  issues?: SpecIssue[];
+}
+
+
+/** What every operation returns: a value or an error value; raw exceptions never cross. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: CapaErrorValue };
+
 
 /** An expected failure, thrown inside core and turned into an error value at the edge. */
 export class CapaError extends Error {

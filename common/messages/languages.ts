@@ -1,11 +1,12 @@
 // Which languages Capa speaks and which one a system's preferences mean. Plain functions (no
 // runes), shared by the renderer's i18n module, the desktop shell's menu and the tests.
-import type { LanguageChoice } from '../../preload/contract';
 
 /** The languages Capa is written in; each has the screens' catalogue renderer/src/lib/i18n/<code>.json and the core's folder <code>/ next to this file. */
 export const LANGUAGES = ['en', 'es'] as const;
 /** One of the languages Capa is written in. */
 export type Language = (typeof LANGUAGES)[number];
+/** The language a person chose: one Capa speaks, or whatever the system prefers. */
+export type LanguageChoice = 'system' | Language;
 
 /** Each language's name, in that language (a person looks for their own). */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };

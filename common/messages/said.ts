@@ -3,9 +3,24 @@
 // in the person's language from the same key (renderer/src/lib/i18n: say()); the desktop shell's
 // own words (menu, notifications, dialogs) are said here with sayIn().
 import i18next from 'i18next';
-import type { MessageParams, Said } from '../../preload/contract';
 import { CORE_CATALOGUES, CORE_EN } from './catalogue';
 import { LANGUAGES, type Language } from './languages';
+
+/** Values a sentence names (a file, a count...), put into its words in each language. */
+export type MessageParams = Record<string, string | number>;
+
+
+/**
+ * A sentence the main side made for a person. `message` is its English text (logs, the CLI); `key`
+ * and `params` name it in the core catalogue (common/messages) so the screen says it in the
+ * person's language. Text no catalogue holds (a library's own error) has no key and is shown as it is.
+ */
+export interface Said {
+  message: string;
+  key?: string;
+  params?: MessageParams;
+}
+
 
 /** Dotted paths to every message of a catalogue tree, plural forms ("x_one", "x_other") named by their base key. */
 type Paths<T, P extends string = ''> = {

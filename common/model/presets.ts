@@ -1,7 +1,7 @@
 // Ready-made specs. Sizes follow the input so that each preset fits the image it receives: a
 // convolution block is added only while the image is still large enough to be halved.
 import type { z } from 'zod';
-import type { Said } from '../../preload/contract';
+import type { Said } from '../messages/said';
 import { said } from '../messages/said';
 import { layerSchema, SPEC_VERSION, trainingSchema, NO_AUGMENTATION, type InputSpec, type LayerSpec, type ModelSpec, type TrainingSpec } from './spec';
 

@@ -1,7 +1,7 @@
 // The model spec: versioned JSON that names layers and parameters exactly as Keras does.
 // This module is pure (zod only) so the renderer, IPC validation, the store and the CLI share it.
 import { z } from 'zod';
-import type { Said } from '../../preload/contract';
+import type { Said } from '../messages/said';
 import { readSaid, zodSays } from '../messages/said';
 import { numberIn, oneOf, positiveInt, shown } from './fields';
 import { layerSchema } from './layers';

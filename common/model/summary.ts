@@ -1,7 +1,7 @@
 // Keras-style summary of a spec: output shape and parameter count of every layer, computed
 // with Keras's formulas, plus the shape errors Keras would raise, caught before training, and
 // estimates of memory and multiply-adds per image.
-import type { Said } from '../../preload/contract';
+import type { Said } from '../messages/said';
 import { said } from '../messages/said';
 import { asPair, type LayerSpec, type ModelSpec, type SpecIssue } from './spec';
 

@@ -1,9 +1,19 @@
 // The table of a batch prediction: one row per picture, accuracy against the folders' classes,
 // filters, sorting and CSV. Pure (no Node imports), so the renderer, the CLI and tests share it.
 import Papa from 'papaparse';
-import type { Said } from '../../preload/contract';
-import type { BatchPrediction } from '../../preload/contract-predict';
+import type { Said } from '../messages/said';
 import { folderClassNames } from '../dataset/folder-classes';
+
+/** What the model answered for one picture of a batch. */
+export interface BatchPrediction {
+  /** The picture's relative path, as sent. */
+  file: string;
+  /** Probability of each class, in the run's class order; null when the picture could not be read. */
+  probabilities: number[] | null;
+  /** Why the picture could not be classified (e.g. corrupt), or null. */
+  error: Said | null;
+}
+
 
 /** One picture of a batch as the table shows it. */
 export interface PredictionRow {

@@ -1,7 +1,25 @@
 // Comparing runs: their specs flattened to dotted paths ("training.learning_rate",
 // "layers.2.units") and set side by side, the settings on which they disagree first.
-import type { ComparedSetting, RunInfo } from '../../preload/contract';
 import type { ModelSpec } from '../model/spec';
+
+/** One setting of the compared runs' specs, by its flattened path. */
+export interface ComparedSetting {
+  /** Dotted path in the spec, e.g. "training.learning_rate" or "layers.2.units". */
+  path: string;
+  /** The same in words, e.g. "Training › learning rate" or "Layer 3 (Dense) › units". */
+  label: string;
+  /** Its value in each compared run, in the order of `runs`, as text; null where a run has no such setting. */
+  values: (string | null)[];
+  /** Whether the runs disagree on it. */
+  differs: boolean;
+}
+
+
+/** What comparing needs of a run: its spec and the backend that trained it. */
+interface ComparedRun {
+  spec: ModelSpec;
+  backend: { description: string } | null;
+}
 
 /** The words a setting's label is made of; the renderer passes its own, in the interface's language. */
 export interface SettingWords {
@@ -55,7 +73,7 @@ export function flatten(value: unknown, prefix = '', into = new Map<string, stri
 }
 
 /** Every setting of the runs' specs plus the backend, those that differ first, each group in path order. */
-export function compareSettings(runs: readonly RunInfo[]): ComparedSetting[] {
+export function compareSettings(runs: readonly ComparedRun[]): ComparedSetting[] {
   const flat = runs.map((run) => flatten({ ...run.spec, backend: run.backend?.description ?? null }));
   const paths = [...new Set(flat.flatMap((map) => [...map.keys()]))];
   const settings = paths.map((path): ComparedSetting => {

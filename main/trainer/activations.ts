@@ -1,7 +1,7 @@
 // What a network computes inside, for the "look inside" views: every layer's output for one
-// picture (one forward pass through a model whose outputs are all the layers'), and the first
-// convolutional layer's kernel as small images, sent after each epoch while a run trains.
-import { MAX_FILTERS, MAX_MAP_CHANNELS, MAX_MAP_SIDE, MAX_VECTOR_UNITS, type FilterImages, type LayerActivations } from '../../preload/contract-activations';
+// picture (one forward pass through a model whose outputs are all the layers'). The first
+// convolution's filters, sent while a run trains, are in filters.ts.
+import { MAX_MAP_CHANNELS, MAX_MAP_SIDE, MAX_VECTOR_UNITS, type LayerActivations } from '../../preload/contract-activations';
 import type { InputSpec } from '../../common/model/spec';
 import { imageToPixels } from '../core/dataset/preprocess';
 import { modelFor } from './predict';
@@ -55,37 +55,6 @@ async function describe(name: string, type: string, output: Tensor): Promise<Lay
     return map;
   });
   return { kind: 'maps', name, type, shape, height: rows, width: columns, step, maps };
-}
-
-/**
- * The first top-level Conv2D layer's kernel [kh, kw, in, out] as up to MAX_FILTERS small images,
- * each stretched to 0..255 on its own (a filter's pattern matters, not its scale); null without one.
- */
-export function firstConvFilters(model: LayersModel): FilterImages | null {
-  const conv = model.layers.find((layer) => layer.getClassName() === 'Conv2D');
-  const kernel = conv?.getWeights()[0];
-  if (!kernel || kernel.rank !== 4) return null;
-  const [height, width, inputs, total] = kernel.shape as [number, number, number, number];
-  const data = kernel.dataSync();
-  const channels = inputs === 3 ? 3 : 1;
-  const count = Math.min(total, MAX_FILTERS);
-  const values: number[] = [];
-  for (let f = 0; f < count; f++) {
-    const filter: number[] = [];
-    for (let p = 0; p < height * width; p++) {
-      if (channels === 3) for (let c = 0; c < 3; c++) filter.push(data[(p * inputs + c) * total + f]!);
-      else {
-        // Another number of input channels than 3 has no colour to show: their mean is the filter's shape.
-        let sum = 0;
-        for (let c = 0; c < inputs; c++) sum += data[(p * inputs + c) * total + f]!;
-        filter.push(sum / inputs);
-      }
-    }
-    const min = Math.min(...filter);
-    const range = Math.max(...filter) - min;
-    values.push(...filter.map((v) => (range > 0 ? Math.round(((v - min) / range) * 255) : 128)));
-  }
-  return { count, total, height, width, channels, values };
 }
 
 /** Every layer's activations for one picture with the saved model in `modelDir`; a frozen backbone turns the picture into the head's input first. */

@@ -10,7 +10,7 @@ import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type Batc
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
-import { firstConvFilters } from './activations';
+import { firstConvFilters } from './filters';
 import { saveModel } from './model-files';
 import { TrainingFailure, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import type { Tf } from './tf';

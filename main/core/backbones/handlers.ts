@@ -5,8 +5,6 @@ import { zodSays } from '../../../common/messages/said';
 import type { BackboneOperations } from '../../../preload/contract';
 import { empty, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
-export { summarizeWithBackbone } from '../../../common/backbones/summary';
-
 const backboneId = z.string().min(1).max(100);
 
 export const BACKBONE_REQUESTS: SchemasOf<BackboneOperations> = {

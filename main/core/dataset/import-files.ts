@@ -12,7 +12,9 @@ import { CapaError } from '../../../common/messages/errors';
 import { folderClassNames } from '../../../common/dataset/folder-classes';
 import { said } from '../../../common/messages/said';
 import type { NewImage, Project } from '../projects/project';
-import { splitsFromManifest } from './manifest';
+import { splitsFromManifest, type ImportEntry } from './manifest';
+
+export type { ImportEntry } from './manifest';
 import { hashBytes, ImageStore, THUMBNAIL_SIZE } from './image-store';
 
 /**
@@ -28,15 +30,6 @@ const ACCEPTED_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '
 const OTHER_IMAGE_EXTENSIONS = new Set(['.heic', '.heif', '.avif', '.svg', '.ico', '.psd', '.raw', '.cr2', '.nef', '.jp2']);
 /** Files a file manager leaves in folders; skipped silently. */
 const IGNORED = new Set(['thumbs.db', 'desktop.ini']);
-
-/** A file to import, wherever its bytes come from. */
-export interface ImportEntry {
-  /** Path relative to what was dropped, starting with the dropped item's own name ("shapes/circle/a.png"). */
-  relativePath: string;
-  /** The file on disk, when it came from a path (not an upload). */
-  path?: string;
-  read(): Promise<Uint8Array>;
-}
 
 /** Live progress of an import. */
 export interface ImportProgress {

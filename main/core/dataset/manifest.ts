@@ -2,7 +2,15 @@
 // to the exported folder). Written by the dataset export; read back when such a folder is
 // imported, so the images return to their splits.
 import type { Split } from '../../../preload/contract';
-import type { ImportEntry } from './import-files';
+
+/** A file to import, wherever its bytes come from. */
+export interface ImportEntry {
+  /** Path relative to what was dropped, starting with the dropped item's own name ("shapes/circle/a.png"). */
+  relativePath: string;
+  /** The file on disk, when it came from a path (not an upload). */
+  path?: string;
+  read(): Promise<Uint8Array>;
+}
 
 export const MANIFEST_NAME = 'dataset.csv';
 const SPLIT_NAMES = new Set<string>(['train', 'validation', 'test']);

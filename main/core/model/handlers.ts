@@ -4,7 +4,7 @@ import type { ModelOperations } from '../../../preload/contract';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { parseSpec, type ModelSpec } from '../../../common/model/spec';
-import { summarizeWithBackbone } from '../backbones/handlers';
+import { summarizeWithBackbone } from '../../../common/backbones/summary';
 import { NamedSpecs } from './named-specs';
 import { name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 

@@ -7,7 +7,7 @@ import { CapaError } from '../../../common/messages/errors';
 import { nested, said } from '../../../common/messages/said';
 import type { Project } from '../projects/project';
 import { nameValue, RunRepository } from './repository';
-import { summarizeWithBackbone } from '../backbones/handlers';
+import { summarizeWithBackbone } from '../../../common/backbones/summary';
 import type { BackboneCache } from '../backbones/cache';
 import { megabytes } from '../../../common/backbones/catalogue';
 import { OFFLINE_PRESET_ID, presetById } from '../../../common/model/presets';

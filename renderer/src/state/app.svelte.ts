@@ -2,12 +2,12 @@
 import type { ProjectSummary } from '../../../preload/contract';
 import type { ConnectionStatus, Platform } from '../lib/api';
 import { attempt, describeError } from '../lib/result';
-import type { AppContext } from './context';
+import type { AppContext, Screen } from './context';
 import { GuideState } from './guide.svelte';
 import { ProjectSession } from './session.svelte';
 import { SettingsState } from './settings.svelte';
 
-export type Screen = 'projects' | 'data' | 'model' | 'train' | 'evaluate' | 'try' | 'export' | 'preferences';
+export type { Screen } from './context';
 
 export interface Toast {
   id: number;

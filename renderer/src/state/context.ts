@@ -2,6 +2,9 @@
 import type { CapaApi } from '../../../preload/contract';
 import type { Platform } from '../lib/api';
 
+/** The screens of the app, as the sidebar lists them. */
+export type Screen = 'projects' | 'data' | 'model' | 'train' | 'evaluate' | 'try' | 'export' | 'preferences';
+
 export interface AppContext {
   api: CapaApi;
   platform: Platform;

@@ -1,11 +1,25 @@
 // The first-run guide: five steps over the real screens (import the sample, look at the data,
 // train, evaluate, export). A step moves on when the person does its thing, or with Next. Skipping or
 // finishing is saved in the preferences, so the guide starts by itself only once.
-import type { GuideProgress } from '../../../preload/contract';
 import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
-import type { AppState, Screen } from './app.svelte';
+import type { CapaApi, GuideProgress, ProjectSummary } from '../../../preload/contract';
+import type { Screen } from './context';
+import type { SettingsState } from './settings.svelte';
 import type { ProjectSession } from './session.svelte';
+
+/** What the first-run guide needs from the app: where the person is, and ways to move them on. */
+export interface GuideHost {
+  api: CapaApi;
+  readonly screen: Screen;
+  readonly session: ProjectSession | null;
+  readonly settings: SettingsState;
+  readonly projects: ProjectSummary[];
+  readonly projectsLoaded: boolean;
+  loadProjects(): Promise<void>;
+  open(project: ProjectSummary): void;
+  go(screen: Screen): void;
+}
 
 /** One step: the screen it happens on and the element its panel points at. */
 export interface GuideStep {
@@ -37,7 +51,7 @@ export class GuideState {
   /** The project open when the first step was shown. */
   private sessionAtImport: ProjectSession | null = null;
 
-  constructor(private readonly app: AppState) {}
+  constructor(private readonly app: GuideHost) {}
 
   get current(): GuideStep | null {
     return this.step === null ? null : GUIDE_STEPS[this.step]!;
