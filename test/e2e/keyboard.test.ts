@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import en from '../../renderer/src/lib/i18n/en.json';
 import es from '../../renderer/src/lib/i18n/es.json';
 import { SHORTCUT_GROUPS, type Shortcut } from '../../renderer/src/lib/shortcuts';
@@ -43,9 +43,21 @@ afterAll(() => closeUi(ui));
 /** expect.poll with ten seconds instead of one: the machine these run on is shared and busy. */
 const eventually: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 10_000, ...options });
 
-/** The help overlay's actions the tests have pressed; the last test wants every one of them. */
+/** The help overlay's actions that the tests say they press, gathered as the tests are defined (not as they run), for the last test. */
+const declared = new Set<Shortcut['action']>();
+/** The actions the running test has pressed. */
 const pressed = new Set<Shortcut['action']>();
 const did = (...actions: Shortcut['action'][]) => actions.forEach((action) => pressed.add(action));
+beforeEach(() => pressed.clear());
+
+/** A test that presses `actions`: declared for the last test's check, and failing itself unless it pressed each one. */
+function pressing(actions: Shortcut['action'][], title: string, body: () => Promise<void>): void {
+  actions.forEach((action) => declared.add(action));
+  it(title, async () => {
+    await body();
+    expect(actions.filter((action) => !pressed.has(action)), `${title}: not pressed`).toEqual([]);
+  });
+}
 
 /**
  * Tabs round the page or the dialog `within`: every control reached and marked, nothing stuck or
@@ -97,7 +109,7 @@ const activeTestId = () => page.evaluate(() => (document.activeElement as HTMLEl
 const go = (screen: string) => press(`nav-${screen}`);
 
 describe('every control is reached by Tab with its focus shown, and dialogs hold focus', () => {
-  it('Projects with the first-run guide', async () => {
+  pressing(['close', 'moveFocus', 'press'], 'Projects with the first-run guide', async () => {
     await eventually(() => page.getByTestId('guide-panel').isVisible(), { timeout: 15_000 }).toBe(true);
     const order = await checkTabbing('projects-guide');
     expect(order.some((name) => name.includes('#guide-import'))).toBe(true);
@@ -111,7 +123,7 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     did('close');
   });
 
-  it('the help overlay opens with ?, holds focus, and gives it back on Escape', async () => {
+  pressing(['help', 'moveFocus'], 'the help overlay opens with ?, holds focus, and gives it back on Escape', async () => {
     await page.getByTestId('nav-projects').focus();
     await page.keyboard.press('?');
     await eventually(() => page.getByTestId('help-overlay').isVisible()).toBe(true);
@@ -126,7 +138,7 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     expect(await activeTestId()).toBe('nav-projects');
   });
 
-  it('Projects, with the rename field and the delete question of a project taking focus and giving it back', async () => {
+  pressing(['moveFocus', 'press'], 'Projects, with the rename field and the delete question of a project taking focus and giving it back', async () => {
     await go('projects');
     await eventually(() => page.getByTestId('project-list').isVisible()).toBe(true);
     await checkTabbing('projects');
@@ -144,7 +156,7 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     expect(await page.getByTestId('project-row').count()).toBe(1);
   });
 
-  it('Data with pictures', async () => {
+  pressing(['moveFocus', 'press'], 'Data with pictures', async () => {
     await press('project-open');
     await eventually(() => page.getByTestId('thumbnail').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await checkTabbing('data');
@@ -183,7 +195,7 @@ const selectedCount = () => page.locator('[data-testid="grid-cell"][data-selecte
 const classCounts = () => page.getByTestId('class-count').allTextContents().then((counts) => counts.map((count) => Number(count.replace(/\D/g, ''))));
 
 describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help lists', () => {
-  it('Data: selects pictures with the arrows, Shift, Ctrl, Space and Ctrl+A; Escape clears', async () => {
+  pressing(['gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection'], 'Data: selects pictures with the arrows, Shift, Ctrl, Space and Ctrl+A; Escape clears', async () => {
     await page.getByTestId('image-grid').focus();
     await page.keyboard.press('ArrowRight');
     await eventually(selectedCount).toBe(1);
@@ -214,7 +226,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await screenshot(page, 'keyboard-data-grid');
   });
 
-  it('Data: moves pictures to a class with 1-9 and 0 and the "Move to" list instead of dragging, deletes, and undoes each with Ctrl+Z', async () => {
+  pressing(['moveToClass', 'unlabel', 'moveToList', 'delete', 'undo'], 'Data: moves pictures to a class with 1-9 and 0 and the "Move to" list instead of dragging, deletes, and undoes each with Ctrl+Z', async () => {
     const before = await classCounts();
     const grid = page.getByTestId('image-grid');
     await grid.focus();
@@ -257,7 +269,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     did('moveToClass', 'unlabel', 'moveToList', 'delete', 'undo');
   });
 
-  it('Data: Enter opens the picture viewer, which holds focus, steps with the arrows, acts with 1-9 and Delete, and gives focus back on Escape', async () => {
+  pressing(['gridOpen', 'viewerStep', 'viewerActs', 'viewerClose', 'moveFocus'], 'Data: Enter opens the picture viewer, which holds focus, steps with the arrows, acts with 1-9 and Delete, and gives focus back on Escape', async () => {
     const before = await classCounts();
     const grid = page.getByTestId('image-grid');
     await grid.focus();
@@ -287,7 +299,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     did('gridOpen', 'viewerStep', 'viewerActs', 'viewerClose');
   });
 
-  it('Data: "Add pictures" opens the file chooser from the keyboard instead of a drop', async () => {
+  pressing(['chooseFiles', 'press'], 'Data: "Add pictures" opens the file chooser from the keyboard instead of a drop', async () => {
     const folder = await writeShapeDataset(tempDir(), { perClass: 2, size: 40, seed: 77, shapes: ['circle'] });
     const before = await classCounts();
     const chooser = page.waitForEvent('filechooser');
@@ -303,7 +315,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     did('chooseFiles');
   });
 
-  it('Data: the folder path, rename, merge and delete forms take focus when opened and give it back when cancelled', async () => {
+  pressing(['moveFocus', 'press'], 'Data: the folder path, rename, merge and delete forms take focus when opened and give it back when cancelled', async () => {
     const activeText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
     await press('path-import-open');
     expect(await activeTestId()).toBe('path-import-input');
@@ -338,7 +350,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     expect(await page.getByTestId('class-card').count()).toBe(3);
   });
 
-  it('Data: the webcam records while Space is held on its button', async () => {
+  pressing(['record', 'moveFocus', 'press'], 'Data: the webcam records while Space is held on its button', async () => {
     const before = await classCounts();
     await press('webcam-open');
     const record = page.getByTestId('webcam-record');
@@ -356,7 +368,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await press('webcam-close');
   });
 
-  it('Model: Alt+Up and Alt+Down move a layer and focus stays with it; the Keras code dialog holds focus and gives it back', async () => {
+  pressing(['moveLayer', 'moveFocus', 'press'], 'Model: Alt+Up and Alt+Down move a layer and focus stays with it; the Keras code dialog holds focus and gives it back', async () => {
     await go('model');
     await eventually(() => page.getByTestId('summary-table').isVisible(), { timeout: 30_000 }).toBe(true);
     await checkTabbing('model');
@@ -388,7 +400,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     expect(await activeTestId()).toBe('show-keras-code');
   });
 
-  it('Train: a run started with Enter; renaming a run saves on Enter and cancels on Escape', async () => {
+  pressing(['renameSave', 'renameCancel', 'moveFocus', 'press'], 'Train: a run started with Enter; renaming a run saves on Enter and cancels on Escape', async () => {
     await go('train');
     await press('train-button');
     await eventually(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 180_000 }).toBe('completed');
@@ -433,7 +445,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await checkTabbing('train-compare');
   });
 
-  it('Evaluate: Enter on a confusion-matrix cell opens its pictures', async () => {
+  pressing(['openCell', 'moveFocus', 'press'], 'Evaluate: Enter on a confusion-matrix cell opens its pictures', async () => {
     await go('evaluate');
     await press('evaluate-button');
     await eventually(() => page.getByTestId('matrix-cell-0-0').isVisible(), { timeout: 60_000 }).toBe(true);
@@ -467,7 +479,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await checkTabbing('evaluate-explain');
   });
 
-  it('Try: the picture chooser opens from the keyboard and Ctrl+V classifies a copied picture', async () => {
+  pressing(['paste', 'moveFocus', 'press'], 'Try: the picture chooser opens from the keyboard and Ctrl+V classifies a copied picture', async () => {
     await go('try');
     const chooser = page.waitForEvent('filechooser');
     await press('try-file-input', 'Space');
@@ -488,7 +500,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await eventually(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
   });
 
-  it('Try: each other tab is reached, and the batch confidence slider moves with the arrow keys', async () => {
+  pressing(['choose', 'moveFocus', 'press'], 'Try: each other tab is reached, and the batch confidence slider moves with the arrow keys', async () => {
     for (const tab of ['webcam', 'batch', 'suggest']) {
       await press(`try-tab-${tab}`);
       await eventually(() => page.getByTestId(`try-tab-${tab}`).getAttribute('aria-selected')).toBe('true');
@@ -526,7 +538,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     }
   });
 
-  it('Export: reached and started from the keyboard', async () => {
+  pressing(['moveFocus', 'press'], 'Export: reached and started from the keyboard', async () => {
     await go('export');
     // The screen fills in once it knows the runs; walk it then.
     await eventually(() => page.getByTestId('export-button').isEnabled()).toBe(true);
@@ -536,7 +548,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await checkTabbing('export-done');
   });
 
-  it('Preferences: the theme chosen with the arrow keys', async () => {
+  pressing(['moveFocus', 'press'], 'Preferences: the theme chosen with the arrow keys', async () => {
     await go('preferences');
     await checkTabbing('preferences');
     await photographFocus('preferences', 'language-select');
@@ -552,7 +564,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     }
   });
 
-  it('? opens the help from anywhere but a text field, where it is typed', async () => {
+  pressing(['press'], '? opens the help from anywhere but a text field, where it is typed', async () => {
     await press('nav-projects');
     const field = page.getByTestId('project-name-input');
     await field.focus();
@@ -566,7 +578,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await eventually(() => page.getByTestId('help-overlay').count()).toBe(0);
   });
 
-  it('in Spanish, chosen from the language list by keyboard, the help lists every shortcut in Spanish', async () => {
+  pressing(['moveFocus', 'press'], 'in Spanish, chosen from the language list by keyboard, the help lists every shortcut in Spanish', async () => {
     // Chosen at once, while Preferences is still reading the settings it opened with (that read undid it once).
     await go('preferences');
     await page.getByTestId('language-select').focus();
@@ -591,9 +603,9 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await eventually(() => overlay.count()).toBe(0);
   });
 
-  it('every shortcut the help lists was pressed above and did what it says', () => {
+  it('every shortcut the help lists is pressed by a test above, which checks that it did what it says', () => {
     // The desktop menu's shortcuts are Electron's own accelerators, which a browser tab does not have.
     const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts.map((shortcut) => shortcut.action));
-    expect(listed.filter((action) => !pressed.has(action))).toEqual([]);
+    expect(listed.filter((action) => !declared.has(action))).toEqual([]);
   });
 });

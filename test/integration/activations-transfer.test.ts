@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectSummary, RunEvent } from '../../preload/contract';
+import type { ProjectSummary } from '../../preload/contract';
+import { runEnded } from '../helpers/train';
 import type { ModelSpec } from '../../common/model/spec';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import type { CapaService } from '../../main/core/service/service-types';
@@ -38,8 +39,10 @@ async function train(trainableBlocks: number): Promise<string> {
   const preset = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 8 });
   const spec: ModelSpec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: trainableBlocks } };
   await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
-  const done = new Promise<RunEvent>((resolve) => service.onRunEvent((event) => event.kind === 'done' && resolve(event)));
+  let runId: string | undefined;
+  const done = runEnded(service, () => runId);
   const run = await callOrThrow(service, 'startRun', { projectId: project.id });
+  runId = run.id;
   expect(await done).toMatchObject({ runId: run.id, status: 'completed' });
   return run.id;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelExportResult, RunInfo } from '../../preload/contract';
+import { runEnded } from '../helpers/train';
 import { kerasNames } from '../../main/core/export/keras-config';
 import type { ExportMetadata } from '../../main/core/export/metadata';
 import { readSavedModel } from '../../main/core/export/saved-model';
@@ -43,8 +44,10 @@ async function trainedRun(presetId: string): Promise<{ projectId: string; run: R
   await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
   const spec = PRESETS.find((p) => p.id === presetId)!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 16 });
   await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
-  const done = new Promise<void>((resolve) => service.onRunEvent((event) => event.kind === 'done' && resolve()));
+  let runId: string | undefined;
+  const done = runEnded(service, () => runId);
   const started = await callOrThrow(service, 'startRun', { projectId: project.id });
+  runId = started.id;
   await done;
   return { projectId: project.id, run: await callOrThrow(service, 'getRun', { projectId: project.id, runId: started.id }) };
 }

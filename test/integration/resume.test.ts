@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetrics, RunEvent, RunInfo, Said } from '../../preload/contract';
+import { runEnded } from '../helpers/train';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import type { CapaService } from '../../main/core/service/service-types';
 import { PRESETS } from '../../common/model/presets';
@@ -49,16 +50,7 @@ afterAll(async () => {
 });
 
 /** Resolves with the run's `done` event. */
-function doneOf(runId: () => string | undefined): Promise<Extract<RunEvent, { kind: 'done' }>> {
-  return new Promise((resolve) => {
-    const stop = service.onRunEvent((event) => {
-      if (event.kind === 'done' && event.runId === runId()) {
-        stop();
-        resolve(event);
-      }
-    });
-  });
-}
+const doneOf = (runId: () => string | undefined) => runEnded(service, runId);
 
 async function trainToEnd(): Promise<RunInfo> {
   let id: string | undefined;

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent, RunInfo } from '../../preload/contract';
+import type { RunInfo } from '../../preload/contract';
+import { trainProject } from '../helpers/train';
 import { flatten } from '../../common/runs/compare';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import type { CapaService } from '../../main/core/service/service-types';
@@ -21,18 +22,7 @@ let second: RunInfo;
 async function train(training: { learning_rate: number; epochs: number }): Promise<RunInfo> {
   const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { batch_size: 8, seed: 3, ...training });
   await callOrThrow(service, 'saveSpec', { projectId, spec });
-  let id = '';
-  const done = new Promise<void>((resolve) => {
-    const stop = service.onRunEvent((event: RunEvent) => {
-      if (event.kind === 'done' && event.runId === id) {
-        stop();
-        resolve();
-      }
-    });
-  });
-  id = (await callOrThrow(service, 'startRun', { projectId })).id;
-  await done;
-  return callOrThrow(service, 'getRun', { projectId, runId: id });
+  return trainProject(service, projectId);
 }
 
 beforeAll(async () => {

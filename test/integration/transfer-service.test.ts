@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneEvent, RunEvent } from '../../preload/contract';
+import { runEnded } from '../helpers/train';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { nested, said } from '../../common/messages/said';
 import type { CapaService } from '../../main/core/service/service-types';
@@ -91,8 +92,10 @@ describe('transfer learning through the service', () => {
 
     // Fine-tuned, the run saves backbone and head as one model, and predict uses it alone.
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 1 } } });
-    const tunedDone = new Promise<RunEvent>((resolve) => service.onRunEvent((event) => event.kind === 'done' && resolve(event)));
+    let tunedId: string | undefined;
+    const tunedDone = runEnded(service, () => tunedId);
     const tuned = await callOrThrow(service, 'startRun', { projectId: project.id });
+    tunedId = tuned.id;
     expect(await tunedDone).toMatchObject({ runId: tuned.id, status: 'completed' });
     const tunedPrediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: tuned.id, bytes });
     expect(tunedPrediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);

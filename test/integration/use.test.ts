@@ -7,6 +7,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREDICT_BATCH_SIZE, type BatchPrediction, type ProjectSummary, type RunInfo } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
+import { runEnded } from '../helpers/train';
 import type { CapaService } from '../../main/core/service/service-types';
 import { CACHE_FOLDER } from '../../main/core/backbones/cache';
 import { WEIGHTS_BIN } from '../../main/trainer/model-files';
@@ -184,10 +185,10 @@ describe('a transfer-learning run (frozen backbone kept apart)', () => {
     await callOrThrow(service, 'importPaths', { projectId: transfer.id, paths: [join(check, 'red'), join(check, 'blue')] });
     const spec = presetById('transfer')!.build({ width: TINY_SIZE, height: TINY_SIZE, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 8 });
     await callOrThrow(service, 'saveSpec', { projectId: transfer.id, spec: { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: 0 } } });
-    const done = new Promise<void>((resolve) => {
-      const stop = service.onRunEvent((event) => event.kind === 'done' && (stop(), resolve()));
-    });
+    let runId: string | undefined;
+    const done = runEnded(service, () => runId);
     const started = await callOrThrow(service, 'startRun', { projectId: transfer.id });
+    runId = started.id;
     await done;
     expect((await callOrThrow(service, 'getRun', { projectId: transfer.id, runId: started.id })).status).toBe('completed');
 

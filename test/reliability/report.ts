@@ -58,7 +58,7 @@ function markdown(header: readonly string[], rows: readonly (readonly (string | 
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** The table as Markdown (readable in a terminal and pasted into the README as it is). */
+/** The table as Markdown (readable in a terminal and pasted into docs/reliability.md as it is). */
 export function formatReport(report: ReliabilityReport): string {
   const sum = (rows: readonly FaultRow[], key: 'injected' | 'survived' | 'lost') => rows.reduce((total, row) => total + row[key], 0);
   const faults = [...report.faults.map((r) => [r.fault, r.injected, r.survived, r.lost]), ['**all faults**', sum(report.faults, 'injected'), sum(report.faults, 'survived'), sum(report.faults, 'lost')]];
