@@ -11,6 +11,7 @@ import { callOrThrow, createCapaService } from '../../main/core/service/service'
 import { presetById } from '../../common/model/presets';
 import { folderAccuracy, predictionRows } from '../../common/predict/prediction-table';
 import { writeShapeDataset } from '../helpers/shapes';
+import { trainProject } from '../helpers/train';
 
 const PER_CLASS = 334; // 1,002 pictures
 
@@ -22,10 +23,8 @@ export async function predictBench(root: string): Promise<void> {
     const project = await callOrThrow(service, 'createProject', { name: 'Bench' });
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [join(root, 'predict-train')] });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: presetById('small-cnn')!.build({ width: 64, height: 64, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 32, seed: 1 }) });
-    const done = new Promise<void>((resolve) => service.onRunEvent((event) => event.kind === 'done' && resolve()));
-    const run = await callOrThrow(service, 'startRun', { projectId: project.id });
-    await done;
-    const classNames = (await callOrThrow(service, 'getRun', { projectId: project.id, runId: run.id })).classNames;
+    const run = await trainProject(service, project.id);
+    const classNames = run.classNames;
 
     const started = performance.now();
     const files = await callOrThrow(service, 'listFolder', { paths: [folder] });

@@ -10,6 +10,7 @@ import { PRESETS } from '../../common/model/presets';
 import { inputKey } from '../../main/trainer/pixel-cache';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { runEnded } from '../helpers/train';
 
 const INPUT = { width: 16, height: 16, channels: 3, resize: 'squash' } as const;
 let service: CapaService;
@@ -30,17 +31,13 @@ afterAll(async () => {
 async function imagesLog(projectId: string): Promise<string[]> {
   const lines: string[] = [];
   let runId = '';
-  const done = new Promise<void>((resolve) => {
-    const off = service.onRunEvent((event: RunEvent) => {
-      if (event.kind === 'log' && event.message.startsWith('Images at')) lines.push(event.message);
-      if (event.kind === 'done' && event.runId === runId) {
-        off();
-        resolve();
-      }
-    });
+  const off = service.onRunEvent((event: RunEvent) => {
+    if (event.kind === 'log' && event.message.startsWith('Images at')) lines.push(event.message);
   });
+  const done = runEnded(service, () => runId);
   runId = (await callOrThrow(service, 'startRun', { projectId })).id;
   await done;
+  off();
   expect((await callOrThrow(service, 'getRun', { projectId, runId })).status).toBe('completed');
   return lines;
 }

@@ -11,6 +11,7 @@ import { PRESETS } from '../../common/model/presets';
 import { loadExport } from '../helpers/export-reader';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { runEnded } from '../helpers/train';
 
 let service: CapaService;
 let dataDir: string;
@@ -39,13 +40,11 @@ describe('from a dropped folder to an exported model', () => {
     expect(summary.rows.at(-1)).toMatchObject({ type: 'Dense', outputShape: [3], params: (summary.rows.at(-2)!.outputShape[0]! + 1) * 3 });
 
     const events: RunEvent[] = [];
-    const done = new Promise<void>((resolve) =>
-      service.onRunEvent((event) => {
-        events.push(event);
-        if (event.kind === 'done') resolve();
-      }),
-    );
+    service.onRunEvent((event) => events.push(event));
+    let runId: string | undefined;
+    const done = runEnded(service, () => runId);
     const run = await callOrThrow(service, 'startRun', { projectId: project.id });
+    runId = run.id;
     await done;
     const finished = await callOrThrow(service, 'getRun', { projectId: project.id, runId: run.id });
     expect(finished.status).toBe('completed');

@@ -74,13 +74,11 @@ describe('transfer learning through the service', () => {
     expect((await callOrThrow(service, 'listBackbones', {})).find((b) => b.id === 'tiny')!.state).toBe('ready');
 
     const runEvents: RunEvent[] = [];
-    const done = new Promise<void>((resolve) =>
-      service.onRunEvent((event) => {
-        runEvents.push(event);
-        if (event.kind === 'done') resolve();
-      }),
-    );
+    service.onRunEvent((event) => runEvents.push(event));
+    let runId: string | undefined;
+    const done = runEnded(service, () => runId);
     const run = await callOrThrow(service, 'startRun', { projectId: project.id });
+    runId = run.id;
     await done;
     expect(runEvents.at(-1)).toMatchObject({ kind: 'done', status: 'completed' });
     expect(runEvents.some((e) => e.kind === 'log' && /^Features of \d+ images: 0 from the cache/.test(e.message))).toBe(true);
@@ -136,8 +134,10 @@ describe('transfer learning through the service', () => {
       await callOrThrow(fresh, 'importBackbone', { path: folder, id: 'mobilenet-v2-1.0-224' });
       // What was imported is a layers model, so it is now listed (and fine-tunable) as one.
       expect((await callOrThrow(fresh, 'listBackbones', {})).find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({ state: 'ready', source: 'import', format: 'layers' });
-      const done = new Promise<RunEvent>((resolve) => fresh.onRunEvent((event) => event.kind === 'done' && resolve(event)));
+      let runId: string | undefined;
+      const done = runEnded(fresh, () => runId);
       const run = await callOrThrow(fresh, 'startRun', { projectId: project.id });
+      runId = run.id;
       expect(run.spec).toMatchObject({ preset: 'transfer', backbone: { id: 'mobilenet-v2-1.0-224' } });
       expect(await done).toMatchObject({ runId: run.id, status: 'completed', error: null });
     } finally {
