@@ -10,6 +10,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OPERATION_NAMES, type MediaKind, type OperationName, type WireCall, type WireMessage } from '../../preload/contract';
 import { said } from '../../common/messages/said';
+import { containedFile } from '../core/files/contained';
 import { createCapaService } from '../core/service/service';
 import { isLoopback, isLoopbackHostHeader } from './host-security';
 import type { CapaService } from '../core/service/service-types';
@@ -102,9 +103,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     response.end(body);
   };
 
-  const serveFile = async (response: ServerResponse, file: string, cache: string, extraHeaders: Record<string, string> = {}) => {
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) return send(response, 404, 'Not found');
+  /** Serves `file` when it is a regular file inside `root` after symlinks are resolved (files/contained.ts); 404 otherwise. */
+  const serveFile = async (response: ServerResponse, named: string, root: string, cache: string, extraHeaders: Record<string, string> = {}) => {
+    const file = await containedFile(named, root);
+    const info = file === null ? null : await stat(file).catch(() => null);
+    if (file === null || !info) return send(response, 404, 'Not found');
     response.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': info.size,
@@ -112,7 +115,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       'X-Content-Type-Options': 'nosniff',
       ...extraHeaders,
     });
-    createReadStream(file).pipe(response);
+    const stream = createReadStream(file);
+    // A file removed or unreadable between the check and the read costs this reply, never the process.
+    stream.on('error', (error) => {
+      log(`Could not send ${named}: ${error.message}`);
+      response.destroy();
+    });
+    stream.pipe(response);
   };
 
   const server = createServer((request, response) => {
@@ -135,7 +144,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const fileName = decodeURIComponent(download[2]!);
       void service.downloadFile(decodeURIComponent(download[1]!), fileName).then((file) =>
         file
-          ? serveFile(response, file, 'no-store', { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` })
+          ? serveFile(response, file, options.dataDir, 'no-store', { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` })
           : send(response, 404, 'Not found'),
       );
       return;
@@ -143,7 +152,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const media = /^\/media\/(thumb|image)\/([^/]+)\/(\d+)$/.exec(url.pathname);
     if (media) {
       void service.mediaFile(media[1] as MediaKind, decodeURIComponent(media[2]!), Number(media[3])).then((file) =>
-        file ? serveFile(response, file, 'private, max-age=31536000, immutable') : send(response, 404, 'Not found'),
+        file ? serveFile(response, file, options.dataDir, 'private, max-age=31536000, immutable') : send(response, 404, 'Not found'),
       );
       return;
     }
@@ -153,7 +162,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const headers: Record<string, string> = relative === 'index.html' ? { 'Content-Security-Policy': CSP } : {};
     // The token arrives once in the address; a strict cookie carries it to assets, media and the socket.
     if (token !== null && relative === 'index.html') headers['Set-Cookie'] = `capa_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-    void serveFile(response, file, relative === 'index.html' ? 'no-cache' : 'private, max-age=3600', headers);
+    void serveFile(response, file, rendererDir, relative === 'index.html' ? 'no-cache' : 'private, max-age=3600', headers);
   };
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
@@ -185,6 +194,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   sockets.on('connection', (ws: WebSocket) => {
     clients.add(ws);
+    // ws reports a malformed frame (unmasked, a reserved opcode, invalid UTF-8, a length above
+    // maxPayload) as an 'error' on this socket and closes it; without a listener that error would
+    // end the whole host. It costs this one connection only.
+    ws.on('error', (error) => {
+      log(`Closed a WebSocket that sent a malformed frame: ${error.message}`);
+      clients.delete(ws);
+      ws.terminate();
+    });
     ws.on('close', () => clients.delete(ws));
     ws.on('message', (data: Buffer) => {
       let call: WireCall;

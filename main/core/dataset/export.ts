@@ -2,7 +2,7 @@
 // a folder or a zip, written atomically into the project's exports folder. Unlabelled images
 // sit at the top of the tree, so importing the tree back (Keras folder convention) leaves them
 // unlabelled, and dataset.csv puts every image back in its split.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,17 +11,36 @@ import type { ExportResult, Split } from '../../../preload/contract';
 import { csvField, MANIFEST_NAME } from './manifest';
 import type { Project } from '../projects/project';
 import { ImageStore } from './image-store';
+import { containedFile } from '../files/contained';
+import { NAME_BYTES, safeName } from '../files/names';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
 
-/** A name that is safe as one file or folder name on Windows, macOS and Linux. */
-export function safeName(name: string): string {
-  const cleaned = name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').replace(/[. ]+$/, '').trim();
-  return cleaned === '' || cleaned === '.' || cleaned === '..' ? '_' : cleaned;
-}
+export { safeName };
 
-/** `name-YYYYMMDD-HHMMSS`, so exports sort by time and never overwrite one another. */
+/** `name-YYYYMMDD-HHMMSS`, so exports sort by time (see claimExportName for never overwriting one another). */
 export function stampedName(prefix: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${safeName(prefix)}-${stamp}`;
+}
+
+/** Export names being written by this process right now (their files do not exist yet). */
+const claimed = new Set<string>();
+
+/**
+ * A stamped name `<prefix>-<time>[-n]<ext>` that no file in `directory` has and no export of this
+ * process is writing: two exports in the same second get `-2`, `-3`... instead of overwriting the
+ * first. Call `release` once the export is in place (or failed).
+ */
+export function claimExportName(directory: string, prefix: string, ext: string, now = new Date()): { name: string; release: () => void } {
+  const base = stampedName(prefix, now);
+  for (let n = 1; ; n++) {
+    const name = `${base}${n === 1 ? '' : `-${n}`}${ext}`;
+    const key = join(directory, name);
+    if (claimed.has(key) || existsSync(key) || existsSync(`${key}.partial`)) continue;
+    claimed.add(key);
+    return { name, release: () => claimed.delete(key) };
+  }
 }
 
 /** One file of the exported tree: where it goes (relative, with "/") and where it comes from. */
@@ -68,30 +87,43 @@ function layout(project: Project): { files: Placed[]; manifest: string } {
 export async function exportDataset(project: Project, format: 'folder' | 'zip'): Promise<ExportResult> {
   const directory = join(project.dir, 'exports');
   await mkdir(directory, { recursive: true });
-  const name = stampedName(`${project.summary().name}-dataset`);
   const { files, manifest } = layout(project);
-  if (format === 'folder') {
-    const partial = join(directory, `${name}.partial`);
-    try {
-      for (const file of files) {
-        await mkdir(join(partial, file.path, '..'), { recursive: true });
-        await copyFile(file.source, join(partial, file.path));
-      }
-      await writeFile(join(partial, MANIFEST_NAME), manifest);
-      await rename(partial, join(directory, name));
-    } catch (error) {
-      await rm(partial, { recursive: true, force: true });
-      throw error;
-    }
-    return { directory, files: [name] };
+  // Every stored file is read through the containment check: a symlink planted in store/ is refused, never copied.
+  for (const file of files) {
+    const real = await containedFile(file.source, project.dir);
+    if (real === null) throw new CapaError('not-found', said('errors.hostile.storedOutside', { file: file.path }));
+    file.source = real;
   }
-  const zipName = `${name}.zip`;
-  // Entries sit under one top folder, so unzipping gives a folder that imports back as it was.
-  await writeZip(join(directory, zipName), [
-    ...files.map((f) => ({ path: `${name}/${f.path}`, source: f.source, compress: false })),
-    { path: `${name}/${MANIFEST_NAME}`, bytes: Buffer.from(manifest), compress: true },
-  ]);
-  return { directory, files: [zipName] };
+  const claim = claimExportName(directory, `${safeName(project.summary().name, NAME_BYTES - 20)}-dataset`, format === 'zip' ? '.zip' : '');
+  try {
+    const name = claim.name;
+    if (format === 'folder') {
+      const partial = join(directory, `${name}.partial`);
+      try {
+        // Made first, so a project with no images still exports its (empty) dataset.csv.
+        await mkdir(partial, { recursive: true });
+        for (const file of files) {
+          await mkdir(join(partial, file.path, '..'), { recursive: true });
+          await copyFile(file.source, join(partial, file.path));
+        }
+        await writeFile(join(partial, MANIFEST_NAME), manifest);
+        await rename(partial, join(directory, name));
+      } catch (error) {
+        await rm(partial, { recursive: true, force: true });
+        throw error;
+      }
+      return { directory, files: [name] };
+    }
+    const top = name.slice(0, -'.zip'.length);
+    // Entries sit under one top folder, so unzipping gives a folder that imports back as it was.
+    await writeZip(join(directory, name), [
+      ...files.map((f) => ({ path: `${top}/${f.path}`, source: f.source, compress: false })),
+      { path: `${top}/${MANIFEST_NAME}`, bytes: Buffer.from(manifest), compress: true },
+    ]);
+    return { directory, files: [name] };
+  } finally {
+    claim.release();
+  }
 }
 
 /** An entry of a zip to write: a file on disk or bytes. */

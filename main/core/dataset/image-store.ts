@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { assertStoredName, isStoreExtension, isStoreHash } from '../files/contained';
 
 /** Longest side of a cached thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 160;
@@ -17,11 +18,14 @@ export class ImageStore {
 
   /** Path of the stored original. */
   imagePath(hash: string, ext: string): string {
+    // A hash or extension from a database is checked before it becomes part of a path.
+    assertStoredName(hash, ext);
     return join(this.projectDir, 'store', hash.slice(0, 2), `${hash}.${ext}`);
   }
 
   /** Path of the cached thumbnail (WebP). */
   thumbnailPath(hash: string): string {
+    assertStoredName(hash, 'webp');
     return join(this.projectDir, 'thumbs', hash.slice(0, 2), `${hash}.webp`);
   }
 
@@ -32,6 +36,8 @@ export class ImageStore {
   }
 
   async remove(hash: string, ext: string): Promise<void> {
+    // A name that could point anywhere else (a hostile database's '../..') is never deleted.
+    if (!isStoreHash(hash) || !isStoreExtension(ext)) return;
     await rm(this.imagePath(hash, ext), { force: true });
     await rm(this.thumbnailPath(hash), { force: true });
   }

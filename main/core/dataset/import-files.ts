@@ -2,7 +2,7 @@
 // folder whose sub-folders hold images gives one class per sub-folder; a flat folder gives one
 // class named after it; loose files go to the target class or to Unlabelled. Every file that
 // cannot be used gets a reason, and the rest imports.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { ImportReport, RejectReason, Said, Split, UploadedFile } from '../../../preload/contract';
@@ -16,6 +16,7 @@ import { splitsFromManifest, type ImportEntry } from './manifest';
 
 export type { ImportEntry } from './manifest';
 import { hashBytes, ImageStore, THUMBNAIL_SIZE } from './image-store';
+import { fileKind, notRegularFile, readRegularFile } from '../files/contained';
 
 /**
  * Images above this many pixels (width x height, 100 megapixels, e.g. 10,000 x 10,000) are
@@ -56,22 +57,45 @@ const WINDOW = 16;
 /** Rows committed per transaction; their files are written before the commit. */
 const COMMIT_EVERY = 64;
 
-/** Walks dropped paths into entries; folders are read recursively, hidden files skipped. */
+/** An entry that cannot be read, listed so the person sees it with its reason. */
+const refusedEntry = (relativePath: string, path: string, reason: Said): ImportEntry => ({
+  relativePath,
+  path,
+  read: () => Promise.reject(new CapaError('invalid-argument', reason)),
+});
+
+/**
+ * Walks dropped paths into entries; folders are read recursively, hidden files skipped. Symbolic
+ * links are followed, but each folder is entered once (by device and inode), so a link back up
+ * the tree is listed as "a link loop" instead of being walked forever; anything that is neither a
+ * folder nor a regular file (a FIFO, a socket, a device) is listed with its reason, never opened.
+ */
 export async function entriesFromPaths(paths: readonly string[]): Promise<ImportEntry[]> {
   const entries: ImportEntry[] = [];
+  const visited = new Set<string>();
   const walk = async (path: string, relative: string): Promise<void> => {
-    const info = await stat(path).catch(() => null);
-    if (info?.isDirectory()) {
+    let info: Awaited<ReturnType<typeof stat>> | null = null;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ELOOP') return void entries.push(refusedEntry(relative, path, said('errors.hostile.linkLoop')));
+      // Missing or unreadable files are still listed, so the person sees them with a reason.
+      return void entries.push({ relativePath: relative, path, read: () => readRegularFile(path) });
+    }
+    if (info.isDirectory()) {
+      const key = `${info.dev}:${info.ino}`;
+      if (visited.has(key)) return void entries.push(refusedEntry(relative, path, said('errors.hostile.linkLoop')));
+      visited.add(key);
       const children = await readdir(path, { withFileTypes: true });
       children.sort((a, b) => a.name.localeCompare(b.name));
       for (const child of children) {
         if (child.name.startsWith('.') || IGNORED.has(child.name.toLowerCase())) continue;
-        // Symbolic links are followed; a broken one is listed as unreadable rather than skipped.
-        if (child.isDirectory() || child.isFile() || child.isSymbolicLink()) await walk(join(path, child.name), `${relative}/${child.name}`);
+        await walk(join(path, child.name), `${relative}/${child.name}`);
       }
+    } else if (info.isFile()) {
+      entries.push({ relativePath: relative, path, read: () => readRegularFile(path) });
     } else {
-      // Missing or unreadable files are still listed, so the person sees them with a reason.
-      entries.push({ relativePath: relative, path, read: () => readFile(path) });
+      entries.push(refusedEntry(relative, path, notRegularFile(fileKind(info))));
     }
   };
   for (const path of paths) await walk(path, basename(path));
@@ -121,7 +145,10 @@ async function check(entry: ImportEntry): Promise<Checked> {
   try {
     bytes = await entry.read();
   } catch (error) {
+    // A refusal with its own sentence (not a regular file, a link loop) keeps it.
+    if (error instanceof CapaError) return reject('unreadable', error.said);
     const code = (error as { code?: string }).code;
+    if (code === 'ELOOP') return reject('unreadable', said('errors.hostile.linkLoop'));
     return reject('unreadable', code === 'ENOENT' ? said('data.importer.gone') : said('data.importer.unreadable', { code: code ?? 'error' }));
   }
   if (bytes.length === 0) return reject('empty', said('data.importer.empty'));

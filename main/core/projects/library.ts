@@ -15,6 +15,22 @@ import { RunRepository } from '../runs/repository';
 /** A project id is a UUID; anything else never reaches the file system. */
 const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Longest project name, in characters (the request schemas use the same figure). */
+export const MAX_NAME_LENGTH = 200;
+
+/**
+ * The one rule for a project's name, however it arrives (created, renamed, or read from an
+ * imported archive's manifest): trimmed, not empty, at most MAX_NAME_LENGTH characters, no
+ * control characters. Returns the name to store.
+ */
+export function projectName(name: unknown): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (!trimmed) throw new CapaError('invalid-argument', said('errors.library.nameMissing'));
+  if (trimmed.length > MAX_NAME_LENGTH) throw new CapaError('invalid-argument', said('errors.context.nameTooLong', { maximum: MAX_NAME_LENGTH }));
+  if (/[\x00-\x1f\x7f]/.test(trimmed)) throw new CapaError('invalid-argument', said('errors.hostile.nameControl'));
+  return trimmed;
+}
+
 export class ProjectLibrary {
   private readonly open = new Map<string, Project>();
 
@@ -38,8 +54,7 @@ export class ProjectLibrary {
   }
 
   create(name: string): Project {
-    const trimmed = name.trim();
-    if (!trimmed) throw new CapaError('invalid-argument', said('errors.library.nameMissing'));
+    const trimmed = projectName(name);
     const id = randomUUID();
     const dir = join(this.dataDir, id);
     mkdirSync(dir);

@@ -15,9 +15,13 @@ import { ImageStore } from '../dataset/image-store';
 import { TrainerExitedError, wasKilled, type TrainerClient } from './trainer-client';
 import type { TrainItem } from '../../trainer/protocol';
 import type { ModelSpec } from '../../../common/model/spec';
+import { isRunId } from '../files/contained';
 
-/** Folder of a run's weights and files. */
-export const runDir = (project: Project, runId: string): string => join(project.dir, 'runs', runId);
+/** Folder of a run's weights and files; a run id that could name a path (an imported database's '../..') is refused. */
+export function runDir(project: Project, runId: string): string {
+  if (!isRunId(runId)) throw new CapaError('database-corrupt', said('errors.hostile.storedName', { value: String(runId).slice(0, 80) }));
+  return join(project.dir, 'runs', runId);
+}
 
 /**
  * Folder of the project's cached preprocessed pixels (main/trainer/pixel-cache.ts): per input size

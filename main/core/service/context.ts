@@ -5,7 +5,7 @@ import { zodSays } from '../../../common/messages/said';
 import type { BackboneCache } from '../backbones/cache';
 import type { EvaluationRunner } from '../evaluation/evaluate';
 import type { BackgroundImports } from '../dataset/background-imports';
-import type { ProjectLibrary } from '../projects/library';
+import { MAX_NAME_LENGTH, type ProjectLibrary } from '../projects/library';
 import type { CapaServiceOptions } from './service-types';
 import type { TrainerClient } from '../runs/trainer-client';
 import type { TrainingQueue } from '../runs/queue';
@@ -32,7 +32,7 @@ export type HandlersOf<Ops> = {
 export type SchemasOf<Ops> = { [K in keyof Ops]: Ops[K] extends { request: infer Req } ? z.ZodType<Req> : never };
 
 export const projectId = z.string().min(1).max(100);
-export const name = z.string().trim().min(1, zodSays('errors.context.nameEmpty')).max(200, zodSays('errors.context.nameTooLong'));
+export const name = z.string().trim().min(1, zodSays('errors.context.nameEmpty')).max(MAX_NAME_LENGTH, zodSays('errors.context.nameTooLong'));
 export const classId = z.number().int().positive();
 export const imageIds = z.array(z.number().int().positive()).max(100_000);
 export const runId = z.string().min(1).max(100);

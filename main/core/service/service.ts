@@ -1,6 +1,5 @@
 // The application service: every operation of the contract, validated, run against core, and
 // returned as a value or an error value. Electron IPC, the browser host and the CLI share it.
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppInfo, BackboneEvent, ImportEvent, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../../preload/contract';
 import type { ServiceContext } from './context';
@@ -20,10 +19,11 @@ import { attempt, CapaError } from '../../../common/messages/errors';
 import { EvaluationRunner, finalEvaluation } from '../evaluation/evaluate';
 import { said } from '../../../common/messages/said';
 import { BackgroundImports } from '../dataset/background-imports';
-import { ProjectLibrary } from '../projects/library';
+import { ProjectLibrary, projectName } from '../projects/library';
 import { parseRequest } from './requests';
 import type { CapaService, CapaServiceOptions } from './service-types';
 import { ImageStore } from '../dataset/image-store';
+import { containedFile } from '../files/contained';
 import { forkTrainerPort, TrainerClient } from '../runs/trainer-client';
 import { TrainingQueue } from '../runs/queue';
 import { CAPA_VERSION } from './version';
@@ -54,7 +54,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     appInfo: (): AppInfo => ({ version: CAPA_VERSION, dataDirectory: options.dataDir, host: options.host }),
     listProjects: () => library.list(),
     createProject: ({ name }) => library.create(name).summary(),
-    renameProject: ({ projectId, name }) => library.get(projectId).rename(name),
+    renameProject: ({ projectId, name }) => library.get(projectId).rename(projectName(name)),
     deleteProject: async ({ projectId }) => {
       await imports.cancelAll(projectId);
       await library.delete(projectId);
@@ -77,8 +77,9 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       // Only a plain name inside the project's exports folder; never a path.
       if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.')) return null;
       try {
-        const file = join(library.get(projectId).dir, 'exports', fileName);
-        return (await stat(file)).isFile() ? file : null;
+        const exports = join(library.get(projectId).dir, 'exports');
+        // A symlink in exports/ pointing out of the data folder is never followed.
+        return await containedFile(join(exports, fileName), exports);
       } catch {
         return null;
       }
@@ -89,7 +90,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
         const file = project.imageFile(imageId);
         if (!file) return null;
         const store = new ImageStore(project.dir);
-        return kind === 'thumb' ? store.thumbnailPath(file.hash) : store.imagePath(file.hash, file.ext);
+        return await containedFile(kind === 'thumb' ? store.thumbnailPath(file.hash) : store.imagePath(file.hash, file.ext), project.dir);
       } catch {
         return null;
       }
