@@ -77,7 +77,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       // Only a plain name inside the project's exports folder; never a path.
       if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.')) return null;
       try {
-        const file = join(library.get(projectId).dir, 'exports', fileName);
+        const file = join(library.get(projectId).paths.exports, fileName);
         return (await stat(file)).isFile() ? file : null;
       } catch {
         return null;
@@ -86,7 +86,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     mediaFile: async (kind, projectId, imageId) => {
       try {
         const project = library.get(projectId);
-        const file = project.imageFile(imageId);
+        const file = project.images.file(imageId);
         if (!file) return null;
         const store = new ImageStore(project.dir);
         return kind === 'thumb' ? store.thumbnailPath(file.hash) : store.imagePath(file.hash, file.ext);
