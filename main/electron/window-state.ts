@@ -1,9 +1,10 @@
 // The main window's size and position, remembered in a small JSON file in userData and restored
 // only when it still lands on a connected display (a laptop unplugged from its monitor must not
 // open Capa off-screen). Pure apart from the file, so it is tested without Electron.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicallySync } from '../core/files/atomic';
 
 /** A rectangle in screen coordinates, as Electron's Rectangle. */
 export interface Bounds {
@@ -49,9 +50,7 @@ export function readWindowState(userData: string): WindowState | null {
 /** Remembers the state (through a rename, so a crash never leaves half a file). */
 export function writeWindowState(userData: string, state: WindowState): void {
   const file = join(userData, WINDOW_STATE_FILE);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(state));
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomicallySync(file, JSON.stringify(state));
 }
 
 const overlap = (a: Bounds, b: Bounds): { width: number; height: number } => ({

@@ -3,20 +3,18 @@
 // learning rate, callbacks, best epoch, metrics so far) into ONE file, renamed into place, so a
 // kill at any moment leaves the previous checkpoint whole. Resuming reads it back into a freshly
 // built model and continues from the next epoch with the same seeds.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import type { EpochMetrics } from '../../preload/contract';
 import type { EarlyStoppingState, PlateauState } from './callbacks';
 import type { Tf } from './tf';
+import { writeFileAtomically } from '../core/files/atomic';
+import { runFolderPaths } from '../core/projects/project-paths';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type Variable = import('@tensorflow/tfjs').Variable;
 type DataType = import('@tensorflow/tfjs').DataType;
 
-/** File name of the checkpoint inside the run's folder. */
-export const CHECKPOINT_FILE = 'checkpoint.bin';
 const FORMAT_VERSION = 1;
 
 /** The epoch loop's state after a finished epoch, besides tensors. */
@@ -121,18 +119,14 @@ export async function writeCheckpoint(model: LayersModel, restoreWeights: readon
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  await mkdir(outDir, { recursive: true });
-  const path = join(outDir, CHECKPOINT_FILE);
-  const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, Buffer.concat([length, json, ...chunks]));
-  await rename(temporary, path);
+  await writeFileAtomically(runFolderPaths(outDir).checkpoint, Buffer.concat([length, json, ...chunks]));
 }
 
 /** The run's checkpoint, or null when there is none (killed before its first epoch ended). */
 export async function readCheckpoint(outDir: string): Promise<Checkpoint | null> {
   let file: Buffer;
   try {
-    file = await readFile(join(outDir, CHECKPOINT_FILE));
+    file = await readFile(runFolderPaths(outDir).checkpoint);
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return null;
     throw error;
@@ -145,7 +139,7 @@ export async function readCheckpoint(outDir: string): Promise<Checkpoint | null>
 
 /** Deletes the checkpoint (a completed run cannot resume, and it holds several copies of the weights). */
 export async function deleteCheckpoint(outDir: string): Promise<void> {
-  await rm(join(outDir, CHECKPOINT_FILE), { force: true });
+  await rm(runFolderPaths(outDir).checkpoint, { force: true });
 }
 
 /**

@@ -1,8 +1,8 @@
 // Reads and writes TensorFlow.js layers models (model.json + weights.bin) in a folder. The
 // file:// handlers exist only in tfjs-node, so these work on every backend. Writes go to a
 // temporary name first and are renamed into place, so a crash never leaves a half-written file.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../core/files/atomic';
 import { dirname, join } from 'node:path';
 import type { Tf } from './tf';
 
@@ -13,12 +13,6 @@ type ModelJSON = import('@tensorflow/tfjs').io.ModelJSON;
 /** File names inside a model folder. */
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
 
 /** Writes a model's artifacts into `dir` (created if needed). */
 export async function writeArtifacts(tf: Tf, dir: string, artifacts: ModelArtifacts): Promise<void> {
@@ -34,8 +28,8 @@ export async function writeArtifacts(tf: Tf, dir: string, artifacts: ModelArtifa
   };
   // Weights first: until model.json is renamed, the old model.json still describes the same
   // layout (same network), so a reader never sees a manifest without its weights.
-  await writeAtomic(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
-  await writeAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+  await writeFileAtomically(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
+  await writeFileAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
 }
 
 /** Saves a layers model (topology + weights, no optimizer state) into `dir`. */

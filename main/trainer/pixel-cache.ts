@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InputSpec } from '../../common/model/spec';
-import { writeAtomically } from '../core/dataset/image-store';
+import { writeFileAtomically } from '../core/files/atomic';
 
 /** Bump when imageToBytes (main/core/dataset/preprocess.ts) changes its output: every entry then misses. */
 export const PREPROCESSING_VERSION = 1;
@@ -94,7 +94,7 @@ export class PixelCache {
     const stored = Buffer.allocUnsafe(HEADER_BYTES + pixels.byteLength);
     stored.writeUInt32LE(crc32(pixels), 0);
     stored.set(pixels, HEADER_BYTES);
-    await writeAtomically(this.file(hash), stored);
+    await writeFileAtomically(this.file(hash), stored);
     this.stats.writes++;
   }
 
@@ -104,7 +104,7 @@ export class PixelCache {
    */
   async open(now = Date.now()): Promise<string[]> {
     const marker = join(this.dir, LAST_USED);
-    await writeAtomically(marker, '');
+    await writeFileAtomically(marker, '');
     await utimes(marker, now / 1000, now / 1000);
     const root = join(this.dir, '..');
     const pruned: string[] = [];

@@ -1,7 +1,6 @@
 // Runs one TrainJob: epochs of seeded shuffles and batches streamed by the pipeline (pipeline.ts)
 // into trainOnBatch (so each batch can report progress and a stop lands between batches), validation
 // after each epoch, and the best and last weights written to the run's folder.
-import { join } from 'node:path';
 import type { BackendInfo, EpochMetrics, RunEvent, Said } from '../../preload/contract';
 import { said } from '../../common/messages/said';
 import { augmentImage, isAugmenting } from '../../common/model/augment';
@@ -12,6 +11,7 @@ import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './mo
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { firstConvFilters } from './filters';
 import { saveModel } from './model-files';
+import { runFolderPaths } from '../core/projects/project-paths';
 import { TrainingFailure, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import type { Tf } from './tf';
 
@@ -35,8 +35,6 @@ export interface TrainContext {
 }
 
 /** Folders inside `outDir`. */
-export const BEST_DIR = 'best';
-export const LAST_DIR = 'last';
 
 /** Progress events are spaced at least this far apart so a tiny model does not flood IPC. */
 const PROGRESS_INTERVAL_MS = 50;
@@ -221,7 +219,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       if (verdict ? verdict.improved : isBetter(metrics, best)) {
         best = metrics;
         bestEpoch = epoch;
-        await saveModel(tf, model, join(job.outDir, BEST_DIR));
+        await saveModel(tf, model, runFolderPaths(job.outDir).weights('best'));
         if (earlyStopping?.spec.restore_best_weights) {
           restoreWeights?.forEach((w) => w.dispose());
           restoreWeights = model.getWeights().map((w) => w.clone());
@@ -248,7 +246,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     }
     // As in Keras, the best weights come back only when early stopping ended the run.
     if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
-    await saveModel(tf, model, join(job.outDir, LAST_DIR));
+    await saveModel(tf, model, runFolderPaths(job.outDir).weights('last'));
     // A completed run cannot resume; a stopped one keeps its checkpoint so it can continue.
     if (!stopped) await deleteCheckpoint(job.outDir);
   } finally {

@@ -10,7 +10,8 @@ import { said } from '../../common/messages/said';
 import { isAugmenting } from '../../common/model/augment';
 import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../../common/model/spec';
 import { normalizeBytes, PIXEL_NORMALIZATION } from '../core/dataset/preprocess';
-import { hashBytes, writeAtomically } from '../core/dataset/image-store';
+import { hashBytes } from '../core/dataset/image-store';
+import { writeFileAtomically } from '../core/files/atomic';
 import type { DecodedSplit, DecodeFailure } from './dataset';
 import { PixelLoader, predictionBatches, prefetch, PREFETCH_BATCHES, sequentialPlans } from './pipeline';
 import { readArtifacts } from './model-files';
@@ -146,7 +147,7 @@ export async function embedSplit(
     for (const [i, entry] of batch.entries()) {
       const vector = values.slice(i * length, (i + 1) * length);
       vectors[entry.index] = vector;
-      await writeAtomically(entry.file, new Uint8Array(vector.buffer));
+      await writeFileAtomically(entry.file, new Uint8Array(vector.buffer));
       stats.computed++;
     }
   }

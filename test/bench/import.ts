@@ -78,7 +78,7 @@ function importInChild(dataDir: string, photos: string): Promise<ChildResult> {
 export async function bigProject(dataDir: string, count: number, page: number): Promise<string> {
   const library = new ProjectLibrary(dataDir);
   const project = library.create('Fifty thousand');
-  const classes = ['cat', 'dog', 'bird', 'fish'].map((name) => project.createClass(name).id);
+  const classes = ['cat', 'dog', 'bird', 'fish'].map((name) => project.classes.create(name).id);
   const thumb = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).webp().toBuffer();
   const store = new ImageStore(project.dir);
   const insert = project.db.prepare(
@@ -125,9 +125,9 @@ export async function importBench(root: string): Promise<void> {
   const library = new ProjectLibrary(dataDir);
   const project = library.get(id);
   const view = project.dataset();
-  const first = project.listImages({ classId: view.classes[0]!.id }, 0, page);
+  const first = project.images.list({ classId: view.classes[0]!.id }, 0, page);
   const store = new ImageStore(project.dir);
-  await Promise.all(first.images.map((image) => readFile(store.thumbnailPath(project.imageFile(image.id)!.hash))));
+  await Promise.all(first.images.map((image) => readFile(store.thumbnailPath(project.images.file(image.id)!.hash))));
   const opened = performance.now() - started;
   const timed = (work: () => unknown) => {
     const t = performance.now();
@@ -136,7 +136,7 @@ export async function importBench(root: string): Promise<void> {
   };
   console.log(`\n${count.toLocaleString('en-US')}-image project: open + dataset view + first page of ${page} (class filter) + reading its ${page} thumbnails: ${opened.toFixed(0)} ms`);
   console.log(
-    `  later pages: offset 40,000 ${timed(() => project.listImages({}, 40_000, page))} ms; search "img-4999" ${timed(() => project.listImages({ search: 'img-4999' }, 0, page))} ms; split=validation ${timed(() => project.listImages({ split: 'validation' }, 0, page))} ms; dataset view ${timed(() => project.dataset())} ms`,
+    `  later pages: offset 40,000 ${timed(() => project.images.list({}, 40_000, page))} ms; search "img-4999" ${timed(() => project.images.list({ search: 'img-4999' }, 0, page))} ms; split=validation ${timed(() => project.images.list({ split: 'validation' }, 0, page))} ms; dataset view ${timed(() => project.dataset())} ms`,
   );
   library.close();
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { closeUi, openUi, screenshot, type Ui } from '../helpers/browser';
 import { tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 let ui: Ui;
 let page: Page;
@@ -85,8 +86,8 @@ describe('Preferences', () => {
     await expect.poll(() => page.getByTestId('data-folder-moved').textContent()).toContain('Copied 1 project (');
     await screenshot(page, 'prefs-5-moved');
     const [project] = readdirSync(target);
-    expect(existsSync(join(target, project!, 'project.db'))).toBe(true);
-    expect(existsSync(join(dataDir, project!, 'project.db'))).toBe(true);
+    expect(existsSync(projectPaths(join(target, project!)).database)).toBe(true);
+    expect(existsSync(projectPaths(join(dataDir, project!)).database)).toBe(true);
     expect(JSON.parse(readFileSync(settingsFile, 'utf8')).dataDirectory).toBe(target);
     await page.getByTestId('theme-light').check();
     await expect.poll(theme).toBe('light');

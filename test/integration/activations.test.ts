@@ -14,6 +14,7 @@ import { summarize } from '../../common/model/summary';
 import { loadModel } from '../../main/trainer/model-files';
 import { trainColourProject, writeColourDataset } from '../helpers/colours';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 let service: CapaService;
 let project: ProjectSummary;
@@ -66,7 +67,7 @@ describe('the activations of a picture', () => {
   });
 
   it('gives the values a sub-model of the saved model predicts for each layer', async () => {
-    const model = await loadModel(tf, join(dataDir, project.id, 'runs', run.id, 'best'));
+    const model = await loadModel(tf, projectPaths(join(dataDir, project.id)).weights(run.id, 'best'));
     const x = tf.tensor4d(await imageToPixels(join(root, 'red', 'red-0.png'), run.spec.input), [1, 16, 16, 3]);
     const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
     expect(layers).toHaveLength(view.layers.length);

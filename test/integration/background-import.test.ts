@@ -8,6 +8,7 @@ import { callOrThrow, createCapaService } from '../../main/core/service/service'
 import type { CapaService } from '../../main/core/service/service-types';
 import { shapeImage, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 let service: CapaService;
 let dataDir: string;
@@ -79,8 +80,8 @@ describe('background import', () => {
     const listed = await callOrThrow(service, 'listImages', { projectId: project.id, offset: 0, limit: 1000 });
     expect(listed.total).toBe(done.report.imported);
     const dir = join(dataDir, project.id);
-    expect(countFiles(join(dir, 'store'))).toBe(done.report.imported);
-    expect(countFiles(join(dir, 'thumbs'))).toBe(done.report.imported);
+    expect(countFiles(projectPaths(dir).store)).toBe(done.report.imported);
+    expect(countFiles(projectPaths(dir).thumbnails)).toBe(done.report.imported);
     const again = await service.call('cancelImport', { projectId: project.id, importId: id });
     expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });

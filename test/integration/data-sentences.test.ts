@@ -128,7 +128,7 @@ describe('dataset warnings', () => {
   it('too few pictures, no validation picture and imbalance are keyed sentences, in both languages', async () => {
     await importEntries(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'many'), { perClass: 12, size: 16, shapes: ['square'] })]));
     await importEntries(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'few'), { perClass: 1, size: 16, shapes: ['circle'] })]));
-    project.setSplitShares({ train: 100, validation: 0, test: 0 });
+    project.splits.setShares({ train: 100, validation: 0, test: 0 });
     const warnings = project.dataset().warnings;
     expect(warnings.map((w) => [w.key, w.params])).toEqual([
       ['data.warnings.noValidation', { name: 'square' }],
@@ -157,8 +157,8 @@ describe('undo descriptions and batch labels', () => {
       await writeShapeDataset(join(tempDir(), 'b'), { perClass: 1, size: 16, shapes: ['square'] }),
     ];
     await runImport(project, await entriesFromPaths(twoFolders));
-    const ids = project.listImages({}, 0, 10).images.map((i) => i.id);
-    project.deleteImages(ids.slice(0, 2));
+    const ids = project.images.list({}, 0, 10).images.map((i) => i.id);
+    project.images.delete(ids.slice(0, 2));
     expect(JSON.parse(storedDescription(project))).toEqual({ key: 'data.undo.deleteImages', params: { count: 2 }, message: 'Delete 2 pictures' });
     project.close();
 
@@ -174,27 +174,27 @@ describe('undo descriptions and batch labels', () => {
 
   it('name the class and the count, one picture in its own words', async () => {
     await runImport(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 's'), { perClass: 1, size: 16, shapes: ['circle', 'square'] })]));
-    const circle = project.classByName('circle')!;
-    const square = project.classByName('square')!;
-    const image = project.listImages({ classId: circle.id }, 0, 1).images[0]!;
+    const circle = project.classes.byName('circle')!;
+    const square = project.classes.byName('square')!;
+    const image = project.images.list({ classId: circle.id }, 0, 1).images[0]!;
     const cases: [() => unknown, Said, string][] = [
       [
-        () => project.setImageClass([image.id], square.id),
+        () => project.images.setClass([image.id], square.id),
         { key: 'data.undo.move', params: { count: 1, name: 'square' }, message: 'Move 1 picture to "square"' },
         'Mover 1 imagen a «square»',
       ],
       [
-        () => project.setImageClass([image.id], null),
+        () => project.images.setClass([image.id], null),
         { key: 'data.undo.moveUnlabelled', params: { count: 1 }, message: 'Move 1 picture to Unlabelled' },
         'Mover 1 imagen a Sin clase',
       ],
       [
-        () => project.deleteClass(square.id, true),
+        () => project.classes.delete(square.id, true),
         { key: 'data.undo.deleteClassWithImages', params: { name: 'square', count: 1 }, message: 'Delete class "square" and its 1 picture' },
         'Eliminar la clase «square» y su única imagen',
       ],
       [
-        () => project.mergeClasses(circle.id, project.createClass('shapes').id),
+        () => project.classes.merge(circle.id, project.classes.create('shapes').id),
         { key: 'data.undo.merge', params: { source: 'circle', target: 'shapes' }, message: 'Merge "circle" into "shapes"' },
         'Unir «circle» a «shapes»',
       ],
@@ -208,7 +208,7 @@ describe('undo descriptions and batch labels', () => {
 
   it('read rows written before they were sentences as plain text', async () => {
     await runImport(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'old'), { perClass: 2, size: 16, shapes: ['circle'] })]));
-    project.deleteImages([project.listImages({}, 0, 1).images[0]!.id]);
+    project.images.delete([project.images.list({}, 0, 1).images[0]!.id]);
     project.db.prepare("UPDATE undo_journal SET description = 'Delete 1 picture'").run();
     project.db.prepare("UPDATE import_batches SET label = 'holiday photos'").run();
     expect(project.dataset().undo).toEqual({ description: { message: 'Delete 1 picture' } });
@@ -220,15 +220,15 @@ describe('undo descriptions and batch labels', () => {
 
 describe('errors of the data side', () => {
   it('carry their key and values, English as before, Spanish from the same key', async () => {
-    project.createClass('cats');
-    const exists = thrown(() => project.createClass('cats'));
+    project.classes.create('cats');
+    const exists = thrown(() => project.classes.create('cats'));
     expect(exists).toEqual({ key: 'data.project.classExists', params: { name: 'cats' }, message: 'A class named "cats" already exists.' });
     expect(spanish(exists)).toBe('Ya existe una clase llamada «cats».');
     const nothing = thrown(() => project.undo());
     expect(nothing).toEqual({ key: 'data.undo.nothing', message: 'There is nothing to undo.' });
     expect(spanish(nothing)).toBe('No hay nada que deshacer.');
-    expect(spanish(thrown(() => project.setSplitShares({ train: 50, validation: 10, test: 10 })))).toBe('Los tres porcentajes de los conjuntos deben sumar 100.');
-    expect(spanish(thrown(() => project.classById(999)))).toBe('No hay ninguna clase con id 999 en este proyecto.');
+    expect(spanish(thrown(() => project.splits.setShares({ train: 50, validation: 10, test: 10 })))).toBe('Los tres porcentajes de los conjuntos deben sumar 100.');
+    expect(spanish(thrown(() => project.classes.get(999)))).toBe('No hay ninguna clase con id 999 en este proyecto.');
   });
 
   it('a refused archive says why, with what to do, in both languages', async () => {

@@ -7,7 +7,6 @@ import { openDatabase, SCHEMA_VERSION } from '../../main/core/db/database';
 import { MIGRATIONS } from '../../main/core/db/migrations';
 import { CapaError } from '../../common/messages/errors';
 import { ProjectLibrary } from '../../main/core/projects/library';
-import { RunRepository } from '../../main/core/runs/repository';
 import { DEFAULT_INPUT, PRESETS } from '../../common/model/presets';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -163,7 +162,7 @@ describe('interrupted runs', () => {
   it('marks runs of a process that is gone as interrupted, and leaves a live process\'s run alone', () => {
     const library = new ProjectLibrary(tempDir());
     const project = library.create('Runs');
-    const runs = new RunRepository(project.db, project.id);
+    const runs = project.runs;
     const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build(DEFAULT_INPUT);
     runs.create('mine', spec, ['a', 'b']);
     runs.create('orphan', spec, ['a', 'b']);

@@ -23,6 +23,7 @@ import { loadExport } from '../helpers/export-reader';
 import { pythonModuleMissing, runPython } from '../helpers/python';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 const CLASSES = ['a', 'b', 'c'];
 const SHAPE: [number, number, number] = [12, 12, 3];
@@ -80,7 +81,7 @@ async function savedRun(name: string, layers: tf.layers.Layer[]): Promise<{ mode
   await saveModel(tf, model, join(runFolder, 'best'));
   const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: SHAPE[1], height: SHAPE[0], channels: 3, resize: 'squash' });
   const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
-  const job = (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: join(root, 'exports'), images: () => [], evaluate: async () => null });
+  const job = (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: projectPaths(root).exports, images: () => [], evaluate: async () => null });
   return { model, job };
 }
 
@@ -169,7 +170,7 @@ describe('a layer a format cannot express', () => {
     expect(byFormat['tflite']!.reason!.message).toMatch(/UpSampling2D has no TensorFlow Lite mapping/);
     expect(byFormat['tflite-int8']).toMatchObject({ available: false, reason: byFormat['tflite']!.reason });
     await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason!.message}` });
-    expect(existsSync(join(root, 'exports')) ? readdirSync(join(root, 'exports')).filter((f) => f.includes('upsampli')) : []).toEqual([]);
+    expect(existsSync(projectPaths(root).exports) ? readdirSync(projectPaths(root).exports).filter((f) => f.includes('upsampli')) : []).toEqual([]);
   });
 });
 
@@ -196,7 +197,7 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     const transfer = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 8, height: 8, channels: 3, resize: 'crop' });
     const spec = { ...transfer, backbone: { ...transfer.backbone!, trainable_blocks: 1 } };
     const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
-    return (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: join(root, 'exports'), images: () => [], evaluate: async () => null });
+    return (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: projectPaths(root).exports, images: () => [], evaluate: async () => null });
   }
 
   it('a plain-stack network is inlined and exported in every format; ONNX and TensorFlow Lite predict the same', async () => {

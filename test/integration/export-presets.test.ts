@@ -82,6 +82,7 @@ f.visititems(visit)
 attrs = {k: (v.decode() if isinstance(v, bytes) else [x.decode() if isinstance(x, bytes) else x for x in v] if hasattr(v, "__len__") and not isinstance(v, str) else v) for k, v in f.attrs.items()}
 print(json.dumps({"items": out, "attrs": attrs, "weightsAttrs": {k: [x.decode() if isinstance(x, bytes) else x for x in v] if not isinstance(v, str) else v for k, v in f["model_weights"].attrs.items()} if "model_weights" in f else None}))
 `;
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 interface H5Dump {
   items: Record<string, { group?: true; shape?: number[]; dtype?: string; values?: number[] }>;
@@ -194,7 +195,7 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
 
   it.skipIf(pythonModuleMissing('h5py') !== null)('Keras .keras: zip of config.json, model.weights.h5, metadata.json; h5py reads every weight exactly', async () => {
     const result = await exportAs('keras');
-    const saved = await readSavedModel(join(tempDirOf(result.directory), 'runs', run.id, 'best'));
+    const saved = await readSavedModel(projectPaths(tempDirOf(result.directory)).weights(run.id, 'best'));
     const dump = runPython<H5Dump & { config: { class_name: string; config: { layers: { class_name: string; config: { name: string } }[] } }; files: string[] }>(
       `import sys, json, zipfile, io, h5py, numpy
 z = zipfile.ZipFile(sys.argv[1])
@@ -224,7 +225,7 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
 
   it.skipIf(pythonModuleMissing('h5py') !== null)('Keras legacy .h5: model_config, layer_names, weight_names, every weight exact', async () => {
     const result = await exportAs('h5');
-    const saved = await readSavedModel(join(tempDirOf(result.directory), 'runs', run.id, 'best'));
+    const saved = await readSavedModel(projectPaths(tempDirOf(result.directory)).weights(run.id, 'best'));
     const dump = runPython<H5Dump>(H5_DUMP, [join(result.directory, 'model.h5')]);
     const names = kerasNames(saved.layers);
     expect(dump.weightsAttrs!['layer_names']).toEqual(names);
@@ -258,7 +259,7 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
   });
 
   it('cancelExport stops an export being written: it answers "cancelled" and leaves no folder', async () => {
-    const exportsFolder = join(tempDirOf(join((await exportAs('tfjs')).directory)), 'exports');
+    const exportsFolder = projectPaths(tempDirOf((await exportAs('tfjs')).directory)).exports;
     const before = readdirSync(exportsFolder);
     const pending = service.call('exportRun', { projectId, runId: run.id, format: 'bundle', weights: 'last' });
     await callOrThrow(service, 'cancelExport', { projectId, runId: run.id });

@@ -192,7 +192,7 @@ describe('exports', () => {
     const root = join(tempDir(), 'CON');
     await writeShapeDataset(root, { perClass: 1, size: 16, shapes: ['circle'] });
     await importEntries(project, await entriesFromPaths([root]));
-    project.renameClass(project.classes()[0]!.id, '🐈'.repeat(100));
+    project.classes.rename(project.classes.list()[0]!.id, '🐈'.repeat(100));
     for (const format of ['folder', 'zip'] as const) {
       const result = await exportDataset(project, format);
       const top = join(result.directory, result.files[0]!);

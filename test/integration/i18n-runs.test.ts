@@ -19,6 +19,7 @@ import { sayIn } from '../helpers/say';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 import { trainProject } from '../helpers/train';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 let service: CapaService;
 let dataDir: string;
@@ -100,7 +101,7 @@ describe("runs' sentences", () => {
   });
 
   it('reads back old plain-text rows, and marks a run of a dead process interrupted with a keyed sentence', () => {
-    const db = openDatabase(join(dataDir, projectId, 'project.db'));
+    const db = openDatabase(projectPaths(join(dataDir, projectId)).database);
     try {
       const runs = new RunRepository(db, projectId);
       // A row written before sentences had keys: plain English text, a plain name.

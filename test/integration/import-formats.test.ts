@@ -27,7 +27,7 @@ async function importOne(name: string, bytes: Buffer) {
   mkdirSync(dir);
   writeFileSync(join(dir, name), bytes);
   const report = await importEntries(project, await entriesFromPaths([join(dir, name)]));
-  const { images } = project.listImages({ search: name.replace(/\..*$/, '') }, 0, 10);
+  const { images } = project.images.list({ search: name.replace(/\..*$/, '') }, 0, 10);
   return { report, image: images[0] };
 }
 
@@ -36,7 +36,7 @@ describe('formats', () => {
     const { report, image } = await importOne('flag.bmp', bmp(30, 10));
     expect(report.rejected).toEqual([]);
     expect([image!.width, image!.height]).toEqual([30, 10]);
-    const file = project.imageFile(image!.id)!;
+    const file = project.images.file(image!.id)!;
     expect(file.ext).toBe('png');
     const { data, info } = await sharp(new ImageStore(project.dir).imagePath(file.hash, file.ext)).raw().toBuffer({ resolveWithObject: true });
     expect(info.channels).toBe(3);
@@ -71,7 +71,7 @@ describe('formats', () => {
     const jpeg = await gradient(40, 20, 3).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const { image } = await importOne('phone.jpg', jpeg);
     expect([image!.width, image!.height]).toEqual([20, 40]);
-    const thumb = await sharp(new ImageStore(project.dir).thumbnailPath(project.imageFile(image!.id)!.hash)).metadata();
+    const thumb = await sharp(new ImageStore(project.dir).thumbnailPath(project.images.file(image!.id)!.hash)).metadata();
     expect(thumb.height! > thumb.width!).toBe(true);
   });
 

@@ -24,12 +24,12 @@ describe('folder conventions (Keras image_dataset_from_directory)', () => {
     expect(report.imported).toBe(12);
     expect(report.rejected).toEqual([]);
     expect(report.classesCreated.sort()).toEqual(['circle', 'square', 'triangle']);
-    const classes = project.classes();
+    const classes = project.classes.list();
     expect(classes.map((c) => [c.name, c.imageCount])).toEqual(expect.arrayContaining([['circle', 4], ['square', 4], ['triangle', 4]]));
     const store = new ImageStore(project.dir);
-    const { images } = project.listImages({}, 0, 100);
+    const { images } = project.images.list({}, 0, 100);
     for (const image of images) {
-      const file = project.imageFile(image.id)!;
+      const file = project.images.file(image.id)!;
       expect(existsSync(store.imagePath(file.hash, file.ext))).toBe(true);
       expect((await sharp(store.thumbnailPath(file.hash)).metadata()).format).toBe('webp');
       expect([image.width, image.height]).toEqual([40, 40]);
@@ -46,10 +46,10 @@ describe('folder conventions (Keras image_dataset_from_directory)', () => {
     expect(report.classesCreated).toEqual(['apples']);
     expect(project.dataset().unlabelledCount).toBe(1);
 
-    const target = project.createClass('pears');
+    const target = project.classes.create('pears');
     writeFileSync(join(dir, 'other.png'), await shapeImage('triangle', { seed: 13 }));
     await importEntries(project, await entriesFromPaths([join(dir, 'other.png')]), { classId: target.id });
-    expect(project.classById(target.id).imageCount).toBe(1);
+    expect(project.classes.get(target.id).imageCount).toBe(1);
   });
 
   it('plans uploaded relative paths the same way as paths on disk', () => {
@@ -122,10 +122,10 @@ describe('duplicates and splits', () => {
   it('keeps every existing image in its split when more images are added', async () => {
     const first = await writeShapeDataset(join(tempDir(), 'a'), { perClass: 30, size: 16, seed: 1 });
     await importEntries(project, await entriesFromPaths([first]));
-    const before = new Map(project.listImages({}, 0, 1000).images.map((i) => [i.id, i.split]));
+    const before = new Map(project.images.list({}, 0, 1000).images.map((i) => [i.id, i.split]));
     const second = await writeShapeDataset(join(tempDir(), 'b'), { perClass: 30, size: 16, seed: 2 });
     await importEntries(project, await entriesFromPaths([second]));
-    const after = project.listImages({}, 0, 1000).images;
+    const after = project.images.list({}, 0, 1000).images;
     expect(after.length).toBe(180);
     for (const image of after) if (before.has(image.id)) expect(image.split).toBe(before.get(image.id));
     const counts = project.dataset().splitCounts;
@@ -141,11 +141,11 @@ describe('duplicates and splits', () => {
     await expect(
       importEntries(project, entries, { signal: controller.signal, onProgress: (p) => p.done >= 16 && controller.abort() }),
     ).rejects.toMatchObject({ code: 'cancelled' });
-    const stored = project.listImages({}, 0, 100);
+    const stored = project.images.list({}, 0, 100);
     expect(stored.total).toBe(16);
     const store = new ImageStore(project.dir);
     for (const image of stored.images) {
-      const file = project.imageFile(image.id)!;
+      const file = project.images.file(image.id)!;
       expect(readFileSync(store.imagePath(file.hash, file.ext)).length).toBeGreaterThan(0);
     }
   });

@@ -11,6 +11,7 @@ import { inputKey } from '../../main/trainer/pixel-cache';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 import { runEnded } from '../helpers/train';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 const INPUT = { width: 16, height: 16, channels: 3, resize: 'squash' } as const;
 let service: CapaService;
@@ -53,6 +54,6 @@ describe('pixel cache through the service', () => {
 
     expect(await imagesLog(project.id)).toEqual([`Images at 16x16x3: ${used} decoded; 0 read from the pixel cache.`]);
     expect(await imagesLog(project.id)).toEqual([`Images at 16x16x3: 0 decoded; ${used} read from the pixel cache.`]);
-    expect(existsSync(join(dataDir, project.id, 'cache', 'pixels', inputKey(INPUT)))).toBe(true);
+    expect(existsSync(join(projectPaths(join(dataDir, project.id)).pixelCache, inputKey(INPUT)))).toBe(true);
   });
 });

@@ -16,7 +16,8 @@ import { PixelLoader, prefetch, sequentialPlans, streamSource, type PrefetchStat
 import { inputKey, PixelCache, PRUNE_AFTER_DAYS } from '../../main/trainer/pixel-cache';
 import type { TrainItem } from '../../main/trainer/protocol';
 import { forgetModel, PREDICT_BATCH, predictImages } from '../../main/trainer/predict';
-import { BEST_DIR, runTraining } from '../../main/trainer/train';
+import { runTraining } from '../../main/trainer/train';
+import { runFolderPaths } from '../../main/core/projects/project-paths';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -269,16 +270,16 @@ describe('prediction', () => {
     await runTraining({ runId: 'predict', spec, classNames: [...SHAPES], items, outDir }, { tf, backend: info, emit: () => undefined, shouldStop: () => false });
     const many = [...items, ...items].map((item) => ({ path: item.path })); // 36 images: two batches
     expect(many.length).toBeGreaterThan(PREDICT_BATCH);
-    const rows = await predictImages(tf, join(outDir, BEST_DIR), INPUT, many);
+    const rows = await predictImages(tf, runFolderPaths(outDir).weights('best'), INPUT, many);
     expect(rows).toHaveLength(many.length);
     for (const i of [0, 5, PREDICT_BATCH, many.length - 1]) {
-      const [alone] = await predictImages(tf, join(outDir, BEST_DIR), INPUT, [many[i]!]);
+      const [alone] = await predictImages(tf, runFolderPaths(outDir).weights('best'), INPUT, [many[i]!]);
       alone!.forEach((p, k) => expect(rows[i]![k]).toBeCloseTo(p, 6));
     }
     expect(rows[items.length]).toEqual(rows[0]);
     const broken = join(tempDir(), 'broken.png');
     writeFileSync(broken, 'not an image');
-    await expect(predictImages(tf, join(outDir, BEST_DIR), INPUT, [...many, { path: broken }])).rejects.toThrow();
+    await expect(predictImages(tf, runFolderPaths(outDir).weights('best'), INPUT, [...many, { path: broken }])).rejects.toThrow();
     forgetModel();
   });
 });

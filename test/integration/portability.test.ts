@@ -11,8 +11,6 @@ import { entriesFromPaths, importEntries, runImport } from '../../main/core/data
 import { ProjectLibrary } from '../../main/core/projects/library';
 import type { Project } from '../../main/core/projects/project';
 import { exportProjectArchive, importProjectArchive, safeEntryName } from '../../main/core/projects/archive';
-import { RunRepository } from '../../main/core/runs/repository';
-import { runDir } from '../../main/core/runs/queue';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -29,7 +27,7 @@ beforeEach(async () => {
   await writeShapeDataset(loose, { perClass: 1, size: 16, seed: 4, shapes: ['square'] });
   await importEntries(project, await entriesFromPaths([join(loose, 'square', 'square-0.png')]));
   // A class whose name is not a valid folder name on Windows.
-  project.renameClass(project.classByName('circle')!.id, 'round: "o"');
+  project.classes.rename(project.classes.byName('circle')!.id, 'round: "o"');
 });
 
 /** Image facts that must survive a round trip, keyed by content hash. */
@@ -44,7 +42,7 @@ const unpinned = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [k, 
 
 describe('dataset export', () => {
   it('writes a folder per class with dataset.csv, which imports back with the same classes and splits', async () => {
-    project.setSplitShares({ train: 40, validation: 30, test: 30 });
+    project.splits.setShares({ train: 40, validation: 30, test: 30 });
     const result = await exportDataset(project, 'folder');
     const tree = join(result.directory, result.files[0]!);
     const csv = readFileSync(join(tree, 'dataset.csv'), 'utf8').trim().split('\n');
@@ -87,13 +85,13 @@ function zipNames(file: string): Promise<string[]> {
 describe('project archive', () => {
   it('round-trips data, classes, splits, pins, batches, spec and runs into a new project', async () => {
     const { batchId } = await runImport(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'extra'), { perClass: 1, size: 16, seed: 9 })]));
-    project.pinBatch(batchId, 'test');
-    project.setSplitShares({ train: 60, validation: 20, test: 20 });
-    const runs = new RunRepository(project.db, project.id);
-    const run = runs.create('run-1', project.spec(), ['round: "o"', 'square', 'triangle']);
+    project.batches.pin(batchId, 'test');
+    project.splits.setShares({ train: 60, validation: 20, test: 20 });
+    const runs = project.runs;
+    const run = runs.create('run-1', project.specs.current(), ['round: "o"', 'square', 'triangle']);
     runs.setStatus(run.id, 'completed');
-    mkdirSync(join(runDir(project, run.id), 'best'), { recursive: true });
-    writeFileSync(join(runDir(project, run.id), 'best', 'model.json'), '{"weights":true}');
+    mkdirSync(join(project.paths.run(run.id), 'best'), { recursive: true });
+    writeFileSync(join(project.paths.run(run.id), 'best', 'model.json'), '{"weights":true}');
 
     const archive = await exportProjectArchive(project);
     const file = join(archive.directory, archive.files[0]!);
@@ -102,15 +100,15 @@ describe('project archive', () => {
     expect(summary).toMatchObject({ name: 'Portable (imported)', imageCount: 25, classCount: 4 });
     const copy = library.get(summary.id);
     expect(facts(copy)).toEqual(facts(project));
-    expect(copy.classes()).toEqual(project.classes());
+    expect(copy.classes.list()).toEqual(project.classes.list());
     expect(copy.dataset().splitShares).toEqual({ train: 60, validation: 20, test: 20 });
     expect(copy.dataset().batches).toEqual(project.dataset().batches);
-    expect(copy.spec()).toEqual(project.spec());
-    expect(new RunRepository(copy.db, copy.id).get('run-1')).toMatchObject({ status: 'completed', classNames: run.classNames });
-    expect(readFileSync(join(runDir(copy, 'run-1'), 'best', 'model.json'), 'utf8')).toBe('{"weights":true}');
-    const image = copy.listImages({}, 0, 1).images[0]!;
-    const stored = copy.imageFile(image.id)!;
-    expect(readFileSync(join(copy.dir, 'store', stored.hash.slice(0, 2), `${stored.hash}.${stored.ext}`)).length).toBe(image.bytes);
+    expect(copy.specs.current()).toEqual(project.specs.current());
+    expect(copy.runs.get('run-1')).toMatchObject({ status: 'completed', classNames: run.classNames });
+    expect(readFileSync(join(copy.paths.weights('run-1', 'best'), 'model.json'), 'utf8')).toBe('{"weights":true}');
+    const image = copy.images.list({}, 0, 1).images[0]!;
+    const stored = copy.images.file(image.id)!;
+    expect(readFileSync(copy.paths.image(stored.hash, stored.ext)).length).toBe(image.bytes);
   });
 
   it('refuses a damaged archive, a foreign zip and entries escaping the folder, creating nothing', async () => {

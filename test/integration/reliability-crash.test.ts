@@ -9,6 +9,7 @@ import { copyTemplate, describeTrial, prepareTemplate, runTrial, type Template }
 import { runDone } from '../reliability/protocol';
 import { SCENARIOS } from '../reliability/protocol';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 const KILLS = Number(process.env['RELIABILITY_KILLS'] ?? 2);
 const SEED = Number(process.env['RELIABILITY_SEED'] ?? Date.now() % 100_000);
@@ -37,7 +38,7 @@ describe('SIGKILL at a random moment, then reopen', () => {
 describe('a run killed after its last epoch was stored, before it was marked completed', () => {
   it('is interrupted, and Resume finishes it instead of refusing', async () => {
     const dataDir = copyTemplate(template, 'last-epoch');
-    const db = new Database(join(dataDir, template.projectId, 'project.db'));
+    const db = new Database(projectPaths(join(dataDir, template.projectId)).database);
     // What the kill leaves: every epoch stored, the status still "running", owned by a dead process.
     db.prepare("UPDATE runs SET status = 'running', owner_pid = 2147483647").run();
     db.close();

@@ -8,7 +8,9 @@ import type { EpochMetrics, RunEvent } from '../../preload/contract';
 import { PRESETS } from '../../common/model/presets';
 import { OPTIMIZERS, type ModelSpec } from '../../common/model/spec';
 import { selectBackend } from '../../main/trainer/backends';
-import { CHECKPOINT_FILE, readCheckpoint } from '../../main/trainer/checkpoint';
+import { readCheckpoint } from '../../main/trainer/checkpoint';
+import { CHECKPOINT_FILE } from '../../main/core/projects/project-paths';
+import { temporaryName } from '../../main/core/files/atomic';
 import type { TrainItem } from '../../main/trainer/protocol';
 import type { Tf } from '../../main/trainer/tf';
 import { runTraining } from '../../main/trainer/train';
@@ -115,7 +117,7 @@ describe('resume from checkpoint', () => {
     const outDir = tempDir();
     await train(spec, outDir, { stopAfter: 1 });
     // What a kill during the next write leaves: a temporary file beside the whole checkpoint.
-    writeFileSync(join(outDir, `${CHECKPOINT_FILE}.dead.tmp`), Buffer.from([1, 2, 3]));
+    writeFileSync(temporaryName(join(outDir, CHECKPOINT_FILE)), Buffer.from([1, 2, 3]));
     expect((await readCheckpoint(outDir))?.state.epoch).toBe(1);
     const resumed = await train(spec, outDir, { resume: true });
     expect(resumed.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);

@@ -11,7 +11,7 @@ import { callOrThrow, createCapaService } from '../../main/core/service/service'
 import type { CapaService } from '../../main/core/service/service-types';
 import { PRESETS } from '../../common/model/presets';
 import { forkTrainerPort } from '../../main/core/runs/trainer-client';
-import { CHECKPOINT_FILE } from '../../main/trainer/checkpoint';
+import { CHECKPOINT_FILE, projectPaths } from '../../main/core/projects/project-paths';
 import type { TrainerPort } from '../../main/trainer/protocol';
 import { writeShapeDataset } from '../helpers/shapes';
 import { sayIn } from '../helpers/say';
@@ -85,7 +85,7 @@ describe('a run killed and resumed', () => {
     expect(sayIn('es', cut.error!)).toMatch(/^El proceso de entrenamiento se detuvo de forma inesperada \(código de salida 9\)\..*Reanúdalo para seguir después de su última época terminada\.$/);
 
     // Consistent: the run is interrupted with the epochs it finished, its best weights and checkpoint are whole.
-    const runDir = join(dataDir, projectId, 'runs', id);
+    const runDir = projectPaths(join(dataDir, projectId)).run(id);
     const stored = await callOrThrow(service, 'getRun', { projectId, runId: id });
     expect(stored).toMatchObject({ status: 'interrupted', finishedAt: expect.any(String) });
     // Stored with its key (runs.error holds the sentence as JSON) and read back whole.
@@ -95,7 +95,7 @@ describe('a run killed and resumed', () => {
     expect(existsSync(join(runDir, 'best', 'model.json'))).toBe(true);
     expect(existsSync(join(runDir, CHECKPOINT_FILE))).toBe(true);
     expect((await callOrThrow(service, 'getRun', { projectId, runId: whole.id })).status).toBe('completed');
-    const db = new Database(join(dataDir, projectId, 'project.db'), { readonly: true });
+    const db = new Database(projectPaths(join(dataDir, projectId)).database, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();

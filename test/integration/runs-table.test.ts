@@ -12,6 +12,7 @@ import { PRESETS } from '../../common/model/presets';
 import { cliFor } from '../helpers/cli';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 let service: CapaService;
 let dataDir: string;
@@ -104,7 +105,7 @@ describe('runs table', () => {
   });
 
   it('refuses to delete a run while it trains, then deletes it with its files', async () => {
-    const runDir = join(dataDir, projectId, 'runs', first.id);
+    const runDir = projectPaths(join(dataDir, projectId)).run(first.id);
     expect(existsSync(join(runDir, 'best', 'model.json'))).toBe(true);
     // A run waiting in the queue counts as training: it would start after the delete.
     const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 40, batch_size: 8 });

@@ -13,6 +13,7 @@ import { RunRepository } from '../../main/core/runs/repository';
 import { readSettings, settingsFileIn } from '../../main/core/settings/settings';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 const open: CapaService[] = [];
 function service(dataDir: string, extra: { settingsFile?: string; desktop?: DesktopHooks } = {}): CapaService {
@@ -96,7 +97,7 @@ describe('moving the data folder', () => {
     // Byte-identical copies, the old folder intact.
     expect(readdirSync(target).sort()).toEqual(before);
     expect(readdirSync(dataDir).sort()).toEqual(before);
-    expect(readFileSync(join(target, birds.id, 'project.db')).equals(readFileSync(join(dataDir, birds.id, 'project.db')))).toBe(true);
+    expect(readFileSync(projectPaths(join(target, birds.id)).database).equals(readFileSync(projectPaths(join(dataDir, birds.id)).database))).toBe(true);
     // Recorded: the next start opens the new folder, with the same projects and pictures.
     expect(readSettings(settingsFile).dataDirectory).toBe(target);
     expect(defaultDataDir({ userData, env: {} })).toBe(target);
@@ -181,14 +182,14 @@ describe('desktop-only operations', () => {
     const { dataDir, capa, birds } = await installation();
     const folder = 'capa-run-1-tfjs';
     expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))?.code).toBe('not-found');
-    mkdirSync(join(dataDir, birds.id, 'exports', folder), { recursive: true });
+    mkdirSync(join(projectPaths(join(dataDir, birds.id)).exports, folder), { recursive: true });
     expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('desktop app') });
     expect(errorOf(await capa.call('chooseFolder', { title: 'Pick' }))?.code).toBe('unsupported');
 
     const reveal = vi.fn();
     const desktop = service(dataDir, { desktop: { reveal, chooseFolder: async () => '/chosen', dataFolderMoved: () => {} } });
     expect(await desktop.call('revealExport', { projectId: birds.id, folder })).toEqual({ ok: true, value: null });
-    expect(reveal).toHaveBeenCalledWith(join(dataDir, birds.id, 'exports', folder));
+    expect(reveal).toHaveBeenCalledWith(join(projectPaths(join(dataDir, birds.id)).exports, folder));
     // Only a name inside exports/: paths, dots and parent folders are refused before anything is shown.
     for (const bad of ['../../..', '..', '.hidden', 'a/b', 'a\\b', '/etc', '']) {
       expect(errorOf(await desktop.call('revealExport', { projectId: birds.id, folder: bad }))?.code, bad).toBe('invalid-argument');

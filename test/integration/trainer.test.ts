@@ -11,6 +11,7 @@ import type { TrainItem, TrainJob, TrainerPort } from '../../main/trainer/protoc
 import { selectBackend } from '../../main/trainer/backends';
 import { runTraining } from '../../main/trainer/train';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 const PER_CLASS = 120;
 const INPUT = { width: 32, height: 32, channels: 3, resize: 'squash' } as const;
@@ -33,7 +34,7 @@ function spec(training: Partial<ModelSpec['training']>): ModelSpec {
 let runs = 0;
 function job(training: Partial<ModelSpec['training']>, jobItems: TrainItem[] = items): TrainJob {
   const runId = `run-${++runs}`;
-  return { runId, spec: spec(training), classNames: [...SHAPES], items: jobItems, outDir: join(root, 'runs', runId) };
+  return { runId, spec: spec(training), classNames: [...SHAPES], items: jobItems, outDir: projectPaths(root).run(runId) };
 }
 
 beforeAll(async () => {

@@ -15,6 +15,7 @@ import type { TrainerBackbone, TrainItem, TrainJob } from '../../main/trainer/pr
 import { TINY_FEATURES, TINY_GRAPH_FEATURES, TINY_SIZE, writeTinyBackbone, writeTinyGraphBackbone } from '../helpers/backbone';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
+import { projectPaths } from '../../main/core/projects/project-paths';
 
 const PER_CLASS = 60;
 let root: string;
@@ -30,7 +31,7 @@ function transferSpec(): ModelSpec {
 let runs = 0;
 function job(): TrainJob {
   const runId = `transfer-${++runs}`;
-  return { runId, spec: transferSpec(), backbone, classNames: [...SHAPES], items, outDir: join(root, 'runs', runId) };
+  return { runId, spec: transferSpec(), backbone, classNames: [...SHAPES], items, outDir: projectPaths(root).run(runId) };
 }
 
 async function train(trainJob: TrainJob): Promise<{ events: RunEvent[]; bestEpoch: number }> {

@@ -3,10 +3,11 @@
 // stored file belongs to an image (or the undo trash), no temporary file is left, and every
 // export under its final name is whole. Returns the problems found, in plain words; none is good.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import yauzl from 'yauzl';
-import { PARTIAL_NAME } from '../../main/core/projects/cleanup';
+import { TEMPORARY_NAME } from '../../main/core/files/atomic';
+import { projectPaths } from '../../main/core/projects/project-paths';
 import { ImageStore } from '../../main/core/dataset/image-store';
 
 /** Every file under `dir`, relative to it ('' when the folder is missing). */
@@ -67,7 +68,8 @@ async function exportProblems(path: string): Promise<string[]> {
 /** Checks the project folder `dir` (its writer must be gone); returns the problems found. */
 export async function projectProblems(dir: string): Promise<string[]> {
   const problems: string[] = [];
-  const db = new Database(join(dir, 'project.db'));
+  const paths = projectPaths(dir);
+  const db = new Database(paths.database);
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
@@ -82,19 +84,20 @@ export async function projectProblems(dir: string): Promise<string[]> {
         if (!existsSync(file)) problems.push(`listed but missing: ${file.slice(dir.length + 1)}`);
       }
     }
-    for (const folder of ['store', 'thumbs']) {
-      for (const file of filesUnder(join(dir, folder))) {
-        if (!wanted.has(join(dir, folder, file))) problems.push(`stored but not listed: ${folder}/${file}`);
+    for (const folder of [paths.store, paths.thumbnails]) {
+      for (const file of filesUnder(folder)) {
+        if (!wanted.has(join(folder, file))) problems.push(`stored but not listed: ${relative(dir, join(folder, file))}`);
       }
     }
   } finally {
     db.close();
   }
-  const exportsDir = join(dir, 'exports');
-  for (const name of existsSync(exportsDir) ? readdirSync(exportsDir) : []) {
-    if (PARTIAL_NAME.test(name)) problems.push(`temporary export left: exports/${name}`);
-    else problems.push(...(await exportProblems(join(exportsDir, name))));
+  // Cleanup on open removes every unfinished write, wherever it was (runs/ and exports/ included).
+  for (const path of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (TEMPORARY_NAME.test(basename(path))) problems.push(`temporary file left: ${path}`);
   }
-  for (const name of readdirSync(dir)) if (PARTIAL_NAME.test(name)) problems.push(`temporary file left: ${name}`);
+  for (const name of existsSync(paths.exports) ? readdirSync(paths.exports) : []) {
+    if (!TEMPORARY_NAME.test(name)) problems.push(...(await exportProblems(join(paths.exports, name))));
+  }
   return problems;
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunInfo } from '../../preload/contract';
 import { reclaimLeftovers } from '../../main/core/projects/cleanup';
+import { projectPaths } from '../../main/core/projects/project-paths';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import type { CapaService } from '../../main/core/service/service-types';
 import { seededRandom } from '../../common/model/augment';
@@ -156,7 +157,7 @@ export async function checkAfterKill(template: Template, dataDir: string, scenar
   const projectDir = join(dataDir, template.projectId);
   const problems = lines.flatMap((line) => (line.kind === 'failed' ? [`the child failed before the kill: ${line.message}`] : []));
   // The cleanup step the app runs on open, without its grace period: the writer is known to be dead.
-  const db = new Database(join(projectDir, 'project.db'));
+  const db = new Database(projectPaths(projectDir).database);
   reclaimLeftovers(projectDir, db, { graceMs: 0 });
   db.close();
   problems.push(...(await projectProblems(projectDir)));
@@ -179,7 +180,7 @@ export async function checkAfterKill(template: Template, dataDir: string, scenar
     committed += started.length;
     // Whole is checked above for every export; here, that a finished one is still there.
     const exported = new Set(lines.flatMap((line) => (line.kind === 'exported' ? [line.name] : [])));
-    lost += [...exported].filter((name) => !existsSync(join(projectDir, 'exports', name))).length;
+    lost += [...exported].filter((name) => !existsSync(join(projectPaths(projectDir).exports, name))).length;
     committed += exported.size;
     // The newest evaluation reported stored of each kind (split and weights) is still there and
     // whole (metrics and per-image rows read back); an older one of its kind was replaced by it.

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BUSY_TIMEOUT_MS } from '../../main/core/db/database';
+import { projectPaths } from '../../main/core/projects/project-paths';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import { projectProblems } from './check';
 import { checkAfterKill, copyTemplate, startChild, type Template } from './harness';
@@ -42,7 +43,7 @@ async function relabelWhileHeld(template: Template, holdMs: number): Promise<Out
     const [image] = await allImages(service, projectId);
     const { classes } = await callOrThrow(service, 'getDataset', { projectId });
     const target = classes.find((c) => c.id !== image!.classId)!.id;
-    const { released } = await holdWriteLock(join(dataDir, projectId, 'project.db'), holdMs);
+    const { released } = await holdWriteLock(projectPaths(join(dataDir, projectId)).database, holdMs);
     const result = await service.call('setImageClass', { projectId, imageIds: [image!.id], classId: target });
     if (waitsLonger) {
       if (result.ok) problems.push('the write went through while another process held the project');
@@ -66,7 +67,7 @@ async function relabelWhileHeld(template: Template, holdMs: number): Promise<Out
 /** Opening a project and reading it while another process writes must not wait for the writer. */
 async function readWhileHeld(template: Template): Promise<Outcome> {
   const dataDir = copyTemplate(template, 'read-while-held');
-  const { released } = await holdWriteLock(join(dataDir, template.projectId, 'project.db'), BUSY_TIMEOUT_MS + 2000);
+  const { released } = await holdWriteLock(projectPaths(join(dataDir, template.projectId)).database, BUSY_TIMEOUT_MS + 2000);
   const service = createCapaService({ dataDir, host: 'electron' });
   try {
     const result = await service.call('getDataset', { projectId: template.projectId });

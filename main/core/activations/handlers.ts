@@ -49,7 +49,7 @@ async function activations(context: ServiceContext, projectId: string, runId: st
 
 async function pictureBytes(project: Project, image: ActivationsImage): Promise<Uint8Array> {
   if ('bytes' in image) return image.bytes;
-  const file = project.imageFile(image.imageId);
+  const file = project.images.file(image.imageId);
   if (!file) throw new CapaError('not-found', said('errors.inside.pictureMissing', { id: image.imageId }));
   return new Uint8Array(await readFile(new ImageStore(project.dir).imagePath(file.hash, file.ext)));
 }

@@ -30,7 +30,7 @@ export class BackgroundImports {
 
   /** Starts importing; `entries` is walked in the background too, so a huge folder returns at once. */
   start(project: Project, entries: () => Promise<ImportEntry[]>, options: BackgroundImportOptions): string {
-    if (options.classId != null) project.classById(options.classId);
+    if (options.classId != null) project.classes.get(options.classId);
     const importId = randomUUID();
     const controller = new AbortController();
     const projectId = project.id;

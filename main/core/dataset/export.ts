@@ -3,11 +3,11 @@
 // sit at the top of the tree, so importing the tree back (Keras folder convention) leaves them
 // unlabelled, and dataset.csv puts every image back in its split.
 import { createWriteStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import type { ExportResult, Split } from '../../../preload/contract';
+import type { ExportResult } from '../../../preload/contract';
 import { csvField, MANIFEST_NAME } from './manifest';
 import type { Project } from '../projects/project';
 import { ImageStore } from './image-store';
@@ -15,6 +15,7 @@ import { containedFile } from '../files/contained';
 import { NAME_BYTES, safeName } from '../files/names';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
+import { writeFileAtomically, writeFolderAtomically } from '../files/atomic';
 
 export { safeName };
 
@@ -54,23 +55,17 @@ function layout(project: Project): { files: Placed[]; manifest: string } {
   const store = new ImageStore(project.dir);
   const classes = new Map<number, string>();
   const used = new Set<string>();
-  for (const c of project.classes()) {
+  for (const c of project.classes.list()) {
     let folder = safeName(c.name);
     while (used.has(folder.toLowerCase())) folder = `${folder}_${c.id}`;
     used.add(folder.toLowerCase());
     classes.set(c.id, folder);
   }
-  const rows = project.db.prepare('SELECT hash, ext, class_id, split, file_name FROM images ORDER BY id').all() as {
-    hash: string;
-    ext: string;
-    class_id: number | null;
-    split: Split;
-    file_name: string;
-  }[];
+  const rows = project.images.forExport();
   const taken = new Set<string>();
   const files: Placed[] = [];
   const lines = ['file,class,split'];
-  const classNames = new Map(project.classes().map((c) => [c.id, c.name]));
+  const classNames = new Map(project.classes.list().map((c) => [c.id, c.name]));
   for (const row of rows) {
     const folder = row.class_id === null ? '' : `${classes.get(row.class_id)}/`;
     const stem = safeName(row.file_name.replace(/\.[^.]*$/, ''));
@@ -85,7 +80,7 @@ function layout(project: Project): { files: Placed[]; manifest: string } {
 
 /** Writes the data set into `<project>/exports/`; returns the folder or zip written. */
 export async function exportDataset(project: Project, format: 'folder' | 'zip'): Promise<ExportResult> {
-  const directory = join(project.dir, 'exports');
+  const directory = project.paths.exports;
   await mkdir(directory, { recursive: true });
   const { files, manifest } = layout(project);
   // Every stored file is read through the containment check: a symlink planted in store/ is refused, never copied.
@@ -98,20 +93,14 @@ export async function exportDataset(project: Project, format: 'folder' | 'zip'):
   try {
     const name = claim.name;
     if (format === 'folder') {
-      const partial = join(directory, `${name}.partial`);
-      try {
-        // Made first, so a project with no images still exports its (empty) dataset.csv.
-        await mkdir(partial, { recursive: true });
+      // The temporary folder is made first, so a project with no images still exports its (empty) dataset.csv.
+      await writeFolderAtomically(join(directory, name), async (partial) => {
         for (const file of files) {
           await mkdir(join(partial, file.path, '..'), { recursive: true });
           await copyFile(file.source, join(partial, file.path));
         }
         await writeFile(join(partial, MANIFEST_NAME), manifest);
-        await rename(partial, join(directory, name));
-      } catch (error) {
-        await rm(partial, { recursive: true, force: true });
-        throw error;
-      }
+      });
       return { directory, files: [name] };
     }
     const top = name.slice(0, -'.zip'.length);
@@ -131,20 +120,15 @@ export type ZipSource = { path: string; compress: boolean } & ({ source: string 
 
 /** Streams a zip to `file` through a temporary sibling, so a failure never leaves half a zip. */
 export async function writeZip(file: string, entries: readonly ZipSource[]): Promise<void> {
-  const zip = new ZipFile();
-  const partial = `${file}.partial`;
-  const written = pipeline(zip.outputStream, createWriteStream(partial));
-  for (const entry of entries) {
-    // Already-compressed images are stored as they are: deflating JPEG or PNG again gains nothing.
-    if ('source' in entry) zip.addFile(entry.source, entry.path, { compress: entry.compress });
-    else zip.addBuffer(entry.bytes, entry.path, { compress: entry.compress });
-  }
-  zip.end();
-  try {
+  await writeFileAtomically(file, async (partial) => {
+    const zip = new ZipFile();
+    const written = pipeline(zip.outputStream, createWriteStream(partial));
+    for (const entry of entries) {
+      // Already-compressed images are stored as they are: deflating JPEG or PNG again gains nothing.
+      if ('source' in entry) zip.addFile(entry.source, entry.path, { compress: entry.compress });
+      else zip.addBuffer(entry.bytes, entry.path, { compress: entry.compress });
+    }
+    zip.end();
     await written;
-    await rename(partial, file);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  });
 }

@@ -87,7 +87,7 @@ export function datasetHandlers({ library, imports, options }: ServiceContext): 
   });
   return {
     getDataset: ({ projectId }) => library.get(projectId).dataset(),
-    listImages: ({ projectId, offset, limit, ...filter }) => library.get(projectId).listImages(filter, offset, limit),
+    listImages: ({ projectId, offset, limit, ...filter }) => library.get(projectId).images.list(filter, offset, limit),
     importPaths: async ({ projectId, paths, classId, split }) => {
       const project = library.get(projectId);
       const outcome = await runImport(project, await entriesFromPaths(paths), { ...importOptions(classId, split), label: labelOf(paths) });
@@ -107,39 +107,39 @@ export function datasetHandlers({ library, imports, options }: ServiceContext): 
       });
       return { report, batchId: batch };
     },
-    createClass: ({ projectId, name }) => library.get(projectId).createClass(name),
-    renameClass: ({ projectId, classId, name }) => library.get(projectId).renameClass(classId, name),
-    recolorClass: ({ projectId, classId, color }) => library.get(projectId).recolorClass(classId, color),
+    createClass: ({ projectId, name }) => library.get(projectId).classes.create(name),
+    renameClass: ({ projectId, classId, name }) => library.get(projectId).classes.rename(classId, name),
+    recolorClass: ({ projectId, classId, color }) => library.get(projectId).classes.recolor(classId, color),
     deleteClass: ({ projectId, classId, withImages }) => {
       const project = library.get(projectId);
-      return removeFiles(project, project.deleteClass(classId, withImages));
+      return removeFiles(project, project.classes.delete(classId, withImages));
     },
     mergeClasses: async ({ projectId, sourceClassId, targetClassId }) => {
       const project = library.get(projectId);
-      const { target, purged } = project.mergeClasses(sourceClassId, targetClassId);
+      const { target, purged } = project.classes.merge(sourceClassId, targetClassId);
       await removeFiles(project, purged);
       return target;
     },
     setImageClass: ({ projectId, imageIds, classId }) => {
       const project = library.get(projectId);
-      return removeFiles(project, project.setImageClass(imageIds, classId));
+      return removeFiles(project, project.images.setClass(imageIds, classId));
     },
     deleteImages: ({ projectId, imageIds }) => {
       const project = library.get(projectId);
-      return removeFiles(project, project.deleteImages(imageIds));
+      return removeFiles(project, project.images.delete(imageIds));
     },
     undo: ({ projectId }) => library.get(projectId).undo(),
     setSplitShares: ({ projectId, train, validation, test }) => {
       const project = library.get(projectId);
-      project.setSplitShares({ train, validation, test });
+      project.splits.setShares({ train, validation, test });
       return project.dataset();
     },
     pinImages: ({ projectId, imageIds, split }) => {
-      library.get(projectId).pinImages(imageIds, split);
+      library.get(projectId).splits.pin(imageIds, split);
       return null;
     },
     pinBatch: ({ projectId, batchId, split }) => {
-      library.get(projectId).pinBatch(batchId, split);
+      library.get(projectId).batches.pin(batchId, split);
       return null;
     },
     exportDataset: async ({ projectId, format }) => withDownload(projectId, await exportDataset(library.get(projectId), format)),

@@ -2,9 +2,10 @@
 // so the originals can move or vanish and the same picture is kept once. Thumbnails are made
 // once at import and cached beside it.
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { assertStoredName, isStoreExtension, isStoreHash } from '../files/contained';
+import { rm } from 'node:fs/promises';
+import { writeFileAtomically } from '../files/atomic';
+import { isStoreExtension, isStoreHash } from '../files/contained';
+import { projectPaths, type ProjectPaths } from '../projects/project-paths';
 
 /** Longest side of a cached thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 160;
@@ -14,25 +15,26 @@ export function hashBytes(bytes: Uint8Array): string {
 }
 
 export class ImageStore {
-  constructor(private readonly projectDir: string) {}
+  private readonly paths: ProjectPaths;
+
+  constructor(projectDir: string) {
+    this.paths = projectPaths(projectDir);
+  }
 
   /** Path of the stored original. */
   imagePath(hash: string, ext: string): string {
-    // A hash or extension from a database is checked before it becomes part of a path.
-    assertStoredName(hash, ext);
-    return join(this.projectDir, 'store', hash.slice(0, 2), `${hash}.${ext}`);
+    return this.paths.image(hash, ext);
   }
 
   /** Path of the cached thumbnail (WebP). */
   thumbnailPath(hash: string): string {
-    assertStoredName(hash, 'webp');
-    return join(this.projectDir, 'thumbs', hash.slice(0, 2), `${hash}.webp`);
+    return this.paths.thumbnail(hash);
   }
 
   /** Writes the original and its thumbnail, each under a temporary name first, so a crash never leaves half a file. */
   async put(hash: string, ext: string, bytes: Uint8Array, thumbnail: Uint8Array): Promise<void> {
-    await writeAtomically(this.imagePath(hash, ext), bytes);
-    await writeAtomically(this.thumbnailPath(hash), thumbnail);
+    await writeFileAtomically(this.imagePath(hash, ext), bytes);
+    await writeFileAtomically(this.thumbnailPath(hash), thumbnail);
   }
 
   async remove(hash: string, ext: string): Promise<void> {
@@ -40,18 +42,5 @@ export class ImageStore {
     if (!isStoreHash(hash) || !isStoreExtension(ext)) return;
     await rm(this.imagePath(hash, ext), { force: true });
     await rm(this.thumbnailPath(hash), { force: true });
-  }
-}
-
-/** Writes `bytes` to `file` through a temporary sibling and a rename. */
-export async function writeAtomically(file: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.partial`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
 }

@@ -237,18 +237,18 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
   const store = new ImageStore(project.dir);
   const report: ImportReport = { imported: 0, duplicates: [], rejected: [], classesCreated: [] };
   const target = options.classId ?? null;
-  if (target !== null) project.classById(target);
+  if (target !== null) project.classes.get(target);
   const { entries, splits } = await splitsFromManifest(allEntries);
-  if (options.batchId !== undefined) project.batchSplit(options.batchId);
-  const batchId = options.batchId ?? project.createBatch(options.label ?? batchLabel(allEntries.map((e) => e.relativePath.split('/')[0]!)), options.split ?? null);
+  if (options.batchId !== undefined) project.batches.pinnedSplit(options.batchId);
+  const batchId = options.batchId ?? project.batches.create(options.label ?? batchLabel(allEntries.map((e) => e.relativePath.split('/')[0]!)), options.split ?? null);
   const plan = planClasses(entries);
   const classIds = new Map<string, number>();
   const classFor = (name: string | null): number | null => {
     if (name === null) return target;
     const known = classIds.get(name.toLowerCase());
     if (known !== undefined) return known;
-    const existing = project.classByName(name);
-    const id = existing ? existing.id : project.createClass(name).id;
+    const existing = project.classes.byName(name);
+    const id = existing ? existing.id : project.classes.create(name).id;
     if (!existing) report.classesCreated.push(name);
     classIds.set(name.toLowerCase(), id);
     return id;
@@ -263,7 +263,7 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
     try {
       const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
-      project.addImages(rows, batchId);
+      project.images.add(rows, batchId);
     } catch (error) {
       await removeUncommitted(project.dir, project.db, rows);
       throw error;
@@ -294,7 +294,7 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
       report.rejected.push({ file, ...rejection });
     } else {
       const className = plan.get(entry) ?? null;
-      const existing = project.findByHash(result.hash);
+      const existing = project.images.findByHash(result.hash);
       if (existing || seen.has(result.hash)) {
         report.duplicates.push({ file, className: existing ? existing.className : (seen.get(result.hash) ?? null) });
       } else {

@@ -9,19 +9,16 @@ import type { BackboneCache } from '../backbones/cache';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import type { Project } from '../projects/project';
-import { RunRepository } from '../runs/repository';
 import { ImageStore } from '../dataset/image-store';
 import type { TrainerClient } from '../runs/trainer-client';
-import { runDir } from '../runs/queue';
 import { computeMetrics } from '../../../common/evaluation/metrics';
-import { EvaluationStore } from './store';
 
 /** Images sent to the training process per request: progress and cancelling happen between batches. */
 export const EVALUATION_BATCH = 32;
 
 /** The folder of a run's saved weights, or a not-found error a person understands. */
 export function weightsDir(project: Project, run: RunInfo, weights: EvaluationWeights): string {
-  const dir = join(runDir(project, run.id), weights);
+  const dir = project.paths.weights(run.id, weights);
   if (!existsSync(join(dir, 'model.json'))) {
     const why = run.status === 'running' || run.status === 'queued' ? 'Training' : 'None';
     throw new CapaError('not-found', said(`runs.evaluate.noWeights.${weights}${why}`));
@@ -65,7 +62,7 @@ export class EvaluationRunner {
 
   /** Evaluates, stores and returns the evaluation. */
   async evaluate(project: Project, runId: string, split: EvaluationSplit, weights: EvaluationWeights): Promise<Evaluation> {
-    const runs = new RunRepository(project.db, project.id);
+    const runs = project.runs;
     const run = runs.get(runId);
     if (run.status === 'queued' || run.status === 'running') {
       throw new CapaError('conflict', said('runs.evaluate.stillTraining'));
@@ -73,7 +70,7 @@ export class EvaluationRunner {
     const modelDir = weightsDir(project, run, weights);
     const id = key(project, runId);
     if (this.running.has(id)) throw new CapaError('conflict', said('runs.evaluate.alreadyRunning'));
-    const store = new EvaluationStore(project.db);
+    const store = project.evaluations;
     const snapshot = store.snapshot(split, run.classNames);
     if (snapshot.ids.length === 0) {
       throw new CapaError('invalid-argument', said(`runs.evaluate.emptySplit.${split}`));
@@ -110,8 +107,8 @@ const key = (project: Project, runId: string): string => `${project.id}/${runId}
  * the run's classes.
  */
 export async function finalEvaluation(runner: EvaluationRunner, project: Project, runId: string): Promise<Said> {
-  const run = new RunRepository(project.db, project.id).get(runId);
-  if (new EvaluationStore(project.db).snapshot('test', run.classNames).ids.length === 0) {
+  const run = project.runs.get(runId);
+  if (project.evaluations.snapshot('test', run.classNames).ids.length === 0) {
     return said('runs.evaluate.noFinal');
   }
   const { metrics } = await runner.evaluate(project, runId, 'test', 'best');

@@ -5,8 +5,6 @@ import type { EvaluateOperations, Explanation, Said } from '../../../preload/con
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { headOnlyBackbone, weightsDir } from './evaluate';
-import { EvaluationStore } from './store';
-import { RunRepository } from '../runs/repository';
 import { ImageStore } from '../dataset/image-store';
 import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
@@ -43,7 +41,7 @@ const TRANSFER_NOTE = said('runs.explain.occlusionPretrained');
 export function evaluateHandlers({ library, trainer, backbones, evaluations: runner }: ServiceContext): HandlersOf<EvaluateOperations> {
   const runsOf = (projectId: string) => {
     const project = library.get(projectId);
-    return { project, runs: new RunRepository(project.db, project.id) };
+    return { project, runs: project.runs };
   };
   const classNamesOf = (projectId: string) => (id: string) => runsOf(projectId).runs.get(id).classNames;
   return {
@@ -57,14 +55,14 @@ export function evaluateHandlers({ library, trainer, backbones, evaluations: run
     },
     listEvaluations: ({ projectId, runId }) => {
       const { project, runs } = runsOf(projectId);
-      return new EvaluationStore(project.db).list(runId, runs.get(runId).classNames);
+      return project.evaluations.list(runId, runs.get(runId).classNames);
     },
-    getEvaluation: ({ projectId, evaluationId }) => new EvaluationStore(library.get(projectId).db).get(evaluationId, classNamesOf(projectId)),
-    evaluatedImages: ({ projectId, ...query }) => new EvaluationStore(library.get(projectId).db).images(query, classNamesOf(projectId)),
+    getEvaluation: ({ projectId, evaluationId }) => library.get(projectId).evaluations.get(evaluationId, classNamesOf(projectId)),
+    evaluatedImages: ({ projectId, ...query }) => library.get(projectId).evaluations.images(query, classNamesOf(projectId)),
     explainImage: async ({ projectId, runId, imageId, weights, className }) => {
       const { project, runs } = runsOf(projectId);
       const run = runs.get(runId);
-      const file = project.imageFile(imageId);
+      const file = project.images.file(imageId);
       if (!file) throw new CapaError('not-found', said('runs.explain.imageGone', { id: imageId }));
       const classIndex = className === undefined ? null : run.classNames.indexOf(className);
       if (classIndex === -1) throw new CapaError('invalid-argument', said('runs.explain.unknownClass', { name: className! }));

@@ -11,7 +11,7 @@ import type {
   EvaluationWeights,
   Staleness,
 } from '../../../preload/contract';
-import type { Db } from '../db/database';
+import { Repository } from '../db/statements';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { argmax, disagreement, mostConfused } from '../../../common/evaluation/metrics';
@@ -72,14 +72,12 @@ function fingerprintOf(ids: readonly number[], labels: readonly number[], classN
   return hash.digest('hex');
 }
 
-export class EvaluationStore {
-  constructor(private readonly db: Db) {}
+export class EvaluationStore extends Repository {
 
   /** The labelled images of `split` whose class is one of `classNames`, as they are now. */
   snapshot(split: EvaluationSplit, classNames: readonly string[]): SplitSnapshot {
     const index = new Map(classNames.map((name, i) => [name.toLowerCase(), i]));
-    const rows = this.db
-      .prepare('SELECT i.id, i.hash, i.ext, c.name FROM images i JOIN classes c ON c.id = i.class_id WHERE i.split = ? ORDER BY i.id')
+    const rows = this.sql('SELECT i.id, i.hash, i.ext, c.name FROM images i JOIN classes c ON c.id = i.class_id WHERE i.split = ? ORDER BY i.id')
       .all(split) as { id: number; hash: string; ext: string; name: string }[];
     const snapshot: SplitSnapshot = { ids: [], labels: [], files: [], skipped: 0, fingerprint: '' };
     for (const row of rows) {
@@ -100,9 +98,8 @@ export class EvaluationStore {
   save(evaluation: NewEvaluation): number {
     const { runId, split, weights, snapshot, probabilities, metrics } = evaluation;
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM evaluations WHERE run_id = ? AND split = ? AND weights = ?').run(runId, split, weights);
-      const result = this.db
-        .prepare(
+      this.sql('DELETE FROM evaluations WHERE run_id = ? AND split = ? AND weights = ?').run(runId, split, weights);
+      const result = this.sql(
           `INSERT INTO evaluations (run_id, split, weights, created_at, metrics, skipped, image_ids, labels, probabilities, fingerprint)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -124,7 +121,7 @@ export class EvaluationStore {
 
   /** A run's evaluations, test before validation, best before last. */
   list(runId: string, classNames: readonly string[]): EvaluationSummary[] {
-    const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY split, weights').all(runId) as EvaluationRow[];
+    const rows = this.sql('SELECT * FROM evaluations WHERE run_id = ? ORDER BY split, weights').all(runId) as EvaluationRow[];
     return rows.map((row) => this.summary(row, classNames));
   }
 
@@ -174,7 +171,7 @@ export class EvaluationStore {
   }
 
   private row(id: number): EvaluationRow {
-    const row = this.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(id) as EvaluationRow | undefined;
+    const row = this.sql('SELECT * FROM evaluations WHERE id = ?').get(id) as EvaluationRow | undefined;
     if (!row) throw new CapaError('not-found', said('errors.evaluation.missing', { id }));
     return row;
   }
@@ -211,7 +208,7 @@ export class EvaluationStore {
   /** File name and label now of each image that still exists. */
   private currentImages(ids: readonly number[]): Map<number, { fileName: string; label: string | null }> {
     const result = new Map<number, { fileName: string; label: string | null }>();
-    const select = this.db.prepare('SELECT i.file_name, c.name FROM images i LEFT JOIN classes c ON c.id = i.class_id WHERE i.id = ?');
+    const select = this.sql('SELECT i.file_name, c.name FROM images i LEFT JOIN classes c ON c.id = i.class_id WHERE i.id = ?');
     for (const id of ids) {
       const row = select.get(id) as { file_name: string; name: string | null } | undefined;
       if (row) result.set(id, { fileName: row.file_name, label: row.name });

@@ -1,9 +1,8 @@
 // Exports a run's saved model in one format: checks the format can express every layer, writes
 // into a temporary folder beside the destination, and renames it into place only when complete,
 // so a failed or cancelled export leaves nothing under its final name.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo, Said } from '../../../preload/contract';
 import { CapaError } from '../../../common/messages/errors';
@@ -17,6 +16,8 @@ import { onnxCannotExpress, writeOnnx } from './onnx';
 import { readSavedModel, type SavedLayer, type SavedModel, type Why } from './saved-model';
 import { usageSnippets } from './snippets';
 import { writeTfjs } from './tfjs';
+import { writeFolderAtomically } from '../files/atomic';
+import { runFolderPaths } from '../projects/project-paths';
 import { TFLITE_FILE, tfliteCannotExpress, writeTflite } from './tflite';
 
 type Catalogue = Omit<ExportFormatInfo, 'available' | 'reason'>;
@@ -82,7 +83,7 @@ export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatI
 }
 
 /** The run folder's saved weights for `weights` ("best" or "last"). */
-export const weightsDir = (runFolder: string, weights: ExportWeights): string => join(runFolder, weights);
+export const weightsDir = (runFolder: string, weights: ExportWeights): string => runFolderPaths(runFolder).weights(weights);
 
 /** The formats and weights a run offers. */
 export async function exportChoices(run: RunInfo, runFolder: string): Promise<ExportChoices> {
@@ -179,26 +180,20 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
   if (!info.available) throw new CapaError('invalid-argument', said('model.export.cannotHold', { format: nested(info.title), reason: nested(info.reason!) }));
 
   const destination = join(job.parent, exportFolderName(job));
-  const temporary = join(job.parent, `.${exportFolderName(job)}.partial-${randomBytes(4).toString('hex')}`);
   const metadata = exportMetadata(job.run, job.format, job.weights);
   const snippets = usageSnippets(job.format, metadata);
   let accuracy: ModelExportResult['accuracy'] = null;
-  await mkdir(temporary, { recursive: true });
   try {
-    accuracy = await writeFormat(job, model, temporary);
-    job.signal?.throwIfAborted();
-    await writeFile(join(temporary, 'metadata.json'), JSON.stringify(metadata, null, 2));
-    for (const snippet of snippets) await writeFile(join(temporary, snippet.fileName), `${snippet.code}\n`);
-    job.signal?.throwIfAborted();
-    // An earlier export of the same name is moved aside, not deleted first: removing a folder
-    // takes a while, and a crash meanwhile would leave neither the old export nor the new one.
-    const aside = `${temporary}-old`;
-    const replacing = existsSync(destination);
-    if (replacing) await rename(destination, aside);
-    await rename(temporary, destination);
-    if (replacing) await rm(aside, { recursive: true, force: true });
+    // An earlier export of the same name is replaced only once the new one is whole.
+    accuracy = await writeFolderAtomically(destination, async (temporary) => {
+      const change = await writeFormat(job, model, temporary);
+      job.signal?.throwIfAborted();
+      await writeFile(join(temporary, 'metadata.json'), JSON.stringify(metadata, null, 2));
+      for (const snippet of snippets) await writeFile(join(temporary, snippet.fileName), `${snippet.code}\n`);
+      job.signal?.throwIfAborted();
+      return change;
+    });
   } catch (error) {
-    await rm(temporary, { recursive: true, force: true });
     if (job.signal?.aborted) throw new CapaError('cancelled', said('model.export.cancelled'));
     throw error;
   }

@@ -8,9 +8,7 @@ import { writeZip } from '../dataset/export';
 import { exportChoices, exportModel } from './export';
 import { predictTfliteFiles } from './tflite-runtime';
 import type { Project } from '../projects/project';
-import { RunRepository } from '../runs/repository';
 import { ImageStore } from '../dataset/image-store';
-import { runDir } from '../runs/queue';
 import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
@@ -29,7 +27,7 @@ export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
 /** The project's labelled images with their stored file, class name and split. */
 function projectImages(project: Project) {
   const store = new ImageStore(project.dir);
-  const { classNames, images } = project.labelledImages();
+  const { classNames, images } = project.images.labelled();
   return images.map((image) => ({ path: store.imagePath(image.hash, image.ext), className: classNames[image.classIndex]!, split: image.split }));
 }
 
@@ -55,20 +53,20 @@ export function exportHandlers({ library, trainer, options }: ServiceContext): H
   return {
     exportChoices: ({ projectId, runId }) => {
       const project = library.get(projectId);
-      return exportChoices(new RunRepository(project.db, project.id).get(runId), runDir(project, runId));
+      return exportChoices(project.runs.get(runId), project.paths.run(runId));
     },
     exportRun: ({ projectId, runId, format, weights = 'best', quantization = 'none', directory }) => {
       const project = library.get(projectId);
-      const run = new RunRepository(project.db, project.id).get(runId);
+      const run = project.runs.get(runId);
       const controller = new AbortController();
       const key = keyOf(projectId, runId);
       const controllers = running.get(key) ?? new Set<AbortController>();
       running.set(key, controllers.add(controller));
-      const exportsDir = join(project.dir, 'exports');
+      const exportsDir = project.paths.exports;
       return exportModel({
         signal: controller.signal,
         run,
-        runFolder: runDir(project, runId),
+        runFolder: project.paths.run(runId),
         format,
         weights,
         quantization,
@@ -97,7 +95,7 @@ export function exportHandlers({ library, trainer, options }: ServiceContext): H
     },
     cancelExport: ({ projectId, runId }) => {
       const project = library.get(projectId);
-      new RunRepository(project.db, project.id).get(runId); // an unknown project or run is an error, not a no-op
+      project.runs.get(runId); // an unknown project or run is an error, not a no-op
       for (const controller of running.get(keyOf(projectId, runId)) ?? []) controller.abort();
       return null;
     },

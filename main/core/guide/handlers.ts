@@ -38,7 +38,7 @@ export function guideHandlers({ library, options }: ServiceContext): HandlersOf<
       const project = library.create(name);
       const report = await importEntries(project, await entriesFromPaths([folder]), { label: said('data.importer.sample') });
       const preset = presetById(OFFLINE_PRESET_ID)!;
-      project.saveSpec(preset.build(SAMPLE_INPUT, SAMPLE_TRAINING));
+      project.specs.saveCurrent(preset.build(SAMPLE_INPUT, SAMPLE_TRAINING));
       return { project: project.summary(), report };
     },
   };

@@ -5,7 +5,6 @@ import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { parseSpec, type ModelSpec } from '../../../common/model/spec';
 import { summarizeWithBackbone } from '../../../common/backbones/summary';
-import { NamedSpecs } from './named-specs';
 import { name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const specId = z.number().int().positive();
@@ -30,7 +29,7 @@ function validSpec(value: unknown): ModelSpec {
 
 export function modelHandlers({ library, backbones }: ServiceContext): HandlersOf<ModelOperations> {
   // The output layer needs at least two classes to be meaningful; a fresh project is summarised as if it had two.
-  const classCount = (projectId: string) => Math.max(2, library.get(projectId).classes().length);
+  const classCount = (projectId: string) => Math.max(2, library.get(projectId).classes.list().length);
   /** A spec that parses and whose shapes build, or an invalid-spec error with every issue. */
   const buildable = (projectId: string, spec: unknown): ModelSpec => {
     const valid = validSpec(spec);
@@ -38,12 +37,12 @@ export function modelHandlers({ library, backbones }: ServiceContext): HandlersO
     if (issues.length > 0) throw new CapaError('invalid-spec', said('errors.model.cannotBuild', { count: issues.length }), issues);
     return valid;
   };
-  const named = (projectId: string) => new NamedSpecs(library.get(projectId).db);
+  const named = (projectId: string) => library.get(projectId).specs;
   return {
-    getSpec: ({ projectId }) => library.get(projectId).spec(),
+    getSpec: ({ projectId }) => library.get(projectId).specs.current(),
     saveSpec: ({ projectId, spec }) => {
       const valid = buildable(projectId, spec);
-      library.get(projectId).saveSpec(valid);
+      library.get(projectId).specs.saveCurrent(valid);
       named(projectId).saveSelected(valid);
       return valid;
     },

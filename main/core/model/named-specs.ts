@@ -1,11 +1,12 @@
 // Named model specs of a project (migration 3): a person keeps several designs, duplicates one to
 // try a change, and selects which one trains. `project.spec` stays the selected spec's copy, so
 // training and the runs read one place; this repository keeps both in step and owns the SQL.
-import type { Db } from '../db/database';
+import { Repository } from '../db/statements';
 import type { NamedSpecInfo, NamedSpecList } from '../../../preload/contract-model';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { parseSpec, type ModelSpec } from '../../../common/model/spec';
+import { DEFAULT_INPUT, DEFAULT_PRESET_ID, presetById } from '../../../common/model/presets';
 
 interface Row {
   id: number;
@@ -17,15 +18,29 @@ interface Row {
 
 const now = () => new Date().toISOString();
 
-export class NamedSpecs {
-  constructor(private readonly db: Db) {}
+export class NamedSpecs extends Repository {
+  /** The project's current spec, or the default preset (transfer learning) where none was ever saved. */
+  current(): ModelSpec {
+    const row = this.sql('SELECT spec FROM project').get() as { spec: string | null };
+    if (row.spec) {
+      const parsed = parseSpec(JSON.parse(row.spec));
+      if (parsed.ok) return parsed.spec;
+    }
+    return presetById(DEFAULT_PRESET_ID)!.build(DEFAULT_INPUT);
+  }
+
+  /** Saves the project's current spec (saveSelected keeps the selected saved model in step). */
+  saveCurrent(spec: ModelSpec): void {
+    this.sql('UPDATE project SET spec = ?').run(JSON.stringify(spec));
+  }
+
 
   private selectedId(): number | null {
-    return (this.db.prepare('SELECT spec_id FROM project').pluck().get() as number | null | undefined) ?? null;
+    return (this.sql('SELECT spec_id FROM project').pluck().get() as number | null | undefined) ?? null;
   }
 
   private row(id: number): Row {
-    const row = this.db.prepare('SELECT * FROM specs WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM specs WHERE id = ?').get(id) as Row | undefined;
     if (!row) throw new CapaError('not-found', said('errors.namedSpecs.missing', { id }));
     return row;
   }
@@ -45,15 +60,15 @@ export class NamedSpecs {
   /** Every saved model, oldest first, and which one trains. */
   list(): NamedSpecList {
     const selectedId = this.selectedId();
-    const rows = this.db.prepare('SELECT * FROM specs ORDER BY id').all() as Row[];
+    const rows = this.sql('SELECT * FROM specs ORDER BY id').all() as Row[];
     return { specs: rows.map((row) => this.info(row, selectedId)), selectedId };
   }
 
   private insert(name: string, spec: ModelSpec): number {
-    const taken = this.db.prepare('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE').get(name);
+    const taken = this.sql('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE').get(name);
     if (taken) throw new CapaError('conflict', said('errors.namedSpecs.nameTaken', { name }));
     const time = now();
-    return Number(this.db.prepare('INSERT INTO specs (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(spec), time, time).lastInsertRowid);
+    return Number(this.sql('INSERT INTO specs (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(spec), time, time).lastInsertRowid);
   }
 
   /** Selects a saved model: it becomes the project's spec; returns it. */
@@ -61,7 +76,7 @@ export class NamedSpecs {
     const parsed = parseSpec(JSON.parse(this.row(id).spec));
     if (!parsed.ok) throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
     this.db.transaction(() => {
-      this.db.prepare('UPDATE project SET spec_id = ?, spec = ?').run(id, JSON.stringify(parsed.spec));
+      this.sql('UPDATE project SET spec_id = ?, spec = ?').run(id, JSON.stringify(parsed.spec));
     }).immediate();
     return parsed.spec;
   }
@@ -70,7 +85,7 @@ export class NamedSpecs {
   saveAs(name: string, spec: ModelSpec): NamedSpecInfo {
     const id = this.db.transaction(() => {
       const created = this.insert(name, spec);
-      this.db.prepare('UPDATE project SET spec_id = ?, spec = ?').run(created, JSON.stringify(spec));
+      this.sql('UPDATE project SET spec_id = ?, spec = ?').run(created, JSON.stringify(spec));
       return created;
     }).immediate();
     return this.info(this.row(id), id);
@@ -87,9 +102,9 @@ export class NamedSpecs {
 
   rename(id: number, name: string): NamedSpecInfo {
     this.row(id);
-    const taken = this.db.prepare('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE AND id != ?').get(name, id);
+    const taken = this.sql('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE AND id != ?').get(name, id);
     if (taken) throw new CapaError('conflict', said('errors.namedSpecs.nameTaken', { name }));
-    this.db.prepare('UPDATE specs SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), id);
+    this.sql('UPDATE specs SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), id);
     return this.info(this.row(id), this.selectedId());
   }
 
@@ -97,7 +112,7 @@ export class NamedSpecs {
   delete(id: number): void {
     this.row(id);
     if (this.selectedId() === id) throw new CapaError('conflict', said('errors.namedSpecs.deleteSelected'));
-    this.db.prepare('DELETE FROM specs WHERE id = ?').run(id);
+    this.sql('DELETE FROM specs WHERE id = ?').run(id);
   }
 
   /** Called when the project's spec is saved: keeps the selected saved model in step (or creates "Model 1"). */
@@ -105,10 +120,10 @@ export class NamedSpecs {
     const selected = this.selectedId();
     if (selected === null) {
       let n = 1;
-      while (this.db.prepare('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE').get(`Model ${n}`)) n++;
+      while (this.sql('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE').get(`Model ${n}`)) n++;
       this.saveAs(`Model ${n}`, spec);
       return;
     }
-    this.db.prepare('UPDATE specs SET spec = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(spec), now(), selected);
+    this.sql('UPDATE specs SET spec = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(spec), now(), selected);
   }
 }

@@ -13,9 +13,7 @@ import { nested, said } from '../../../common/messages/said';
 import { headOnlyBackbone } from '../evaluation/evaluate';
 import { MAX_PIXELS, unusableReason, type ImportEntry } from '../dataset/import-files';
 import type { Project } from '../projects/project';
-import { RunRepository } from '../runs/repository';
 import { ImageStore } from '../dataset/image-store';
-import { runDir } from '../runs/queue';
 import { PREDICT_BATCH_SIZE } from '../../../preload/contract-predict';
 import type { TrainerBackbone } from '../../trainer/protocol';
 
@@ -53,12 +51,12 @@ async function resolveBackbone({ backbones }: ServiceContext, id: string): Promi
 export async function runModel(context: ServiceContext, projectId: string, runId: string): Promise<RunModel> {
   const { library } = context;
   const project = library.get(projectId);
-  const run = new RunRepository(project.db, project.id).get(runId);
+  const run = project.runs.get(runId);
   if (run.status !== 'completed' && run.status !== 'stopped') {
     throw new CapaError('conflict', said(`runs.use.notUsable.${run.status}`, { id: runId }));
   }
   const backbone = await headOnlyBackbone(run, { resolve: (id) => resolveBackbone(context, id) });
-  return { project, run, modelDir: join(runDir(project, runId), 'best'), backbone };
+  return { project, run, modelDir: project.paths.weights(runId, 'best'), backbone };
 }
 
 /** The bytes of an entry as the model's decoder takes them (BMP becomes PNG), or why they cannot be read. */
@@ -132,14 +130,14 @@ export async function suggestLabels(context: ServiceContext, projectId: string, 
   const model = await runModel(context, projectId, runId);
   const { project, run } = model;
   const store = new ImageStore(project.dir);
-  const { images, total } = project.listImages({ classId: null }, offset, limit);
+  const { images, total } = project.images.list({ classId: null }, offset, limit);
   const entries = images.map((image): ImportEntry => {
-    const file = project.imageFile(image.id)!;
+    const file = project.images.file(image.id)!;
     const path = store.imagePath(file.hash, file.ext);
     return { relativePath: String(image.id), path, read: () => fileBytes(path) };
   });
   const results = await classify(context, model, entries);
-  const classes = new Map(project.classes().map((c) => [c.name.toLowerCase(), c]));
+  const classes = new Map(project.classes.list().map((c) => [c.name.toLowerCase(), c]));
   const out: LabelSuggestions = { suggestions: [], total, skipped: [] };
   for (const [i, image] of images.entries()) {
     const probabilities = results[i]!.probabilities;

@@ -32,7 +32,7 @@ export function predictHandlers(context: ServiceContext): HandlersOf<PredictOper
     acceptSuggestions: ({ projectId, labels }) => {
       const project = library.get(projectId);
       let labelled = 0;
-      project.setImageClasses(labels, (moved) => {
+      project.images.setClasses(labels, (moved) => {
         labelled = moved;
         return said('data.undo.label', { count: moved });
       });

@@ -17,13 +17,15 @@ import { said } from '../../../common/messages/said';
 import type { Project } from './project';
 import { isRunId, isStoreExtension, isStoreHash } from '../files/contained';
 import { projectName, type ProjectLibrary } from './library';
+import { CONTENT_FOLDERS, DATABASE_FILE } from './project-paths';
+import { ProjectRecord } from './project-repository';
+import { temporaryName, TEMPORARY_NAME } from '../files/atomic';
 
 export const ARCHIVE_FORMAT = 'capa-project';
 export const ARCHIVE_VERSION = 1;
 /** Folders of a project that travel in its archive (exports stay behind: they can be made again). */
-const CONTENT_FOLDERS = ['store', 'thumbs', 'runs'];
 const MANIFEST = 'manifest.json';
-const DATABASE = 'project.db';
+const DATABASE = DATABASE_FILE;
 
 interface Manifest {
   format: string;
@@ -44,20 +46,20 @@ async function listFiles(root: string, dir: string, into: string[]): Promise<voi
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await listFiles(root, path, into);
-    else if (entry.isFile() && !entry.name.endsWith('.partial')) into.push(relative(root, path).split(sep).join('/'));
+    else if (entry.isFile() && !TEMPORARY_NAME.test(entry.name)) into.push(relative(root, path).split(sep).join('/'));
   }
 }
 
 /** Writes `<project>/exports/<name>-<time>.capa`. */
 export async function exportProjectArchive(project: Project): Promise<ExportResult> {
-  const directory = join(project.dir, 'exports');
+  const directory = project.paths.exports;
   await mkdir(directory, { recursive: true });
   const claim = claimExportName(directory, project.summary().name, '.capa');
   const fileName = claim.name;
-  const snapshot = join(directory, `${fileName}.db.partial`);
+  const snapshot = temporaryName(join(directory, `${fileName}.db`));
   try {
     // VACUUM INTO writes a consistent copy even while the app keeps using the database.
-    project.db.prepare('VACUUM INTO ?').run(snapshot);
+    project.record.snapshotInto(snapshot);
     const files: string[] = [];
     for (const folder of CONTENT_FOLDERS) await listFiles(project.dir, join(project.dir, folder), files);
     const manifest: Manifest = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, name: project.summary().name, files: {} };
@@ -258,7 +260,7 @@ export async function importProjectArchive(library: ProjectLibrary, path: string
       const names = new Set(library.list().map((p) => p.name));
       while (names.has(name)) name = `${name} (imported)`;
       try {
-        db.prepare('UPDATE project SET id = ?, name = ?').run(id, name);
+        new ProjectRecord(db).setIdentity(id, name);
       } catch {
         throw refuse(path, 'databaseDamaged');
       }

@@ -1,21 +1,20 @@
 // Reclaims what a crash can leave in a project folder. The importer writes an image's files
 // before its row (so a kill never leaves a row without its file), so a kill in between leaves
-// stored files nothing refers to; atomic writes and exports leave `*.partial` files or folders
-// that were never renamed. Both are removed when a project is opened. Only leftovers older than
+// stored files nothing refers to; an atomic write (main/core/files/atomic.ts: the store, exports,
+// archives, a trainer writing weights or a checkpoint into runs/, the pixel cache) killed midway
+// leaves a temporary file or folder that was never renamed, in any folder of the project. Both
+// are removed when a project is opened. Only leftovers older than
 // a grace period go: another process (the CLI beside the app) may be writing them right now.
 import { existsSync, readdirSync, renameSync, rmSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/database';
 import { ImageStore } from '../dataset/image-store';
+import { StoredFileRepository } from '../dataset/image-repository';
+import { ASIDE_NAME, TEMPORARY_NAME } from '../files/atomic';
+import { projectPaths } from './project-paths';
 
 /** How old a leftover must be before it is removed on open (another process may still be writing it). */
 export const CLEANUP_GRACE_MS = 10 * 60_000;
-
-/** Names of temporary files and folders of atomic writes: `x.<pid>.<time>.partial`, `.name.partial-<hex>`, `name.zip.partial`, and an export moved aside while replaced: `.name.partial-<hex>-old`. */
-export const PARTIAL_NAME = /\.partial(-[0-9a-f]+(-old)?)?$/;
-
-/** An export moved aside while a new one took its name: `.name.partial-<hex>-old`. */
-const ASIDE_NAME = /^\.(.+)\.partial-[0-9a-f]+-old$/;
 
 /** What a cleanup removed. */
 export interface CleanupReport {
@@ -57,30 +56,32 @@ export function reclaimLeftovers(dir: string, db: Db, options: CleanupOptions = 
   const cutoff = (options.now ?? Date.now()) - (options.graceMs ?? CLEANUP_GRACE_MS);
   const report: CleanupReport = { orphans: 0, partials: 0 };
   // Trashed images keep their files so that Undo can bring them back.
-  const rows = db.prepare('SELECT hash, ext FROM images UNION SELECT hash, ext FROM trash_images').all() as { hash: string; ext: string }[];
+  const rows = new StoredFileRepository(db).referenced();
   const originals = new Set(rows.map((row) => `${row.hash}.${row.ext}`));
   const thumbnails = new Set(rows.map((row) => `${row.hash}.webp`));
+  const paths = projectPaths(dir);
   const sweep = (folder: string, wanted: ReadonlySet<string>) => {
     for (const shard of entries(folder)) {
       if (!shard.isDirectory()) continue;
       for (const file of entries(join(folder, shard.name))) {
-        const path = join(folder, shard.name, file.name);
-        if (PARTIAL_NAME.test(file.name)) report.partials += removeIfOlder(path, cutoff) ? 1 : 0;
-        else if (!wanted.has(file.name)) report.orphans += removeIfOlder(path, cutoff) ? 1 : 0;
+        if (!TEMPORARY_NAME.test(file.name) && !wanted.has(file.name)) report.orphans += removeIfOlder(join(folder, shard.name, file.name), cutoff) ? 1 : 0;
       }
     }
   };
-  sweep(join(dir, 'store'), originals);
-  sweep(join(dir, 'thumbs'), thumbnails);
-  // Exports, dataset zips and archive snapshots are written beside their final name. An export
-  // moved aside whose replacement never arrived (a crash between two renames) goes back.
-  for (const folder of [dir, join(dir, 'exports')]) {
+  sweep(paths.store, originals);
+  sweep(paths.thumbnails, thumbnails);
+  // Unfinished writes, anywhere in the folder. A folder moved aside whose replacement never
+  // arrived (a crash between two renames) takes its name back.
+  const unfinished = (folder: string) => {
     for (const entry of entries(folder)) {
+      const path = join(folder, entry.name);
       const aside = ASIDE_NAME.exec(entry.name);
-      if (aside && !existsSync(join(folder, aside[1]!))) renameSync(join(folder, entry.name), join(folder, aside[1]!));
-      else if (PARTIAL_NAME.test(entry.name)) report.partials += removeIfOlder(join(folder, entry.name), cutoff) ? 1 : 0;
+      if (aside && !existsSync(join(folder, aside[1]!))) renameSync(path, join(folder, aside[1]!));
+      else if (TEMPORARY_NAME.test(entry.name)) report.partials += removeIfOlder(path, cutoff) ? 1 : 0;
+      else if (entry.isDirectory()) unfinished(path);
     }
-  }
+  };
+  unfinished(dir);
   return report;
 }
 
@@ -90,7 +91,7 @@ export function reclaimLeftovers(dir: string, db: Db, options: CleanupOptions = 
  * import gives its space back at once instead of at the next open.
  */
 export async function removeUncommitted(dir: string, db: Db, files: readonly { hash: string; ext: string }[]): Promise<void> {
-  const used = db.prepare('SELECT 1 FROM images WHERE hash = ? UNION SELECT 1 FROM trash_images WHERE hash = ?');
+  const referenced = new StoredFileRepository(db);
   const store = new ImageStore(dir);
-  for (const { hash, ext } of files) if (used.get(hash, hash) === undefined) await store.remove(hash, ext);
+  for (const { hash, ext } of files) if (!referenced.isReferenced(hash)) await store.remove(hash, ext);
 }

@@ -10,7 +10,6 @@ import { reclaimLeftovers } from './cleanup';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { Project } from './project';
-import { RunRepository } from '../runs/repository';
 
 /** A project id is a UUID; anything else never reaches the file system. */
 const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -72,7 +71,7 @@ export class ProjectLibrary {
       throw new CapaError('not-found', said('errors.library.noProject', { id: projectId }));
     }
     const project = Project.open(dir);
-    new RunRepository(project.db, project.id).markInterrupted();
+    project.runs.markInterrupted();
     reclaimLeftovers(project.dir, project.db);
     this.open.set(projectId, project);
     return project;

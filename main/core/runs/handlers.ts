@@ -6,8 +6,6 @@ import type { RunOperations } from '../../../preload/contract-runs';
 import { CapaError } from '../../../common/messages/errors';
 import { said, zodSays } from '../../../common/messages/said';
 import { compareSettings } from '../../../common/runs/compare';
-import { RunRepository } from './repository';
-import { runDir } from './queue';
 import { name, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const run = z.object({ projectId, runId }).strict();
@@ -29,7 +27,7 @@ export const RUN_REQUESTS: SchemasOf<RunOperations> = {
 export function runHandlers({ library, queue }: ServiceContext): HandlersOf<RunOperations> {
   const runsOf = (id: string) => {
     const project = library.get(id);
-    return { project, runs: new RunRepository(project.db, project.id) };
+    return { project, runs: project.runs };
   };
   return {
     startRun: ({ projectId }) => queue.start(library.get(projectId)),
@@ -50,7 +48,7 @@ export function runHandlers({ library, queue }: ServiceContext): HandlersOf<RunO
       }
       // The row goes first: a run without files would be listed, files without a row are not.
       runs.delete(runId);
-      await rm(runDir(project, runId), { recursive: true, force: true });
+      await rm(project.paths.run(runId), { recursive: true, force: true });
       return null;
     },
     compareRuns: ({ projectId, runIds }) => {

@@ -1,7 +1,6 @@
 // Main's side of training: one run trains at a time, others wait in a queue. Events from the
 // training process are persisted (status, backend, epochs) and forwarded to listeners.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { RunEvent, RunInfo, RunStatus, Said } from '../../../preload/contract';
 import { CapaError } from '../../../common/messages/errors';
 import { nested, said } from '../../../common/messages/said';
@@ -15,19 +14,6 @@ import { ImageStore } from '../dataset/image-store';
 import { TrainerExitedError, wasKilled, type TrainerClient } from './trainer-client';
 import type { TrainItem } from '../../trainer/protocol';
 import type { ModelSpec } from '../../../common/model/spec';
-import { isRunId } from '../files/contained';
-
-/** Folder of a run's weights and files; a run id that could name a path (an imported database's '../..') is refused. */
-export function runDir(project: Project, runId: string): string {
-  if (!isRunId(runId)) throw new CapaError('database-corrupt', said('errors.hostile.storedName', { value: String(runId).slice(0, 80) }));
-  return join(project.dir, 'runs', runId);
-}
-
-/**
- * Folder of the project's cached preprocessed pixels (main/trainer/pixel-cache.ts): per input size
- * and resize mode, one entry per image; safe to delete at any time (the next run decodes again).
- */
-export const pixelCacheDir = (project: Project): string => join(project.dir, 'cache', 'pixels');
 
 interface Queued {
   project: Project;
@@ -66,15 +52,15 @@ export class TrainingQueue {
 
   /** Creates a run from the project's current spec and queues it. */
   start(project: Project): RunInfo {
-    const spec = project.spec();
-    const { classNames, images } = project.labelledImages();
+    const spec = project.specs.current();
+    const { classNames, images } = project.images.labelled();
     if (classNames.length < 2) {
       throw new CapaError('invalid-argument', said('runs.training.needTwoClasses', { classes: classNames.length }));
     }
     const train = images.filter((image) => image.split === 'train').length;
     if (train === 0) throw new CapaError('invalid-argument', said('runs.training.noTrainingImage'));
     this.checkBuildable(spec, classNames.length);
-    const runs = new RunRepository(project.db, project.id);
+    const runs = project.runs;
     const run = runs.create(randomUUID(), spec, classNames);
     this.enqueue({ project, runId: run.id, resume: false });
     return run;
@@ -82,7 +68,7 @@ export class TrainingQueue {
 
   /** Queues an interrupted or stopped run to continue from its last finished epoch. */
   resume(project: Project, runId: string): RunInfo {
-    const runs = new RunRepository(project.db, project.id);
+    const runs = project.runs;
     const run = runs.get(runId);
     if (!RESUMABLE.has(run.status)) {
       const why = run.status === 'completed' ? 'finished' : run.status === 'failed' ? 'failed' : 'training';
@@ -121,7 +107,7 @@ export class TrainingQueue {
 
   /** Stops a running run after its current batch, or removes a queued one. */
   async stop(project: Project, runId: string): Promise<void> {
-    const runs = new RunRepository(project.db, project.id);
+    const runs = project.runs;
     const run = runs.get(runId);
     const queued = this.waiting.findIndex((q) => q.runId === runId);
     if (queued >= 0) {
@@ -151,7 +137,7 @@ export class TrainingQueue {
     if (!item) return;
     this.current = item;
     const { project, runId, resume } = item;
-    const runs = new RunRepository(project.db, project.id);
+    const runs = project.runs;
     const run = runs.get(runId);
     runs.setStatus(runId, 'running');
     // Training time is stored after every epoch, so a crash of the app loses at most one epoch's.
@@ -164,7 +150,7 @@ export class TrainingQueue {
     try {
       // Checked again here: the cached files may have changed while the run waited.
       const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
-      const job = { runId, spec: run.spec, classNames: run.classNames, items: trainItems(project, run.classNames), outDir: runDir(project, runId), pixelCacheDir: pixelCacheDir(project), resume, ...(backbone ? { backbone } : {}) };
+      const job = { runId, spec: run.spec, classNames: run.classNames, items: trainItems(project, run.classNames), outDir: project.paths.run(runId), pixelCacheDir: project.paths.pixelCache, resume, ...(backbone ? { backbone } : {}) };
       const result = await this.trainer.train(job, (event) => {
         if (event.kind === 'started') {
           runs.setBackend(runId, event.backend);
@@ -229,7 +215,7 @@ export function failureSentence(error: unknown): Said {
 /** The project's training and validation images, labelled by their class's index in `classNames` (images of other classes are left out). */
 function trainItems(project: Project, classNames: readonly string[]): TrainItem[] {
   const store = new ImageStore(project.dir);
-  const current = project.labelledImages();
+  const current = project.images.labelled();
   // A run keeps its classes' order; the project's may have changed since it was created (a resume).
   const label = current.classNames.map((name) => classNames.indexOf(name));
   return current.images.flatMap((image): TrainItem[] => {

@@ -77,7 +77,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
       // Only a plain name inside the project's exports folder; never a path.
       if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.')) return null;
       try {
-        const exports = join(library.get(projectId).dir, 'exports');
+        const exports = library.get(projectId).paths.exports;
         // A symlink in exports/ pointing out of the data folder is never followed.
         return await containedFile(join(exports, fileName), exports);
       } catch {
@@ -87,7 +87,7 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     mediaFile: async (kind, projectId, imageId) => {
       try {
         const project = library.get(projectId);
-        const file = project.imageFile(imageId);
+        const file = project.images.file(imageId);
         if (!file) return null;
         const store = new ImageStore(project.dir);
         return await containedFile(kind === 'thumb' ? store.thumbnailPath(file.hash) : store.imagePath(file.hash, file.ext), project.dir);

@@ -7,6 +7,7 @@ import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
+import { projectPaths } from '../projects/project-paths';
 
 /** A project folder is named by its UUID and holds project.db. */
 const PROJECT_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -23,7 +24,7 @@ export interface CopyTotals {
   bytes: number;
 }
 
-const isProjectDir = (folder: string, name: string): boolean => PROJECT_DIR.test(name) && existsSync(join(folder, name, 'project.db'));
+const isProjectDir = (folder: string, name: string): boolean => PROJECT_DIR.test(name) && existsSync(projectPaths(join(folder, name)).database);
 
 /** The project folders in a data folder. */
 export async function projectDirs(folder: string): Promise<string[]> {

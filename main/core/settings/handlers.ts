@@ -8,7 +8,6 @@ import { dataDirFromEnv } from './data-dir';
 import { checkDestination, copyProjects, projectDirs } from './data-move';
 import { CapaError } from '../../../common/messages/errors';
 import { said, zodSays } from '../../../common/messages/said';
-import { RunRepository } from '../runs/repository';
 import { DEFAULT_SETTINGS, GUIDE_PROGRESS, readSettings, writeSettings, type StoredSettings } from './settings';
 import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
@@ -56,7 +55,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
   const refuseWhileTraining = (): void => {
     for (const summary of library.list()) {
       const project = library.get(summary.id);
-      if (new RunRepository(project.db, project.id).list().some((run) => run.status === 'running' || run.status === 'queued')) {
+      if (project.runs.list().some((run) => run.status === 'running' || run.status === 'queued')) {
         throw new CapaError('busy', said('errors.settings.moveWhileTraining', { name: summary.name }));
       }
     }
@@ -83,7 +82,7 @@ export function settingsHandlers({ library, options }: ServiceContext): Handlers
       return { from: options.dataDir, to, ...totals, restartRequired: true };
     },
     revealExport: ({ projectId, folder }) => {
-      const directory = join(library.get(projectId).dir, 'exports', folder);
+      const directory = join(library.get(projectId).paths.exports, folder);
       if (!existsSync(directory)) throw new CapaError('not-found', said('errors.settings.noExport', { folder }));
       if (options.desktop === undefined) throw new CapaError('unsupported', said('errors.settings.revealDesktopOnly'));
       options.desktop.reveal(directory);

@@ -1,9 +1,10 @@
 // The user's preferences in a small JSON file next to the data folder (in the per-user app
 // folder): the colour theme, the language, whether the first-run guide was done and, once moved, where the data folder is. Read at every start by
 // defaultDataDir, written atomically so a crash mid-write never leaves half a file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomicallySync } from '../files/atomic';
 import type { GuideProgress, LanguageChoice, Theme } from '../../../preload/contract-settings';
 
 /** Name of the preferences file inside the per-user app folder. */
@@ -57,8 +58,5 @@ export function readSettings(file: string): StoredSettings {
 
 /** Writes the file through a temporary file and a rename, so readers see the old or the new one. */
 export function writeSettings(file: string, settings: StoredSettings): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ version: 1, ...settings }, null, 2)}\n`);
-  renameSync(temporary, file);
+  writeFileAtomicallySync(file, `${JSON.stringify({ version: 1, ...settings }, null, 2)}\n`);
 }
