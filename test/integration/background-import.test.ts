@@ -1,7 +1,7 @@
 // Background imports through the real service: progress and done events, cancel in the middle
 // leaving a consistent project, browser uploads sharing one batch, and export downloads.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportEvent } from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
@@ -9,6 +9,7 @@ import type { CapaService } from '../../main/core/service/service-types';
 import { shapeImage, writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 import { projectPaths } from '../../main/core/projects/project-paths';
+import { temporaryName } from '../../main/core/files/atomic';
 
 let service: CapaService;
 let dataDir: string;
@@ -108,6 +109,11 @@ describe('background import', () => {
     expect(await service.downloadFile(project.id, result.files[0]!)).toBe(join(result.directory, result.files[0]!));
     expect(await service.downloadFile(project.id, '../project.db')).toBeNull();
     expect(await service.downloadFile(project.id, 'missing.zip')).toBeNull();
+    // A zip still being written is not offered, though it sits there under its temporary name.
+    const unfinished = temporaryName(join(result.directory, result.files[0]!));
+    copyFileSync(join(result.directory, result.files[0]!), unfinished);
+    expect(await service.downloadFile(project.id, basename(unfinished))).toBeNull();
+    rmSync(unfinished);
     const folder = await callOrThrow(service, 'exportDataset', { projectId: project.id, format: 'folder' });
     expect(folder.download).toBeUndefined();
   });

@@ -27,6 +27,7 @@ import { containedFile } from '../files/contained';
 import { forkTrainerPort, TrainerClient } from '../runs/trainer-client';
 import { TrainingQueue } from '../runs/queue';
 import { CAPA_VERSION } from './version';
+import { TEMPORARY_NAME } from '../files/atomic';
 
 type Handlers = { [K in OperationName]: (request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
 
@@ -74,8 +75,8 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     onImportEvent: (listener: (event: ImportEvent) => void) => imports.onEvent(listener),
     onBackboneEvent: (listener: (event: BackboneEvent) => void) => backbones.onEvent(listener),
     downloadFile: async (projectId, fileName) => {
-      // Only a plain name inside the project's exports folder; never a path.
-      if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.')) return null;
+      // Only a plain name inside the project's exports folder (never a path, nor a write still under way).
+      if (!/^[^/\\]+$/.test(fileName) || fileName.startsWith('.') || TEMPORARY_NAME.test(fileName)) return null;
       try {
         const exports = library.get(projectId).paths.exports;
         // A symlink in exports/ pointing out of the data folder is never followed.
