@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertStoredName, isStoreExtension, isStoreHash } from '../files/contained';
+import { assertStoredName, containedFile, isStoreExtension, isStoreHash } from '../files/contained';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
 
 /** Longest side of a cached thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 160;
@@ -21,6 +23,13 @@ export class ImageStore {
     // A hash or extension from a database is checked before it becomes part of a path.
     assertStoredName(hash, ext);
     return join(this.projectDir, 'store', hash.slice(0, 2), `${hash}.${ext}`);
+  }
+
+  /** The real path of the stored original, checked by the containment gate; throws when it is missing, not a regular file, or lies outside the project folder (a planted symlink). */
+  async containedImagePath(hash: string, ext: string): Promise<string> {
+    const real = await containedFile(this.imagePath(hash, ext), this.projectDir);
+    if (real === null) throw new CapaError('not-found', said('errors.hostile.storedOutside', { file: `${hash}.${ext}` }));
+    return real;
   }
 
   /** Path of the cached thumbnail (WebP). */
