@@ -64,3 +64,20 @@ describe('request depth', () => {
     expect(() => parseRequest('createProject', { name: deep })).toThrow(expect.objectContaining({ code: 'invalid-argument', said: expect.objectContaining({ key: 'errors.hostile.tooDeep' }) }));
   });
 });
+
+describe('the project name rule', () => {
+  it('is the same for create, rename and archive import (projectName)', async () => {
+    const { ProjectLibrary, projectName } = await import('../../main/core/projects/library');
+    const { createCapaService } = await import('../../main/core/service/service');
+    expect(projectName('  Cats  ')).toBe('Cats');
+    for (const bad of ['', '   ', 'n'.repeat(201), 'a\nb', 'tab\there', 7]) expect(() => projectName(bad)).toThrow();
+    const library = new ProjectLibrary(tempDir());
+    expect(() => library.create('two\nlines')).toThrow(expect.objectContaining({ said: expect.objectContaining({ key: 'errors.hostile.nameControl' }) }));
+    library.close();
+    const service = createCapaService({ dataDir: tempDir(), host: 'browser' });
+    const created = await service.call('createProject', { name: 'Fine' });
+    if (!created.ok) throw new Error('not created');
+    expect(await service.call('renameProject', { projectId: (created.value as { id: string }).id, name: 'bell\u0007' })).toMatchObject({ ok: false, error: { key: 'errors.hostile.nameControl' } });
+    await service.close();
+  });
+});

@@ -51,7 +51,7 @@ async function pictureBytes(project: Project, image: ActivationsImage): Promise<
   if ('bytes' in image) return image.bytes;
   const file = project.images.file(image.imageId);
   if (!file) throw new CapaError('not-found', said('errors.inside.pictureMissing', { id: image.imageId }));
-  return new Uint8Array(await readFile(new ImageStore(project.dir).imagePath(file.hash, file.ext)));
+  return new Uint8Array(await readFile(await new ImageStore(project.dir).containedImagePath(file.hash, file.ext)));
 }
 
 export function activationHandlers(context: ServiceContext): HandlersOf<ActivationOperations> {

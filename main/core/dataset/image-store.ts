@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { writeFileAtomically } from '../files/atomic';
-import { isStoreExtension, isStoreHash } from '../files/contained';
+import { containedFile, isStoreExtension, isStoreHash } from '../files/contained';
 import { projectPaths, type ProjectPaths } from '../projects/project-paths';
+import { CapaError } from '../../../common/messages/errors';
+import { said } from '../../../common/messages/said';
 
 /** Longest side of a cached thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 160;
@@ -24,6 +26,13 @@ export class ImageStore {
   /** Path of the stored original. */
   imagePath(hash: string, ext: string): string {
     return this.paths.image(hash, ext);
+  }
+
+  /** The real path of the stored original, checked by the containment gate; throws when it is missing, not a regular file, or lies outside the project folder (a planted symlink). */
+  async containedImagePath(hash: string, ext: string): Promise<string> {
+    const real = await containedFile(this.imagePath(hash, ext), this.paths.dir);
+    if (real === null) throw new CapaError('not-found', said('errors.hostile.storedOutside', { file: `${hash}.${ext}` }));
+    return real;
   }
 
   /** Path of the cached thumbnail (WebP). */
