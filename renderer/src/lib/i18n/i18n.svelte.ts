@@ -5,14 +5,17 @@ import type { Said } from '../../../../preload/contract';
 import { sayIn } from '../../../../common/messages/said';
 import en from './en.json';
 import es from './es.json';
-import { systemLanguage, type Language } from '../../../../common/messages/languages';
+import { LANGUAGES, systemLanguage, type Language } from '../../../../common/messages/languages';
 
 export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from '../../../../common/messages/languages';
+
+/** The screens' words by language: one file beside this one for each language of common/messages/all-languages.ts (the type check fails on a missing one). */
+const SCREENS: Record<Language, object> = { en, es };
 
 const instance = i18next.createInstance();
 void instance.init({
   // The screens' own words; the sentences the main side makes are said by say() below.
-  resources: { en: { translation: en }, es: { translation: es } },
+  resources: Object.fromEntries(LANGUAGES.map((code) => [code, { translation: SCREENS[code] }])),
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,
