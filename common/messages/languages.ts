@@ -6,7 +6,7 @@ import * as ALL from './all-languages';
 /** One of the languages Capa is written in. */
 export type Language = keyof typeof ALL;
 
-/** The languages Capa is written in, English (the fallback) first; each has the core's folder <code>/ next to this file and the screens' catalogue renderer/src/lib/i18n/<code>.json. */
+/** The languages Capa is written in, English (the fallback) first; each has its catalogue folder <code>/ next to this file (the core's sentences and the screens' screens.json). */
 export const LANGUAGES = (Object.keys(ALL) as Language[]).sort((a, b) => Number(b === 'en') - Number(a === 'en')) as [Language, ...Language[]];
 
 /** Each language's name, in that language (a person looks for their own). */

@@ -25,7 +25,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // Read as files: this helper is also compiled by the Node project, which does not take JSON modules.
 const readJson = (...path: string[]) => JSON.parse(readFileSync(join(__dirname, '..', '..', ...path), 'utf8')) as object;
 const CORE_AREAS = Object.keys(CORE_EN);
-const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('renderer', 'src', 'lib', 'i18n', `${language}.json`));
+const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('common', 'messages', language, 'screens.json'));
 /** The core's sentences (common/messages), by "core:<area>.<key>". */
 const coreCatalogue = (language: CatalogueLanguage) =>
   flattenCatalogue(Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('common', 'messages', language, `${area}.json`)])));
