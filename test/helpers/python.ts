@@ -27,6 +27,16 @@ export function skipWithoutPython(module?: string): boolean {
   return missing !== null;
 }
 
+/**
+ * Runs `check` when `module` imports in Debian's Python, else prints why it was left out: for a
+ * Python check inside a test that checks more than Python (the rest of the test still runs).
+ */
+export function whenPython(module: string, what: string, check: () => void): void {
+  const missing = pythonModuleMissing(module);
+  if (missing) console.warn(`Skipped ${what}: ${missing}`);
+  else check();
+}
+
 /** Runs a Python script with arguments and parses what it prints as JSON. */
 export function runPython<T>(script: string, args: string[] = []): T {
   return JSON.parse(execFileSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as T;
