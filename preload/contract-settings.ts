@@ -1,15 +1,11 @@
 // The preferences part of the contract, plus the operations only the desktop shell can carry out
 // (revealing a folder, a native folder picker). Types only, plus the names.
 import type { LanguageChoice } from '../common/messages/languages';
+import type { GuideProgress, Theme } from '../common/settings/choices';
 import type { Said } from '../common/messages/said';
 
-/** How the app is coloured: following the operating system, or always light or dark. */
-export type Theme = 'system' | 'light' | 'dark';
-
-export type { LanguageChoice } from '../common/messages/languages';
-
-/** Where the first-run guide stands: never offered yet, or skipped or finished (never offered again). */
-export type GuideProgress = 'new' | 'skipped' | 'finished';
+// The closed lists are written once in common/ (themes, guide states; languages from the catalogue folders).
+export type { GuideProgress, LanguageChoice, Theme };
 
 /** The user's preferences as the Preferences screen shows them. */
 export interface Settings {

@@ -24,6 +24,19 @@ export const ZERO_TO_ONE: BackboneNormalization = { scale: 1 / 255, offset: 0 };
 /** Inputs in [-1, 1], as Keras's MobileNet applications expect. */
 export const MINUS_ONE_TO_ONE: BackboneNormalization = { scale: 2 / 255, offset: -1 };
 
+/** Inputs in [0, 255], as Keras's MobileNetV3 applications expect (they rescale inside, include_preprocessing). */
+export const BYTES: BackboneNormalization = { scale: 1, offset: 0 };
+
+/** The keras.applications network with a backbone's architecture and ImageNet weights: what train.py and "Show as Keras code" build. */
+export interface KerasApplication {
+  /** Its function under keras.applications. */
+  name: 'MobileNetV2' | 'MobileNetV3Small' | 'MobileNetV3Large';
+  /** Width multiplier (keras.applications' `alpha`). */
+  alpha: number;
+  /** How raw bytes become the pixels these weights expect (not always Capa's own scaling of the backbone). */
+  normalization: BackboneNormalization;
+}
+
 /** A downloadable backbone. */
 export interface BackboneEntry {
   /** Stable id stored in `spec.backbone.id`. */
@@ -48,6 +61,8 @@ export interface BackboneEntry {
   params: number;
   /** Approximate download size in bytes, shown before downloading. */
   sizeBytes: number;
+  /** The same network in keras.applications; absent for a backbone Keras does not ship (a mirror's or an imported one). */
+  keras?: KerasApplication;
   /** Expected SHA-256 (hex) of each file by its path relative to model.json; absent: pinned on first download. */
   sha256?: Record<string, string>;
 }
@@ -71,6 +86,7 @@ function mobilenetV2(width: '100' | '050' | '035', size: 224 | 192 | 160 | 128):
     features: 1280,
     params,
     sizeBytes: params * 4 + 200_000,
+    keras: { name: 'MobileNetV2', alpha, normalization: MINUS_ONE_TO_ONE },
   };
 }
 
@@ -88,6 +104,7 @@ function mobilenetV3(variant: 'small' | 'large'): BackboneEntry {
     features: variant === 'small' ? 1024 : 1280,
     params,
     sizeBytes: params * 4 + 300_000,
+    keras: { name: variant === 'small' ? 'MobileNetV3Small' : 'MobileNetV3Large', alpha: 1, normalization: BYTES },
   };
 }
 
@@ -117,6 +134,7 @@ function kerasMobilenetV2(alpha: 1 | 0.35): BackboneEntry {
     params,
     // Weights as float32, plus a model.json that holds the whole Keras topology.
     sizeBytes: params * 4 + 150_000,
+    keras: { name: 'MobileNetV2', alpha, normalization: MINUS_ONE_TO_ONE },
   };
 }
 
@@ -153,3 +171,6 @@ export function shapeOf(entry: Pick<BackboneEntry, 'id' | 'title' | 'inputSize' 
 
 /** A backbone's row name in the summary: its id in Keras's snake case ("mobilenet_v2_1.0_224"). */
 export const backboneName = (id: string): string => id.replace(/[^a-zA-Z0-9.]+/g, '_');
+
+/** The keras.applications network of a catalogued backbone, or null when Keras has none for this id. */
+export const kerasApplicationOf = (id: string): KerasApplication | null => BACKBONES.find((entry) => entry.id === id)?.keras ?? null;

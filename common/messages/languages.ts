@@ -1,15 +1,21 @@
-// Which languages Capa speaks and which one a system's preferences mean. Plain functions (no
-// runes), shared by the renderer's i18n module, the desktop shell's menu and the tests.
+// Which languages Capa speaks and which one a system's preferences mean, derived from the one
+// list in all-languages.ts. Plain functions (no runes), shared by the renderer's i18n module, the
+// settings schema, the contract's types, the desktop shell's menu and the tests.
+import * as ALL from './all-languages';
 
-/** The languages Capa is written in; each has the screens' catalogue renderer/src/lib/i18n/<code>.json and the core's folder <code>/ next to this file. */
-export const LANGUAGES = ['en', 'es'] as const;
 /** One of the languages Capa is written in. */
-export type Language = (typeof LANGUAGES)[number];
-/** The language a person chose: one Capa speaks, or whatever the system prefers. */
-export type LanguageChoice = 'system' | Language;
+export type Language = keyof typeof ALL;
+
+/** The languages Capa is written in, English (the fallback) first; each has its catalogue folder <code>/ next to this file (the core's sentences and the screens' screens.json). */
+export const LANGUAGES = (Object.keys(ALL) as Language[]).sort((a, b) => Number(b === 'en') - Number(a === 'en')) as [Language, ...Language[]];
 
 /** Each language's name, in that language (a person looks for their own). */
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español' };
+export const LANGUAGE_NAMES = Object.fromEntries(LANGUAGES.map((code) => [code, ALL[code].name])) as Record<Language, string>;
+
+/** The interface language a person chooses: following the operating system, or always one language. */
+export const LANGUAGE_CHOICES = ['system', ...LANGUAGES] as const satisfies readonly string[];
+/** A choice of LANGUAGE_CHOICES. */
+export type LanguageChoice = 'system' | Language;
 
 /** The language to use when following the system: the first preferred one Capa speaks (any es-* is Spanish), else English. */
 export function systemLanguage(preferred: readonly string[]): Language {

@@ -33,7 +33,7 @@ export type CoreKey = Paths<typeof CORE_EN>;
 
 const core = i18next.createInstance();
 void core.init({
-  resources: { en: { core: CORE_CATALOGUES.en }, es: { core: CORE_CATALOGUES.es } },
+  resources: Object.fromEntries(LANGUAGES.map((code) => [code, { core: CORE_CATALOGUES[code] }])),
   lng: 'en',
   ns: ['core'],
   defaultNS: 'core',

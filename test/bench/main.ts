@@ -10,7 +10,7 @@
 // 5,000 images and the reliability harness, with its table; and a 100,000-picture project
 // (test/bench/large.ts): import, open, scroll, search, split, export and peak memory.
 // `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability, large) runs one section alone.
-import { spawnSync } from 'node:child_process';
+import { PYTHON, pythonMissing, spawnPython } from '../helpers/python';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,27 +118,17 @@ while time.perf_counter() - t < 5: step(); n += 64
 print("RATE %f %s" % (n / (time.perf_counter() - t), torch.__version__))
 `;
 
-/** Pythons to try: $PYTHON, the one on PATH, then the system one (Debian's python3-torch installs there). */
-const PYTHONS = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p));
-
+/** The PyTorch figure from Debian's Python (python3-torch installs there), through the tests' one Python helper. */
 function pytorchRate(): { rate: number; version: string } | { skipped: string } {
-  const reasons: string[] = [];
-  for (const python of PYTHONS) {
-    const result = spawnSync(python, ['-c', PYTORCH], { encoding: 'utf8', timeout: 60_000 });
-    if (result.error) {
-      reasons.push(`${python} could not run (${result.error.message})`);
-      continue;
-    }
-    const out = result.stdout.trim();
-    if (out.startsWith('SKIP ')) {
-      reasons.push(`${python} has no torch (${out.slice(5)})`);
-      continue;
-    }
-    const match = /^RATE ([\d.]+) (\S+)$/m.exec(out);
-    if (!match) return { skipped: `the PyTorch script failed under ${python}: ${(result.stderr || out).trim().split('\n').at(-1)}` };
-    return { rate: Number(match[1]), version: match[2]! };
-  }
-  return { skipped: reasons.join('; ') };
+  const missing = pythonMissing();
+  if (missing) return { skipped: missing };
+  const result = spawnPython(PYTORCH, [], 60_000);
+  if (result.error) return { skipped: `${PYTHON} could not run (${result.error.message})` };
+  const out = result.stdout.trim();
+  if (out.startsWith('SKIP ')) return { skipped: `${PYTHON} has no torch (${out.slice(5)})` };
+  const match = /^RATE ([\d.]+) (\S+)$/m.exec(out);
+  if (!match) return { skipped: `the PyTorch script failed under ${PYTHON}: ${(result.stderr || out).trim().split('\n').at(-1)}` };
+  return { rate: Number(match[1]), version: match[2]! };
 }
 
 async function trainingBench(root: string): Promise<void> {

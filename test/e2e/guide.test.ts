@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import en from '../../renderer/src/lib/i18n/en.json';
-import es from '../../renderer/src/lib/i18n/es.json';
+import en from '../../common/messages/en/screens.json';
+import es from '../../common/messages/es/screens.json';
 import { launchChromium, openPage, screenshot, startHost, type RunningHost } from '../helpers/browser';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

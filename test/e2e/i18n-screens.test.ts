@@ -87,7 +87,7 @@ async function runsAndComparison(language: CatalogueLanguage, left: Record<strin
 }
 
 /** Every tab of the Try screen, used for real. */
-async function tryTabs(language: CatalogueLanguage, left: Record<string, string[]>): Promise<void> {
+async function tryTabs(language: keyof typeof TITLES, left: Record<string, string[]>): Promise<void> {
   await page.getByTestId('nav-try').click();
   await expect.poll(heading).toBe(TITLES[language].try);
   await page.getByTestId('try-tab-picture').click();
@@ -114,7 +114,7 @@ async function tryTabs(language: CatalogueLanguage, left: Record<string, string[
 }
 
 /** The Export screen with a TensorFlow.js export written. */
-async function exportScreen(language: CatalogueLanguage, left: Record<string, string[]>): Promise<void> {
+async function exportScreen(language: keyof typeof TITLES, left: Record<string, string[]>): Promise<void> {
   await page.getByTestId('nav-export').click();
   await expect.poll(heading).toBe(TITLES[language].export);
   // Format titles the core writes in English come from the catalogue.

@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { CORE_EN } from '../../common/messages/catalogue';
+import { LANGUAGES, type Language } from '../../common/messages/languages';
 
 /** A language of the catalogues. */
-export type CatalogueLanguage = 'en' | 'es';
+export type CatalogueLanguage = Language;
 
 /** Dotted key -> message. */
 export function flattenCatalogue(tree: object, prefix = ''): Map<string, string> {
@@ -22,13 +24,17 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Read as files: this helper is also compiled by the Node project, which does not take JSON modules.
 const readJson = (...path: string[]) => JSON.parse(readFileSync(join(__dirname, '..', '..', ...path), 'utf8')) as object;
-const CORE_AREAS = ['common', 'data', 'desktop', 'errors', 'model', 'runs'];
-const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('renderer', 'src', 'lib', 'i18n', `${language}.json`));
+const CORE_AREAS = Object.keys(CORE_EN);
+const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('common', 'messages', language, 'screens.json'));
 /** The core's sentences (common/messages), by "core:<area>.<key>". */
 const coreCatalogue = (language: CatalogueLanguage) =>
   flattenCatalogue(Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('common', 'messages', language, `${area}.json`)])));
-const CATALOGUES = { en: catalogue('en'), es: catalogue('es') };
-const CORE = { en: coreCatalogue('en'), es: coreCatalogue('es') };
+/** One entry per language, derived from the one list of languages. */
+const byLanguage = <T>(make: (language: Language) => T): Record<Language, T> => Object.fromEntries(LANGUAGES.map((code) => [code, make(code)])) as Record<Language, T>;
+/** The language a catalogue is compared with: English, or for English the next language. */
+const otherThan = (language: Language): Language => (language === 'en' ? LANGUAGES[1] ?? 'en' : 'en');
+const CATALOGUES = byLanguage(catalogue);
+const CORE = byLanguage(coreCatalogue);
 
 /**
  * Messages of `language` that the other language words differently and that stand alone (no
@@ -36,14 +42,14 @@ const CORE = { en: coreCatalogue('en'), es: coreCatalogue('es') };
  * "(None, 32, 32, 3)" and are left out.
  */
 function standalone(language: CatalogueLanguage): string[] {
-  const other = CATALOGUES[language === 'en' ? 'es' : 'en'];
+  const other = CATALOGUES[otherThan(language)];
   return [...CATALOGUES[language]]
     .filter(([key, text]) => !text.includes('{{') && other.get(key) !== text && (/\s/.test(text.trim()) || text.length >= 5))
     // The English names of spec fields are Keras's argument names, which the Model screen shows as code in every language.
     .filter(([key]) => !key.startsWith('runs.compare.fields.'))
     .map(([, text]) => text);
 }
-const STANDALONE = { en: standalone('en'), es: standalone('es') };
+const STANDALONE = byLanguage(standalone);
 
 /**
  * The core's sentences of `language` that the other language words differently, as patterns: each
@@ -51,14 +57,14 @@ const STANDALONE = { en: standalone('en'), es: standalone('es') };
  * 9000x9000 pixels…". Only sentences with at least 12 letters of their own, so a bare value never matches.
  */
 function corePatterns(language: CatalogueLanguage): RegExp[] {
-  const other = CORE[language === 'en' ? 'es' : 'en'];
+  const other = CORE[otherThan(language)];
   // A value, or another sentence said inside this one ("…cannot be written: $t({{why}})").
   const placeholder = /\{\{[^}]*\}\}|\$t\([^)]*\)/g;
   return [...CORE[language]]
     .filter(([key, text]) => other.get(key) !== text && text.replace(placeholder, '').replace(/[^\p{L}]/gu, '').length >= 12)
     .map(([, text]) => new RegExp(text.split(placeholder).map((part) => escape(part)).join('.+?'), 'u'));
 }
-const CORE_PATTERNS = { en: corePatterns('en'), es: corePatterns('es') };
+const CORE_PATTERNS = byLanguage(corePatterns);
 
 /**
  * What reads the same in every language: code (usage snippets, file names) and the values of a run

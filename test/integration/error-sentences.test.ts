@@ -14,8 +14,8 @@ import { callOrThrow, createCapaService } from '../../main/core/service/service'
 import type { CapaService } from '../../main/core/service/service-types';
 import { settingsFileIn } from '../../main/core/settings/settings';
 import { PRESETS } from '../../common/model/presets';
-import en from '../../renderer/src/lib/i18n/en.json';
-import es from '../../renderer/src/lib/i18n/es.json';
+import en from '../../common/messages/en/screens.json';
+import es from '../../common/messages/es/screens.json';
 import { say, setLanguage } from '../../renderer/src/lib/i18n/i18n.svelte';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 

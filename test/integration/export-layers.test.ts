@@ -20,7 +20,7 @@ import { nested, said } from '../../common/messages/said';
 import { PRESETS } from '../../common/model/presets';
 import { saveModel } from '../../main/trainer/model-files';
 import { loadExport } from '../helpers/export-reader';
-import { pythonModuleMissing, runPython } from '../helpers/python';
+import { runPython, skipWithoutPython } from '../helpers/python';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 import { projectPaths } from '../../main/core/projects/project-paths';
@@ -130,7 +130,7 @@ describe.each(Object.keys(MODELS))('layer kinds (%s)', (name) => {
     expect(difference).toBeLessThan(tolerance);
   });
 
-  it.skipIf(pythonModuleMissing('h5py') !== null)('Keras files hold every weight under Keras names, in Keras order', async () => {
+  it.skipIf(skipWithoutPython('h5py'))('Keras files hold every weight under Keras names, in Keras order', async () => {
     const saved = await readSavedModel(join(job('keras').runFolder, 'best'));
     const names = kerasNames(saved.layers);
     const keras = await exportModel(job('keras'));

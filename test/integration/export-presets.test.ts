@@ -17,7 +17,7 @@ import { callOrThrow, createCapaService } from '../../main/core/service/service'
 import type { CapaService } from '../../main/core/service/service-types';
 import { PRESETS } from '../../common/model/presets';
 import { loadExport, pixelsFor } from '../helpers/export-reader';
-import { pyCompileError, pythonModuleMissing, runPython } from '../helpers/python';
+import { pyCompileError, runPython, skipWithoutPython, whenPython } from '../helpers/python';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -149,9 +149,9 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     const difference = maxDifference(got, expected);
     note(result, difference);
     expect(difference).toBeLessThan(1e-4);
-    const missing = pythonModuleMissing('onnx');
-    if (missing) console.log(`Skipping the ONNX checker: ${missing}`);
-    else expect(runPython<{ ok: boolean }>('import sys, json, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(json.dumps({"ok": m.opset_import[0].version == 17}))', [file])).toEqual({ ok: true });
+    whenPython('onnx', 'the ONNX checker', () =>
+      expect(runPython<{ ok: boolean }>('import sys, json, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(json.dumps({"ok": m.opset_import[0].version == 17}))', [file])).toEqual({ ok: true }),
+    );
   });
 
   /** Probabilities of an exported .tflite for the test images, preprocessed from metadata.json alone. */
@@ -171,9 +171,7 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     expect(result.snippets[0]!.code).toContain('interpreter.get_signature_runner()');
     expect(result.snippets[2]!.code).toContain('x * 0.00392156862745098f + 0f');
     expect(result.accuracy).toBeNull();
-    const missing = pythonModuleMissing('py_compile');
-    if (missing) console.log(`Skipping py_compile: ${missing}`);
-    else expect(pyCompileError(join(result.directory, 'usage.py'))).toBeNull();
+    whenPython('py_compile', 'py_compile of usage.py', () => expect(pyCompileError(join(result.directory, 'usage.py'))).toBeNull());
     const difference = maxDifference(await tflitePredictions(result), expected);
     note(result, difference);
     expect(difference).toBeLessThan(1e-4);
@@ -193,7 +191,7 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     expect(difference).toBeLessThan(0.1);
   });
 
-  it.skipIf(pythonModuleMissing('h5py') !== null)('Keras .keras: zip of config.json, model.weights.h5, metadata.json; h5py reads every weight exactly', async () => {
+  it.skipIf(skipWithoutPython('h5py'))('Keras .keras: zip of config.json, model.weights.h5, metadata.json; h5py reads every weight exactly', async () => {
     const result = await exportAs('keras');
     const saved = await readSavedModel(projectPaths(tempDirOf(result.directory)).weights(run.id, 'best'));
     const dump = runPython<H5Dump & { config: { class_name: string; config: { layers: { class_name: string; config: { name: string } }[] } }; files: string[] }>(
@@ -223,7 +221,7 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
     note(result, 'weights identical');
   });
 
-  it.skipIf(pythonModuleMissing('h5py') !== null)('Keras legacy .h5: model_config, layer_names, weight_names, every weight exact', async () => {
+  it.skipIf(skipWithoutPython('h5py'))('Keras legacy .h5: model_config, layer_names, weight_names, every weight exact', async () => {
     const result = await exportAs('h5');
     const saved = await readSavedModel(projectPaths(tempDirOf(result.directory)).weights(run.id, 'best'));
     const dump = runPython<H5Dump>(H5_DUMP, [join(result.directory, 'model.h5')]);
@@ -252,9 +250,7 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
     expect(JSON.parse(readFileSync(join(result.directory, 'spec.json'), 'utf8'))).toEqual(run.spec);
     const script = readFileSync(join(result.directory, 'train.py'), 'utf8');
     expect(script).toContain('tf.distribute.MirroredStrategy()');
-    const missing = pythonModuleMissing('py_compile');
-    if (missing) console.log(`Skipping py_compile: ${missing}`);
-    else expect(pyCompileError(join(result.directory, 'train.py'))).toBeNull();
+    whenPython('py_compile', 'py_compile of train.py', () => expect(pyCompileError(join(result.directory, 'train.py'))).toBeNull());
     note(result, 'n/a');
   });
 

@@ -14,8 +14,7 @@ const SCANNED = ['common', 'main/core', 'main/trainer'];
 /** Modules whose text is code or a file format, the same in every language. */
 const VERBATIM_MODULES = new Set([
   'main/core/export/snippets.ts',
-  // The Python script written into a training bundle: code, the same in every language.
-  'main/core/export/train-script.ts',
+  // "Show as Keras code" and the training bundle's train.py: Python, the same in every language.
   'common/model/keras-code.ts',
 ]);
 

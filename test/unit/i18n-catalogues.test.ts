@@ -1,20 +1,18 @@
-// The message catalogues (the screens' in renderer/src/lib/i18n, the core's in common/messages)
+// The message catalogues (the screens' in common/messages/<code>/screens.json, the core's beside it)
 // stay in step: every key of one language exists in the other (plural forms compared by their base
 // key, each language carrying the forms its plural rules use), and a message names the same
 // {{variables}} in both, so no screen shows a raw key or a lost number.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import * as ALL from '../../common/messages/all-languages';
 import { CORE_CATALOGUES } from '../../common/messages/catalogue';
 import { said } from '../../common/messages/said';
-import en from '../../renderer/src/lib/i18n/en.json';
-import es from '../../renderer/src/lib/i18n/es.json';
+import en from '../../common/messages/en/screens.json';
+import es from '../../common/messages/es/screens.json';
 import { LANGUAGES, resolveLanguage, systemLanguage, type Language } from '../../common/messages/languages';
 
 /** Both sets of catalogues as one tree per language, the core's under "core:" as i18next names its namespace. */
-const CATALOGUES: Record<Language, unknown> = {
-  en: { ...en, 'core:': CORE_CATALOGUES.en },
-  es: { ...es, 'core:': CORE_CATALOGUES.es },
-};
+const CATALOGUES = Object.fromEntries(LANGUAGES.map((code) => [code, { ...ALL[code].screens, 'core:': ALL[code].core }])) as Record<Language, unknown>;
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 
 /** Dotted key -> message, for every leaf of a catalogue. */

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { LAYER_FIELDS, LAYER_TOPICS, LEARN_TOPICS, OPTIMIZER_NAMES, SETTINGS, type LearnTopic, type SettingKey } from '../../common/model/explanations';
 import { LAYER_TYPES } from '../../common/model/layers';
 import { augmentationSchema, backboneSchema, earlyStoppingSchema, inputSchema, OPTIMIZERS, reduceLrSchema, trainingSchema } from '../../common/model/spec';
-import en from '../../renderer/src/lib/i18n/en.json';
-import es from '../../renderer/src/lib/i18n/es.json';
+import en from '../../common/messages/en/screens.json';
+import es from '../../common/messages/es/screens.json';
 import { layerTopics } from '../../renderer/src/lib/learn-topics';
 
 const CATALOGUES = { en: en.explain, es: es.explain } as const;

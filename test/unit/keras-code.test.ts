@@ -1,12 +1,12 @@
 // "Show as Keras code" must be a Python script that compiles, for every preset and for a spec that
 // sets every field; and it must say what the spec says.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kerasCode } from '../../common/model/keras-code';
 import { DEFAULT_INPUT, PRESETS } from '../../common/model/presets';
 import type { ModelSpec } from '../../common/model/spec';
+import { pyCompileError, skipWithoutPython } from '../helpers/python';
 import { everyFieldSpec } from '../helpers/specs';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
@@ -16,17 +16,12 @@ afterAll(removeTempDirs);
 function pyCompile(code: string): string {
   const file = join(tempDir(), 'model.py');
   writeFileSync(file, code);
-  try {
-    execFileSync('python3', ['-m', 'py_compile', file], { stdio: 'pipe' });
-    return '';
-  } catch (error) {
-    return String((error as { stderr?: Buffer }).stderr ?? error);
-  }
+  return pyCompileError(file) ?? '';
 }
 
 const CLASSES = ['cat', 'dog "big"', 'bird'];
 
-describe('Keras code', () => {
+describe.skipIf(skipWithoutPython())('Keras code', () => {
   it('is refused by py_compile when it is not Python, so the check below can fail', () => {
     expect(pyCompile('model = keras.Sequential([\n')).toMatch(/SyntaxError|Error/);
   });

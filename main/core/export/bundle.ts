@@ -4,7 +4,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ModelSpec } from '../../../common/model/spec';
-import { TRAIN_SCRIPT } from './train-script';
+import { trainScript } from '../../../common/model/keras-code';
 
 /** One image of the bundle: its stored file, class name and split. */
 export interface BundleImage {
@@ -32,6 +32,6 @@ export async function writeBundle(spec: ModelSpec, classNames: readonly string[]
   }
   await writeFile(join(dir, 'spec.json'), JSON.stringify(spec, null, 2));
   await writeFile(join(dir, 'classes.json'), JSON.stringify(classNames.map(safeFolderName)));
-  await writeFile(join(dir, 'train.py'), TRAIN_SCRIPT);
+  await writeFile(join(dir, 'train.py'), trainScript(spec, classNames));
   return ['classes.json', 'data', 'spec.json', 'train.py'];
 }

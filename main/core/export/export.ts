@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo, Said } from '../../../preload/contract';
+import { kerasApplicationOf } from '../../../common/backbones/catalogue';
 import { CapaError } from '../../../common/messages/errors';
 import { nested, said } from '../../../common/messages/said';
 import type { BackboneSpec, ModelSpec } from '../../../common/model/spec';
@@ -54,13 +55,10 @@ function cannotExpress(format: ExportFormat, layer: SavedLayer): Why | null {
   }
 }
 
-/** Backbones train.py rebuilds from keras.applications (the catalogue's MobileNets). */
-const KERAS_APPLICATIONS = /^mobilenet-v(2-[\d.]+|3-(small|large))-\d+$/;
-
 /** Why `format` cannot write a run whose spec has a pretrained backbone, or null. */
 function backboneBlocks(format: ExportFormat, backbone: BackboneSpec): Said | null {
   if (format === 'bundle') {
-    return KERAS_APPLICATIONS.test(backbone.id) ? null : said('model.export.bundleBackbone', { id: backbone.id });
+    return kerasApplicationOf(backbone.id) ? null : said('model.export.bundleBackbone', { id: backbone.id });
   }
   // Capa keeps the pretrained network apart (often a TensorFlow.js graph model) and saves only the head.
   return said('model.export.backboneApart', { id: backbone.id });

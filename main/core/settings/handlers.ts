@@ -8,7 +8,9 @@ import { dataDirFromEnv } from './data-dir';
 import { checkDestination, copyProjects, projectDirs } from './data-move';
 import { CapaError } from '../../../common/messages/errors';
 import { said, zodSays } from '../../../common/messages/said';
-import { DEFAULT_SETTINGS, GUIDE_PROGRESS, readSettings, writeSettings, type StoredSettings } from './settings';
+import { LANGUAGE_CHOICES } from '../../../common/messages/languages';
+import { GUIDE_PROGRESS, THEMES } from '../../../common/settings/choices';
+import { DEFAULT_SETTINGS, readSettings, writeSettings, type StoredSettings } from './settings';
 import { empty, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 // A folder name, never a path: the renderer cannot point the file manager anywhere else.
@@ -20,7 +22,7 @@ const exportFolderName = z
 export const SETTINGS_REQUESTS: SchemasOf<SettingsOperations> = {
   getSettings: empty,
   setSettings: z
-    .object({ theme: z.enum(['system', 'light', 'dark']).optional(), language: z.enum(['system', 'en', 'es']).optional(), guide: z.enum(GUIDE_PROGRESS).optional() })
+    .object({ theme: z.enum(THEMES).optional(), language: z.enum(LANGUAGE_CHOICES).optional(), guide: z.enum(GUIDE_PROGRESS).optional() })
     .strict(),
   moveDataFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
   revealExport: z.object({ projectId, folder: exportFolderName }).strict(),

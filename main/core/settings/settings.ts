@@ -5,17 +5,16 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomicallySync } from '../files/atomic';
+import { LANGUAGE_CHOICES } from '../../../common/messages/languages';
+import { GUIDE_PROGRESS, THEMES } from '../../../common/settings/choices';
 import type { GuideProgress, LanguageChoice, Theme } from '../../../preload/contract-settings';
 
 /** Name of the preferences file inside the per-user app folder. */
 export const SETTINGS_FILE_NAME = 'settings.json';
 
-/** Every state of the first-run guide. */
-export const GUIDE_PROGRESS = ['new', 'skipped', 'finished'] as const satisfies readonly GuideProgress[];
-
 const stored = z.object({
-  theme: z.enum(['system', 'light', 'dark']).catch('system'),
-  language: z.enum(['system', 'en', 'es']).catch('system'),
+  theme: z.enum(THEMES).catch('system'),
+  language: z.enum(LANGUAGE_CHOICES).catch('system'),
   guide: z.enum(GUIDE_PROGRESS).catch('new'),
   dataDirectory: z
     .string()

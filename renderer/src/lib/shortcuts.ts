@@ -3,7 +3,7 @@
 // RunsTable (rename), WebcamCapture, and the desktop menu (main/electron/menu.ts), or from the
 // browser's own keys on a control (sliders, radio buttons, file inputs, selects, matrix cells).
 // test/e2e/keyboard.test.ts presses each one.
-import type en from './i18n/en.json';
+import type en from '../../../common/messages/en/screens.json';
 
 /** One shortcut: its keys ("Ctrl+Z"; alternatives listed apart) and the action's key under help.actions. */
 export interface Shortcut {

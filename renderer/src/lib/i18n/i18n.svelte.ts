@@ -1,18 +1,17 @@
-// The app's language: English and Spanish message catalogues served by i18next, with a rune so
+// The app's language: the screens' words of every catalogue folder (common/messages/<code>/screens.json) served by i18next, with a rune so
 // that changing the language re-renders every text that went through t() without a reload.
 import i18next, { type TFunction } from 'i18next';
 import type { Said } from '../../../../preload/contract';
 import { sayIn } from '../../../../common/messages/said';
-import en from './en.json';
-import es from './es.json';
-import { systemLanguage, type Language } from '../../../../common/messages/languages';
+import * as ALL from '../../../../common/messages/all-languages';
+import { LANGUAGES, systemLanguage, type Language } from '../../../../common/messages/languages';
 
 export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from '../../../../common/messages/languages';
 
 const instance = i18next.createInstance();
 void instance.init({
   // The screens' own words; the sentences the main side makes are said by say() below.
-  resources: { en: { translation: en }, es: { translation: es } },
+  resources: Object.fromEntries(LANGUAGES.map((code) => [code, { translation: ALL[code].screens }])),
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,

@@ -1,6 +1,6 @@
 // Types every t() key from the English catalogue, so a misspelt key fails svelte-check.
 import 'i18next';
-import type en from './en.json';
+import type en from '../../../../common/messages/en/screens.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
