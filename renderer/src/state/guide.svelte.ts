@@ -2,6 +2,7 @@
 // train, evaluate, export). A step moves on when the person does its thing, or with Next. Skipping or
 // finishing is saved in the preferences, so the guide starts by itself only once.
 import type { GuideProgress } from '../../../preload/contract';
+import { formatPercent } from '../lib/format';
 import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { AppState, Screen } from './app.svelte';
@@ -24,6 +25,9 @@ export const GUIDE_STEPS: readonly GuideStep[] = [
   { id: 'evaluate', screen: 'evaluate', target: 'evaluate-button' },
   { id: 'export', screen: 'export', target: 'export-button' },
 ];
+
+/** A validation accuracy at or above this reads as "it learned"; below it the guide says the model is weak. */
+export const GUIDE_GOOD_ACCURACY = 0.8;
 
 export class GuideState {
   /** Index of the step shown, or null while the guide is closed. */
@@ -65,6 +69,19 @@ export class GuideState {
       default:
         return false;
     }
+  }
+
+  /**
+   * What the step's done sentence says, following what happened: after training, the finished
+   * run's best validation accuracy, and whether that is a model that works or a weak one.
+   */
+  doneText(id: GuideStep['id']): string {
+    if (id !== 'train') return t(`guide.steps.${id}.done`);
+    const run = this.app.session?.runs.runs.find((r) => r.status === 'completed');
+    const accuracies = (run?.epochs ?? []).map((e) => e.valAccuracy).filter((a): a is number => a !== null);
+    if (accuracies.length === 0) return t('guide.steps.train.done');
+    const accuracy = formatPercent(Math.max(...accuracies));
+    return Math.max(...accuracies) >= GUIDE_GOOD_ACCURACY ? t('guide.steps.train.doneGood', { accuracy }) : t('guide.steps.train.doneWeak', { accuracy });
   }
 
   /**
