@@ -72,8 +72,12 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
  * in a context of its own made explicitly: axe-core's Playwright runner cannot use the hidden one
  * of browser.newPage.
  */
-export async function openPage(browser: Browser): Promise<Page> {
+export async function openPage(browser: Browser, options: { simpleModel?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The Model screen opens on its simple plan until the person presses Customise once; the tests of
+  // the designer start as that person would, with it open, unless they ask for the simple view.
+  // The key is renderer/src/lib/model-view.ts's.
+  if (!options.simpleModel) await context.addInitScript({ content: "try { localStorage.setItem('capa.modelDesigner', 'open') } catch {}" });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
   return page;

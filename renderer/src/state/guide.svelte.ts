@@ -1,5 +1,5 @@
-// The first-run guide: five steps over the real screens (import the sample, look at the data,
-// train, evaluate, export). A step moves on when the person does its thing, or with Next. Skipping or
+// The first-run guide: seven steps over the real screens (import the sample, look at the data,
+// the model's plan, train, evaluate, try a picture, export). A step moves on when the person does its thing, or with Next. Skipping or
 // finishing is saved in the preferences, so the guide starts by itself only once.
 import type { GuideProgress } from '../../../preload/contract';
 import { formatPercent } from '../lib/format';
@@ -11,7 +11,7 @@ import type { ProjectSession } from './session.svelte';
 /** One step: the screen it happens on and the element its panel points at. */
 export interface GuideStep {
   /** Key of its texts under guide.steps in the catalogues. */
-  id: 'import' | 'data' | 'train' | 'evaluate' | 'export';
+  id: 'import' | 'data' | 'model' | 'train' | 'evaluate' | 'try' | 'export';
   /** The screen the step shows. */
   screen: Screen;
   /** data-testid of the element the panel sits beside and rings. */
@@ -21,8 +21,10 @@ export interface GuideStep {
 export const GUIDE_STEPS: readonly GuideStep[] = [
   { id: 'import', screen: 'projects', target: 'create-project-form' },
   { id: 'data', screen: 'data', target: 'split-settings' },
+  { id: 'model', screen: 'model', target: 'preset-picker' },
   { id: 'train', screen: 'train', target: 'train-button' },
   { id: 'evaluate', screen: 'evaluate', target: 'evaluate-button' },
+  { id: 'try', screen: 'try', target: 'try-file-input' },
   { id: 'export', screen: 'export', target: 'export-button' },
 ];
 
@@ -58,7 +60,9 @@ export class GuideState {
     switch (this.current?.id) {
       case 'import':
       case 'data':
+      case 'model':
       case 'evaluate':
+      case 'try':
         // The import moves on by itself once it is done; looking at the data or at the final
         // evaluation has no end but Next.
         return false;
