@@ -83,7 +83,7 @@ describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => 
     await expect.poll(() => page.getByTestId('model-plan').isVisible()).toBe(true);
     expect(await page.getByTestId('layer-list').count()).toBe(0);
     expect(await page.getByTestId('model-plan').textContent()).toContain('32×32');
-    await expectBeside('preset-picker');
+    await expectBeside('model-plan');
     await screenshot(page, `guide-${language}-3-model`);
 
     // Back returns to the previous step's screen; Next comes back (the sample is not imported twice).

@@ -272,7 +272,7 @@ export interface Ui {
  */
 export async function openUi(
   dataDir: string,
-  options: { settings?: Partial<StoredSettings>; hostArgs?: string[]; chromiumArgs?: string[] } = {},
+  options: { settings?: Partial<StoredSettings>; hostArgs?: string[]; chromiumArgs?: string[]; simpleModel?: boolean } = {},
 ): Promise<Ui> {
   const hostArgs = [...(options.hostArgs ?? [])];
   let settingsFile: string | undefined;
@@ -285,7 +285,7 @@ export async function openUi(
   let browser: Browser | undefined;
   try {
     browser = await launchChromium(options.chromiumArgs);
-    return { host, browser, page: await openPage(browser), settingsFile };
+    return { host, browser, page: await openPage(browser, { simpleModel: options.simpleModel }), settingsFile };
   } catch (error) {
     await browser?.close();
     await host.stop();

@@ -21,7 +21,7 @@ export interface GuideStep {
 export const GUIDE_STEPS: readonly GuideStep[] = [
   { id: 'import', screen: 'projects', target: 'create-project-form' },
   { id: 'data', screen: 'data', target: 'split-settings' },
-  { id: 'model', screen: 'model', target: 'preset-picker' },
+  { id: 'model', screen: 'model', target: 'model-plan' },
   { id: 'train', screen: 'train', target: 'train-button' },
   { id: 'evaluate', screen: 'evaluate', target: 'evaluate-button' },
   { id: 'try', screen: 'try', target: 'try-file-input' },
