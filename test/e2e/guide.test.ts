@@ -128,7 +128,7 @@ describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => 
     await screenshot(page, `guide-${language}-7-done`);
     await page.getByTestId('guide-next').click();
     await expect.poll(() => panel().count()).toBe(0);
-    expect(savedGuide()).toBe('finished');
+    await expect.poll(savedGuide).toBe('finished');
 
     await page.reload();
     await expect.poll(() => page.getByTestId('projects-screen').isVisible()).toBe(true);
@@ -143,7 +143,7 @@ describe('skipping the guide', () => {
     await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
     await page.getByTestId('guide-skip').click();
     await expect.poll(() => panel().count()).toBe(0);
-    expect(savedGuide()).toBe('skipped');
+    await expect.poll(savedGuide).toBe('skipped');
     await page.reload();
     await expect.poll(() => page.getByTestId('projects-empty').isVisible()).toBe(true);
     // Long enough for the settings and the projects to load, which is when the guide would start.
