@@ -240,5 +240,10 @@ describe('the Evaluate screen', () => {
     await expect.poll(() => page.getByTestId('weak-model').textContent(), { timeout: 60_000 }).toContain('Este modelo solo acierta');
     await page.getByTestId('likely-mislabelled').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'evaluate-weak-model-es');
+    // The runs table names the preset in words, not by its id.
+    await page.getByTestId('nav-train').click();
+    const row = page.getByTestId('runs-table').getByTestId('run-row').first();
+    await expect.poll(() => row.textContent()).toContain('CNN pequeña');
+    expect(await row.textContent()).not.toContain('small-cnn');
   });
 });
