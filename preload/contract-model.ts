@@ -12,8 +12,10 @@ export interface NamedSpecInfo {
   name: string;
   /** Preset it started from, or "custom". */
   preset: string;
-  /** Number of hidden layers. */
+  /** Number of hidden layers (for a transfer model, the ones on top of the pretrained network). */
   layerCount: number;
+  /** Whether it starts from a pretrained network, whose own layers layerCount does not count. */
+  transfer: boolean;
   /** Whether this is the spec that trains. */
   selected: boolean;
   /** ISO 8601 time of the last change. */

@@ -1,6 +1,6 @@
 // Accessibility of every screen, in the light and the dark theme, through the real UI in Chromium
 // against the real browser host: axe-core (WCAG 2 A and AA rules, with contrast) runs on Projects,
-// Data, Model, Train after a run, Evaluate, each Try tab, Export, Preferences, the guide and the keyboard
+// Data, Model (the designer and the simple plan), Train after a run, Evaluate, each Try tab, Export, Preferences, the guide and the keyboard
 // help, and the test fails on any moderate, serious or critical violation, printing each with its nodes.
 // Screenshots: a11y-<light|dark>-<screen>.png.
 import { AxeBuilder } from '@axe-core/playwright';
@@ -83,6 +83,11 @@ describe('axe-core finds no moderate, serious or critical violation', () => {
     await go('model');
     await expect.poll(() => page.getByTestId('summary-table').isVisible(), { timeout: 30_000 }).toBe(true);
     await checkBothThemes('model');
+    // The simple view a newcomer meets first (the tests open the designer, as after one Customise).
+    await page.getByTestId('model-simple').click();
+    await expect.poll(() => page.getByTestId('model-plan').isVisible()).toBe(true);
+    await checkBothThemes('model-simple');
+    await page.getByTestId('model-customise').click();
   });
 
   it('Train, after a run', async () => {

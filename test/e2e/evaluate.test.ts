@@ -1,6 +1,7 @@
 // The Evaluate screen in Debian's Chromium against the real browser host: a Small CNN trained on
 // three shapes, two test pictures given wrong labels on purpose, then evaluated, drilled into,
-// relabelled and explained from the screen. Screenshots of every view go to test/.artifacts.
+// relabelled, kept and explained from the screen; a second project's barely trained model is called
+// weak instead of the labels being blamed. Screenshots of every view go to test/.artifacts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   // The project is prepared through the service (the data and train screens have their own tests).
   process.env['CAPA_BACKEND'] = 'wasm';
   const dataDir = tempDir();
-  const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: PER_CLASS, size: 32, seed: 5 });
+  const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: PER_CLASS, size: 32, seed: 5, placement: { jitter: 0.3, radius: [0.3, 0.4] } });
   const service = createCapaService({ dataDir, host: 'browser' });
   try {
     await callOrThrow(service, 'createProject', { name: 'Untrained' });
@@ -49,6 +50,14 @@ beforeAll(async () => {
       await callOrThrow(service, 'setImageClass', { projectId: project.id, imageIds: [surest.image.id], classId: classes.find((c) => c.name === to)!.id });
       flipped.push(surest.image.fileName);
     }
+    // A model that learned almost nothing (one epoch at a tiny learning rate): its disagreements are its own mistakes.
+    const weak = await callOrThrow(service, 'createProject', { name: 'Weak' });
+    await callOrThrow(service, 'importPaths', { projectId: weak.id, paths: [shapes] });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: weak.id,
+      spec: presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 64, learning_rate: 0.00001, seed: 3 }),
+    });
+    await trainProject(service, weak.id);
   } finally {
     await service.close();
   }
@@ -117,6 +126,13 @@ describe('the Evaluate screen', () => {
     const firstTwo = await list.getByTestId('evaluated-image').evaluateAll((cards) => cards.slice(0, 2).map((card) => card.textContent ?? ''));
     for (const name of flipped) expect(firstTwo.join(' ')).toContain(name);
     const card = list.getByTestId('evaluated-image').filter({ hasText: flipped[0]! });
+    // The model is good here, so no warning that it is weak; still, keeping the label is the main action.
+    expect(await page.getByTestId('weak-model').count()).toBe(0);
+    expect(await card.getByTestId('keep-button').getAttribute('class')).toContain('primary');
+    expect(await card.getByTestId('relabel-button').getAttribute('class')).not.toContain('primary');
+    // The picture is large enough to judge.
+    const thumb = await card.locator('.thumb').boundingBox();
+    expect(thumb?.width).toBeGreaterThanOrEqual(140);
     await card.getByTestId('relabel-button').click();
     await page.getByTestId('stale-marker').waitFor();
     expect(await page.getByTestId('stale-marker').textContent()).toContain('Since this evaluation, 1 picture was relabelled');
@@ -140,6 +156,21 @@ describe('the Evaluate screen', () => {
     await page.getByTestId('stale-marker').waitFor();
   });
 
+  it('keeps a right label in one click: the picture leaves the list, and Undo brings it back', async () => {
+    const list = page.getByTestId('mislabelled-list');
+    const card = list.getByTestId('evaluated-image').filter({ hasText: flipped[1]! });
+    await card.getByTestId('keep-button').click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(await page.getByTestId('evaluate-notice').textContent()).toContain(`Kept “${flipped[1]}” as triangle`);
+    await page.getByTestId('evaluate-notice').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'evaluate-mislabelled-kept');
+    await page.getByTestId('evaluate-undo').click();
+    await card.getByTestId('keep-button').waitFor();
+    expect(await page.getByTestId('evaluate-notice').count()).toBe(0);
+    // Undoing the keep undid only the keep: the picture moved to Unlabelled before is still there.
+    expect(await page.getByTestId('mislabelled-list').getByTestId('evaluated-image').filter({ hasText: flipped[0]! }).getByTestId('image-changed').textContent()).toBe('Now Unlabelled');
+  });
+
   it('explains a picture with a heat map whose opacity can be changed', async () => {
     const card = page.getByTestId('mislabelled-list').getByTestId('evaluated-image').filter({ hasText: flipped[1]! });
     await card.getByTestId('explain-button').click();
@@ -155,6 +186,28 @@ describe('the Evaluate screen', () => {
     await page.getByTestId('stale-reevaluate').click();
     await page.getByTestId('stale-marker').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.getByTestId('evaluate-error').count()).toBe(0);
+  }, 90_000);
+
+  it('says a weak model is weak instead of blaming the labels, with a way to train a better one', async () => {
+    await page.getByTestId('nav-projects').click();
+    await page.getByTestId('project-open').filter({ hasText: 'Weak' }).click();
+    await page.getByTestId('nav-evaluate').click();
+    const weak = page.getByTestId('weak-model');
+    await weak.waitFor({ timeout: 60_000 });
+    const accuracy = (await page.getByTestId('evaluation-accuracy').textContent()) ?? '';
+    expect(Number.parseFloat(accuracy)).toBeLessThan(80);
+    expect(await weak.textContent()).toContain(`right on only ${accuracy}`);
+    expect(await page.getByTestId('likely-mislabelled').textContent()).not.toContain('Often the label is wrong');
+    const first = page.getByTestId('mislabelled-list').getByTestId('evaluated-image').first();
+    expect(await first.getByTestId('keep-button').getAttribute('class')).toContain('primary');
+    await page.getByTestId('likely-mislabelled').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'evaluate-weak-model');
+    await page.getByTestId('weak-model-train').click();
+    await page.getByTestId('train-screen').waitFor();
+    await page.getByTestId('nav-projects').click();
+    await page.getByTestId('project-open').filter({ hasText: 'Shapes' }).click();
+    await page.getByTestId('nav-evaluate').click();
+    await page.getByTestId('evaluation-metrics').waitFor();
   }, 90_000);
 
   it('uses the palette in the dark theme too', async () => {
@@ -177,5 +230,20 @@ describe('the Evaluate screen', () => {
     // Re-evaluated after one test picture went to Unlabelled: one fewer.
     expect(await page.getByTestId('evaluation-when').textContent()).toContain(`${TEST_COUNT - 1} imágenes de prueba`);
     await screenshot(page, 'evaluate-es');
+    const card = page.getByTestId('mislabelled-list').getByTestId('evaluated-image').filter({ hasText: flipped[1]! });
+    expect(await card.getByTestId('keep-button').textContent()).toBe('La etiqueta es correcta (triangle)');
+    await page.getByTestId('likely-mislabelled').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'evaluate-mislabelled-es');
+    await page.getByTestId('nav-projects').click();
+    await page.getByTestId('project-open').filter({ hasText: 'Weak' }).click();
+    await page.getByTestId('nav-evaluate').click();
+    await expect.poll(() => page.getByTestId('weak-model').textContent(), { timeout: 60_000 }).toContain('Este modelo solo acierta');
+    await page.getByTestId('likely-mislabelled').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'evaluate-weak-model-es');
+    // The runs table names the preset in words, not by its id.
+    await page.getByTestId('nav-train').click();
+    const row = page.getByTestId('runs-table').getByTestId('run-row').first();
+    await expect.poll(() => row.textContent()).toContain('CNN pequeña');
+    expect(await row.textContent()).not.toContain('small-cnn');
   });
 });

@@ -1,6 +1,8 @@
 // The first-run guide end to end through the real UI in Chromium against the real browser host, in
-// English and in Spanish: offered on a first start, the sample imported, the data looked at, a
-// small network trained, a picture tried, the model exported, each step a screenshot
+// English and in Spanish: offered on a first start, the sample imported, the data looked at, the
+// model's plan read, a small network trained (well: the guide says its accuracy), the evaluation
+// seen, the Try screen shown, the model exported with its result in view, each panel beside its
+// control, each step a screenshot
 // (guide-<lang>-<n>-<step>.png); finishing or skipping is remembered after a reload. And the
 // keyboard help overlay: "?" opens it, Tab stays inside, Escape closes it and focus comes back.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -39,12 +41,23 @@ async function firstStart(language: 'en' | 'es'): Promise<void> {
   mkdirSync(userData, { recursive: true });
   writeFileSync(settingsFile, JSON.stringify({ language, theme: 'light' }));
   host = await startHost(join(userData, 'projects'), ['--settings-file', settingsFile]);
-  page = await openPage(browser);
+  page = await openPage(browser, { simpleModel: true });
   await page.goto(host.url);
 }
 
 const panel = () => page.getByTestId('guide-panel');
 const stepShown = () => panel().getAttribute('data-step');
+/** The guide's panel lies beside the control its step is about, covering none of it. */
+async function expectBeside(testid: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const [a, b] = await Promise.all([panel().boundingBox(), page.getByTestId(testid).first().boundingBox()]);
+      if (!a || !b) return 'missing';
+      const apart = a.x >= b.x + b.width || b.x >= a.x + a.width || a.y >= b.y + b.height || b.y >= a.y + a.height;
+      return apart ? 'beside' : 'covering';
+    })
+    .toBe('beside');
+}
 const savedGuide = () => (JSON.parse(readFileSync(settingsFile, 'utf8')) as { guide?: string }).guide;
 
 describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => {
@@ -64,21 +77,33 @@ describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => 
     expect(await page.getByTestId('data-screen').isVisible()).toBe(true);
     await screenshot(page, `guide-${language}-2-data`);
 
-    // Back returns to the import step's screen; Next comes back (the sample is not imported twice).
+    // The model's plan in words, the simple view a newcomer meets first.
+    await page.getByTestId('guide-next').click();
+    await expect.poll(stepShown).toBe('model');
+    await expect.poll(() => page.getByTestId('model-plan').isVisible()).toBe(true);
+    expect(await page.getByTestId('layer-list').count()).toBe(0);
+    expect(await page.getByTestId('model-plan').textContent()).toContain('32×32');
+    await expectBeside('model-plan');
+    await screenshot(page, `guide-${language}-3-model`);
+
+    // Back returns to the previous step's screen; Next comes back (the sample is not imported twice).
     await page.getByTestId('guide-next').click();
     await expect.poll(stepShown).toBe('train');
     await page.getByTestId('guide-back').click();
-    await expect.poll(stepShown).toBe('data');
+    await expect.poll(stepShown).toBe('model');
     await page.getByTestId('guide-next').click();
     await expect.poll(stepShown).toBe('train');
     await expect.poll(() => page.getByTestId('train-screen').isVisible()).toBe(true);
+    await expectBeside('train-button');
     await screenshot(page, `guide-${language}-3-train`);
 
     // Doing the step moves the guide on: a finished run shows the Evaluate step, pointing at
     // Evaluate in the sidebar while the charts stay on screen.
     await page.getByTestId('train-button').click();
     await expect.poll(stepShown, { timeout: 180_000 }).toBe('evaluate');
-    expect(await page.getByTestId('guide-previous-done').textContent()).toBe(text.steps.train.done);
+    // The sample trains a model that clearly works, and the guide says so with its accuracy.
+    const trained = (await page.getByTestId('guide-previous-done').textContent()) ?? '';
+    expect(trained).toBe(text.steps.train.doneGood.replace('{{accuracy}}', trained.match(/\d[\d.,]*\s?%/)?.[0] ?? '?'));
     expect(await page.getByTestId('train-screen').isVisible()).toBe(true);
     await screenshot(page, `guide-${language}-4-trained`);
     await page.getByTestId('nav-evaluate').click();
@@ -87,16 +112,23 @@ describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => 
     expect(await page.getByTestId('guide-previous-done').count()).toBe(0);
     await screenshot(page, `guide-${language}-5-evaluate`);
     await page.getByTestId('guide-next').click();
+    await expect.poll(stepShown).toBe('try');
+    await expect.poll(() => page.getByTestId('try-screen').isVisible()).toBe(true);
+    await screenshot(page, `guide-${language}-6-try`);
+    await page.getByTestId('guide-next').click();
     await expect.poll(() => page.getByTestId('export-screen').isVisible()).toBe(true);
-    await screenshot(page, `guide-${language}-6-export`);
+    await expectBeside('export-button');
+    await screenshot(page, `guide-${language}-6b-export`);
 
     await page.getByTestId('export-button').click();
     await expect.poll(() => page.getByTestId('guide-done').textContent(), { timeout: 60_000 }).toBe(text.steps.export.done);
     expect(await page.getByTestId('guide-next').textContent()).toBe(text.finish);
+    // The export's result is brought into view.
+    await expect.poll(() => page.getByTestId('export-result').evaluate((element) => element.getBoundingClientRect().top < window.innerHeight)).toBe(true);
     await screenshot(page, `guide-${language}-7-done`);
     await page.getByTestId('guide-next').click();
     await expect.poll(() => panel().count()).toBe(0);
-    expect(savedGuide()).toBe('finished');
+    await expect.poll(savedGuide).toBe('finished');
 
     await page.reload();
     await expect.poll(() => page.getByTestId('projects-screen').isVisible()).toBe(true);
@@ -111,7 +143,7 @@ describe('skipping the guide', () => {
     await expect.poll(stepShown, { timeout: 15_000 }).toBe('import');
     await page.getByTestId('guide-skip').click();
     await expect.poll(() => panel().count()).toBe(0);
-    expect(savedGuide()).toBe('skipped');
+    await expect.poll(savedGuide).toBe('skipped');
     await page.reload();
     await expect.poll(() => page.getByTestId('projects-empty').isVisible()).toBe(true);
     // Long enough for the settings and the projects to load, which is when the guide would start.

@@ -72,8 +72,12 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
  * in a context of its own made explicitly: axe-core's Playwright runner cannot use the hidden one
  * of browser.newPage.
  */
-export async function openPage(browser: Browser): Promise<Page> {
+export async function openPage(browser: Browser, options: { simpleModel?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The Model screen opens on its simple plan until the person presses Customise once; the tests of
+  // the designer start as that person would, with it open, unless they ask for the simple view.
+  // The key is renderer/src/lib/model-view.ts's.
+  if (!options.simpleModel) await context.addInitScript({ content: "try { localStorage.setItem('capa.modelDesigner', 'open') } catch {}" });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`Page error: ${error.message}`));
   return page;
@@ -268,7 +272,7 @@ export interface Ui {
  */
 export async function openUi(
   dataDir: string,
-  options: { settings?: Partial<StoredSettings>; hostArgs?: string[]; chromiumArgs?: string[] } = {},
+  options: { settings?: Partial<StoredSettings>; hostArgs?: string[]; chromiumArgs?: string[]; simpleModel?: boolean } = {},
 ): Promise<Ui> {
   const hostArgs = [...(options.hostArgs ?? [])];
   let settingsFile: string | undefined;
@@ -281,7 +285,7 @@ export async function openUi(
   let browser: Browser | undefined;
   try {
     browser = await launchChromium(options.chromiumArgs);
-    return { host, browser, page: await openPage(browser), settingsFile };
+    return { host, browser, page: await openPage(browser, { simpleModel: options.simpleModel }), settingsFile };
   } catch (error) {
     await browser?.close();
     await host.stop();

@@ -11,10 +11,22 @@ export const SHAPES: readonly ShapeName[] = ['circle', 'square', 'triangle'];
 // The same seeded PRNG as training and augmentation, so generated data sets repeat exactly.
 export { seededRandom };
 
-function svgFor(shape: ShapeName, size: number, random: () => number): string {
-  const r = size * (0.22 + random() * 0.12);
-  const cx = r + random() * (size - 2 * r);
-  const cy = r + random() * (size - 2 * r);
+/**
+ * How a shape is placed: `jitter` is the share (0 to 1) of the free room its centre may wander
+ * from the middle (1: anywhere it fits), `radius` the smallest and largest radius as shares of the size.
+ */
+export interface ShapePlacement {
+  jitter?: number;
+  radius?: readonly [number, number];
+}
+
+function svgFor(shape: ShapeName, size: number, random: () => number, placement: ShapePlacement = {}): string {
+  const [small, large] = placement.radius ?? [0.22, 0.34];
+  const jitter = placement.jitter ?? 1;
+  const r = size * (small + random() * (large - small));
+  const free = size - 2 * r;
+  const cx = r + free * (0.5 + (random() - 0.5) * jitter);
+  const cy = r + free * (0.5 + (random() - 0.5) * jitter);
   const hue = Math.floor(random() * 360);
   const fill = `hsl(${hue},80%,55%)`;
   const background = `hsl(${(hue + 180) % 360},30%,${15 + Math.floor(random() * 15)}%)`;
@@ -28,9 +40,9 @@ function svgFor(shape: ShapeName, size: number, random: () => number): string {
 }
 
 /** Encodes one shape image. */
-export async function shapeImage(shape: ShapeName, options: { size?: number; seed: number; format?: 'png' | 'jpeg' }): Promise<Buffer> {
+export async function shapeImage(shape: ShapeName, options: { size?: number; seed: number; format?: 'png' | 'jpeg'; placement?: ShapePlacement }): Promise<Buffer> {
   const size = options.size ?? 48;
-  const image = sharp(Buffer.from(svgFor(shape, size, seededRandom(options.seed))));
+  const image = sharp(Buffer.from(svgFor(shape, size, seededRandom(options.seed), options.placement)));
   return options.format === 'jpeg' ? image.jpeg({ quality: 90 }).toBuffer() : image.png().toBuffer();
 }
 
@@ -40,7 +52,7 @@ export async function shapeImage(shape: ShapeName, options: { size?: number; see
  */
 export async function writeShapeDataset(
   root: string,
-  options: { perClass: number; size?: number; seed?: number; shapes?: readonly ShapeName[]; format?: 'png' | 'jpeg' },
+  options: { perClass: number; size?: number; seed?: number; shapes?: readonly ShapeName[]; format?: 'png' | 'jpeg'; placement?: ShapePlacement },
 ): Promise<string> {
   const shapes = options.shapes ?? SHAPES;
   const format = options.format ?? 'png';
@@ -49,7 +61,7 @@ export async function writeShapeDataset(
     mkdirSync(dir, { recursive: true });
     for (let i = 0; i < options.perClass; i++) {
       const seed = (options.seed ?? 1) * 100_003 + s * 10_007 + i;
-      const bytes = await shapeImage(shape, { size: options.size, seed, format });
+      const bytes = await shapeImage(shape, { size: options.size, seed, format, placement: options.placement });
       await sharp(bytes).toFile(join(dir, `${shape}-${i}.${format === 'jpeg' ? 'jpg' : 'png'}`));
     }
   }

@@ -29,15 +29,15 @@ describe('importSample', () => {
     const { project, report } = await callOrThrow(capa, 'importSample', { name: 'Shapes sample' });
     expect(project.name).toBe('Shapes sample');
     expect([...report.classesCreated].sort()).toEqual(['circle', 'square', 'triangle']);
-    expect(report.imported).toBe(90);
+    expect(report.imported).toBe(120);
     expect(report.rejected).toEqual([]);
     const dataset = await callOrThrow(capa, 'getDataset', { projectId: project.id });
-    expect(dataset.classes.map((c) => c.imageCount)).toEqual([30, 30, 30]);
+    expect(dataset.classes.map((c) => c.imageCount)).toEqual([40, 40, 40]);
     const spec = await callOrThrow(capa, 'getSpec', { projectId: project.id });
     expect(spec.preset).toBe('small-cnn');
     expect(spec.backbone).toBeUndefined();
-    expect(spec.input).toMatchObject({ width: 48, height: 48 });
-    expect(spec.training.epochs).toBeLessThanOrEqual(15);
+    expect(spec.input).toMatchObject({ width: 32, height: 32 });
+    expect(spec.training.epochs).toBeLessThanOrEqual(20);
   });
 
   it('a second sample is a second project, not more pictures in the first', async () => {
@@ -45,7 +45,7 @@ describe('importSample', () => {
     const first = await callOrThrow(capa, 'importSample', { name: 'Sample' });
     const second = await callOrThrow(capa, 'importSample', { name: 'Sample again' });
     expect(second.project.id).not.toBe(first.project.id);
-    expect(second.report.imported).toBe(90);
+    expect(second.report.imported).toBe(120);
     expect((await callOrThrow(capa, 'listProjects', {})).length).toBe(2);
   });
 

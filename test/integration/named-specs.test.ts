@@ -23,7 +23,7 @@ describe('named specs', () => {
 
       const mlp = PRESETS.find((p) => p.id === 'mlp')!.build(DEFAULT_INPUT);
       const saved = await callOrThrow(service, 'saveSpecAs', { projectId, name: 'Dense only', spec: mlp });
-      expect(saved).toMatchObject({ name: 'Dense only', preset: 'mlp', layerCount: 3, selected: true });
+      expect(saved).toMatchObject({ name: 'Dense only', preset: 'mlp', layerCount: 3, transfer: false, selected: true });
       expect((await callOrThrow(service, 'getSpec', { projectId })).preset).toBe('mlp');
 
       const copy = await callOrThrow(service, 'duplicateSpec', { projectId, specId: saved.id, name: 'Dense only, wider' });

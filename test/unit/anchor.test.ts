@@ -22,6 +22,16 @@ describe('placeBeside', () => {
     expect(placed.left).toBe(222);
   });
 
+  it('where no side has room, covers as little of the target as it can', () => {
+    // A wide target filling most of the window: the panel goes to the bottom-left corner, over the
+    // sidebar and the target's bottom edge, not over its middle.
+    const target = { left: 240, top: 20, width: 1020, height: 780 };
+    const placed = placeBeside(target, panel, view);
+    expect(placed).toEqual({ left: 8, top: 672 });
+    const coveredHeight = target.top + target.height - placed.top;
+    expect(coveredHeight).toBeLessThan(panel.height);
+  });
+
   it('falls back to the bottom-right corner when no side has room', () => {
     expect(placeBeside({ left: 0, top: 0, width: 1280, height: 900 }, panel, view)).toEqual({ left: 932, top: 672 });
   });

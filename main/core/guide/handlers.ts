@@ -14,9 +14,12 @@ export const GUIDE_REQUESTS: SchemasOf<GuideOperations> = {
   importSample: z.object({ name }).strict(),
 };
 
-/** Small pictures and few epochs: the guide's training should finish while the person watches. */
-const SAMPLE_INPUT = { ...DEFAULT_INPUT, width: 48, height: 48 };
-const SAMPLE_TRAINING = { epochs: 15, batch_size: 16 };
+/**
+ * Small pictures and few epochs: the guide's training should finish while the person watches, and
+ * end with a model that clearly works (test/integration/guide-sample-quality.test.ts).
+ */
+const SAMPLE_INPUT = { ...DEFAULT_INPUT, width: 32, height: 32 };
+const SAMPLE_TRAINING = { epochs: 20, batch_size: 16 };
 
 /** The sample's folder among a packaged app's resources (electron-builder.yml extraResources copies assets/sample there). */
 export const SAMPLE_RESOURCE_FOLDER = 'sample';

@@ -52,6 +52,7 @@ export class NamedSpecs extends Repository {
       name: row.name,
       preset: parsed.ok ? parsed.spec.preset : 'custom',
       layerCount: parsed.ok ? parsed.spec.layers.length : 0,
+      transfer: parsed.ok && parsed.spec.backbone !== undefined,
       selected: row.id === selectedId,
       updatedAt: row.updated_at,
     };

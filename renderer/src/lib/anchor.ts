@@ -1,5 +1,6 @@
 // Where a small panel goes beside the element it explains: to its right if there is room, else
-// its left, below, or above, always kept inside the window.
+// its left, below, or above, always kept inside the window; where no side has room, the place
+// inside the window that covers the least of the element.
 
 /** A box in window coordinates. */
 export interface Box {
@@ -32,6 +33,27 @@ export function placeBeside(target: Box, panel: { width: number; height: number 
   if (fitsX(left)) return { left, top: alignedTop };
   if (fitsY(below)) return { left: alignedLeft, top: below };
   if (fitsY(above)) return { left: alignedLeft, top: above };
-  // Nowhere beside it: the bottom-right corner, over the page.
-  return { left: view.width - panel.width - MARGIN, top: view.height - panel.height - MARGIN };
+  // Nowhere beside it: of the corners and the sides pushed inside the window, the one that covers
+  // the least of the target (the bottom-right corner when all cover as much).
+  const maxLeft = view.width - panel.width - MARGIN;
+  const maxTop = view.height - panel.height - MARGIN;
+  const candidates = [
+    { left: maxLeft, top: maxTop },
+    { left: alignedLeft, top: clamp(below, MARGIN, maxTop) },
+    { left: alignedLeft, top: clamp(above, MARGIN, maxTop) },
+    { left: clamp(right, MARGIN, maxLeft), top: alignedTop },
+    { left: clamp(left, MARGIN, maxLeft), top: alignedTop },
+    { left: maxLeft, top: MARGIN },
+    { left: MARGIN, top: maxTop },
+    { left: MARGIN, top: MARGIN },
+  ];
+  const covered = (at: { left: number; top: number }) => overlap({ ...at, ...panel }, target);
+  return candidates.reduce((best, candidate) => (covered(candidate) < covered(best) ? candidate : best));
+}
+
+/** Area shared by two boxes. */
+function overlap(a: Box, b: Box): number {
+  const width = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
+  const height = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
+  return width > 0 && height > 0 ? width * height : 0;
 }

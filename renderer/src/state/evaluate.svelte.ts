@@ -20,6 +20,11 @@ import type { DatasetState } from './dataset.svelte';
 const PROGRESS_POLL_MS = 300;
 /** Pictures the "likely mislabelled" list shows. */
 export const MISLABELLED_LIMIT = 24;
+/**
+ * Below this accuracy the model is weak: most of its disagreements are its own mistakes, so the
+ * "likely mislabelled" list says so and asks for a better model before anyone doubts the labels.
+ */
+export const WEAK_ACCURACY = 0.8;
 
 export class EvaluateState {
   runId = $state<string | null>(null);
@@ -37,6 +42,14 @@ export class EvaluateState {
   /** The opened confusion matrix cell and its pictures. */
   cell = $state<{ actual: string; predicted: string; images: EvaluatedImage[] } | null>(null);
   mislabelled = $state<EvaluatedImage[]>([]);
+  /** Pictures the person said are labelled right (while the screen is open): no longer listed as suspects. */
+  kept = $state<number[]>([]);
+  /** The likely mislabelled pictures still in doubt. */
+  /** The picture the last "label is right" kept, which the notice's Undo puts back. */
+  private lastKept: number | null = null;
+  readonly suspects = $derived(this.mislabelled.filter((image) => !this.kept.includes(image.imageId)));
+  /** True when the evaluation's accuracy is too low for its disagreements to point at labels. */
+  readonly weak = $derived(this.evaluation !== null && this.evaluation.metrics.accuracy < WEAK_ACCURACY);
   /** The picture being explained. */
   explained = $state<{ image: EvaluatedImage; explanation: Explanation | null; error: string } | null>(null);
   /** Opacity of the explanation's heat map. */
@@ -135,14 +148,29 @@ export class EvaluateState {
     await this.fix(call, t('evaluate.moved', { file: image.fileName ?? t('evaluate.thePicture'), target: className ?? t('common.unlabelled') }));
   }
 
+  /** Keeps a picture's label: the person looked and it is right, so it leaves the list of suspects. */
+  keep(image: EvaluatedImage): Promise<void> {
+    if (!this.kept.includes(image.imageId)) this.kept = [...this.kept, image.imageId];
+    this.lastKept = image.imageId;
+    this.notice = t('evaluate.kept', { file: image.fileName ?? t('evaluate.thePicture'), label: image.label });
+    return Promise.resolve();
+  }
+
   /** Deletes a picture, undoably. */
   async remove(image: EvaluatedImage): Promise<void> {
     const deleted = await this.fix(this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }), t('evaluate.deleted', { file: image.fileName ?? t('evaluate.thePicture') }));
     if (deleted && this.explained?.image.imageId === image.imageId) this.explained = null;
   }
 
-  /** Undoes the last fix (or any last destructive data change). */
+  /** Undoes the last fix: a kept label goes back among the suspects, a data change is undone. */
   async undo(): Promise<void> {
+    const kept = this.lastKept;
+    if (kept !== null) {
+      this.kept = this.kept.filter((id) => id !== kept);
+      this.lastKept = null;
+      this.notice = '';
+      return;
+    }
     await this.dataset.undo();
     this.notice = this.dataset.notice;
     await this.load();
@@ -152,6 +180,7 @@ export class EvaluateState {
   private async fix(call: Promise<Result<null>>, notice: string): Promise<boolean> {
     const done = await attempt(call, (message) => this.context.toast(message));
     if (done === undefined) return false;
+    this.lastKept = null;
     this.notice = notice;
     await Promise.all([this.dataset.load(), this.load()]);
     return true;

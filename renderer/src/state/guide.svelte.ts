@@ -1,6 +1,7 @@
-// The first-run guide: five steps over the real screens (import the sample, look at the data,
-// train, evaluate, export). A step moves on when the person does its thing, or with Next. Skipping or
+// The first-run guide: seven steps over the real screens (import the sample, look at the data,
+// the model's plan, train, evaluate, try a picture, export). A step moves on when the person does its thing, or with Next. Skipping or
 // finishing is saved in the preferences, so the guide starts by itself only once.
+import { formatPercent } from '../lib/format';
 import { t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
 import type { CapaApi, GuideProgress, ProjectSummary } from '../../../preload/contract';
@@ -24,7 +25,7 @@ export interface GuideHost {
 /** One step: the screen it happens on and the element its panel points at. */
 export interface GuideStep {
   /** Key of its texts under guide.steps in the catalogues. */
-  id: 'import' | 'data' | 'train' | 'evaluate' | 'export';
+  id: 'import' | 'data' | 'model' | 'train' | 'evaluate' | 'try' | 'export';
   /** The screen the step shows. */
   screen: Screen;
   /** data-testid of the element the panel sits beside and rings. */
@@ -34,10 +35,15 @@ export interface GuideStep {
 export const GUIDE_STEPS: readonly GuideStep[] = [
   { id: 'import', screen: 'projects', target: 'create-project-form' },
   { id: 'data', screen: 'data', target: 'split-settings' },
+  { id: 'model', screen: 'model', target: 'model-plan' },
   { id: 'train', screen: 'train', target: 'train-button' },
   { id: 'evaluate', screen: 'evaluate', target: 'evaluate-button' },
+  { id: 'try', screen: 'try', target: 'try-file-input' },
   { id: 'export', screen: 'export', target: 'export-button' },
 ];
+
+/** A validation accuracy at or above this reads as "it learned"; below it the guide says the model is weak. */
+export const GUIDE_GOOD_ACCURACY = 0.8;
 
 export class GuideState {
   /** Index of the step shown, or null while the guide is closed. */
@@ -68,7 +74,9 @@ export class GuideState {
     switch (this.current?.id) {
       case 'import':
       case 'data':
+      case 'model':
       case 'evaluate':
+      case 'try':
         // The import moves on by itself once it is done; looking at the data or at the final
         // evaluation has no end but Next.
         return false;
@@ -79,6 +87,19 @@ export class GuideState {
       default:
         return false;
     }
+  }
+
+  /**
+   * What the step's done sentence says, following what happened: after training, the finished
+   * run's best validation accuracy, and whether that is a model that works or a weak one.
+   */
+  doneText(id: GuideStep['id']): string {
+    if (id !== 'train') return t(`guide.steps.${id}.done`);
+    const run = this.app.session?.runs.runs.find((r) => r.status === 'completed');
+    const accuracies = (run?.epochs ?? []).map((e) => e.valAccuracy).filter((a): a is number => a !== null);
+    if (accuracies.length === 0) return t('guide.steps.train.done');
+    const accuracy = formatPercent(Math.max(...accuracies));
+    return Math.max(...accuracies) >= GUIDE_GOOD_ACCURACY ? t('guide.steps.train.doneGood', { accuracy }) : t('guide.steps.train.doneWeak', { accuracy });
   }
 
   /**
