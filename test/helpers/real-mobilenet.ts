@@ -11,7 +11,7 @@ export const REAL_MOBILENET_FEATURES = 1280;
 
 /** Writes the cut network (float32 weights) into `dir`. */
 export async function writeRealMobileNet(dir: string): Promise<void> {
-  const require = createRequire(import.meta.url);
+  const require = createRequire(join(process.cwd(), 'package.json'));
   const folder = join(process.cwd(), 'node_modules', 'nsfwjs', 'dist', 'models', 'mobilenet_v2');
   const { modelTopology, weightsManifest } = require(join(folder, 'model.min.js')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
   const shard = Buffer.from(require(join(folder, 'group1-shard1of1.min.js')) as string, 'base64');
