@@ -146,7 +146,10 @@ describe('the real MobileNet V2 (nsfwjs) as an imported backbone', () => {
     await writeRealMobileNet(folder);
     const cache = new BackboneCache(join(root, CACHE_FOLDER));
     const imported = await cache.importFolder(folder, { title: 'MobileNet V2 (nsfwjs)' });
+    // Its name says MobileNet V2: [-1, 1], and the import's description says why.
+    expect(imported.description.key).toBe('model.catalogue.importedFamily');
     const backbone = await cache.resolve(imported.id);
+    expect(backbone.normalization).toEqual({ scale: 2 / 255, offset: -1 });
     const count = 3;
     const random = seededRandom(11);
     const pixels = Float32Array.from({ length: count * 224 * 224 * 3 }, () => random());

@@ -158,7 +158,7 @@ export async function openChecked(
     await cpu.release();
     return { model: null, problem: said('runs.inference.disagrees', { difference: formatDifference(difference), tolerance: INFERENCE_TOLERANCE }), notes };
   }
-  for (const provider of options.accelerators ?? acceleratorCandidates(ort)) {
+  for (const provider of options.accelerators ?? acceleratorCandidates(ort).filter((name) => !unavailable.has(name))) {
     let session: Session | null = null;
     try {
       session = await ort.InferenceSession.create(onnx, { executionProviders: [provider], graphOptimizationLevel: 'all' });
@@ -170,12 +170,17 @@ export async function openChecked(
       }
       notes.push(said('runs.inference.providerDisagrees', { provider, difference: formatDifference(off), tolerance: INFERENCE_TOLERANCE }));
     } catch (error) {
+      // A provider that cannot start (no device, no library) is not tried again in this process.
+      unavailable.add(provider);
       notes.push(said('runs.inference.providerFailed', { provider, reason: reasonOf(error) }));
     }
     await session?.release().catch(() => undefined);
   }
   return { model: new InferenceModel(ort, cpu, { engine: 'onnxruntime', provider: 'cpu', threads }), problem: null, notes };
 }
+
+/** Accelerators that could not start a session in this process. */
+const unavailable = new Set<string>();
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 const formatDifference = (d: number): string => (Number.isFinite(d) ? d.toExponential(2) : 'different shapes');
