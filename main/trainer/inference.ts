@@ -93,3 +93,10 @@ export async function forgetInference(): Promise<void> {
   opened.clear();
   await Promise.all(entries.map((entry) => entry.model?.release().catch(() => undefined)));
 }
+
+/** The engine lines of the last features and predictions ("Features: ONNX Runtime, CPU (2 threads)"). */
+export function inferenceReport(): { features: Said | null; predictions: Said | null } {
+  const line = (what: 'runs.inference.features' | 'runs.inference.predictions', info: InferenceInfo | null) =>
+    info ? said('runs.inference.using', { what: said(what).message, engine: nested(describeInference(info)) }) : null;
+  return { features: line('runs.inference.features', lastInference.features), predictions: line('runs.inference.predictions', lastInference.predictions) };
+}

@@ -7,7 +7,7 @@ import { selectBackend, type SelectedBackend } from './backends';
 import { imageActivations } from './activations';
 import { explainImage } from './explain';
 import { forgetBackbone } from './features';
-import { forgetInference } from './inference';
+import { forgetInference, inferenceReport } from './inference';
 import { forgetModel, modelFor, predictBatch, predictImages, predictThroughBackbone } from './predict';
 import { TrainingFailure, type SerializedError, type TrainerMessage, type TrainerRequest } from './protocol';
 import { runTraining } from './train';
@@ -79,6 +79,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       return imageActivations((await backend).tf, request.modelDir, request.input, request.image, request.backbone);
     case 'explain':
       return explainImage((await backend).tf, request);
+    case 'inference':
+      return inferenceReport();
     case 'shutdown':
       forgetModel();
       forgetBackbone();

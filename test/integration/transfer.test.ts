@@ -96,6 +96,10 @@ describe('transfer learning', () => {
       if (row.indexOf(Math.max(...row)) === validation[i]!.label) correct++;
     });
     expect(correct / validation.length).toBeCloseTo(best.valAccuracy!, 6);
+    // Those predictions (features and head) ran in ONNX Runtime, and the trainer says so.
+    const engines = await client.inference();
+    expect(engines.features?.message).toMatch(/^Features: ONNX Runtime, CPU \(\d+ threads?\)\.$/);
+    expect(engines.predictions?.message).toMatch(/^Predictions: ONNX Runtime, CPU \(\d+ threads?\)\.$/);
   });
 
   it('fine-tunes the last block of a layers backbone: it changes, the first does not, and the saved model predicts alone', async () => {
