@@ -6,6 +6,7 @@ import { said } from '../../common/messages/said';
 import { isAugmenting } from '../../common/model/augment';
 import { NO_AUGMENTATION, type InputSpec, type ModelSpec } from '../../common/model/spec';
 import { embedSplit, features, type EmbeddingStats } from './features';
+import { inferenceReport } from './inference';
 import { TrainingFailure, type TrainerBackbone, type TrainJob, type TrainResult } from './protocol';
 import { buildFineTuneModel } from './fine-tune';
 import { buildModel } from './model-builder';
@@ -56,6 +57,9 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
       if (items.length > 0) {
         const seconds = (performance.now() - started) / 1000;
         emit({ runId: job.runId, kind: 'log', level: 'info', ...said('runs.transfer.features', { images: split.count, cached: stats.cached, computed: stats.computed, seconds }) });
+        // Which engine computed them, next to the training backend the run already names.
+        const engine = stats.computed > 0 ? inferenceReport().features : null;
+        if (engine) emit({ runId: job.runId, kind: 'log', level: 'info', ...engine });
       }
       return split;
     },

@@ -68,6 +68,8 @@ describe('transfer learning', () => {
     const first = await train(job());
     const computedLine = logs(first.events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))!;
     expect(computedLine).toMatch(new RegExp(`: 0 from the cache, ${items.length * 0.75} computed by the backbone`));
+    // The run's log names the engine that computed them.
+    expect(logs(first.events)).toContainEqual(expect.stringMatching(/^Features: ONNX Runtime, CPU \(\d+ threads?\)\.$/));
     // One file per distinct image, each holding TINY_FEATURES float32 values.
     const [folder] = readdirSync(backbone.embeddingsDir);
     expect(readdirSync(join(backbone.embeddingsDir, folder!))).toHaveLength(items.length);
