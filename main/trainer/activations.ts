@@ -6,7 +6,7 @@ import type { InputSpec } from '../../common/model/spec';
 import { imageToPixels } from '../core/dataset/preprocess';
 import { modelFor } from './predict';
 import type { ImageSource, TrainerBackbone } from './protocol';
-import { features } from './transfer';
+import { features } from './features';
 import type { Tf } from './tf';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;

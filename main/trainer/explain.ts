@@ -8,7 +8,7 @@ import type { InputSpec } from '../../common/model/spec';
 import { modelFor } from './predict';
 import type { ExplainResult, TrainerRequest } from './protocol';
 import type { Tf } from './tf';
-import { features } from './transfer';
+import { features } from './features';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Layer = import('@tensorflow/tfjs').layers.Layer;

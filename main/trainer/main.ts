@@ -6,10 +6,12 @@ import sharp from 'sharp';
 import { selectBackend, type SelectedBackend } from './backends';
 import { imageActivations } from './activations';
 import { explainImage } from './explain';
-import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
+import { forgetBackbone } from './features';
+import { forgetInference, inferenceReport } from './inference';
+import { forgetModel, modelFor, predictBatch, predictImages, predictThroughBackbone } from './predict';
 import { TrainingFailure, type SerializedError, type TrainerMessage, type TrainerRequest } from './protocol';
 import { runTraining } from './train';
-import { forgetBackbone, predictThroughBackbone, runTransferTraining } from './transfer';
+import { runTransferTraining } from './transfer';
 
 /** The slice of Electron's utilityProcess parentPort this process uses. */
 interface ParentPort {
@@ -77,9 +79,12 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       return imageActivations((await backend).tf, request.modelDir, request.input, request.image, request.backbone);
     case 'explain':
       return explainImage((await backend).tf, request);
+    case 'inference':
+      return inferenceReport();
     case 'shutdown':
       forgetModel();
       forgetBackbone();
+      await forgetInference();
       return null; // the process exits once this reply is sent (onRequest)
   }
 }

@@ -69,6 +69,7 @@ export type TrainerRequest =
   | { seq: number; type: 'predictBatch'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'activations'; modelDir: string; input: InputSpec; image: ImageSource; backbone?: TrainerBackbone }
   | { seq: number; type: 'explain'; modelDir: string; input: InputSpec; image: ImageSource; classIndex: number | null; backbone?: TrainerBackbone }
+  | { seq: number; type: 'inference' }
   | { seq: number; type: 'shutdown' };
 
 /** One image's answer in a predictBatch: its probabilities, or why it could not be decoded. */
@@ -86,6 +87,8 @@ export interface TrainerReplies {
   /** Every layer's output for the picture, first layer first. */
   activations: LayerActivations[];
   explain: ExplainResult;
+  /** What the last features and predictions ran on (null: none yet), said for the screens and the CLI. */
+  inference: { features: Said | null; predictions: Said | null };
   shutdown: null;
 }
 

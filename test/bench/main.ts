@@ -9,7 +9,8 @@
 // time (test/bench/evaluate.ts); and reliability (test/bench/reliability.ts): a soak of 10 runs on
 // 5,000 images and the reliability harness, with its table; and a 100,000-picture project
 // (test/bench/large.ts): import, open, scroll, search, split, export and peak memory.
-// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability, large) runs one section alone.
+// The inference section (test/bench/inference.ts): ONNX Runtime against TensorFlow.js and PyTorch.
+// `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability, large, inference) runs one section alone.
 import { PYTHON, pythonMissing, spawnPython } from '../helpers/python';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { evaluateBench } from './evaluate';
 import { largeBench } from './large';
 import { importBench } from './import';
+import { inferenceBench } from './inference';
 import { pipelineBench } from './pipeline';
 import { predictBench } from './predict';
 import { reliabilityBench } from './reliability';
@@ -160,7 +162,7 @@ async function trainingBench(root: string): Promise<void> {
 }
 
 const SECTIONS: Record<string, (root: string) => Promise<void>> = {
-  training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench, reliability: reliabilityBench, large: largeBench,
+  training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench, reliability: reliabilityBench, large: largeBench, inference: inferenceBench,
 };
 
 async function main(): Promise<void> {

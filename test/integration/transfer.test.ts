@@ -69,6 +69,8 @@ describe('transfer learning', () => {
     const first = await train(job());
     const computedLine = logs(first.events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))!;
     expect(computedLine).toMatch(new RegExp(`: 0 from the cache, ${items.length * 0.75} computed by the backbone`));
+    // The run's log names the engine that computed them.
+    expect(logs(first.events)).toContainEqual(expect.stringMatching(/^Features: ONNX Runtime, CPU \(\d+ threads?\)\.$/));
     // One file per distinct image, each holding TINY_FEATURES float32 values.
     const [folder] = readdirSync(backbone.embeddingsDir);
     expect(readdirSync(join(backbone.embeddingsDir, folder!))).toHaveLength(items.length);
@@ -97,6 +99,10 @@ describe('transfer learning', () => {
       if (row.indexOf(Math.max(...row)) === validation[i]!.label) correct++;
     });
     expect(correct / validation.length).toBeCloseTo(best.valAccuracy!, 6);
+    // Those predictions (features and head) ran in ONNX Runtime, and the trainer says so.
+    const engines = await client.inference();
+    expect(engines.features?.message).toMatch(/^Features: ONNX Runtime, CPU \(\d+ threads?\)\.$/);
+    expect(engines.predictions?.message).toMatch(/^Predictions: ONNX Runtime, CPU \(\d+ threads?\)\.$/);
   });
 
   it('fine-tunes the last block of a layers backbone: it changes, the first does not, and the saved model predicts alone', async () => {

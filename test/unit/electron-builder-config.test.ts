@@ -55,9 +55,24 @@ describe('electron-builder.yml', () => {
         'node_modules/@tensorflow/tfjs-node*/**',
         'node_modules/better-sqlite3/**',
         'node_modules/@tensorflow/tfjs-backend-wasm/dist/**',
+        'node_modules/onnxruntime-node/bin/**',
       ]),
     );
     expect(config.npmRebuild).toBe(true);
+  });
+
+  it("ships only the target platform's ONNX Runtime binaries, and its CUDA download stays off", () => {
+    const platforms = { win: 'win32', mac: 'darwin', linux: 'linux' } as const;
+    for (const [key, own] of Object.entries(platforms)) {
+      const files = (config[key] as { files?: string[] }).files ?? [];
+      const dropped = files.find((f) => f.startsWith('!node_modules/onnxruntime-node/bin/'));
+      expect(dropped, key).toBeDefined();
+      expect(dropped).not.toContain(own);
+      for (const other of Object.values(platforms).filter((p) => p !== own)) expect(dropped).toContain(other);
+    }
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts: Record<string, boolean>; dependencies: Record<string, string> };
+    expect(pkg.allowScripts['onnxruntime-node']).toBe(false);
+    expect(pkg.dependencies['onnxruntime-node']).toBeDefined();
   });
 
   it('maps paths inside app.asar to their unpacked twins, and leaves others alone', () => {

@@ -8,14 +8,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BackboneEvent, BackboneInfo } from '../../../preload/contract';
+import type { BackboneEvent, BackboneInfo, Said } from '../../../preload/contract';
 import { CapaError, toErrorValue } from '../../../common/messages/errors';
 import type { BackboneShape } from '../../../common/model/summary';
 import type { TrainerBackbone } from '../../trainer/protocol';
 import { said } from '../../../common/messages/said';
 import { BACKBONES, descriptionSchema, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from '../../../common/backbones/catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
-import { describeFolderModel } from './inspect';
+import { describeFolderModel, type FolderModel } from './inspect';
 
 /** Name of the cache folder inside the data folder; its dot keeps it out of the project list. */
 export const CACHE_FOLDER = '.backbones';
@@ -207,7 +207,7 @@ export class BackboneCache {
       : {
         id,
         title: options.title ?? `Imported model (${described.inputSize} px)`,
-        description: said('model.catalogue.importedFrom', { path }),
+        description: options.normalization ? said('model.catalogue.importedFrom', { path }) : importSummary(path, described),
         url: `file://${path}`,
         query: '',
         format: described.format,
@@ -270,3 +270,11 @@ export class BackboneCache {
   }
 }
 
+/** The imported model's description: where it came from and how its pixels are scaled, and why. */
+function importSummary(path: string, described: FolderModel): Said {
+  const { scale, offset } = described.normalization;
+  const range = `[${offset}, ${Math.round((255 * scale + offset) * 1000) / 1000}]`;
+  if (described.normalizationSource === 'rescaling') return said('model.catalogue.importedRescaling', { path });
+  if (described.normalizationSource === 'family') return said('model.catalogue.importedFamily', { path, range, family: described.modelName });
+  return said('model.catalogue.importedFormat', { path, range });
+}

@@ -23,8 +23,12 @@ export interface FolderModel {
   bytes: number;
   /** Weight files relative to model.json. */
   weightPaths: string[];
-  /** Likely pixel scaling: Keras layers models use [-1, 1], TF Hub graph models [0, 1]. */
+  /** Pixel scaling, read from the model (see pixelScaling). */
   normalization: BackboneNormalization;
+  /** Why that scaling: the model rescales bytes itself, its family's convention, or the format's usual one. */
+  normalizationSource: 'rescaling' | 'family' | 'format';
+  /** The model's name in model.json (its family, when it is a known one). */
+  modelName: string;
   /** SHA-256 of model.json. */
   hash: string;
 }
@@ -59,6 +63,45 @@ function featureCount(json: Record<string, unknown>): number {
   if (fromSignature > 0) return fromSignature;
   const all = ((json['weightsManifest'] as { weights: { shape: number[] }[] }[] | undefined) ?? []).flatMap((group) => group.weights);
   return all.at(-1)?.shape.at(-1) ?? 0;
+}
+
+/** The model's name in model.json, or ''. */
+function modelNameOf(json: Record<string, unknown>): string {
+  const topology = json['modelTopology'] as Record<string, unknown> | undefined;
+  const model = ((topology?.['model_config'] as LayerJson | undefined) ?? (topology as LayerJson | undefined)) ?? {};
+  return String(model.config?.['name'] ?? '');
+}
+
+/** Raw bytes [0, 255]: for a model whose own first layers (Rescaling) scale them. */
+export const RAW_BYTES: BackboneNormalization = { scale: 1, offset: 0 };
+
+interface LayerJson {
+  class_name?: string;
+  config?: Record<string, unknown> & { layers?: LayerJson[] };
+}
+
+/** The layers in order, nested models opened. */
+function flatLayers(layers: LayerJson[] | undefined): LayerJson[] {
+  return (layers ?? []).flatMap((layer) => (Array.isArray(layer.config?.layers) ? flatLayers(layer.config.layers) : [layer]));
+}
+
+/**
+ * How a layers model wants its pixels, read from model.json: a Rescaling layer among its first
+ * layers means it scales bytes itself; else its family by name (Keras's MobileNets and
+ * Inception/Xception take [-1, 1], EfficientNet and ConvNeXt scale inside, so bytes); else [-1, 1],
+ * the convention of Keras's applications. A graph model (TF Hub) takes [0, 1].
+ */
+export function pixelScaling(json: Record<string, unknown>, format: 'graph' | 'layers'): { normalization: BackboneNormalization; source: FolderModel['normalizationSource'] } {
+  if (format === 'graph') return { normalization: ZERO_TO_ONE, source: 'format' };
+  const topology = json['modelTopology'] as Record<string, unknown> | undefined;
+  const model = ((topology?.['model_config'] as LayerJson | undefined) ?? (topology as LayerJson | undefined)) ?? {};
+  const layers = flatLayers(model.config?.layers).filter((layer) => layer.class_name !== 'InputLayer');
+  const rescaling = layers.slice(0, 3).find((layer) => layer.class_name === 'Rescaling');
+  if (rescaling) return { normalization: RAW_BYTES, source: 'rescaling' };
+  const name = modelNameOf(json).toLowerCase();
+  if (/efficientnet|convnext/.test(name)) return { normalization: RAW_BYTES, source: 'family' };
+  if (/mobilenet|inception|xception|nasnet/.test(name)) return { normalization: MINUS_ONE_TO_ONE, source: 'family' };
+  return { normalization: MINUS_ONE_TO_ONE, source: 'format' };
 }
 
 export async function describeFolderModel(path: string): Promise<FolderModel> {
@@ -96,7 +139,8 @@ export async function describeFolderModel(path: string): Promise<FolderModel> {
     params: paramsOf(json),
     bytes,
     weightPaths: paths,
-    normalization: format === 'layers' ? MINUS_ONE_TO_ONE : ZERO_TO_ONE,
+    ...(({ normalization, source }) => ({ normalization, normalizationSource: source }))(pixelScaling(json, format)),
+    modelName: modelNameOf(json),
     hash: createHash('sha256').update(text).digest('hex'),
   };
 }

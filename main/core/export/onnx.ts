@@ -284,11 +284,21 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
   }
 }
 
-/** The ONNX model of a saved model, encoded. */
-export function buildOnnx(model: SavedModel, classCount: number): Uint8Array {
+/**
+ * The ONNX model of a saved model, encoded. With `classCount` null (a backbone for inference),
+ * a feature map at the end is pooled as GlobalAveragePooling2D would, and the output holds the
+ * features.
+ */
+export function buildOnnx(model: SavedModel, classCount: number | null): Uint8Array {
   const g = new GraphBuilder();
-  let channels = model.inputShape[2];
+  let channels = model.inputShape[2]!;
   for (const layer of model.layers) channels = addLayer(g, layer, channels);
+  if (classCount === null && g.layout !== 'flat') {
+    g.to('NCHW');
+    g.op('GlobalAveragePool');
+    g.op('Flatten', [], [int('axis', 1)]);
+    g.layout = 'flat';
+  }
   g.to('NHWC');
   const [height, width, inChannels] = model.inputShape;
   const floatTensor = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
@@ -303,7 +313,7 @@ export function buildOnnx(model: SavedModel, classCount: number): Uint8Array {
     node: g.nodes,
     initializer: g.initializers,
     input: [floatTensor(ONNX_INPUT, ['batch', height, width, inChannels])],
-    output: [floatTensor(ONNX_OUTPUT, ['batch', classCount])],
+    output: [floatTensor(ONNX_OUTPUT, ['batch', classCount ?? channels])],
   };
   const proto: onnx.IModelProto = {
     irVersion: 8,

@@ -55,6 +55,9 @@ interface ModelJson {
   weightsManifest: { paths: string[]; weights: ManifestEntry[] }[];
 }
 
+/** Class names of a functional network's topology. */
+const functional = new Set(['Model', 'Functional']);
+
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Reads `dir/model.json` and its weight files. */
@@ -62,7 +65,10 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
   const path = join(dir, 'model.json');
   if (!existsSync(path)) throw new CapaError('not-found', said('model.savedModel.none', { dir }));
   const json = JSON.parse(await readFile(path, 'utf8')) as ModelJson;
-  const topology = json.modelTopology;
+  // A functional network (a pretrained backbone) reads as a sequential model of one nested network.
+  const topology = functional.has(json.modelTopology.class_name)
+    ? { class_name: 'Sequential', config: { name: json.modelTopology.config.name, layers: [json.modelTopology as LayerJson] } }
+    : json.modelTopology;
   if (topology.class_name !== 'Sequential') throw new CapaError('internal', said('model.savedModel.notSequential', { found: topology.class_name }));
   const layers: SavedLayer[] = inlineSequential(topology.config.layers).map((layer) => ({
     className: layer.class_name,

@@ -99,6 +99,11 @@ export class TrainerClient {
     await this.request({ type: 'stop', runId });
   }
 
+  /** What the last features and predictions ran on (ONNX Runtime and its provider, or TensorFlow.js). */
+  inference(): Promise<TrainerReplies['inference']> {
+    return this.request({ type: 'inference' });
+  }
+
   /** One probability vector per image, with the model saved in `modelDir`. */
   predict(modelDir: string, input: InputSpec, images: ImageSource[], backbone?: TrainerBackbone): Promise<number[][]> {
     return this.request({ type: 'predict', modelDir, input, images, ...(backbone ? { backbone } : {}) });
