@@ -181,7 +181,7 @@ export const ENGINE_PACKAGES: Record<EngineId, string> = {
   'chromium-webgpu': 'Chromium WebGPU',
   'chromium-webgl': 'Chromium WebGL',
   tensorflow: BACKEND_PACKAGES.tensorflow,
-  'wasm-parallel': 'WebAssembly on every core',
+  'wasm-parallel': 'wasm-parallel',
   wasm: BACKEND_PACKAGES.wasm,
   cpu: BACKEND_PACKAGES.cpu,
 };

@@ -127,7 +127,7 @@ describe('engine chain', () => {
     expect(chosen.info.skipped?.[1]).toMatchObject({ key: 'runs.engine.skipped', params: { engine: 'Chromium WebGPU', reason: 'no adapter' } });
     const oneThread = await selectEngine(backend, { threads: 1, loaders: { 'chromium-webgpu': async () => { throw new Error('x'); }, 'chromium-webgl': async () => { throw new Error('y'); } } });
     expect(oneThread.engine.id).toBe('wasm');
-    expect(oneThread.info.fallbacks.at(-1)).toBe('WebAssembly on every core: this machine has one core');
+    expect(oneThread.info.fallbacks.at(-1)).toBe('wasm-parallel: this machine has one core');
     await expect(selectEngine(backend, { force: 'chromium-webgpu', loaders: { 'chromium-webgpu': async () => { throw new Error('no adapter'); } } })).rejects.toThrow(
       'CAPA_BACKEND=chromium-webgpu was requested but Chromium WebGPU: no adapter',
     );
