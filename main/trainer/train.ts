@@ -165,7 +165,15 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       log('info', said('runs.train.resumed', { epoch: checkpoint.state.epoch, epochs: training.epochs }));
     }
     // Opened after the checkpoint is restored, so the engine starts from the restored weights.
-    session = await engine.open(tf, model);
+    try {
+      session = await engine.open(tf, model);
+    } catch (error) {
+      // An engine that fails to start (a window, a worker) leaves the run to this process's own backend.
+      if (!context.engine) throw error;
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      log('warn', said('runs.engine.openFailed', { engine: engine.id, reason }));
+      session = await inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend).open(tf, model);
+    }
     emitFilters(checkpoint?.state.epoch ?? 0);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();

@@ -111,6 +111,19 @@ describe('data-parallel CPU engine', () => {
   });
 });
 
+describe('an engine that fails to start', () => {
+  it('leaves the run to the process backend with a one-line reason', async () => {
+    const broken: SelectedEngine = {
+      engine: { id: 'chromium-webgpu', info: parallel.info, open: async () => { throw new Error('the window crashed\nstack…'); }, dispose: async () => undefined },
+      info: { ...parallel.info, name: 'chromium-webgpu' },
+    };
+    const logs: string[] = [];
+    const result = await train(broken, job({ epochs: 1 }), (event) => event.kind === 'log' && event.level === 'warn' && logs.push(event.message));
+    expect(result.status).toBe('completed');
+    expect(logs).toEqual(['The chromium-webgpu engine could not start (the window crashed), so this run trains in the trainer process on its own backend instead.']);
+  });
+});
+
 describe('engine chain', () => {
   it('names why each faster engine was skipped, and falls back to the CPU when an engine fails', async () => {
     const chosen = await selectEngine(backend, {

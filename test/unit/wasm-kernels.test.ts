@@ -228,7 +228,7 @@ describe('MaxPoolGrad on WASM (direct, on the heap)', () => {
     const dx = (backend: 'cpu' | 'wasm') =>
       on(backend, () =>
         tf.tidy(() => {
-          const x = tf.tensor(values, shape) as T4;
+          const x = tf.tensor4d(values, shape as [number, number, number, number]);
           const y = tf.maxPool(x, size, strides, pad);
           const weights = tf.tensor(randomArray(y.size, 32), y.shape);
           return tf.grad((xx: T) => tf.sum(tf.mul(tf.maxPool(xx as T4, size, strides, pad), weights)))(x).dataSync().slice();
