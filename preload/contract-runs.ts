@@ -36,6 +36,8 @@ export interface BackendInfo {
   gpu: boolean;
   /** One line per faster backend that could not be loaded, with the reason. */
   fallbacks: string[];
+  /** The same reasons as sentences to say in the person's language (absent in older runs). */
+  skipped?: Said[];
 }
 
 

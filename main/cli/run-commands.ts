@@ -79,7 +79,11 @@ export async function followRun(service: CapaService, projectId: string, start: 
         continue;
       }
       if (event.runId !== run.id) continue;
-      if (event.kind === 'started') console.log(`Backend: ${event.backend.description}${event.backend.fallbacks.length ? ` (${event.backend.fallbacks.join('; ')})` : ''}; ${event.trainCount} training and ${event.validationCount} validation images`);
+      if (event.kind === 'started') {
+        // The engine and device, then why each faster engine was skipped, one line each.
+        console.log(`Engine: ${event.backend.name} = ${event.backend.description}; ${event.trainCount} training and ${event.validationCount} validation images`);
+        for (const reason of event.backend.fallbacks) console.log(`  skipped ${reason}`);
+      }
       if (event.kind === 'log') console.log(event.message);
       if (event.kind === 'epoch') {
         const m = event.metrics;

@@ -11,6 +11,9 @@ import type { Tf } from './tf';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { unpackedPath } from '../packaging/asar-path';
 import { TrainingFailure } from './protocol';
+import { ENGINE_ORDER, type EngineId, type EngineLoader, type TrainingEngine } from './engines/engine';
+import { inProcessEngine } from './engines/in-process';
+import { cpuThreads, parallelCpuEngine } from './engines/cpu-parallel';
 
 /** Backend ids, fastest first; also the values `CAPA_BACKEND` accepts. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -101,7 +104,8 @@ const loadTensorflow: BackendLoader = async () => {
   return { tf, info: { name: 'tensorflow', ...described(said('runs.backends.native')), gpu: false } };
 };
 
-const loadWasm: BackendLoader = async () => {
+/** TensorFlow.js on WebAssembly with Capa's training kernels; also what each CPU engine worker loads. */
+export const loadWasmBackend: BackendLoader = async () => {
   const tf = requireTf('@tensorflow/tfjs');
   const wasm = require(BACKEND_PACKAGES.wasm) as typeof import('@tensorflow/tfjs-backend-wasm');
   // The .wasm binaries sit next to the package's main file; in Node they are read from disk.
@@ -126,7 +130,7 @@ const loadCpu: BackendLoader = async () => {
 export const DEFAULT_LOADERS: Record<BackendId, BackendLoader> = {
   'tensorflow-gpu': loadTensorflowGpu,
   tensorflow: loadTensorflow,
-  wasm: loadWasm,
+  wasm: loadWasmBackend,
   cpu: loadCpu,
 };
 
@@ -140,10 +144,12 @@ function isBackendId(value: string): value is BackendId {
  */
 export async function selectBackend(options: SelectOptions = {}): Promise<SelectedBackend> {
   const loaders = { ...DEFAULT_LOADERS, ...options.loaders };
-  const force = (options.force ?? process.env['CAPA_BACKEND'] ?? '').trim();
+  const asked = (options.force ?? process.env['CAPA_BACKEND'] ?? '').trim();
+  // An engine that runs on WebAssembly in this process's workers or in Chromium forces WASM here.
+  const force = isEngineId(asked) && !isBackendId(asked) ? 'wasm' : asked;
   if (force) {
     if (!isBackendId(force)) {
-      throw new Error(`CAPA_BACKEND must be one of ${BACKEND_ORDER.join(', ')}. Received: ${JSON.stringify(force)}`);
+      throw new Error(`CAPA_BACKEND must be one of ${ENGINE_ORDER.join(', ')}. Received: ${JSON.stringify(force)}`);
     }
     try {
       const loaded = await loaders[force]();
@@ -159,6 +165,103 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Select
       return { tf: loaded.tf, info: { ...loaded.info, fallbacks } };
     } catch (error) {
       fallbacks.push(describeLoadError(BACKEND_PACKAGES[id], error));
+    }
+  }
+  throw new TrainingFailure(said('runs.backends.none', { reasons: fallbacks.join('\n') }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine chain: which engine runs the training steps (engines/engine.ts). Fastest first:
+// native CUDA → Chromium WebGPU → Chromium WebGL → the best CPU engine (native TensorFlow,
+// data-parallel WebAssembly on every core, single-thread WebAssembly) → plain JavaScript.
+
+/** What each engine is called in a skip reason. */
+export const ENGINE_PACKAGES: Record<EngineId, string> = {
+  'tensorflow-gpu': BACKEND_PACKAGES['tensorflow-gpu'],
+  'chromium-webgpu': 'Chromium WebGPU',
+  'chromium-webgl': 'Chromium WebGL',
+  tensorflow: BACKEND_PACKAGES.tensorflow,
+  'wasm-parallel': 'wasm-parallel',
+  wasm: BACKEND_PACKAGES.wasm,
+  cpu: BACKEND_PACKAGES.cpu,
+};
+
+function isEngineId(value: string): value is EngineId {
+  return (ENGINE_ORDER as readonly string[]).includes(value);
+}
+
+/** A Chromium engine, where this build has one (main/trainer/engines/chromium*.ts exports `loadChromiumEngine`). */
+function chromiumLoader(api: 'webgpu' | 'webgl'): EngineLoader {
+  return async () => {
+    let module: { loadChromiumEngine(api: 'webgpu' | 'webgl'): Promise<TrainingEngine> };
+    try {
+      module = require('./engines/chromium') as typeof module;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') throw new Error('not part of this build');
+      throw error;
+    }
+    return module.loadChromiumEngine(api);
+  };
+}
+
+/** The engine loaders over the process's selected backend. */
+export function engineLoaders(selected: SelectedBackend, threads = cpuThreads()): Record<EngineId, EngineLoader> {
+  const { info } = selected;
+  // A faster backend of this process that did not load gives its engine's reason.
+  const processReason = (id: BackendId) => () => {
+    const reason = info.fallbacks.find((line) => line.startsWith(`${BACKEND_PACKAGES[id]}:`));
+    throw new Error(reason ? reason.slice(BACKEND_PACKAGES[id].length + 1).trim() : `the trainer runs on ${info.name}`);
+  };
+  const own = (id: EngineId, matches: boolean, backend: BackendId): EngineLoader =>
+    matches ? async () => inProcessEngine(id, info) : async () => processReason(backend)();
+  return {
+    'tensorflow-gpu': own('tensorflow-gpu', info.name === 'tensorflow' && info.gpu, 'tensorflow-gpu'),
+    'chromium-webgpu': chromiumLoader('webgpu'),
+    'chromium-webgl': chromiumLoader('webgl'),
+    tensorflow: own('tensorflow', info.name === 'tensorflow' && !info.gpu, 'tensorflow'),
+    'wasm-parallel': async () => {
+      if (info.name !== 'wasm') processReason('wasm')();
+      if (threads < 2) throw new Error(process.env['CAPA_CPU_WORKERS'] ? `CAPA_CPU_WORKERS=${process.env['CAPA_CPU_WORKERS']} asks for one thread` : 'this machine has one core');
+      const features = info.said?.params?.['features'];
+      return parallelCpuEngine(threads, { name: 'wasm-parallel', ...described(said('runs.engine.wasmParallel', { threads, features: String(features ?? 'XNNPACK') })), gpu: false });
+    },
+    wasm: own('wasm', info.name === 'wasm', 'wasm'),
+    cpu: own('cpu', info.name === 'cpu', 'cpu'),
+  };
+}
+
+/** The chosen engine with why each faster one was skipped. */
+export interface SelectedEngine {
+  engine: TrainingEngine;
+  /** The engine as a run records it: name, description, skip reasons (English and said). */
+  info: BackendInfo;
+}
+
+/**
+ * The fastest engine that loads over `selected`, or the one `CAPA_BACKEND` names (an error, not a
+ * fallback, when it cannot load). Each engine skipped leaves a one-line reason.
+ */
+export async function selectEngine(selected: SelectedBackend, options: { force?: string; loaders?: Partial<Record<EngineId, EngineLoader>>; threads?: number } = {}): Promise<SelectedEngine> {
+  const loaders = { ...engineLoaders(selected, options.threads), ...options.loaders };
+  const force = (options.force ?? process.env['CAPA_BACKEND'] ?? '').trim();
+  if (force && isEngineId(force)) {
+    try {
+      const engine = await loaders[force]();
+      return { engine, info: { ...engine.info, fallbacks: [], skipped: [] } };
+    } catch (error) {
+      throw new Error(`CAPA_BACKEND=${force} was requested but ${describeLoadError(ENGINE_PACKAGES[force], error)}. Unset CAPA_BACKEND to pick the best available engine.`);
+    }
+  }
+  const fallbacks: string[] = [];
+  const skipped: Said[] = [];
+  for (const id of ENGINE_ORDER) {
+    try {
+      const engine = await loaders[id]();
+      return { engine, info: { ...engine.info, fallbacks, skipped } };
+    } catch (error) {
+      const line = describeLoadError(ENGINE_PACKAGES[id], error);
+      fallbacks.push(line);
+      skipped.push(said('runs.engine.skipped', { engine: ENGINE_PACKAGES[id], reason: line.slice(ENGINE_PACKAGES[id].length + 1).trim() }));
     }
   }
   throw new TrainingFailure(said('runs.backends.none', { reasons: fallbacks.join('\n') }));

@@ -3,7 +3,7 @@
 // and answers TrainerRequests one reply each, streaming run events while a train runs.
 import type { BackendInfo, RunEvent } from '../../preload/contract';
 import sharp from 'sharp';
-import { selectBackend, type SelectedBackend } from './backends';
+import { selectBackend, selectEngine, type SelectedBackend, type SelectedEngine } from './backends';
 import { imageActivations } from './activations';
 import { explainImage } from './explain';
 import { forgetBackbone } from './features';
@@ -44,22 +44,29 @@ function serializeError(error: unknown): SerializedError {
 // Selected once: a second libtensorflow in one process fails, and WASM compiles once.
 const backend: Promise<SelectedBackend> = selectBackend();
 backend.catch(() => undefined); // reported on each request instead of crashing the process
+// The training engine over it (engines/engine.ts), chosen once and kept alive between runs.
+const engine: Promise<SelectedEngine> = backend.then((selected) => selectEngine(selected));
+engine.catch(() => undefined);
 
 let current: { runId: string; stop: boolean } | null = null;
 
 async function handle(request: TrainerRequest): Promise<unknown> {
   switch (request.type) {
     case 'hello':
-      return (await backend).info satisfies BackendInfo;
+      return (await engine).info satisfies BackendInfo;
     case 'train': {
       if (current) {
         throw new Error(`The trainer is already running run ${current.runId}; runs are queued by the app, one at a time.`);
       }
-      const { tf, info } = await backend;
+      const { tf, info: processInfo } = await backend;
+      const selected = await engine;
       const run = { runId: request.job.runId, stop: false };
       current = run;
       try {
-        const context = { tf, backend: info, emit: (event: RunEvent) => post({ type: 'event', event }), shouldStop: () => run.stop };
+        // Transfer learning (a head on features, or fine-tuning a backbone) trains in this process on
+        // its backend; the engine trains the spec's own networks.
+        const transfer = request.job.backbone !== undefined;
+        const context = { tf, backend: transfer ? processInfo : selected.info, ...(transfer ? {} : { engine: selected.engine }), emit: (event: RunEvent) => post({ type: 'event', event }), shouldStop: () => run.stop };
         return await (request.job.backbone ? runTransferTraining(request.job, request.job.backbone, context) : runTraining(request.job, context));
       } finally {
         current = null;
@@ -85,6 +92,7 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       forgetModel();
       forgetBackbone();
       await forgetInference();
+      await (await engine.catch(() => null))?.engine.dispose();
       return null; // the process exits once this reply is sent (onRequest)
   }
 }

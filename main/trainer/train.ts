@@ -14,6 +14,8 @@ import { saveModel } from './model-files';
 import { runFolderPaths } from '../core/projects/project-paths';
 import { TrainingFailure, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import type { Tf } from './tf';
+import type { TrainingEngine } from './engines/engine';
+import { inProcessEngine } from './engines/in-process';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -22,8 +24,10 @@ type Tensor = import('@tensorflow/tfjs').Tensor;
 export interface TrainContext {
   /** TensorFlow.js bound to the selected backend. */
   tf: Tf;
-  /** The backend, reported in the `started` event. */
+  /** The backend (the engine's, when one is given), reported in the `started` event. */
   backend: BackendInfo;
+  /** Runs the training steps; `trainOnBatch` on `tf` unless given (engines/engine.ts). */
+  engine?: TrainingEngine;
   /** Receives every run event, in order. */
   emit(event: RunEvent): void;
   /** True once a stop was requested; checked after every batch. */
@@ -113,7 +117,9 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
 
   const model = context.build ? await context.build() : buildModel(tf, spec, numClasses);
   // Dropout draws its mask from its seed; a new seed per batch keeps masks both varied and repeatable.
-  const dropouts = model.layers.filter((layer) => layer.getClassName() === 'Dropout') as unknown as { seed?: number }[];
+  const dropouts = model.layers.filter((layer) => layer.getClassName() === 'Dropout').length;
+  const engine = context.engine ?? inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend);
+  let session: import('./engines/engine').EngineSession | null = null;
   const batches = Math.ceil(trainSet.count / training.batch_size);
   const classWeights = training.class_weight === 'balanced' ? balancedClassWeights(trainSet.labels, numClasses) : undefined;
   const augmenting = isAugmenting(spec.augmentation);
@@ -156,6 +162,16 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       for (const metrics of history) emit({ runId, kind: 'epoch', metrics, epochs: training.epochs });
       log('info', said('runs.train.resumed', { epoch: checkpoint.state.epoch, epochs: training.epochs }));
     }
+    // Opened after the checkpoint is restored, so the engine starts from the restored weights.
+    try {
+      session = await engine.open(tf, model);
+    } catch (error) {
+      // An engine that fails to start (a window, a worker) leaves the run to this process's own backend.
+      if (!context.engine) throw error;
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      log('warn', said('runs.engine.openFailed', { engine: engine.id, reason }));
+      session = await inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend).open(tf, model);
+    }
     emitFilters(checkpoint?.state.epoch ?? 0);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
@@ -166,18 +182,10 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       let seen = 0;
       let lastProgress = 0;
       for (let batch = 0; batch < batches; batch++) {
-        dropouts.forEach((layer, i) => (layer.seed = derivedSeed(training.seed, epoch * 1_000_003 + batch * 101 + i)));
+        const seeds = Array.from({ length: dropouts }, (_, i) => derivedSeed(training.seed, epoch * 1_000_003 + batch * 101 + i));
         const host = (await stream.next()).value;
         if (!host || host.count === 0) continue; // every image of the batch failed to decode (warned)
-        const { x, y } = batchTensors(tf, host, input, numClasses);
-        let result: number | number[];
-        try {
-          result = await model.trainOnBatch(x, y);
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
-        const [loss, accuracy] = Array.isArray(result) ? [result[0]!, result[1]!] : [result, NaN];
+        const { loss, accuracy } = await session.step(host, seeds);
         if (!Number.isFinite(loss)) {
           throw new TrainingFailure(said('runs.train.diverged', { loss: String(loss), epoch, batch: batch + 1, rate: String(training.learning_rate) }));
         }
@@ -204,6 +212,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         log('info', said('runs.train.stoppedDuring', { epoch, seen, total: trainSet.count }));
         break;
       }
+      await session.sync();
       const validation = validationSet.count > 0 ? await evaluate(tf, model, validationSet, job) : null;
       if (epoch === (checkpoint?.state.epoch ?? 0) + 1) pipeline.report();
       const metrics: EpochMetrics = {
@@ -233,6 +242,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         log('info', said('runs.train.lrLowered', { count: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }));
         learningRate = lowered;
         setLearningRate(model.optimizer, learningRate);
+        await session.reload();
       }
       history.push(metrics);
       const state = { epoch, learningRate, best, bestEpoch, history, earlyStopping: earlyStopping?.state() ?? null, reduceLr: reduceLr?.state() ?? null };
@@ -245,11 +255,13 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       }
     }
     // As in Keras, the best weights come back only when early stopping ended the run.
+    await session.sync();
     if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
     await saveModel(tf, model, runFolderPaths(job.outDir).weights('last'));
     // A completed run cannot resume; a stopped one keeps its checkpoint so it can continue.
     if (!stopped) await deleteCheckpoint(job.outDir);
   } finally {
+    await session?.close().catch(() => undefined);
     pipeline.close();
     restoreWeights?.forEach((w) => w.dispose());
     // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.

@@ -13,7 +13,7 @@
 // `npm run bench -- pipeline` (or training, import, transfer, predict, evaluate, reliability, large, inference) runs one section alone.
 import { PYTHON, pythonMissing, spawnPython } from '../helpers/python';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../preload/contract';
 import { PRESETS } from '../../common/model/presets';
@@ -65,15 +65,25 @@ function itemsFor(root: string, perShape: number, classes: number): TrainItem[] 
   }));
 }
 
+/** The 1-minute load average, printed beside every figure: eight engineers share this machine. */
+const load = (): string => `load ${loadavg()[0]!.toFixed(2)}`;
+
 /**
- * Trains once in a fresh process on `backend`. Throughput is taken between progress events of
- * whole batches after the first one (which pays for kernel setup and warm-up).
+ * Trains once in a fresh process on `engine` (forced through CAPA_BACKEND). Throughput is taken
+ * between progress events of whole batches after the first one (which pays for kernel setup and
+ * warm-up). Null, with the reason printed, when the engine cannot load here.
  */
-async function measure(backend: string, spec: ModelSpec, items: TrainItem[], classes: number, outDir: string): Promise<Measurement> {
-  process.env['CAPA_BACKEND'] = backend; // read by the process forkTrainerPort starts
+async function measure(engine: string, spec: ModelSpec, items: TrainItem[], classes: number, outDir: string): Promise<Measurement | null> {
+  process.env['CAPA_BACKEND'] = engine; // read by the process forkTrainerPort starts
   const client = new TrainerClient(forkTrainerPort);
   try {
-    const info = await client.hello();
+    let info: Awaited<ReturnType<TrainerClient['hello']>>;
+    try {
+      info = await client.hello();
+    } catch (error) {
+      console.log(`  ${engine}: skipped (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`);
+      return null;
+    }
     const marks: { time: number; images: number }[] = [];
     let seen = 0;
     const batchSize = spec.training.batch_size;
@@ -81,7 +91,7 @@ async function measure(backend: string, spec: ModelSpec, items: TrainItem[], cla
     const start = performance.now();
     let firstBatch = NaN;
     await client.train(
-      { runId: `bench-${backend}`, spec, classNames: Array.from({ length: classes }, (_, i) => `class ${i}`), items, outDir },
+      { runId: `bench-${engine}`, spec, classNames: Array.from({ length: classes }, (_, i) => `class ${i}`), items, outDir },
       (event: RunEvent) => {
         if (event.kind !== 'progress') return;
         const now = performance.now();
@@ -93,8 +103,10 @@ async function measure(backend: string, spec: ModelSpec, items: TrainItem[], cla
     const first = marks[0]!;
     const last = marks.at(-1)!;
     const imagesPerSecond = (last.images - first.images) / ((last.time - first.time) / 1000);
-    console.log(`  ${info.description}: ${imagesPerSecond.toFixed(1)} images/s over ${last.images - first.images} images (${batches} batches/epoch), first batch after ${firstBatch.toFixed(2)} s`);
-    return { backend, imagesPerSecond, firstBatchSeconds: firstBatch };
+    // The GPU engines run on SwiftShader on machines without a GPU: correctness, not speed.
+    const software = engine.startsWith('chromium') && /swiftshader|llvmpipe|software|fallback/i.test(info.description) ? ' [software rendering: says nothing about GPU speed]' : '';
+    console.log(`  ${engine} = ${info.description}: ${imagesPerSecond.toFixed(1)} images/s over ${last.images - first.images} images (${batches} batches/epoch), first batch after ${firstBatch.toFixed(2)} s (${load()})${software}`);
+    return { backend: engine, imagesPerSecond, firstBatchSeconds: firstBatch };
   } finally {
     await client.close();
   }
@@ -107,7 +119,7 @@ try:
 except Exception as e:
     print("SKIP " + type(e).__name__ + ": " + str(e)); sys.exit(0)
 from torch import nn
-torch.manual_seed(1); torch.set_num_threads(os.cpu_count())
+torch.manual_seed(1); torch.set_num_threads(int(sys.argv[1]))
 net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
                     nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
 opt = torch.optim.Adam(net.parameters(), lr=0.001); loss_fn = nn.CrossEntropyLoss()
@@ -124,7 +136,7 @@ print("RATE %f %s" % (n / (time.perf_counter() - t), torch.__version__))
 function pytorchRate(): { rate: number; version: string } | { skipped: string } {
   const missing = pythonMissing();
   if (missing) return { skipped: missing };
-  const result = spawnPython(PYTORCH, [], 60_000);
+  const result = spawnPython(PYTORCH, [String(availableParallelism())], 60_000);
   if (result.error) return { skipped: `${PYTHON} could not run (${result.error.message})` };
   const out = result.stdout.trim();
   if (out.startsWith('SKIP ')) return { skipped: `${PYTHON} has no torch (${out.slice(5)})` };
@@ -133,29 +145,41 @@ function pytorchRate(): { rate: number; version: string } | { skipped: string } 
   return { rate: Number(match[1]), version: match[2]! };
 }
 
+/** The engines the bench tries, fastest first (main/trainer/engines/engine.ts); those that cannot load here say why. */
+const ENGINES = ['tensorflow-gpu', 'chromium-webgpu', 'chromium-webgl', 'tensorflow', 'wasm-parallel', 'wasm'] as const;
+const CPU_ENGINES: readonly string[] = ['tensorflow', 'wasm-parallel', 'wasm'];
+
 async function trainingBench(root: string): Promise<void> {
   console.log('Generating images...');
   await writeShapeDataset(join(root, 'shapes96'), { perClass: 64, size: 96 });
   await writeShapeDataset(join(root, 'shapes28'), { perClass: 214, size: 28 });
 
-  console.log('\nSmall CNN preset, 96x96x3, 3 classes, 192 images, batch 32, 3 epochs:');
+  console.log(`\nSmall CNN preset, 96x96x3, 3 classes, 192 images, batch 32, 3 epochs (${availableParallelism()} cores):`);
   const input96: InputSpec = { width: 96, height: 96, channels: 3, resize: 'squash' };
   const small = PRESETS.find((preset) => preset.id === 'small-cnn')!.build(input96, { epochs: 3, batch_size: 32, seed: 1 });
-  await measure('wasm', small, itemsFor(join(root, 'shapes96'), 64, 3), 3, join(root, 'run-small'));
+  for (const engine of ENGINES) await measure(engine, small, itemsFor(join(root, 'shapes96'), 64, 3), 3, join(root, `run-small-${engine}`));
   // Plain JavaScript would need minutes for two batches of this network; the ratio below says how far behind it is.
-  console.log('  JavaScript (cpu) backend: not measured here (see the reference network ratio below).');
+  console.log('  cpu (plain JavaScript): not measured here (see the reference network ratio below).');
 
   console.log('\nReference network, 28x28x1 (Conv2D 32, MaxPool, Conv2D 64, MaxPool, Flatten, Dense 128, Dense 10), batch 64, Adam:');
-  const items28 = itemsFor(join(root, 'shapes28'), 214, 10).slice(0, 640);
-  const wasm = await measure('wasm', referenceSpec(2), items28, 10, join(root, 'run-ref-wasm'));
+  const items28 = itemsFor(join(root, 'shapes28'), 214, 10).slice(0, 1280);
+  const measured: Measurement[] = [];
+  for (const engine of ENGINES) {
+    const result = await measure(engine, referenceSpec(2), items28, 10, join(root, `run-ref-${engine}`));
+    if (result) measured.push(result);
+  }
   // Plain JavaScript is ~100x slower: two batches are enough to time it.
   const cpu = await measure('cpu', referenceSpec(1), items28.slice(0, 128), 10, join(root, 'run-ref-cpu'));
-  console.log(`  WASM / plain JavaScript: ${(wasm.imagesPerSecond / cpu.imagesPerSecond).toFixed(1)}x`);
+  const wasm = measured.find((m) => m.backend === 'wasm');
+  if (wasm && cpu) console.log(`  wasm / plain JavaScript: ${(wasm.imagesPerSecond / cpu.imagesPerSecond).toFixed(1)}x`);
+  const parallel = measured.find((m) => m.backend === 'wasm-parallel');
+  if (wasm && parallel) console.log(`  wasm-parallel / wasm: ${(parallel.imagesPerSecond / wasm.imagesPerSecond).toFixed(2)}x`);
 
+  const best = measured.filter((m) => CPU_ENGINES.includes(m.backend)).sort((a, b) => b.imagesPerSecond - a.imagesPerSecond)[0];
   const torch = pytorchRate();
   if ('rate' in torch) {
-    console.log(`  PyTorch ${torch.version} (CPU, same network and batch, random data): ${torch.rate.toFixed(1)} images/s`);
-    console.log(`  WASM / PyTorch: ${(wasm.imagesPerSecond / torch.rate).toFixed(2)}x`);
+    console.log(`  PyTorch ${torch.version} (CPU, ${availableParallelism()} threads, same network and batch, random data): ${torch.rate.toFixed(1)} images/s (${load()})`);
+    if (best) console.log(`reference network: best CPU engine ${best.backend} ${best.imagesPerSecond.toFixed(0)} img/s, pytorch ${torch.rate.toFixed(0)} img/s, ratio ${(best.imagesPerSecond / torch.rate).toFixed(2)}x`);
   } else {
     console.log(`  PyTorch comparison skipped: ${torch.skipped}.`);
   }

@@ -35,5 +35,8 @@ describe('capa train on a fresh project', () => {
     expect(spec.stdout).toMatch(/\(None, 62, 62, 16\)/);
     const trained = await capa('train', 'Fresh', '--epochs', '1', '--size', '16');
     expect(trained).toMatchObject({ code: 0, stdout: expect.stringMatching(/Run \S+ completed/) });
+    // The engine it trained on (forced here, so no faster one was tried).
+    expect(trained.stdout).toMatch(/^Engine: wasm = WebAssembly \(XNNPACK.*1 thread\); \d+ training and \d+ validation images$/m);
+    expect(trained.stdout).not.toContain('  skipped ');
   });
 });

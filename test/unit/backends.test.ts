@@ -117,7 +117,7 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown CAPA_BACKEND value, listing the valid ones', async () => {
-    await expect(selectBackend({ force: 'webgpu' })).rejects.toThrow('CAPA_BACKEND must be one of tensorflow-gpu, tensorflow, wasm, cpu. Received: "webgpu"');
+    await expect(selectBackend({ force: 'webgpu' })).rejects.toThrow('CAPA_BACKEND must be one of tensorflow-gpu, chromium-webgpu, chromium-webgl, tensorflow, wasm-parallel, wasm, cpu. Received: "webgpu"');
   });
 });
 

@@ -215,3 +215,34 @@ describe('Tile on WASM', () => {
     expect(Array.from(tf.tidy(() => tf.tile(tf.tensor([7, 8], [1, 2], 'int32'), [2, 1]).dataSync()))).toEqual([7, 8, 7, 8]);
   });
 });
+
+describe('MaxPoolGrad on WASM (direct, on the heap)', () => {
+  it.each([
+    { shape: [3, 26, 26, 8], size: 2, strides: 2, pad: 'valid' as const }, // the 2x2 fast path
+    { shape: [2, 7, 9, 3], size: 2, strides: 2, pad: 'valid' as const }, // odd sides: a row and a column in no window
+    { shape: [2, 9, 9, 4], size: 3, strides: 2, pad: 'same' as const }, // overlapping windows with padding
+    { shape: [1, 6, 6, 2], size: 3, strides: 1, pad: 'valid' as const },
+    { shape: [2, 5, 5, 3], size: 2, strides: 2, pad: 'same' as const }, // padded 2x2: the general path
+  ])('matches the CPU backend: $shape pool $size stride $strides $pad', async ({ shape, size, strides, pad }) => {
+    const values = randomArray(shape.reduce((a, b) => a * b), 31);
+    const dx = (backend: 'cpu' | 'wasm') =>
+      on(backend, () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(values, shape as [number, number, number, number]);
+          const y = tf.maxPool(x, size, strides, pad);
+          const weights = tf.tensor(randomArray(y.size, 32), y.shape);
+          return tf.grad((xx: T) => tf.sum(tf.mul(tf.maxPool(xx as T4, size, strides, pad), weights)))(x).dataSync().slice();
+        }),
+      );
+    const backend = tf.findBackend('wasm')!;
+    const ids = backend.numDataIds();
+    const wasm = await dx('wasm');
+    expect(backend.numDataIds()).toBe(ids);
+    expect(maxAbsDifference(wasm, await dx('cpu'))).toBeLessThan(1e-6);
+  });
+
+  it('gives ties to the first position of a window, as the CPU backend does', async () => {
+    const grad = (backend: 'cpu' | 'wasm') => on(backend, () => tf.tidy(() => Array.from(tf.grad((x: T) => tf.sum(tf.maxPool(x as T4, 2, 2, 'valid')))(tf.ones([1, 2, 2, 1])).dataSync())));
+    expect(await grad('wasm')).toEqual(await grad('cpu'));
+  });
+});
