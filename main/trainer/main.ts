@@ -9,6 +9,7 @@ import { explainImage } from './explain';
 import { forgetModel, modelFor, predictBatch, predictImages } from './predict';
 import { TrainingFailure, type SerializedError, type TrainerMessage, type TrainerRequest } from './protocol';
 import { runTraining } from './train';
+import { chooseEngine } from './engines/chromium';
 import { forgetBackbone, predictThroughBackbone, runTransferTraining } from './transfer';
 
 /** The slice of Electron's utilityProcess parentPort this process uses. */
@@ -57,7 +58,9 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       const run = { runId: request.job.runId, stop: false };
       current = run;
       try {
-        const context = { tf, backend: info, emit: (event: RunEvent) => post({ type: 'event', event }), shouldStop: () => run.stop };
+        // Transfer learning trains a small head on backbone features: Node's backend does it.
+        const chosen = request.job.backbone ? { engine: null, info } : await chooseEngine(info);
+        const context = { tf, backend: chosen.info, engine: chosen.engine, emit: (event: RunEvent) => post({ type: 'event', event }), shouldStop: () => run.stop };
         return await (request.job.backbone ? runTransferTraining(request.job, request.job.backbone, context) : runTraining(request.job, context));
       } finally {
         current = null;

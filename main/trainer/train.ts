@@ -14,6 +14,7 @@ import { firstConvFilters } from './activations';
 import { saveModel } from './model-files';
 import { TrainingFailure, type TrainItem, type TrainJob, type TrainResult } from './protocol';
 import type { Tf } from './tf';
+import type { BatchEngine } from './engines/chromium';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -32,6 +33,8 @@ export interface TrainContext {
   decode?(items: readonly TrainItem[], failures: DecodeFailure[]): Promise<DecodedSplit>;
   /** Builds and compiles the model; the spec's own network unless given (fine-tuning joins backbone and head). */
   build?(): Promise<LayersModel>;
+  /** Trains each batch elsewhere (the Chromium engine); the model here gets its state after every epoch. */
+  engine?: BatchEngine | null;
 }
 
 /** Folders inside `outDir`. */
@@ -159,6 +162,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       log('info', said('runs.train.resumed', { epoch: checkpoint.state.epoch, epochs: training.epochs }));
     }
     emitFilters(checkpoint?.state.epoch ?? 0);
+    await context.engine?.begin(model, spec, numClasses, learningRate);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
       const epochStart = performance.now();
       const order = epochOrder(trainSet.count, training.seed, epoch);
@@ -171,13 +175,16 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         dropouts.forEach((layer, i) => (layer.seed = derivedSeed(training.seed, epoch * 1_000_003 + batch * 101 + i)));
         const host = (await stream.next()).value;
         if (!host || host.count === 0) continue; // every image of the batch failed to decode (warned)
-        const { x, y } = batchTensors(tf, host, input, numClasses);
         let result: number | number[];
-        try {
-          result = await model.trainOnBatch(x, y);
-        } finally {
-          x.dispose();
-          y.dispose();
+        if (context.engine) result = await context.engine.trainOnBatch(host, input, numClasses, dropouts.map((layer) => layer.seed ?? 0));
+        else {
+          const { x, y } = batchTensors(tf, host, input, numClasses);
+          try {
+            result = await model.trainOnBatch(x, y);
+          } finally {
+            x.dispose();
+            y.dispose();
+          }
         }
         const [loss, accuracy] = Array.isArray(result) ? [result[0]!, result[1]!] : [result, NaN];
         if (!Number.isFinite(loss)) {
@@ -201,6 +208,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         }
       }
       await stream.return();
+      await context.engine?.sync(tf, model);
       if (seen === 0) throw new TrainingFailure(said('runs.pipeline.noneDecoded'));
       if (stopped && seen < trainSet.count - pipeline.failed()) {
         log('info', said('runs.train.stoppedDuring', { epoch, seen, total: trainSet.count }));
@@ -235,6 +243,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         log('info', said('runs.train.lrLowered', { count: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }));
         learningRate = lowered;
         setLearningRate(model.optimizer, learningRate);
+        await context.engine?.setLearningRate(learningRate);
       }
       history.push(metrics);
       const state = { epoch, learningRate, best, bestEpoch, history, earlyStopping: earlyStopping?.state() ?? null, reduceLr: reduceLr?.state() ?? null };
@@ -252,6 +261,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     // A completed run cannot resume; a stopped one keeps its checkpoint so it can continue.
     if (!stopped) await deleteCheckpoint(job.outDir);
   } finally {
+    await context.engine?.end();
     pipeline.close();
     restoreWeights?.forEach((w) => w.dispose());
     // The optimizer was passed in by buildModel, so the model does not own (or free) its slots.
