@@ -102,3 +102,9 @@ export function lossGradients(tf: Tf, model: import('@tensorflow/tfjs').LayersMo
   const { grads } = tf.variableGrads(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor).mean() as import('@tensorflow/tfjs').Scalar, weights);
   return weights.map((w) => grads[w.name]!);
 }
+
+/** Between the trainer (a utilityProcess) and Electron's main: open, close and the end of Capa's hidden engine window. */
+export type EngineWindowMessage = { type: 'engine-window'; url: string } | { type: 'engine-window-close' } | { type: 'engine-window-closed'; reason: string };
+
+export const isEngineWindowMessage = (value: unknown): value is EngineWindowMessage =>
+  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith('engine-window');

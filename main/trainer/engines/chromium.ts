@@ -19,7 +19,7 @@ import type { HostBatch } from '../dataset';
 import { applyState, captureState } from '../model-state';
 import { TrainingFailure } from '../protocol';
 import type { Tf } from '../tf';
-import { bytesOf, CHROMIUM_BACKENDS, decodeFrame, encodeFrame, type ChromiumBackend, type EngineMessage, type EngineReply, type EngineRequest, type ProbeResult } from './chromium-wire';
+import { bytesOf, CHROMIUM_BACKENDS, decodeFrame, encodeFrame, isEngineWindowMessage, type ChromiumBackend, type EngineMessage, type EngineReply, type EngineRequest, type ProbeResult } from './chromium-wire';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Request = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -84,6 +84,32 @@ export const headlessChromium = (executable: string): BrowserLauncher => (url, s
   return {
     kill: () => void child.kill('SIGKILL'),
     onExit: (listener) => void exited.then(listener),
+  };
+};
+
+/** The slice of a utilityProcess's parentPort the window launcher uses. */
+export interface ParentPortLike {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  off?(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+/** In Electron: asks main for Capa's own hidden engine window (main/electron/engine-window.ts); software is never accepted there. */
+export const electronWindowLauncher = (port: ParentPortLike): BrowserLauncher => (url) => {
+  const listeners: ((reason: string) => void)[] = [];
+  let ended: string | null = null;
+  const onMessage = (event: { data: unknown }) => {
+    const message = event.data;
+    if (ended || !isEngineWindowMessage(message) || message.type !== 'engine-window-closed') return;
+    ended = message.reason;
+    port.off?.('message', onMessage);
+    listeners.forEach((listener) => listener(message.reason));
+  };
+  port.on('message', onMessage);
+  port.postMessage({ type: 'engine-window', url });
+  return {
+    kill: () => port.postMessage({ type: 'engine-window-close' }),
+    onExit: (listener) => (ended ? listener(ended) : void listeners.push(listener)),
   };
 };
 
@@ -297,6 +323,8 @@ export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions
     return { engine: null, info: { ...nodeInfo, fallbacks: [...reasons, line.message, ...nodeInfo.fallbacks] } };
   };
   let launch = options.launch;
+  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+  if (!launch && parentPort) launch = electronWindowLauncher(parentPort);
   if (!launch) {
     const executable = chromiumPath(env);
     if (!executable) return skipped(said('runs.gpu.noChromium'));
