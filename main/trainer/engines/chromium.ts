@@ -141,7 +141,7 @@ export class ChromiumHost {
       browser.kill();
       this.exitListeners.forEach((listener) => listener(reason));
     };
-    socket.on('close', () => end('the engine page closed'));
+    socket.on('close', () => end('WebSocket closed'));
     browser.onExit((reason) => end(`Chromium ended: ${reason}`));
     socket.on('message', (data: Buffer) => {
       const { message, parts } = decodeFrame<EngineMessage>(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));

@@ -22,7 +22,7 @@ async function probeWebgpu(): Promise<ProbeResult> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
   if (!adapter) return { backend: 'webgpu', device: null, software: false, reason: 'no-adapter' };
   const info = adapter.info ?? {};
-  const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown WebGPU adapter';
+  const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'WebGPU adapter';
   const software = Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) || isSoftwareRenderer(device);
   return { backend: 'webgpu', device, software, reason: null };
 }
