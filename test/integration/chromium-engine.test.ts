@@ -193,6 +193,9 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
     expect(refused.info.fallbacks).toHaveLength(2);
     expect(refused.info.fallbacks[0]).toMatch(/^Chromium WebGPU: .* is software rendering/);
     expect(refused.info.fallbacks[1]).toMatch(/^Chromium WebGL: .*SwiftShader.* is software rendering/i);
+    // Refused: the Chromium is not kept running for nothing.
+    await new Promise<void>((resolve) => host.onExit(() => resolve()));
+    host = await sharedHost(launch!, true);
 
     // A Chromium that dies at once: the run goes on Node's backend, with one line saying why.
     await new Promise<void>((resolve) => (host.onExit(() => resolve()), host.kill()));

@@ -206,8 +206,10 @@ export class ChromiumHost {
     return this.endedReason;
   }
 
+  /** Calls `listener` once the engine ended (at once if it has). */
   onExit(listener: (reason: string) => void): void {
-    this.exitListeners.push(listener);
+    if (this.endedReason) listener(this.endedReason);
+    else this.exitListeners.push(listener);
   }
 
   /** Sends one request and waits for its reply. */
@@ -286,6 +288,8 @@ export function pickBackend(probes: readonly ProbeResult[], software: boolean): 
 }
 
 let shared: Promise<ChromiumHost> | null = null;
+/** Why no Chromium backend could train in this process (probed once: a machine's GPU does not change between runs). */
+let refusedHere: string[] | null = null;
 
 /** The engine host of this process: started on first use, kept alive between runs, restarted after it ended. */
 export function sharedHost(launch: BrowserLauncher, software: boolean): Promise<ChromiumHost> {
@@ -322,6 +326,7 @@ export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions
     if (force) throw new TrainingFailure(said('runs.gpu.forcedMissing', { backend: force, reason: line.message }));
     return { engine: null, info: { ...nodeInfo, fallbacks: [...reasons, line.message, ...nodeInfo.fallbacks] } };
   };
+  if (refusedHere && !force && !options.launch) return { engine: null, info: { ...nodeInfo, fallbacks: [...refusedHere, ...nodeInfo.fallbacks] } };
   let launch = options.launch;
   const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
   if (!launch && parentPort) launch = electronWindowLauncher(parentPort);
@@ -338,7 +343,13 @@ export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions
   }
   const pick = pickBackend(host.probes.filter((probe) => !force || probe.backend === force), software);
   reasons.push(...pick.reasons.map((reason) => reason.message));
-  if (!pick.probe) return force ? skipped(pick.reasons[0]!) : { engine: null, info: { ...nodeInfo, fallbacks: [...reasons, ...nodeInfo.fallbacks] } };
+  if (!pick.probe) {
+    if (force) return skipped(pick.reasons[0]!);
+    // Nothing here can train: no Chromium kept running for nothing, and none started again for the next run.
+    host.kill();
+    if (!options.launch) refusedHere = [...reasons];
+    return { engine: null, info: { ...nodeInfo, fallbacks: [...reasons, ...nodeInfo.fallbacks] } };
+  }
   const { probe } = pick;
   const backend = probe.backend === 'webgpu' ? 'WebGPU' : 'WebGL';
   const sentence = said(probe.software ? 'runs.gpu.engineSoftware' : 'runs.gpu.engine', { backend, device: probe.device! });
