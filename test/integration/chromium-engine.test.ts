@@ -158,8 +158,12 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
   }
 
   it('stops between batches and keeps the checkpoint; a kill of Chromium mid-run fails the run, which resumes on another engine', async () => {
-    const stopped = await train(job('run-stop'), 'webgl', undefined, () => true);
+    let stopNow = false;
+    const stopJob = job('run-stop');
+    const stopped = await train(stopJob, 'webgl', (event) => (stopNow ||= event.kind === 'progress' && event.epoch === 2), () => stopNow);
     expect(stopped.result.status).toBe('stopped');
+    expect(stopped.events.filter((e) => e.kind === 'epoch').length).toBe(1);
+    expect((await readCheckpoint(stopJob.outDir))?.state.epoch).toBe(1);
 
     const killJob = job('run-kill');
     const killed = train(killJob, 'webgpu', (event, events) => {
