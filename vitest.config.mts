@@ -13,5 +13,8 @@ export default defineConfig({
     // Two cores: one file at a time keeps training and Chromium from starving each other.
     fileParallelism: false,
     reporters: ['default'],
+    // Training processes the tests start use Node's backends: this machine has no GPU, and the
+    // Chromium engine's own tests (chromium-engine.test.ts) start it themselves, on SwiftShader.
+    env: { CAPA_ENGINE: 'off' },
   },
 });

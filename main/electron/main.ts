@@ -31,6 +31,7 @@ import {
   isTrustedSender,
 } from './security';
 import { forkUtilityTrainer } from './trainer-port';
+import { appendEngineSwitches, openEngineWindow } from './engine-window';
 import { APP_USER_MODEL_ID, mainWindowOptions } from './window-options';
 import { readWindowState, restorableBounds, writeWindowState } from './window-state';
 
@@ -58,6 +59,8 @@ protocol.registerSchemesAsPrivileged([
 ]);
 // Every renderer sandboxed, even one created by accident.
 app.enableSandbox();
+// The Chromium training engine's window needs WebGPU switched on (behind a flag on Linux) and no throttling.
+appendEngineSwitches(app.commandLine);
 
 const notFound = (): Response => new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
 
@@ -264,7 +267,7 @@ async function start(): Promise<void> {
       dataDir,
       host: 'electron',
       // A closure keeps `this` bound to utilityProcess.
-      spawnTrainer: () => forkUtilityTrainer((path, args, options) => utilityProcess.fork(path, args, options), TRAINER_PATH),
+      spawnTrainer: () => forkUtilityTrainer((path, args, options) => utilityProcess.fork(path, args, options), TRAINER_PATH, process.env, (url) => openEngineWindow(BrowserWindow, url)),
       // CAPA_DATA_DIR fixes the folder: then there is nothing to move and no file to keep it in.
       ...(dataDirFromEnv() === null ? { settingsFile: settingsFileIn(userData) } : {}),
       desktop: desktopHooks,

@@ -12,6 +12,7 @@ import { forgetModel, modelFor, predictBatch, predictImages, predictThroughBackb
 import { TrainingFailure, type SerializedError, type TrainerMessage, type TrainerRequest } from './protocol';
 import { runTraining } from './train';
 import { runTransferTraining } from './transfer';
+import { isEngineWindowMessage } from './engines/chromium-wire';
 
 /** The slice of Electron's utilityProcess parentPort this process uses. */
 interface ParentPort {
@@ -105,7 +106,8 @@ function onRequest(data: unknown): void {
   );
 }
 
-if (parentPort) parentPort.on('message', (event) => onRequest(event.data));
+// Messages about the engine window are the Chromium engine's own (engines/chromium.ts).
+if (parentPort) parentPort.on('message', (event) => void (isEngineWindowMessage(event.data) || onRequest(event.data)));
 else if (process.send) {
   process.on('message', onRequest);
   // The app that forked this process is gone (crashed or killed): stop at once rather than keep

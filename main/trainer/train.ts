@@ -164,13 +164,13 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     }
     // Opened after the checkpoint is restored, so the engine starts from the restored weights.
     try {
-      session = await engine.open(tf, model);
+      session = await engine.open(tf, model, { spec, learningRate });
     } catch (error) {
       // An engine that fails to start (a window, a worker) leaves the run to this process's own backend.
       if (!context.engine) throw error;
       const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
       log('warn', said('runs.engine.openFailed', { engine: engine.id, reason }));
-      session = await inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend).open(tf, model);
+      session = await inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend).open(tf, model, { spec, learningRate });
     }
     emitFilters(checkpoint?.state.epoch ?? 0);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {

@@ -22,6 +22,7 @@ import { forkTrainerPort, TrainerClient } from '../../main/core/runs/trainer-cli
 import type { TrainItem } from '../../main/trainer/protocol';
 import { SHAPES, writeShapeDataset } from '../helpers/shapes';
 import { evaluateBench } from './evaluate';
+import { gpuEngineBench } from './engines-gpu';
 import { largeBench } from './large';
 import { importBench } from './import';
 import { inferenceBench } from './inference';
@@ -183,6 +184,11 @@ async function trainingBench(root: string): Promise<void> {
   } else {
     console.log(`  PyTorch comparison skipped: ${torch.skipped}.`);
   }
+  console.log('\nChromium engines (headless Chromium; SwiftShader where there is no GPU: fewer pictures, same networks):');
+  await gpuEngineBench([
+    { label: 'Small CNN 96x96x3, 1 epoch of 96', spec: { ...small, training: { ...small.training, epochs: 1 } }, items: itemsFor(join(root, 'shapes96'), 64, 3).slice(0, 96), classes: 3, outDir: join(root, 'run-small-gpu') },
+    { label: 'reference network, 1 epoch of 256', spec: referenceSpec(1), items: items28.slice(0, 256), classes: 10, outDir: join(root, 'run-ref-gpu') },
+  ]);
 }
 
 const SECTIONS: Record<string, (root: string) => Promise<void>> = {

@@ -6,6 +6,7 @@
 // plain JS), cpu-parallel.ts (data-parallel WASM over worker threads) and the Chromium engines
 // (WebGPU, WebGL), which plug in through the same interface (see ../backends.ts, ENGINE_LOADERS).
 import type { BackendInfo } from '../../../preload/contract';
+import type { ModelSpec } from '../../../common/model/spec';
 import type { HostBatch } from '../dataset';
 import type { Tf } from '../tf';
 
@@ -41,13 +42,25 @@ export interface EngineSession {
   close(): Promise<void>;
 }
 
+/** The run an engine session trains. */
+export interface EngineRun {
+  /** The spec whose network `model` is. */
+  spec: ModelSpec;
+  /** The learning rate it starts with (a resumed run's may have been lowered). */
+  learningRate: number;
+}
+
 /** A loaded engine, kept alive between runs. */
 export interface TrainingEngine {
   id: EngineId;
   /** Name, device and description, as the run records it (selectEngine adds the fallbacks). */
   info: Omit<BackendInfo, 'fallbacks'>;
-  /** Starts training `model` (built and compiled in the trainer process with `tf`). */
-  open(tf: Tf, model: LayersModel): Promise<EngineSession>;
+  /**
+   * Starts training `model` (built and compiled in the trainer process with `tf`, its weights and
+   * optimizer already restored when resuming). `run` is what an engine that builds its own copy of
+   * the model needs (the Chromium engines).
+   */
+  open(tf: Tf, model: LayersModel, run: EngineRun): Promise<EngineSession>;
   /** Frees threads, windows and memory. */
   dispose(): Promise<void>;
 }
