@@ -132,8 +132,24 @@ export interface RunInfo {
   bestEpoch: number | null;
   /** Seconds spent training, summed over every attempt (a resumed run counts both). */
   durationSeconds: number;
+  /** The time it was estimated to take before it started (null for runs before estimates were stored). */
+  estimate: RunEstimate | null;
   /** Why it failed or was interrupted, when it was. */
   error: Said | null;
+}
+
+/** The time a run was estimated to take before it started, stored with it and checked against its duration. */
+export interface RunEstimate {
+  /** Estimated seconds. */
+  seconds: number;
+  /** Pictures per epoch (the training split). */
+  pictures: number;
+  epochs: number;
+  picturesPerSecond: number;
+  /** The engine the speed was measured on ("wasm", "tensorflow", ...). */
+  engine: string;
+  /** "runs": measured on this computer's runs; "guess": a default for a 2-core computer. */
+  source: 'runs' | 'guess';
 }
 
 /** Live events of a run, pushed from main to the renderer. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BackendInfo, EpochMetrics, RunEvent, Said } from '../../preload/contract';
 import { said } from '../../common/messages/said';
 import { augmentImage, isAugmenting } from '../../common/model/augment';
-import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
+import { EarlyStopping, ReduceLrOnPlateau, TimeBudget } from './callbacks';
 import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
@@ -130,6 +130,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   };
   const earlyStopping = training.early_stopping ? new EarlyStopping(training.early_stopping) : null;
   const reduceLr = training.reduce_lr_on_plateau ? new ReduceLrOnPlateau(training.reduce_lr_on_plateau) : null;
+  const timeBudget = training.time_budget_minutes !== null ? new TimeBudget(training.time_budget_minutes) : null;
   if (validationSet.count === 0 && [training.early_stopping, training.reduce_lr_on_plateau].some((c) => c?.monitor.startsWith('val_'))) {
     log('warn', said('runs.train.noValidation'));
   }
@@ -222,7 +223,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         best = metrics;
         bestEpoch = epoch;
         await saveModel(tf, model, join(job.outDir, BEST_DIR));
-        if (earlyStopping?.spec.restore_best_weights) {
+        if (earlyStopping?.spec.restore_best_weights ?? timeBudget) {
           restoreWeights?.forEach((w) => w.dispose());
           restoreWeights = model.getWeights().map((w) => w.clone());
         }
@@ -245,8 +246,13 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         log('info', said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, count: training.early_stopping!.patience }));
         break;
       }
+      if (timeBudget?.shouldStop(history.map((h) => h.seconds)) && epoch < training.epochs) {
+        stoppedEarly = true;
+        log('info', said('runs.train.timeBudget', { epoch, minutes: training.time_budget_minutes! }));
+        break;
+      }
     }
-    // As in Keras, the best weights come back only when early stopping ended the run.
+    // As in Keras, the best weights come back only when early stopping (or the time budget) ended the run.
     if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
     await saveModel(tf, model, join(job.outDir, LAST_DIR));
     // A completed run cannot resume; a stopped one keeps its checkpoint so it can continue.

@@ -6,6 +6,7 @@ import { said } from '../../../common/messages/said';
 import { parseSpec, type ModelSpec } from '../../../common/model/spec';
 import { summarizeWithBackbone } from '../backbones/handlers';
 import { NamedSpecs } from './named-specs';
+import { estimateSpec, planProject } from './auto';
 import { name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const specId = z.number().int().positive();
@@ -20,6 +21,8 @@ export const MODEL_REQUESTS: SchemasOf<ModelOperations> = {
   selectSpec: z.object({ projectId, specId }),
   renameSpec: z.object({ projectId, specId, name }),
   deleteSpec: z.object({ projectId, specId }),
+  planModel: z.object({ projectId, budgetMinutes: z.number().min(0.1).max(10000).optional() }),
+  estimateSpec: z.object({ projectId, spec: z.unknown() }),
 };
 
 function validSpec(value: unknown): ModelSpec {
@@ -40,7 +43,10 @@ export function modelHandlers({ library, backbones }: ServiceContext): HandlersO
   };
   const named = (projectId: string) => new NamedSpecs(library.get(projectId).db);
   return {
-    getSpec: ({ projectId }) => library.get(projectId).spec(),
+    getSpec: async ({ projectId }) => {
+      const project = library.get(projectId);
+      return project.hasSavedSpec() ? project.spec() : (await planProject(project, backbones)).spec;
+    },
     saveSpec: ({ projectId, spec }) => {
       const valid = buildable(projectId, spec);
       library.get(projectId).saveSpec(valid);
@@ -57,5 +63,7 @@ export function modelHandlers({ library, backbones }: ServiceContext): HandlersO
       named(projectId).delete(specId);
       return null;
     },
+    planModel: ({ projectId, budgetMinutes }) => planProject(library.get(projectId), backbones, budgetMinutes),
+    estimateSpec: ({ projectId, spec }) => estimateSpec(library.get(projectId), backbones, validSpec(spec)),
   };
 }

@@ -415,7 +415,13 @@ export class Project {
 
   // ---- spec ----
 
-  /** The project's current spec, or the default preset (transfer learning) where none was ever saved. */
+  /** Whether a spec was ever saved (else training and the model screen use Auto's plan: main/core/model/auto.ts). */
+  hasSavedSpec(): boolean {
+    const row = this.db.prepare('SELECT spec FROM project').get() as { spec: string | null };
+    return row.spec !== null && parseSpec(JSON.parse(row.spec)).ok;
+  }
+
+  /** The project's current spec, or the default preset where none was ever saved (Auto's plan needs the pictures: main/core/model/auto.ts). */
   spec(): ModelSpec {
     const row = this.db.prepare('SELECT spec FROM project').get() as { spec: string | null };
     if (row.spec) {

@@ -8,6 +8,7 @@ import { said, zodSays } from '../../../common/messages/said';
 import { compareSettings } from '../../../common/runs/compare';
 import { RunRepository } from './repository';
 import { runDir } from './queue';
+import { specToTrain } from '../model/auto';
 import { name, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const run = z.object({ projectId, runId }).strict();
@@ -26,13 +27,16 @@ export const RUN_REQUESTS: SchemasOf<RunOperations> = {
     .strict(),
 };
 
-export function runHandlers({ library, queue }: ServiceContext): HandlersOf<RunOperations> {
+export function runHandlers({ library, queue, backbones }: ServiceContext): HandlersOf<RunOperations> {
   const runsOf = (id: string) => {
     const project = library.get(id);
     return { project, runs: new RunRepository(project.db, project.id) };
   };
   return {
-    startRun: ({ projectId }) => queue.start(library.get(projectId)),
+    startRun: async ({ projectId }) => {
+      const project = library.get(projectId);
+      return queue.start(project, await specToTrain(project, backbones));
+    },
     stopRun: async ({ projectId, runId }) => {
       await queue.stop(library.get(projectId), runId);
       return null;

@@ -2,7 +2,7 @@
 // training process are persisted (status, backend, epochs) and forwarded to listeners.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { RunEvent, RunInfo, RunStatus, Said } from '../../../preload/contract';
+import type { RunEstimate, RunEvent, RunInfo, RunStatus, Said } from '../../../preload/contract';
 import { CapaError } from '../../../common/messages/errors';
 import { nested, said } from '../../../common/messages/said';
 import type { Project } from '../projects/project';
@@ -60,9 +60,9 @@ export class TrainingQueue {
     return () => this.listeners.delete(listener);
   }
 
-  /** Creates a run from the project's current spec and queues it. */
-  start(project: Project): RunInfo {
-    const spec = project.spec();
+  /** Creates a run from the given spec (the project's current one unless given) and queues it, with its estimate. */
+  start(project: Project, planned: { spec: ModelSpec; estimate: RunEstimate | null } = { spec: project.spec(), estimate: null }): RunInfo {
+    const { spec } = planned;
     const { classNames, images } = project.labelledImages();
     if (classNames.length < 2) {
       throw new CapaError('invalid-argument', said('runs.training.needTwoClasses', { classes: classNames.length }));
@@ -71,7 +71,7 @@ export class TrainingQueue {
     if (train === 0) throw new CapaError('invalid-argument', said('runs.training.noTrainingImage'));
     this.checkBuildable(spec, classNames.length);
     const runs = new RunRepository(project.db, project.id);
-    const run = runs.create(randomUUID(), spec, classNames);
+    const run = runs.create(randomUUID(), spec, classNames, planned.estimate);
     this.enqueue({ project, runId: run.id, resume: false });
     return run;
   }
