@@ -14,7 +14,7 @@ export interface ProgressOptions {
 
 /** One task's progress: `update` as work is done, `done` at the end (which ends the bar's line). */
 export class Progress {
-  private lastLine = 0;
+  private lastLine = -Infinity;
   private drawn = false;
   private readonly write: (text: string) => void;
   private readonly now: () => number;
