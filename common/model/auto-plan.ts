@@ -74,6 +74,8 @@ export const AUGMENT_BELOW = 5000;
 export const SMALL_DATASET = 2000;
 /** Per-picture time every network pays (decoding, batching), in seconds. */
 const OVERHEAD_SECONDS = 1 / 4000;
+/** Seconds every run spends before and after its epochs (starting the trainer, the final evaluation). */
+export const STARTUP_SECONDS = 5;
 /** Frozen backbones run once per picture and infer faster than training does. */
 const INFERENCE_SPEEDUP = 3;
 
@@ -95,9 +97,9 @@ export function estimateTime(spec: ModelSpec, pictures: number, classCount: numb
   const perSecond = picturesPerSecond(spec, speed, classCount);
   const budget = spec.training.time_budget_minutes;
   const features = backboneMacs > 0 ? (pictures * backboneMacs) / (speed.macsPerSecond * INFERENCE_SPEEDUP) : 0;
-  const full = features + (pictures * spec.training.epochs) / perSecond;
+  const full = STARTUP_SECONDS + features + (pictures * spec.training.epochs) / perSecond;
   const seconds = budget !== null ? Math.min(full, budget * 60) : full;
-  const epochs = seconds < full ? Math.max(1, Math.floor(((seconds - features) * perSecond) / Math.max(1, pictures))) : spec.training.epochs;
+  const epochs = seconds < full ? Math.max(1, Math.floor(((seconds - STARTUP_SECONDS - features) * perSecond) / Math.max(1, pictures))) : spec.training.epochs;
   const values = { minutes: minutesText(seconds), pictures, epochs, rate: Math.round(perSecond), engine: speed.engine || 'wasm' };
   const sentence = seconds < 90 ? said('model.auto.estimateSeconds', { ...values, seconds: Math.max(1, Math.round(seconds)) }) : said('model.auto.estimate', values);
   return { seconds, pictures, epochs, picturesPerSecond: perSecond, engine: values.engine, source: speed.source, sentence };
@@ -148,7 +150,7 @@ export function planModel(profile: DatasetProfile, computer: ComputerProfile, bu
   const epochsFor = (spec: ModelSpec, backboneMacs: number) => {
     const perSecond = picturesPerSecond(spec, computer.speed, classCount);
     const features = backboneMacs > 0 ? (pictures * backboneMacs) / (computer.speed.macsPerSecond * INFERENCE_SPEEDUP) : 0;
-    return Math.max(1, Math.min(50, Math.floor(((budgetSeconds - features) * perSecond) / pictures)));
+    return Math.max(1, Math.min(50, Math.floor(((budgetSeconds - STARTUP_SECONDS - features) * perSecond) / pictures)));
   };
 
   let spec: ModelSpec;

@@ -16,6 +16,7 @@ import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { EVALUATE_USAGE, evaluateCommand } from './evaluate-command';
 import { cliError, formatDuration, formatSummary } from './format';
 import { Progress } from './progress';
+import { hasUsableWeights, unfinished } from '../../common/runs/usable';
 import { followRun, runRunsCommand, RUNS_USAGE } from './run-commands';
 import { predictCommand, PREDICT_USAGE } from './predict-command';
 
@@ -141,8 +142,9 @@ function printPlan(plan: ModelPlan): void {
 async function pickRun(service: CapaService, id: string, runId: string | undefined): Promise<RunInfo> {
   if (runId) return callOrThrow(service, 'getRun', { projectId: id, runId });
   const runs = await callOrThrow(service, 'listRuns', { projectId: id });
-  const run = runs.find((r) => r.status === 'completed' || r.status === 'stopped');
-  if (!run) throw cliError('not-found', 'This project has no finished run yet. Train one with "capa train".');
+  const run = runs.find(hasUsableWeights);
+  if (!run) throw cliError('not-found', 'This project has no run with saved weights yet. Train one with "capa train".');
+  if (unfinished(run)) console.log(`Using run ${run.id.slice(0, 8)} ("${run.name}"), ${run.status}: the best weights it saved, of epoch ${run.bestEpoch ?? '-'}.`);
   return run;
 }
 
