@@ -72,8 +72,8 @@ export const MAX_SCRATCH_SIZE = 64;
 export const AUGMENT_BELOW = 5000;
 /** Fewer training pictures than this get a narrower network. */
 export const SMALL_DATASET = 2000;
-/** Per-picture time every network pays (decoding, batching), in seconds. */
-const OVERHEAD_SECONDS = 1 / 4000;
+/** Per-picture time every network pays (decoding, batching, validation), in seconds. */
+const OVERHEAD_SECONDS = 1 / 1000;
 /** Seconds every run spends before and after its epochs (starting the trainer, the final evaluation). */
 export const STARTUP_SECONDS = 5;
 /** Frozen backbones run once per picture and infer faster than training does. */
