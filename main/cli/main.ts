@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type EvaluationSplit, type EvaluationWeights, type ExportFormat, type ExportQuantization, type ExportWeights, type RunInfo, type Split } from '../../preload/contract';
 import { defaultDataDir } from '../core/settings/data-dir';
 import { CapaError } from '../../common/messages/errors';
+import { said } from '../../common/messages/said';
 import { callOrThrow, createCapaService } from '../core/service/service';
 import type { CapaService } from '../core/service/service-types';
 import { OFFLINE_PRESET_ID, presetById, presetInput, PRESETS } from '../../common/model/presets';
@@ -136,7 +137,7 @@ function printPlan(plan: ModelPlan): void {
   if (plan.suggestDownload) console.log(`  Download ${plan.suggestDownload.title} for photos: capa backbones download ${plan.suggestDownload.id}`);
   const { input } = plan.spec;
   console.log(`  Input ${input.width}x${input.height}x${input.channels}${plan.spec.backbone ? `, backbone ${plan.spec.backbone.id}` : ''}; layers: ${plan.spec.layers.map((l) => l.type).join(', ')}`);
-  console.log(`Estimate: ${plan.estimate.sentence.message}${plan.estimate.source === 'guess' ? ' (a first guess until a run has trained here)' : ''}`);
+  console.log(`Estimate: ${plan.estimate.sentence.message}${plan.estimate.source === 'guess' ? ` (${said('model.auto.guessed').message})` : ''}`);
 }
 
 async function pickRun(service: CapaService, id: string, runId: string | undefined): Promise<RunInfo> {
