@@ -79,6 +79,12 @@ export const STARTUP_SECONDS = 5;
 /** Frozen backbones run once per picture and infer faster than training does. */
 const INFERENCE_SPEEDUP = 3;
 
+/**
+ * The training settings a preset chosen over `spec` keeps: a person's own, but not Auto's (its
+ * epochs, callbacks and budget were fitted to its own network), so a preset starts from its defaults.
+ */
+export const trainingToKeep = (spec: ModelSpec): ModelSpec['training'] | undefined => (spec.preset === AUTO_PRESET_ID ? undefined : spec.training);
+
 /** Training pictures per second of a spec at `speed`: forward multiply-adds per picture over the engine's rate. */
 export function picturesPerSecond(spec: ModelSpec, speed: EngineSpeed, classCount: number): number {
   const macs = summarize(spec, Math.max(2, classCount)).rows.reduce((sum, row) => sum + row.multiplyAdds, 0);

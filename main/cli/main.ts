@@ -11,7 +11,7 @@ import { callOrThrow, createCapaService } from '../core/service/service';
 import type { CapaService } from '../core/service/service-types';
 import { OFFLINE_PRESET_ID, presetById, presetInput, PRESETS } from '../../common/model/presets';
 import { kerasCode } from '../../common/model/keras-code';
-import { AUTO_PRESET_ID, type ModelPlan } from '../../common/model/auto-plan';
+import { AUTO_PRESET_ID, trainingToKeep, type ModelPlan } from '../../common/model/auto-plan';
 import { OPTIMIZERS, type ModelSpec } from '../../common/model/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { EVALUATE_USAGE, evaluateCommand } from './evaluate-command';
@@ -108,7 +108,7 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
   }
   const patch = { ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
   // A preset may set its own input (transfer learning takes its backbone's); the options apply on top.
-  if (preset) spec = preset.build({ ...presetInput(spec), ...patch }, spec.training);
+  if (preset) spec = preset.build({ ...presetInput(spec), ...patch }, trainingToKeep(spec));
   const input = { ...spec.input, ...patch };
   spec = {
     ...spec,
