@@ -2,6 +2,7 @@
 // named specs (several designs kept side by side, one selected for training).
 import type { ModelSpec } from '../common/model/spec';
 import type { ModelSummary } from '../common/model/summary';
+import type { ModelPlan, TimeEstimate } from '../common/model/auto-plan';
 import type { Said } from '../common/messages/said';
 
 /** A saved, named model spec of a project. */
@@ -32,7 +33,7 @@ export interface NamedSpecList {
 
 /** Operations on a project's model spec. */
 export interface ModelOperations {
-  /** The spec the model screen edits (the project's current one, or the default preset). */
+  /** The spec the model screen edits (the project's current one, or Auto's plan where none was ever saved). */
   getSpec: { request: { projectId: string }; response: ModelSpec };
   /** Validates and stores the project's current spec (and the selected named spec). */
   saveSpec: { request: { projectId: string; spec: unknown }; response: ModelSpec };
@@ -50,6 +51,10 @@ export interface ModelOperations {
   renameSpec: { request: { projectId: string; specId: number; name: string }; response: NamedSpecInfo };
   /** Deletes a named spec that is not selected. */
   deleteSpec: { request: { projectId: string; specId: number }; response: null };
+  /** Auto's plan for the project's pictures on this computer: a normal spec, a sentence per choice, its estimate. */
+  planModel: { request: { projectId: string; budgetMinutes?: number }; response: ModelPlan };
+  /** How long a spec (Auto's or not) will take to train on the project's pictures here. */
+  estimateSpec: { request: { projectId: string; spec: unknown }; response: TimeEstimate };
 }
 
 export const MODEL_OPERATION_NAMES = [
@@ -62,6 +67,8 @@ export const MODEL_OPERATION_NAMES = [
   'selectSpec',
   'renameSpec',
   'deleteSpec',
+  'planModel',
+  'estimateSpec',
 ] as const satisfies readonly (keyof ModelOperations)[];
 
 // ---- Pretrained backbones (transfer learning): listed, downloaded with progress, or imported from a folder ----

@@ -4,6 +4,9 @@ import type { Said } from '../common/messages/said';
 import type { ModelSpec } from '../common/model/spec';
 import type { ComparedSetting } from '../common/runs/compare';
 import type { FilterImages } from './contract-activations';
+import type { RunEstimate } from '../common/model/auto-plan';
+
+export type { RunEstimate } from '../common/model/auto-plan';
 
 export type { ComparedSetting } from '../common/runs/compare';
 
@@ -71,6 +74,8 @@ export interface RunInfo {
   bestEpoch: number | null;
   /** Seconds spent training, summed over every attempt (a resumed run counts both). */
   durationSeconds: number;
+  /** The time it was estimated to take before it started (null for runs before estimates were stored). */
+  estimate: RunEstimate | null;
   /** Why it failed or was interrupted, when it was. */
   error: Said | null;
 }

@@ -95,6 +95,8 @@ export const trainingSchema = z.object({
   reduce_lr_on_plateau: reduceLrSchema.nullable().default(null),
   /** "balanced" weighs each class's errors by how rare it is, as scikit-learn's formula does. */
   class_weight: oneOf('classWeight', ['none', 'balanced']).default('none'),
+  /** At most this many minutes of training: it ends at the epoch boundary where another epoch would not fit, with the best weights kept; null for no limit. */
+  time_budget_minutes: numberIn('time_budget_minutes', 0.1, 10000).nullable().default(null),
   /** Makes shuffling, augmentation and initial weights repeatable. */
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
 });

@@ -4,6 +4,14 @@ import { CapaError } from '../../common/messages/errors';
 import type { SpecIssue } from '../../common/model/spec';
 import type { ModelSummary } from '../../common/model/summary';
 
+/** Seconds as "42 s", "3 min 5 s" or "1 h 2 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
 export const formatShape = (shape: readonly number[]): string => `(None, ${shape.join(', ')})`;
 
 export function formatSummary(summary: ModelSummary): string {

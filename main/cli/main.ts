@@ -6,14 +6,18 @@ import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type EvaluationSplit, type EvaluationWeights, type ExportFormat, type ExportQuantization, type ExportWeights, type RunInfo, type Split } from '../../preload/contract';
 import { defaultDataDir } from '../core/settings/data-dir';
 import { CapaError } from '../../common/messages/errors';
+import { said } from '../../common/messages/said';
 import { callOrThrow, createCapaService } from '../core/service/service';
 import type { CapaService } from '../core/service/service-types';
 import { OFFLINE_PRESET_ID, presetById, presetInput, PRESETS } from '../../common/model/presets';
 import { kerasCode } from '../../common/model/keras-code';
+import { AUTO_PRESET_ID, trainingToKeep, type ModelPlan } from '../../common/model/auto-plan';
 import { OPTIMIZERS, type ModelSpec } from '../../common/model/spec';
 import { DATASET_USAGE, runDatasetCommand } from './dataset-commands';
 import { EVALUATE_USAGE, evaluateCommand } from './evaluate-command';
-import { cliError, formatSummary } from './format';
+import { cliError, formatDuration, formatSummary } from './format';
+import { Progress } from './progress';
+import { hasUsableWeights, unfinished } from '../../common/runs/usable';
 import { followRun, runRunsCommand, RUNS_USAGE } from './run-commands';
 import { predictCommand, PREDICT_USAGE } from './predict-command';
 
@@ -27,10 +31,16 @@ Commands:
         [--split train|validation|test] Pin everything imported to this split (e.g. a separate test folder)
 ${DATASET_USAGE}
   spec <project>                        Show (and change) the model and print its Keras-style summary
-        [--preset ${PRESETS.map((p) => p.id).join('|')}] [--size N] [--channels 1|3] [--file spec.json]
+        [--preset auto|${PRESETS.map((p) => p.id).join('|')}] [--size N] [--channels 1|3] [--file spec.json]
         [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
         [--keras] (print the model as a Keras Python script)
-  train <project> [same options as spec] Train and print each epoch
+  plan <project> [--minutes N]          Print Auto's plan for the pictures on this computer, with why and how long, without training
+  train <project> [same options as spec] Train and print each epoch; with no option a project that never saved a spec trains Auto's plan
+        [--minutes N]                   At most N minutes: training ends at an epoch boundary with the best weights kept
+        [--quiet]                       No progress bar or progress lines
+  backbones [list]                      List the pretrained networks and whether each is on this computer
+  backbones download <id>               Download one
+  backbones import <folder> [--id ID]   Import a TensorFlow.js model folder (computers without internet); --id makes it stand in for a listed one
 ${RUNS_USAGE}
 ${PREDICT_USAGE}
   export <project> [--run ID] [--format ${EXPORT_FORMATS.join('|')}|all]
@@ -60,12 +70,15 @@ const OPTIONS = {
   weights: { type: 'string' },
   quantize: { type: 'string' },
   csv: { type: 'string' },
+  minutes: { type: 'string' },
+  id: { type: 'string' },
+  quiet: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function number(values: Values, name: 'size' | 'channels' | 'epochs' | 'batch-size' | 'learning-rate' | 'seed'): number | undefined {
+function number(values: Values, name: 'size' | 'channels' | 'epochs' | 'batch-size' | 'learning-rate' | 'seed' | 'minutes'): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -87,11 +100,15 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
   if (values.file) spec = JSON.parse(await readFile(values.file, 'utf8')) as ModelSpec;
   const size = number(values, 'size');
   const channels = number(values, 'channels');
-  const preset = values.preset === undefined ? undefined : presetById(values.preset);
-  if (values.preset !== undefined && !preset) throw cliError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${PRESETS.map((p) => p.id).join(', ')}.`);
+  const minutes = number(values, 'minutes');
+  if (values.preset === AUTO_PRESET_ID) spec = (await callOrThrow(service, 'planModel', { projectId: id, ...(minutes !== undefined ? { budgetMinutes: minutes } : {}) })).spec;
+  const preset = values.preset === undefined || values.preset === AUTO_PRESET_ID ? undefined : presetById(values.preset);
+  if (values.preset !== undefined && values.preset !== AUTO_PRESET_ID && !preset) {
+    throw cliError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${[AUTO_PRESET_ID, ...PRESETS.map((p) => p.id)].join(', ')}.`);
+  }
   const patch = { ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
   // A preset may set its own input (transfer learning takes its backbone's); the options apply on top.
-  if (preset) spec = preset.build({ ...presetInput(spec), ...patch }, spec.training);
+  if (preset) spec = preset.build({ ...presetInput(spec), ...patch }, trainingToKeep(spec));
   const input = { ...spec.input, ...patch };
   spec = {
     ...spec,
@@ -104,16 +121,31 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
       // Checked by the spec schema in saveSpec, which names the optimizers it accepts.
       ...(values.optimizer !== undefined ? { optimizer: values.optimizer as ModelSpec['training']['optimizer'] } : {}),
       ...(number(values, 'seed') !== undefined ? { seed: number(values, 'seed')! } : {}),
+      ...(minutes !== undefined ? { time_budget_minutes: minutes } : {}),
     },
   };
   return callOrThrow(service, 'saveSpec', { projectId: id, spec });
 }
 
+/** The options of "spec" and "train" that change the spec (and save it). */
+const SPEC_OPTIONS = ['preset', 'size', 'channels', 'file', 'epochs', 'batch-size', 'learning-rate', 'optimizer', 'seed', 'minutes'] as const;
+
+/** Auto's plan: why each choice, the layers, and how long. */
+function printPlan(plan: ModelPlan): void {
+  console.log("Auto's plan:");
+  for (const reason of plan.reasons) console.log(`  - ${reason.message}`);
+  if (plan.suggestDownload) console.log(`  Download ${plan.suggestDownload.title} for photos: capa backbones download ${plan.suggestDownload.id}`);
+  const { input } = plan.spec;
+  console.log(`  Input ${input.width}x${input.height}x${input.channels}${plan.spec.backbone ? `, backbone ${plan.spec.backbone.id}` : ''}; layers: ${plan.spec.layers.map((l) => l.type).join(', ')}`);
+  console.log(`Estimate: ${plan.estimate.sentence.message}${plan.estimate.source === 'guess' ? ` (${said('model.auto.guessed').message})` : ''}`);
+}
+
 async function pickRun(service: CapaService, id: string, runId: string | undefined): Promise<RunInfo> {
   if (runId) return callOrThrow(service, 'getRun', { projectId: id, runId });
   const runs = await callOrThrow(service, 'listRuns', { projectId: id });
-  const run = runs.find((r) => r.status === 'completed' || r.status === 'stopped');
-  if (!run) throw cliError('not-found', 'This project has no finished run yet. Train one with "capa train".');
+  const run = runs.find(hasUsableWeights);
+  if (!run) throw cliError('not-found', 'This project has no run with saved weights yet. Train one with "capa train".');
+  if (unfinished(run)) console.log(`Using run ${run.id.slice(0, 8)} ("${run.name}"), ${run.status}: the best weights it saved, of epoch ${run.bestEpoch ?? '-'}.`);
   return run;
 }
 
@@ -171,12 +203,45 @@ async function run(service: CapaService, command: string | undefined, args: stri
       console.log(`Training: ${spec.training.optimizer}, learning rate ${spec.training.learning_rate}, ${spec.training.epochs} epochs, batch size ${spec.training.batch_size}, seed ${spec.training.seed}`);
       return;
     }
+    case 'plan': {
+      const id = await projectId(service, args[0]);
+      const minutes = number(values, 'minutes');
+      printPlan(await callOrThrow(service, 'planModel', { projectId: id, ...(minutes !== undefined ? { budgetMinutes: minutes } : {}) }));
+      if ((await callOrThrow(service, 'listSpecs', { projectId: id })).selectedId !== null) {
+        console.log(`This project trains its saved spec; to train this plan instead: capa train "${args[0]!}" --preset ${AUTO_PRESET_ID}`);
+      }
+      return;
+    }
     case 'train': {
       const id = await projectId(service, args[0]);
-      await applySpecOptions(service, id, values);
-      const done = await followRun(service, id, () => startRun(service, id, args[0]!));
-      const last = done.epochs.at(-1);
-      console.log(`Run ${done.id} ${done.status}${last?.valAccuracy != null ? `; validation accuracy ${(last.valAccuracy * 100).toFixed(1)}%` : ''}.`);
+      const changes = SPEC_OPTIONS.some((name) => values[name] !== undefined);
+      const saved = (await callOrThrow(service, 'listSpecs', { projectId: id })).selectedId !== null;
+      if (changes) await applySpecOptions(service, id, values);
+      // A project that never saved a spec trains Auto's plan, planned again from its pictures now.
+      if (!changes && !saved) printPlan(await callOrThrow(service, 'planModel', { projectId: id }));
+      else {
+        const spec = await callOrThrow(service, 'getSpec', { projectId: id });
+        console.log(`Estimate: ${(await callOrThrow(service, 'estimateSpec', { projectId: id, spec })).sentence.message}`);
+      }
+      const progress = new Progress({ tty: process.stdout.isTTY === true, quiet: values.quiet === true });
+      const done = await followRun(service, id, () => startRun(service, id, args[0]!), progress);
+      const best = done.epochs.find((e) => e.epoch === done.bestEpoch);
+      const took = done.estimate ? `; took ${formatDuration(done.durationSeconds)} (estimated ${formatDuration(done.estimate.seconds)})` : '';
+      console.log(`Run ${done.id} ${done.status}${best?.valAccuracy != null ? `; best validation accuracy ${(best.valAccuracy * 100).toFixed(1)}% (epoch ${best.epoch})` : ''}${took}.`);
+      return;
+    }
+    case 'backbones': {
+      const sub = args[0] ?? 'list';
+      if (sub === 'download') {
+        const info = await callOrThrow(service, 'downloadBackbone', { id: args[1] ?? '' });
+        console.log(`${info.title}: ${info.state}`);
+      } else if (sub === 'import') {
+        if (!args[1]) throw cliError('invalid-argument', 'Name the folder of a TensorFlow.js model (model.json and its weight files).');
+        const info = await callOrThrow(service, 'importBackbone', { path: resolve(args[1]), ...(values.id ? { id: values.id } : {}) });
+        console.log(`Imported ${info.title} (${info.id}).`);
+      } else {
+        for (const b of await callOrThrow(service, 'listBackbones', {})) console.log(`${b.id}  ${b.title}  ${b.state}  ${(b.sizeBytes / 2 ** 20).toFixed(0)} MB  ${b.inputSize} px`);
+      }
       return;
     }
     case 'runs':

@@ -1,6 +1,7 @@
 // `capa train`'s progress and `capa runs ...`: the runs table from the command line (list,
 // rename, star, delete, resume, compare), with runs named by id, id prefix or name.
-import { cliError } from './format';
+import { cliError, formatDuration } from './format';
+import { Progress, timeLeft } from './progress';
 import type { RunEvent, RunInfo } from '../../preload/contract';
 import { callOrThrow } from '../core/service/service';
 import type { CapaService } from '../core/service/service-types';
@@ -15,14 +16,6 @@ export const RUNS_USAGE = `  runs <project>                        List runs (st
 const SUBCOMMANDS = new Set(['list', 'rename', 'star', 'unstar', 'delete', 'resume', 'compare']);
 
 const percent = (value: number | null | undefined): string => (value == null ? '-' : `${(value * 100).toFixed(1)}%`);
-
-/** Seconds as "42 s", "3 min 5 s" or "1 h 2 min". */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-}
 
 /** Lays out rows as columns padded to their widest cell. */
 function table(header: string[], rows: string[][]): string {
@@ -62,7 +55,7 @@ async function findRun(service: CapaService, projectId: string, ref: string | un
 }
 
 /** Prints a run's events until it ends; returns the run as stored then. */
-export async function followRun(service: CapaService, projectId: string, start: () => Promise<RunInfo>): Promise<RunInfo> {
+export async function followRun(service: CapaService, projectId: string, start: () => Promise<RunInfo>, progress = new Progress({ tty: process.stdout.isTTY === true, quiet: false })): Promise<RunInfo> {
   const events: RunEvent[] = [];
   let wake: (() => void) | null = null;
   const unsubscribe = service.onRunEvent((event) => {
@@ -79,6 +72,14 @@ export async function followRun(service: CapaService, projectId: string, start: 
         continue;
       }
       if (event.runId !== run.id) continue;
+      if (event.kind === 'progress') {
+        // Time left: this epoch's remaining pictures and the epochs after it, at this epoch's rate.
+        const left = (event.batches - event.batch + (event.epochs - event.epoch) * event.batches) * run.spec.training.batch_size;
+        const detail = [`loss ${event.loss.toFixed(4)}`, `${Math.round(event.imagesPerSecond)} pictures/s`, timeLeft(left, event.imagesPerSecond)].filter(Boolean).join(', ');
+        progress.update(`Epoch ${event.epoch}/${event.epochs} batch`, event.batch, event.batches, detail);
+        continue;
+      }
+      progress.clear();
       if (event.kind === 'started') {
         // The engine and device, then why each faster engine was skipped, one line each.
         console.log(`Engine: ${event.backend.name} = ${event.backend.description}; ${event.trainCount} training and ${event.validationCount} validation images`);

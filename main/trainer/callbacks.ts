@@ -110,3 +110,19 @@ export class ReduceLrOnPlateau {
     Object.assign(this.plateau, state);
   }
 }
+
+/**
+ * A time budget ("at most N minutes"): after each epoch, whether the next one would still end
+ * within the budget, judged by the longest epoch so far. Training then ends at that epoch
+ * boundary with the best weights put back, as early stopping does.
+ */
+export class TimeBudget {
+  constructor(readonly minutes: number) {}
+
+  /** Whether to stop after the epochs whose durations (seconds, resumed attempts included) are `seconds`. */
+  shouldStop(seconds: readonly number[]): boolean {
+    const spent = seconds.reduce((a, b) => a + b, 0);
+    const next = Math.max(0, ...seconds);
+    return spent + next > this.minutes * 60;
+  }
+}

@@ -4,7 +4,7 @@
 import type { BackendInfo, EpochMetrics, RunEvent, Said } from '../../preload/contract';
 import { said } from '../../common/messages/said';
 import { augmentImage, isAugmenting } from '../../common/model/augment';
-import { EarlyStopping, ReduceLrOnPlateau } from './callbacks';
+import { EarlyStopping, ReduceLrOnPlateau, TimeBudget } from './callbacks';
 import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
@@ -134,6 +134,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   };
   const earlyStopping = training.early_stopping ? new EarlyStopping(training.early_stopping) : null;
   const reduceLr = training.reduce_lr_on_plateau ? new ReduceLrOnPlateau(training.reduce_lr_on_plateau) : null;
+  const timeBudget = training.time_budget_minutes !== null ? new TimeBudget(training.time_budget_minutes) : null;
   if (validationSet.count === 0 && [training.early_stopping, training.reduce_lr_on_plateau].some((c) => c?.monitor.startsWith('val_'))) {
     log('warn', said('runs.train.noValidation'));
   }
@@ -229,7 +230,7 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         best = metrics;
         bestEpoch = epoch;
         await saveModel(tf, model, runFolderPaths(job.outDir).weights('best'));
-        if (earlyStopping?.spec.restore_best_weights) {
+        if (earlyStopping?.spec.restore_best_weights ?? timeBudget) {
           restoreWeights?.forEach((w) => w.dispose());
           restoreWeights = model.getWeights().map((w) => w.clone());
         }
@@ -253,8 +254,13 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         log('info', said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, count: training.early_stopping!.patience }));
         break;
       }
+      if (timeBudget?.shouldStop(history.map((h) => h.seconds)) && epoch < training.epochs) {
+        stoppedEarly = true;
+        log('info', said('runs.train.timeBudget', { epoch, minutes: training.time_budget_minutes! }));
+        break;
+      }
     }
-    // As in Keras, the best weights come back only when early stopping ended the run.
+    // As in Keras, the best weights come back only when early stopping (or the time budget) ended the run.
     await session.sync();
     if (restoreWeights && stoppedEarly) model.setWeights(restoreWeights);
     await saveModel(tf, model, runFolderPaths(job.outDir).weights('last'));

@@ -37,6 +37,7 @@ describe('the model screen', () => {
   });
 
   it('builds the Deeper CNN preset with a live summary, augmentation preview and Keras code', async () => {
+    // A fresh project starts from Auto's plan, whose input is the pictures' own 48 px: the preset builds for it (three blocks, not four).
     await page.getByTestId('preset-deeper-cnn').check();
     await expect.poll(layerTypes).toContain('BatchNormalization');
     await expect.poll(() => page.getByTestId('summary-non-trainable').textContent()).toMatch(/Non-trainable params: [1-9]/);
@@ -65,7 +66,7 @@ describe('the model screen', () => {
     // The focused parameter is explained in plain words under its layer.
     await expect.poll(() => page.getByTestId('layer-row').nth(2).getByTestId('layer-help').textContent()).toMatch(/kernel_size: Size of each filter in pixels/);
     const issue = page.getByTestId('layer-row').nth(2).getByTestId('field-issue');
-    await expect.poll(() => issue.textContent()).toBe('Kernel 40x3 is larger than the 31x31 input of this layer; use padding "same" or a smaller kernel.');
+    await expect.poll(() => issue.textContent()).toBe('Kernel 40x3 is larger than the 23x23 input of this layer; use padding "same" or a smaller kernel.');
     expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
     await page.getByTestId('layer-list').scrollIntoViewIfNeeded();
     await screenshot(page, 'model-4-invalid');
@@ -92,8 +93,8 @@ describe('the model screen', () => {
   it('saves the design under a name and switches between saved models', async () => {
     await page.getByTestId('saved-model-name').fill('Small with dropout');
     await page.getByTestId('save-model-as').click();
-    await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Model 1 (19 layers)', 'Small with dropout (7 layers)']);
-    await page.getByTestId('saved-model-select').selectOption({ label: 'Model 1 (19 layers)' });
+    await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Model 1 (15 layers)', 'Small with dropout (7 layers)']);
+    await page.getByTestId('saved-model-select').selectOption({ label: 'Model 1 (15 layers)' });
     await expect.poll(layerTypes).toContain('BatchNormalization');
     await page.getByTestId('saved-model-name').fill('Deeper');
     await page.getByTestId('rename-model').click();
@@ -101,7 +102,7 @@ describe('the model screen', () => {
     await page.getByTestId('saved-models').scrollIntoViewIfNeeded();
     await screenshot(page, 'model-5-saved-models');
     await page.getByTestId('delete-model').click();
-    await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Deeper (19 layers)']);
+    await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Deeper (15 layers)']);
   });
 
   it('shows the training settings, with momentum for SGD and the callbacks\' own fields', async () => {

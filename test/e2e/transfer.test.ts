@@ -1,5 +1,5 @@
 // Transfer learning through the real UI in Chromium against the real browser host process: the
-// Transfer learning preset (a new project's default), training refused until its network is
+// Transfer learning preset (chosen over Auto, a new project's default), training refused until its network is
 // there, fine-tuning offered only for a layers model; choose a backbone (a tiny one made by the
 // test, listed by a mirror catalogue and served from loopback), watch the download's progress
 // bar, train, and try an image.
@@ -41,7 +41,11 @@ describe('transfer learning in the UI', () => {
     await page.getByTestId('import-folder-input').setInputFiles(shapes);
     await expect.poll(() => page.getByTestId('class-card').count(), { timeout: 60_000 }).toBe(3);
 
-    // Transfer learning is a new project's default; training before its network is downloaded says what to do.
+    // Auto is a new project's default (these pictures are small: it trains from scratch); with the
+    // Transfer learning preset chosen, training before its network is downloaded says what to do.
+    await go('model');
+    await page.getByTestId('preset-transfer').check();
+    await page.getByTestId('save-model').click();
     await go('train');
     await page.getByTestId('train-button').click();
     await expect

@@ -38,6 +38,7 @@ export function everyFieldSpec(): ModelSpec {
       early_stopping: { monitor: 'val_accuracy', patience: 3, min_delta: 0.01, restore_best_weights: false },
       reduce_lr_on_plateau: { monitor: 'loss', factor: 0.5, patience: 2, min_lr: 0.0001 },
       class_weight: 'balanced',
+      time_budget_minutes: 30,
       seed: 1234,
     },
   };

@@ -19,7 +19,7 @@ describe('capa evaluate', () => {
     await writePatchDataset(root, { perClass: 20, size: 16 });
     expect((await capa('create', 'Patches')).code).toBe(0);
     expect((await capa('import', 'Patches', root)).stdout).toContain('Imported 40 images');
-    expect(await capa('evaluate', 'Patches')).toMatchObject({ code: 1, stderr: expect.stringContaining('no finished run') });
+    expect(await capa('evaluate', 'Patches')).toMatchObject({ code: 1, stderr: expect.stringContaining('no run with saved weights') });
     expect((await capa('train', 'Patches', '--preset', 'small-cnn', '--size', '16', '--epochs', '2')).code).toBe(0);
 
     const test = await capa('evaluate', 'Patches');

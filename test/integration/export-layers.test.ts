@@ -80,7 +80,7 @@ async function savedRun(name: string, layers: tf.layers.Layer[]): Promise<{ mode
   const runFolder = join(root, name);
   await saveModel(tf, model, join(runFolder, 'best'));
   const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: SHAPE[1], height: SHAPE[0], channels: 3, resize: 'squash' });
-  const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
+  const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null };
   const job = (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: projectPaths(root).exports, images: () => [], evaluate: async () => null });
   return { model, job };
 }
@@ -180,7 +180,7 @@ describe('a transfer-learning run (pretrained backbone + trained head)', () => {
     const runFolder = join(root, 'transfer');
     await saveModel(tf, head, join(runFolder, 'best'));
     const spec = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' });
-    const run: RunInfo = { id: 'transfer-run', projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
+    const run: RunInfo = { id: 'transfer-run', projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null };
     const choices = await exportChoices(run, runFolder);
     expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['tflite', false], ['tflite-int8', false], ['bundle', true]]);
     expect(choices.formats[0]!.reason!.message).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
@@ -196,7 +196,7 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     await saveModel(tf, model, join(runFolder, 'best'));
     const transfer = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 8, height: 8, channels: 3, resize: 'crop' });
     const spec = { ...transfer, backbone: { ...transfer.backbone!, trainable_blocks: 1 } };
-    const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, error: null };
+    const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null };
     return (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: projectPaths(root).exports, images: () => [], evaluate: async () => null });
   }
 

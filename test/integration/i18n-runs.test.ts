@@ -121,18 +121,22 @@ describe("runs' sentences", () => {
     }
   });
 
-  it('refuses to use an interrupted run, and evaluation refusals are keyed', async () => {
+  it('refuses to use an interrupted run that saved no weights, and evaluation refusals are keyed', async () => {
+    // This run saved its best weights before it was marked interrupted; as one killed before its first epoch ended, it has none.
+    const db = openDatabase(join(dataDir, projectId, 'project.db'));
+    db.prepare('UPDATE runs SET best_epoch = NULL WHERE id = ?').run(run.id);
+    db.close();
     const refused = await service.call('predict', { projectId, runId: run.id, bytes: new Uint8Array([1, 2, 3]) });
     expect(refused).toMatchObject({
       ok: false,
       error: {
         code: 'conflict',
-        message: `Run ${run.id} is interrupted; only a finished or stopped run has a model to use. Choose another run or wait for it to finish.`,
+        message: `Run ${run.id} was interrupted before it saved the weights of any epoch; only a run with saved weights has a model to use. Choose another run or wait for it to finish.`,
         key: 'runs.use.notUsable.interrupted',
         params: { id: run.id },
       },
     });
-    if (!refused.ok) expect(sayIn('es', refused.error)).toMatch(/^El entrenamiento \S+ se interrumpió; solo un entrenamiento terminado o detenido tiene un modelo que usar\./);
+    if (!refused.ok) expect(sayIn('es', refused.error)).toMatch(/^El entrenamiento \S+ se interrumpió antes de guardar los pesos de alguna época; solo un entrenamiento con pesos guardados tiene un modelo que usar\./);
     const next = (await callOrThrow(service, 'listRuns', { projectId })).find((r) => r.status === 'completed')!;
     const unknownImage = await service.call('explainImage', { projectId, runId: next.id, imageId: 999_999, weights: 'best' });
     expect(unknownImage).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Image 999999 is no longer in this project; it may have been deleted.', key: 'runs.explain.imageGone' } });

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackboneEvent, RunEvent } from '../../preload/contract';
 import { runEnded } from '../helpers/train';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
-import { nested, said } from '../../common/messages/said';
 import type { CapaService } from '../../main/core/service/service-types';
 import { presetById } from '../../common/model/presets';
+import { PHOTO_SIZE } from '../../common/model/auto-plan';
 import { mirrorTinyBackbone, TINY_FEATURES, TINY_SIZE, writeTinyBackbone, type ModelServer } from '../helpers/backbone';
 import { writeShapeDataset } from '../helpers/shapes';
 import { removeTempDirs, tempDir } from '../helpers/temp';
@@ -99,34 +99,32 @@ describe('transfer learning through the service', () => {
     expect(tunedPrediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
   });
 
-  it('gives a fresh project the transfer preset, says how to get its backbone before training, and trains once it is there', async () => {
+  it('gives a fresh project Auto: from scratch with the download suggested while offline, transfer learning once the backbone is there', async () => {
     // A data folder of its own: the default backbone must be absent here, whatever the other tests import.
     const fresh = createCapaService({ dataDir: tempDir(), host: 'browser' });
     try {
+      const photos = await writeShapeDataset(join(tempDir(), 'photos'), { perClass: 8, size: PHOTO_SIZE, seed: 4 });
       const project = await callOrThrow(fresh, 'createProject', { name: 'Default' });
-      await callOrThrow(fresh, 'importPaths', { projectId: project.id, paths: [shapes] });
-      const spec = await callOrThrow(fresh, 'getSpec', { projectId: project.id });
-      expect(spec).toMatchObject({ preset: 'transfer', backbone: { id: 'mobilenet-v2-1.0-224', trainable_blocks: 0 }, input: { width: 224, height: 224, channels: 3, resize: 'crop' } });
-      expect(spec).toEqual(presetById('transfer')!.build({ width: 64, height: 64, channels: 3, resize: 'squash' }));
+      await callOrThrow(fresh, 'importPaths', { projectId: project.id, paths: [photos] });
+      const plan = await callOrThrow(fresh, 'planModel', { projectId: project.id });
+      expect(plan.spec.preset).toBe('auto');
+      expect(plan.spec.backbone).toBeUndefined();
+      expect(plan.reasons.map((r) => r.key)).toContain('model.auto.reason.offline');
+      expect(plan.suggestDownload).toEqual({ id: 'mobilenet-v2-1.0-224', title: 'MobileNet V2 1.0 · 224 px' });
+      // The spec the model screen shows is the plan's.
+      expect(await callOrThrow(fresh, 'getSpec', { projectId: project.id })).toEqual(plan.spec);
 
-      expect(await fresh.call('startRun', { projectId: project.id })).toEqual({
-        ok: false,
-        error: {
-          code: 'not-found',
-          message:
-            'MobileNet V2 1.0 · 224 px is not on this computer yet. Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first ' +
-            '(or import it from a folder there), or choose the Small CNN preset to train without a download.',
-          key: 'runs.training.backboneMissing',
-          params: { title: 'MobileNet V2 1.0 · 224 px', what: 'MobileNet V2 1.0 · 224 px (9.2 MB)', preset: nested(said('model.presets.smallCnn.title')) },
-        },
-      });
-      expect(await callOrThrow(fresh, 'listRuns', { projectId: project.id })).toEqual([]);
+      // Offline, training does not refuse: it trains the plan from scratch, with its estimate stored.
+      const offlineDone = new Promise<RunEvent>((resolve) => fresh.onRunEvent((event) => event.kind === 'done' && resolve(event)));
+      const offlineRun = await callOrThrow(fresh, 'startRun', { projectId: project.id });
+      expect(offlineRun.spec).toMatchObject({ preset: 'auto', input: { width: 64, channels: 3 } });
+      expect(offlineRun.estimate).toMatchObject({ pictures: plan.estimate.pictures, source: 'guess' });
+      expect(await offlineDone).toMatchObject({ runId: offlineRun.id, status: 'completed' });
 
-      // A spec saved before keeps its preset: the default applies only where none was ever saved.
+      // A spec saved before keeps its preset: Auto applies only where none was ever saved.
       const other = await callOrThrow(fresh, 'createProject', { name: 'Saved' });
       await callOrThrow(fresh, 'saveSpec', { projectId: other.id, spec: presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }) });
       expect(await callOrThrow(fresh, 'getSpec', { projectId: other.id })).toMatchObject({ preset: 'small-cnn', input: { width: 32 } });
-      expect((await callOrThrow(fresh, 'getSpec', { projectId: project.id })).preset).toBe('transfer');
 
       // A tiny stand-in for the 224 px MobileNet, imported in its place as an offline computer would.
       const folder = join(tempDir(), 'tiny-224');
@@ -134,11 +132,14 @@ describe('transfer learning through the service', () => {
       await callOrThrow(fresh, 'importBackbone', { path: folder, id: 'mobilenet-v2-1.0-224' });
       // What was imported is a layers model, so it is now listed (and fine-tunable) as one.
       expect((await callOrThrow(fresh, 'listBackbones', {})).find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({ state: 'ready', source: 'import', format: 'layers' });
+      const transfer = await callOrThrow(fresh, 'planModel', { projectId: project.id });
+      expect(transfer.reasons.map((r) => r.key)).toContain('model.auto.reason.transfer');
+      expect(transfer.suggestDownload).toBeNull();
       let runId: string | undefined;
       const done = runEnded(fresh, () => runId);
       const run = await callOrThrow(fresh, 'startRun', { projectId: project.id });
       runId = run.id;
-      expect(run.spec).toMatchObject({ preset: 'transfer', backbone: { id: 'mobilenet-v2-1.0-224' } });
+      expect(run.spec).toMatchObject({ preset: 'auto', backbone: { id: 'mobilenet-v2-1.0-224' }, input: { width: 224, height: 224 } });
       expect(await done).toMatchObject({ runId: run.id, status: 'completed', error: null });
     } finally {
       await fresh.close();

@@ -10,7 +10,7 @@ const epoch = (n: number, loss: number, valAccuracy: number | null): EpochMetric
 function run(name: string, createdAt: string, extra: Partial<RunInfo> = {}): RunInfo {
   return {
     id: name, projectId: 'p', name, defaultName: null, starred: false, status: 'completed', spec, classNames: ['a', 'b'], backend: null,
-    createdAt, finishedAt: null, epochs: [], bestEpoch: null, durationSeconds: 0, error: null, ...extra,
+    createdAt, finishedAt: null, epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null, ...extra,
   };
 }
 

@@ -1,8 +1,8 @@
-// EarlyStopping and ReduceLROnPlateau follow Keras's rules on given epoch metrics.
+// EarlyStopping and ReduceLROnPlateau follow Keras's rules on given epoch metrics; the time budget stops at an epoch boundary.
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../../preload/contract';
 import { earlyStoppingSchema, reduceLrSchema } from '../../common/model/spec';
-import { EarlyStopping, monitored, ReduceLrOnPlateau } from '../../main/trainer/callbacks';
+import { EarlyStopping, monitored, ReduceLrOnPlateau, TimeBudget } from '../../main/trainer/callbacks';
 
 const epoch = (n: number, loss: number, valAccuracy: number | null = null): EpochMetrics => ({
   epoch: n, loss, accuracy: 1 - loss, valLoss: valAccuracy === null ? null : loss + 0.1, valAccuracy, seconds: 1,
@@ -40,5 +40,17 @@ describe('training callbacks', () => {
       rates.push(lr);
     }
     expect(rates).toEqual([0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.02]);
+  });
+});
+
+describe('TimeBudget', () => {
+  it('stops at the epoch boundary where the longest epoch so far would pass the budget', () => {
+    const budget = new TimeBudget(1); // 60 seconds
+    expect(budget.shouldStop([])).toBe(false);
+    expect(budget.shouldStop([20])).toBe(false); // 20 + 20 = 40
+    expect(budget.shouldStop([20, 20])).toBe(false); // 40 + 20 = 60: exactly fits
+    expect(budget.shouldStop([20, 20, 1])).toBe(true); // 41 + 20 > 60
+    expect(budget.shouldStop([10, 35])).toBe(true); // 45 + 35 > 60
+    expect(budget.shouldStop([61])).toBe(true);
   });
 });

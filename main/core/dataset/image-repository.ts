@@ -159,6 +159,17 @@ export class ImageRepository extends Repository {
     }).immediate();
   }
 
+  /** Every labelled picture's stored name, split and size in pixels, in import order (the data-set profile). */
+  labelledSizes(): { hash: string; ext: string; split: Split; width: number; height: number }[] {
+    return this.sql('SELECT hash, ext, split, width, height FROM images WHERE class_id IS NOT NULL ORDER BY id').all() as {
+      hash: string;
+      ext: string;
+      split: Split;
+      width: number;
+      height: number;
+    }[];
+  }
+
   /** Labelled images for training: every class with at least one image, in class order. */
   labelled(): { classNames: string[]; images: { hash: string; ext: string; classIndex: number; split: Split }[] } {
     const classes = this.classes.list().filter((c) => c.imageCount > 0);

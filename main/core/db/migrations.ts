@@ -148,4 +148,7 @@ export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
         UNIQUE (run_id, split, weights)
       ) STRICT;
     `),
+  // Migration 7: the time a run was estimated to take before it started (JSON: seconds, pictures,
+  // epochs, pictures/s, engine), kept beside duration_seconds so the estimate is checked afterwards.
+  (db) => db.exec('ALTER TABLE runs ADD COLUMN estimate TEXT'),
 ];

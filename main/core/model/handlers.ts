@@ -5,6 +5,7 @@ import { CapaError } from '../../../common/messages/errors';
 import { said } from '../../../common/messages/said';
 import { parseSpec, type ModelSpec } from '../../../common/model/spec';
 import { summarizeWithBackbone } from '../../../common/backbones/summary';
+import { estimateSpec, planProject } from './auto';
 import { name, projectId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const specId = z.number().int().positive();
@@ -19,6 +20,8 @@ export const MODEL_REQUESTS: SchemasOf<ModelOperations> = {
   selectSpec: z.object({ projectId, specId }),
   renameSpec: z.object({ projectId, specId, name }),
   deleteSpec: z.object({ projectId, specId }),
+  planModel: z.object({ projectId, budgetMinutes: z.number().min(0.1).max(10000).optional() }),
+  estimateSpec: z.object({ projectId, spec: z.unknown() }),
 };
 
 function validSpec(value: unknown): ModelSpec {
@@ -39,7 +42,10 @@ export function modelHandlers({ library, backbones }: ServiceContext): HandlersO
   };
   const named = (projectId: string) => library.get(projectId).specs;
   return {
-    getSpec: ({ projectId }) => library.get(projectId).specs.current(),
+    getSpec: async ({ projectId }) => {
+      const project = library.get(projectId);
+      return project.specs.hasSaved() ? project.specs.current() : (await planProject(project, backbones)).spec;
+    },
     saveSpec: ({ projectId, spec }) => {
       const valid = buildable(projectId, spec);
       library.get(projectId).specs.saveCurrent(valid);
@@ -56,5 +62,7 @@ export function modelHandlers({ library, backbones }: ServiceContext): HandlersO
       named(projectId).delete(specId);
       return null;
     },
+    planModel: ({ projectId, budgetMinutes }) => planProject(library.get(projectId), backbones, budgetMinutes),
+    estimateSpec: ({ projectId, spec }) => estimateSpec(library.get(projectId), backbones, validSpec(spec)),
   };
 }

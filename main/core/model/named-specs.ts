@@ -19,7 +19,13 @@ interface Row {
 const now = () => new Date().toISOString();
 
 export class NamedSpecs extends Repository {
-  /** The project's current spec, or the default preset (transfer learning) where none was ever saved. */
+  /** Whether a spec was ever saved (else training and the model screen use Auto's plan: ./auto.ts). */
+  hasSaved(): boolean {
+    const row = this.sql('SELECT spec FROM project').get() as { spec: string | null };
+    return row.spec !== null && parseSpec(JSON.parse(row.spec)).ok;
+  }
+
+  /** The project's current spec, or the default preset where none was ever saved (Auto's plan needs the pictures: ./auto.ts). */
   current(): ModelSpec {
     const row = this.sql('SELECT spec FROM project').get() as { spec: string | null };
     if (row.spec) {

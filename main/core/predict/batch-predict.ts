@@ -2,6 +2,7 @@
 // many files) and the project's Unlabelled pictures (label suggestions). Files are read here,
 // BMPs converted as the importer does, and sent to the training process in batches; a picture
 // that cannot be decoded gets the importer's reason and never fails the others.
+import { hasUsableWeights } from '../../../common/runs/usable';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchImage, BatchPrediction, LabelSuggestions, Prediction, RunInfo, Said } from '../../../preload/contract';
@@ -52,8 +53,8 @@ export async function runModel(context: ServiceContext, projectId: string, runId
   const { library } = context;
   const project = library.get(projectId);
   const run = project.runs.get(runId);
-  if (run.status !== 'completed' && run.status !== 'stopped') {
-    throw new CapaError('conflict', said(`runs.use.notUsable.${run.status}`, { id: runId }));
+  if (!hasUsableWeights(run)) {
+    throw new CapaError('conflict', said(`runs.use.notUsable.${run.status as 'queued' | 'running' | 'failed' | 'interrupted'}`, { id: runId }));
   }
   const backbone = await headOnlyBackbone(run, { resolve: (id) => resolveBackbone(context, id) });
   return { project, run, modelDir: project.paths.weights(runId, 'best'), backbone };

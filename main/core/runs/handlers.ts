@@ -6,6 +6,7 @@ import type { RunOperations } from '../../../preload/contract-runs';
 import { CapaError } from '../../../common/messages/errors';
 import { said, zodSays } from '../../../common/messages/said';
 import { compareSettings } from '../../../common/runs/compare';
+import { specToTrain } from '../model/auto';
 import { name, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const run = z.object({ projectId, runId }).strict();
@@ -24,13 +25,16 @@ export const RUN_REQUESTS: SchemasOf<RunOperations> = {
     .strict(),
 };
 
-export function runHandlers({ library, queue }: ServiceContext): HandlersOf<RunOperations> {
+export function runHandlers({ library, queue, backbones }: ServiceContext): HandlersOf<RunOperations> {
   const runsOf = (id: string) => {
     const project = library.get(id);
     return { project, runs: project.runs };
   };
   return {
-    startRun: ({ projectId }) => queue.start(library.get(projectId)),
+    startRun: async ({ projectId }) => {
+      const project = library.get(projectId);
+      return queue.start(project, await specToTrain(project, backbones));
+    },
     stopRun: async ({ projectId, runId }) => {
       await queue.stop(library.get(projectId), runId);
       return null;

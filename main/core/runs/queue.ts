@@ -1,7 +1,7 @@
 // Main's side of training: one run trains at a time, others wait in a queue. Events from the
 // training process are persisted (status, backend, epochs) and forwarded to listeners.
 import { randomUUID } from 'node:crypto';
-import type { RunEvent, RunInfo, RunStatus, Said } from '../../../preload/contract';
+import type { RunEstimate, RunEvent, RunInfo, RunStatus, Said } from '../../../preload/contract';
 import { CapaError } from '../../../common/messages/errors';
 import { nested, said } from '../../../common/messages/said';
 import type { Project } from '../projects/project';
@@ -50,9 +50,9 @@ export class TrainingQueue {
     return () => this.listeners.delete(listener);
   }
 
-  /** Creates a run from the project's current spec and queues it. */
-  start(project: Project): RunInfo {
-    const spec = project.specs.current();
+  /** Creates a run from the given spec (the project's current one unless given) and queues it, with its estimate. */
+  start(project: Project, planned: { spec: ModelSpec; estimate: RunEstimate | null } = { spec: project.specs.current(), estimate: null }): RunInfo {
+    const { spec } = planned;
     const { classNames, images } = project.images.labelled();
     if (classNames.length < 2) {
       throw new CapaError('invalid-argument', said('runs.training.needTwoClasses', { classes: classNames.length }));
@@ -61,7 +61,7 @@ export class TrainingQueue {
     if (train === 0) throw new CapaError('invalid-argument', said('runs.training.noTrainingImage'));
     this.checkBuildable(spec, classNames.length);
     const runs = project.runs;
-    const run = runs.create(randomUUID(), spec, classNames);
+    const run = runs.create(randomUUID(), spec, classNames, planned.estimate);
     this.enqueue({ project, runId: run.id, resume: false });
     return run;
   }

@@ -1,5 +1,5 @@
 // Runs of a project: their spec, status, backend and per-epoch metrics, in the project database.
-import type { BackendInfo, EpochMetrics, RunInfo, RunStatus, Said } from '../../../preload/contract';
+import type { BackendInfo, EpochMetrics, RunEstimate, RunInfo, RunStatus, Said } from '../../../preload/contract';
 import type { Db } from '../db/database';
 import { Repository } from '../db/statements';
 import { CapaError } from '../../../common/messages/errors';
@@ -19,6 +19,7 @@ interface RunRow {
   name: string;
   starred: number;
   duration_seconds: number;
+  estimate: string | null;
 }
 
 interface EpochRow {
@@ -52,6 +53,10 @@ function storedName(stored: string): Pick<RunInfo, 'name' | 'defaultName'> {
 /** A run's name as a value of a sentence ("{{name, said}}"): a default name said in each language, a person's as typed. */
 export const nameValue = (run: Pick<RunInfo, 'name' | 'defaultName'>): string => nested(run.defaultName ?? { message: run.name });
 
+/** An estimate's own values as JSON (a TimeEstimate's sentence is said again from them). */
+const storedEstimate = ({ seconds, pictures, epochs, picturesPerSecond, engine, source }: RunEstimate): string =>
+  JSON.stringify({ seconds, pictures, epochs, picturesPerSecond, engine, source });
+
 export class RunRepository extends Repository {
   constructor(
     db: Db,
@@ -60,9 +65,9 @@ export class RunRepository extends Repository {
     super(db);
   }
 
-  create(id: string, spec: ModelSpec, classNames: string[]): RunInfo {
-    this.sql('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid, name) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString(), process.pid, this.freshName());
+  create(id: string, spec: ModelSpec, classNames: string[], estimate: RunEstimate | null = null): RunInfo {
+    this.sql('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid, name, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString(), process.pid, this.freshName(), estimate && storedEstimate(estimate));
     return this.get(id);
   }
 
@@ -170,6 +175,7 @@ export class RunRepository extends Repository {
       epochs,
       bestEpoch: row.best_epoch,
       durationSeconds: row.duration_seconds,
+      estimate: row.estimate === null ? null : (JSON.parse(row.estimate) as RunEstimate),
       error: row.error === null ? null : readSaid(row.error),
     };
   }

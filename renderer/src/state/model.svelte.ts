@@ -1,4 +1,5 @@
 // The model screen's state: the spec being edited, its validation and its live Keras summary.
+import { trainingToKeep } from '../../../common/model/auto-plan';
 import type { SpecIssue } from '../../../common/model/spec';
 import type { NamedSpecList } from '../../../preload/contract';
 import { parseSpec, type AugmentationSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../common/model/spec';
@@ -161,7 +162,7 @@ export class ModelState {
   applyPreset(id: string): void {
     const preset = presetById(id);
     if (!preset || !this.spec) return;
-    this.spec = preset.build(presetInput($state.snapshot(this.spec)), $state.snapshot(this.spec.training));
+    this.spec = preset.build(presetInput($state.snapshot(this.spec)), trainingToKeep($state.snapshot(this.spec)));
   }
 
   setInput(patch: Partial<InputSpec>): void {

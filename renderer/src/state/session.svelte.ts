@@ -9,6 +9,7 @@ import { BatchPredictState } from './batch-predict.svelte';
 import { PredictState } from './predict.svelte';
 import { RunsState } from './runs.svelte';
 import { SuggestionsState } from './suggestions.svelte';
+import { EstimateState } from './estimate.svelte';
 
 export class ProjectSession {
   project = $state<ProjectSummary>() as ProjectSummary;
@@ -21,6 +22,8 @@ export class ProjectSession {
   readonly exporter: ExportState;
   /** The "look inside a trained model" panel. */
   readonly inside: ActivationsState;
+  /** How long the spec will take to train here (the Model and Train screens show it before Train). */
+  readonly estimate: EstimateState;
 
   constructor(context: AppContext, project: ProjectSummary) {
     this.project = project;
@@ -32,6 +35,7 @@ export class ProjectSession {
     this.suggestions = new SuggestionsState(context, project.id, this.dataset);
     this.exporter = new ExportState(context.api);
     this.inside = new ActivationsState(context, project.id);
+    this.estimate = new EstimateState(context, project.id);
   }
 
   async load(): Promise<void> {
