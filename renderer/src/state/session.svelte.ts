@@ -21,7 +21,7 @@ export class ProjectSession {
   readonly suggestions: SuggestionsState;
   readonly exporter: ExportState;
   /** The "look inside a trained model" panel. */
-  readonly inside: ActivationsState;
+  readonly activations: ActivationsState;
   /** How long the spec will take to train here (the Model and Train screens show it before Train). */
   readonly estimate: EstimateState;
 
@@ -34,7 +34,7 @@ export class ProjectSession {
     this.batch = new BatchPredictState(context.api);
     this.suggestions = new SuggestionsState(context, project.id, this.dataset);
     this.exporter = new ExportState(context.api);
-    this.inside = new ActivationsState(context, project.id);
+    this.activations = new ActivationsState(context, project.id);
     this.estimate = new EstimateState(context, project.id);
   }
 
