@@ -60,6 +60,14 @@ export interface LabelSuggestions {
   skipped: { imageId: number; fileName: string; reason: Said }[];
 }
 
+/** The engines the trainer's last forward passes ran on, e.g. "Predictions: ONNX Runtime, CPU (2 threads)."; null before the first of each. */
+export interface InferenceEngine {
+  /** A frozen backbone's features (transfer learning). */
+  features: Said | null;
+  /** A trained model's probabilities (Try, Evaluate, folders, label suggestions). */
+  predictions: Said | null;
+}
+
 /** Operations that use a trained model on new pictures. */
 export interface PredictOperations {
   /** Lists the files of folders (and files) on the machine that runs Capa, as the importer walks them. */
@@ -70,9 +78,11 @@ export interface PredictOperations {
   suggestLabels: { request: { projectId: string; runId: string; offset?: number; limit?: number }; response: LabelSuggestions };
   /** Labels pictures as suggested, as one action that Undo reverts. */
   acceptSuggestions: { request: { projectId: string; labels: { imageId: number; classId: number }[] }; response: { labelled: number } };
+  /** What the last features and predictions ran on (ONNX Runtime and its provider, or TensorFlow.js); starts no trainer. */
+  inferenceEngine: { request: Record<string, never>; response: InferenceEngine };
 }
 
-export const PREDICT_OPERATION_NAMES = ['listFolder', 'predictBatch', 'suggestLabels', 'acceptSuggestions'] as const satisfies readonly (keyof PredictOperations)[];
+export const PREDICT_OPERATION_NAMES = ['listFolder', 'predictBatch', 'suggestLabels', 'acceptSuggestions', 'inferenceEngine'] as const satisfies readonly (keyof PredictOperations)[];
 
 /** Pictures per predictBatch call: one trainer request, small enough to stream progress. */
 export const PREDICT_BATCH_SIZE = 32;

@@ -2,6 +2,7 @@
 // (laid out like scikit-learn's classification_report) and a confusion matrix.
 import type { Evaluation, EvaluationSplit, EvaluationWeights } from '../../preload/contract';
 import { callOrThrow } from '../core/service/service';
+import { printInferenceEngine } from './predict-command';
 import type { CapaService } from '../core/service/service-types';
 
 export const EVALUATE_USAGE = `  evaluate <project> [--run ID] [--split validation|test] [--weights best|last]
@@ -54,6 +55,7 @@ export async function evaluateCommand(service: CapaService, projectId: string, r
     const evaluation = await callOrThrow(service, 'evaluateRun', { projectId, runId, split, weights });
     console.log(`Run ${runId}`);
     console.log(formatEvaluation(evaluation));
+    await printInferenceEngine(service);
   } finally {
     clearInterval(timer);
   }

@@ -13,6 +13,12 @@ export const PREDICT_USAGE = `  predict <project> <file-or-folder>... Classify p
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
+/** The engine the predictions (and features) ran on, next to the results: "Predictions: ONNX Runtime, CPU (2 threads)." */
+export async function printInferenceEngine(service: CapaService): Promise<void> {
+  const engine = await callOrThrow(service, 'inferenceEngine', {});
+  for (const line of [engine.features, engine.predictions]) if (line) console.log(line.message);
+}
+
 export async function predictCommand(service: CapaService, projectId: string, run: RunInfo, paths: readonly string[], csv: string | undefined): Promise<void> {
   if (paths.length === 0) throw cliError('invalid-argument', 'Name at least one picture or folder to classify, e.g. capa predict "My project" photos/.');
   const files = await callOrThrow(service, 'listFolder', { paths: paths.map((p) => resolve(p)) });
@@ -39,6 +45,7 @@ export async function predictCommand(service: CapaService, projectId: string, ru
     const perClass = accuracy.perClass.map((c) => `${c.className} ${c.right} right, ${c.wrong} wrong`).join('; ');
     console.log(`Accuracy against the folders' classes: ${percent(accuracy.accuracy)} (${accuracy.correct} of ${accuracy.total}; ${perClass})`);
   }
+  await printInferenceEngine(service);
   const unreadable = rows.filter((row) => row.error).length;
   if (unreadable > 0) console.log(`${unreadable} file${unreadable === 1 ? '' : 's'} could not be read (reasons above or in the error column).`);
 }

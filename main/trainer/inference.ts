@@ -83,7 +83,7 @@ async function openFor(
   const { model, problem, notes } = await openChecked(conversion.onnx, inputs, expected);
   for (const note of notes) logInference(note);
   if (problem) logInference(problem);
-  if (model) logInference(said('runs.inference.using', { what: said(options.features ? 'runs.inference.features' : 'runs.inference.predictions').message, engine: nested(describeInference(model.info)) }));
+  if (model) logInference(said('runs.inference.using', { what: nested(said(options.features ? 'runs.inference.features' : 'runs.inference.predictions')), engine: nested(describeInference(model.info)) }));
   return model;
 }
 
@@ -97,6 +97,6 @@ export async function forgetInference(): Promise<void> {
 /** The engine lines of the last features and predictions ("Features: ONNX Runtime, CPU (2 threads)"). */
 export function inferenceReport(): { features: Said | null; predictions: Said | null } {
   const line = (what: 'runs.inference.features' | 'runs.inference.predictions', info: InferenceInfo | null) =>
-    info ? said('runs.inference.using', { what: said(what).message, engine: nested(describeInference(info)) }) : null;
+    info ? said('runs.inference.using', { what: nested(said(what)), engine: nested(describeInference(info)) }) : null;
   return { features: line('runs.inference.features', lastInference.features), predictions: line('runs.inference.predictions', lastInference.predictions) };
 }

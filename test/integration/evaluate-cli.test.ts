@@ -24,6 +24,8 @@ describe('capa evaluate', () => {
 
     const test = await capa('evaluate', 'Patches');
     expect(test.code).toBe(0);
+    // The engine the predictions ran on, after the report.
+    expect(test.stdout).toMatch(/^Predictions: ONNX Runtime, CPU \(\d+ threads?\)\.$/m);
     const service = createCapaService({ dataDir, host: 'browser' });
     try {
       const projectId = (await callOrThrow(service, 'listProjects', {}))[0]!.id;

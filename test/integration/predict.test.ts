@@ -213,6 +213,7 @@ describe('capa predict', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^red\/red-0\.png +(red|blue) \d+\.\d%  \(blue \d+\.\d%, red \d+\.\d%\)$/m);
     expect(table.stdout).toMatch(/Accuracy against the folders' classes: \d+\.\d% \(\d+ of 21; red \d+ right, \d+ wrong\)/);
+    expect(table.stdout).toMatch(/^Predictions: ONNX Runtime, CPU \(\d+ threads?\)\.$/m);
     const out = join(tempDir(), 'out.csv');
     const written = await capa('predict', 'Colours', check, '--csv', out);
     expect(written).toMatchObject({ code: 0, stdout: expect.stringContaining('Wrote 43 rows') });

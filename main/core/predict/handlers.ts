@@ -5,7 +5,7 @@ import type { PredictOperations } from '../../../preload/contract-predict';
 import { entriesFromPaths } from '../dataset/import-files';
 import { said } from '../../../common/messages/said';
 import { predictBatch, suggestLabels } from './batch-predict';
-import { projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
+import { empty, projectId, runId, type HandlersOf, type SchemasOf, type ServiceContext } from '../service/context';
 
 const file = z.string().min(1).max(4096);
 const batchImage = z.union([
@@ -20,6 +20,7 @@ export const PREDICT_REQUESTS: SchemasOf<PredictOperations> = {
   predictBatch: z.object({ projectId, runId, images: z.array(batchImage).max(64) }),
   suggestLabels: z.object({ projectId, runId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1_000_000).optional() }),
   acceptSuggestions: z.object({ projectId, labels: z.array(z.object({ imageId: id, classId: id })).max(100_000) }),
+  inferenceEngine: empty,
 };
 
 export function predictHandlers(context: ServiceContext): HandlersOf<PredictOperations> {
@@ -38,5 +39,6 @@ export function predictHandlers(context: ServiceContext): HandlersOf<PredictOper
       });
       return { labelled };
     },
+    inferenceEngine: () => context.trainer.inference(),
   };
 }

@@ -100,7 +100,8 @@ export class TrainerClient {
   }
 
   /** What the last features and predictions ran on (ONNX Runtime and its provider, or TensorFlow.js). */
-  inference(): Promise<TrainerReplies['inference']> {
+  async inference(): Promise<TrainerReplies['inference']> {
+    if (!this.port) return { features: null, predictions: null }; // no process: nothing has run yet, and asking starts none
     return this.request({ type: 'inference' });
   }
 

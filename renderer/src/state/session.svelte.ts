@@ -1,5 +1,5 @@
 // Everything about the open project: its data, its model spec, its runs.
-import type { ProjectSummary } from '../../../preload/contract';
+import type { CapaApi, ProjectSummary } from '../../../preload/contract';
 import type { AppContext } from './context';
 import { DatasetState } from './dataset.svelte';
 import { ModelState } from './model.svelte';
@@ -24,9 +24,12 @@ export class ProjectSession {
   readonly activations: ActivationsState;
   /** How long the spec will take to train here (the Model and Train screens show it before Train). */
   readonly estimate: EstimateState;
+  /** The app's operations, for the small views that only read (e.g. the inference engine line). */
+  readonly api: CapaApi;
 
   constructor(context: AppContext, project: ProjectSummary) {
     this.project = project;
+    this.api = context.api;
     this.dataset = new DatasetState(context, project.id);
     this.model = new ModelState(context, project.id, () => this.dataset.view?.classes.length ?? 0);
     this.runs = new RunsState(context, project.id);
