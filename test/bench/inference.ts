@@ -3,7 +3,6 @@
 // Small CNN's batch prediction of 1,000 pictures on both engines; the first prediction's latency
 // (conversion and check included); webcam-style predictions one frame at a time. In this process,
 // through the trainer's own modules (features.ts, predict.ts), as the trainer runs them.
-import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -20,6 +19,7 @@ import type { Tf } from '../../main/trainer/tf';
 import { presetById } from '../../common/model/presets';
 import { writeRealMobileNet } from '../helpers/real-mobilenet';
 import { seededRandom } from '../helpers/shapes';
+import { spawnPython } from '../helpers/python';
 
 const BATCH = 32;
 
@@ -53,7 +53,11 @@ print(96 / (time.time() - t))
 export async function inferenceBench(root: string): Promise<void> {
   const tf: Tf = (await selectBackend({ force: 'wasm' })).tf;
   const threads = cpuThreads();
-  console.log(`\nInference (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}, ${availableParallelism()} cores):`);
+  console.log(
+    `\nInference (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}, ${availableParallelism()} cores):`,
+  );
 
   // Features of the real MobileNet V2, imported through the backbone cache's folder import.
   const folder = join(root, 'inference-mobilenet');
@@ -73,22 +77,34 @@ export async function inferenceBench(root: string): Promise<void> {
   await reset('tfjs');
   const tfjsRate = await rate(run, 1);
   const provider = info?.engine === 'onnxruntime' ? `${info.provider}, ${info.threads ?? threads} threads` : 'not used';
-  console.log(`features MobileNetV2-1.0-224: onnxruntime ${onnxRate.toFixed(1)} img/s (${provider}), tfjs-wasm ${tfjsRate.toFixed(1)} img/s, ratio ${(onnxRate / tfjsRate).toFixed(1)}x`);
+  console.log(
+    `features MobileNetV2-1.0-224: onnxruntime ${onnxRate.toFixed(1)} img/s (${provider}), tfjs-wasm ${tfjsRate.toFixed(1)} img/s, ratio ${(onnxRate / tfjsRate).toFixed(1)}x`,
+  );
   console.log(`  first features (convert + check + 1 picture): ${firstFeatures.toFixed(2)} s`);
-  const torch = spawnSync('/usr/bin/python3', ['-c', PYTORCH, String(availableParallelism())], { encoding: 'utf8' });
+  const torch = spawnPython(PYTORCH, [String(availableParallelism())]);
   const torchRate = Number.parseFloat(torch.stdout.trim());
-  if (torch.status === 0 && Number.isFinite(torchRate)) console.log(`pytorch ${torchRate.toFixed(1)} img/s, onnxruntime/pytorch ${(onnxRate / torchRate).toFixed(2)}x`);
+  if (torch.status === 0 && Number.isFinite(torchRate))
+    console.log(`pytorch ${torchRate.toFixed(1)} img/s, onnxruntime/pytorch ${(onnxRate / torchRate).toFixed(2)}x`);
   else console.log(`pytorch: not measured (${(torch.stderr || torch.error?.message || '').trim().split('\n').at(-1)})`);
 
   // A Small CNN (64 x 64 x 3, untrained weights: speed is the point) on 1,000 PNG pictures.
-  const spec = presetById('small-cnn')!.build({ width: 64, height: 64, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 32, seed: 1 });
+  const spec = presetById('small-cnn')!.build(
+    { width: 64, height: 64, channels: 3, resize: 'squash' },
+    { epochs: 1, batch_size: 32, seed: 1 },
+  );
   const modelDir = join(root, 'inference-run', 'best');
   const model = buildModel(tf, spec, 3);
   await saveModel(tf, model, modelDir);
   model.dispose();
   const images: ImageSource[] = await Promise.all(
     Array.from({ length: 1000 }, async () => ({
-      bytes: new Uint8Array(await sharp(Buffer.from(Array.from({ length: 64 * 64 * 3 }, () => Math.floor(random() * 256))), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer()),
+      bytes: new Uint8Array(
+        await sharp(Buffer.from(Array.from({ length: 64 * 64 * 3 }, () => Math.floor(random() * 256))), {
+          raw: { width: 64, height: 64, channels: 3 },
+        })
+          .png()
+          .toBuffer(),
+      ),
     })),
   );
   for (const engine of ['onnx', 'tfjs'] as const) {
@@ -104,7 +120,9 @@ export async function inferenceBench(root: string): Promise<void> {
     for (let i = 0; i < frames; i++) await predictBatch(tf, modelDir, spec.input, [images[i]!]);
     const webcam = frames / ((performance.now() - webcamStart) / 1000);
     const name = lastInference.predictions?.engine === 'onnxruntime' ? 'onnxruntime' : 'tfjs-wasm';
-    console.log(`Small CNN 64x64, ${name}: 1,000 pictures ${batchRate.toFixed(0)} img/s (batches of ${BATCH}), first prediction ${(first * 1000).toFixed(0)} ms, one frame at a time ${webcam.toFixed(0)} predictions/s`);
+    console.log(
+      `Small CNN 64x64, ${name}: 1,000 pictures ${batchRate.toFixed(0)} img/s (batches of ${BATCH}), first prediction ${(first * 1000).toFixed(0)} ms, one frame at a time ${webcam.toFixed(0)} predictions/s`,
+    );
   }
   delete process.env['CAPA_INFERENCE'];
   await reset('onnx');

@@ -6,9 +6,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAYER_FIELDS, LAYER_TOPICS, LEARN_TOPICS, OPTIMIZER_NAMES, SETTINGS, type LearnTopic, type SettingKey } from '../../common/model/explanations';
+import {
+  LAYER_FIELDS,
+  LAYER_TOPICS,
+  LEARN_TOPICS,
+  OPTIMIZER_NAMES,
+  SETTINGS,
+  type LearnTopic,
+  type SettingKey,
+} from '../../common/model/explanations';
 import { LAYER_TYPES } from '../../common/model/layers';
-import { augmentationSchema, backboneSchema, earlyStoppingSchema, inputSchema, OPTIMIZERS, reduceLrSchema, trainingSchema } from '../../common/model/spec';
+import {
+  augmentationSchema,
+  backboneSchema,
+  earlyStoppingSchema,
+  inputSchema,
+  OPTIMIZERS,
+  reduceLrSchema,
+  trainingSchema,
+} from '../../common/model/spec';
 import en from '../../common/messages/en/screens.json';
 import es from '../../common/messages/es/screens.json';
 import { layerTopics } from '../../renderer/src/lib/learn-topics';
@@ -55,6 +71,8 @@ const SPEC_FIELDS: Record<string, SettingKey | null> = {
   'training.reduce_lr_on_plateau': 'reduceLr',
   'training.class_weight': 'classWeight',
   'training.seed': 'seed',
+  // The time budget is Auto's (and `capa train --minutes`); the Training settings do not show it yet.
+  'training.time_budget_minutes': null,
   'early_stopping.monitor': 'monitor',
   'early_stopping.patience': 'patience',
   'early_stopping.min_delta': null,
@@ -115,7 +133,9 @@ describe('explanations of the Model screen in English and Spanish', () => {
     expect(unwritten(LEARN_TOPICS.flatMap((topic) => ['title', 'text', 'picture'].map((part) => `topic.${topic}.${part}`)))).toEqual([]);
     const source = PICTURES.join('\n');
     // Each topic has a drawing area and a branch that draws it (the curves are the last branch, named in their own file).
-    expect(LEARN_TOPICS.filter((topic) => !new RegExp(`^\\s+${topic}: \\[\\d+, \\d+\\]|^\\s+${topic}: \\[W`, 'm').test(PICTURES[0]!))).toEqual([]);
+    expect(
+      LEARN_TOPICS.filter((topic) => !new RegExp(`^\\s+${topic}: \\[\\d+, \\d+\\]|^\\s+${topic}: \\[W`, 'm').test(PICTURES[0]!)),
+    ).toEqual([]);
     expect(LEARN_TOPICS.filter((topic) => !source.includes(`topic === '${topic}'`))).toEqual([]);
   });
 
@@ -124,10 +144,12 @@ describe('explanations of the Model screen in English and Spanish', () => {
       Object.entries(CATALOGUES[language].topic).flatMap(([topic, parts]) => Object.keys(parts).map((part) => `topic.${topic}.${part}`));
     expect(labels('es').sort()).toEqual(labels('en').sort());
     const variables = (value: string | undefined) => [...(value ?? '').matchAll(/\{\{(\w+)/g)].map((m) => m[1]).sort();
-    expect(labels('en').filter((path) => JSON.stringify(variables(text('en', path))) !== JSON.stringify(variables(text('es', path))))).toEqual([]);
+    expect(
+      labels('en').filter((path) => JSON.stringify(variables(text('en', path))) !== JSON.stringify(variables(text('es', path)))),
+    ).toEqual([]);
   });
 
-  it('uses the course\'s Spanish terms where the English names them', () => {
+  it("uses the course's Spanish terms where the English names them", () => {
     const terms: [RegExp, RegExp][] = [
       [/\bneurons?\b/i, /neurona/i],
       [/\bepochs?\b/i, /época/i],
@@ -147,12 +169,14 @@ describe('explanations of the Model screen in English and Spanish', () => {
       ...LEARN_TOPICS.map((topic) => `topic.${topic}.text`),
     ];
     const missing = paths.flatMap((path) =>
-      terms.filter(([english, spanish]) => english.test(text('en', path) ?? '') && !spanish.test(text('es', path) ?? '')).map(([english]) => `${path}: ${english.source}`),
+      terms
+        .filter(([english, spanish]) => english.test(text('en', path) ?? '') && !spanish.test(text('es', path) ?? ''))
+        .map(([english]) => `${path}: ${english.source}`),
     );
     expect(missing).toEqual([]);
   });
 
-  it('offers a layer row its own topics plus the focused parameter\'s', () => {
+  it("offers a layer row its own topics plus the focused parameter's", () => {
     expect(layerTopics('Conv2D')).toEqual(['kernel', 'filters', 'activation']);
     expect(layerTopics('Conv2D', 'strides')).toEqual(['kernel', 'filters', 'activation', 'stride']);
     expect(layerTopics('Conv2D', 'kernel_size')).toEqual(['kernel', 'filters', 'activation']);
