@@ -9,4 +9,6 @@ import { writeShapeDataset } from '../test/helpers/shapes';
 
 const root = join(__dirname, 'sample');
 rmSync(root, { recursive: true, force: true });
-void writeShapeDataset(root, { perClass: 40, size: 64, seed: 2026, placement: { jitter: 0.3, radius: [0.3, 0.4] } }).then(() => console.log(`Wrote the sample pictures to ${root}`));
+void writeShapeDataset(root, { perClass: 40, size: 64, seed: 2026, placement: { jitter: 0.3, radius: [0.3, 0.4] } }).then(() =>
+  console.log(`Wrote the sample pictures to ${root}`),
+);

@@ -109,7 +109,15 @@ export interface ImportReport {
 
 /** Live events of a background import, pushed from main to the renderer. */
 export type ImportEvent =
-  | { importId: string; projectId: string; kind: 'progress'; done: number; total: number; imagesPerSecond: number; secondsLeft: number | null }
+  | {
+      importId: string;
+      projectId: string;
+      kind: 'progress';
+      done: number;
+      total: number;
+      imagesPerSecond: number;
+      secondsLeft: number | null;
+    }
   | { importId: string; projectId: string; kind: 'done'; report: ImportReport; cancelled: boolean };
 
 /** A file sent by a renderer that has no file paths (the browser host). */

@@ -12,7 +12,6 @@ export interface ExportResult {
   download?: string;
 }
 
-
 /** Every file format a trained model can be exported to. */
 export const EXPORT_FORMATS = ['tfjs', 'keras', 'h5', 'onnx', 'tflite', 'tflite-int8', 'bundle'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

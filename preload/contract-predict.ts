@@ -15,7 +15,6 @@ export interface Prediction {
   milliseconds: number;
 }
 
-
 /** A picture to classify in a batch: a file main reads (desktop, CLI), or bytes sent by the renderer (browser). */
 export type BatchImage =
   | {
@@ -82,7 +81,13 @@ export interface PredictOperations {
   inferenceEngine: { request: Record<string, never>; response: InferenceEngine };
 }
 
-export const PREDICT_OPERATION_NAMES = ['listFolder', 'predictBatch', 'suggestLabels', 'acceptSuggestions', 'inferenceEngine'] as const satisfies readonly (keyof PredictOperations)[];
+export const PREDICT_OPERATION_NAMES = [
+  'listFolder',
+  'predictBatch',
+  'suggestLabels',
+  'acceptSuggestions',
+  'inferenceEngine',
+] as const satisfies readonly (keyof PredictOperations)[];
 
 /** Pictures per predictBatch call: one trainer request, small enough to stream progress. */
 export const PREDICT_BATCH_SIZE = 32;

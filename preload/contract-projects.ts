@@ -11,7 +11,6 @@ export interface ProjectSummary {
   classCount: number;
 }
 
-
 /** Facts about the running app. */
 export interface AppInfo {
   version: string;
@@ -20,4 +19,3 @@ export interface AppInfo {
   /** "electron" or "browser". */
   host: 'electron' | 'browser';
 }
-

@@ -12,7 +12,6 @@ export type { ComparedSetting } from '../common/runs/compare';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
-
 /** Metrics of one finished epoch. */
 export interface EpochMetrics {
   /** 1-based. */
@@ -25,7 +24,6 @@ export interface EpochMetrics {
   /** Wall time of the epoch in seconds. */
   seconds: number;
 }
-
 
 /** The TensorFlow.js backend a run used. */
 export interface BackendInfo {
@@ -42,7 +40,6 @@ export interface BackendInfo {
   /** The same reasons as sentences to say in the person's language (absent in older runs). */
   skipped?: Said[];
 }
-
 
 /** A training run. */
 export interface RunInfo {
@@ -80,19 +77,27 @@ export interface RunInfo {
   error: Said | null;
 }
 
-
 /** Live events of a run, pushed from main to the renderer. */
 export type RunEvent =
   /** `resumedFrom`: present when the run resumed; the last finished epoch it continues after (0: from the start). */
   | { runId: string; kind: 'started'; backend: BackendInfo; trainCount: number; validationCount: number; resumedFrom?: number }
-  | { runId: string; kind: 'progress'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number }
+  | {
+      runId: string;
+      kind: 'progress';
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      accuracy: number;
+      imagesPerSecond: number;
+    }
   | { runId: string; kind: 'epoch'; metrics: EpochMetrics; epochs: number }
   /** A line of the run's log: the sentence (Said) with its level. */
   | ({ runId: string; kind: 'log'; level: 'info' | 'warn' } & Said)
   /** The first convolutional layer's filters before training (epoch 0) and after each epoch; only for networks that have one. */
   | { runId: string; kind: 'filters'; epoch: number; filters: FilterImages }
   | { runId: string; kind: 'done'; status: RunStatus; error: Said | null };
-
 
 /** Two or more runs side by side. */
 export interface RunComparison {

@@ -17,7 +17,13 @@ import { EVALUATE_OPERATION_NAMES, type EvaluateOperations } from './contract-ev
 import { EXPORT_OPERATION_NAMES, type ExportOperations } from './contract-export';
 import { GUIDE_OPERATION_NAMES, type GuideOperations } from './contract-guide';
 import { ACTIVATION_OPERATION_NAMES, type ActivationOperations } from './contract-activations';
-import { BACKBONE_OPERATION_NAMES, MODEL_OPERATION_NAMES, type BackboneEvent, type BackboneOperations, type ModelOperations } from './contract-model';
+import {
+  BACKBONE_OPERATION_NAMES,
+  MODEL_OPERATION_NAMES,
+  type BackboneEvent,
+  type BackboneOperations,
+  type ModelOperations,
+} from './contract-model';
 import { RUN_OPERATION_NAMES, type RunOperations } from './contract-runs';
 import { SETTINGS_OPERATION_NAMES, type SettingsOperations } from './contract-settings';
 import { PREDICT_OPERATION_NAMES, type PredictOperations } from './contract-predict';
@@ -33,7 +39,18 @@ export * from './contract-settings';
 export * from './contract-predict';
 
 /** Every operation: its request and response. Dataset, model, evaluate, export, settings, run, use, inside and guide operations live in their own files. */
-export interface Operations extends DatasetOperations, ModelOperations, BackboneOperations, EvaluateOperations, ExportOperations, SettingsOperations, RunOperations, PredictOperations, ActivationOperations, GuideOperations {
+export interface Operations
+  extends
+    DatasetOperations,
+    ModelOperations,
+    BackboneOperations,
+    EvaluateOperations,
+    ExportOperations,
+    SettingsOperations,
+    RunOperations,
+    PredictOperations,
+    ActivationOperations,
+    GuideOperations {
   /** Version, host and data folder. */
   appInfo: { request: Record<string, never>; response: AppInfo };
   /** All projects, newest first. */
@@ -106,7 +123,8 @@ export interface WireCall {
 }
 
 /** Browser host to renderer: the reply to a call, a pushed run event or a pushed import event. */
-export type WireMessage = { id: number; result: Result<unknown> } | { event: RunEvent } | { importEvent: ImportEvent } | { backboneEvent: BackboneEvent };
+export type WireMessage =
+  { id: number; result: Result<unknown> } | { event: RunEvent } | { importEvent: ImportEvent } | { backboneEvent: BackboneEvent };
 
 /** Kinds of image the media route serves: a cached thumbnail or the stored original. */
 export type MediaKind = 'thumb' | 'image';

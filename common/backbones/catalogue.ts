@@ -143,7 +143,17 @@ function kerasMobilenetV2(alpha: 1 | 0.35): BackboneEntry {
  * plain text (written by hand, or by a Capa from before descriptions had keys).
  */
 export const descriptionSchema = z
-  .union([z.string().max(500).transform((message): Said => ({ message })), z.object({ message: z.string().max(500), key: z.string().max(200).optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })])
+  .union([
+    z
+      .string()
+      .max(500)
+      .transform((message): Said => ({ message })),
+    z.object({
+      message: z.string().max(500),
+      key: z.string().max(200).optional(),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    }),
+  ])
   .default({ message: '' });
 
 /** Every backbone Capa knows how to download, the default first. */
@@ -166,7 +176,13 @@ export const fineTunable = (format: BackboneEntry['format']): boolean => format 
 
 /** The shape the model summary needs. */
 export function shapeOf(entry: Pick<BackboneEntry, 'id' | 'title' | 'inputSize' | 'features' | 'params'>): BackboneShape {
-  return { title: entry.title, name: backboneName(entry.id), inputSize: [entry.inputSize, entry.inputSize], features: entry.features, params: entry.params };
+  return {
+    title: entry.title,
+    name: backboneName(entry.id),
+    inputSize: [entry.inputSize, entry.inputSize],
+    features: entry.features,
+    params: entry.params,
+  };
 }
 
 /** A backbone's row name in the summary: its id in Keras's snake case ("mobilenet_v2_1.0_224"). */

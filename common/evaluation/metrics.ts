@@ -55,7 +55,6 @@ export interface EvaluationMetrics {
   confusion: number[][];
 }
 
-
 /** Same clipping as Keras's categorical cross-entropy (and the trainer's evaluate), so losses compare. */
 export const LOSS_EPSILON = 1e-7;
 
@@ -117,7 +116,11 @@ export function disagreement(row: ArrayLike<number>, label: number): number {
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
 /** Every metric of one evaluation. Precision of a class never predicted, and recall of a class with no image, are 0. */
-export function computeMetrics(labels: readonly number[], rows: readonly ArrayLike<number>[], classNames: readonly string[]): EvaluationMetrics {
+export function computeMetrics(
+  labels: readonly number[],
+  rows: readonly ArrayLike<number>[],
+  classNames: readonly string[],
+): EvaluationMetrics {
   const classCount = classNames.length;
   const predicted = rows.map(argmax);
   const matrix = confusionMatrix(labels, predicted, classCount);
@@ -139,7 +142,11 @@ export function computeMetrics(labels: readonly number[], rows: readonly ArrayLi
   });
   const average = (weight: (m: ClassMetrics) => number) => {
     const total = perClass.reduce((sum, m) => sum + weight(m), 0);
-    const mean = (field: 'precision' | 'recall' | 'f1') => ratio(perClass.reduce((sum, m) => sum + m[field] * weight(m), 0), total);
+    const mean = (field: 'precision' | 'recall' | 'f1') =>
+      ratio(
+        perClass.reduce((sum, m) => sum + m[field] * weight(m), 0),
+        total,
+      );
     return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') };
   };
   const k = classCount > TOP_K_MIN_CLASSES ? (classCount > 10 ? 5 : 3) : null;

@@ -25,10 +25,8 @@ export interface CapaErrorValue extends Said {
   issues?: SpecIssue[];
 }
 
-
 /** What every operation returns: a value or an error value; raw exceptions never cross. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: CapaErrorValue };
-
 
 /** An expected failure, thrown inside core and turned into an error value at the edge. */
 export class CapaError extends Error {

@@ -7,7 +7,10 @@ import * as ALL from './all-languages';
 export type Language = keyof typeof ALL;
 
 /** The languages Capa is written in, English (the fallback) first; each has its catalogue folder <code>/ next to this file (the core's sentences and the screens' screens.json). */
-export const LANGUAGES = (Object.keys(ALL) as Language[]).sort((a, b) => Number(b === 'en') - Number(a === 'en')) as [Language, ...Language[]];
+export const LANGUAGES = (Object.keys(ALL) as Language[]).sort((a, b) => Number(b === 'en') - Number(a === 'en')) as [
+  Language,
+  ...Language[],
+];
 
 /** Each language's name, in that language (a person looks for their own). */
 export const LANGUAGE_NAMES = Object.fromEntries(LANGUAGES.map((code) => [code, ALL[code].name])) as Record<Language, string>;

@@ -9,7 +9,6 @@ import { LANGUAGES, type Language } from './languages';
 /** Values a sentence names (a file, a count...), put into its words in each language. */
 export type MessageParams = Record<string, string | number>;
 
-
 /**
  * A sentence the main side made for a person. `message` is its English text (logs, the CLI); `key`
  * and `params` name it in the core catalogue (common/messages) so the screen says it in the
@@ -20,7 +19,6 @@ export interface Said {
   key?: string;
   params?: MessageParams;
 }
-
 
 /** Dotted paths to every message of a catalogue tree, plural forms ("x_one", "x_other") named by their base key. */
 type Paths<T, P extends string = ''> = {

@@ -97,7 +97,8 @@ const INFERENCE_SPEEDUP = 3;
  * The training settings a preset chosen over `spec` keeps: a person's own, but not Auto's (its
  * epochs, callbacks and budget were fitted to its own network), so a preset starts from its defaults.
  */
-export const trainingToKeep = (spec: ModelSpec): ModelSpec['training'] | undefined => (spec.preset === AUTO_PRESET_ID ? undefined : spec.training);
+export const trainingToKeep = (spec: ModelSpec): ModelSpec['training'] | undefined =>
+  spec.preset === AUTO_PRESET_ID ? undefined : spec.training;
 
 /** Training pictures per second of a spec at `speed`: forward multiply-adds per picture over the engine's rate. */
 export function picturesPerSecond(spec: ModelSpec, speed: EngineSpeed, classCount: number): number {
@@ -119,9 +120,15 @@ export function estimateTime(spec: ModelSpec, pictures: number, classCount: numb
   const features = backboneMacs > 0 ? (pictures * backboneMacs) / (speed.macsPerSecond * INFERENCE_SPEEDUP) : 0;
   const full = STARTUP_SECONDS + features + (pictures * spec.training.epochs) / perSecond;
   const seconds = budget !== null ? Math.min(full, budget * 60) : full;
-  const epochs = seconds < full ? Math.max(1, Math.floor(((seconds - STARTUP_SECONDS - features) * perSecond) / Math.max(1, pictures))) : spec.training.epochs;
+  const epochs =
+    seconds < full
+      ? Math.max(1, Math.floor(((seconds - STARTUP_SECONDS - features) * perSecond) / Math.max(1, pictures)))
+      : spec.training.epochs;
   const values = { minutes: minutesText(seconds), pictures, epochs, rate: Math.round(perSecond), engine: speed.engine || 'wasm' };
-  const sentence = seconds < 90 ? said('model.auto.estimateSeconds', { ...values, seconds: Math.max(1, Math.round(seconds)) }) : said('model.auto.estimate', values);
+  const sentence =
+    seconds < 90
+      ? said('model.auto.estimateSeconds', { ...values, seconds: Math.max(1, Math.round(seconds)) })
+      : said('model.auto.estimate', values);
   return { seconds, pictures, epochs, picturesPerSecond: perSecond, engine: values.engine, source: speed.source, sentence };
 }
 
@@ -144,7 +151,12 @@ export function scratchLayers(input: InputSpec, baseFilters: number, maxBlocks: 
     );
     size = Math.floor(size / 2);
   }
-  layers.push(layer({ type: 'Flatten' }), layer({ type: 'Dropout', rate: 0.3 }), layer({ type: 'Dense', units: 128, activation: 'relu' }), layer({ type: 'Dropout', rate: 0.3 }));
+  layers.push(
+    layer({ type: 'Flatten' }),
+    layer({ type: 'Dropout', rate: 0.3 }),
+    layer({ type: 'Dense', units: 128, activation: 'relu' }),
+    layer({ type: 'Dropout', rate: 0.3 }),
+  );
   return layers;
 }
 
@@ -179,7 +191,8 @@ export function planModel(profile: DatasetProfile, computer: ComputerProfile, bu
     backboneMacs = backbone.macs;
     reasons.push(said('model.auto.reason.transfer', { size: Math.round(profile.shortSide.median), backbone: backbone.title }));
     spec = {
-      version: SPEC_VERSION, preset: AUTO_PRESET_ID,
+      version: SPEC_VERSION,
+      preset: AUTO_PRESET_ID,
       input: { width: backbone.inputSize, height: backbone.inputSize, channels: 3, resize: 'crop' },
       backbone: { id: backbone.id, trainable_blocks: 0 },
       augmentation: { ...NO_AUGMENTATION },
@@ -196,7 +209,14 @@ export function planModel(profile: DatasetProfile, computer: ComputerProfile, bu
     for (const size of sizes) {
       for (const blocks of [3, 2]) {
         const input: InputSpec = { width: size, height: size, channels, resize };
-        const candidate: ModelSpec = { version: SPEC_VERSION, preset: AUTO_PRESET_ID, input, augmentation: { ...NO_AUGMENTATION }, layers: scratchLayers(input, base, blocks), training: training(1) };
+        const candidate: ModelSpec = {
+          version: SPEC_VERSION,
+          preset: AUTO_PRESET_ID,
+          input,
+          augmentation: { ...NO_AUGMENTATION },
+          layers: scratchLayers(input, base, blocks),
+          training: training(1),
+        };
         chosen ??= candidate;
         if (epochsFor(candidate, 0) >= 5) {
           chosen = candidate;
@@ -233,7 +253,9 @@ export function planModel(profile: DatasetProfile, computer: ComputerProfile, bu
  * The engine's speed measured on earlier runs: for each, its multiply-adds per picture times the
  * pictures it trained over its duration; the median of the last runs, or the guess without any.
  */
-export function measuredSpeed(runs: readonly { engine: string; macsPerPicture: number; pictures: number; epochs: number; seconds: number }[]): EngineSpeed {
+export function measuredSpeed(
+  runs: readonly { engine: string; macsPerPicture: number; pictures: number; epochs: number; seconds: number }[],
+): EngineSpeed {
   const usable = runs.filter((r) => r.seconds > 1 && r.epochs > 0 && r.pictures > 0 && r.macsPerPicture > 0);
   if (usable.length === 0) return GUESSED_SPEED;
   const engine = usable[usable.length - 1]!.engine;

@@ -106,7 +106,13 @@ const kernelSize: LayerField = { key: 'kernel_size', kind: 'pair', help: 'kernel
 const strides: LayerField = { key: 'strides', kind: 'pair', help: 'strides', topic: 'stride' };
 const padding: LayerField = { key: 'padding', kind: 'choice', options: ['valid', 'same'], help: 'padding', topic: 'padding' };
 const activation: LayerField = { key: 'activation', kind: 'choice', options: ACTIVATIONS, help: 'activation', topic: 'activation' };
-const initializer = (key: string): LayerField => ({ key, kind: 'choice', options: INITIALIZERS, help: 'initializer', topic: 'initializer' });
+const initializer = (key: string): LayerField => ({
+  key,
+  kind: 'choice',
+  options: INITIALIZERS,
+  help: 'initializer',
+  topic: 'initializer',
+});
 const regularizer = (key: string): LayerField => ({ key, kind: 'regularizer', help: 'regularizer', topic: 'regularizer' });
 const depthMultiplier: LayerField = { key: 'depth_multiplier', kind: 'int', min: 1, help: 'depthMultiplier', topic: 'filters' };
 const poolSize: LayerField = { key: 'pool_size', kind: 'pair', help: 'poolSize', topic: 'pooling' };
@@ -117,17 +123,44 @@ const epsilon: LayerField = { key: 'epsilon', kind: 'number', min: 1e-12, max: 1
 /** The parameters the editor shows for each layer kind, in Keras's order. */
 export const LAYER_FIELDS: Record<LayerType, readonly LayerField[]> = {
   Conv2D: [filters, kernelSize, strides, padding, activation, initializer('kernel_initializer'), regularizer('kernel_regularizer')],
-  SeparableConv2D: [filters, kernelSize, strides, padding, depthMultiplier, activation, initializer('depthwise_initializer'), initializer('pointwise_initializer'), regularizer('depthwise_regularizer'), regularizer('pointwise_regularizer')],
-  DepthwiseConv2D: [kernelSize, strides, padding, depthMultiplier, activation, initializer('depthwise_initializer'), regularizer('depthwise_regularizer')],
+  SeparableConv2D: [
+    filters,
+    kernelSize,
+    strides,
+    padding,
+    depthMultiplier,
+    activation,
+    initializer('depthwise_initializer'),
+    initializer('pointwise_initializer'),
+    regularizer('depthwise_regularizer'),
+    regularizer('pointwise_regularizer'),
+  ],
+  DepthwiseConv2D: [
+    kernelSize,
+    strides,
+    padding,
+    depthMultiplier,
+    activation,
+    initializer('depthwise_initializer'),
+    regularizer('depthwise_regularizer'),
+  ],
   MaxPooling2D: [poolSize, poolStrides, padding],
   AveragePooling2D: [poolSize, poolStrides, padding],
   GlobalAveragePooling2D: [],
   GlobalMaxPooling2D: [],
   Flatten: [],
-  Dense: [{ key: 'units', kind: 'int', min: 1, help: 'units', topic: 'dense' }, activation, initializer('kernel_initializer'), regularizer('kernel_regularizer')],
+  Dense: [
+    { key: 'units', kind: 'int', min: 1, help: 'units', topic: 'dense' },
+    activation,
+    initializer('kernel_initializer'),
+    regularizer('kernel_regularizer'),
+  ],
   Dropout: [rate],
   SpatialDropout2D: [rate],
-  BatchNormalization: [{ key: 'momentum', kind: 'number', min: 0, max: 0.999, step: 0.01, help: 'momentum', topic: 'normalization' }, epsilon],
+  BatchNormalization: [
+    { key: 'momentum', kind: 'number', min: 0, max: 0.999, step: 0.01, help: 'momentum', topic: 'normalization' },
+    epsilon,
+  ],
   LayerNormalization: [epsilon],
   Activation: [{ key: 'activation', kind: 'choice', options: ACTIVATION_LAYER_FUNCTIONS, help: 'activationLayer', topic: 'activation' }],
   Rescaling: [

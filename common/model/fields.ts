@@ -18,7 +18,8 @@ export const positiveInt = (what: string) => {
 
 /** A number in [min, max] (or [min, max) when `below`), e.g. a dropout rate. */
 export const numberIn = (what: string, min: number, max: number, below = false) => {
-  const error = (i: { input: unknown }) => zodSays(below ? 'model.fields.numberBelow' : 'model.fields.numberIn', { what, min, max, received: shown(i.input) });
+  const error = (i: { input: unknown }) =>
+    zodSays(below ? 'model.fields.numberBelow' : 'model.fields.numberIn', { what, min, max, received: shown(i.input) });
   const base = z.number({ error }).min(min, { error });
   return below ? base.lt(max, { error }) : base.max(max, { error });
 };
@@ -36,9 +37,10 @@ export const unknownWord = (what: WordField, received: unknown, values: readonly
   zodSays(`model.fields.unknown.${what}`, { received: shown(received), choices: values.join(', ') });
 
 /** A pair like Keras's `kernel_size=(3, 3)`; a single number means a square. */
-export const pair = (what: string) => z.union([positiveInt(what), z.tuple([positiveInt(what), positiveInt(what)])], {
-  error: (i) => zodSays('model.fields.pair', { what, received: shown(i.input) }),
-});
+export const pair = (what: string) =>
+  z.union([positiveInt(what), z.tuple([positiveInt(what), positiveInt(what)])], {
+    error: (i) => zodSays('model.fields.pair', { what, received: shown(i.input) }),
+  });
 
 /** Normalises a Keras pair (`3` or `[3, 3]`) to `[h, w]`. */
 export function asPair(value: number | readonly [number, number]): [number, number] {

@@ -26,7 +26,9 @@ function call(name: string, args: PyValue[], kwargs: Record<string, PyValue | un
 }
 
 function regularizer(value: Regularizer): PyValue | undefined {
-  return value && (value.l1 > 0 || value.l2 > 0) ? { code: call('keras.regularizers.L1L2', [], { l1: value.l1, l2: value.l2 }) } : undefined;
+  return value && (value.l1 > 0 || value.l2 > 0)
+    ? { code: call('keras.regularizers.L1L2', [], { l1: value.l1, l2: value.l2 }) }
+    : undefined;
 }
 
 /** One layer as its Keras line, e.g. `layers.Conv2D(32, (3, 3), activation="relu")` (also shown on the model diagram). */
@@ -35,30 +37,47 @@ export function layerCode(layer: LayerSpec): string {
   switch (layer.type) {
     case 'Conv2D':
       return call('layers.Conv2D', [layer.filters, pairOf(layer.kernel_size)], {
-        strides: pairOf(layer.strides), padding: layer.padding, activation: layer.activation,
-        kernel_initializer: layer.kernel_initializer, kernel_regularizer: regularizer(layer.kernel_regularizer),
+        strides: pairOf(layer.strides),
+        padding: layer.padding,
+        activation: layer.activation,
+        kernel_initializer: layer.kernel_initializer,
+        kernel_regularizer: regularizer(layer.kernel_regularizer),
       });
     case 'SeparableConv2D':
       return call('layers.SeparableConv2D', [layer.filters, pairOf(layer.kernel_size)], {
-        strides: pairOf(layer.strides), padding: layer.padding, depth_multiplier: layer.depth_multiplier, activation: layer.activation,
-        depthwise_initializer: layer.depthwise_initializer, pointwise_initializer: layer.pointwise_initializer,
-        depthwise_regularizer: regularizer(layer.depthwise_regularizer), pointwise_regularizer: regularizer(layer.pointwise_regularizer),
+        strides: pairOf(layer.strides),
+        padding: layer.padding,
+        depth_multiplier: layer.depth_multiplier,
+        activation: layer.activation,
+        depthwise_initializer: layer.depthwise_initializer,
+        pointwise_initializer: layer.pointwise_initializer,
+        depthwise_regularizer: regularizer(layer.depthwise_regularizer),
+        pointwise_regularizer: regularizer(layer.pointwise_regularizer),
       });
     case 'DepthwiseConv2D':
       return call('layers.DepthwiseConv2D', [pairOf(layer.kernel_size)], {
-        strides: pairOf(layer.strides), padding: layer.padding, depth_multiplier: layer.depth_multiplier, activation: layer.activation,
-        depthwise_initializer: layer.depthwise_initializer, depthwise_regularizer: regularizer(layer.depthwise_regularizer),
+        strides: pairOf(layer.strides),
+        padding: layer.padding,
+        depth_multiplier: layer.depth_multiplier,
+        activation: layer.activation,
+        depthwise_initializer: layer.depthwise_initializer,
+        depthwise_regularizer: regularizer(layer.depthwise_regularizer),
       });
     case 'MaxPooling2D':
     case 'AveragePooling2D':
-      return call(`layers.${layer.type}`, [pairOf(layer.pool_size)], { strides: layer.strides === null ? null : pairOf(layer.strides), padding: layer.padding });
+      return call(`layers.${layer.type}`, [pairOf(layer.pool_size)], {
+        strides: layer.strides === null ? null : pairOf(layer.strides),
+        padding: layer.padding,
+      });
     case 'GlobalAveragePooling2D':
     case 'GlobalMaxPooling2D':
     case 'Flatten':
       return call(`layers.${layer.type}`, []);
     case 'Dense':
       return call('layers.Dense', [layer.units], {
-        activation: layer.activation, kernel_initializer: layer.kernel_initializer, kernel_regularizer: regularizer(layer.kernel_regularizer),
+        activation: layer.activation,
+        kernel_initializer: layer.kernel_initializer,
+        kernel_regularizer: regularizer(layer.kernel_regularizer),
       });
     case 'Dropout':
     case 'SpatialDropout2D':
@@ -158,17 +177,28 @@ function backboneLines(spec: ModelSpec): string[] {
       `raise SystemExit(${py(`The backbone "${id}" is not a keras.applications network; replace these lines with your own copy of it.`)})`,
     ];
   }
-  const pixels = keras.normalization === ZERO_TO_ONE ? 'pixels in [0, 1]' : keras.normalization.scale === 1 ? 'pixels in [0, 255]' : 'pixels in [-1, 1]';
+  const pixels =
+    keras.normalization === ZERO_TO_ONE ? 'pixels in [0, 1]' : keras.normalization.scale === 1 ? 'pixels in [0, 255]' : 'pixels in [-1, 1]';
   const lines = [
     `# Capa's backbone "${id}" is keras.applications.${keras.name}; its ImageNet weights expect ${pixels}.`,
     `prepare = ${rescalingFor(keras.normalization)}`,
     `backbone = ${call(`keras.applications.${keras.name}`, [], {
-      input_shape: { code: 'INPUT_SHAPE' }, alpha: keras.alpha, include_top: false, pooling: 'avg', weights: 'imagenet',
+      input_shape: { code: 'INPUT_SHAPE' },
+      alpha: keras.alpha,
+      include_top: false,
+      pooling: 'avg',
+      weights: 'imagenet',
       include_preprocessing: keras.name === 'MobileNetV2' ? undefined : true,
     })}`,
   ];
   if (blocks === 0) lines.push('backbone.trainable = False');
-  else lines.push(`TRAINABLE_BLOCKS = ${blocks}  # Capa trains the backbone's last blocks with the head`, 'for group in blocks_of(backbone)[:-TRAINABLE_BLOCKS]:', '    for layer in group:', '        layer.trainable = False');
+  else
+    lines.push(
+      `TRAINABLE_BLOCKS = ${blocks}  # Capa trains the backbone's last blocks with the head`,
+      'for group in blocks_of(backbone)[:-TRAINABLE_BLOCKS]:',
+      '    for layer in group:',
+      '        layer.trainable = False',
+    );
   return lines;
 }
 
@@ -188,7 +218,13 @@ function modelLines(spec: ModelSpec): string[] {
   for (const layer of spec.layers) body.push(`    ${layer.enabled ? '' : '# (disabled) '}${layerCode(layer)},`);
   body.push(`    ${OUTPUT_LAYER_CODE},`);
   lines.push('model = keras.Sequential([', ...body, '])');
-  lines.push('model.compile(', `    optimizer=${optimizerCode(spec)},`, '    loss="categorical_crossentropy",', '    metrics=["accuracy"],', ')');
+  lines.push(
+    'model.compile(',
+    `    optimizer=${optimizerCode(spec)},`,
+    '    loss="categorical_crossentropy",',
+    '    metrics=["accuracy"],',
+    ')',
+  );
   return lines;
 }
 
@@ -198,11 +234,15 @@ function callbackLines(spec: ModelSpec): string[] {
   const lines = ['callbacks = []'];
   if (t.early_stopping) {
     const e = t.early_stopping;
-    lines.push(`callbacks.append(${call('keras.callbacks.EarlyStopping', [], { monitor: e.monitor, patience: e.patience, min_delta: e.min_delta, restore_best_weights: e.restore_best_weights })})`);
+    lines.push(
+      `callbacks.append(${call('keras.callbacks.EarlyStopping', [], { monitor: e.monitor, patience: e.patience, min_delta: e.min_delta, restore_best_weights: e.restore_best_weights })})`,
+    );
   }
   if (t.reduce_lr_on_plateau) {
     const r = t.reduce_lr_on_plateau;
-    lines.push(`callbacks.append(${call('keras.callbacks.ReduceLROnPlateau', [], { monitor: r.monitor, factor: r.factor, patience: r.patience, min_lr: r.min_lr })})`);
+    lines.push(
+      `callbacks.append(${call('keras.callbacks.ReduceLROnPlateau', [], { monitor: r.monitor, factor: r.factor, patience: r.patience, min_lr: r.min_lr })})`,
+    );
   }
   return lines;
 }
@@ -343,7 +383,9 @@ export function trainScript(spec: ModelSpec, classNames: readonly string[]): str
     '    print("Training on", distribution.num_replicas_in_sync, "replica(s)")',
     '    global_batch = args.batch_size * distribution.num_replicas_in_sync',
     '    train_ds = dataset("train", global_batch, shuffle=True)',
-    t.validation === 'validation' ? '    val_ds = dataset("validation", global_batch, shuffle=False)' : '    val_ds = None  # the spec trains without validation',
+    t.validation === 'validation'
+      ? '    val_ds = dataset("validation", global_batch, shuffle=False)'
+      : '    val_ds = None  # the spec trains without validation',
     '    with distribution.scope():',
     '        model = build_model()',
     '    model.summary()',

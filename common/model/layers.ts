@@ -15,10 +15,7 @@ export const INITIALIZERS = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'h
 export type Initializer = (typeof INITIALIZERS)[number];
 
 const activation = z.enum(ACTIVATIONS, {
-  error: (i) =>
-    i.input === 'leaky_relu'
-      ? zodSays('model.layers.leakyReluHere')
-      : unknownWord('activation', i.input, ACTIVATIONS),
+  error: (i) => (i.input === 'leaky_relu' ? zodSays('model.layers.leakyReluHere') : unknownWord('activation', i.input, ACTIVATIONS)),
 });
 const padding = oneOf('padding', ['valid', 'same']);
 const initializer = oneOf('initializer', INITIALIZERS);

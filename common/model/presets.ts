@@ -3,7 +3,16 @@
 import type { z } from 'zod';
 import type { Said } from '../messages/said';
 import { said } from '../messages/said';
-import { layerSchema, SPEC_VERSION, trainingSchema, NO_AUGMENTATION, type InputSpec, type LayerSpec, type ModelSpec, type TrainingSpec } from './spec';
+import {
+  layerSchema,
+  SPEC_VERSION,
+  trainingSchema,
+  NO_AUGMENTATION,
+  type InputSpec,
+  type LayerSpec,
+  type ModelSpec,
+  type TrainingSpec,
+} from './spec';
 
 /** A preset as the model screen lists it. */
 export interface Preset {
@@ -19,7 +28,13 @@ export interface Preset {
 
 export const DEFAULT_INPUT: InputSpec = { width: 64, height: 64, channels: 3, resize: 'squash' };
 /** Keras's defaults plus Capa's epochs and seed. */
-export const DEFAULT_TRAINING: TrainingSpec = trainingSchema.parse({ optimizer: 'adam', learning_rate: 0.001, epochs: 10, batch_size: 32, seed: 42 });
+export const DEFAULT_TRAINING: TrainingSpec = trainingSchema.parse({
+  optimizer: 'adam',
+  learning_rate: 0.001,
+  epochs: 10,
+  batch_size: 32,
+  seed: 42,
+});
 
 /** The preset of a project whose spec was never saved (listed first by the model screen). */
 export const DEFAULT_PRESET_ID = 'transfer';
@@ -45,7 +60,14 @@ function blocksThatFit(input: InputSpec, next: (size: number) => number, max: nu
 }
 
 function spec(id: string, input: InputSpec, layers: LayerSpec[], training?: Partial<TrainingSpec>): ModelSpec {
-  return { version: SPEC_VERSION, preset: id, input, augmentation: { ...NO_AUGMENTATION }, layers, training: { ...DEFAULT_TRAINING, ...training } };
+  return {
+    version: SPEC_VERSION,
+    preset: id,
+    input,
+    augmentation: { ...NO_AUGMENTATION },
+    layers,
+    training: { ...DEFAULT_TRAINING, ...training },
+  };
 }
 
 export const PRESETS: readonly Preset[] = [
@@ -57,10 +79,15 @@ export const PRESETS: readonly Preset[] = [
     // the model screen; until then training says so and offers Small CNN, which needs no download.
     // The backbone fixes the input: it was trained on square RGB images of its own size.
     build: (_input, training) => ({
-      ...spec('transfer', { width: DEFAULT_BACKBONE.size, height: DEFAULT_BACKBONE.size, channels: 3, resize: 'crop' }, [layer({ type: 'Dropout', rate: 0.2 })], {
-        epochs: 20,
-        ...training,
-      }),
+      ...spec(
+        'transfer',
+        { width: DEFAULT_BACKBONE.size, height: DEFAULT_BACKBONE.size, channels: 3, resize: 'crop' },
+        [layer({ type: 'Dropout', rate: 0.2 })],
+        {
+          epochs: 20,
+          ...training,
+        },
+      ),
       backbone: { id: DEFAULT_BACKBONE.id, trainable_blocks: 0 },
     }),
   },
@@ -76,7 +103,12 @@ export const PRESETS: readonly Preset[] = [
         layer({ type: 'MaxPooling2D', pool_size: 2 }),
       ]).flat();
       const units = Math.min(128, Math.max(32, Math.round(Math.sqrt(input.width * input.height) * 1.5)));
-      return spec('small-cnn', input, [...convs, layer({ type: 'Flatten' }), layer({ type: 'Dense', units, activation: 'relu' })], training);
+      return spec(
+        'small-cnn',
+        input,
+        [...convs, layer({ type: 'Flatten' }), layer({ type: 'Dense', units, activation: 'relu' })],
+        training,
+      );
     },
   },
   {
@@ -87,7 +119,14 @@ export const PRESETS: readonly Preset[] = [
       // 'same' convolutions keep the size; each MaxPooling2D halves it. Stop at 4x4 or four blocks.
       const blocks = blocksThatFit(input, (s) => (s >= 8 ? Math.floor(s / 2) : 0), 4);
       const convs = Array.from({ length: blocks }, (_, b) => [
-        layer({ type: 'Conv2D', filters: 32 * 2 ** b, kernel_size: 3, padding: 'same', activation: 'linear', kernel_initializer: 'he_uniform' }),
+        layer({
+          type: 'Conv2D',
+          filters: 32 * 2 ** b,
+          kernel_size: 3,
+          padding: 'same',
+          activation: 'linear',
+          kernel_initializer: 'he_uniform',
+        }),
         layer({ type: 'BatchNormalization' }),
         layer({ type: 'Activation', activation: 'relu' }),
         layer({ type: 'MaxPooling2D', pool_size: 2 }),
@@ -105,7 +144,16 @@ export const PRESETS: readonly Preset[] = [
     title: said('model.presets.mlp.title'),
     description: said('model.presets.mlp.description'),
     build: (input, training) =>
-      spec('mlp', input, [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 128, activation: 'relu' }), layer({ type: 'Dense', units: 64, activation: 'relu' })], training),
+      spec(
+        'mlp',
+        input,
+        [
+          layer({ type: 'Flatten' }),
+          layer({ type: 'Dense', units: 128, activation: 'relu' }),
+          layer({ type: 'Dense', units: 64, activation: 'relu' }),
+        ],
+        training,
+      ),
   },
 ];
 

@@ -66,7 +66,9 @@ export const reduceLrSchema = z.object({
   /** The quantity watched. */
   monitor: monitor.default('val_loss'),
   /** The learning rate is multiplied by this when progress stalls. */
-  factor: numberIn('factor', 0, 1, true).refine((v) => v > 0, { error: (i) => zodSays('model.spec.factor', { received: shown(i.input) }) }).default(0.1),
+  factor: numberIn('factor', 0, 1, true)
+    .refine((v) => v > 0, { error: (i) => zodSays('model.spec.factor', { received: shown(i.input) }) })
+    .default(0.1),
   /** Epochs without improvement before the rate is lowered. */
   patience: positiveInt('patience').max(1000).default(3),
   /** The rate is never lowered below this. */
@@ -78,7 +80,11 @@ export const trainingSchema = z.object({
   /** The rule that turns gradients into weight updates. */
   optimizer: oneOf('optimizer', OPTIMIZERS).default('adam'),
   /** Step size of each weight update. */
-  learning_rate: z.number().positive(zodSays('model.spec.learningRatePositive')).max(10, zodSays('model.spec.learningRateTooHigh', { max: 10 })).default(0.001),
+  learning_rate: z
+    .number()
+    .positive(zodSays('model.spec.learningRatePositive'))
+    .max(10, zodSays('model.spec.learningRateTooHigh', { max: 10 }))
+    .default(0.001),
   /** SGD and RMSprop: how much of the previous update carries into the next. */
   momentum: numberIn('momentum', 0, 1, true).default(0),
   /** SGD: look ahead along the momentum before computing the gradient. */
@@ -98,7 +104,12 @@ export const trainingSchema = z.object({
   /** At most this many minutes of training: it ends at the epoch boundary where another epoch would not fit, with the best weights kept; null for no limit. */
   time_budget_minutes: numberIn('time_budget_minutes', 0.1, 10000).nullable().default(null),
   /** Makes shuffling, augmentation and initial weights repeatable. */
-  seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 31 - 1)
+    .default(42),
 });
 export type TrainingSpec = z.infer<typeof trainingSchema>;
 
@@ -106,7 +117,12 @@ export const backboneSchema = z.object({
   /** Id of a pretrained network in the backbone catalogue (or of one imported from a folder), e.g. "mobilenet-v2-1.0-224". */
   id: z.string().min(1, zodSays('model.spec.chooseBackbone')).max(100),
   /** How many of the backbone's last blocks are trained too; 0 keeps it frozen (features only). */
-  trainable_blocks: z.number().int().min(0, zodSays('model.spec.trainableBlocksNegative')).max(20, zodSays('model.spec.trainableBlocksTooMany', { max: 20 })).default(0),
+  trainable_blocks: z
+    .number()
+    .int()
+    .min(0, zodSays('model.spec.trainableBlocksNegative'))
+    .max(20, zodSays('model.spec.trainableBlocksTooMany', { max: 20 }))
+    .default(0),
 });
 export type BackboneSpec = z.infer<typeof backboneSchema>;
 
@@ -134,7 +150,8 @@ export type ModelSpecInput = z.input<typeof modelSpecSchema>;
  * adds with defaults (augmentation, callbacks, layer options), so the defaults complete it.
  */
 export function migrateSpec(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1) return { ...value, version: SPEC_VERSION };
+  if (typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1)
+    return { ...value, version: SPEC_VERSION };
   return value;
 }
 
@@ -157,7 +174,9 @@ function builtInCheck(issue: z.core.$ZodRawIssue): string {
   const received = shown(issue.input);
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? zodSays('model.spec.required', { field }) : zodSays('model.spec.wrongType', { field, expected: issue.expected, received });
+      return issue.input === undefined
+        ? zodSays('model.spec.required', { field })
+        : zodSays('model.spec.wrongType', { field, expected: issue.expected, received });
     case 'too_small':
       return zodSays('model.spec.tooSmall', { field, limit: Number(issue.minimum), received });
     case 'too_big':

@@ -68,15 +68,25 @@ function convOutput(size: number, kernel: number, stride: number, padding: 'vali
 }
 
 function snake(type: string): string {
-  return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace('2_d', '2d');
+  return type
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace('2_d', '2d');
 }
 
 /** What one layer does to the shape, or why it cannot. */
 type Step = { shape: Shape; params?: number; nonTrainable?: number; macs?: number } | { issue: Said; field: string };
 
 const IMAGE_LAYERS = new Set<LayerSpec['type']>([
-  'Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D',
-  'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'SpatialDropout2D', 'ZeroPadding2D',
+  'Conv2D',
+  'SeparableConv2D',
+  'DepthwiseConv2D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'SpatialDropout2D',
+  'ZeroPadding2D',
 ]);
 
 function step(layer: LayerSpec, shape: Shape): Step {
@@ -103,9 +113,11 @@ function step(layer: LayerSpec, shape: Shape): Step {
       const oh = convOutput(h, kh, sh, layer.padding);
       const ow = convOutput(w, kw, sw, layer.padding);
       if (pooling) return { shape: [oh, ow, c] };
-      if (layer.type === 'Conv2D') return { shape: [oh, ow, layer.filters], params: (kh * kw * c + 1) * layer.filters, macs: oh * ow * kh * kw * c * layer.filters };
+      if (layer.type === 'Conv2D')
+        return { shape: [oh, ow, layer.filters], params: (kh * kw * c + 1) * layer.filters, macs: oh * ow * kh * kw * c * layer.filters };
       const dm = layer.depth_multiplier;
-      if (layer.type === 'DepthwiseConv2D') return { shape: [oh, ow, c * dm], params: (kh * kw + 1) * c * dm, macs: oh * ow * kh * kw * c * dm };
+      if (layer.type === 'DepthwiseConv2D')
+        return { shape: [oh, ow, c * dm], params: (kh * kw + 1) * c * dm, macs: oh * ow * kh * kw * c * dm };
       return {
         shape: [oh, ow, layer.filters],
         params: kh * kw * c * dm + c * dm * layer.filters + layer.filters,
@@ -149,10 +161,25 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
   let shape: Shape = [spec.input.height, spec.input.width, spec.input.channels];
   let activationValues = shape.reduce((a, b) => a * b, 1);
 
-  const push = (type: string, layerIndex: number | null, outputShape: Shape, params: number, nonTrainableParams: number, multiplyAdds: number) => {
+  const push = (
+    type: string,
+    layerIndex: number | null,
+    outputShape: Shape,
+    params: number,
+    nonTrainableParams: number,
+    multiplyAdds: number,
+  ) => {
     const n = counters.get(type) ?? 0;
     counters.set(type, n + 1);
-    rows.push({ name: n === 0 ? snake(type) : `${snake(type)}_${n}`, type, layerIndex, outputShape, params, nonTrainableParams, multiplyAdds });
+    rows.push({
+      name: n === 0 ? snake(type) : `${snake(type)}_${n}`,
+      type,
+      layerIndex,
+      outputShape,
+      params,
+      nonTrainableParams,
+      multiplyAdds,
+    });
     activationValues += outputShape.reduce((a, b) => a * b, 1);
   };
 
@@ -163,7 +190,14 @@ export function summarize(spec: ModelSpec, numClasses: number, backbone?: Backbo
     } else if (spec.input.height !== h || spec.input.width !== w || spec.input.channels !== 3) {
       issues.push({
         path: ['input', 'width'],
-        ...said('model.summary.backboneInput', { title: backbone.title, w, h, width: spec.input.width, height: spec.input.height, channels: spec.input.channels }),
+        ...said('model.summary.backboneInput', {
+          title: backbone.title,
+          w,
+          h,
+          width: spec.input.width,
+          height: spec.input.height,
+          channels: spec.input.channels,
+        }),
       });
     } else {
       shape = [backbone.features];

@@ -14,7 +14,6 @@ export interface BatchPrediction {
   error: Said | null;
 }
 
-
 /** One picture of a batch as the table shows it. */
 export interface PredictionRow {
   /** Path relative to what was chosen. */
@@ -50,11 +49,20 @@ export function predictionRows(results: readonly BatchPrediction[], classNames: 
   const known = new Map(classNames.map((name) => [name.toLowerCase(), name]));
   return results.map((result, i) => {
     const expected = known.get(folders[i]?.toLowerCase() ?? '') ?? null;
-    if (!result.probabilities) return { file: result.file, predicted: null, confidence: 0, probabilities: [], expected, correct: null, error: result.error };
+    if (!result.probabilities)
+      return { file: result.file, predicted: null, confidence: 0, probabilities: [], expected, correct: null, error: result.error };
     const probabilities = result.probabilities;
     const best = probabilities.indexOf(Math.max(...probabilities));
     const predicted = classNames[best] ?? null;
-    return { file: result.file, predicted, confidence: probabilities[best] ?? 0, probabilities, expected, correct: expected === null ? null : predicted === expected, error: null };
+    return {
+      file: result.file,
+      predicted,
+      confidence: probabilities[best] ?? 0,
+      probabilities,
+      expected,
+      correct: expected === null ? null : predicted === expected,
+      error: null,
+    };
   });
 }
 
@@ -96,7 +104,10 @@ export type SortKey = 'file' | 'predicted' | 'confidence' | 'expected';
 
 export function sortRows(rows: readonly PredictionRow[], key: SortKey, ascending: boolean): PredictionRow[] {
   const text = (row: PredictionRow) => (key === 'file' ? row.file : key === 'predicted' ? (row.predicted ?? '') : (row.expected ?? ''));
-  const compare = key === 'confidence' ? (a: PredictionRow, b: PredictionRow) => a.confidence - b.confidence : (a: PredictionRow, b: PredictionRow) => text(a).localeCompare(text(b), 'en', { numeric: true });
+  const compare =
+    key === 'confidence'
+      ? (a: PredictionRow, b: PredictionRow) => a.confidence - b.confidence
+      : (a: PredictionRow, b: PredictionRow) => text(a).localeCompare(text(b), 'en', { numeric: true });
   const sorted = [...rows].sort(compare);
   return ascending ? sorted : sorted.reverse();
 }
@@ -106,7 +117,11 @@ export function sortRows(rows: readonly PredictionRow[], key: SortKey, ascending
  * breaks quoted and quotes doubled): file, predicted, confidence, expected, correct, error, then
  * one probability column per class. `say` words the reasons (the screen's language; English by default).
  */
-export function predictionsCsv(rows: readonly PredictionRow[], classNames: readonly string[], say: (sentence: Said) => string = (sentence) => sentence.message): string {
+export function predictionsCsv(
+  rows: readonly PredictionRow[],
+  classNames: readonly string[],
+  say: (sentence: Said) => string = (sentence) => sentence.message,
+): string {
   const header = ['file', 'predicted', 'confidence', 'expected', 'correct', 'error', ...classNames.map((name) => `p(${name})`)];
   const number = (value: number | undefined) => (value === undefined ? '' : value.toFixed(6));
   const data = rows.map((row) => [

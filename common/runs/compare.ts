@@ -14,7 +14,6 @@ export interface ComparedSetting {
   differs: boolean;
 }
 
-
 /** What comparing needs of a run: its spec and the backend that trained it. */
 interface ComparedRun {
   spec: ModelSpec;

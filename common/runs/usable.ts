@@ -9,7 +9,9 @@ interface RunState {
 
 /** Whether `run` saved weights that can be used. */
 export const hasUsableWeights = (run: RunState): boolean =>
-  run.status === 'completed' || run.status === 'stopped' || ((run.status === 'interrupted' || run.status === 'failed') && run.bestEpoch !== null);
+  run.status === 'completed' ||
+  run.status === 'stopped' ||
+  ((run.status === 'interrupted' || run.status === 'failed') && run.bestEpoch !== null);
 
 /** Whether `run`'s weights are those of a run that did not finish (stopped, interrupted or failed). */
 export const unfinished = (run: Pick<RunState, 'status'>): boolean => run.status !== 'completed';

@@ -11,7 +11,14 @@ export const EVALUATE_USAGE = `  evaluate <project> [--run ID] [--split validati
 /** Right-aligned table rows with the first column left-aligned. */
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]! + 2))).join('').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]! + 2)))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const f = (value: number): string => value.toFixed(4);
@@ -26,7 +33,10 @@ export function formatEvaluation(evaluation: Evaluation): string {
     ['macro avg', f(m.macro.precision), f(m.macro.recall), f(m.macro.f1), String(m.images)],
     ['weighted avg', f(m.weighted.precision), f(m.weighted.recall), f(m.weighted.f1), String(m.images)],
   ]);
-  const confusion = table([['actual \\ predicted', ...evaluation.classNames], ...m.confusion.map((row, i) => [evaluation.classNames[i]!, ...row.map(String)])]);
+  const confusion = table([
+    ['actual \\ predicted', ...evaluation.classNames],
+    ...m.confusion.map((row, i) => [evaluation.classNames[i]!, ...row.map(String)]),
+  ]);
   const lines = [
     `${evaluation.split === 'test' ? 'Test' : 'Validation'} split, ${evaluation.weights} weights: ${m.images} images`,
     `accuracy: ${f(m.accuracy)}  loss: ${f(m.loss)}${m.topK ? `  top-${m.topK.k} accuracy: ${f(m.topK.accuracy)}` : ''}`,
@@ -37,14 +47,27 @@ export function formatEvaluation(evaluation: Evaluation): string {
     confusion,
   ];
   if (evaluation.mostConfused.length > 0) {
-    lines.push('', 'Most confused: ' + evaluation.mostConfused.slice(0, 5).map((p) => `${p.actual} as ${p.predicted} (${p.count})`).join(', '));
+    lines.push(
+      '',
+      'Most confused: ' +
+        evaluation.mostConfused
+          .slice(0, 5)
+          .map((p) => `${p.actual} as ${p.predicted} (${p.count})`)
+          .join(', '),
+    );
   }
   if (evaluation.skipped > 0) lines.push(`${evaluation.skipped} images skipped: their class is not one this run was trained on.`);
   return lines.join('\n');
 }
 
 /** Runs the evaluation, printing progress on stderr while it goes, then the report. */
-export async function evaluateCommand(service: CapaService, projectId: string, runId: string, split: EvaluationSplit, weights: EvaluationWeights): Promise<void> {
+export async function evaluateCommand(
+  service: CapaService,
+  projectId: string,
+  runId: string,
+  split: EvaluationSplit,
+  weights: EvaluationWeights,
+): Promise<void> {
   const timer = setInterval(() => {
     void callOrThrow(service, 'evaluationProgress', { projectId, runId }).then(
       (progress) => progress && process.stderr.write(`\rEvaluating: ${progress.done}/${progress.total} images\n`),

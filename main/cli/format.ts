@@ -21,7 +21,11 @@ export function formatSummary(summary: ModelSummary): string {
   const rows = summary.rows.map((r) => [`${r.name} (${r.type})`, formatShape(r.outputShape), r.params.toLocaleString('en-US')]);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2);
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('')
+      .trimEnd();
   const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
   return [
     rule('━'),

@@ -3,7 +3,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, type EvaluationSplit, type EvaluationWeights, type ExportFormat, type ExportQuantization, type ExportWeights, type RunInfo, type Split } from '../../preload/contract';
+import {
+  EXPORT_FORMATS,
+  type EvaluationSplit,
+  type EvaluationWeights,
+  type ExportFormat,
+  type ExportQuantization,
+  type ExportWeights,
+  type RunInfo,
+  type Split,
+} from '../../preload/contract';
 import { defaultDataDir } from '../core/settings/data-dir';
 import { CapaError } from '../../common/messages/errors';
 import { said } from '../../common/messages/said';
@@ -78,7 +87,10 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function number(values: Values, name: 'size' | 'channels' | 'epochs' | 'batch-size' | 'learning-rate' | 'seed' | 'minutes'): number | undefined {
+function number(
+  values: Values,
+  name: 'size' | 'channels' | 'epochs' | 'batch-size' | 'learning-rate' | 'seed' | 'minutes',
+): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -91,7 +103,10 @@ async function projectId(service: CapaService, idOrName: string | undefined): Pr
   const projects = await callOrThrow(service, 'listProjects', {});
   const matches = projects.filter((p) => p.id === idOrName || p.name === idOrName);
   if (matches.length === 1) return matches[0]!.id;
-  throw cliError(matches.length ? 'conflict' : 'not-found', matches.length ? `Several projects are named "${idOrName}"; use its id.` : `There is no project "${idOrName}". See "capa projects".`);
+  throw cliError(
+    matches.length ? 'conflict' : 'not-found',
+    matches.length ? `Several projects are named "${idOrName}"; use its id.` : `There is no project "${idOrName}". See "capa projects".`,
+  );
 }
 
 /** Applies --preset, --file and the training options to the project's spec, saves it, returns it. */
@@ -101,10 +116,14 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
   const size = number(values, 'size');
   const channels = number(values, 'channels');
   const minutes = number(values, 'minutes');
-  if (values.preset === AUTO_PRESET_ID) spec = (await callOrThrow(service, 'planModel', { projectId: id, ...(minutes !== undefined ? { budgetMinutes: minutes } : {}) })).spec;
+  if (values.preset === AUTO_PRESET_ID)
+    spec = (await callOrThrow(service, 'planModel', { projectId: id, ...(minutes !== undefined ? { budgetMinutes: minutes } : {}) })).spec;
   const preset = values.preset === undefined || values.preset === AUTO_PRESET_ID ? undefined : presetById(values.preset);
   if (values.preset !== undefined && values.preset !== AUTO_PRESET_ID && !preset) {
-    throw cliError('invalid-argument', `Unknown preset "${values.preset}". Use one of: ${[AUTO_PRESET_ID, ...PRESETS.map((p) => p.id)].join(', ')}.`);
+    throw cliError(
+      'invalid-argument',
+      `Unknown preset "${values.preset}". Use one of: ${[AUTO_PRESET_ID, ...PRESETS.map((p) => p.id)].join(', ')}.`,
+    );
   }
   const patch = { ...(size ? { width: size, height: size } : {}), ...(channels ? { channels: channels as 1 | 3 } : {}) };
   // A preset may set its own input (transfer learning takes its backbone's); the options apply on top.
@@ -128,16 +147,32 @@ async function applySpecOptions(service: CapaService, id: string, values: Values
 }
 
 /** The options of "spec" and "train" that change the spec (and save it). */
-const SPEC_OPTIONS = ['preset', 'size', 'channels', 'file', 'epochs', 'batch-size', 'learning-rate', 'optimizer', 'seed', 'minutes'] as const;
+const SPEC_OPTIONS = [
+  'preset',
+  'size',
+  'channels',
+  'file',
+  'epochs',
+  'batch-size',
+  'learning-rate',
+  'optimizer',
+  'seed',
+  'minutes',
+] as const;
 
 /** Auto's plan: why each choice, the layers, and how long. */
 function printPlan(plan: ModelPlan): void {
   console.log("Auto's plan:");
   for (const reason of plan.reasons) console.log(`  - ${reason.message}`);
-  if (plan.suggestDownload) console.log(`  Download ${plan.suggestDownload.title} for photos: capa backbones download ${plan.suggestDownload.id}`);
+  if (plan.suggestDownload)
+    console.log(`  Download ${plan.suggestDownload.title} for photos: capa backbones download ${plan.suggestDownload.id}`);
   const { input } = plan.spec;
-  console.log(`  Input ${input.width}x${input.height}x${input.channels}${plan.spec.backbone ? `, backbone ${plan.spec.backbone.id}` : ''}; layers: ${plan.spec.layers.map((l) => l.type).join(', ')}`);
-  console.log(`Estimate: ${plan.estimate.sentence.message}${plan.estimate.source === 'guess' ? ` (${said('model.auto.guessed').message})` : ''}`);
+  console.log(
+    `  Input ${input.width}x${input.height}x${input.channels}${plan.spec.backbone ? `, backbone ${plan.spec.backbone.id}` : ''}; layers: ${plan.spec.layers.map((l) => l.type).join(', ')}`,
+  );
+  console.log(
+    `Estimate: ${plan.estimate.sentence.message}${plan.estimate.source === 'guess' ? ` (${said('model.auto.guessed').message})` : ''}`,
+  );
 }
 
 async function pickRun(service: CapaService, id: string, runId: string | undefined): Promise<RunInfo> {
@@ -145,7 +180,10 @@ async function pickRun(service: CapaService, id: string, runId: string | undefin
   const runs = await callOrThrow(service, 'listRuns', { projectId: id });
   const run = runs.find(hasUsableWeights);
   if (!run) throw cliError('not-found', 'This project has no run with saved weights yet. Train one with "capa train".');
-  if (unfinished(run)) console.log(`Using run ${run.id.slice(0, 8)} ("${run.name}"), ${run.status}: the best weights it saved, of epoch ${run.bestEpoch ?? '-'}.`);
+  if (unfinished(run))
+    console.log(
+      `Using run ${run.id.slice(0, 8)} ("${run.name}"), ${run.status}: the best weights it saved, of epoch ${run.bestEpoch ?? '-'}.`,
+    );
   return run;
 }
 
@@ -154,8 +192,13 @@ async function startRun(service: CapaService, id: string, typed: string): Promis
   try {
     return await callOrThrow(service, 'startRun', { projectId: id });
   } catch (error) {
-    if (!(error instanceof CapaError) || error.code !== 'not-found' || !(await callOrThrow(service, 'getSpec', { projectId: id })).backbone) throw error;
-    throw cliError(error.code, `${error.message} From the command line: capa train "${typed}" --preset ${OFFLINE_PRESET_ID}.`, error.issues);
+    if (!(error instanceof CapaError) || error.code !== 'not-found' || !(await callOrThrow(service, 'getSpec', { projectId: id })).backbone)
+      throw error;
+    throw cliError(
+      error.code,
+      `${error.message} From the command line: capa train "${typed}" --preset ${OFFLINE_PRESET_ID}.`,
+      error.issues,
+    );
   }
 }
 
@@ -179,12 +222,16 @@ async function run(service: CapaService, command: string | undefined, args: stri
       let classId: number | null = null;
       if (values.class) {
         const dataset = await callOrThrow(service, 'getDataset', { projectId: id });
-        classId = dataset.classes.find((c) => c.name === values.class)?.id ?? (await callOrThrow(service, 'createClass', { projectId: id, name: values.class })).id;
+        classId =
+          dataset.classes.find((c) => c.name === values.class)?.id ??
+          (await callOrThrow(service, 'createClass', { projectId: id, name: values.class })).id;
       }
       // An unknown split reaches the service, whose validation names the choices.
       const split = values.split as Split | undefined;
       const report = await callOrThrow(service, 'importPaths', { projectId: id, paths, classId, ...(split ? { split } : {}) });
-      console.log(`Imported ${report.imported} images${report.classesCreated.length ? `; new classes: ${report.classesCreated.join(', ')}` : ''}.`);
+      console.log(
+        `Imported ${report.imported} images${report.classesCreated.length ? `; new classes: ${report.classesCreated.join(', ')}` : ''}.`,
+      );
       if (report.duplicates.length) console.log(`${report.duplicates.length} duplicates skipped (already in the project).`);
       for (const r of report.rejected) console.log(`Skipped ${r.file}: ${r.message}`);
       return;
@@ -199,8 +246,12 @@ async function run(service: CapaService, command: string | undefined, args: stri
       }
       const summary = await callOrThrow(service, 'summarizeSpec', { projectId: id, spec });
       console.log(formatSummary(summary));
-      console.log(`Multiply-adds per image: ${summary.multiplyAdds.toLocaleString('en-US')}; weights ${(summary.weightBytes / 2 ** 20).toFixed(2)} MB`);
-      console.log(`Training: ${spec.training.optimizer}, learning rate ${spec.training.learning_rate}, ${spec.training.epochs} epochs, batch size ${spec.training.batch_size}, seed ${spec.training.seed}`);
+      console.log(
+        `Multiply-adds per image: ${summary.multiplyAdds.toLocaleString('en-US')}; weights ${(summary.weightBytes / 2 ** 20).toFixed(2)} MB`,
+      );
+      console.log(
+        `Training: ${spec.training.optimizer}, learning rate ${spec.training.learning_rate}, ${spec.training.epochs} epochs, batch size ${spec.training.batch_size}, seed ${spec.training.seed}`,
+      );
       return;
     }
     case 'plan': {
@@ -226,8 +277,12 @@ async function run(service: CapaService, command: string | undefined, args: stri
       const progress = new Progress({ tty: process.stdout.isTTY === true, quiet: values.quiet === true });
       const done = await followRun(service, id, () => startRun(service, id, args[0]!), progress);
       const best = done.epochs.find((e) => e.epoch === done.bestEpoch);
-      const took = done.estimate ? `; took ${formatDuration(done.durationSeconds)} (estimated ${formatDuration(done.estimate.seconds)})` : '';
-      console.log(`Run ${done.id} ${done.status}${best?.valAccuracy != null ? `; best validation accuracy ${(best.valAccuracy * 100).toFixed(1)}% (epoch ${best.epoch})` : ''}${took}.`);
+      const took = done.estimate
+        ? `; took ${formatDuration(done.durationSeconds)} (estimated ${formatDuration(done.estimate.seconds)})`
+        : '';
+      console.log(
+        `Run ${done.id} ${done.status}${best?.valAccuracy != null ? `; best validation accuracy ${(best.valAccuracy * 100).toFixed(1)}% (epoch ${best.epoch})` : ''}${took}.`,
+      );
       return;
     }
     case 'backbones': {
@@ -240,7 +295,8 @@ async function run(service: CapaService, command: string | undefined, args: stri
         const info = await callOrThrow(service, 'importBackbone', { path: resolve(args[1]), ...(values.id ? { id: values.id } : {}) });
         console.log(`Imported ${info.title} (${info.id}).`);
       } else {
-        for (const b of await callOrThrow(service, 'listBackbones', {})) console.log(`${b.id}  ${b.title}  ${b.state}  ${(b.sizeBytes / 2 ** 20).toFixed(0)} MB  ${b.inputSize} px`);
+        for (const b of await callOrThrow(service, 'listBackbones', {}))
+          console.log(`${b.id}  ${b.title}  ${b.state}  ${(b.sizeBytes / 2 ** 20).toFixed(0)} MB  ${b.inputSize} px`);
       }
       return;
     }
@@ -254,7 +310,8 @@ async function run(service: CapaService, command: string | undefined, args: stri
       const id = await projectId(service, args[0]);
       const chosen = await pickRun(service, id, values.run);
       const choices = await callOrThrow(service, 'exportChoices', { projectId: id, runId: chosen.id });
-      const wanted = values.format === undefined || values.format === 'all' ? choices.formats.map((f) => f.format) : [values.format as ExportFormat];
+      const wanted =
+        values.format === undefined || values.format === 'all' ? choices.formats.map((f) => f.format) : [values.format as ExportFormat];
       for (const format of wanted) {
         const info = choices.formats.find((f) => f.format === format);
         if (info && !info.available) {
@@ -270,8 +327,12 @@ async function run(service: CapaService, command: string | undefined, args: stri
           ...(values.quantize && format === 'tfjs' ? { quantization: values.quantize as ExportQuantization } : {}),
           ...(values.out ? { directory: resolve(values.out) } : {}),
         });
-        const change = result.accuracy ? `; held-out accuracy ${(result.accuracy.original * 100).toFixed(1)}% -> ${(result.accuracy.exported * 100).toFixed(1)}% on ${result.accuracy.images} images` : '';
-        console.log(`${info?.title.message ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`);
+        const change = result.accuracy
+          ? `; held-out accuracy ${(result.accuracy.original * 100).toFixed(1)}% -> ${(result.accuracy.exported * 100).toFixed(1)}% on ${result.accuracy.images} images`
+          : '';
+        console.log(
+          `${info?.title.message ?? format}: ${result.directory} (${result.files.join(', ')}; ${(result.bytes / 1024).toFixed(0)} KiB${change})`,
+        );
       }
       return;
     }
@@ -279,7 +340,13 @@ async function run(service: CapaService, command: string | undefined, args: stri
       const id = await projectId(service, args[0]);
       const chosen = await pickRun(service, id, values.run);
       // An unknown split or weights reaches the service, whose validation names the choices.
-      await evaluateCommand(service, id, chosen.id, (values.split ?? 'test') as EvaluationSplit, (values.weights ?? 'best') as EvaluationWeights);
+      await evaluateCommand(
+        service,
+        id,
+        chosen.id,
+        (values.split ?? 'test') as EvaluationSplit,
+        (values.weights ?? 'best') as EvaluationWeights,
+      );
       return;
     }
     default:

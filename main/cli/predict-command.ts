@@ -19,8 +19,15 @@ export async function printInferenceEngine(service: CapaService): Promise<void> 
   for (const line of [engine.features, engine.predictions]) if (line) console.log(line.message);
 }
 
-export async function predictCommand(service: CapaService, projectId: string, run: RunInfo, paths: readonly string[], csv: string | undefined): Promise<void> {
-  if (paths.length === 0) throw cliError('invalid-argument', 'Name at least one picture or folder to classify, e.g. capa predict "My project" photos/.');
+export async function predictCommand(
+  service: CapaService,
+  projectId: string,
+  run: RunInfo,
+  paths: readonly string[],
+  csv: string | undefined,
+): Promise<void> {
+  if (paths.length === 0)
+    throw cliError('invalid-argument', 'Name at least one picture or folder to classify, e.g. capa predict "My project" photos/.');
   const files = await callOrThrow(service, 'listFolder', { paths: paths.map((p) => resolve(p)) });
   const results: BatchPrediction[] = [];
   for (let start = 0; start < files.length; start += PREDICT_BATCH_SIZE) {
@@ -36,16 +43,21 @@ export async function predictCommand(service: CapaService, projectId: string, ru
   } else {
     const width = Math.min(60, Math.max(4, ...rows.map((row) => row.file.length)));
     for (const row of rows) {
-      const answer = row.error ? `cannot be read: ${row.error.message}` : `${row.predicted} ${percent(row.confidence)}  (${run.classNames.map((name, i) => `${name} ${percent(row.probabilities[i]!)}`).join(', ')})`;
+      const answer = row.error
+        ? `cannot be read: ${row.error.message}`
+        : `${row.predicted} ${percent(row.confidence)}  (${run.classNames.map((name, i) => `${name} ${percent(row.probabilities[i]!)}`).join(', ')})`;
       console.log(`${row.file.padEnd(width)}  ${answer}`);
     }
   }
   const accuracy = folderAccuracy(rows, run.classNames);
   if (accuracy) {
     const perClass = accuracy.perClass.map((c) => `${c.className} ${c.right} right, ${c.wrong} wrong`).join('; ');
-    console.log(`Accuracy against the folders' classes: ${percent(accuracy.accuracy)} (${accuracy.correct} of ${accuracy.total}; ${perClass})`);
+    console.log(
+      `Accuracy against the folders' classes: ${percent(accuracy.accuracy)} (${accuracy.correct} of ${accuracy.total}; ${perClass})`,
+    );
   }
   await printInferenceEngine(service);
   const unreadable = rows.filter((row) => row.error).length;
-  if (unreadable > 0) console.log(`${unreadable} file${unreadable === 1 ? '' : 's'} could not be read (reasons above or in the error column).`);
+  if (unreadable > 0)
+    console.log(`${unreadable} file${unreadable === 1 ? '' : 's'} could not be read (reasons above or in the error column).`);
 }

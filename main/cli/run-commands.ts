@@ -20,7 +20,11 @@ const percent = (value: number | null | undefined): string => (value == null ? '
 /** Lays out rows as columns padded to their widest cell. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -55,7 +59,12 @@ async function findRun(service: CapaService, projectId: string, ref: string | un
 }
 
 /** Prints a run's events until it ends; returns the run as stored then. */
-export async function followRun(service: CapaService, projectId: string, start: () => Promise<RunInfo>, progress = new Progress({ tty: process.stdout.isTTY === true, quiet: false })): Promise<RunInfo> {
+export async function followRun(
+  service: CapaService,
+  projectId: string,
+  start: () => Promise<RunInfo>,
+  progress = new Progress({ tty: process.stdout.isTTY === true, quiet: false }),
+): Promise<RunInfo> {
   const events: RunEvent[] = [];
   let wake: (() => void) | null = null;
   const unsubscribe = service.onRunEvent((event) => {
@@ -64,7 +73,9 @@ export async function followRun(service: CapaService, projectId: string, start: 
   });
   try {
     const run = await start();
-    console.log(`Run ${run.id} ("${run.name}"): ${run.classNames.length} classes (${run.classNames.join(', ')}), ${run.spec.training.epochs} epochs`);
+    console.log(
+      `Run ${run.id} ("${run.name}"): ${run.classNames.length} classes (${run.classNames.join(', ')}), ${run.spec.training.epochs} epochs`,
+    );
     for (;;) {
       const event = events.shift();
       if (!event) {
@@ -75,25 +86,39 @@ export async function followRun(service: CapaService, projectId: string, start: 
       if (event.kind === 'progress') {
         // Time left: this epoch's remaining pictures and the epochs after it, at this epoch's rate.
         const left = (event.batches - event.batch + (event.epochs - event.epoch) * event.batches) * run.spec.training.batch_size;
-        const detail = [`loss ${event.loss.toFixed(4)}`, `${Math.round(event.imagesPerSecond)} pictures/s`, timeLeft(left, event.imagesPerSecond)].filter(Boolean).join(', ');
+        const detail = [
+          `loss ${event.loss.toFixed(4)}`,
+          `${Math.round(event.imagesPerSecond)} pictures/s`,
+          timeLeft(left, event.imagesPerSecond),
+        ]
+          .filter(Boolean)
+          .join(', ');
         progress.update(`Epoch ${event.epoch}/${event.epochs} batch`, event.batch, event.batches, detail);
         continue;
       }
       progress.clear();
       if (event.kind === 'started') {
         // The engine and device, then why each faster engine was skipped, one line each.
-        console.log(`Engine: ${event.backend.name} = ${event.backend.description}; ${event.trainCount} training and ${event.validationCount} validation images`);
+        console.log(
+          `Engine: ${event.backend.name} = ${event.backend.description}; ${event.trainCount} training and ${event.validationCount} validation images`,
+        );
         for (const reason of event.backend.fallbacks) console.log(`  skipped ${reason}`);
       }
       if (event.kind === 'log') console.log(event.message);
       if (event.kind === 'epoch') {
         const m = event.metrics;
         const validation = m.valLoss === null ? '' : ` - val_loss: ${m.valLoss.toFixed(4)} - val_accuracy: ${m.valAccuracy!.toFixed(4)}`;
-        console.log(`Epoch ${m.epoch}/${event.epochs} - ${m.seconds.toFixed(1)}s - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)}${validation}`);
+        console.log(
+          `Epoch ${m.epoch}/${event.epochs} - ${m.seconds.toFixed(1)}s - loss: ${m.loss.toFixed(4)} - accuracy: ${m.accuracy.toFixed(4)}${validation}`,
+        );
       }
       if (event.kind === 'done') {
         if (event.status === 'failed') throw cliError('trainer', `Training failed: ${event.error?.message ?? 'unknown error'}`);
-        if (event.status === 'interrupted') throw cliError('trainer', `${event.error?.message ?? 'Training was interrupted.'} From the command line: capa runs resume <project> ${run.id.slice(0, 8)}`);
+        if (event.status === 'interrupted')
+          throw cliError(
+            'trainer',
+            `${event.error?.message ?? 'Training was interrupted.'} From the command line: capa runs resume <project> ${run.id.slice(0, 8)}`,
+          );
         return callOrThrow(service, 'getRun', { projectId, runId: run.id });
       }
     }
@@ -107,7 +132,13 @@ function printComparison(runs: RunInfo[], settings: { path: string; values: (str
   const differing = settings.filter((s) => s.differs);
   console.log('');
   if (differing.length === 0) console.log('Their settings are all the same.');
-  else console.log(table(['Setting that differs', ...runs.map((r) => r.name)], differing.map((s) => [s.path, ...s.values.map((v) => v ?? '(none)')])));
+  else
+    console.log(
+      table(
+        ['Setting that differs', ...runs.map((r) => r.name)],
+        differing.map((s) => [s.path, ...s.values.map((v) => v ?? '(none)')]),
+      ),
+    );
   console.log(`${settings.length - differing.length} other settings are the same in every run.`);
   const longest = Math.max(...runs.map((r) => r.epochs.length));
   if (longest === 0) return;
@@ -116,11 +147,20 @@ function printComparison(runs: RunInfo[], settings: { path: string; values: (str
     const m = run.epochs.find((e) => e.epoch === epoch);
     return m ? `${m.loss.toFixed(3)} / ${m.valLoss?.toFixed(3) ?? '-'}` : '';
   };
-  console.log(table(['Epoch: loss / val. loss', ...runs.map((r) => r.name)], Array.from({ length: longest }, (_, i) => [String(i + 1), ...runs.map((r) => cell(r, i + 1))])));
+  console.log(
+    table(
+      ['Epoch: loss / val. loss', ...runs.map((r) => r.name)],
+      Array.from({ length: longest }, (_, i) => [String(i + 1), ...runs.map((r) => cell(r, i + 1))]),
+    ),
+  );
 }
 
 /** Runs `capa runs ...`; `args` follow "runs". */
-export async function runRunsCommand(service: CapaService, args: string[], projectId: (idOrName: string | undefined) => Promise<string>): Promise<void> {
+export async function runRunsCommand(
+  service: CapaService,
+  args: string[],
+  projectId: (idOrName: string | undefined) => Promise<string>,
+): Promise<void> {
   const sub = args[0] !== undefined && SUBCOMMANDS.has(args[0]) && args.length > 1 ? args[0] : 'list';
   const rest = sub === 'list' && args[0] !== 'list' ? args : args.slice(1);
   const id = await projectId(rest[0]);

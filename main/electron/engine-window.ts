@@ -55,7 +55,8 @@ type WindowClass = new (options: BrowserWindowConstructorOptions) => BrowserWind
 /** Opens the engine page at `url` (http://127.0.0.1 only) in a new hidden window. */
 export function openEngineWindow(Window: WindowClass, url: string): EngineWindow {
   const origin = new URL(url);
-  if (origin.hostname !== '127.0.0.1' || origin.protocol !== 'http:') throw new Error(`The engine window opens only http://127.0.0.1 pages. Received: ${url}`);
+  if (origin.hostname !== '127.0.0.1' || origin.protocol !== 'http:')
+    throw new Error(`The engine window opens only http://127.0.0.1 pages. Received: ${url}`);
   const window = new Window(engineWindowOptions());
   const listeners: ((reason: string) => void)[] = [];
   let reason = 'the engine window was closed';

@@ -2,7 +2,21 @@
 // service, the trainer in a utilityProcess, the menu, native dialogs, taskbar progress,
 // notifications, the theme, and a clean shutdown. Decisions (window options, CSP, sender and
 // permission checks, URL parsing, window state, progress) live in small modules next door.
-import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, nativeTheme, net, protocol, screen, session, shell, utilityProcess } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  app,
+  dialog,
+  ipcMain,
+  nativeTheme,
+  net,
+  protocol,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import type { WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -145,10 +159,14 @@ function createWindow(): BrowserWindow {
   const userData = app.getPath('userData');
   const saved = readWindowState(userData);
   const options = mainWindowOptions(PRELOAD_PATH, nativeTheme.shouldUseDarkColors);
-  const bounds = restorableBounds(saved, screen.getAllDisplays().map((display) => display.workArea), {
-    width: options.minWidth ?? 0,
-    height: options.minHeight ?? 0,
-  });
+  const bounds = restorableBounds(
+    saved,
+    screen.getAllDisplays().map((display) => display.workArea),
+    {
+      width: options.minWidth ?? 0,
+      height: options.minHeight ?? 0,
+    },
+  );
   const window = new BrowserWindow({ ...options, ...(bounds ?? {}) });
   const id = window.webContents.id;
   trustedWebContents.add(id);
@@ -267,7 +285,13 @@ async function start(): Promise<void> {
       dataDir,
       host: 'electron',
       // A closure keeps `this` bound to utilityProcess.
-      spawnTrainer: () => forkUtilityTrainer((path, args, options) => utilityProcess.fork(path, args, options), TRAINER_PATH, process.env, (url) => openEngineWindow(BrowserWindow, url)),
+      spawnTrainer: () =>
+        forkUtilityTrainer(
+          (path, args, options) => utilityProcess.fork(path, args, options),
+          TRAINER_PATH,
+          process.env,
+          (url) => openEngineWindow(BrowserWindow, url),
+        ),
       // CAPA_DATA_DIR fixes the folder: then there is nothing to move and no file to keep it in.
       ...(dataDirFromEnv() === null ? { settingsFile: settingsFileIn(userData) } : {}),
       desktop: desktopHooks,
@@ -276,7 +300,10 @@ async function start(): Promise<void> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    dialog.showErrorBox(sayIn(language, said('desktop.dialog.cannotStartTitle')), sayIn(language, said('desktop.dialog.cannotStartBody', { dataDir, detail: message })));
+    dialog.showErrorBox(
+      sayIn(language, said('desktop.dialog.cannotStartTitle')),
+      sayIn(language, said('desktop.dialog.cannotStartBody', { dataDir, detail: message })),
+    );
     app.exit(1);
     return;
   }

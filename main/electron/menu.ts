@@ -6,7 +6,18 @@ import type { Language } from '../../common/messages/languages';
 import { said, sayIn, type CoreKey } from '../../common/messages/said';
 
 /** Commands the menu sends to the renderer. */
-export const MENU_COMMANDS = ['new-project', 'open-project', 'import', 'undo', 'redo', 'train', 'stop', 'export', 'preferences', 'help'] as const;
+export const MENU_COMMANDS = [
+  'new-project',
+  'open-project',
+  'import',
+  'undo',
+  'redo',
+  'train',
+  'stop',
+  'export',
+  'preferences',
+  'help',
+] as const;
 /** One of them. */
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
@@ -42,7 +53,17 @@ export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[]
   if (context.isMac) {
     template.push({
       label: context.appName,
-      submenu: [{ role: 'about' }, { type: 'separator' }, preferences, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }],
+      submenu: [
+        { role: 'about' },
+        { type: 'separator' },
+        preferences,
+        { type: 'separator' },
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
     });
   }
   template.push({
@@ -75,7 +96,13 @@ export function menuTemplate(context: MenuContext): MenuItemConstructorOptions[]
     label: words('desktop.menu.model'),
     submenu: [command('desktop.menu.train', 'train', 'CmdOrCtrl+Enter'), command('desktop.menu.stopTraining', 'stop', 'CmdOrCtrl+.')],
   });
-  const view: MenuItemConstructorOptions[] = [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }];
+  const view: MenuItemConstructorOptions[] = [
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  ];
   if (context.isDev) view.unshift({ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' });
   template.push({ label: words('desktop.menu.view'), submenu: view });
   template.push({ role: 'windowMenu' });

@@ -30,7 +30,8 @@ export class TaskbarProgress {
 
   /** Takes an import event; returns the bar's new value. */
   import(event: ImportEvent): ProgressValue {
-    if (event.kind === 'progress') this.imports.set(event.importId, event.total > 0 ? Math.min(1, event.done / event.total) : INDETERMINATE);
+    if (event.kind === 'progress')
+      this.imports.set(event.importId, event.total > 0 ? Math.min(1, event.done / event.total) : INDETERMINATE);
     if (event.kind === 'done') this.imports.delete(event.importId);
     return this.value();
   }
@@ -54,9 +55,15 @@ export function runEndNotification(event: RunEvent, windowHidden: boolean, langu
     case 'stopped':
       return { title: say('desktop.notification.stoppedTitle'), body: say('desktop.notification.stoppedBody') };
     case 'failed':
-      return { title: say('desktop.notification.failedTitle'), body: event.error ? sayIn(language, event.error) : say('desktop.notification.failedBody') };
+      return {
+        title: say('desktop.notification.failedTitle'),
+        body: event.error ? sayIn(language, event.error) : say('desktop.notification.failedBody'),
+      };
     default:
       // Interrupted: the run's own reason says why and that it can resume.
-      return { title: say('desktop.notification.endedTitle'), body: event.error ? sayIn(language, event.error) : say('desktop.notification.endedBody') };
+      return {
+        title: say('desktop.notification.endedTitle'),
+        body: event.error ? sayIn(language, event.error) : say('desktop.notification.endedBody'),
+      };
   }
 }

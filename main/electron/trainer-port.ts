@@ -12,7 +12,12 @@ export type UtilityFork = (modulePath: string, args?: string[], options?: ForkOp
 export const TRAINER_SERVICE_NAME = 'Capa trainer';
 
 /** Starts the trainer script in a utility process and adapts it to TrainerPort. */
-export function forkUtilityTrainer(fork: UtilityFork, modulePath: string, env: NodeJS.ProcessEnv = process.env, openEngineWindow?: (url: string) => EngineWindow): TrainerPort {
+export function forkUtilityTrainer(
+  fork: UtilityFork,
+  modulePath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  openEngineWindow?: (url: string) => EngineWindow,
+): TrainerPort {
   const child = fork(modulePath, [], {
     serviceName: TRAINER_SERVICE_NAME,
     // The trainer's stdout and stderr carry TensorFlow's own diagnostics: keep them visible.
@@ -36,7 +41,8 @@ export function forkUtilityTrainer(fork: UtilityFork, modulePath: string, env: N
         if (engineWindow === opened) engineWindow = null;
         if (!exited) child.postMessage({ type: 'engine-window-closed', reason });
       });
-    } else if (message.type === 'engine-window') child.postMessage({ type: 'engine-window-closed', reason: 'this Capa opens no engine window' });
+    } else if (message.type === 'engine-window')
+      child.postMessage({ type: 'engine-window-closed', reason: 'this Capa opens no engine window' });
     else if (message.type === 'engine-window-close') engineWindow?.close();
   });
   return {

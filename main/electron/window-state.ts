@@ -62,7 +62,11 @@ const overlap = (a: Bounds, b: Bounds): { width: number; height: number } => ({
  * The bounds to open with: the remembered ones when a large enough part of them is on one of the
  * displays' work areas (and no bigger than the largest one), else null (Electron then centres the default size).
  */
-export function restorableBounds(state: WindowState | null, workAreas: readonly Bounds[], minimum: { width: number; height: number }): Bounds | null {
+export function restorableBounds(
+  state: WindowState | null,
+  workAreas: readonly Bounds[],
+  minimum: { width: number; height: number },
+): Bounds | null {
   if (state === null) return null;
   const { bounds } = state;
   if (bounds.width < minimum.width || bounds.height < minimum.height) return null;

@@ -1,7 +1,8 @@
 // Pure checks of the browser host's requests, apart from host.ts so they are small and testable.
 
 /** Whether an interface name is the loopback one (only this machine can connect). */
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+export const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /**
  * Whether a request's Host header names this machine's loopback address. Without a token the host

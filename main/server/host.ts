@@ -90,7 +90,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const authorized = (request: IncomingMessage, url: URL): boolean => {
     if (token === null && !isLoopbackHostHeader(request.headers.host)) {
-      log(`Refused ${request.method} ${url.pathname} for host ${request.headers.host ?? '(none)'}: without a token only loopback addresses are served.`);
+      log(
+        `Refused ${request.method} ${url.pathname} for host ${request.headers.host ?? '(none)'}: without a token only loopback addresses are served.`,
+      );
       return false;
     }
     if (token === null || sameToken(tokenOf(request, url), token)) return true;
@@ -104,7 +106,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 
   /** Serves `file` when it is a regular file inside `root` after symlinks are resolved (files/contained.ts); 404 otherwise. */
-  const serveFile = async (response: ServerResponse, named: string, root: string, cache: string, extraHeaders: Record<string, string> = {}) => {
+  const serveFile = async (
+    response: ServerResponse,
+    named: string,
+    root: string,
+    cache: string,
+    extraHeaders: Record<string, string> = {},
+  ) => {
     const file = await containedFile(named, root);
     const info = file === null ? null : await stat(file).catch(() => null);
     if (file === null || !info) return send(response, 404, 'Not found');
@@ -144,16 +152,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const fileName = decodeURIComponent(download[2]!);
       void service.downloadFile(decodeURIComponent(download[1]!), fileName).then((file) =>
         file
-          ? serveFile(response, file, options.dataDir, 'no-store', { 'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}` })
+          ? serveFile(response, file, options.dataDir, 'no-store', {
+              'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+            })
           : send(response, 404, 'Not found'),
       );
       return;
     }
     const media = /^\/media\/(thumb|image)\/([^/]+)\/(\d+)$/.exec(url.pathname);
     if (media) {
-      void service.mediaFile(media[1] as MediaKind, decodeURIComponent(media[2]!), Number(media[3])).then((file) =>
-        file ? serveFile(response, file, options.dataDir, 'private, max-age=31536000, immutable') : send(response, 404, 'Not found'),
-      );
+      void service
+        .mediaFile(media[1] as MediaKind, decodeURIComponent(media[2]!), Number(media[3]))
+        .then((file) =>
+          file ? serveFile(response, file, options.dataDir, 'private, max-age=31536000, immutable') : send(response, 404, 'Not found'),
+        );
       return;
     }
     const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
@@ -161,7 +173,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (!file.startsWith(rendererDir + sep)) return send(response, 404, 'Not found');
     const headers: Record<string, string> = relative === 'index.html' ? { 'Content-Security-Policy': CSP } : {};
     // The token arrives once in the address; a strict cookie carries it to assets, media and the socket.
-    if (token !== null && relative === 'index.html') headers['Set-Cookie'] = `capa_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    if (token !== null && relative === 'index.html')
+      headers['Set-Cookie'] = `capa_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     void serveFile(response, file, rendererDir, relative === 'index.html' ? 'no-cache' : 'private, max-age=3600', headers);
   };
 
@@ -213,7 +226,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         return;
       }
       if (!(OPERATION_NAMES as readonly string[]).includes(call.op)) {
-        push(ws, { id: call.id, result: { ok: false, error: { code: 'invalid-argument', ...said('errors.request.unknownOperation', { name: String(call.op) }) } } });
+        push(ws, {
+          id: call.id,
+          result: { ok: false, error: { code: 'invalid-argument', ...said('errors.request.unknownOperation', { name: String(call.op) }) } },
+        });
         return;
       }
       void service.call(call.op as OperationName, call.request).then((result) => push(ws, { id: call.id, result }));

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535. Received: ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a number from 0 to 65535. Received: ${values.port}`);
   const fixedDataDir = values['data-dir'] ?? dataDirFromEnv();
   const dataDir = fixedDataDir ?? defaultDataDir();
   // A folder fixed on the command line or by CAPA_DATA_DIR has no preferences file unless one is named.

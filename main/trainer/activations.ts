@@ -51,14 +51,21 @@ async function describe(name: string, type: string, output: Tensor): Promise<Lay
   const columns = Math.ceil(width / step);
   const maps = Array.from({ length: Math.min(channels, MAX_MAP_CHANNELS) }, (_, c) => {
     const map = new Array<number>(rows * columns);
-    for (let r = 0; r < rows; r++) for (let k = 0; k < columns; k++) map[r * columns + k] = values[(r * step * width + k * step) * channels + c]!;
+    for (let r = 0; r < rows; r++)
+      for (let k = 0; k < columns; k++) map[r * columns + k] = values[(r * step * width + k * step) * channels + c]!;
     return map;
   });
   return { kind: 'maps', name, type, shape, height: rows, width: columns, step, maps };
 }
 
 /** Every layer's activations for one picture with the saved model in `modelDir`; a frozen backbone turns the picture into the head's input first. */
-export async function imageActivations(tf: Tf, modelDir: string, input: InputSpec, image: ImageSource, backbone?: TrainerBackbone): Promise<LayerActivations[]> {
+export async function imageActivations(
+  tf: Tf,
+  modelDir: string,
+  input: InputSpec,
+  image: ImageSource,
+  backbone?: TrainerBackbone,
+): Promise<LayerActivations[]> {
   const model = await modelFor(tf, modelDir);
   const pixels = await imageToPixels('path' in image ? image.path : image.bytes, input);
   let x: Tensor;

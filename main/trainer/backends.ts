@@ -71,7 +71,11 @@ export function describeLoadError(packageName: string, error: unknown): string {
 /** Name of the first NVIDIA GPU, or null; tfjs-node-gpu has no device query of its own. */
 function nvidiaGpuName(): string | null {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return out.split('\n')[0]?.trim() || null;
   } catch {
     return null;
@@ -155,7 +159,9 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Select
       const loaded = await loaders[force]();
       return { tf: loaded.tf, info: { ...loaded.info, fallbacks: [] } };
     } catch (error) {
-      throw new Error(`CAPA_BACKEND=${force} was requested but ${describeLoadError(BACKEND_PACKAGES[force], error)}. Unset CAPA_BACKEND to pick the best available backend.`);
+      throw new Error(
+        `CAPA_BACKEND=${force} was requested but ${describeLoadError(BACKEND_PACKAGES[force], error)}. Unset CAPA_BACKEND to pick the best available backend.`,
+      );
     }
   }
   const fallbacks: string[] = [];
@@ -221,9 +227,18 @@ export function engineLoaders(selected: SelectedBackend, threads = cpuThreads())
     tensorflow: own('tensorflow', info.name === 'tensorflow' && !info.gpu, 'tensorflow'),
     'wasm-parallel': async () => {
       if (info.name !== 'wasm') processReason('wasm')();
-      if (threads < 2) throw new Error(process.env['CAPA_CPU_WORKERS'] ? `CAPA_CPU_WORKERS=${process.env['CAPA_CPU_WORKERS']} asks for one thread` : 'this machine has one core');
+      if (threads < 2)
+        throw new Error(
+          process.env['CAPA_CPU_WORKERS']
+            ? `CAPA_CPU_WORKERS=${process.env['CAPA_CPU_WORKERS']} asks for one thread`
+            : 'this machine has one core',
+        );
       const features = info.said?.params?.['features'];
-      return parallelCpuEngine(threads, { name: 'wasm-parallel', ...described(said('runs.engine.wasmParallel', { threads, features: String(features ?? 'XNNPACK') })), gpu: false });
+      return parallelCpuEngine(threads, {
+        name: 'wasm-parallel',
+        ...described(said('runs.engine.wasmParallel', { threads, features: String(features ?? 'XNNPACK') })),
+        gpu: false,
+      });
     },
     wasm: own('wasm', info.name === 'wasm', 'wasm'),
     cpu: own('cpu', info.name === 'cpu', 'cpu'),
@@ -241,7 +256,10 @@ export interface SelectedEngine {
  * The fastest engine that loads over `selected`, or the one `CAPA_BACKEND` names (an error, not a
  * fallback, when it cannot load). Each engine skipped leaves a one-line reason.
  */
-export async function selectEngine(selected: SelectedBackend, options: { force?: string; loaders?: Partial<Record<EngineId, EngineLoader>>; threads?: number } = {}): Promise<SelectedEngine> {
+export async function selectEngine(
+  selected: SelectedBackend,
+  options: { force?: string; loaders?: Partial<Record<EngineId, EngineLoader>>; threads?: number } = {},
+): Promise<SelectedEngine> {
   const loaders = { ...engineLoaders(selected, options.threads), ...options.loaders };
   const force = (options.force ?? process.env['CAPA_BACKEND'] ?? '').trim();
   if (force && isEngineId(force)) {
@@ -249,7 +267,9 @@ export async function selectEngine(selected: SelectedBackend, options: { force?:
       const engine = await loaders[force]();
       return { engine, info: { ...engine.info, fallbacks: [], skipped: [] } };
     } catch (error) {
-      throw new Error(`CAPA_BACKEND=${force} was requested but ${describeLoadError(ENGINE_PACKAGES[force], error)}. Unset CAPA_BACKEND to pick the best available engine.`);
+      throw new Error(
+        `CAPA_BACKEND=${force} was requested but ${describeLoadError(ENGINE_PACKAGES[force], error)}. Unset CAPA_BACKEND to pick the best available engine.`,
+      );
     }
   }
   const fallbacks: string[] = [];

@@ -53,7 +53,12 @@ export interface Checkpoint {
 }
 
 /** Writes the checkpoint of `model` (and its optimizer) atomically into `outDir`. */
-export async function writeCheckpoint(model: LayersModel, restoreWeights: readonly Tensor[] | null, state: LoopState, outDir: string): Promise<void> {
+export async function writeCheckpoint(
+  model: LayersModel,
+  restoreWeights: readonly Tensor[] | null,
+  state: LoopState,
+  outDir: string,
+): Promise<void> {
   const { optimizerNumbers, tensors, data } = await captureState(model, restoreWeights);
   const header: Header = { version: FORMAT_VERSION, state, optimizerNumbers, tensors };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -73,7 +78,8 @@ export async function readCheckpoint(outDir: string): Promise<Checkpoint | null>
   }
   const length = file.readUInt32LE(0);
   const header = JSON.parse(file.subarray(4, 4 + length).toString('utf8')) as Header;
-  if (header.version !== FORMAT_VERSION) throw new Error(`The run's checkpoint has format ${header.version}; this Capa reads format ${FORMAT_VERSION}.`);
+  if (header.version !== FORMAT_VERSION)
+    throw new Error(`The run's checkpoint has format ${header.version}; this Capa reads format ${FORMAT_VERSION}.`);
   return { state: header.state, header, data: file.subarray(4 + length) };
 }
 
@@ -87,5 +93,9 @@ export async function deleteCheckpoint(outDir: string): Promise<void> {
  * returns the weights early stopping may restore (the caller owns them), or null.
  */
 export function restoreCheckpoint(tf: Tf, checkpoint: Checkpoint, model: LayersModel): Tensor[] | null {
-  return applyState(tf, { optimizerNumbers: checkpoint.header.optimizerNumbers, tensors: checkpoint.header.tensors, data: checkpoint.data }, model);
+  return applyState(
+    tf,
+    { optimizerNumbers: checkpoint.header.optimizerNumbers, tensors: checkpoint.header.tensors, data: checkpoint.data },
+    model,
+  );
 }

@@ -41,7 +41,13 @@ function normalized(values: ArrayLike<number>): number[] {
 }
 
 /** Occlusion sensitivity of class `classIndex` in one image (`pixels`, h x w x c). */
-export async function occlusionMap(input: InputSpec, pixels: Float32Array, classIndex: number, score: Scorer, classes: number): Promise<ExplainResult> {
+export async function occlusionMap(
+  input: InputSpec,
+  pixels: Float32Array,
+  classIndex: number,
+  score: Scorer,
+  classes: number,
+): Promise<ExplainResult> {
   const { width, height } = mapShape(input, OCCLUSION_CELLS);
   const { width: w, height: h, channels: c } = input;
   // Hidden regions take the image's mean colour, so hiding adds no edge of its own.
@@ -79,7 +85,13 @@ function lastConvolution(layers: readonly Layer[]): number | null {
  * Grad-CAM of class `classIndex` for a sequential model (Capa builds every trained network as
  * one), or null when it has no convolution or the map is empty (then occlusion explains it).
  */
-export async function gradCamMap(tf: Tf, model: LayersModel, input: InputSpec, pixels: Float32Array, classIndex: number): Promise<ExplainResult | null> {
+export async function gradCamMap(
+  tf: Tf,
+  model: LayersModel,
+  input: InputSpec,
+  pixels: Float32Array,
+  classIndex: number,
+): Promise<ExplainResult | null> {
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   const convIndex = lastConvolution(layers);
   const output = layers.at(-1);

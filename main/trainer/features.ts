@@ -34,7 +34,10 @@ async function backboneModel(tf: Tf, backbone: TrainerBackbone): Promise<LayersM
   if (loaded?.key === key) return loaded.model;
   forgetBackbone();
   const artifacts = await readArtifacts(tf, backbone.dir);
-  const model = backbone.format === 'graph' ? await tf.loadGraphModel(tf.io.fromMemory(artifacts)) : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const model =
+    backbone.format === 'graph'
+      ? await tf.loadGraphModel(tf.io.fromMemory(artifacts))
+      : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   loaded = { key, model };
   return model;
 }
@@ -97,7 +100,12 @@ async function backboneOnnx(tf: Tf, backbone: TrainerBackbone, model: LayersMode
 }
 
 /** Feature vectors of a batch of images ([n, h, w, 3] in Capa's [0, 1] scale), pooled to [n, features]. */
-export async function features(tf: Tf, backbone: TrainerBackbone, pixels: Float32Array, count: number): Promise<{ values: Float32Array; length: number }> {
+export async function features(
+  tf: Tf,
+  backbone: TrainerBackbone,
+  pixels: Float32Array,
+  count: number,
+): Promise<{ values: Float32Array; length: number }> {
   const model = await backboneModel(tf, backbone);
   const size = backbone.inputSize;
   const { factor, shift } = scaling(backbone);
@@ -121,7 +129,15 @@ export async function features(tf: Tf, backbone: TrainerBackbone, pixels: Float3
 /** The embedding cache folder of one backbone and preprocessing. */
 function embeddingFolder(backbone: TrainerBackbone, input: InputSpec): string {
   const key = createHash('sha256')
-    .update(JSON.stringify({ id: backbone.id, files: backbone.fingerprint, size: backbone.inputSize, resize: input.resize, normalization: backbone.normalization }))
+    .update(
+      JSON.stringify({
+        id: backbone.id,
+        files: backbone.fingerprint,
+        size: backbone.inputSize,
+        resize: input.resize,
+        normalization: backbone.normalization,
+      }),
+    )
     .digest('hex')
     .slice(0, 24);
   return join(backbone.embeddingsDir, key);
@@ -199,7 +215,10 @@ export async function embedSplit(
   const kept = items.flatMap((item, index) => (vectors[index] ? [{ label: item.label, vector: vectors[index] }] : []));
   const length = kept[0]?.vector.length ?? 0;
   const mismatch = kept.find((entry) => entry.vector.length !== length);
-  if (mismatch) throw new Error(`The backbone gave feature vectors of ${mismatch.vector.length} and ${length} values; its cached embeddings are inconsistent.`);
+  if (mismatch)
+    throw new Error(
+      `The backbone gave feature vectors of ${mismatch.vector.length} and ${length} values; its cached embeddings are inconsistent.`,
+    );
   const pixels = new Float32Array(kept.length * length);
   const labels = new Int32Array(kept.length);
   kept.forEach((entry, i) => {
@@ -208,4 +227,3 @@ export async function embedSplit(
   });
   return { pixels, labels, count: kept.length, features: length };
 }
-

@@ -27,15 +27,24 @@ export function blocksOf(model: LayersModel): Layer[][] {
 }
 
 /** The backbone (last `blocks` blocks trainable) and the compiled head (`makeHead(features)`) joined into one compiled model. */
-export async function buildFineTuneModel(tf: Tf, backbone: TrainerBackbone, blocks: number, makeHead: (features: number) => LayersModel): Promise<LayersModel> {
+export async function buildFineTuneModel(
+  tf: Tf,
+  backbone: TrainerBackbone,
+  blocks: number,
+  makeHead: (features: number) => LayersModel,
+): Promise<LayersModel> {
   if (backbone.format !== 'layers') {
-    throw new Error(`The pretrained network "${backbone.id}" is a graph model; TensorFlow.js cannot train its weights. Set the blocks to fine-tune to 0.`);
+    throw new Error(
+      `The pretrained network "${backbone.id}" is a graph model; TensorFlow.js cannot train its weights. Set the blocks to fine-tune to 0.`,
+    );
   }
   // A fresh copy: the frozen one used for features stays untouched.
   const base = await tf.loadLayersModel(tf.io.fromMemory(await readArtifacts(tf, backbone.dir)));
   const grouped = blocksOf(base);
   if (blocks > grouped.length) {
-    throw new Error(`The pretrained network "${backbone.id}" has ${grouped.length} blocks with weights, so it cannot fine-tune the last ${blocks}.`);
+    throw new Error(
+      `The pretrained network "${backbone.id}" has ${grouped.length} blocks with weights, so it cannot fine-tune the last ${blocks}.`,
+    );
   }
   const trainable = new Set(grouped.slice(grouped.length - blocks).flat());
   for (const layer of base.layers) layer.trainable = trainable.has(layer);
@@ -44,7 +53,13 @@ export async function buildFineTuneModel(tf: Tf, backbone: TrainerBackbone, bloc
   // Capa's pixels are byte * PIXEL_NORMALIZATION; the backbone wants byte * its scale + its offset.
   const factor = backbone.normalization.scale / PIXEL_NORMALIZATION.scale;
   const model = tf.sequential({ name: 'fine_tuned' });
-  model.add(tf.layers.rescaling({ inputShape: [size, size, 3], scale: factor, offset: backbone.normalization.offset - PIXEL_NORMALIZATION.offset * factor }));
+  model.add(
+    tf.layers.rescaling({
+      inputShape: [size, size, 3],
+      scale: factor,
+      offset: backbone.normalization.offset - PIXEL_NORMALIZATION.offset * factor,
+    }),
+  );
   model.add(base);
   if (model.outputs[0]!.shape.length === 4) model.add(tf.layers.globalAveragePooling2d({}));
   const features = model.outputs[0]!.shape[1]!;

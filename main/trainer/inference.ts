@@ -9,7 +9,14 @@ import type { Said } from '../../preload/contract';
 import { seededRandom } from '../../common/model/augment';
 import { nested, said } from '../../common/messages/said';
 import { convertLayersModel } from '../core/inference/convert';
-import { describeInference, inferenceChoice, openChecked, type InferenceInfo, type InferenceModel, type ReferenceInput } from '../core/inference/engine';
+import {
+  describeInference,
+  inferenceChoice,
+  openChecked,
+  type InferenceInfo,
+  type InferenceModel,
+  type ReferenceInput,
+} from '../core/inference/engine';
 
 /** How many reference inputs, and pictures in each, a converted model is checked on. */
 const REFERENCE_INPUTS = 2;
@@ -83,7 +90,13 @@ async function openFor(
   const { model, problem, notes } = await openChecked(conversion.onnx, inputs, expected);
   for (const note of notes) logInference(note);
   if (problem) logInference(problem);
-  if (model) logInference(said('runs.inference.using', { what: nested(said(options.features ? 'runs.inference.features' : 'runs.inference.predictions')), engine: nested(describeInference(model.info)) }));
+  if (model)
+    logInference(
+      said('runs.inference.using', {
+        what: nested(said(options.features ? 'runs.inference.features' : 'runs.inference.predictions')),
+        engine: nested(describeInference(model.info)),
+      }),
+    );
   return model;
 }
 
@@ -98,5 +111,8 @@ export async function forgetInference(): Promise<void> {
 export function inferenceReport(): { features: Said | null; predictions: Said | null } {
   const line = (what: 'runs.inference.features' | 'runs.inference.predictions', info: InferenceInfo | null) =>
     info ? said('runs.inference.using', { what: nested(said(what)), engine: nested(describeInference(info)) }) : null;
-  return { features: line('runs.inference.features', lastInference.features), predictions: line('runs.inference.predictions', lastInference.predictions) };
+  return {
+    features: line('runs.inference.features', lastInference.features),
+    predictions: line('runs.inference.predictions', lastInference.predictions),
+  };
 }

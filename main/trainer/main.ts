@@ -67,8 +67,16 @@ async function handle(request: TrainerRequest): Promise<unknown> {
         // Transfer learning (a head on features, or fine-tuning a backbone) trains in this process on
         // its backend; the engine trains the spec's own networks.
         const transfer = request.job.backbone !== undefined;
-        const context = { tf, backend: transfer ? processInfo : selected.info, ...(transfer ? {} : { engine: selected.engine }), emit: (event: RunEvent) => post({ type: 'event', event }), shouldStop: () => run.stop };
-        return await (request.job.backbone ? runTransferTraining(request.job, request.job.backbone, context) : runTraining(request.job, context));
+        const context = {
+          tf,
+          backend: transfer ? processInfo : selected.info,
+          ...(transfer ? {} : { engine: selected.engine }),
+          emit: (event: RunEvent) => post({ type: 'event', event }),
+          shouldStop: () => run.stop,
+        };
+        return await (request.job.backbone
+          ? runTransferTraining(request.job, request.job.backbone, context)
+          : runTraining(request.job, context));
       } finally {
         current = null;
       }
@@ -78,7 +86,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
       return null;
     case 'predict': {
       const { tf } = await backend;
-      if (request.backbone) return predictThroughBackbone(tf, request.backbone, await modelFor(tf, request.modelDir), request.input, request.images);
+      if (request.backbone)
+        return predictThroughBackbone(tf, request.backbone, await modelFor(tf, request.modelDir), request.input, request.images);
       return predictImages(tf, request.modelDir, request.input, request.images);
     }
     case 'predictBatch':
@@ -101,7 +110,8 @@ async function handle(request: TrainerRequest): Promise<unknown> {
 function onRequest(data: unknown): void {
   const request = data as TrainerRequest;
   handle(request).then(
-    (result) => post({ type: 'reply', seq: request.seq, ok: true, result }, request.type === 'shutdown' ? () => process.exit(0) : undefined),
+    (result) =>
+      post({ type: 'reply', seq: request.seq, ok: true, result }, request.type === 'shutdown' ? () => process.exit(0) : undefined),
     (error: unknown) => post({ type: 'reply', seq: request.seq, ok: false, error: serializeError(error) }),
   );
 }
@@ -113,5 +123,4 @@ else if (process.send) {
   // The app that forked this process is gone (crashed or killed): stop at once rather than keep
   // training into the run's folder, which the next app will resume from its checkpoint.
   process.on('disconnect', () => process.exit(0));
-}
-else throw new Error('The trainer must be started by Capa (utilityProcess or child_process.fork), not run directly.');
+} else throw new Error('The trainer must be started by Capa (utilityProcess or child_process.fork), not run directly.');

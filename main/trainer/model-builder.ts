@@ -45,28 +45,52 @@ function toLayer(tf: Tf, layer: LayerSpec, index: number, seed: number, inputSha
   const first = inputShape ? { inputShape } : {};
   // Two seeds per layer index: SeparableConv2D draws two kernels.
   const init = (name: Initializer, which = 0) => initializer(tf, name, derivedSeed(seed, index + which * 100_000));
-  const window = (l: { strides: number | [number, number]; padding: 'valid' | 'same' }) => ({ strides: asPair(l.strides), padding: l.padding });
+  const window = (l: { strides: number | [number, number]; padding: 'valid' | 'same' }) => ({
+    strides: asPair(l.strides),
+    padding: l.padding,
+  });
   switch (layer.type) {
     case 'Conv2D':
       return tf.layers.conv2d({
-        ...first, ...window(layer), filters: layer.filters, kernelSize: asPair(layer.kernel_size), activation: layer.activation,
-        kernelInitializer: init(layer.kernel_initializer), kernelRegularizer: regularizer(tf, layer.kernel_regularizer),
+        ...first,
+        ...window(layer),
+        filters: layer.filters,
+        kernelSize: asPair(layer.kernel_size),
+        activation: layer.activation,
+        kernelInitializer: init(layer.kernel_initializer),
+        kernelRegularizer: regularizer(tf, layer.kernel_regularizer),
       });
     case 'SeparableConv2D':
       return tf.layers.separableConv2d({
-        ...first, ...window(layer), filters: layer.filters, kernelSize: asPair(layer.kernel_size), depthMultiplier: layer.depth_multiplier,
+        ...first,
+        ...window(layer),
+        filters: layer.filters,
+        kernelSize: asPair(layer.kernel_size),
+        depthMultiplier: layer.depth_multiplier,
         activation: layer.activation,
-        depthwiseInitializer: init(layer.depthwise_initializer), pointwiseInitializer: init(layer.pointwise_initializer, 1),
-        depthwiseRegularizer: regularizer(tf, layer.depthwise_regularizer), pointwiseRegularizer: regularizer(tf, layer.pointwise_regularizer),
+        depthwiseInitializer: init(layer.depthwise_initializer),
+        pointwiseInitializer: init(layer.pointwise_initializer, 1),
+        depthwiseRegularizer: regularizer(tf, layer.depthwise_regularizer),
+        pointwiseRegularizer: regularizer(tf, layer.pointwise_regularizer),
       });
     case 'DepthwiseConv2D':
       return tf.layers.depthwiseConv2d({
-        ...first, ...window(layer), kernelSize: asPair(layer.kernel_size), depthMultiplier: layer.depth_multiplier, activation: layer.activation,
-        depthwiseInitializer: init(layer.depthwise_initializer), depthwiseRegularizer: regularizer(tf, layer.depthwise_regularizer),
+        ...first,
+        ...window(layer),
+        kernelSize: asPair(layer.kernel_size),
+        depthMultiplier: layer.depth_multiplier,
+        activation: layer.activation,
+        depthwiseInitializer: init(layer.depthwise_initializer),
+        depthwiseRegularizer: regularizer(tf, layer.depthwise_regularizer),
       });
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
-      const args = { ...first, poolSize: asPair(layer.pool_size), strides: asPair(layer.strides ?? layer.pool_size), padding: layer.padding };
+      const args = {
+        ...first,
+        poolSize: asPair(layer.pool_size),
+        strides: asPair(layer.strides ?? layer.pool_size),
+        padding: layer.padding,
+      };
       return layer.type === 'MaxPooling2D' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
     }
     case 'GlobalAveragePooling2D':
@@ -77,8 +101,11 @@ function toLayer(tf: Tf, layer: LayerSpec, index: number, seed: number, inputSha
       return tf.layers.flatten(first);
     case 'Dense':
       return tf.layers.dense({
-        ...first, units: layer.units, activation: layer.activation,
-        kernelInitializer: init(layer.kernel_initializer), kernelRegularizer: regularizer(tf, layer.kernel_regularizer),
+        ...first,
+        units: layer.units,
+        activation: layer.activation,
+        kernelInitializer: init(layer.kernel_initializer),
+        kernelRegularizer: regularizer(tf, layer.kernel_regularizer),
       });
     case 'Dropout':
     case 'SpatialDropout2D':
@@ -86,7 +113,9 @@ function toLayer(tf: Tf, layer: LayerSpec, index: number, seed: number, inputSha
       // units at every step. SpatialDropout2D is Keras's Dropout with noise_shape (batch, 1, 1,
       // channels): whole feature maps are dropped (null takes the input's size).
       return tf.layers.dropout({
-        ...first, rate: layer.rate, seed: derivedSeed(seed, index),
+        ...first,
+        rate: layer.rate,
+        seed: derivedSeed(seed, index),
         ...(layer.type === 'SpatialDropout2D' ? { noiseShape: [null, 1, 1, null] as unknown as number[] } : {}),
       });
     case 'BatchNormalization':
@@ -102,7 +131,13 @@ function toLayer(tf: Tf, layer: LayerSpec, index: number, seed: number, inputSha
       return tf.layers.rescaling({ ...first, scale: layer.scale, offset: layer.offset });
     case 'ZeroPadding2D': {
       const [ph, pw] = asPair(layer.padding);
-      return tf.layers.zeroPadding2d({ ...first, padding: [[ph, ph], [pw, pw]] });
+      return tf.layers.zeroPadding2d({
+        ...first,
+        padding: [
+          [ph, ph],
+          [pw, pw],
+        ],
+      });
     }
   }
 }

@@ -40,15 +40,24 @@ interface SlotEntry {
 }
 
 const isVariable = (value: unknown): value is Variable =>
-  typeof value === 'object' && value !== null && typeof (value as Variable).assign === 'function' && typeof (value as Variable).trainable === 'boolean';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Variable).assign === 'function' &&
+  typeof (value as Variable).trainable === 'boolean';
 const isSlotList = (value: unknown): value is SlotEntry[] =>
-  Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'object' && entry !== null && isVariable((entry as SlotEntry).variable));
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((entry) => typeof entry === 'object' && entry !== null && isVariable((entry as SlotEntry).variable));
 
 // tfjs's optimizer.getWeights() is not enough: Adamax does not implement it, and Adam's
 // setWeights recomputes its beta powers with pow(), which differs in the last bits from the
 // running product training keeps, so a resumed run would drift. Saving every Variable the
 // optimizer holds (and its step counter) restores it exactly, for all six optimizers.
-function optimizerFields(optimizer: object): { numbers: Record<string, number>; variables: [string, Variable][]; slots: [string, SlotEntry[]][] } {
+function optimizerFields(optimizer: object): {
+  numbers: Record<string, number>;
+  variables: [string, Variable][];
+  slots: [string, SlotEntry[]][];
+} {
   const numbers: Record<string, number> = {};
   const variables: [string, Variable][] = [];
   const slots: [string, SlotEntry[]][] = [];
@@ -69,7 +78,9 @@ export async function captureState(model: LayersModel, restoreWeights: readonly 
   const fields = model.optimizer ? optimizerFields(model.optimizer) : { numbers: {}, variables: [], slots: [] };
   for (const [field, variable] of fields.variables) pairs.push([{ group: 'optimizer-variable', field }, variable]);
   for (const [field, list] of fields.slots) {
-    list.forEach((entry, index) => pairs.push([{ group: 'optimizer-slot', field, index, originalName: entry.originalName }, entry.variable]));
+    list.forEach((entry, index) =>
+      pairs.push([{ group: 'optimizer-slot', field, index, originalName: entry.originalName }, entry.variable]),
+    );
   }
   const chunks: Uint8Array[] = [];
   const tensors: TensorEntry[] = [];
@@ -103,7 +114,8 @@ export function applyState(tf: Tf, state: ModelState, model: LayersModel): Tenso
     offset += entry.bytes;
     // Copied into an aligned buffer: the typed array views need 4-byte alignment.
     const buffer = new Uint8Array(bytes).buffer;
-    const values = entry.dtype === 'int32' ? new Int32Array(buffer) : entry.dtype === 'bool' ? new Uint8Array(buffer) : new Float32Array(buffer);
+    const values =
+      entry.dtype === 'int32' ? new Int32Array(buffer) : entry.dtype === 'bool' ? new Uint8Array(buffer) : new Float32Array(buffer);
     const tensor = tf.tensor(values, entry.shape, entry.dtype);
     const { slot } = entry;
     if (slot.group === 'model') modelWeights[slot.index] = tensor;
@@ -123,7 +135,9 @@ export function applyState(tf: Tf, state: ModelState, model: LayersModel): Tenso
   if (modelWeights.length !== model.getWeights().length) {
     modelWeights.forEach((t) => t.dispose());
     restore.forEach((t) => t.dispose());
-    throw new Error(`The checkpoint holds ${modelWeights.length} weight tensors but the model has ${model.getWeights().length}: it belongs to another network.`);
+    throw new Error(
+      `The checkpoint holds ${modelWeights.length} weight tensors but the model has ${model.getWeights().length}: it belongs to another network.`,
+    );
   }
   model.setWeights(modelWeights);
   modelWeights.forEach((t) => t.dispose());

@@ -32,7 +32,12 @@ export interface PrefetchStats {
  * or waiting while the consumer works on the one it was given. Leaving early waits for the ones
  * already started (their results are dropped), so nothing runs on after the caller moved on.
  */
-export async function* prefetch<T>(count: number, make: (index: number) => Promise<T>, depth: number, stats?: PrefetchStats): AsyncGenerator<T, void, undefined> {
+export async function* prefetch<T>(
+  count: number,
+  make: (index: number) => Promise<T>,
+  depth: number,
+  stats?: PrefetchStats,
+): AsyncGenerator<T, void, undefined> {
   const ahead: Promise<T>[] = [];
   let next = 0;
   const fill = () => {
@@ -128,7 +133,13 @@ export interface SplitSource {
 }
 
 /** Images streamed through `loader`, PREFETCH_BATCHES (or `depth`) batches ahead. */
-export function streamSource(items: readonly TrainItem[], loader: PixelLoader, numClasses: number, depth = PREFETCH_BATCHES, stats?: PrefetchStats): SplitSource {
+export function streamSource(
+  items: readonly TrainItem[],
+  loader: PixelLoader,
+  numClasses: number,
+  depth = PREFETCH_BATCHES,
+  stats?: PrefetchStats,
+): SplitSource {
   return {
     count: items.length,
     labels: Int32Array.from(items, (item) => item.label),
@@ -153,7 +164,8 @@ export function memorySource(split: DecodedSplit, input: InputSpec, numClasses: 
   return {
     count: split.count,
     labels: split.labels,
-    batches: (plans) => prefetch(plans.length, async (b) => hostBatch(splitItems(split, plans[b]!.indices, input), input, numClasses, plans[b]!.options), 1),
+    batches: (plans) =>
+      prefetch(plans.length, async (b) => hostBatch(splitItems(split, plans[b]!.indices, input), input, numClasses, plans[b]!.options), 1),
   };
 }
 
@@ -161,13 +173,21 @@ export function memorySource(split: DecodedSplit, input: InputSpec, numClasses: 
  * Batches of images to classify, decoded PREFETCH_BATCHES batches ahead. Unlike training, an
  * image that cannot be decoded fails the whole request (the caller asked for every one).
  */
-export function predictionBatches(images: readonly ImageSource[], input: InputSpec, batchSize: number): AsyncGenerator<HostBatch, void, undefined> {
+export function predictionBatches(
+  images: readonly ImageSource[],
+  input: InputSpec,
+  batchSize: number,
+): AsyncGenerator<HostBatch, void, undefined> {
   const plans = sequentialPlans(images.length, batchSize);
   return prefetch(
     plans.length,
     async (b) => {
       const decoded = await Promise.all(Array.from(plans[b]!.indices, (i) => imageToBytes(sourceOf(images[i]!), input)));
-      return hostBatch(decoded.map((pixels) => ({ pixels, label: 0 })), input, 1);
+      return hostBatch(
+        decoded.map((pixels) => ({ pixels, label: 0 })),
+        input,
+        1,
+      );
     },
     PREFETCH_BATCHES,
   );
@@ -230,7 +250,13 @@ export async function openPipeline(
     failures.forEach(warn);
     reportSkipped();
     if (train.count === 0) throw new TrainingFailure(said('runs.pipeline.noneDecoded'));
-    return { train: memorySource(train, input, numClasses), validation: memorySource(validation, input, numClasses), failed: () => 0, report: () => undefined, close };
+    return {
+      train: memorySource(train, input, numClasses),
+      validation: memorySource(validation, input, numClasses),
+      failed: () => 0,
+      report: () => undefined,
+      close,
+    };
   }
 
   let cache = job.pixelCacheDir ? new PixelCache(job.pixelCacheDir, input) : null;

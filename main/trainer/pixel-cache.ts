@@ -120,4 +120,3 @@ export class PixelCache {
     return pruned;
   }
 }
-

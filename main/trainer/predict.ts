@@ -76,7 +76,12 @@ export async function predictBatch(
   const size = input.width * input.height * input.channels;
   const pixels = new Float32Array(good.length * size);
   good.forEach((p, i) => pixels.set(p, i * size));
-  const rows = good.length === 0 ? [] : backbone ? await pixelsThroughBackbone(tf, backbone, model, pixels, good.length) : await probabilities(tf, model, pixels, input);
+  const rows =
+    good.length === 0
+      ? []
+      : backbone
+        ? await pixelsThroughBackbone(tf, backbone, model, pixels, good.length)
+        : await probabilities(tf, model, pixels, input);
   let next = 0;
   return decoded.map((d) => ('pixels' in d ? { probabilities: rows[next++]! } : d));
 }
@@ -84,10 +89,18 @@ export async function predictBatch(
 const sourceOf = (image: ImageSource): string | Uint8Array => ('path' in image ? image.path : image.bytes);
 
 /** Probabilities of `pixels` (whole images of the model's input, one after the other) through the model loaded by modelFor. */
-async function probabilities(tf: Tf, model: LayersModel, pixels: Float32Array, input: { width: number; height: number; channels: number }): Promise<number[][]> {
+async function probabilities(
+  tf: Tf,
+  model: LayersModel,
+  pixels: Float32Array,
+  input: { width: number; height: number; channels: number },
+): Promise<number[][]> {
   const shape = [input.height, input.width, input.channels];
   const count = pixels.length / (input.width * input.height * input.channels);
-  const onnx = cached?.model === model ? await checkedOnnx(cached.modelDir, cached.key, shape, (x) => tfjsProbabilities(tf, model, x.values, x.dims)) : null;
+  const onnx =
+    cached?.model === model
+      ? await checkedOnnx(cached.modelDir, cached.key, shape, (x) => tfjsProbabilities(tf, model, x.values, x.dims))
+      : null;
   if (onnx) {
     const output = await onnx.run(pixels, [count, ...shape]);
     lastInference.predictions = onnx.info;
@@ -110,14 +123,27 @@ async function tfjsProbabilities(tf: Tf, model: LayersModel, pixels: Float32Arra
 }
 
 /** Probabilities of images through backbone then head (the run's model, loaded by modelFor). */
-export async function predictThroughBackbone(tf: Tf, backbone: TrainerBackbone, head: LayersModel, input: InputSpec, images: readonly ImageSource[]): Promise<number[][]> {
+export async function predictThroughBackbone(
+  tf: Tf,
+  backbone: TrainerBackbone,
+  head: LayersModel,
+  input: InputSpec,
+  images: readonly ImageSource[],
+): Promise<number[][]> {
   const rows: number[][] = [];
-  for await (const batch of predictionBatches(images, input, EMBED_BATCH)) rows.push(...(await pixelsThroughBackbone(tf, backbone, head, batch.x, batch.count)));
+  for await (const batch of predictionBatches(images, input, EMBED_BATCH))
+    rows.push(...(await pixelsThroughBackbone(tf, backbone, head, batch.x, batch.count)));
   return rows;
 }
 
 /** Probabilities of `count` decoded images (backbone-sized pixels, one after the other) through backbone then head. */
-export async function pixelsThroughBackbone(tf: Tf, backbone: TrainerBackbone, head: LayersModel, pixels: Float32Array, count: number): Promise<number[][]> {
+export async function pixelsThroughBackbone(
+  tf: Tf,
+  backbone: TrainerBackbone,
+  head: LayersModel,
+  pixels: Float32Array,
+  count: number,
+): Promise<number[][]> {
   const { values, length } = await features(tf, backbone, pixels, count);
   return probabilities(tf, head, values, { width: 1, height: 1, channels: length });
 }

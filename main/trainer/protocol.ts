@@ -68,7 +68,15 @@ export type TrainerRequest =
   | { seq: number; type: 'predict'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'predictBatch'; modelDir: string; input: InputSpec; images: ImageSource[]; backbone?: TrainerBackbone }
   | { seq: number; type: 'activations'; modelDir: string; input: InputSpec; image: ImageSource; backbone?: TrainerBackbone }
-  | { seq: number; type: 'explain'; modelDir: string; input: InputSpec; image: ImageSource; classIndex: number | null; backbone?: TrainerBackbone }
+  | {
+      seq: number;
+      type: 'explain';
+      modelDir: string;
+      input: InputSpec;
+      image: ImageSource;
+      classIndex: number | null;
+      backbone?: TrainerBackbone;
+    }
   | { seq: number; type: 'inference' }
   | { seq: number; type: 'shutdown' };
 

@@ -5,7 +5,15 @@ import type { BackendInfo, EpochMetrics, RunEvent, Said } from '../../preload/co
 import { said } from '../../common/messages/said';
 import { augmentImage, isAugmenting } from '../../common/model/augment';
 import { EarlyStopping, ReduceLrOnPlateau, TimeBudget } from './callbacks';
-import { balancedClassWeights, batchTensors, epochOrder, seededRandom, type BatchOptions, type DecodeFailure, type DecodedSplit } from './dataset';
+import {
+  balancedClassWeights,
+  batchTensors,
+  epochOrder,
+  seededRandom,
+  type BatchOptions,
+  type DecodeFailure,
+  type DecodedSplit,
+} from './dataset';
 import { openPipeline, sequentialPlans, type BatchPlan, type SplitSource } from './pipeline';
 import { buildModel, derivedSeed, disposeOptimizer, setLearningRate } from './model-builder';
 import { deleteCheckpoint, readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint';
@@ -108,7 +116,11 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const checkpoint = job.resume ? await readCheckpoint(job.outDir) : null;
   if (job.resume && !checkpoint) log('info', said('runs.train.restarted'));
   emit({
-    runId, kind: 'started', backend: context.backend, trainCount: trainItems.length, validationCount: validationItems.length,
+    runId,
+    kind: 'started',
+    backend: context.backend,
+    trainCount: trainItems.length,
+    validationCount: validationItems.length,
     ...(job.resume ? { resumedFrom: checkpoint?.state.epoch ?? 0 } : {}),
   });
 
@@ -128,7 +140,12 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
     const random = augmenting ? seededRandom(derivedSeed(training.seed, 2_000_000 + epoch * 10_007 + batch)) : null;
     const options: BatchOptions = {
       ...(classWeights ? { classWeights } : {}),
-      ...(random ? { transform: (data: Float32Array) => augmentImage({ data, height: input.height, width: input.width, channels: input.channels }, spec.augmentation, random) } : {}),
+      ...(random
+        ? {
+            transform: (data: Float32Array) =>
+              augmentImage({ data, height: input.height, width: input.width, channels: input.channels }, spec.augmentation, random),
+          }
+        : {}),
     };
     return { indices: order.subarray(batch * training.batch_size, Math.min(trainSet.count, (batch + 1) * training.batch_size)), options };
   };
@@ -171,7 +188,10 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       if (!context.engine) throw error;
       const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
       log('warn', said('runs.engine.openFailed', { engine: engine.id, reason }));
-      session = await inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend).open(tf, model, { spec, learningRate });
+      session = await inProcessEngine(context.backend.name === 'cpu' ? 'cpu' : 'wasm', context.backend).open(tf, model, {
+        spec,
+        learningRate,
+      });
     }
     emitFilters(checkpoint?.state.epoch ?? 0);
     for (let epoch = (checkpoint?.state.epoch ?? 0) + 1; epoch <= training.epochs && !stopped; epoch++) {
@@ -188,7 +208,9 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         if (!host || host.count === 0) continue; // every image of the batch failed to decode (warned)
         const { loss, accuracy } = await session.step(host, seeds);
         if (!Number.isFinite(loss)) {
-          throw new TrainingFailure(said('runs.train.diverged', { loss: String(loss), epoch, batch: batch + 1, rate: String(training.learning_rate) }));
+          throw new TrainingFailure(
+            said('runs.train.diverged', { loss: String(loss), epoch, batch: batch + 1, rate: String(training.learning_rate) }),
+          );
         }
         lossSum += loss * host.count;
         correctSum += accuracy * host.count;
@@ -197,7 +219,14 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
         if (now - lastProgress >= PROGRESS_INTERVAL_MS || batch === batches - 1) {
           lastProgress = now;
           emit({
-            runId, kind: 'progress', epoch, epochs: training.epochs, batch: batch + 1, batches, loss, accuracy,
+            runId,
+            kind: 'progress',
+            epoch,
+            epochs: training.epochs,
+            batch: batch + 1,
+            batches,
+            loss,
+            accuracy,
             imagesPerSecond: seen / Math.max(1e-3, (now - epochStart) / 1000),
           });
         }
@@ -240,18 +269,32 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
       const lowered = reduceLr?.update(metrics, learningRate) ?? null;
       if (lowered !== null) {
         // Learning rates as JavaScript writes them (1e-9), the same in every language, as in the model's settings.
-        log('info', said('runs.train.lrLowered', { count: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }));
+        log(
+          'info',
+          said('runs.train.lrLowered', { count: training.reduce_lr_on_plateau!.patience, from: String(learningRate), to: String(lowered) }),
+        );
         learningRate = lowered;
         setLearningRate(model.optimizer, learningRate);
         await session.reload();
       }
       history.push(metrics);
-      const state = { epoch, learningRate, best, bestEpoch, history, earlyStopping: earlyStopping?.state() ?? null, reduceLr: reduceLr?.state() ?? null };
+      const state = {
+        epoch,
+        learningRate,
+        best,
+        bestEpoch,
+        history,
+        earlyStopping: earlyStopping?.state() ?? null,
+        reduceLr: reduceLr?.state() ?? null,
+      };
       // Main may store this epoch before the checkpoint is whole: a resume forgets epochs after the checkpoint's.
       await writeCheckpoint(model, restoreWeights, state, job.outDir);
       if (verdict?.stop && epoch < training.epochs) {
         stoppedEarly = true;
-        log('info', said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, count: training.early_stopping!.patience }));
+        log(
+          'info',
+          said('runs.train.stoppedEarly', { epoch, monitor: training.early_stopping!.monitor, count: training.early_stopping!.patience }),
+        );
         break;
       }
       if (timeBudget?.shouldStop(history.map((h) => h.seconds)) && epoch < training.epochs) {
@@ -277,7 +320,12 @@ export async function runTraining(job: TrainJob, context: TrainContext): Promise
   const status = stopped ? 'stopped' : 'completed';
   if (bestEpoch > 0) {
     const accuracy = best?.valAccuracy;
-    log('info', accuracy != null ? said('runs.train.bestWeightsValidation', { epoch: bestEpoch, accuracy: accuracy * 100 }) : said('runs.train.bestWeights', { epoch: bestEpoch }));
+    log(
+      'info',
+      accuracy != null
+        ? said('runs.train.bestWeightsValidation', { epoch: bestEpoch, accuracy: accuracy * 100 })
+        : said('runs.train.bestWeights', { epoch: bestEpoch }),
+    );
   }
   emit({ runId, kind: 'done', status, error: null });
   return { status, bestEpoch };

@@ -25,7 +25,12 @@ export function featureInput(spec: ModelSpec, features: number): InputSpec {
  */
 export function headSpec(spec: ModelSpec, features: number): ModelSpec {
   const { backbone: _backbone, ...rest } = spec;
-  return { ...rest, input: featureInput(spec, features), augmentation: NO_AUGMENTATION, layers: [{ type: 'Flatten', enabled: true }, ...spec.layers] };
+  return {
+    ...rest,
+    input: featureInput(spec, features),
+    augmentation: NO_AUGMENTATION,
+    layers: [{ type: 'Flatten', enabled: true }, ...spec.layers],
+  };
 }
 
 /** Trains the head of a transfer-learning job on backbone features (cached between runs), or fine-tunes backbone and head together. */
@@ -39,7 +44,12 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
   // description is read from its model.json and can be wrong.
   const length = (await features(tf, backbone, new Float32Array(backbone.inputSize * backbone.inputSize * 3), 1)).length;
   if (length !== backbone.features) {
-    emit({ runId: job.runId, kind: 'log', level: 'warn', ...said('runs.transfer.featureCount', { id: backbone.id, length, expected: backbone.features }) });
+    emit({
+      runId: job.runId,
+      kind: 'log',
+      level: 'warn',
+      ...said('runs.transfer.featureCount', { id: backbone.id, length, expected: backbone.features }),
+    });
   }
   const head: TrainJob = { ...job, spec: headSpec(job.spec, length) };
   if (isAugmenting(job.spec.augmentation)) {
@@ -56,7 +66,12 @@ export async function runTransferTraining(job: TrainJob, backbone: TrainerBackbo
       }
       if (items.length > 0) {
         const seconds = (performance.now() - started) / 1000;
-        emit({ runId: job.runId, kind: 'log', level: 'info', ...said('runs.transfer.features', { images: split.count, cached: stats.cached, computed: stats.computed, seconds }) });
+        emit({
+          runId: job.runId,
+          kind: 'log',
+          level: 'info',
+          ...said('runs.transfer.features', { images: split.count, cached: stats.cached, computed: stats.computed, seconds }),
+        });
         // Which engine computed them, next to the training backend the run already names.
         const engine = stats.computed > 0 ? inferenceReport().features : null;
         if (engine) emit({ runId: job.runId, kind: 'log', level: 'info', ...engine });

@@ -36,7 +36,15 @@ type NamedAttrMap = import('@tensorflow/tfjs').NamedAttrMap;
 type Shape4 = [number, number, number, number];
 
 /** Names of the kernels this module adds to (or replaces in) the WASM backend. */
-export const WASM_EXTRA_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'MaxPoolGrad'] as const;
+export const WASM_EXTRA_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'BatchMatMul',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'Tile',
+  'MaxPoolGrad',
+] as const;
 
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: NamedAttrMap };
 
@@ -82,7 +90,12 @@ function conv2DBackpropFilter(tf: Tf, args: KernelArgs): TensorInfo {
     const bottom = Math.max(0, usedHeight - height - top);
     const right = Math.max(0, usedWidth - width - left);
     if (top > 0 || left > 0 || bottom > 0 || right > 0) {
-      const paddings = [[0, 0], [top, bottom], [left, right], [0, 0]];
+      const paddings = [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
       input = keep(run(tf, backend, 'PadV2', { x: input }, { paddings, constantValue: 0 } as unknown as NamedAttrMap));
     }
     if (input.shape[1] !== usedHeight || input.shape[2] !== usedWidth) {
@@ -111,7 +124,14 @@ type Conv2DInfo = ReturnType<Tf['backend_util']['computeConv2DInfo']>;
  * dy of a convolution spread out with stride-1 zeros between values and padded so that a
  * stride-1 'valid' convolution with the spatially flipped filter yields dx of `inputShape`.
  */
-function spreadForInputGradient(tf: Tf, backend: KernelBackend, dy: TensorInfo, info: Conv2DInfo, inputShape: Shape4, keep: (t: TensorInfo) => TensorInfo): TensorInfo {
+function spreadForInputGradient(
+  tf: Tf,
+  backend: KernelBackend,
+  dy: TensorInfo,
+  info: Conv2DInfo,
+  inputShape: Shape4,
+  keep: (t: TensorInfo) => TensorInfo,
+): TensorInfo {
   const [batch, height, width] = inputShape;
   const { outHeight, outWidth, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const outChannels = dy.shape[3]!;
@@ -119,13 +139,33 @@ function spreadForInputGradient(tf: Tf, backend: KernelBackend, dy: TensorInfo, 
   if (sw > 1) {
     // Zeros after each column, then after each row, with rank-4 reshapes and pads only.
     spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch * outHeight, outWidth, 1, outChannels] }));
-    spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
+    spread = keep(
+      run(tf, backend, 'PadV2', { x: spread }, {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      } as unknown as NamedAttrMap),
+    );
     spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight, outWidth * sw, outChannels] }));
   }
   if (sh > 1) {
     const spreadWidth = spread.shape[2]!;
     spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight, 1, spreadWidth * outChannels] }));
-    spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
+    spread = keep(
+      run(tf, backend, 'PadV2', { x: spread }, {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      } as unknown as NamedAttrMap),
+    );
     spread = keep(run(tf, backend, 'Reshape', { x: spread }, { shape: [batch, outHeight * sh, spreadWidth, outChannels] }));
   }
   // Pad so that output row i reads spread rows i + top - (kh - 1) .. i + top, then cut to size.
@@ -137,7 +177,12 @@ function spreadForInputGradient(tf: Tf, backend: KernelBackend, dy: TensorInfo, 
   const padBottom = Math.max(0, neededHeight - padTop - spread.shape[1]!);
   const padRight = Math.max(0, neededWidth - padLeft - spread.shape[2]!);
   if (padTop || padLeft || padBottom || padRight) {
-    const paddings = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
+    const paddings = [
+      [0, 0],
+      [padTop, padBottom],
+      [padLeft, padRight],
+      [0, 0],
+    ];
     spread = keep(run(tf, backend, 'PadV2', { x: spread }, { paddings, constantValue: 0 } as unknown as NamedAttrMap));
   }
   if (spread.shape[1] !== neededHeight || spread.shape[2] !== neededWidth) {
@@ -157,7 +202,16 @@ function conv2DBackpropInput(tf: Tf, args: KernelArgs): TensorInfo {
   const filter = inputs['filter']!;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as ConvGradAttrs & { inputShape: Shape4 };
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput on WASM supports channels-last (NHWC) data only.');
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as Shape4,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const temporaries: TensorInfo[] = [];
   const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
   try {
@@ -180,7 +234,16 @@ function conv2DBackpropInput(tf: Tf, args: KernelArgs): TensorInfo {
 type DepthwiseGradAttrs = ConvGradAttrs & { dilations: number | [number, number] };
 
 function depthwiseInfo(tf: Tf, name: string, inputShape: Shape4, filterShape: Shape4, attrs: DepthwiseGradAttrs): Conv2DInfo {
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+    'channelsLast',
+  );
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error(`${name} on WASM supports dilation 1 only.`);
   return info;
 }
@@ -195,7 +258,13 @@ function depthwiseBackpropFilter(tf: Tf, args: KernelArgs): TensorInfo {
   const x = inputs['x']!;
   const dy = inputs['dy']!;
   const { filterShape } = attrs as unknown as { filterShape: Shape4 };
-  const info = depthwiseInfo(tf, 'DepthwiseConv2dNativeBackpropFilter', x.shape as Shape4, filterShape, attrs as unknown as DepthwiseGradAttrs);
+  const info = depthwiseInfo(
+    tf,
+    'DepthwiseConv2dNativeBackpropFilter',
+    x.shape as Shape4,
+    filterShape,
+    attrs as unknown as DepthwiseGradAttrs,
+  );
   const [batch, height, width, channels] = x.shape as Shape4;
   const [kh, kw, , multiplier] = filterShape;
   const { outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
@@ -209,23 +278,42 @@ function depthwiseBackpropFilter(tf: Tf, args: KernelArgs): TensorInfo {
     const right = Math.max(0, usedWidth - width - left);
     let input = x;
     if (top > 0 || left > 0 || bottom > 0 || right > 0) {
-      input = keep(run(tf, backend, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap));
+      input = keep(
+        run(tf, backend, 'PadV2', { x }, {
+          paddings: [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ],
+          constantValue: 0,
+        } as unknown as NamedAttrMap),
+      );
     }
     const positions = batch * outHeight * outWidth;
     const grads = keep(run(tf, backend, 'Reshape', { x: dy }, { shape: [positions, channels, multiplier] }));
     const taps: TensorInfo[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const read = keep(run(tf, backend, 'StridedSlice', { x: input }, {
-          begin: [0, i, j, 0], end: [batch, i + (outHeight - 1) * sh + 1, j + (outWidth - 1) * sw + 1, channels], strides: [1, sh, sw, 1],
-          beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-        } as unknown as NamedAttrMap));
+        const read = keep(
+          run(tf, backend, 'StridedSlice', { x: input }, {
+            begin: [0, i, j, 0],
+            end: [batch, i + (outHeight - 1) * sh + 1, j + (outWidth - 1) * sw + 1, channels],
+            strides: [1, sh, sw, 1],
+            beginMask: 0,
+            endMask: 0,
+            ellipsisMask: 0,
+            newAxisMask: 0,
+            shrinkAxisMask: 0,
+          } as unknown as NamedAttrMap),
+        );
         const column = keep(run(tf, backend, 'Reshape', { x: read }, { shape: [positions, channels, 1] }));
         const product = keep(run(tf, backend, 'Multiply', { a: column, b: grads }, {}));
         taps.push(keep(run(tf, backend, 'Sum', { x: product }, { axis: [0], keepDims: true })));
       }
     }
-    const stacked = taps.length === 1 ? taps[0]! : keep(run(tf, backend, 'Concat', taps as unknown as Record<string, TensorInfo>, { axis: 0 })) // Concat takes its inputs as an array;
+    const stacked =
+      taps.length === 1 ? taps[0]! : keep(run(tf, backend, 'Concat', taps as unknown as Record<string, TensorInfo>, { axis: 0 })); // Concat takes its inputs as an array;
     return run(tf, backend, 'Reshape', { x: stacked }, { shape: [kh, kw, channels, multiplier] });
   } finally {
     for (const t of temporaries) backend.disposeData(t.dataId);
@@ -242,16 +330,28 @@ function depthwiseBackpropInput(tf: Tf, args: KernelArgs): TensorInfo {
   const filter = inputs['filter']!;
   const { inputShape } = attrs as unknown as { inputShape: Shape4 };
   const [kh, kw, channels, multiplier] = filter.shape as Shape4;
-  const info = depthwiseInfo(tf, 'DepthwiseConv2dNativeBackpropInput', inputShape, filter.shape as Shape4, attrs as unknown as DepthwiseGradAttrs);
+  const info = depthwiseInfo(
+    tf,
+    'DepthwiseConv2dNativeBackpropInput',
+    inputShape,
+    filter.shape as Shape4,
+    attrs as unknown as DepthwiseGradAttrs,
+  );
   const temporaries: TensorInfo[] = [];
   const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
   try {
     const spread = spreadForInputGradient(tf, backend, dy, info, inputShape, keep);
     const flipped = keep(run(tf, backend, 'Reverse', { x: filter }, { dims: [0, 1] }));
     const perOutput = keep(run(tf, backend, 'Reshape', { x: flipped }, { shape: [kh, kw, channels * multiplier, 1] }));
-    const convolved = keep(run(tf, backend, 'DepthwiseConv2dNative', { x: spread, filter: perOutput }, {
-      strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined,
-    } as unknown as NamedAttrMap));
+    const convolved = keep(
+      run(tf, backend, 'DepthwiseConv2dNative', { x: spread, filter: perOutput }, {
+        strides: [1, 1],
+        pad: 'valid',
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        dimRoundingMode: undefined,
+      } as unknown as NamedAttrMap),
+    );
     const [batch, height, width] = inputShape;
     const split = keep(run(tf, backend, 'Reshape', { x: convolved }, { shape: [batch, height, width, channels, multiplier] }));
     return run(tf, backend, 'Sum', { x: split }, { axis: [4], keepDims: false });
@@ -319,16 +419,43 @@ function maxPoolGrad(tf: Tf, args: KernelArgs): TensorInfo {
     makeOutput(shape: number[], dtype: string): TensorInfo;
     typedArrayFromHeap(info: TensorInfo): Float32Array;
   };
-  const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as Shape4,
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const out = backend.makeOutput([...input.shape], input.dtype);
   const dx = backend.typedArrayFromHeap(out);
   dx.fill(0);
   const x = backend.typedArrayFromHeap(input);
   const g = backend.typedArrayFromHeap(dy);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    effectiveFilterHeight: fh,
+    effectiveFilterWidth: fw,
+  } = info;
   const { top, left } = info.padInfo;
   const rowStride = inWidth * channels;
-  if (fh === 2 && fw === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth) {
+  if (
+    fh === 2 &&
+    fw === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    outHeight * 2 <= inHeight &&
+    outWidth * 2 <= inWidth
+  ) {
     // The common 2x2 pool of stride 2 without padding: windows never overlap, four reads each.
     let gAt = 0;
     for (let b = 0; b < batchSize; b++) {
@@ -342,8 +469,14 @@ function maxPoolGrad(tf: Tf, args: KernelArgs): TensorInfo {
             const i3 = i2 + channels;
             let pick = i0;
             let top = x[i0]!;
-            if (x[i1]! > top) { pick = i1; top = x[i1]!; }
-            if (x[i2]! > top) { pick = i2; top = x[i2]!; }
+            if (x[i1]! > top) {
+              pick = i1;
+              top = x[i1]!;
+            }
+            if (x[i2]! > top) {
+              pick = i2;
+              top = x[i2]!;
+            }
             if (x[i3]! > top) pick = i3;
             dx[pick] = g[gAt]!;
           }
@@ -389,7 +522,10 @@ function single(out: TensorInfo | TensorInfo[]): TensorInfo {
   return out;
 }
 
-const IMPLEMENTATIONS: Record<(typeof WASM_EXTRA_KERNELS)[number], (tf: Tf, args: KernelArgs, shipped: KernelFunc | undefined) => TensorInfo> = {
+const IMPLEMENTATIONS: Record<
+  (typeof WASM_EXTRA_KERNELS)[number],
+  (tf: Tf, args: KernelArgs, shipped: KernelFunc | undefined) => TensorInfo
+> = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,

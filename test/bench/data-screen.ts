@@ -50,7 +50,9 @@ export async function dataScreenBench(root: string, count = 50_000): Promise<voi
     const firstPage = Number(await drawn.jsonValue());
     const cells = await page.getByTestId('grid-cell').count();
     console.log(`\nData screen, ${count.toLocaleString('en-US')}-image project in Chromium:`);
-    console.log(`  click on Open -> first thumbnail drawn: ${firstPage.toFixed(0)} ms; grid cells in the page: ${cells}; thumbnails requested: ${thumbnails}`);
+    console.log(
+      `  click on Open -> first thumbnail drawn: ${firstPage.toFixed(0)} ms; grid cells in the page: ${cells}; thumbnails requested: ${thumbnails}`,
+    );
 
     // One jump to the middle (a dragged scrollbar): until the cells there hold their images.
     const middle = Math.floor(count / 2);

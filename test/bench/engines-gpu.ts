@@ -19,7 +19,9 @@ export interface GpuBenchCase {
 }
 
 /** A Chromium engine's figures on one case, or why it was not measured. */
-export type GpuMeasurement = { engine: string; label: string; imagesPerSecond: number; firstBatchSeconds: number; software: boolean } | { engine: string; label: string; skipped: string };
+export type GpuMeasurement =
+  | { engine: string; label: string; imagesPerSecond: number; firstBatchSeconds: number; software: boolean }
+  | { engine: string; label: string; skipped: string };
 
 /**
  * Times each case on Chromium WebGPU and WebGL, printing one line each (software rendering is
@@ -49,11 +51,24 @@ export async function gpuEngineBench(cases: readonly GpuBenchCase[]): Promise<Gp
       const marks: { time: number; images: number }[] = [];
       const start = performance.now();
       await runTraining(
-        { runId: `bench-${backend}`, spec, classNames: Array.from({ length: classes }, (_, i) => `class ${i}`), items, outDir: `${outDir}-${backend}` },
         {
-          tf, backend: chosen.info, engine: asTrainingEngine(chosen.engine!, chosen.info), shouldStop: () => false,
+          runId: `bench-${backend}`,
+          spec,
+          classNames: Array.from({ length: classes }, (_, i) => `class ${i}`),
+          items,
+          outDir: `${outDir}-${backend}`,
+        },
+        {
+          tf,
+          backend: chosen.info,
+          engine: asTrainingEngine(chosen.engine!, chosen.info),
+          shouldStop: () => false,
           emit: (event) => {
-            if (event.kind === 'progress') marks.push({ time: performance.now(), images: (event.epoch - 1) * items.length + Math.min(items.length, event.batch * spec.training.batch_size) });
+            if (event.kind === 'progress')
+              marks.push({
+                time: performance.now(),
+                images: (event.epoch - 1) * items.length + Math.min(items.length, event.batch * spec.training.batch_size),
+              });
           },
         },
       );
@@ -62,7 +77,9 @@ export async function gpuEngineBench(cases: readonly GpuBenchCase[]): Promise<Gp
       const imagesPerSecond = (last.images - first.images) / Math.max(1e-3, (last.time - first.time) / 1000);
       const firstBatchSeconds = (first.time - start) / 1000;
       const software = !chosen.info.gpu;
-      console.log(`  ${chosen.info.description}${software ? ' [SOFTWARE: says nothing about GPU speed]' : ''} (${label}): ${imagesPerSecond.toFixed(1)} images/s, first batch after ${firstBatchSeconds.toFixed(2)} s`);
+      console.log(
+        `  ${chosen.info.description}${software ? ' [SOFTWARE: says nothing about GPU speed]' : ''} (${label}): ${imagesPerSecond.toFixed(1)} images/s, first batch after ${firstBatchSeconds.toFixed(2)} s`,
+      );
       results.push({ engine: chosen.info.name, label, imagesPerSecond, firstBatchSeconds, software });
     }
   }

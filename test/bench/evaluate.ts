@@ -36,7 +36,10 @@ export async function evaluateBench(root: string): Promise<void> {
     }
     const [image] = (await callOrThrow(service, 'listImages', { projectId, offset: 0, limit: 1, split: 'test' })).images;
     const mlp = await train(service, projectId, 'mlp');
-    for (const [runId, name] of [[cnn, 'Small CNN'], [mlp, 'MLP']] as const) {
+    for (const [runId, name] of [
+      [cnn, 'Small CNN'],
+      [mlp, 'MLP'],
+    ] as const) {
       await callOrThrow(service, 'explainImage', { projectId, runId, imageId: image!.id, weights: 'best' }); // loads the model
       const started = performance.now();
       const map = await callOrThrow(service, 'explainImage', { projectId, runId, imageId: image!.id, weights: 'best' });

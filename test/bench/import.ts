@@ -37,7 +37,9 @@ export async function writePhotos(dir: string, count: number): Promise<number> {
         pixels[i + 1] = (g + (shade >> 1) + noise[k + 1 === noise.length ? 0 : k + 1]!) & 255;
         pixels[i + 2] = (b + noise[k + 2 >= noise.length ? 0 : k + 2]!) & 255;
       }
-    const jpeg = await sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+    const jpeg = await sharp(pixels, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+      .jpeg({ quality: 85 })
+      .toBuffer();
     writeFileSync(join(dir, `photo-${String(n).padStart(4, '0')}.jpg`), jpeg);
     bytes += jpeg.length;
   }
@@ -79,7 +81,9 @@ export async function bigProject(dataDir: string, count: number, page: number): 
   const library = new ProjectLibrary(dataDir);
   const project = library.create('Fifty thousand');
   const classes = ['cat', 'dog', 'bird', 'fish'].map((name) => project.classes.create(name).id);
-  const thumb = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).webp().toBuffer();
+  const thumb = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } })
+    .webp()
+    .toBuffer();
   const store = new ImageStore(project.dir);
   const insert = project.db.prepare(
     `INSERT INTO images (hash, ext, class_id, split, file_name, width, height, bytes, imported_at, batch_id, pinned)
@@ -110,7 +114,10 @@ export async function importBench(root: string): Promise<void> {
   console.log(`  photos average ${(average / 1024).toFixed(0)} KiB`);
   const half = await importInChild(join(root, 'data-500'), photos500);
   const full = await importInChild(join(root, 'data-1000'), photos1000);
-  for (const [n, r] of [[500, half], [1000, full]] as const) {
+  for (const [n, r] of [
+    [500, half],
+    [1000, full],
+  ] as const) {
     console.log(
       `  ${n} photos: ${r.imported} imported in ${r.seconds.toFixed(1)} s = ${(r.imported / r.seconds).toFixed(0)} images/s; ` +
         `${((r.cpuSeconds / r.imported) * 1000).toFixed(1)} CPU ms per image (at most ${((os.availableParallelism() * r.imported) / r.cpuSeconds).toFixed(0)} images/s on ${os.availableParallelism()} idle cores); peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
@@ -134,7 +141,9 @@ export async function importBench(root: string): Promise<void> {
     work();
     return (performance.now() - t).toFixed(1);
   };
-  console.log(`\n${count.toLocaleString('en-US')}-image project: open + dataset view + first page of ${page} (class filter) + reading its ${page} thumbnails: ${opened.toFixed(0)} ms`);
+  console.log(
+    `\n${count.toLocaleString('en-US')}-image project: open + dataset view + first page of ${page} (class filter) + reading its ${page} thumbnails: ${opened.toFixed(0)} ms`,
+  );
   console.log(
     `  later pages: offset 40,000 ${timed(() => project.images.list({}, 40_000, page))} ms; search "img-4999" ${timed(() => project.images.list({ search: 'img-4999' }, 0, page))} ms; split=validation ${timed(() => project.images.list({ split: 'validation' }, 0, page))} ms; dataset view ${timed(() => project.dataset())} ms`,
   );

@@ -21,7 +21,9 @@ async function writePictures(dir: string, count: number): Promise<void> {
       const i = next++;
       const pixels = Buffer.alloc(32 * 32 * 3, 40 + (i % 4) * 50);
       pixels.writeUInt32BE(i, 0);
-      const png = await sharp(pixels, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+      const png = await sharp(pixels, { raw: { width: 32, height: 32, channels: 3 } })
+        .png()
+        .toBuffer();
       writeFileSync(join(dir, CLASSES[i % 4]!, `img-${i}.png`), png);
     }
   };
@@ -44,7 +46,9 @@ export async function largeBench(root: string): Promise<void> {
   started = performance.now();
   const report = await callOrThrow(service, 'importPaths', { projectId, paths: [pictures] });
   const importSeconds = seconds(started);
-  console.log(`  import: ${report.imported.toLocaleString('en-US')} pictures in ${importSeconds.toFixed(0)} s = ${(report.imported / importSeconds).toFixed(0)} pictures/s; peak RSS so far ${peakMiB().toFixed(0)} MiB`);
+  console.log(
+    `  import: ${report.imported.toLocaleString('en-US')} pictures in ${importSeconds.toFixed(0)} s = ${(report.imported / importSeconds).toFixed(0)} pictures/s; peak RSS so far ${peakMiB().toFixed(0)} MiB`,
+  );
   await service.close();
 
   service = createCapaService({ dataDir, host: 'browser' });
@@ -52,7 +56,9 @@ export async function largeBench(root: string): Promise<void> {
     started = performance.now();
     const view = await callOrThrow(service, 'getDataset', { projectId });
     await callOrThrow(service, 'listImages', { projectId, offset: 0, limit: PAGE });
-    console.log(`  open (new service, dataset view, first page of ${PAGE}): ${(seconds(started) * 1000).toFixed(0)} ms; ${view.classes.length} classes`);
+    console.log(
+      `  open (new service, dataset view, first page of ${PAGE}): ${(seconds(started) * 1000).toFixed(0)} ms; ${view.classes.length} classes`,
+    );
 
     const total = view.project.imageCount;
     const pageTimes: number[] = [];
@@ -61,7 +67,9 @@ export async function largeBench(root: string): Promise<void> {
       await callOrThrow(service, 'listImages', { projectId, offset, limit: PAGE });
       pageTimes.push(performance.now() - t);
     }
-    console.log(`  scroll top to bottom in ${pageTimes.length} pages of ${PAGE}: mean ${(pageTimes.reduce((a, b) => a + b, 0) / pageTimes.length).toFixed(1)} ms, slowest ${Math.max(...pageTimes).toFixed(1)} ms`);
+    console.log(
+      `  scroll top to bottom in ${pageTimes.length} pages of ${PAGE}: mean ${(pageTimes.reduce((a, b) => a + b, 0) / pageTimes.length).toFixed(1)} ms, slowest ${Math.max(...pageTimes).toFixed(1)} ms`,
+    );
 
     started = performance.now();
     const found = await callOrThrow(service, 'listImages', { projectId, offset: 0, limit: PAGE, search: `img-${COUNT - 1}` });
@@ -78,7 +86,11 @@ export async function largeBench(root: string): Promise<void> {
   } finally {
     await service.close();
   }
-  console.log(`  peak RSS of the process hosting the service: ${peakMiB().toFixed(0)} MiB (load average ${loadavg().map((l) => l.toFixed(1)).join(', ')})`);
+  console.log(
+    `  peak RSS of the process hosting the service: ${peakMiB().toFixed(0)} MiB (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')})`,
+  );
 }
 
 if (require.main === module) {

@@ -105,8 +105,13 @@ async function measure(engine: string, spec: ModelSpec, items: TrainItem[], clas
     const last = marks.at(-1)!;
     const imagesPerSecond = (last.images - first.images) / ((last.time - first.time) / 1000);
     // The GPU engines run on SwiftShader on machines without a GPU: correctness, not speed.
-    const software = engine.startsWith('chromium') && /swiftshader|llvmpipe|software|fallback/i.test(info.description) ? ' [software rendering: says nothing about GPU speed]' : '';
-    console.log(`  ${engine} = ${info.description}: ${imagesPerSecond.toFixed(1)} images/s over ${last.images - first.images} images (${batches} batches/epoch), first batch after ${firstBatch.toFixed(2)} s (${load()})${software}`);
+    const software =
+      engine.startsWith('chromium') && /swiftshader|llvmpipe|software|fallback/i.test(info.description)
+        ? ' [software rendering: says nothing about GPU speed]'
+        : '';
+    console.log(
+      `  ${engine} = ${info.description}: ${imagesPerSecond.toFixed(1)} images/s over ${last.images - first.images} images (${batches} batches/epoch), first batch after ${firstBatch.toFixed(2)} s (${load()})${software}`,
+    );
     return { backend: engine, imagesPerSecond, firstBatchSeconds: firstBatch };
   } finally {
     await client.close();
@@ -179,31 +184,61 @@ async function trainingBench(root: string): Promise<void> {
   const best = measured.filter((m) => CPU_ENGINES.includes(m.backend)).sort((a, b) => b.imagesPerSecond - a.imagesPerSecond)[0];
   const torch = pytorchRate();
   if ('rate' in torch) {
-    console.log(`  PyTorch ${torch.version} (CPU, ${availableParallelism()} threads, same network and batch, random data): ${torch.rate.toFixed(1)} images/s (${load()})`);
-    if (best) console.log(`reference network: best CPU engine ${best.backend} ${best.imagesPerSecond.toFixed(0)} img/s, pytorch ${torch.rate.toFixed(0)} img/s, ratio ${(best.imagesPerSecond / torch.rate).toFixed(2)}x`);
+    console.log(
+      `  PyTorch ${torch.version} (CPU, ${availableParallelism()} threads, same network and batch, random data): ${torch.rate.toFixed(1)} images/s (${load()})`,
+    );
+    if (best)
+      console.log(
+        `reference network: best CPU engine ${best.backend} ${best.imagesPerSecond.toFixed(0)} img/s, pytorch ${torch.rate.toFixed(0)} img/s, ratio ${(best.imagesPerSecond / torch.rate).toFixed(2)}x`,
+      );
   } else {
     console.log(`  PyTorch comparison skipped: ${torch.skipped}.`);
   }
   console.log('\nChromium engines (headless Chromium; SwiftShader where there is no GPU: fewer pictures, same networks):');
   await gpuEngineBench([
-    { label: 'Small CNN 96x96x3, 1 epoch of 96', spec: { ...small, training: { ...small.training, epochs: 1 } }, items: itemsFor(join(root, 'shapes96'), 64, 3).slice(0, 96), classes: 3, outDir: join(root, 'run-small-gpu') },
-    { label: 'reference network, 1 epoch of 256', spec: referenceSpec(1), items: items28.slice(0, 256), classes: 10, outDir: join(root, 'run-ref-gpu') },
+    {
+      label: 'Small CNN 96x96x3, 1 epoch of 96',
+      spec: { ...small, training: { ...small.training, epochs: 1 } },
+      items: itemsFor(join(root, 'shapes96'), 64, 3).slice(0, 96),
+      classes: 3,
+      outDir: join(root, 'run-small-gpu'),
+    },
+    {
+      label: 'reference network, 1 epoch of 256',
+      spec: referenceSpec(1),
+      items: items28.slice(0, 256),
+      classes: 10,
+      outDir: join(root, 'run-ref-gpu'),
+    },
   ]);
 }
 
 const SECTIONS: Record<string, (root: string) => Promise<void>> = {
-  training: trainingBench, import: importBench, transfer: transferBench, pipeline: pipelineBench, predict: predictBench, evaluate: evaluateBench, reliability: reliabilityBench, large: largeBench, inference: inferenceBench,
+  training: trainingBench,
+  import: importBench,
+  transfer: transferBench,
+  pipeline: pipelineBench,
+  predict: predictBench,
+  evaluate: evaluateBench,
+  reliability: reliabilityBench,
+  large: largeBench,
+  inference: inferenceBench,
 };
 
 async function main(): Promise<void> {
   const started = performance.now();
   const chosen = process.argv.slice(2);
   const unknown = chosen.filter((name) => !(name in SECTIONS));
-  if (unknown.length > 0) throw new Error(`Unknown bench section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown bench section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}.`);
   const root = mkdtempSync(join(tmpdir(), 'capa-bench-'));
   try {
     for (const [name, section] of Object.entries(SECTIONS)) if (chosen.length === 0 || chosen.includes(name)) await section(root);
-    console.log(`\nBench took ${((performance.now() - started) / 1000).toFixed(0)} s (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}).`);
+    console.log(
+      `\nBench took ${((performance.now() - started) / 1000).toFixed(0)} s (load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}).`,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -12,23 +12,45 @@ export async function writeMobileNetV2(dir: string): Promise<number> {
   let seed = 1;
   const init = () => tf.initializers.heNormal({ seed: seed++ });
   const relu6 = (x: SymbolicTensor, name: string) => tf.layers.reLU({ maxValue: 6, name }).apply(x) as SymbolicTensor;
-  const bn = (x: SymbolicTensor, name: string) => tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.999, name }).apply(x) as SymbolicTensor;
+  const bn = (x: SymbolicTensor, name: string) =>
+    tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.999, name }).apply(x) as SymbolicTensor;
   const conv = (x: SymbolicTensor, filters: number, name: string) =>
-    tf.layers.conv2d({ filters, kernelSize: 1, useBias: false, padding: 'same', kernelInitializer: init(), name }).apply(x) as SymbolicTensor;
+    tf.layers
+      .conv2d({ filters, kernelSize: 1, useBias: false, padding: 'same', kernelInitializer: init(), name })
+      .apply(x) as SymbolicTensor;
 
   const input = tf.input({ shape: [224, 224, 3], name: 'input_1' });
-  let x = tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(), name: 'Conv1' }).apply(input) as SymbolicTensor;
+  let x = tf.layers
+    .conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init(), name: 'Conv1' })
+    .apply(input) as SymbolicTensor;
   x = relu6(bn(x, 'bn_Conv1'), 'Conv1_relu');
   let channels = 32;
   let block = 0;
   // (expansion, output channels, repeats, first stride), as in the paper and keras.applications.
-  for (const [t, c, n, s] of [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]] as const) {
+  for (const [t, c, n, s] of [
+    [1, 16, 1, 1],
+    [6, 24, 2, 2],
+    [6, 32, 3, 2],
+    [6, 64, 4, 2],
+    [6, 96, 3, 1],
+    [6, 160, 3, 2],
+    [6, 320, 1, 1],
+  ] as const) {
     for (let i = 0; i < n; i++) {
       const prefix = block === 0 ? 'expanded_conv_' : `block_${block}_`;
       const stride = i === 0 ? s : 1;
       let y = x;
       if (t !== 1) y = relu6(bn(conv(y, channels * t, `${prefix}expand`), `${prefix}expand_BN`), `${prefix}expand_relu`);
-      y = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', useBias: false, depthwiseInitializer: init(), name: `${prefix}depthwise` }).apply(y) as SymbolicTensor;
+      y = tf.layers
+        .depthwiseConv2d({
+          kernelSize: 3,
+          strides: stride,
+          padding: 'same',
+          useBias: false,
+          depthwiseInitializer: init(),
+          name: `${prefix}depthwise`,
+        })
+        .apply(y) as SymbolicTensor;
       y = relu6(bn(y, `${prefix}depthwise_BN`), `${prefix}depthwise_relu`);
       y = bn(conv(y, c, `${prefix}project`), `${prefix}project_BN`);
       x = stride === 1 && channels === c ? (tf.layers.add({ name: `${prefix}add` }).apply([x, y]) as SymbolicTensor) : y;

@@ -34,7 +34,14 @@ async function writeImages(dir: string, count: number): Promise<TrainItem[]> {
   for (const shape of SHAPES) mkdirSync(join(dir, shape), { recursive: true });
   for (let n = 0; n < count; n++) {
     const label = n % SHAPES.length;
-    const [br, bg, bb, fr, fg, fb] = Array.from({ length: 6 }, () => Math.floor(random() * 256)) as [number, number, number, number, number, number];
+    const [br, bg, bb, fr, fg, fb] = Array.from({ length: 6 }, () => Math.floor(random() * 256)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const r = 14 + random() * 16;
     const cx = r + random() * (SIZE - 2 * r);
     const cy = r + random() * (SIZE - 2 * r);
@@ -42,14 +49,24 @@ async function writeImages(dir: string, count: number): Promise<TrainItem[]> {
       for (let x = 0; x < SIZE; x++, i += 3) {
         const dx = x - cx;
         const dy = y - cy;
-        const inside = label === 0 ? dx * dx + dy * dy < r * r : label === 1 ? Math.abs(dx) < r && Math.abs(dy) < r : dy < r && dy > -r && Math.abs(dx) < (dy + r) / 2;
+        const inside =
+          label === 0
+            ? dx * dx + dy * dy < r * r
+            : label === 1
+              ? Math.abs(dx) < r && Math.abs(dy) < r
+              : dy < r && dy > -r && Math.abs(dx) < (dy + r) / 2;
         pixels[i] = inside ? fr : br;
         pixels[i + 1] = inside ? fg : bg;
         pixels[i + 2] = inside ? fb : bb;
       }
     }
     const path = join(dir, SHAPES[label]!, `img-${n}.jpg`);
-    writeFileSync(path, await sharp(pixels, { raw: { width: SIZE, height: SIZE, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+    writeFileSync(
+      path,
+      await sharp(pixels, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+        .jpeg({ quality: 90 })
+        .toBuffer(),
+    );
     items.push({ path, label, split: 'train' });
   }
   return items;
@@ -75,7 +92,9 @@ function cheapSpec(): ModelSpec {
 /** Child processes of this process (Linux). */
 function children(): Set<number> {
   try {
-    return new Set(readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    return new Set(
+      readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
   } catch {
     return new Set();
   }
@@ -104,9 +123,12 @@ async function trainFresh(items: TrainItem[], cacheDir: string, outDir: string):
   const startMiB = statusMiB(pid, 'VmHWM');
   let log = '';
   const started = performance.now();
-  await trainer.train({ runId: `bench-${items.length}`, spec: cheapSpec(), classNames: [...SHAPES], items, outDir, pixelCacheDir: cacheDir }, (event: RunEvent) => {
-    if (event.kind === 'log' && /^(Images at|Training waited)/.test(event.message)) log += ` ${event.message}`;
-  });
+  await trainer.train(
+    { runId: `bench-${items.length}`, spec: cheapSpec(), classNames: [...SHAPES], items, outDir, pixelCacheDir: cacheDir },
+    (event: RunEvent) => {
+      if (event.kind === 'log' && /^(Images at|Training waited)/.test(event.message)) log += ` ${event.message}`;
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   return { seconds, imagesPerSecond: items.length / seconds, peakMiB: statusMiB(pid, 'VmHWM'), startMiB, log, client: trainer };
 }
@@ -115,9 +137,11 @@ async function trainFresh(items: TrainItem[], cacheDir: string, outDir: string):
 async function readRate(count: number, read: (index: number) => Promise<unknown>, concurrency = 8): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await read(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await read(next++);
+    }),
+  );
   return count / ((performance.now() - started) / 1000);
 }
 
@@ -137,7 +161,9 @@ async function layoutBench(items: TrainItem[], cacheDir: string, root: string): 
     return crc32(buffer.subarray(4)) === buffer.readUInt32LE(0); // the same check as the per-file cache
   });
   await reader.close();
-  console.log(`  pixel cache read-back of ${hashes.length.toLocaleString('en-US')} entries (${(entryBytes / 1024).toFixed(1)} KiB each, page cache warm, 8 at a time): one file per image ${perFile.toFixed(0)} entries/s (with CRC check), one pack file ${packed.toFixed(0)} entries/s (with CRC check)`);
+  console.log(
+    `  pixel cache read-back of ${hashes.length.toLocaleString('en-US')} entries (${(entryBytes / 1024).toFixed(1)} KiB each, page cache warm, 8 at a time): one file per image ${perFile.toFixed(0)} entries/s (with CRC check), one pack file ${packed.toFixed(0)} entries/s (with CRC check)`,
+  );
 }
 
 /** Time from startRun to the first progress event of the run, then stops it. */
@@ -173,12 +199,15 @@ async function serviceBench(root: string, images: string): Promise<void> {
       const report = await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [images] });
       await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
       projects.push(project.id);
-      if (name === 'First') console.log(`  project of ${report.imported} images (96x96 JPEG, 3 classes), Small CNN preset at 96x96x3, batch 32:`);
+      if (name === 'First')
+        console.log(`  project of ${report.imported} images (96x96 JPEG, 3 classes), Small CNN preset at 96x96x3, batch 32:`);
     }
     const cold = await firstBatch(service, projects[0]!);
     const warm = await firstBatch(service, projects[0]!);
     const coldRunning = await firstBatch(service, projects[1]!);
-    console.log(`  Train to first batch: ${cold.toFixed(2)} s first run (starts the training process, cold pixel cache), ${warm.toFixed(2)} s second run (warm cache), ${coldRunning.toFixed(2)} s another project's first run (process running, cold cache)`);
+    console.log(
+      `  Train to first batch: ${cold.toFixed(2)} s first run (starts the training process, cold pixel cache), ${warm.toFixed(2)} s second run (warm cache), ${coldRunning.toFixed(2)} s another project's first run (process running, cold cache)`,
+    );
   } finally {
     await service.close();
   }
@@ -203,10 +232,14 @@ export async function pipelineBench(root: string): Promise<void> {
   }
   const warm = await trainFresh(items, join(root, `pixels-${LARGE}`), join(root, 'pipeline-run-warm'));
   await warm.client.close();
-  console.log(`  ${LARGE.toLocaleString('en-US')} images, warm cache: ${warm.imagesPerSecond.toFixed(0)} images/s; peak RSS ${warm.peakMiB.toFixed(0)} MiB. ${warm.log}`);
+  console.log(
+    `  ${LARGE.toLocaleString('en-US')} images, warm cache: ${warm.imagesPerSecond.toFixed(0)} images/s; peak RSS ${warm.peakMiB.toFixed(0)} MiB. ${warm.log}`,
+  );
   const [, small] = results[0]!;
   const [, large] = results[1]!;
-  console.log(`  peak memory ${LARGE.toLocaleString('en-US')} vs ${(LARGE / 4).toLocaleString('en-US')} images: ${(large.peakMiB - small.peakMiB >= 0 ? '+' : '')}${(large.peakMiB - small.peakMiB).toFixed(0)} MiB`);
+  console.log(
+    `  peak memory ${LARGE.toLocaleString('en-US')} vs ${(LARGE / 4).toLocaleString('en-US')} images: ${large.peakMiB - small.peakMiB >= 0 ? '+' : ''}${(large.peakMiB - small.peakMiB).toFixed(0)} MiB`,
+  );
   await layoutBench(items, join(root, `pixels-${LARGE}`), root);
 
   console.log('\nTime from pressing Train to the first batch, through the service:');

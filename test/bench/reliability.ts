@@ -34,13 +34,17 @@ async function soak(root: string): Promise<LoadRow> {
   const pictures = join(root, 'soak-pictures');
   for (const colour of ['red', 'blue'] as const) {
     mkdirSync(join(pictures, colour), { recursive: true });
-    for (let i = 0; i < SOAK_IMAGES / 2; i++) writeFileSync(join(pictures, colour, `${i}.png`), await colourImage(colour, (colour === 'red' ? 0 : 1_000_000) + i));
+    for (let i = 0; i < SOAK_IMAGES / 2; i++)
+      writeFileSync(join(pictures, colour, `${i}.png`), await colourImage(colour, (colour === 'red' ? 0 : 1_000_000) + i));
   }
   const service = createCapaService({ dataDir: join(root, 'soak'), host: 'electron' });
   try {
     const projectId = (await callOrThrow(service, 'createProject', { name: 'Soak' })).id;
     await callOrThrow(service, 'importPaths', { projectId, paths: [pictures] });
-    await callOrThrow(service, 'saveSpec', { projectId, spec: presetById('small-cnn')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 64 }) });
+    await callOrThrow(service, 'saveSpec', {
+      projectId,
+      spec: presetById('small-cnn')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 64 }),
+    });
     const main: number[] = [];
     const trainer: number[] = [];
     const started = performance.now();
@@ -66,10 +70,27 @@ async function soak(root: string): Promise<LoadRow> {
 
 export async function reliabilityBench(root: string): Promise<void> {
   console.log('\n== Reliability ==');
-  const load = [await soak(root), { load: 'a 100,000-image project (import, open, scroll, search, split, export)', held: 'see the large section', figures: '`npm run bench -- large` prints each time and the peak memory' }];
+  const load = [
+    await soak(root),
+    {
+      load: 'a 100,000-image project (import, open, scroll, search, split, export)',
+      held: 'see the large section',
+      figures: '`npm run bench -- large` prints each time and the peak memory',
+    },
+  ];
   const seed = Number(process.env['RELIABILITY_SEED'] ?? Date.now() % 100_000);
-  const { report, problems } = await runAll({ kills: Number(process.env['RELIABILITY_KILLS'] ?? 20), seed, root: join(root, 'reliability'), load, log: (line) => console.log(`  ${line}`) });
-  console.log(`\nReliability (seed ${seed}, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}):\n`);
+  const { report, problems } = await runAll({
+    kills: Number(process.env['RELIABILITY_KILLS'] ?? 20),
+    seed,
+    root: join(root, 'reliability'),
+    load,
+    log: (line) => console.log(`  ${line}`),
+  });
+  console.log(
+    `\nReliability (seed ${seed}, load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}):\n`,
+  );
   console.log(formatReport(report));
   if (problems.length > 0) console.log(`\n${problems.length} problems:\n${problems.join('\n')}`);
 }

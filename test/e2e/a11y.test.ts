@@ -34,7 +34,10 @@ async function violations(): Promise<string[]> {
   return results.violations
     .filter((violation) => violation.impact !== 'minor')
     .flatMap((violation) =>
-      violation.nodes.map((node) => `${violation.impact} ${violation.id} (${violation.help}): ${node.target.join(' ')} ${node.html.slice(0, 160)}\n    ${node.failureSummary?.replace(/\n/g, ' ') ?? ''}`),
+      violation.nodes.map(
+        (node) =>
+          `${violation.impact} ${violation.id} (${violation.help}): ${node.target.join(' ')} ${node.html.slice(0, 160)}\n    ${node.failureSummary?.replace(/\n/g, ' ') ?? ''}`,
+      ),
     );
 }
 

@@ -64,11 +64,16 @@ describe('looking inside the network', () => {
     await panel.scrollIntoViewIfNeeded();
     await expect.poll(() => panel.getByTestId('inside-picture').count(), { timeout: 10_000 }).toBe(6); // three of each class
     await panel.getByTestId('inside-picture').first().click();
-    await expect.poll(() => panel.getByTestId('inside-layer').count(), { timeout: 20_000 }).toBe(await page.getByTestId('diagram-block').count() - 1);
+    await expect
+      .poll(() => panel.getByTestId('inside-layer').count(), { timeout: 20_000 })
+      .toBe((await page.getByTestId('diagram-block').count()) - 1);
     expect(await panel.locator('[data-testid="inside-layer"][data-kind="maps"]').count()).toBeGreaterThan(0);
     expect(await panel.getByTestId('feature-map').count()).toBeGreaterThan(4);
     // Every map is a real picture of the layer's size, not an empty image.
-    const natural = await panel.getByTestId('feature-map').first().evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
+    const natural = await panel
+      .getByTestId('feature-map')
+      .first()
+      .evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
     expect(natural[0]).toBeGreaterThan(1);
     expect(await panel.getByTestId('inside-output').locator('li').count()).toBe(2);
     await panel.getByTestId('inside-file').setInputFiles(join(root, 'red', 'red-3.png'));
@@ -90,12 +95,14 @@ describe('looking inside the network', () => {
     await conv.scrollIntoViewIfNeeded();
     await screenshot(page, 'inside-3-learn-activation');
     await page.getByTestId('training-settings').getByTestId('learn-more-batch').click();
-    await expect.poll(() => page.getByTestId('training-settings').getByTestId('learn-panel').textContent()).toContain('iterations per epoch');
+    await expect
+      .poll(() => page.getByTestId('training-settings').getByTestId('learn-panel').textContent())
+      .toContain('iterations per epoch');
     await page.getByTestId('training-settings').scrollIntoViewIfNeeded();
     await screenshot(page, 'inside-4-learn-batch');
   });
 
-  it('4. shows the first layer\'s filters changing epoch by epoch and captions while a run trains', async () => {
+  it("4. shows the first layer's filters changing epoch by epoch and captions while a run trains", async () => {
     await page.getByTestId('nav-train').click();
     await page.getByTestId('filters-toggle').check();
     // Every picture the first filter shows while the run trains (a fast run can be at epoch 3
@@ -113,7 +120,11 @@ describe('looking inside the network', () => {
     await expect.poll(() => page.getByTestId('filters-caption').textContent(), { timeout: 60_000 }).toMatch(/^After epoch [1-9]/);
     expect(await page.getByTestId('filter-image').count()).toBeGreaterThan(0);
     const caption = async () => (await page.getByTestId('epoch-caption').textContent())!.replace(/\s+/g, ' ').trim();
-    await expect.poll(caption).toMatch(/^Epoch \d of 3: \d+ pictures seen so far, in \d+ iterations\. Each epoch shows the model all \d+ training pictures in \d+ iterations of batch 8;/);
+    await expect
+      .poll(caption)
+      .toMatch(
+        /^Epoch \d of 3: \d+ pictures seen so far, in \d+ iterations\. Each epoch shows the model all \d+ training pictures in \d+ iterations of batch 8;/,
+      );
     // Iterations per epoch = training pictures / batch size, rounded up.
     const [, pictures, iterations] = (await caption()).match(/all (\d+) training pictures in (\d+) iterations/)!;
     expect(Number(iterations)).toBe(Math.ceil(Number(pictures) / 8));
@@ -150,7 +161,9 @@ describe('looking inside the network', () => {
     await screenshot(page, 'inside-es-4-learn-pooling');
     await page.getByTestId('augmentation-settings').getByTestId('learn-more-augmentation').click();
     await page.getByTestId('training-settings').getByTestId('learn-more-learningRate').click();
-    await expect.poll(() => page.getByTestId('training-settings').getByTestId('learn-panel').textContent()).toContain('tasa de aprendizaje');
+    await expect
+      .poll(() => page.getByTestId('training-settings').getByTestId('learn-panel').textContent())
+      .toContain('tasa de aprendizaje');
     await page.getByTestId('training-settings').scrollIntoViewIfNeeded();
     await screenshot(page, 'inside-es-5-learn-rate');
     await page.emulateMedia({ colorScheme: 'dark' });

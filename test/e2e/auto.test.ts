@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('Auto in the UI', () => {
-  it('shows the estimate of Auto\'s plan on the Train screen before training', async () => {
+  it("shows the estimate of Auto's plan on the Train screen before training", async () => {
     await page.goto(ui.host.url);
     await page.getByTestId('project-name-input').fill('Small pictures');
     await page.getByTestId('create-project').click();

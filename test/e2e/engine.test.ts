@@ -43,7 +43,10 @@ describe('training engine on the Train screen', () => {
     await page.getByTestId('backend').locator('summary').click();
     const skipped = await page.getByTestId('backend-skipped').allTextContents();
     expect(skipped[0]).toMatch(/^@tensorflow\/tfjs-node-gpu skipped: /);
-    expect(skipped.slice(1, 3)).toEqual([expect.stringMatching(/^Chromium WebGPU skipped: /), expect.stringMatching(/^Chromium WebGL skipped: /)]);
+    expect(skipped.slice(1, 3)).toEqual([
+      expect.stringMatching(/^Chromium WebGPU skipped: /),
+      expect.stringMatching(/^Chromium WebGL skipped: /),
+    ]);
     expect(skipped[3]).toMatch(/^@tensorflow\/tfjs-node skipped: /);
     await screenshot(page, 'engine-train-screen');
     await page.getByTestId('stop-button').click();

@@ -35,11 +35,21 @@ beforeAll(async () => {
   try {
     const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
-    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 12 }) });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: project.id,
+      spec: presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 12 }),
+    });
     cnnRun = await trainProject(service, project.id);
     await callOrThrow(service, 'importBackbone', { path: backbone, id: 'my-backbone' });
     const transfer = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' }, { epochs: 2, batch_size: 12 });
-    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: { ...transfer, input: { ...transfer.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'my-backbone', trainable_blocks: 0 } } });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: project.id,
+      spec: {
+        ...transfer,
+        input: { ...transfer.input, width: TINY_SIZE, height: TINY_SIZE },
+        backbone: { id: 'my-backbone', trainable_blocks: 0 },
+      },
+    });
     transferRun = await trainProject(service, project.id);
   } finally {
     await service.close();
@@ -60,7 +70,9 @@ describe('the export dialog', () => {
     await expect.poll(() => page.getByTestId('export-format-onnx').locator('input').isDisabled()).toBe(true);
     for (const format of ['tfjs', 'keras', 'h5', 'onnx', 'tflite', 'tflite-int8']) {
       expect(await page.getByTestId(`export-format-${format}`).locator('input').isDisabled()).toBe(true);
-      expect(await page.getByTestId(`export-format-reason-${format}`).textContent()).toContain('Not available: the pretrained network "my-backbone" is kept apart');
+      expect(await page.getByTestId(`export-format-reason-${format}`).textContent()).toContain(
+        'Not available: the pretrained network "my-backbone" is kept apart',
+      );
     }
     // An imported backbone is not one train.py can rebuild, so the bundle is greyed out too, for its own reason.
     expect(await page.getByTestId('export-format-reason-bundle').textContent()).toContain('"my-backbone" is not one of them');
@@ -93,7 +105,9 @@ describe('the export dialog', () => {
     await page.getByTestId('export-format-tfjs').click();
     await page.getByTestId('export-quantization').selectOption('uint8');
     await page.getByTestId('export-button').click();
-    await expect.poll(() => page.getByTestId('export-accuracy').textContent(), { timeout: 60_000 }).toMatch(/Accuracy on \d+ held-out pictures: [\d.]+% before, [\d.]+% with the smaller weights/);
+    await expect
+      .poll(() => page.getByTestId('export-accuracy').textContent(), { timeout: 60_000 })
+      .toMatch(/Accuracy on \d+ held-out pictures: [\d.]+% before, [\d.]+% with the smaller weights/);
     await page.getByTestId('export-accuracy').scrollIntoViewIfNeeded();
     await screenshot(page, 'export-4-quantised');
   });
@@ -103,8 +117,16 @@ describe('the export dialog', () => {
     expect(await page.getByTestId('export-button').textContent()).toContain('Export TensorFlow Lite, int8 weights');
     await screenshot(page, 'export-5-tflite-choose');
     await page.getByTestId('export-button').click();
-    await expect.poll(() => page.getByTestId('export-accuracy').textContent(), { timeout: 60_000 }).toMatch(/Accuracy on \d+ held-out pictures: [\d.]+% before, [\d.]+% with the smaller weights/);
-    expect(await page.getByTestId('export-files').locator('li').allTextContents()).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py']);
+    await expect
+      .poll(() => page.getByTestId('export-accuracy').textContent(), { timeout: 60_000 })
+      .toMatch(/Accuracy on \d+ held-out pictures: [\d.]+% before, [\d.]+% with the smaller weights/);
+    expect(await page.getByTestId('export-files').locator('li').allTextContents()).toEqual([
+      'metadata.json',
+      'model.tflite',
+      'usage.js',
+      'usage.kt',
+      'usage.py',
+    ]);
     expect(await page.getByTestId('export-snippet-tab').allTextContents()).toEqual(['Python', 'JavaScript', 'Kotlin']);
     await page.getByTestId('export-snippet-tab').filter({ hasText: 'Kotlin' }).click();
     const kotlin = (await page.getByTestId('export-snippet').textContent())!;
@@ -119,7 +141,9 @@ describe('the export dialog', () => {
     expect(response.status).toBe(200);
     const zipped = unzipSync(new Uint8Array(await response.arrayBuffer()));
     const top = directory.split(/[\\/]/).at(-1)!;
-    expect(Object.keys(zipped).sort()).toEqual(['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py'].map((f) => `${top}/${f}`));
+    expect(Object.keys(zipped).sort()).toEqual(
+      ['metadata.json', 'model.tflite', 'usage.js', 'usage.kt', 'usage.py'].map((f) => `${top}/${f}`),
+    );
     expect(Buffer.from(zipped[`${top}/model.tflite`]!).equals(readFileSync(join(directory, 'model.tflite')))).toBe(true);
     const model = await loadTflite(readFileSync(join(directory, 'model.tflite')));
     const probabilities = await model.predict(new Float32Array(24 * 24 * 3).fill(0.5), [1, 24, 24, 3]);

@@ -124,7 +124,9 @@ describe.each(['en', 'es'] as const)('the first-run guide in %s', (language) => 
     await expect.poll(() => page.getByTestId('guide-done').textContent(), { timeout: 60_000 }).toBe(text.steps.export.done);
     expect(await page.getByTestId('guide-next').textContent()).toBe(text.finish);
     // The export's result is brought into view.
-    await expect.poll(() => page.getByTestId('export-result').evaluate((element) => element.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    await expect
+      .poll(() => page.getByTestId('export-result').evaluate((element) => element.getBoundingClientRect().top < window.innerHeight))
+      .toBe(true);
     await screenshot(page, `guide-${language}-7-done`);
     await page.getByTestId('guide-next').click();
     await expect.poll(() => panel().count()).toBe(0);
@@ -184,7 +186,8 @@ describe('the keyboard help overlay', () => {
     // The browser host has no desktop menu, so its shortcuts are not listed.
     expect(await page.getByTestId('help-overlay').textContent()).not.toContain(es.help.groups.menu);
     await screenshot(page, 'help-overlay-es');
-    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest('[data-testid="help-overlay"]') !== null);
+    const focused = () =>
+      page.evaluate(() => (document.activeElement as HTMLElement | null)?.closest('[data-testid="help-overlay"]') !== null);
     expect(await focused()).toBe(true);
     for (let i = 0; i < 3; i++) {
       await page.keyboard.press('Tab');

@@ -139,9 +139,11 @@ describe('the Data screen in Spanish', () => {
     await page.getByTestId('import-project-path').fill(notAnArchive);
     await page.getByTestId('import-project').click();
     const error = panel.locator('[role="alert"]');
-    await expect.poll(() => error.textContent()).toMatch(
-      /^No se puede importar .*notas\.capa: no es un archivo comprimido legible \(.+\)\. No se cambió nada; exporta el proyecto de nuevo desde el Capa que lo creó\.$/,
-    );
+    await expect
+      .poll(() => error.textContent())
+      .toMatch(
+        /^No se puede importar .*notas\.capa: no es un archivo comprimido legible \(.+\)\. No se cambió nada; exporta el proyecto de nuevo desde el Capa que lo creó\.$/,
+      );
     await error.scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-data-5-archive-refused');
     expect(await englishLeft()).toEqual([]);

@@ -61,7 +61,9 @@ describe('errors in Spanish on the screens', () => {
     await expect.poll(() => page.getByTestId('summary-table').isVisible()).toBe(true);
     await page.getByTestId('saved-model-name').fill('ancho');
     await page.getByTestId('save-model-as').click();
-    await expect.poll(() => page.getByTestId('model-save-error').textContent()).toBe('Ya existe un modelo llamado «ancho»; elige otro nombre.');
+    await expect
+      .poll(() => page.getByTestId('model-save-error').textContent())
+      .toBe('Ya existe un modelo llamado «ancho»; elige otro nombre.');
     expect(await catalogueTextShown(page, 'en')).toEqual([]);
     await page.getByTestId('saved-models').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-errors-3-model-name-taken');
@@ -89,7 +91,9 @@ describe('errors in Spanish on the screens', () => {
     writeFileSync(file, 'notas');
     await page.getByTestId('data-folder-target').fill(file);
     await page.getByTestId('data-folder-move').click();
-    await expect.poll(() => page.getByTestId('data-folder-error').textContent()).toBe(`${file} es un archivo, no una carpeta. Elige una carpeta.`);
+    await expect
+      .poll(() => page.getByTestId('data-folder-error').textContent())
+      .toBe(`${file} es un archivo, no una carpeta. Elige una carpeta.`);
     expect(await catalogueTextShown(page, 'en')).toEqual([]);
     await page.getByTestId('data-folder-setting').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-errors-5-move-to-file');
@@ -113,7 +117,9 @@ describe('errors in Spanish on the screens', () => {
       await expect.poll(() => other.locator('main h1').first().textContent()).toBe('Preferencias');
       await expect
         .poll(() => other.getByTestId('data-folder-fixed').textContent())
-        .toBe('Este Capa se inició con su carpeta de datos indicada en la línea de comandos (--data-dir); para usar otra, inícialo con esa otra carpeta.');
+        .toBe(
+          'Este Capa se inició con su carpeta de datos indicada en la línea de comandos (--data-dir); para usar otra, inícialo con esa otra carpeta.',
+        );
       expect(await catalogueTextShown(other, 'en')).toEqual([]);
       await other.getByTestId('data-folder-setting').scrollIntoViewIfNeeded();
       await screenshot(other, 'i18n-errors-6-folder-fixed');

@@ -40,7 +40,11 @@ beforeAll(async () => {
     await callOrThrow(service, 'importBackbone', { path: backbone, id: 'my-backbone' });
     const transfer = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' }, { epochs: 1, batch_size: 12 });
     // Named in Spanish: the default name of a first saved model ("Model 1") is another part's sentence.
-    const spec = { ...transfer, input: { ...transfer.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'my-backbone', trainable_blocks: 0 } };
+    const spec = {
+      ...transfer,
+      input: { ...transfer.input, width: TINY_SIZE, height: TINY_SIZE },
+      backbone: { id: 'my-backbone', trainable_blocks: 0 },
+    };
     await callOrThrow(service, 'saveSpecAs', { projectId: project.id, name: 'Transferencia', spec });
     transferRun = await trainProject(service, project.id);
   } finally {
@@ -52,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(() => closeUi(ui));
 
-describe('the model\'s sentences in Spanish', () => {
+describe("the model's sentences in Spanish", () => {
   it('switches to Español and opens the project', async () => {
     expect(transferRun.status).toBe('completed');
     await page.goto(ui.host.url);
@@ -86,11 +90,16 @@ describe('the model\'s sentences in Spanish', () => {
   it('model: the presets and the pretrained networks are described in Spanish', async () => {
     await page.getByTestId('nav-model').click();
     await expect.poll(() => page.getByTestId('backbone-card').textContent()).toContain('Importada desde ');
-    const preset = async (id: string) => (await page.getByTestId(`preset-${id}`).locator('xpath=..').textContent())!.replace(/\s+/g, ' ').trim();
-    expect(await preset('small-cnn')).toBe('CNN pequeña Dos bloques de convolución + pooling que aprenden bordes y formas, y luego una capa densa que decide. Un buen primer modelo.');
+    const preset = async (id: string) =>
+      (await page.getByTestId(`preset-${id}`).locator('xpath=..').textContent())!.replace(/\s+/g, ' ').trim();
+    expect(await preset('small-cnn')).toBe(
+      'CNN pequeña Dos bloques de convolución + pooling que aprenden bordes y formas, y luego una capa densa que decide. Un buen primer modelo.',
+    );
     expect(await preset('transfer')).toMatch(/^Aprendizaje por transferencia \(recomendado\) Una red preentrenada con millones de fotos/);
     await page.getByTestId('backbone-select').selectOption('mobilenet-v2-0.5-224');
-    await expect.poll(() => page.getByTestId('backbone-card').textContent()).toContain('Más estrecha (50 % de los filtros): más pequeña y rápida, un poco menos precisa.');
+    await expect
+      .poll(() => page.getByTestId('backbone-card').textContent())
+      .toContain('Más estrecha (50 % de los filtros): más pequeña y rápida, un poco menos precisa.');
     // A graph network cannot be fine-tuned: the note names the one that can, by a name with no English word in it.
     expect(await page.getByTestId('fine-tune-note').textContent()).toContain('Para ajustarla, elige MobileNet V2 1.0 · 224 px · Keras.');
     await page.getByTestId('backbone-picker').scrollIntoViewIfNeeded();
@@ -102,7 +111,9 @@ describe('the model\'s sentences in Spanish', () => {
     await page.getByTestId('preset-small-cnn').check();
     await expect.poll(() => page.getByTestId('layer-row').count()).toBe(6);
     await layerRow('Conv2D').locator('input[type="number"]').first().fill('0');
-    await expect.poll(() => layerRow('Conv2D').getByTestId('field-issue').textContent()).toBe('Se esperaba un número entero positivo para "filters". Recibido: 0');
+    await expect
+      .poll(() => layerRow('Conv2D').getByTestId('field-issue').textContent())
+      .toBe('Se esperaba un número entero positivo para "filters". Recibido: 0');
     expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
     await layerRow('Conv2D').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-model-3-layer-field');
@@ -114,12 +125,16 @@ describe('the model\'s sentences in Spanish', () => {
   it('a wrong value in a training field is explained next to it in Spanish', async () => {
     const settings = page.getByTestId('training-settings');
     await page.getByTestId('learning-rate-input').fill('20');
-    await expect.poll(() => settings.getByTestId('field-issue').first().textContent()).toBe('Con una tasa de aprendizaje mayor que 10 el entrenamiento diverge.');
+    await expect
+      .poll(() => settings.getByTestId('field-issue').first().textContent())
+      .toBe('Con una tasa de aprendizaje mayor que 10 el entrenamiento diverge.');
     await page.getByTestId('epochs-input').fill('0');
-    await expect.poll(() => settings.getByTestId('field-issue').allTextContents()).toEqual([
-      'Se esperaba un número entero positivo para "epochs". Recibido: 0',
-      'Con una tasa de aprendizaje mayor que 10 el entrenamiento diverge.',
-    ]);
+    await expect
+      .poll(() => settings.getByTestId('field-issue').allTextContents())
+      .toEqual([
+        'Se esperaba un número entero positivo para "epochs". Recibido: 0',
+        'Con una tasa de aprendizaje mayor que 10 el entrenamiento diverge.',
+      ]);
     await settings.scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-model-4-training-field');
     expect(await englishLeft()).toEqual([]);
@@ -130,11 +145,15 @@ describe('the model\'s sentences in Spanish', () => {
 
   it('a network that cannot be built says why in Spanish', async () => {
     // Without Flatten, Dense receives the last pooling's image.
-    await layerRow('Flatten').getByRole('button', { name: /^Quitar la capa 5/ }).click();
+    await layerRow('Flatten')
+      .getByRole('button', { name: /^Quitar la capa 5/ })
+      .click();
     await expect.poll(() => page.getByTestId('layer-row').count()).toBe(5);
-    await expect.poll(() => layerRow('Dense').getByTestId('field-issue').textContent()).toMatch(
-      /^Dense necesita un vector plano, pero recibe una imagen de forma \(\d+, \d+, 32\); añade una capa Flatten o GlobalAveragePooling2D antes de ella\.$/,
-    );
+    await expect
+      .poll(() => layerRow('Dense').getByTestId('field-issue').textContent())
+      .toMatch(
+        /^Dense necesita un vector plano, pero recibe una imagen de forma \(\d+, \d+, 32\); añade una capa Flatten o GlobalAveragePooling2D antes de ella\.$/,
+      );
     expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
     await layerRow('Dense').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-model-5-impossible');
@@ -142,12 +161,16 @@ describe('the model\'s sentences in Spanish', () => {
   });
 
   it('a network ending on an image says so in the summary, in Spanish', async () => {
-    await layerRow('Dense').getByRole('button', { name: /^Quitar la capa 5/ }).click();
+    await layerRow('Dense')
+      .getByRole('button', { name: /^Quitar la capa 5/ })
+      .click();
     await expect.poll(() => page.getByTestId('layer-row').count()).toBe(4);
     const summary = page.getByRole('region', { name: 'Resumen del modelo' });
-    await expect.poll(() => summary.getByRole('alert').allTextContents()).toEqual([
-      'La capa de salida necesita un vector plano, pero la última capa da una imagen de forma (14, 14, 32); añade una capa Flatten o GlobalAveragePooling2D al final.',
-    ]);
+    await expect
+      .poll(() => summary.getByRole('alert').allTextContents())
+      .toEqual([
+        'La capa de salida necesita un vector plano, pero la última capa da una imagen de forma (14, 14, 32); añade una capa Flatten o GlobalAveragePooling2D al final.',
+      ]);
     await summary.scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-model-6-summary');
     expect(await englishLeft()).toEqual([]);

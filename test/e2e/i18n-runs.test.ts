@@ -36,7 +36,11 @@ beforeAll(async () => {
     const spec = presetById('small-cnn')!.build(
       { width: 24, height: 24, channels: 3, resize: 'squash' },
       {
-        epochs: 10, batch_size: 16, seed: 3, learning_rate: 1e-9, validation: 'none',
+        epochs: 10,
+        batch_size: 16,
+        seed: 3,
+        learning_rate: 1e-9,
+        validation: 'none',
         early_stopping: { monitor: 'val_loss', patience: 2, min_delta: 1, restore_best_weights: true },
         reduce_lr_on_plateau: { monitor: 'val_loss', factor: 0.5, patience: 1, min_lr: 0 },
       },
@@ -87,7 +91,9 @@ describe("the runs' sentences in Spanish", () => {
     await page.getByTestId('evaluation-metrics').waitFor({ timeout: 30_000 });
     await page.getByTestId('explain-button').first().click();
     await page.getByTestId('explanation-map').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('explanation-method').textContent()).toMatch(/^Grad-CAM: dónde vio la última capa convolucional lo que más hizo subir esta clase\./);
+    expect(await page.getByTestId('explanation-method').textContent()).toMatch(
+      /^Grad-CAM: dónde vio la última capa convolucional lo que más hizo subir esta clase\./,
+    );
     await page.getByTestId('explanation-method').scrollIntoViewIfNeeded();
     await screenshot(page, 'i18n-runs-3-evaluate-note');
     expect(await englishLeft()).toEqual([]);
@@ -96,8 +102,12 @@ describe("the runs' sentences in Spanish", () => {
   it('says in Spanish why a file is not a picture on the Try screen', async () => {
     await page.getByTestId('nav-try').click();
     await page.getByTestId('try-tab-picture').click();
-    await page.getByTestId('try-file-input').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from('esto no es una imagen') });
-    await expect.poll(() => page.getByTestId('try-error').textContent(), { timeout: 20_000 }).toMatch(/ Elige una imagen JPEG, PNG, WebP, GIF, BMP o TIFF\.$/);
+    await page
+      .getByTestId('try-file-input')
+      .setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from('esto no es una imagen') });
+    await expect
+      .poll(() => page.getByTestId('try-error').textContent(), { timeout: 20_000 })
+      .toMatch(/ Elige una imagen JPEG, PNG, WebP, GIF, BMP o TIFF\.$/);
     await screenshot(page, 'i18n-runs-4-try-not-picture');
     expect(await englishLeft()).toEqual([]);
   }, 60_000);

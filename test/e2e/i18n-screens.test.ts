@@ -28,7 +28,10 @@ beforeAll(async () => {
   const service = createCapaService({ dataDir, host: 'browser' });
   try {
     const { project, run } = await trainColourProject(service, 'Colores', await writeColourDataset(join(tempDir(), 'colours'), 16), 4);
-    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: { ...run.spec, training: { ...run.spec.training, epochs: UI_EPOCHS } } });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: project.id,
+      spec: { ...run.spec, training: { ...run.spec.training, epochs: UI_EPOCHS } },
+    });
     // Unlabelled pictures for the suggestions tab.
     const loose = await Promise.all(
       (['red', 'blue', 'red'] as const).map(async (colour, i) => {
@@ -43,7 +46,10 @@ beforeAll(async () => {
   }
   check = await writeColourDataset(join(tempDir(), 'check'), 4, 7);
   picture = join(check, 'red', 'red-1.png');
-  ui = await openUi(dataDir, { hostArgs: ['--settings-file', join(userData, 'settings.json')], chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  ui = await openUi(dataDir, {
+    hostArgs: ['--settings-file', join(userData, 'settings.json')],
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
   page = ui.page;
   await page.goto(ui.host.url);
 }, 240_000);
@@ -80,7 +86,9 @@ async function runsAndComparison(language: CatalogueLanguage, left: Record<strin
   await expect.poll(() => compare.getByTestId('compare-loss-chart').locator('canvas').count()).toBeGreaterThan(0);
   await compare.getByTestId('same-settings').evaluate((node) => ((node as HTMLDetailsElement).open = true));
   // The two runs differ only in their epochs; the label is made of the catalogue's words.
-  expect(await compare.getByTestId('setting-differs').locator('th').allTextContents()).toEqual([language === 'es' ? 'Entrenamiento › épocas' : 'Training › epochs']);
+  expect(await compare.getByTestId('setting-differs').locator('th').allTextContents()).toEqual([
+    language === 'es' ? 'Entrenamiento › épocas' : 'Training › epochs',
+  ]);
   left['train-compare'] = await capture(language, 'train-3-compare');
   await page.getByTestId('close-compare').click();
   for (const box of await page.getByTestId('compare-check').all()) await box.uncheck();
@@ -118,7 +126,9 @@ async function exportScreen(language: keyof typeof TITLES, left: Record<string, 
   await page.getByTestId('nav-export').click();
   await expect.poll(heading).toBe(TITLES[language].export);
   // Format titles the core writes in English come from the catalogue.
-  expect(await page.getByTestId('export-format-bundle').textContent()).toContain(language === 'es' ? 'Paquete de entrenamiento' : 'Training bundle');
+  expect(await page.getByTestId('export-format-bundle').textContent()).toContain(
+    language === 'es' ? 'Paquete de entrenamiento' : 'Training bundle',
+  );
   await page.getByTestId('export-format-tfjs').click();
   await page.getByTestId('export-quantization').selectOption('float16');
   left['export-formats'] = await capture(language, 'export-1-formats');
@@ -139,13 +149,17 @@ describe('Train, Try and Export in both languages', () => {
     const left: Record<string, string[]> = {};
     left['train-empty'] = await capture('es', 'train-0-before');
     await page.getByTestId('train-button').click();
-    await expect.poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 90_000 }).toMatch(new RegExp(`^Época ([3-9]|\\d{2,}) de ${UI_EPOCHS}$`));
+    await expect
+      .poll(() => page.getByTestId('progress-epoch').textContent(), { timeout: 90_000 })
+      .toMatch(new RegExp(`^Época ([3-9]|\\d{2,}) de ${UI_EPOCHS}$`));
     await expect.poll(() => page.getByTestId('loss-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('run-status').textContent()).toMatch(/^Entrenando: \d+ de 300 épocas hechas\./);
     left['train-live'] = await capture('es', 'train-1-live');
     await page.getByTestId('stop-button').click();
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('stopped');
-    expect(await page.getByTestId('run-status').textContent()).toMatch(/^Se detuvo tras \d+ de 300 épocas; se guardaron los mejores pesos\. [\d,]+\s% de exactitud/);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(
+      /^Se detuvo tras \d+ de 300 épocas; se guardaron los mejores pesos\. [\d,]+\s% de exactitud/,
+    );
     // Spanish formats: a decimal comma in the losses, the badge and the epochs column in words of the course.
     expect(await page.getByTestId('run-row').first().textContent()).toMatch(/Detenido.*\d,\d{3}.*\d+ de 300/s);
     await runsAndComparison('es', left);
@@ -160,7 +174,9 @@ describe('Train, Try and Export in both languages', () => {
     await page.getByTestId('nav-train').click();
     await expect.poll(heading).toBe(TITLES.en.train);
     const left: Record<string, string[]> = {};
-    expect(await page.getByTestId('run-status').textContent()).toMatch(/^Stopped after \d+ of 300 epochs; the best weights were kept\. [\d.]+% accuracy/);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(
+      /^Stopped after \d+ of 300 epochs; the best weights were kept\. [\d.]+% accuracy/,
+    );
     left['train-stopped'] = await capture('en', 'train-1-stopped');
     await runsAndComparison('en', left);
     await tryTabs('en', left);

@@ -58,7 +58,7 @@ async function visitScreens(language: 'en' | 'es'): Promise<void> {
 }
 
 describe('languages', () => {
-  it('starts in the browser\'s language (English here) with <html lang> set', async () => {
+  it("starts in the browser's language (English here) with <html lang> set", async () => {
     await page.goto(ui.host.url);
     await expect.poll(heading).toBe('Projects');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
@@ -83,7 +83,8 @@ describe('languages', () => {
     await go('data');
     await expect.poll(() => page.getByTestId('grid-total').textContent()).toBe('36');
     // Open the folded panels too, so their text is checked.
-    for (const panel of await page.locator('main details').all()) await panel.evaluate((node) => ((node as HTMLDetailsElement).open = true));
+    for (const panel of await page.locator('main details').all())
+      await panel.evaluate((node) => ((node as HTMLDetailsElement).open = true));
     left.data = await englishLeft();
     await go('model');
     await expect.poll(() => page.getByTestId('summary-table').isVisible()).toBe(true);

@@ -26,7 +26,10 @@ beforeAll(async () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
     await callOrThrow(service, 'setSplitShares', { projectId: project.id, train: 50, validation: 25, test: 25 });
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
-    const spec = presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 16, learning_rate: 0.002, seed: 3 });
+    const spec = presetById('small-cnn')!.build(
+      { width: 24, height: 24, channels: 3, resize: 'squash' },
+      { epochs: 1, batch_size: 16, learning_rate: 0.002, seed: 3 },
+    );
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
     await trainProject(service, project.id);
   } finally {

@@ -138,7 +138,9 @@ async function checkEverySetting(language: Language): Promise<void> {
     for (const field of LAYER_FIELDS[type]) {
       // Focusing a parameter explains it under the row and offers its topic.
       await row.getByTestId(`field-${field.key}`).locator('input, select, button').first().focus();
-      await expect.poll(() => row.getByTestId('layer-help').textContent(), { message: `${type}.${field.key}` }).toContain(EXPLAIN[language].field[field.help]);
+      await expect
+        .poll(() => row.getByTestId('layer-help').textContent(), { message: `${type}.${field.key}` })
+        .toContain(EXPLAIN[language].field[field.help]);
       await openAndCheck(row, field.topic, language);
     }
   }

@@ -21,9 +21,15 @@ beforeAll(async () => {
   try {
     const grey = await callOrThrow(service, 'createProject', { name: 'Grey' });
     await callOrThrow(service, 'importPaths', { projectId: grey.id, paths: [shapes] });
-    await callOrThrow(service, 'saveSpec', { projectId: grey.id, spec: presetById('small-cnn')!.build({ width: 28, height: 28, channels: 1, resize: 'squash' }, { epochs: 12 }) });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: grey.id,
+      spec: presetById('small-cnn')!.build({ width: 28, height: 28, channels: 1, resize: 'squash' }, { epochs: 12 }),
+    });
     const transfer = await callOrThrow(service, 'createProject', { name: 'Transfer' });
-    await callOrThrow(service, 'saveSpec', { projectId: transfer.id, spec: presetById('transfer')!.build({ width: 224, height: 224, channels: 3, resize: 'crop' }, {}) });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: transfer.id,
+      spec: presetById('transfer')!.build({ width: 224, height: 224, channels: 3, resize: 'crop' }, {}),
+    });
   } finally {
     await service.close();
   }

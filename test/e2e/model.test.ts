@@ -52,7 +52,9 @@ describe('the model screen', () => {
     await screenshot(page, 'model-2-valid');
 
     await page.getByTestId('show-keras-code').click();
-    await expect.poll(() => page.getByTestId('keras-code').textContent()).toContain('layers.BatchNormalization(momentum=0.99, epsilon=0.001)');
+    await expect
+      .poll(() => page.getByTestId('keras-code').textContent())
+      .toContain('layers.BatchNormalization(momentum=0.99, epsilon=0.001)');
     expect(await page.getByTestId('keras-code').textContent()).toContain('layers.RandomFlip("horizontal"');
     await screenshot(page, 'model-3-keras-code');
     await page.getByRole('button', { name: 'Close' }).click();
@@ -64,9 +66,13 @@ describe('the model screen', () => {
     await expect.poll(layerTypes).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
     await page.getByLabel('Layer 3 kernel size (height)').fill('40');
     // The focused parameter is explained in plain words under its layer.
-    await expect.poll(() => page.getByTestId('layer-row').nth(2).getByTestId('layer-help').textContent()).toMatch(/kernel_size: Size of each filter in pixels/);
+    await expect
+      .poll(() => page.getByTestId('layer-row').nth(2).getByTestId('layer-help').textContent())
+      .toMatch(/kernel_size: Size of each filter in pixels/);
     const issue = page.getByTestId('layer-row').nth(2).getByTestId('field-issue');
-    await expect.poll(() => issue.textContent()).toBe('Kernel 40x3 is larger than the 23x23 input of this layer; use padding "same" or a smaller kernel.');
+    await expect
+      .poll(() => issue.textContent())
+      .toBe('Kernel 40x3 is larger than the 23x23 input of this layer; use padding "same" or a smaller kernel.');
     expect(await page.getByTestId('save-model').isDisabled()).toBe(true);
     await page.getByTestId('layer-list').scrollIntoViewIfNeeded();
     await screenshot(page, 'model-4-invalid');
@@ -93,7 +99,9 @@ describe('the model screen', () => {
   it('saves the design under a name and switches between saved models', async () => {
     await page.getByTestId('saved-model-name').fill('Small with dropout');
     await page.getByTestId('save-model-as').click();
-    await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Model 1 (15 layers)', 'Small with dropout (7 layers)']);
+    await expect
+      .poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents())
+      .toEqual(['Model 1 (15 layers)', 'Small with dropout (7 layers)']);
     await page.getByTestId('saved-model-select').selectOption({ label: 'Model 1 (15 layers)' });
     await expect.poll(layerTypes).toContain('BatchNormalization');
     await page.getByTestId('saved-model-name').fill('Deeper');
@@ -105,7 +113,7 @@ describe('the model screen', () => {
     await expect.poll(() => page.getByTestId('saved-model-select').locator('option').allTextContents()).toEqual(['Deeper (15 layers)']);
   });
 
-  it('shows the training settings, with momentum for SGD and the callbacks\' own fields', async () => {
+  it("shows the training settings, with momentum for SGD and the callbacks' own fields", async () => {
     await page.getByTestId('optimizer-select').selectOption('sgd');
     await page.getByTestId('momentum-input').fill('0.9');
     await page.getByTestId('early-stopping').getByRole('checkbox').first().check();

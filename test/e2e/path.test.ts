@@ -61,7 +61,14 @@ describe('from a dropped folder to an exported model, in the UI', () => {
     const rejected = await page.getByTestId('import-rejected').textContent();
     expect(rejected).toContain('notes.txt');
     expect(rejected).toContain('broken.png');
-    await expect.poll(() => page.getByTestId('thumbnail').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('thumbnail')
+          .first()
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await screenshot(page, '2-data');
   });
 
@@ -88,7 +95,9 @@ describe('from a dropped folder to an exported model, in the UI', () => {
   it('4. trains with live curves and the backend named; Stop stops a run', async () => {
     await expect.poll(() => page.getByTestId('train-screen').isVisible()).toBe(true);
     await page.getByTestId('train-button').click();
-    await expect.poll(() => page.getByTestId('backend-name').textContent(), { timeout: 60_000 }).toMatch(/WebAssembly|TensorFlow|JavaScript/);
+    await expect
+      .poll(() => page.getByTestId('backend-name').textContent(), { timeout: 60_000 })
+      .toMatch(/WebAssembly|TensorFlow|JavaScript/);
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
     await expect.poll(() => page.getByTestId('loss-chart').locator('canvas').count()).toBeGreaterThan(0);
     await screenshot(page, '4a-train-done');

@@ -26,7 +26,10 @@ beforeAll(async () => {
   const service = createCapaService({ dataDir, host: 'browser' });
   const { id: projectId } = await callOrThrow(service, 'createProject', { name: 'Trainer crash' });
   await callOrThrow(service, 'importPaths', { projectId, paths: [shapes] });
-  await callOrThrow(service, 'saveSpec', { projectId, spec: presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 300, batch_size: 16 }) });
+  await callOrThrow(service, 'saveSpec', {
+    projectId,
+    spec: presetById('small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 300, batch_size: 16 }),
+  });
   await service.close();
   ui = await openUi(dataDir);
   page = ui.page;
@@ -48,7 +51,9 @@ describe('the training process crashes', () => {
     expect(trainers).toHaveLength(1);
     process.kill(trainers[0]!, 'SIGKILL');
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('interrupted');
-    expect(await page.getByTestId('run-status').textContent()).toMatch(/The training process stopped unexpectedly \(exit code 9\)\..*Resume it to continue after its last finished epoch\./);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(
+      /The training process stopped unexpectedly \(exit code 9\)\..*Resume it to continue after its last finished epoch\./,
+    );
     await screenshot(page, 'reliability-trainer-crash-1-interrupted');
 
     // The app is still up and answers: another screen, and back.

@@ -102,7 +102,10 @@ describe('runs table in the UI', () => {
     const compare = page.getByTestId('run-compare');
     await expect.poll(() => compare.isVisible()).toBe(true);
     const differing = await compare.getByTestId('setting-differs').allInnerTexts();
-    expect(differing.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual(['Training › learning rate 0.002 0.01', 'Training › epochs 8 5']);
+    expect(differing.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual([
+      'Training › learning rate 0.002 0.01',
+      'Training › epochs 8 5',
+    ]);
     expect(await compare.getByTestId('same-settings').textContent()).toMatch(/\d+ settings are the same in every run/);
     await expect.poll(() => compare.getByTestId('compare-loss-chart').locator('canvas').count()).toBeGreaterThan(0);
     // The legend names each run by its colour.
@@ -121,7 +124,9 @@ describe('runs table in the UI', () => {
     const stoppedAt = Number((await row('Run 3').textContent())!.match(/(\d+) of 400/)![1]);
     await row('Run 3').getByTestId('resume-button').click();
     await expect.poll(() => row('Run 3').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
-    await expect.poll(async () => Number((await row('Run 3').textContent())!.match(/(\d+) of 400/)![1]), { timeout: 60_000 }).toBeGreaterThan(stoppedAt);
+    await expect
+      .poll(async () => Number((await row('Run 3').textContent())!.match(/(\d+) of 400/)![1]), { timeout: 60_000 })
+      .toBeGreaterThan(stoppedAt);
 
     // A training run cannot be deleted; the app says why.
     await row('Run 3').getByTestId('delete-button').click();
@@ -159,12 +164,16 @@ describe('runs table in the UI', () => {
     await page.getByTestId('nav-train').click();
     await expect.poll(() => row('Run 4').getAttribute('data-status')).toBe('interrupted');
     await row('Run 4').getByTestId('run-name').click();
-    expect(await page.getByTestId('run-status').textContent()).toMatch(/^Interrupted after \d+ of 300 epochs\. Capa closed or crashed while this run was training\. Resume it to continue/);
+    expect(await page.getByTestId('run-status').textContent()).toMatch(
+      /^Interrupted after \d+ of 300 epochs\. Capa closed or crashed while this run was training\. Resume it to continue/,
+    );
     const cutAt = Number((await row('Run 4').textContent())!.match(/(\d+) of 300/)![1]);
     expect(cutAt).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'runs-6a-interrupted');
     await row('Run 4').getByTestId('resume-button').click();
-    await expect.poll(async () => Number((await row('Run 4').textContent())!.match(/(\d+) of 300/)![1]), { timeout: 60_000 }).toBeGreaterThan(cutAt);
+    await expect
+      .poll(async () => Number((await row('Run 4').textContent())!.match(/(\d+) of 300/)![1]), { timeout: 60_000 })
+      .toBeGreaterThan(cutAt);
     await screenshot(page, 'runs-6b-resumed-after-crash');
     await page.getByTestId('stop-button').click();
     await expect.poll(() => row('Run 4').getAttribute('data-status'), { timeout: 60_000 }).toBe('stopped');

@@ -96,11 +96,21 @@ describe('every screen in the light and the dark theme', () => {
     await page.getByTestId('import-folder-input').setInputFiles(shapes);
     await expect.poll(() => page.getByTestId('class-card').count(), { timeout: 60_000 }).toBe(3);
     await expect.poll(() => page.getByTestId('import-rejected').textContent()).toContain('notes.txt');
-    await expect.poll(() => page.getByTestId('thumbnail').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('thumbnail')
+          .first()
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await bothThemes('data');
     // A selection: the selection bar, selected and focused tiles.
     await page.getByTestId('thumbnail').nth(1).click();
-    await page.getByTestId('thumbnail').nth(3).click({ modifiers: ['Shift'] });
+    await page
+      .getByTestId('thumbnail')
+      .nth(3)
+      .click({ modifiers: ['Shift'] });
     await page.getByTestId('thumbnail').nth(3).scrollIntoViewIfNeeded();
     await bothThemes('data', 'data-selected');
   });

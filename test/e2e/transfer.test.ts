@@ -50,7 +50,9 @@ describe('transfer learning in the UI', () => {
     await page.getByTestId('train-button').click();
     await expect
       .poll(() => page.getByTestId('train-error').textContent(), { timeout: 30_000 })
-      .toContain('Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first (or import it from a folder there), or choose the Small CNN preset to train without a download.');
+      .toContain(
+        'Download MobileNet V2 1.0 · 224 px (9.2 MB) on the Model screen first (or import it from a folder there), or choose the Small CNN preset to train without a download.',
+      );
     await screenshot(page, 'transfer-0-train-without-network');
 
     await go('model');
@@ -60,13 +62,17 @@ describe('transfer learning in the UI', () => {
     await expect.poll(() => picker.isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('backbone-select').textContent(), { timeout: 30_000 }).toContain('MobileNet V3 Large');
     // The default spec is valid as soon as the list of networks arrives: its summary shows the network, Save is enabled.
-    await expect.poll(() => page.getByTestId('summary-table').textContent(), { timeout: 30_000 }).toMatch(/mobilenet_v2_1\.0_224\s*\(Functional\)/);
+    await expect
+      .poll(() => page.getByTestId('summary-table').textContent(), { timeout: 30_000 })
+      .toMatch(/mobilenet_v2_1\.0_224\s*\(Functional\)/);
     expect(await page.getByTestId('model-screen').getByTestId('field-issue').count()).toBe(0);
     expect(await page.getByTestId('save-model').isDisabled()).toBe(false);
     await screenshot(page, 'transfer-1-preset');
     // TF Hub's MobileNets are graph models: fine-tuning is not offered, and the note says why and what to choose.
     expect(await page.getByTestId('backbone-trainable-blocks').isDisabled()).toBe(true);
-    expect(await page.getByTestId('fine-tune-note').textContent()).toMatch(/Not possible with this network: its files are a graph model.*To fine-tune, choose MobileNet V2 1\.0 · 224 px · Keras\./s);
+    expect(await page.getByTestId('fine-tune-note').textContent()).toMatch(
+      /Not possible with this network: its files are a graph model.*To fine-tune, choose MobileNet V2 1\.0 · 224 px · Keras\./s,
+    );
     await picker.scrollIntoViewIfNeeded();
     await screenshot(page, 'transfer-1b-fine-tune-unavailable');
     // Teachable Machine's Keras MobileNet is a layers model: its last blocks can be fine-tuned.
@@ -83,10 +89,14 @@ describe('transfer learning in the UI', () => {
 
     server.holdOnce = { suffix: 'weights.bin', bytes: 300 };
     await page.getByTestId('backbone-download').click();
-    await expect.poll(() => page.getByTestId('backbone-progress').textContent(), { timeout: 30_000 }).toMatch(/^\s*\d+ kB of \d+ kB · \d+ kB\/s\s*$/);
+    await expect
+      .poll(() => page.getByTestId('backbone-progress').textContent(), { timeout: 30_000 })
+      .toMatch(/^\s*\d+ kB of \d+ kB · \d+ kB\/s\s*$/);
     await screenshot(page, 'transfer-2-downloading');
     server.release();
-    await expect.poll(() => page.getByTestId('backbone-ready').textContent(), { timeout: 30_000 }).toContain('match the published checksums');
+    await expect
+      .poll(() => page.getByTestId('backbone-ready').textContent(), { timeout: 30_000 })
+      .toContain('match the published checksums');
     await screenshot(page, 'transfer-3-ready');
 
     await page.getByTestId('save-and-train').click();

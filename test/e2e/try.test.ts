@@ -55,8 +55,12 @@ describe('the Try screen', () => {
     // A slow machine can take over a second: the number has a thousands separator then.
     expect(await page.getByTestId('prediction-time').textContent()).toMatch(/^Answered in [\d,]+ ms\.$/);
     await screenshot(page, 'use-1-picture');
-    await page.getByTestId('try-file-input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
-    await expect.poll(() => page.getByTestId('try-error').textContent()).toBe('This is not an image file. Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.');
+    await page
+      .getByTestId('try-file-input')
+      .setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
+    await expect
+      .poll(() => page.getByTestId('try-error').textContent())
+      .toBe('This is not an image file. Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.');
     await screenshot(page, 'use-1b-not-a-picture');
   });
 
@@ -72,17 +76,23 @@ describe('the Try screen', () => {
     await page.getByTestId('live-pause').click();
     await expect.poll(() => page.getByTestId('live-rate').textContent(), { timeout: 10_000 }).toMatch(/predictions a second/);
     await page.evaluate(() => {
-      (window as unknown as { liveStream: MediaStream }).liveStream = (document.querySelector('[data-testid="live-video"]') as HTMLVideoElement).srcObject as MediaStream;
+      (window as unknown as { liveStream: MediaStream }).liveStream = (
+        document.querySelector('[data-testid="live-video"]') as HTMLVideoElement
+      ).srcObject as MediaStream;
     });
     await page.getByTestId('try-tab-batch').click();
-    const ended = await page.evaluate(() => (window as unknown as { liveStream: MediaStream }).liveStream.getTracks().map((t) => t.readyState));
+    const ended = await page.evaluate(() =>
+      (window as unknown as { liveStream: MediaStream }).liveStream.getTracks().map((t) => t.readyState),
+    );
     expect(ended).toEqual(['ended']);
   });
 
   it('3. classifies an uploaded folder into a table with accuracy, filters it and downloads it as CSV', async () => {
     await page.getByTestId('batch-folder-input').setInputFiles(check);
     await expect.poll(() => page.getByTestId('batch-shown').textContent(), { timeout: 30_000 }).toBe('Showing 13 of 13');
-    expect(await page.getByTestId('batch-accuracy').textContent()).toMatch(/Accuracy against the folders' classes: \d+\.\d% \(\d+ of 12 right\)/);
+    expect(await page.getByTestId('batch-accuracy').textContent()).toMatch(
+      /Accuracy against the folders' classes: \d+\.\d% \(\d+ of 12 right\)/,
+    );
     expect(await page.getByTestId('batch-row').filter({ hasText: 'Cannot be read' }).count()).toBe(1);
     await screenshot(page, 'use-3-batch-table');
 
@@ -108,7 +118,9 @@ describe('the Try screen', () => {
   it('3b. cancels a large upload after the batch in flight, keeping the rows done', async () => {
     await page.getByTestId('batch-folder-input').setInputFiles(many);
     await page.getByTestId('batch-cancel').click();
-    await expect.poll(() => page.getByTestId('batch-summary').textContent(), { timeout: 30_000 }).toMatch(/Cancelled after \d+ of 600 pictures/);
+    await expect
+      .poll(() => page.getByTestId('batch-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/Cancelled after \d+ of 600 pictures/);
     const shown = Number(/Showing (\d+) of/.exec((await page.getByTestId('batch-shown').textContent())!)![1]);
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(600);

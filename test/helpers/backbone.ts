@@ -24,8 +24,25 @@ export const TINY_FEATURES = 16;
 export async function writeTinyBackbone(dir: string, size = TINY_SIZE): Promise<void> {
   await tf.setBackend('cpu');
   const model = tf.sequential({ name: 'tiny_backbone' });
-  model.add(tf.layers.conv2d({ inputShape: [size, size, 3], filters: 16, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
-  model.add(tf.layers.conv2d({ filters: TINY_FEATURES, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), biasInitializer: tf.initializers.constant({ value: 0.05 }) }));
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [size, size, 3],
+      filters: 16,
+      kernelSize: 3,
+      strides: 2,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
+  model.add(
+    tf.layers.conv2d({
+      filters: TINY_FEATURES,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      biasInitializer: tf.initializers.constant({ value: 0.05 }),
+    }),
+  );
   model.add(tf.layers.globalAveragePooling2d({}));
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -50,7 +67,11 @@ export function writeTinyGraphBackbone(dir: string): void {
   const kernel = Float32Array.from({ length: 3 * 3 * 3 * TINY_GRAPH_FEATURES }, () => random() - 0.5);
   const axes = Int32Array.from([1, 2]);
   const dims = (...sizes: number[]) => ({ dim: sizes.map((size) => ({ size: String(size) })) });
-  const constant = (name: string, dtype: string, shape: number[]) => ({ name, op: 'Const', attr: { value: { tensor: { dtype, tensorShape: dims(...shape) } }, dtype: { type: dtype } } });
+  const constant = (name: string, dtype: string, shape: number[]) => ({
+    name,
+    op: 'Const',
+    attr: { value: { tensor: { dtype, tensorShape: dims(...shape) } }, dtype: { type: dtype } },
+  });
   const base64 = (text: string) => Buffer.from(text).toString('base64');
   const modelJson = {
     format: 'graph-model',
@@ -66,11 +87,24 @@ export function writeTinyGraphBackbone(dir: string): void {
         constant('kernel', 'DT_FLOAT', [3, 3, 3, TINY_GRAPH_FEATURES]),
         constant('axes', 'DT_INT32', [2]),
         {
-          name: 'conv', op: 'Conv2D', input: ['x', 'kernel'],
-          attr: { T: { type: 'DT_FLOAT' }, strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: base64('VALID') }, data_format: { s: base64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } },
+          name: 'conv',
+          op: 'Conv2D',
+          input: ['x', 'kernel'],
+          attr: {
+            T: { type: 'DT_FLOAT' },
+            strides: { list: { i: ['1', '2', '2', '1'] } },
+            padding: { s: base64('VALID') },
+            data_format: { s: base64('NHWC') },
+            dilations: { list: { i: ['1', '1', '1', '1'] } },
+          },
         },
         { name: 'relu', op: 'Relu', input: ['conv'], attr: { T: { type: 'DT_FLOAT' } } },
-        { name: 'features', op: 'Mean', input: ['relu', 'axes'], attr: { T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } } },
+        {
+          name: 'features',
+          op: 'Mean',
+          input: ['relu', 'axes'],
+          attr: { T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } },
+        },
       ],
       library: {},
       versions: { producer: 1286 },
@@ -155,7 +189,10 @@ export async function startModelServer(root: string, folders: Record<string, str
     }
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
-    response.writeHead(range ? 206 : 200, { 'Content-Length': bytes.length - start, ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}) });
+    response.writeHead(range ? 206 : 200, {
+      'Content-Length': bytes.length - start,
+      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    });
     const cut = state.cutOnce;
     if (cut && path.endsWith(cut.suffix)) {
       state.cutOnce = null;

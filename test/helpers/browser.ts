@@ -19,10 +19,14 @@ export interface RunningHost {
 
 /** Starts `node out/main/server/main.js` (built by `npm test`) on a free port and waits for its address. */
 export async function startHost(dataDir: string, extraArgs: string[] = []): Promise<RunningHost> {
-  const child = spawn(process.execPath, [join(ROOT, 'out', 'main', 'server', 'main.js'), '--port', '0', '--data-dir', dataDir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CAPA_NO_OPEN: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'out', 'main', 'server', 'main.js'), '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CAPA_NO_OPEN: '1' },
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The browser host did not start:\n${output}`)), 30_000);

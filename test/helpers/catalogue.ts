@@ -28,11 +28,14 @@ const CORE_AREAS = Object.keys(CORE_EN);
 const catalogue = (language: CatalogueLanguage) => flattenCatalogue(readJson('common', 'messages', language, 'screens.json'));
 /** The core's sentences (common/messages), by "core:<area>.<key>". */
 const coreCatalogue = (language: CatalogueLanguage) =>
-  flattenCatalogue(Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('common', 'messages', language, `${area}.json`)])));
+  flattenCatalogue(
+    Object.fromEntries(CORE_AREAS.map((area) => [`core:${area}`, readJson('common', 'messages', language, `${area}.json`)])),
+  );
 /** One entry per language, derived from the one list of languages. */
-const byLanguage = <T>(make: (language: Language) => T): Record<Language, T> => Object.fromEntries(LANGUAGES.map((code) => [code, make(code)])) as Record<Language, T>;
+const byLanguage = <T>(make: (language: Language) => T): Record<Language, T> =>
+  Object.fromEntries(LANGUAGES.map((code) => [code, make(code)])) as Record<Language, T>;
 /** The language a catalogue is compared with: English, or for English the next language. */
-const otherThan = (language: Language): Language => (language === 'en' ? LANGUAGES[1] ?? 'en' : 'en');
+const otherThan = (language: Language): Language => (language === 'en' ? (LANGUAGES[1] ?? 'en') : 'en');
 const CATALOGUES = byLanguage(catalogue);
 const CORE = byLanguage(coreCatalogue);
 
@@ -43,11 +46,13 @@ const CORE = byLanguage(coreCatalogue);
  */
 function standalone(language: CatalogueLanguage): string[] {
   const other = CATALOGUES[otherThan(language)];
-  return [...CATALOGUES[language]]
-    .filter(([key, text]) => !text.includes('{{') && other.get(key) !== text && (/\s/.test(text.trim()) || text.length >= 5))
-    // The English names of spec fields are Keras's argument names, which the Model screen shows as code in every language.
-    .filter(([key]) => !key.startsWith('runs.compare.fields.'))
-    .map(([, text]) => text);
+  return (
+    [...CATALOGUES[language]]
+      .filter(([key, text]) => !text.includes('{{') && other.get(key) !== text && (/\s/.test(text.trim()) || text.length >= 5))
+      // The English names of spec fields are Keras's argument names, which the Model screen shows as code in every language.
+      .filter(([key]) => !key.startsWith('runs.compare.fields.'))
+      .map(([, text]) => text)
+  );
 }
 const STANDALONE = byLanguage(standalone);
 
@@ -62,7 +67,16 @@ function corePatterns(language: CatalogueLanguage): RegExp[] {
   const placeholder = /\{\{[^}]*\}\}|\$t\([^)]*\)/g;
   return [...CORE[language]]
     .filter(([key, text]) => other.get(key) !== text && text.replace(placeholder, '').replace(/[^\p{L}]/gu, '').length >= 12)
-    .map(([, text]) => new RegExp(text.split(placeholder).map((part) => escape(part)).join('.+?'), 'u'));
+    .map(
+      ([, text]) =>
+        new RegExp(
+          text
+            .split(placeholder)
+            .map((part) => escape(part))
+            .join('.+?'),
+          'u',
+        ),
+    );
 }
 const CORE_PATTERNS = byLanguage(corePatterns);
 

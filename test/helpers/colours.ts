@@ -23,23 +23,34 @@ export async function colourImage(colour: Colour, seed: number, size = 16): Prom
     pixels[i * 3 + 1] = noise();
     pixels[i * 3 + 2] = colour === 'blue' ? strong - noise() : noise();
   }
-  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Writes `root/<colour>/<colour>-<i>.png` for both colours; returns the root. */
 export async function writeColourDataset(root: string, perClass: number, seed = 1): Promise<string> {
   for (const colour of ['red', 'blue'] as const) {
     mkdirSync(join(root, colour), { recursive: true });
-    for (let i = 0; i < perClass; i++) writeFileSync(join(root, colour, `${colour}-${i}.png`), await colourImage(colour, seed * 1000 + (colour === 'red' ? 0 : 500) + i));
+    for (let i = 0; i < perClass; i++)
+      writeFileSync(join(root, colour, `${colour}-${i}.png`), await colourImage(colour, seed * 1000 + (colour === 'red' ? 0 : 500) + i));
   }
   return root;
 }
 
 /** Creates a project from `root` (folders per class), trains the Small CNN on it briefly and returns the finished run. */
-export async function trainColourProject(service: CapaService, name: string, root: string, epochs = 4): Promise<{ project: ProjectSummary; run: RunInfo }> {
+export async function trainColourProject(
+  service: CapaService,
+  name: string,
+  root: string,
+  epochs = 4,
+): Promise<{ project: ProjectSummary; run: RunInfo }> {
   const project = await callOrThrow(service, 'createProject', { name });
   await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [root] });
-  await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: presetById('small-cnn')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs, batch_size: 8 }) });
+  await callOrThrow(service, 'saveSpec', {
+    projectId: project.id,
+    spec: presetById('small-cnn')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs, batch_size: 8 }),
+  });
   const done = new Promise<void>((resolve) => {
     const stop = service.onRunEvent((event) => {
       if (event.kind === 'done') {

@@ -28,7 +28,11 @@ export function plantCanary(dir: string): Canary {
 }
 
 /** A WebSocket frame, masked unless told otherwise; `length` overrides the declared payload length. */
-export function frame(opcode: number, payload: Buffer, options: { fin?: boolean; mask?: boolean; length?: bigint; rsv?: number } = {}): Buffer {
+export function frame(
+  opcode: number,
+  payload: Buffer,
+  options: { fin?: boolean; mask?: boolean; length?: bigint; rsv?: number } = {},
+): Buffer {
   const fin = options.fin ?? true;
   const mask = options.mask ?? true;
   const declared = options.length ?? BigInt(payload.length);
@@ -61,7 +65,9 @@ export function rawSocket(port: number): Promise<Socket> {
           'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
       ),
     );
-    socket.once('data', (data: Buffer) => (data.toString('latin1').startsWith('HTTP/1.1 101') ? resolve(socket) : reject(new Error(data.toString('latin1')))));
+    socket.once('data', (data: Buffer) =>
+      data.toString('latin1').startsWith('HTTP/1.1 101') ? resolve(socket) : reject(new Error(data.toString('latin1'))),
+    );
   });
 }
 

@@ -17,7 +17,10 @@ export interface PatchBox {
 }
 
 /** Writes `root/patch/patch-<i>.png` and `root/plain/plain-<i>.png`; returns each patch's box by file name. */
-export async function writePatchDataset(root: string, options: { perClass: number; size?: number; seed?: number }): Promise<Map<string, PatchBox>> {
+export async function writePatchDataset(
+  root: string,
+  options: { perClass: number; size?: number; seed?: number },
+): Promise<Map<string, PatchBox>> {
   const size = options.size ?? 32;
   const patch = Math.round(size / 4);
   const random = seededRandom(options.seed ?? 7);
@@ -29,10 +32,13 @@ export async function writePatchDataset(root: string, options: { perClass: numbe
       for (let p = 0; p < pixels.length; p++) pixels[p] = Math.floor(random() * 70);
       if (name === 'patch') {
         const box = { x: Math.floor(random() * (size - patch)), y: Math.floor(random() * (size - patch)), size: patch };
-        for (let y = box.y; y < box.y + patch; y++) for (let x = box.x; x < box.x + patch; x++) pixels.fill(240, (y * size + x) * 3, (y * size + x) * 3 + 3);
+        for (let y = box.y; y < box.y + patch; y++)
+          for (let x = box.x; x < box.x + patch; x++) pixels.fill(240, (y * size + x) * 3, (y * size + x) * 3 + 3);
         boxes.set(`${name}-${i}.png`, box);
       }
-      await sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png().toFile(join(root, name, `${name}-${i}.png`));
+      await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+        .png()
+        .toFile(join(root, name, `${name}-${i}.png`));
     }
   }
   return boxes;

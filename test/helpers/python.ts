@@ -43,7 +43,11 @@ export function runPython<T>(script: string, args: string[] = []): T {
 }
 
 /** Runs a Python script with arguments as it is, without a shell: its exit status and output. */
-export function spawnPython(script: string, args: string[] = [], timeoutMs?: number): { status: number | null; stdout: string; stderr: string; error?: Error } {
+export function spawnPython(
+  script: string,
+  args: string[] = [],
+  timeoutMs?: number,
+): { status: number | null; stdout: string; stderr: string; error?: Error } {
   const result = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', timeout: timeoutMs });
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', error: result.error };
 }

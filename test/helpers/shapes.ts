@@ -40,7 +40,10 @@ function svgFor(shape: ShapeName, size: number, random: () => number, placement:
 }
 
 /** Encodes one shape image. */
-export async function shapeImage(shape: ShapeName, options: { size?: number; seed: number; format?: 'png' | 'jpeg'; placement?: ShapePlacement }): Promise<Buffer> {
+export async function shapeImage(
+  shape: ShapeName,
+  options: { size?: number; seed: number; format?: 'png' | 'jpeg'; placement?: ShapePlacement },
+): Promise<Buffer> {
   const size = options.size ?? 48;
   const image = sharp(Buffer.from(svgFor(shape, size, seededRandom(options.seed), options.placement)));
   return options.format === 'jpeg' ? image.jpeg({ quality: 90 }).toBuffer() : image.png().toBuffer();
@@ -52,7 +55,14 @@ export async function shapeImage(shape: ShapeName, options: { size?: number; see
  */
 export async function writeShapeDataset(
   root: string,
-  options: { perClass: number; size?: number; seed?: number; shapes?: readonly ShapeName[]; format?: 'png' | 'jpeg'; placement?: ShapePlacement },
+  options: {
+    perClass: number;
+    size?: number;
+    seed?: number;
+    shapes?: readonly ShapeName[];
+    format?: 'png' | 'jpeg';
+    placement?: ShapePlacement;
+  },
 ): Promise<string> {
   const shapes = options.shapes ?? SHAPES;
   const format = options.format ?? 'png';

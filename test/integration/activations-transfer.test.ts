@@ -37,7 +37,11 @@ afterAll(async () => {
 
 async function train(trainableBlocks: number): Promise<string> {
   const preset = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 8 });
-  const spec: ModelSpec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: trainableBlocks } };
+  const spec: ModelSpec = {
+    ...preset,
+    input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE },
+    backbone: { id: 'tiny', trainable_blocks: trainableBlocks },
+  };
   await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
   let runId: string | undefined;
   const done = runEnded(service, () => runId);

@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FILTERS, MAX_MAP_CHANNELS, type FilterImages, type ActivationsView, type ProjectSummary, type RunInfo } from '../../preload/contract';
+import {
+  MAX_FILTERS,
+  MAX_MAP_CHANNELS,
+  type FilterImages,
+  type ActivationsView,
+  type ProjectSummary,
+  type RunInfo,
+} from '../../preload/contract';
 import { callOrThrow, createCapaService } from '../../main/core/service/service';
 import type { CapaService } from '../../main/core/service/service-types';
 import { imageToPixels } from '../../main/core/dataset/preprocess';
@@ -42,7 +49,11 @@ afterAll(async () => {
 describe('the activations of a picture', () => {
   let view: ActivationsView;
   beforeAll(async () => {
-    view = await callOrThrow(service, 'activations', { projectId: project.id, runId: run.id, image: { bytes: readFileSync(join(root, 'red', 'red-0.png')) } });
+    view = await callOrThrow(service, 'activations', {
+      projectId: project.id,
+      runId: run.id,
+      image: { bytes: readFileSync(join(root, 'red', 'red-0.png')) },
+    });
   });
 
   it('lists every layer with the output shape the summary computes, maps for images and a vector for Dense', () => {
@@ -84,9 +95,17 @@ describe('the activations of a picture', () => {
 
   it('takes one of the project pictures by id, and refuses an unreadable picture with what to do', async () => {
     const images = await callOrThrow(service, 'listImages', { projectId: project.id, offset: 0, limit: 1 });
-    const byId = await callOrThrow(service, 'activations', { projectId: project.id, runId: run.id, image: { imageId: images.images[0]!.id } });
+    const byId = await callOrThrow(service, 'activations', {
+      projectId: project.id,
+      runId: run.id,
+      image: { imageId: images.images[0]!.id },
+    });
     expect(byId.layers.map((l) => l.shape)).toEqual(view.layers.map((l) => l.shape));
-    const broken = await service.call('activations', { projectId: project.id, runId: run.id, image: { bytes: new Uint8Array([137, 80, 78, 71, 1, 2, 3]) } });
+    const broken = await service.call('activations', {
+      projectId: project.id,
+      runId: run.id,
+      image: { bytes: new Uint8Array([137, 80, 78, 71, 1, 2, 3]) },
+    });
     expect(broken).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     if (!broken.ok) expect(broken.error.message).toMatch(/JPEG, PNG/);
     const missing = await service.call('activations', { projectId: project.id, runId: run.id, image: { imageId: 999_999 } });
@@ -101,7 +120,13 @@ describe('the filters event', () => {
     if (conv?.type !== 'Conv2D') throw new Error('the Small CNN has a Conv2D layer');
     const size = Array.isArray(conv.kernel_size) ? conv.kernel_size : [conv.kernel_size, conv.kernel_size];
     for (const { filters } of filterEvents) {
-      expect(filters).toMatchObject({ total: conv.filters, count: Math.min(conv.filters, MAX_FILTERS), height: size[0], width: size[1], channels: 3 });
+      expect(filters).toMatchObject({
+        total: conv.filters,
+        count: Math.min(conv.filters, MAX_FILTERS),
+        height: size[0],
+        width: size[1],
+        channels: 3,
+      });
       expect(filters.values).toHaveLength(filters.count * filters.height * filters.width * 3);
       const per = filters.height * filters.width * 3;
       for (let f = 0; f < filters.count; f++) {

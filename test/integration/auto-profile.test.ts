@@ -36,7 +36,9 @@ async function greyPictures(root: string, sizes: [number, number][], rgb: boolea
       const value = name === 'dark' ? 40 + i : 200 - i;
       const channels = rgb ? 3 : 1;
       const raw = Buffer.alloc(width * height * channels, value);
-      await sharp(raw, { raw: { width, height, channels } }).png().toFile(join(root, name, `${i}.png`));
+      await sharp(raw, { raw: { width, height, channels } })
+        .png()
+        .toFile(join(root, name, `${i}.png`));
     }
   }
   return root;
@@ -55,10 +57,23 @@ async function profileOf(name: string, folder: string) {
 
 describe('the data-set profile', () => {
   it('reads sizes, aspect ratios and grey pictures, whether stored with one channel or three', async () => {
-    const sizes: [number, number][] = [[20, 10], [30, 30], [40, 20], [50, 25], [60, 60]];
+    const sizes: [number, number][] = [
+      [20, 10],
+      [30, 30],
+      [40, 20],
+      [50, 25],
+      [60, 60],
+    ];
     for (const rgb of [false, true]) {
       const { profile } = await profileOf(`Grey ${rgb}`, await greyPictures(join(tempDir(), 'grey'), sizes, rgb));
-      expect(profile).toMatchObject({ total: 10, grey: true, perClass: [{ name: 'dark', count: 5 }, { name: 'light', count: 5 }] });
+      expect(profile).toMatchObject({
+        total: 10,
+        grey: true,
+        perClass: [
+          { name: 'dark', count: 5 },
+          { name: 'light', count: 5 },
+        ],
+      });
       expect(profile.shortSide.median).toBe(25);
       expect(profile.shortSide.p10).toBe(10);
       expect(profile.shortSide.p90).toBe(60);
@@ -68,10 +83,24 @@ describe('the data-set profile', () => {
   });
 
   it('tells colour pictures from grey ones, and plans one channel only for grey', async () => {
-    const { id, profile } = await profileOf('Colour', await writeShapeDataset(join(tempDir(), 'colour'), { perClass: 4, size: 24, seed: 5 }));
+    const { id, profile } = await profileOf(
+      'Colour',
+      await writeShapeDataset(join(tempDir(), 'colour'), { perClass: 4, size: 24, seed: 5 }),
+    );
     expect(profile).toMatchObject({ total: 12, grey: false, shortSide: { median: 24 } });
     expect((await callOrThrow(service, 'planModel', { projectId: id })).spec.input).toMatchObject({ width: 24, channels: 3 });
-    const grey = await profileOf('Grey plan', await greyPictures(join(tempDir(), 'grey2'), [[28, 28], [28, 28], [28, 28]], true));
+    const grey = await profileOf(
+      'Grey plan',
+      await greyPictures(
+        join(tempDir(), 'grey2'),
+        [
+          [28, 28],
+          [28, 28],
+          [28, 28],
+        ],
+        true,
+      ),
+    );
     expect((await callOrThrow(service, 'planModel', { projectId: grey.id })).spec.input).toMatchObject({ width: 28, channels: 1 });
   });
 });
@@ -81,7 +110,10 @@ describe('a run with a time budget', () => {
     const { id } = await profileOf('Budget', await writeShapeDataset(join(tempDir(), 'budget'), { perClass: 10, size: 16, seed: 6 }));
     const base = presetById('small-cnn')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' });
     // 0.1 minutes (6 s) for 200 epochs: the budget, not the epochs, ends it.
-    await callOrThrow(service, 'saveSpec', { projectId: id, spec: { ...base, training: { ...base.training, epochs: 200, batch_size: 8, time_budget_minutes: 0.1 } } });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: id,
+      spec: { ...base, training: { ...base.training, epochs: 200, batch_size: 8, time_budget_minutes: 0.1 } },
+    });
     const run = await trainProject(service, id);
     expect(run.status).toBe('completed');
     expect(run.epochs.length).toBeGreaterThanOrEqual(1);

@@ -38,7 +38,14 @@ beforeAll(async () => {
   modelDir = tempDir('capa-tiny-backbone-');
   await writeTinyBackbone(modelDir);
   sha = checksums(modelDir);
-  server = await startModelServer(modelDir, { tiny: modelDir, tiny2: modelDir, tiny3: modelDir, bad: modelDir, gone: modelDir, hub: modelDir });
+  server = await startModelServer(modelDir, {
+    tiny: modelDir,
+    tiny2: modelDir,
+    tiny3: modelDir,
+    bad: modelDir,
+    gone: modelDir,
+    hub: modelDir,
+  });
 });
 
 afterAll(async () => {
@@ -50,16 +57,24 @@ describe('backbone catalogue', () => {
   it('lists MobileNet V2 at three widths and four sizes, and V3 small and large, with unique ids', () => {
     const ids = BACKBONES.map((entry) => entry.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const width of ['1.0', '0.5', '0.35']) for (const size of [224, 192, 160, 128]) expect(ids).toContain(`mobilenet-v2-${width}-${size}`);
+    for (const width of ['1.0', '0.5', '0.35'])
+      for (const size of [224, 192, 160, 128]) expect(ids).toContain(`mobilenet-v2-${width}-${size}`);
     expect(ids).toContain('mobilenet-v3-small-224');
     expect(ids).toContain('mobilenet-v3-large-224');
     expect(BACKBONES[0]!.id).toBe(presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' }).backbone!.id);
     // TF Hub's feature vectors are graph models (frozen); Teachable Machine's Keras MobileNets are layers models (fine-tunable).
-    for (const entry of BACKBONES.filter((e) => e.format === 'graph')) expect(entry.url).toMatch(/^https:\/\/tfhub\.dev\/google\/tfjs-model\/imagenet\/mobilenet_v[23]_.*\/model\.json$/);
+    for (const entry of BACKBONES.filter((e) => e.format === 'graph'))
+      expect(entry.url).toMatch(/^https:\/\/tfhub\.dev\/google\/tfjs-model\/imagenet\/mobilenet_v[23]_.*\/model\.json$/);
     const layers = BACKBONES.filter((e) => e.format === 'layers');
     expect(layers.map((e) => [e.id, e.url])).toEqual([
-      ['mobilenet-v2-1.0-224-keras', 'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.00_224_no_top/model.json'],
-      ['mobilenet-v2-0.35-224-keras', 'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json'],
+      [
+        'mobilenet-v2-1.0-224-keras',
+        'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.00_224_no_top/model.json',
+      ],
+      [
+        'mobilenet-v2-0.35-224-keras',
+        'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json',
+      ],
     ]);
     for (const entry of layers) expect(entry).toMatchObject({ query: '', inputSize: 224, features: 1280, normalization: MINUS_ONE_TO_ONE });
     expect(BACKBONES.map((e) => fineTunable(e.format))).toEqual(BACKBONES.map((e) => layers.includes(e)));
@@ -74,7 +89,14 @@ describe('backbone download', () => {
     expect(cache.list().find((b) => b.id === 'tiny')!.state).toBe('absent');
 
     const info = await cache.download('tiny');
-    expect(info).toMatchObject({ id: 'tiny', state: 'ready', source: 'download', verified: true, inputSize: TINY_SIZE, features: TINY_FEATURES });
+    expect(info).toMatchObject({
+      id: 'tiny',
+      state: 'ready',
+      source: 'download',
+      verified: true,
+      inputSize: TINY_SIZE,
+      features: TINY_FEATURES,
+    });
     expect(info.params).toBe(3 * 3 * 3 * 16 + 16 + 3 * 3 * 16 * TINY_FEATURES + TINY_FEATURES);
 
     const progress = events.filter((e): e is Extract<BackboneEvent, { kind: 'progress' }> => e.kind === 'progress');
@@ -97,7 +119,10 @@ describe('backbone download', () => {
     const cache = cacheWith([{ ...tinyEntry('hub', server.url, sha), query: '?tfjs-format=file' }]);
     const [first, second] = await Promise.all([cache.download('hub'), cache.download('hub')]);
     expect(first).toEqual(second);
-    expect(server.requests.filter((r) => r.startsWith('/hub/'))).toEqual(['/hub/model.json?tfjs-format=file -', '/hub/weights.bin?tfjs-format=file -']);
+    expect(server.requests.filter((r) => r.startsWith('/hub/'))).toEqual([
+      '/hub/model.json?tfjs-format=file -',
+      '/hub/weights.bin?tfjs-format=file -',
+    ]);
   });
 
   it('resumes a cut transfer with a Range request', async () => {
@@ -144,7 +169,9 @@ describe('backbone download', () => {
     const cache = cacheWith([entry]);
     const error = await failure(cache.download('gone'));
     expect(error.code).toBe('io');
-    expect(error.message).toMatch(/Could not download Tiny test backbone gone from 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. This computer may be offline.*"Import from folder"/);
+    expect(error.message).toMatch(
+      /Could not download Tiny test backbone gone from 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. This computer may be offline.*"Import from folder"/,
+    );
 
     const imported = await cache.importFolder(modelDir, { id: 'gone' });
     expect(imported).toMatchObject({ id: 'gone', state: 'ready', source: 'import', verified: true });
@@ -154,10 +181,20 @@ describe('backbone download', () => {
   it('imports a folder as a new backbone, reading its input size and features from model.json', async () => {
     const cache = cacheWith([]);
     const imported = await cache.importFolder(modelDir, { title: 'My network' });
-    expect(imported).toMatchObject({ title: 'My network', inputSize: TINY_SIZE, features: TINY_FEATURES, state: 'ready', source: 'import', verified: false });
+    expect(imported).toMatchObject({
+      title: 'My network',
+      inputSize: TINY_SIZE,
+      features: TINY_FEATURES,
+      state: 'ready',
+      source: 'import',
+      verified: false,
+    });
     expect(cache.list().map((b) => b.id)).toContain(imported.id);
     const shape = cache.shape(imported.id);
-    const spec = { ...presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' }), input: { width: TINY_SIZE, height: TINY_SIZE, channels: 3 as const, resize: 'crop' as const } };
+    const spec = {
+      ...presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' }),
+      input: { width: TINY_SIZE, height: TINY_SIZE, channels: 3 as const, resize: 'crop' as const },
+    };
     const summary = summarize({ ...spec, backbone: { id: imported.id, trainable_blocks: 0 } }, 3, shape);
     expect(summary.issues).toEqual([]);
     expect(summary.rows.map((row) => [row.name, row.type, row.outputShape])).toEqual([
@@ -172,7 +209,9 @@ describe('backbone download', () => {
   it('refuses folders that are not a complete TensorFlow.js model, saying what is wrong', async () => {
     const cache = cacheWith([]);
     const empty = tempDir('capa-not-a-model-');
-    expect((await failure(cache.importFolder(empty))).message).toMatch(/There is no model\.json in .*Choose the folder of a TensorFlow\.js model/);
+    expect((await failure(cache.importFolder(empty))).message).toMatch(
+      /There is no model\.json in .*Choose the folder of a TensorFlow\.js model/,
+    );
     const partial = tempDir('capa-partial-model-');
     writeFileSync(join(partial, 'model.json'), readFileSync(join(modelDir, 'model.json'), 'utf8'));
     expect((await failure(cache.importFolder(partial))).message).toMatch(/weights\.bin, named by model\.json, is missing/);
@@ -182,7 +221,15 @@ describe('backbone download', () => {
   it('summarises a spec whose backbone is unknown or whose input does not fit, next to the field', () => {
     const spec = presetById('transfer')!.build({ width: 1, height: 1, channels: 1, resize: 'squash' });
     expect(summarize(spec, 2, null).issues[0]).toMatchObject({ path: ['backbone', 'id'] });
-    const wrongSize = summarize({ ...spec, input: { ...spec.input, width: 100, height: 100 } }, 2, { title: 'MobileNet V2', name: 'mobilenet_v2', inputSize: [224, 224], features: 1280, params: 10 });
-    expect(wrongSize.issues[0]!.message).toBe('MobileNet V2 takes 224x224 RGB images, but the input is 100x100x3; set the input to 224x224 RGB.');
+    const wrongSize = summarize({ ...spec, input: { ...spec.input, width: 100, height: 100 } }, 2, {
+      title: 'MobileNet V2',
+      name: 'mobilenet_v2',
+      inputSize: [224, 224],
+      features: 1280,
+      params: 10,
+    });
+    expect(wrongSize.issues[0]!.message).toBe(
+      'MobileNet V2 takes 224x224 RGB images, but the input is 100x100x3; set the input to 224x224 RGB.',
+    );
   });
 });

@@ -54,7 +54,11 @@ describe('background import', () => {
     const watch = eventsOf(() => id);
     id = (await callOrThrow(service, 'startImport', { projectId: project.id, paths: [root] })).importId;
     const done = await watch.done;
-    expect(done).toMatchObject({ projectId: project.id, cancelled: false, report: { imported: 30, classesCreated: expect.arrayContaining(['circle']) } });
+    expect(done).toMatchObject({
+      projectId: project.id,
+      cancelled: false,
+      report: { imported: 30, classesCreated: expect.arrayContaining(['circle']) },
+    });
     const progress = watch.events.filter((e) => e.kind === 'progress');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ done: 30, total: 30, secondsLeft: 0 });
@@ -89,9 +93,16 @@ describe('background import', () => {
 
   it('keeps the chunks of one browser drop in one batch, and refuses an unknown batch', async () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Uploads' });
-    const file = async (name: string, seed: number) => ({ relativePath: `drop/cats/${name}`, bytes: new Uint8Array(await shapeImage('circle', { seed })) });
+    const file = async (name: string, seed: number) => ({
+      relativePath: `drop/cats/${name}`,
+      bytes: new Uint8Array(await shapeImage('circle', { seed })),
+    });
     const first = await callOrThrow(service, 'importFiles', { projectId: project.id, files: [await file('a.png', 1)], split: 'test' });
-    const second = await callOrThrow(service, 'importFiles', { projectId: project.id, files: [await file('b.png', 2)], batchId: first.batchId });
+    const second = await callOrThrow(service, 'importFiles', {
+      projectId: project.id,
+      files: [await file('b.png', 2)],
+      batchId: first.batchId,
+    });
     expect(second.batchId).toBe(first.batchId);
     expect(second.report.imported).toBe(1);
     const view = await callOrThrow(service, 'getDataset', { projectId: project.id });
@@ -103,7 +114,10 @@ describe('background import', () => {
 
   it('offers finished zip exports for download by plain name only', async () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Downloads' });
-    await callOrThrow(service, 'importFiles', { projectId: project.id, files: [{ relativePath: 'x.png', bytes: new Uint8Array(await shapeImage('square', { seed: 5 })) }] });
+    await callOrThrow(service, 'importFiles', {
+      projectId: project.id,
+      files: [{ relativePath: 'x.png', bytes: new Uint8Array(await shapeImage('square', { seed: 5 })) }],
+    });
     const result = await callOrThrow(service, 'exportDataset', { projectId: project.id, format: 'zip' });
     expect(result.download).toBe(`/download/${project.id}/${encodeURIComponent(result.files[0]!)}`);
     expect(await service.downloadFile(project.id, result.files[0]!)).toBe(join(result.directory, result.files[0]!));

@@ -70,7 +70,15 @@ describe('browser host with a token', () => {
 
   it('refuses pages, assets and media without the token or with a wrong one, and logs each refusal', async () => {
     log.length = 0;
-    for (const path of ['/', '/index.html', '/media/thumb/x/1', '/download/x/y.zip', `/?token=${TOKEN}x`, '/?token=', `/?token=${TOKEN.slice(0, -1)}`]) {
+    for (const path of [
+      '/',
+      '/index.html',
+      '/media/thumb/x/1',
+      '/download/x/y.zip',
+      `/?token=${TOKEN}x`,
+      '/?token=',
+      `/?token=${TOKEN.slice(0, -1)}`,
+    ]) {
       const reply = await get(port, path);
       expect(reply.status, path).toBe(401);
       expect(reply.body).not.toContain('<html');
@@ -129,7 +137,9 @@ describe('browser host on loopback without a token', () => {
   it('refuses requests that name another host (DNS rebinding) and logs them', async () => {
     log.length = 0;
     expect((await get(port, '/', { Host: `evil.example:${port}` })).status).toBe(401);
-    expect(await callOverSocket(port, '', { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).toEqual({ refused: 403 });
+    expect(await callOverSocket(port, '', { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` })).toEqual({
+      refused: 403,
+    });
     expect(log.some((line) => line.includes('evil.example'))).toBe(true);
   });
 
@@ -141,7 +151,12 @@ describe('browser host on loopback without a token', () => {
   it('survives malformed addresses and path traversal, and keeps serving', async () => {
     expect((await get(port, '/%E0%A4%A')).status).toBe(400);
     expect((await get(port, '/media/thumb/%E0%A4%A/1')).status).toBe(400);
-    for (const path of ['/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2f..%2fpackage.json', '/media/thumb/..%2f..%2f/1']) {
+    for (const path of [
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/assets/..%2f..%2f..%2fpackage.json',
+      '/media/thumb/..%2f..%2f/1',
+    ]) {
       const reply = await get(port, path);
       expect(reply.status, path).toBe(404);
     }
@@ -149,7 +164,8 @@ describe('browser host on loopback without a token', () => {
   });
 
   it('tells loopback Host headers from others', () => {
-    for (const header of ['127.0.0.1:5817', 'localhost:80', 'LOCALHOST', '[::1]:5817', '127.1.2.3']) expect(isLoopbackHostHeader(header), header).toBe(true);
+    for (const header of ['127.0.0.1:5817', 'localhost:80', 'LOCALHOST', '[::1]:5817', '127.1.2.3'])
+      expect(isLoopbackHostHeader(header), header).toBe(true);
     for (const header of [undefined, '', 'evil.example', '127.0.0.1.evil.example:80', '[::2]:80', '0.0.0.0:5817', 'localhost.evil:1']) {
       expect(isLoopbackHostHeader(header), String(header)).toBe(false);
     }

@@ -16,7 +16,18 @@ import { readCheckpoint } from '../../main/trainer/checkpoint';
 import { runTraining } from '../../main/trainer/train';
 import type { TrainItem, TrainJob } from '../../main/trainer/protocol';
 import type { Tf } from '../../main/trainer/tf';
-import { asTrainingEngine, chooseEngine, chromiumPath, ChromiumHost, ENGINE_PAGE_DIR, headlessChromium, pickBackend, probeRefusal, sharedHost, type BrowserLauncher } from '../../main/trainer/engines/chromium';
+import {
+  asTrainingEngine,
+  chooseEngine,
+  chromiumPath,
+  ChromiumHost,
+  ENGINE_PAGE_DIR,
+  headlessChromium,
+  pickBackend,
+  probeRefusal,
+  sharedHost,
+  type BrowserLauncher,
+} from '../../main/trainer/engines/chromium';
 import { bytesOf, floatsOf, lossGradients, type ChromiumBackend } from '../../main/trainer/engines/chromium-wire';
 import { everyFieldSpec } from '../helpers/specs';
 import { writeColourDataset } from '../helpers/colours';
@@ -38,7 +49,11 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'capa-chromium-'));
   await writeColourDataset(join(root, 'data'), 24, 5);
   items = (['red', 'blue'] as const).flatMap((colour, label) =>
-    Array.from({ length: 24 }, (_, i): TrainItem => ({ path: join(root, 'data', colour, `${colour}-${i}.png`), label, split: i % 4 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: 24 }, (_, i): TrainItem => ({
+      path: join(root, 'data', colour, `${colour}-${i}.png`),
+      label,
+      split: i % 4 === 0 ? 'validation' : 'train',
+    })),
   );
 }, 120_000);
 
@@ -51,7 +66,8 @@ afterAll(() => {
 function gradientSpecs(): ModelSpec[] {
   const every = everyFieldSpec();
   // Left out: the dropouts (random masks per backend) and the Flatten after global pooling (the second network flattens).
-  const buildable = (layers: LayerSpec[]) => layers.filter((l) => l.type !== 'Dropout' && l.type !== 'SpatialDropout2D' && l.type !== 'Flatten');
+  const buildable = (layers: LayerSpec[]) =>
+    layers.filter((l) => l.type !== 'Dropout' && l.type !== 'SpatialDropout2D' && l.type !== 'Flatten');
   const second: ModelSpec = {
     ...every,
     input: { width: 12, height: 12, channels: 3, resize: 'squash' },
@@ -66,7 +82,10 @@ function gradientSpecs(): ModelSpec[] {
       layer({ type: 'Activation', activation: 'relu' }),
     ],
   };
-  const third: ModelSpec = { ...second, layers: [layer({ type: 'Conv2D', filters: 3, kernel_size: 3 }), layer({ type: 'GlobalMaxPooling2D' })] };
+  const third: ModelSpec = {
+    ...second,
+    layers: [layer({ type: 'Conv2D', filters: 3, kernel_size: 3 }), layer({ type: 'GlobalMaxPooling2D' })],
+  };
   return [{ ...every, layers: buildable(every.layers) }, second, third];
 }
 
@@ -74,7 +93,7 @@ function gradientSpecs(): ModelSpec[] {
 function batchFor(spec: ModelSpec, n: number, numClasses: number): { x: Float32Array; y: Float32Array; shape: number[] } {
   const { height, width, channels } = spec.input;
   let seed = 7;
-  const x = Float32Array.from({ length: n * height * width * channels }, () => ((seed = (seed * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32));
+  const x = Float32Array.from({ length: n * height * width * channels }, () => (seed = (seed * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32);
   const y = new Float32Array(n * numClasses);
   for (let i = 0; i < n; i++) y[i * numClasses + (i % numClasses)] = 1;
   return { x, y, shape: [n, height, width, channels] };
@@ -87,19 +106,50 @@ const job = (runId: string, training: Partial<ModelSpec['training']> = {}): Trai
     preset: 'custom',
     input: { width: 16, height: 16, channels: 3, resize: 'squash' },
     augmentation: everyFieldSpec().augmentation && { flip: 'none', rotation: 0, zoom: 0, translation: 0, brightness: 0, contrast: 0 },
-    layers: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'MaxPooling2D' }), layer({ type: 'Flatten' }), layer({ type: 'Dropout', rate: 0.2 })],
-    training: { ...everyFieldSpec().training, optimizer: 'adam', learning_rate: 0.01, momentum: 0, nesterov: false, epochs: 4, batch_size: 12, validation: 'validation', early_stopping: null, reduce_lr_on_plateau: null, class_weight: 'balanced', seed: 3, ...training },
+    layers: [
+      layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }),
+      layer({ type: 'MaxPooling2D' }),
+      layer({ type: 'Flatten' }),
+      layer({ type: 'Dropout', rate: 0.2 }),
+    ],
+    training: {
+      ...everyFieldSpec().training,
+      optimizer: 'adam',
+      learning_rate: 0.01,
+      momentum: 0,
+      nesterov: false,
+      epochs: 4,
+      batch_size: 12,
+      validation: 'validation',
+      early_stopping: null,
+      reduce_lr_on_plateau: null,
+      class_weight: 'balanced',
+      seed: 3,
+      ...training,
+    },
   },
   classNames: ['red', 'blue'],
   items,
   outDir: join(root, 'runs', runId),
 });
 
-async function train(trainJob: TrainJob, backend: ChromiumBackend | 'off', onEvent: (event: RunEvent, events: RunEvent[]) => void = () => undefined, stop = () => false, onChosen?: (chosen: Awaited<ReturnType<typeof chooseEngine>>) => void) {
+async function train(
+  trainJob: TrainJob,
+  backend: ChromiumBackend | 'off',
+  onEvent: (event: RunEvent, events: RunEvent[]) => void = () => undefined,
+  stop = () => false,
+  onChosen?: (chosen: Awaited<ReturnType<typeof chooseEngine>>) => void,
+) {
   const chosen = await chooseEngine(NODE, { force: backend, software: true, launch: launch! });
   onChosen?.(chosen);
   const events: RunEvent[] = [];
-  const result = await runTraining(trainJob, { tf, backend: chosen.info, ...(chosen.engine ? { engine: asTrainingEngine(chosen.engine, chosen.info) } : {}), emit: (event) => (events.push(event), onEvent(event, events)), shouldStop: stop });
+  const result = await runTraining(trainJob, {
+    tf,
+    backend: chosen.info,
+    ...(chosen.engine ? { engine: asTrainingEngine(chosen.engine, chosen.info) } : {}),
+    emit: (event) => (events.push(event), onEvent(event, events)),
+    shouldStop: stop,
+  });
   return { result, events, chosen };
 }
 
@@ -124,7 +174,11 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
         const xs = tf.tensor4d(batch.x, batch.shape as [number, number, number, number]);
         const ys = tf.tensor2d(batch.y, [4, 3]);
         const expected = await Promise.all(lossGradients(tf, model, xs, ys).map(async (g) => (await g.data()) as Float32Array));
-        const reply = await host.request({ type: 'gradients', backend, spec, numClasses: 3, shape: batch.shape, state }, [data, bytesOf(batch.x), bytesOf(batch.y)]);
+        const reply = await host.request({ type: 'gradients', backend, spec, numClasses: 3, shape: batch.shape, state }, [
+          data,
+          bytesOf(batch.x),
+          bytesOf(batch.y),
+        ]);
         expect(reply.parts.length).toBe(expected.length);
         reply.parts.forEach((part, i) => {
           const got = floatsOf(part);
@@ -132,7 +186,9 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
           expect(got.length).toBe(want.length);
           const scale = Math.max(1, ...Array.from(want, Math.abs));
           const worst = Math.max(...Array.from(got, (v, k) => Math.abs(v - want[k]!)));
-          expect(worst, `${spec.layers.map((l) => l.type).join(',')}: weight ${model.trainableWeights[i]!.name}`).toBeLessThan(1e-3 * scale);
+          expect(worst, `${spec.layers.map((l) => l.type).join(',')}: weight ${model.trainableWeights[i]!.name}`).toBeLessThan(
+            1e-3 * scale,
+          );
         });
         xs.dispose();
         ys.dispose();
@@ -144,9 +200,15 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
     it(`trains on ${backend} to clearly better than chance, without a tensor leak per epoch`, async () => {
       const counts: number[] = [];
       let engine: { numTensors: number } | null = null;
-      const { result, events, chosen } = await train(job(`run-${backend}`), backend, (event) => {
-        if (event.kind === 'epoch') counts.push(engine!.numTensors);
-      }, () => false, (chosen) => (engine = chosen.engine as unknown as { numTensors: number }));
+      const { result, events, chosen } = await train(
+        job(`run-${backend}`),
+        backend,
+        (event) => {
+          if (event.kind === 'epoch') counts.push(engine!.numTensors);
+        },
+        () => false,
+        (chosen) => (engine = chosen.engine as unknown as { numTensors: number }),
+      );
       expect(result.status).toBe('completed');
       expect(chosen.info.name).toBe(`chromium-${backend}`);
       expect((events[0] as Extract<RunEvent, { kind: 'started' }>).backend.name).toBe(`chromium-${backend}`);
@@ -160,7 +222,12 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
   it('stops between batches and keeps the checkpoint; a kill of Chromium mid-run fails the run, which resumes on another engine', async () => {
     let stopNow = false;
     const stopJob = job('run-stop');
-    const stopped = await train(stopJob, 'webgl', (event) => (stopNow ||= event.kind === 'progress' && event.epoch === 2), () => stopNow);
+    const stopped = await train(
+      stopJob,
+      'webgl',
+      (event) => (stopNow ||= event.kind === 'progress' && event.epoch === 2),
+      () => stopNow,
+    );
     expect(stopped.result.status).toBe('stopped');
     expect(stopped.events.filter((e) => e.kind === 'epoch').length).toBe(1);
     expect((await readCheckpoint(stopJob.outDir))?.state.epoch).toBe(1);
@@ -168,7 +235,8 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
     const killJob = job('run-kill');
     const killed = train(killJob, 'webgpu', (event, events) => {
       // Kill once epoch 2 is checkpointed: during epoch 3's first batches.
-      if (event.kind === 'progress' && event.epoch === 3 && events.filter((e) => e.kind === 'progress' && e.epoch === 3).length === 1) host.kill();
+      if (event.kind === 'progress' && event.epoch === 3 && events.filter((e) => e.kind === 'progress' && e.epoch === 3).length === 1)
+        host.kill();
     });
     await expect(killed).rejects.toMatchObject({ said: { key: 'runs.gpu.ended' } });
     expect((await readCheckpoint(killJob.outDir))?.state.epoch).toBe(2);
@@ -203,11 +271,16 @@ describe.skipIf(!ready)('Chromium engine (headless Chromium, SwiftShader)', () =
 
     // A Chromium that dies at once: the run goes on Node's backend, with one line saying why.
     await new Promise<void>((resolve) => (host.onExit(() => resolve()), host.kill()));
-    const broken: BrowserLauncher = () => ({ kill: () => undefined, onExit: (listener) => void setTimeout(() => listener('exit code 1'), 10) });
+    const broken: BrowserLauncher = () => ({
+      kill: () => undefined,
+      onExit: (listener) => void setTimeout(() => listener('exit code 1'), 10),
+    });
     const failing = await chooseEngine(NODE, { force: '', software: true, launch: broken }, {});
     expect(failing.engine).toBeNull();
     expect(failing.info.name).toBe('cpu');
-    expect(failing.info.fallbacks).toEqual(['Chromium engine: it could not start (Chromium ended before the engine page was ready: exit code 1)']);
+    expect(failing.info.fallbacks).toEqual([
+      'Chromium engine: it could not start (Chromium ended before the engine page was ready: exit code 1)',
+    ]);
     host = await sharedHost(launch!, true);
   }, 60_000);
 });

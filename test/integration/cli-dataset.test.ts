@@ -26,8 +26,14 @@ describe('capa dataset commands', () => {
   });
 
   it('says what is wrong with a bad format, split or archive, and exits with 1', async () => {
-    expect(await capa('export-data', 'Cli', '--format', 'tar')).toMatchObject({ code: 1, stderr: expect.stringContaining('folder or zip') });
-    expect(await capa('import', 'Cli', __filename, '--split', 'holdout')).toMatchObject({ code: 1, stderr: expect.stringContaining('split') });
+    expect(await capa('export-data', 'Cli', '--format', 'tar')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('folder or zip'),
+    });
+    expect(await capa('import', 'Cli', __filename, '--split', 'holdout')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('split'),
+    });
     expect(await capa('import-project', __filename)).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot be imported') });
   });
 });

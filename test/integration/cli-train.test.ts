@@ -17,7 +17,7 @@ const env = { ...process.env, CAPA_BACKEND: 'wasm' };
 const capa = cliFor(dataDir, env);
 
 describe('capa plan and capa train on a fresh project', () => {
-  it('prints Auto\'s plan and estimate, trains it with no option, and shows progress off a terminal', async () => {
+  it("prints Auto's plan and estimate, trains it with no option, and shows progress off a terminal", async () => {
     const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: 6, size: 16, seed: 2 });
     expect((await capa('create', 'Fresh')).code).toBe(0);
     expect((await capa('import', 'Fresh', shapes)).stdout).toContain('Imported 18 images');
@@ -26,7 +26,9 @@ describe('capa plan and capa train on a fresh project', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain("Auto's plan:");
     expect(plan.stdout).toContain('a network is trained from scratch at 16 x 16 px, never larger than the pictures themselves');
-    expect(plan.stdout).toMatch(/Estimate: about \d+ (seconds|minutes) on this computer \(\d+ pictures x \d+ epochs at ~[\d,]+ pictures\/s on wasm\)/);
+    expect(plan.stdout).toMatch(
+      /Estimate: about \d+ (seconds|minutes) on this computer \(\d+ pictures x \d+ epochs at ~[\d,]+ pictures\/s on wasm\)/,
+    );
     expect((await capa('runs', 'Fresh')).stdout).not.toMatch(/Run 1/);
 
     const trained = await capa('train', 'Fresh', '--minutes', '2');
@@ -43,7 +45,8 @@ describe('capa plan and capa train on a fresh project', () => {
   });
 
   it('draws a bar on a terminal, and nothing of the progress with --quiet', async () => {
-    const line = (args: string[]) => [process.execPath, join(__dirname, '../../out/main/cli/main.js'), ...args, '--data-dir', dataDir].map((a) => `'${a}'`).join(' ');
+    const line = (args: string[]) =>
+      [process.execPath, join(__dirname, '../../out/main/cli/main.js'), ...args, '--data-dir', dataDir].map((a) => `'${a}'`).join(' ');
     const tty = await promisify(execFile)('script', ['-qec', line(['train', 'Fresh', '--epochs', '1']), '/dev/null'], { env });
     expect(tty.stdout).toMatch(/\r\x1b\[2KEpoch 1\/1 batch \[#+\.*\] 1\/1 loss/);
     const quiet = await capa('train', 'Fresh', '--epochs', '1', '--quiet');

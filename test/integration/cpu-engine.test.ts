@@ -24,11 +24,21 @@ let runs = 0;
 
 function job(training: Partial<ModelSpec['training']>, extra: Partial<TrainJob> = {}): TrainJob {
   const runId = `run-${++runs}`;
-  const spec = PRESETS.find((preset) => preset.id === 'small-cnn')!.build(INPUT, { epochs: 3, batch_size: 16, learning_rate: 0.002, seed: 7, ...training });
+  const spec = PRESETS.find((preset) => preset.id === 'small-cnn')!.build(INPUT, {
+    epochs: 3,
+    batch_size: 16,
+    learning_rate: 0.002,
+    seed: 7,
+    ...training,
+  });
   return { runId, spec, classNames: [...SHAPES], items, outDir: join(root, 'runs', runId), ...extra };
 }
 
-async function train(engine: SelectedEngine, trainJob: TrainJob, onEvent: (event: RunEvent) => void = () => undefined): Promise<{ epochs: EpochMetrics[]; weights: Buffer; status: string }> {
+async function train(
+  engine: SelectedEngine,
+  trainJob: TrainJob,
+  onEvent: (event: RunEvent) => void = () => undefined,
+): Promise<{ epochs: EpochMetrics[]; weights: Buffer; status: string }> {
   const epochs: EpochMetrics[] = [];
   const result = await runTraining(trainJob, {
     tf: backend.tf,
@@ -47,7 +57,11 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'capa-cpu-engine-'));
   await writeShapeDataset(join(root, 'data'), { perClass: 60, size: 32, seed: 5 });
   items = SHAPES.flatMap((shape, label) =>
-    Array.from({ length: 60 }, (_, i): TrainItem => ({ path: join(root, 'data', shape, `${shape}-${i}.png`), label, split: i % 5 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: 60 }, (_, i): TrainItem => ({
+      path: join(root, 'data', shape, `${shape}-${i}.png`),
+      label,
+      split: i % 5 === 0 ? 'validation' : 'train',
+    })),
   );
   backend = await selectBackend({ force: 'wasm' });
   parallel = await selectEngine(backend, { force: 'wasm-parallel', threads: 2 });
@@ -114,13 +128,26 @@ describe('data-parallel CPU engine', () => {
 describe('an engine that fails to start', () => {
   it('leaves the run to the process backend with a one-line reason', async () => {
     const broken: SelectedEngine = {
-      engine: { id: 'chromium-webgpu', info: parallel.info, open: async () => { throw new Error('the window crashed\nstack…'); }, dispose: async () => undefined },
+      engine: {
+        id: 'chromium-webgpu',
+        info: parallel.info,
+        open: async () => {
+          throw new Error('the window crashed\nstack…');
+        },
+        dispose: async () => undefined,
+      },
       info: { ...parallel.info, name: 'chromium-webgpu' },
     };
     const logs: string[] = [];
-    const result = await train(broken, job({ epochs: 1 }), (event) => event.kind === 'log' && event.level === 'warn' && logs.push(event.message));
+    const result = await train(
+      broken,
+      job({ epochs: 1 }),
+      (event) => event.kind === 'log' && event.level === 'warn' && logs.push(event.message),
+    );
     expect(result.status).toBe('completed');
-    expect(logs).toEqual(['The chromium-webgpu engine could not start (the window crashed), so this run trains in the trainer process on its own backend instead.']);
+    expect(logs).toEqual([
+      'The chromium-webgpu engine could not start (the window crashed), so this run trains in the trainer process on its own backend instead.',
+    ]);
   });
 });
 
@@ -128,7 +155,14 @@ describe('engine chain', () => {
   it('names why each faster engine was skipped, and falls back to the CPU when an engine fails', async () => {
     const chosen = await selectEngine(backend, {
       threads: 2,
-      loaders: { 'chromium-webgpu': async () => { throw new Error('no adapter'); }, 'chromium-webgl': async () => { throw new Error('renderer is SwiftShader (software)'); } },
+      loaders: {
+        'chromium-webgpu': async () => {
+          throw new Error('no adapter');
+        },
+        'chromium-webgl': async () => {
+          throw new Error('renderer is SwiftShader (software)');
+        },
+      },
     });
     expect(chosen.engine.id).toBe('wasm-parallel');
     expect(chosen.info.fallbacks).toEqual([
@@ -137,12 +171,32 @@ describe('engine chain', () => {
       'Chromium WebGL: renderer is SwiftShader (software)',
       expect.stringMatching(/^@tensorflow\/tfjs-node: /),
     ]);
-    expect(chosen.info.skipped?.[1]).toMatchObject({ key: 'runs.engine.skipped', params: { engine: 'Chromium WebGPU', reason: 'no adapter' } });
-    const oneThread = await selectEngine(backend, { threads: 1, loaders: { 'chromium-webgpu': async () => { throw new Error('x'); }, 'chromium-webgl': async () => { throw new Error('y'); } } });
+    expect(chosen.info.skipped?.[1]).toMatchObject({
+      key: 'runs.engine.skipped',
+      params: { engine: 'Chromium WebGPU', reason: 'no adapter' },
+    });
+    const oneThread = await selectEngine(backend, {
+      threads: 1,
+      loaders: {
+        'chromium-webgpu': async () => {
+          throw new Error('x');
+        },
+        'chromium-webgl': async () => {
+          throw new Error('y');
+        },
+      },
+    });
     expect(oneThread.engine.id).toBe('wasm');
     expect(oneThread.info.fallbacks.at(-1)).toBe('wasm-parallel: this machine has one core');
-    await expect(selectEngine(backend, { force: 'chromium-webgpu', loaders: { 'chromium-webgpu': async () => { throw new Error('no adapter'); } } })).rejects.toThrow(
-      'CAPA_BACKEND=chromium-webgpu was requested but Chromium WebGPU: no adapter',
-    );
+    await expect(
+      selectEngine(backend, {
+        force: 'chromium-webgpu',
+        loaders: {
+          'chromium-webgpu': async () => {
+            throw new Error('no adapter');
+          },
+        },
+      }),
+    ).rejects.toThrow('CAPA_BACKEND=chromium-webgpu was requested but Chromium WebGPU: no adapter');
   });
 });

@@ -119,15 +119,25 @@ describe('rejected files', () => {
       message: 'Import cancelled after 0 images; those stay in the project.',
     });
     expect(spanish(said('data.importer.cancelled', { count: 1 }))).toBe('Importación cancelada tras 1 imagen; se queda en el proyecto.');
-    expect(spanish(said('data.importer.cancelled', { count: 1200 }))).toBe('Importación cancelada tras 1200 imágenes; esas se quedan en el proyecto.');
-    expect(said('data.importer.cancelled', { count: 1200 }).message).toBe('Import cancelled after 1,200 images; those stay in the project.');
+    expect(spanish(said('data.importer.cancelled', { count: 1200 }))).toBe(
+      'Importación cancelada tras 1200 imágenes; esas se quedan en el proyecto.',
+    );
+    expect(said('data.importer.cancelled', { count: 1200 }).message).toBe(
+      'Import cancelled after 1,200 images; those stay in the project.',
+    );
   });
 });
 
 describe('dataset warnings', () => {
   it('too few pictures, no validation picture and imbalance are keyed sentences, in both languages', async () => {
-    await importEntries(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'many'), { perClass: 12, size: 16, shapes: ['square'] })]));
-    await importEntries(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'few'), { perClass: 1, size: 16, shapes: ['circle'] })]));
+    await importEntries(
+      project,
+      await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'many'), { perClass: 12, size: 16, shapes: ['square'] })]),
+    );
+    await importEntries(
+      project,
+      await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'few'), { perClass: 1, size: 16, shapes: ['circle'] })]),
+    );
     project.splits.setShares({ train: 100, validation: 0, test: 0 });
     const warnings = project.dataset().warnings;
     expect(warnings.map((w) => [w.key, w.params])).toEqual([
@@ -159,7 +169,11 @@ describe('undo descriptions and batch labels', () => {
     await runImport(project, await entriesFromPaths(twoFolders));
     const ids = project.images.list({}, 0, 10).images.map((i) => i.id);
     project.images.delete(ids.slice(0, 2));
-    expect(JSON.parse(storedDescription(project))).toEqual({ key: 'data.undo.deleteImages', params: { count: 2 }, message: 'Delete 2 pictures' });
+    expect(JSON.parse(storedDescription(project))).toEqual({
+      key: 'data.undo.deleteImages',
+      params: { count: 2 },
+      message: 'Delete 2 pictures',
+    });
     project.close();
 
     const reopened = Project.open(project.dir);
@@ -173,7 +187,10 @@ describe('undo descriptions and batch labels', () => {
   });
 
   it('name the class and the count, one picture in its own words', async () => {
-    await runImport(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 's'), { perClass: 1, size: 16, shapes: ['circle', 'square'] })]));
+    await runImport(
+      project,
+      await entriesFromPaths([await writeShapeDataset(join(tempDir(), 's'), { perClass: 1, size: 16, shapes: ['circle', 'square'] })]),
+    );
     const circle = project.classes.byName('circle')!;
     const square = project.classes.byName('square')!;
     const image = project.images.list({ classId: circle.id }, 0, 1).images[0]!;
@@ -190,7 +207,11 @@ describe('undo descriptions and batch labels', () => {
       ],
       [
         () => project.classes.delete(square.id, true),
-        { key: 'data.undo.deleteClassWithImages', params: { name: 'square', count: 1 }, message: 'Delete class "square" and its 1 picture' },
+        {
+          key: 'data.undo.deleteClassWithImages',
+          params: { name: 'square', count: 1 },
+          message: 'Delete class "square" and its 1 picture',
+        },
         'Eliminar la clase «square» y su única imagen',
       ],
       [
@@ -207,7 +228,10 @@ describe('undo descriptions and batch labels', () => {
   });
 
   it('read rows written before they were sentences as plain text', async () => {
-    await runImport(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'old'), { perClass: 2, size: 16, shapes: ['circle'] })]));
+    await runImport(
+      project,
+      await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'old'), { perClass: 2, size: 16, shapes: ['circle'] })]),
+    );
     project.images.delete([project.images.list({}, 0, 1).images[0]!.id]);
     project.db.prepare("UPDATE undo_journal SET description = 'Delete 1 picture'").run();
     project.db.prepare("UPDATE import_batches SET label = 'holiday photos'").run();
@@ -227,7 +251,9 @@ describe('errors of the data side', () => {
     const nothing = thrown(() => project.undo());
     expect(nothing).toEqual({ key: 'data.undo.nothing', message: 'There is nothing to undo.' });
     expect(spanish(nothing)).toBe('No hay nada que deshacer.');
-    expect(spanish(thrown(() => project.splits.setShares({ train: 50, validation: 10, test: 10 })))).toBe('Los tres porcentajes de los conjuntos deben sumar 100.');
+    expect(spanish(thrown(() => project.splits.setShares({ train: 50, validation: 10, test: 10 })))).toBe(
+      'Los tres porcentajes de los conjuntos deben sumar 100.',
+    );
     expect(spanish(thrown(() => project.classes.get(999)))).toBe('No hay ninguna clase con id 999 en este proyecto.');
   });
 
@@ -236,8 +262,12 @@ describe('errors of the data side', () => {
     writeFileSync(notZip, 'not a zip at all');
     const refused = ((await importProjectArchive(library, notZip).catch((e: unknown) => e)) as CapaError).said;
     expect(refused).toMatchObject({ key: 'data.archive.refused.unreadable', params: { path: notZip, detail: expect.any(String) } });
-    expect(refused.message).toMatch(/^.*notes\.capa cannot be imported: it is not a readable archive \(.+\)\. Nothing was changed; export the project again from the Capa that made it\.$/);
-    expect(spanish(refused)).toMatch(/^No se puede importar .*notes\.capa: no es un archivo comprimido legible \(.+\)\. No se cambió nada; exporta el proyecto de nuevo desde el Capa que lo creó\.$/);
+    expect(refused.message).toMatch(
+      /^.*notes\.capa cannot be imported: it is not a readable archive \(.+\)\. Nothing was changed; export the project again from the Capa that made it\.$/,
+    );
+    expect(spanish(refused)).toMatch(
+      /^No se puede importar .*notes\.capa: no es un archivo comprimido legible \(.+\)\. No se cambió nada; exporta el proyecto de nuevo desde el Capa que lo creó\.$/,
+    );
     const missing = ((await importProjectArchive(library, join(tempDir(), 'nowhere.capa')).catch((e: unknown) => e)) as CapaError).said;
     expect(missing.key).toBe('data.archive.noFile');
     expect(spanish(missing)).toMatch(/^No hay ningún archivo en .*nowhere\.capa\. Elige un archivo \.capa exportado por Capa\.$/);

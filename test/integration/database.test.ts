@@ -22,15 +22,30 @@ describe('project database', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['classes', 'evaluations', 'images', 'import_batches', 'project', 'run_epochs', 'runs', 'specs', 'trash_images', 'undo_journal']);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    expect(tables).toEqual([
+      'classes',
+      'evaluations',
+      'images',
+      'import_batches',
+      'project',
+      'run_epochs',
+      'runs',
+      'specs',
+      'trash_images',
+      'undo_journal',
+    ]);
     db.close();
   });
 
   it('migration 1 yields STRICT tables that refuse a wrongly typed value', () => {
     const db = new Database(':memory:');
     MIGRATIONS[0]!(db);
-    expect(() => db.prepare("INSERT INTO project (id, name, created_at, split_seed) VALUES ('a', 'b', 'c', 'not a number')").run()).toThrow(/cannot store TEXT/);
+    expect(() => db.prepare("INSERT INTO project (id, name, created_at, split_seed) VALUES ('a', 'b', 'c', 'not a number')").run()).toThrow(
+      /cannot store TEXT/,
+    );
     db.close();
   });
 
@@ -71,12 +86,22 @@ describe('project database', () => {
     const db = new Database(':memory:');
     for (const migration of MIGRATIONS.slice(0, 3)) migration(db);
     db.prepare("INSERT INTO project (id, name, created_at, split_seed) VALUES ('p', 'P', 'now', 1)").run();
-    db.prepare("INSERT INTO images (hash, ext, split, file_name, width, height, bytes, imported_at) VALUES ('h', 'png', 'train', 'a.png', 1, 1, 1, 'now')").run();
+    db.prepare(
+      "INSERT INTO images (hash, ext, split, file_name, width, height, bytes, imported_at) VALUES ('h', 'png', 'train', 'a.png', 1, 1, 1, 'now')",
+    ).run();
     MIGRATIONS[3]!(db);
     expect(db.prepare('SELECT batch_id, pinned FROM images').all()).toEqual([{ batch_id: null, pinned: 0 }]);
-    expect(JSON.parse((db.prepare('SELECT split_shares FROM project').get() as { split_shares: string }).split_shares)).toEqual({ train: 70, validation: 15, test: 15 });
-    expect(() => db.prepare("INSERT INTO import_batches (label, created_at, pinned_split) VALUES ('x', 'now', 'holdout')").run()).toThrow(/CHECK/);
-    expect(() => db.prepare("INSERT INTO undo_journal (id, description, payload, created_at) VALUES (2, 'a', '{}', 'now')").run()).toThrow(/CHECK/);
+    expect(JSON.parse((db.prepare('SELECT split_shares FROM project').get() as { split_shares: string }).split_shares)).toEqual({
+      train: 70,
+      validation: 15,
+      test: 15,
+    });
+    expect(() => db.prepare("INSERT INTO import_batches (label, created_at, pinned_split) VALUES ('x', 'now', 'holdout')").run()).toThrow(
+      /CHECK/,
+    );
+    expect(() => db.prepare("INSERT INTO undo_journal (id, description, payload, created_at) VALUES (2, 'a', '{}', 'now')").run()).toThrow(
+      /CHECK/,
+    );
     db.close();
   });
 
@@ -159,7 +184,7 @@ describe('project database', () => {
 });
 
 describe('interrupted runs', () => {
-  it('marks runs of a process that is gone as interrupted, and leaves a live process\'s run alone', () => {
+  it("marks runs of a process that is gone as interrupted, and leaves a live process's run alone", () => {
     const library = new ProjectLibrary(tempDir());
     const project = library.create('Runs');
     const runs = project.runs;
@@ -171,7 +196,10 @@ describe('interrupted runs', () => {
     project.db.prepare("UPDATE runs SET status = 'running', owner_pid = 999999999 WHERE id = 'orphan'").run();
     project.db.prepare("UPDATE runs SET status = 'running' WHERE id = 'mine'").run();
     expect(runs.markInterrupted()).toBe(1);
-    expect(runs.get('orphan')).toMatchObject({ status: 'interrupted', error: { message: expect.stringContaining('closed or crashed'), key: 'runs.training.appClosed' } });
+    expect(runs.get('orphan')).toMatchObject({
+      status: 'interrupted',
+      error: { message: expect.stringContaining('closed or crashed'), key: 'runs.training.appClosed' },
+    });
     expect(runs.get('mine').status).toBe('running');
     library.close();
   });

@@ -56,7 +56,9 @@ describe('classes and undo', () => {
   it('recolours, merges and undoes the merge with every image back in its class', async () => {
     await importShapes(4);
     expect(project.classes.recolor(classId('circle'), '#123456').color).toBe('#123456');
-    const squares = all().filter((i) => i.classId === classId('square')).map((i) => i.id);
+    const squares = all()
+      .filter((i) => i.classId === classId('square'))
+      .map((i) => i.id);
     const merged = project.classes.merge(classId('square'), classId('circle'));
     expect(merged.target.imageCount).toBe(8);
     expect(project.classes.byName('square')).toBeUndefined();
@@ -65,7 +67,11 @@ describe('classes and undo', () => {
     });
     expect(project.undo().description.message).toContain('Merge');
     const square = project.classes.byName('square')!;
-    expect(all().filter((i) => i.classId === square.id).map((i) => i.id)).toEqual(squares);
+    expect(
+      all()
+        .filter((i) => i.classId === square.id)
+        .map((i) => i.id),
+    ).toEqual(squares);
     expect(project.dataset().undo).toBeNull();
     expect(() => project.undo()).toThrow(/nothing to undo/);
   });
@@ -82,7 +88,9 @@ describe('classes and undo', () => {
   it('deletes a class with its images; the files stay until the next destructive action, and undo brings all back', async () => {
     await importShapes(3);
     const id = classId('triangle');
-    const files = all().filter((i) => i.classId === id).map((i) => project.images.file(i.id)!);
+    const files = all()
+      .filter((i) => i.classId === id)
+      .map((i) => project.images.file(i.id)!);
     project.classes.delete(id, true);
     expect(project.summary().imageCount).toBe(6);
     expect(files.every(storedFileExists)).toBe(true);
@@ -99,7 +107,11 @@ describe('classes and undo', () => {
     await importShapes(3);
     const [a, b] = all().filter((i) => i.classId === classId('circle'));
     project.images.setClass([a!.id, b!.id], classId('square'));
-    expect(project.dataset().undo!.description).toEqual({ message: 'Move 2 pictures to "square"', key: 'data.undo.move', params: { count: 2, name: 'square' } });
+    expect(project.dataset().undo!.description).toEqual({
+      message: 'Move 2 pictures to "square"',
+      key: 'data.undo.move',
+      params: { count: 2, name: 'square' },
+    });
     project.undo();
     expect(all().filter((i) => i.classId === classId('circle'))).toHaveLength(3);
 

@@ -50,28 +50,44 @@ describe('errors of projects, saved models and runs', () => {
     const project = await callOrThrow(capa, 'createProject', { name: 'Shapes' });
     await callOrThrow(capa, 'saveSpecAs', { projectId: project.id, name: 'Wide', spec: MODEL_SPEC });
     const error = errorOf(await capa.call('saveSpecAs', { projectId: project.id, name: 'WIDE', spec: MODEL_SPEC }));
-    expect(error).toEqual({ code: 'conflict', key: 'errors.namedSpecs.nameTaken', params: { name: 'WIDE' }, message: 'A model named "WIDE" already exists; choose another name.' });
+    expect(error).toEqual({
+      code: 'conflict',
+      key: 'errors.namedSpecs.nameTaken',
+      params: { name: 'WIDE' },
+      message: 'A model named "WIDE" already exists; choose another name.',
+    });
     expect(inSpanish(error)).toBe('Ya existe un modelo llamado «WIDE»; elige otro nombre.');
   });
 
   it('a project or a run that does not exist', async () => {
     const capa = service();
     const missing = errorOf(await capa.call('getDataset', { projectId: '00000000-0000-4000-8000-000000000000' }));
-    expect(missing).toMatchObject({ code: 'not-found', key: 'errors.library.noProject', params: { id: '00000000-0000-4000-8000-000000000000' } });
+    expect(missing).toMatchObject({
+      code: 'not-found',
+      key: 'errors.library.noProject',
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+    });
     expect(missing.message).toBe('There is no project with id "00000000-0000-4000-8000-000000000000".');
     const project = await callOrThrow(capa, 'createProject', { name: 'Runs' });
     const run = errorOf(await capa.call('getRun', { projectId: project.id, runId: 'run-x' }));
-    expect(run).toMatchObject({ code: 'not-found', key: 'errors.runStore.missing', params: { id: 'run-x' }, message: 'There is no run run-x in this project.' });
+    expect(run).toMatchObject({
+      code: 'not-found',
+      key: 'errors.runStore.missing',
+      params: { id: 'run-x' },
+      message: 'There is no run run-x in this project.',
+    });
     expect(inSpanish(run)).toBe('No hay ningún entrenamiento run-x en este proyecto.');
   });
 
-  it('a spec that is not valid counts its problems, each keyed next to its field, in the language\'s plural', async () => {
+  it("a spec that is not valid counts its problems, each keyed next to its field, in the language's plural", async () => {
     const capa = service();
     const project = await callOrThrow(capa, 'createProject', { name: 'Spec' });
     const error = errorOf(await capa.call('saveSpec', { projectId: project.id, spec: { ...MODEL_SPEC, layers: 'none' } }));
     expect(error).toMatchObject({ code: 'invalid-spec', key: 'errors.model.invalidSpec', params: { count: error.issues!.length } });
     expect(error.issues!.length).toBeGreaterThan(0);
-    expect(inSpanish({ key: 'errors.model.invalidSpec', params: { count: 1 }, message: '' })).toBe('La configuración del modelo tiene 1 problema; aparece junto al ajuste al que se refiere.');
+    expect(inSpanish({ key: 'errors.model.invalidSpec', params: { count: 1 }, message: '' })).toBe(
+      'La configuración del modelo tiene 1 problema; aparece junto al ajuste al que se refiere.',
+    );
     expect(inSpanish({ key: 'errors.model.invalidSpec', params: { count: 1200 }, message: '' })).toBe(
       'La configuración del modelo tiene 1200 problemas; cada uno aparece junto al ajuste al que se refiere.',
     );
@@ -90,7 +106,11 @@ describe('errors of project databases', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     const tooNew = toErrorValue(capture(() => openDatabase(newer)));
-    expect(tooNew).toMatchObject({ code: 'database-too-new', key: 'errors.database.tooNew', params: { version: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION } });
+    expect(tooNew).toMatchObject({
+      code: 'database-too-new',
+      key: 'errors.database.tooNew',
+      params: { version: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION },
+    });
     expect(tooNew.message).toMatch(/newer version of Capa .* Update Capa/);
     expect(inSpanish(tooNew)).toBe(
       `Este proyecto se guardó con una versión más nueva de Capa (esquema ${SCHEMA_VERSION + 1}; esta lee hasta el ${SCHEMA_VERSION}). Actualiza Capa para abrirlo; el proyecto no se modificó.`,
@@ -112,7 +132,12 @@ describe('errors of the data folder', () => {
     const file = join(userData, 'notes.txt');
     writeFileSync(file, 'notes');
     const toFile = errorOf(await capa.call('moveDataFolder', { path: file }));
-    expect(toFile).toEqual({ code: 'conflict', key: 'errors.dataMove.isFile', params: { folder: file }, message: `${file} is a file, not a folder. Choose a folder.` });
+    expect(toFile).toEqual({
+      code: 'conflict',
+      key: 'errors.dataMove.isFile',
+      params: { folder: file },
+      message: `${file} is a file, not a folder. Choose a folder.`,
+    });
     expect(inSpanish(toFile)).toBe(`${file} es un archivo, no una carpeta. Elige una carpeta.`);
     const relative = errorOf(await capa.call('moveDataFolder', { path: 'relative/folder' }));
     expect(relative).toMatchObject({ code: 'invalid-argument', key: 'errors.dataMove.notFullPath', params: { path: 'relative/folder' } });
@@ -138,9 +163,16 @@ describe('errors of pretrained networks', () => {
     const wide = join(tempDir('capa-wide-'), 'wide');
     mkdirSync(wide);
     const layer = { class_name: 'InputLayer', config: { batch_input_shape: [null, 32, 64, 3] } };
-    writeFileSync(join(wide, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: { config: { layers: [layer] } }, weightsManifest: [] }));
+    writeFileSync(
+      join(wide, 'model.json'),
+      JSON.stringify({ format: 'layers-model', modelTopology: { config: { layers: [layer] } }, weightsManifest: [] }),
+    );
     const notSquare = toErrorValue(await cache.importFolder(wide).catch((error: unknown) => error));
-    expect(notSquare).toMatchObject({ code: 'invalid-argument', key: 'errors.backboneFolder.notSquareRgb', params: { folder: wide, shape: 'None, 32, 64, 3' } });
+    expect(notSquare).toMatchObject({
+      code: 'invalid-argument',
+      key: 'errors.backboneFolder.notSquareRgb',
+      params: { folder: wide, shape: 'None, 32, 64, 3' },
+    });
     expect(inSpanish(notSquare)).toBe(`El modelo de ${wide} debe recibir imágenes RGB cuadradas; su entrada es (None, 32, 64, 3).`);
   });
 
@@ -156,21 +188,40 @@ describe('refused requests name the field in words', () => {
     const project = await callOrThrow(capa, 'createProject', { name: 'Named' });
     const empty = errorOf(await capa.call('renameProject', { projectId: project.id, name: '   ' }));
     expect(empty).toMatchObject({ code: 'invalid-argument', key: 'errors.context.nameEmpty', message: 'A name cannot be empty.' });
-    expect(empty.issues).toEqual([{ path: ['name'], key: 'errors.context.nameEmpty', params: { field: 'name', minimum: 1, value: '"   "' }, message: 'A name cannot be empty.' }]);
+    expect(empty.issues).toEqual([
+      {
+        path: ['name'],
+        key: 'errors.context.nameEmpty',
+        params: { field: 'name', minimum: 1, value: '"   "' },
+        message: 'A name cannot be empty.',
+      },
+    ]);
     expect(inSpanish(empty)).toBe('Un nombre no puede quedar vacío.');
     const long = errorOf(await capa.call('renameProject', { projectId: project.id, name: 'x'.repeat(2001) }));
-    expect(long).toMatchObject({ key: 'errors.context.nameTooLong', params: { maximum: 200 }, message: 'A name can be at most 200 characters.' });
+    expect(long).toMatchObject({
+      key: 'errors.context.nameTooLong',
+      params: { maximum: 200 },
+      message: 'A name can be at most 200 characters.',
+    });
     expect(inSpanish(long)).toBe('Un nombre puede tener como máximo 200 caracteres.');
   });
 
   it('a choice that is not one of the options, a number too large, a missing value and an unknown one', async () => {
     const capa = service();
     const theme = errorOf(await capa.call('setSettings', { theme: 'purple' }));
-    expect(theme).toMatchObject({ key: 'errors.request.notOneOf', params: { field: 'theme', options: 'system, light, dark' }, message: 'Theme must be one of: system, light, dark.' });
+    expect(theme).toMatchObject({
+      key: 'errors.request.notOneOf',
+      params: { field: 'theme', options: 'system, light, dark' },
+      message: 'Theme must be one of: system, light, dark.',
+    });
     expect(inSpanish(theme)).toBe('Tema: debe ser uno de estos: system, light, dark.');
     const project = await callOrThrow(capa, 'createProject', { name: 'Limits' });
     const limit = errorOf(await capa.call('listImages', { projectId: project.id, offset: 0, limit: 5000 }));
-    expect(limit).toMatchObject({ key: 'errors.request.tooLarge', params: { field: 'limit', maximum: 1000, value: 5000 }, message: 'Number of pictures can be at most 1,000.' });
+    expect(limit).toMatchObject({
+      key: 'errors.request.tooLarge',
+      params: { field: 'limit', maximum: 1000, value: 5000 },
+      message: 'Number of pictures can be at most 1,000.',
+    });
     expect(inSpanish(limit)).toBe('Número de imágenes: puede ser como máximo 1000.');
     const missing = errorOf(await capa.call('deleteProject', {} as never));
     expect(missing).toMatchObject({ key: 'errors.request.missing', params: { field: 'projectId' }, message: 'Project is missing.' });
@@ -193,14 +244,16 @@ describe('refused requests name the field in words', () => {
     const capa = service();
     const error = errorOf(await capa.call('launchRocket' as never, {} as never));
     expect(error).toMatchObject({ code: 'invalid-argument', key: 'errors.request.unknownOperation', params: { name: 'launchRocket' } });
-    expect(inSpanish(error)).toBe('Capa no tiene ninguna operación llamada «launchRocket»; puede que esta ventana y Capa sean de versiones distintas. Vuelve a cargar la ventana.');
+    expect(inSpanish(error)).toBe(
+      'Capa no tiene ninguna operación llamada «launchRocket»; puede que esta ventana y Capa sean de versiones distintas. Vuelve a cargar la ventana.',
+    );
     const thrown = await callOrThrow(capa, 'renameProject', { projectId: 'x', name: '' }).catch((caught: unknown) => caught);
     expect(thrown).toBeInstanceOf(CapaError);
     expect((thrown as CapaError).said).toMatchObject({ key: 'errors.context.nameEmpty', message: 'A name cannot be empty.' });
     expect((thrown as CapaError).issues).toHaveLength(1);
   });
 
-  it('a schema\'s own sentence keeps its values: an unknown export format', async () => {
+  it("a schema's own sentence keeps its values: an unknown export format", async () => {
     const capa = service();
     const project = await callOrThrow(capa, 'createProject', { name: 'Export' });
     const error = errorOf(await capa.call('exportRun', { projectId: project.id, runId: 'r', format: 'pdf' as never }));
@@ -214,7 +267,10 @@ describe('sentences that point to a screen name it as the screen does', () => {
   it('a full disk names the section of Preferences that moves the projects, in both languages', () => {
     expect(diskFull().message).toContain(`${en.preferences.title} > ${en.preferences.folderTitle}`);
     expect(inSpanish(diskFull())).toContain(`${es.preferences.title} > ${es.preferences.folderTitle}`);
-    expect(toErrorValue(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toMatchObject({ code: 'disk-full', key: 'errors.diskFull' });
+    expect(toErrorValue(Object.assign(new Error('no space'), { code: 'ENOSPC' }))).toMatchObject({
+      code: 'disk-full',
+      key: 'errors.diskFull',
+    });
   });
 
   it('a failed download names the import button, and a missing network the Model screen', () => {
@@ -222,7 +278,9 @@ describe('sentences that point to a screen name it as the screen does', () => {
     expect(CORE_CATALOGUES.en.errors.backboneDownload.failed).toContain(`"${en.model.backbone.import}"`);
     expect(inSpanish({ key: 'errors.backboneDownload.failed', params, message: '' })).toContain(`«${es.model.backbone.import}»`);
     expect(CORE_CATALOGUES.en.errors.backboneCache.notDownloaded).toContain(`${en.nav.model} screen`);
-    expect(inSpanish({ key: 'errors.backboneCache.notDownloaded', params: { name: 'Tiny' }, message: '' })).toContain(`pantalla ${es.nav.model}`);
+    expect(inSpanish({ key: 'errors.backboneCache.notDownloaded', params: { name: 'Tiny' }, message: '' })).toContain(
+      `pantalla ${es.nav.model}`,
+    );
   });
 });
 

@@ -36,7 +36,12 @@ describe('capa evaluate', () => {
       const lines = test.stdout.split('\n');
       expect(lines).toContain(`Test split, best weights: ${evaluation.images} images`);
       expect(test.stdout).toContain(`accuracy: ${evaluation.metrics.accuracy.toFixed(4)}  loss: ${evaluation.metrics.loss.toFixed(4)}`);
-      expect(lines.find((line) => line.startsWith('patch '))!.split(/\s+/).slice(1)).toEqual([
+      expect(
+        lines
+          .find((line) => line.startsWith('patch '))!
+          .split(/\s+/)
+          .slice(1),
+      ).toEqual([
         ...['precision', 'recall', 'f1'].map((k) => evaluation.metrics.perClass[0]![k as 'precision'].toFixed(4)),
         String(evaluation.metrics.perClass[0]!.support),
       ]);
@@ -46,7 +51,9 @@ describe('capa evaluate', () => {
       await service.close();
     }
 
-    expect((await capa('evaluate', 'Patches', '--split', 'validation', '--weights', 'last')).stdout).toContain('Validation split, last weights');
+    expect((await capa('evaluate', 'Patches', '--split', 'validation', '--weights', 'last')).stdout).toContain(
+      'Validation split, last weights',
+    );
     expect(await capa('evaluate', 'Patches', '--split', 'train')).toMatchObject({ code: 1, stderr: expect.stringContaining('split') });
   }, 120_000);
 });

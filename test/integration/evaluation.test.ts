@@ -62,8 +62,14 @@ describe('evaluating a run', () => {
   it('ranks test images whose labels were flipped after training at the top of "likely mislabelled"', async () => {
     const test = images.filter((image) => image.split === 'test');
     // Three of each class get the other class's label, as a careless labeller would.
-    for (const [from, to] of [['patch', 'plain'], ['plain', 'patch']] as const) {
-      const picked = test.filter((image) => image.classId === classIds.get(from)).slice(0, 3).map((image) => image.id);
+    for (const [from, to] of [
+      ['patch', 'plain'],
+      ['plain', 'patch'],
+    ] as const) {
+      const picked = test
+        .filter((image) => image.classId === classIds.get(from))
+        .slice(0, 3)
+        .map((image) => image.id);
       await callOrThrow(service, 'setImageClass', { projectId, imageIds: picked, classId: classIds.get(to)! });
       flipped.push(...picked);
     }
@@ -76,7 +82,12 @@ describe('evaluating a run', () => {
     // The six flipped images are the model's "errors" now; at most one genuine mistake besides.
     expect(evaluation.metrics.accuracy).toBeLessThanOrEqual(1 - 6 / test.length + 1e-9);
     expect(evaluation.metrics.accuracy).toBeGreaterThanOrEqual(1 - 7 / test.length - 1e-9);
-    const ranked = await callOrThrow(service, 'evaluatedImages', { projectId, evaluationId: evaluation.id, order: 'disagreement', limit: 8 });
+    const ranked = await callOrThrow(service, 'evaluatedImages', {
+      projectId,
+      evaluationId: evaluation.id,
+      order: 'disagreement',
+      limit: 8,
+    });
     expect(ranked.slice(0, 8).map((image) => image.imageId)).toEqual(expect.arrayContaining(flipped));
     expect(ranked[0]!.disagreement).toBeGreaterThan(0.5);
     expect(ranked[0]!.disagreement).toBeGreaterThanOrEqual(ranked[5]!.disagreement);
@@ -88,7 +99,14 @@ describe('evaluating a run', () => {
     const seen = new Set<number>();
     for (const [a, actual] of evaluation.classNames.entries()) {
       for (const [p, predicted] of evaluation.classNames.entries()) {
-        const cell = await callOrThrow(service, 'evaluatedImages', { projectId, evaluationId: summary!.id, actual, predicted, order: 'id', limit: 1000 });
+        const cell = await callOrThrow(service, 'evaluatedImages', {
+          projectId,
+          evaluationId: summary!.id,
+          actual,
+          predicted,
+          order: 'id',
+          limit: 1000,
+        });
         expect(cell).toHaveLength(evaluation.metrics.confusion[a]![p]!);
         for (const image of cell) {
           expect(image).toMatchObject({ label: actual, predicted, currentLabel: actual });
@@ -101,7 +119,13 @@ describe('evaluating a run', () => {
     // The flipped images sit off the diagonal, under the label they were given.
     const offDiagonal = evaluation.mostConfused.reduce((sum, pair) => sum + pair.count, 0);
     expect(offDiagonal).toBeGreaterThanOrEqual(6);
-    const wrong = await callOrThrow(service, 'evaluatedImages', { projectId, evaluationId: summary!.id, order: 'disagreement', wrongOnly: true, limit: 1000 });
+    const wrong = await callOrThrow(service, 'evaluatedImages', {
+      projectId,
+      evaluationId: summary!.id,
+      order: 'disagreement',
+      wrongOnly: true,
+      limit: 1000,
+    });
     expect(wrong).toHaveLength(offDiagonal);
   });
 
@@ -114,15 +138,28 @@ describe('evaluating a run', () => {
     expect(await stale()).toEqual({ stale: false, changed: 0, added: 0 });
     await callOrThrow(service, 'deleteImages', { projectId, imageIds: [flipped[1]!] });
     expect(await stale()).toMatchObject({ stale: true, changed: 1 });
-    const [image] = await callOrThrow(service, 'evaluatedImages', { projectId, evaluationId: (await callOrThrow(service, 'listEvaluations', { projectId, runId: run.id }))[0]!.id, order: 'disagreement', limit: 1000 }).then((all) => all.filter((i) => i.imageId === flipped[1]));
+    const [image] = await callOrThrow(service, 'evaluatedImages', {
+      projectId,
+      evaluationId: (await callOrThrow(service, 'listEvaluations', { projectId, runId: run.id }))[0]!.id,
+      order: 'disagreement',
+      limit: 1000,
+    }).then((all) => all.filter((i) => i.imageId === flipped[1]));
     expect(image).toMatchObject({ fileName: null, currentLabel: undefined });
     await callOrThrow(service, 'undo', { projectId });
   });
 
   it('explains a patch image with Grad-CAM peaking on the patch', async () => {
-    const patchImages = images.filter((image) => image.classId === classIds.get('patch') && image.split === 'test' && !flipped.includes(image.id)).slice(0, 4);
+    const patchImages = images
+      .filter((image) => image.classId === classIds.get('patch') && image.split === 'test' && !flipped.includes(image.id))
+      .slice(0, 4);
     for (const image of patchImages) {
-      const map = await callOrThrow(service, 'explainImage', { projectId, runId: run.id, imageId: image.id, weights: 'best', className: 'patch' });
+      const map = await callOrThrow(service, 'explainImage', {
+        projectId,
+        runId: run.id,
+        imageId: image.id,
+        weights: 'best',
+        className: 'patch',
+      });
       expect(map).toMatchObject({ method: 'grad-cam', className: 'patch', width: 16, height: 16, note: { key: 'runs.explain.gradCam' } });
       expect(map.values).toHaveLength(16 * 16);
       expect(Math.max(...map.values)).toBe(1);
@@ -146,8 +183,19 @@ describe('evaluating a run', () => {
     expect(mlp.epochs.at(-1)!.valAccuracy).toBeGreaterThan(0.7);
     const patchImages = images.filter((i) => i.classId === classIds.get('patch') && i.split === 'train').slice(0, 4);
     for (const image of patchImages) {
-      const map = await callOrThrow(service, 'explainImage', { projectId, runId: mlp.id, imageId: image.id, weights: 'best', className: 'patch' });
-      expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: { message: expect.stringContaining('no convolution'), key: 'runs.explain.occlusion' } });
+      const map = await callOrThrow(service, 'explainImage', {
+        projectId,
+        runId: mlp.id,
+        imageId: image.id,
+        weights: 'best',
+        className: 'patch',
+      });
+      expect(map).toMatchObject({
+        method: 'occlusion',
+        width: 8,
+        height: 8,
+        note: { message: expect.stringContaining('no convolution'), key: 'runs.explain.occlusion' },
+      });
       expect(map.values).toHaveLength(64);
       expect(distanceToBox(peakOf(map, SIZE), boxes.get(fileOf(image.id))!)).toBeLessThanOrEqual(4);
     }
@@ -158,7 +206,11 @@ describe('evaluating a run', () => {
     writeTinyGraphBackbone(folder);
     await callOrThrow(service, 'importBackbone', { path: folder, id: 'tiny-graph' });
     const preset = PRESETS.find((p) => p.id === 'transfer')!.build(INPUT, { epochs: 3, batch_size: 16, seed: 5 });
-    const spec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny-graph', trainable_blocks: 0 } };
+    const spec = {
+      ...preset,
+      input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE },
+      backbone: { id: 'tiny-graph', trainable_blocks: 0 },
+    };
     await callOrThrow(service, 'saveSpec', { projectId, spec });
     const run = await trainProject(service, projectId);
     const evaluation = await callOrThrow(service, 'evaluateRun', { projectId, runId: run.id, split: 'validation', weights: 'last' });
@@ -166,12 +218,20 @@ describe('evaluating a run', () => {
     expect(evaluation.metrics.perClass.reduce((sum, c) => sum + c.support, 0)).toBe(evaluation.images);
     const image = images.find((i) => i.split === 'validation')!;
     const map = await callOrThrow(service, 'explainImage', { projectId, runId: run.id, imageId: image.id, weights: 'last' });
-    expect(map).toMatchObject({ method: 'occlusion', width: 8, height: 8, note: { message: expect.stringContaining('pretrained network works as one sealed block'), key: 'runs.explain.occlusionPretrained' } });
+    expect(map).toMatchObject({
+      method: 'occlusion',
+      width: 8,
+      height: 8,
+      note: { message: expect.stringContaining('pretrained network works as one sealed block'), key: 'runs.explain.occlusionPretrained' },
+    });
     expect(map.values.every((v) => v >= 0 && v <= 1)).toBe(true);
   }, 120_000);
 
   it('refuses to evaluate a run that is still training', async () => {
-    await callOrThrow(service, 'saveSpec', { projectId, spec: PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 30, batch_size: 8 }) });
+    await callOrThrow(service, 'saveSpec', {
+      projectId,
+      spec: PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 30, batch_size: 8 }),
+    });
     const run = await callOrThrow(service, 'startRun', { projectId });
     const done = runEnded(service, () => run.id);
     const refused = await service.call('evaluateRun', { projectId, runId: run.id, split: 'test', weights: 'best' });

@@ -22,13 +22,34 @@ describe('capa export', () => {
 
     const out = tempDir();
     const int8 = await capa('export', 'Lite', '--format', 'tflite-int8', '--out', out);
-    expect(int8).toMatchObject({ code: 0, stdout: expect.stringMatching(/^TensorFlow Lite, int8 weights: \S+-tflite-int8 \(metadata\.json, model\.tflite, usage\.js, usage\.kt, usage\.py; \d+ KiB; held-out accuracy [\d.]+% -> [\d.]+% on \d+ images\)$/) });
+    expect(int8).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(
+        /^TensorFlow Lite, int8 weights: \S+-tflite-int8 \(metadata\.json, model\.tflite, usage\.js, usage\.kt, usage\.py; \d+ KiB; held-out accuracy [\d.]+% -> [\d.]+% on \d+ images\)$/,
+      ),
+    });
 
     const all = await capa('export', 'Lite', '--format', 'all', '--out', out);
     expect(all.code).toBe(0);
-    expect(all.stdout.split('\n').map((line) => line.split(':')[0])).toEqual(['TensorFlow.js', 'Keras (.keras)', 'Keras legacy (.h5)', 'ONNX', 'TensorFlow Lite', 'TensorFlow Lite, int8 weights', 'Training bundle']);
+    expect(all.stdout.split('\n').map((line) => line.split(':')[0])).toEqual([
+      'TensorFlow.js',
+      'Keras (.keras)',
+      'Keras legacy (.h5)',
+      'ONNX',
+      'TensorFlow Lite',
+      'TensorFlow Lite, int8 weights',
+      'Training bundle',
+    ]);
     const folders = readdirSync(out).sort();
     expect(folders.map((f) => f.replace(/^capa-\w+-/, ''))).toEqual(['bundle', 'h5', 'keras', 'onnx', 'tfjs', 'tflite', 'tflite-int8']);
-    expect(existsSync(join(out, folders.find((f) => f.endsWith('-tflite'))!, 'model.tflite'))).toBe(true);
+    expect(
+      existsSync(
+        join(
+          out,
+          folders.find((f) => f.endsWith('-tflite'))!,
+          'model.tflite',
+        ),
+      ),
+    ).toBe(true);
   });
 });

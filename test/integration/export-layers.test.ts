@@ -35,7 +35,12 @@ const MODELS: Record<string, () => tf.layers.Layer[]> = {
     tf.layers.batchNormalization({ epsilon: 0.01 }),
     tf.layers.separableConv2d({ filters: 5, kernelSize: 2, depthMultiplier: 2, padding: 'valid', activation: 'swish' }),
     tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 1, padding: 'same', activation: 'elu' }),
-    tf.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }),
+    tf.layers.zeroPadding2d({
+      padding: [
+        [1, 2],
+        [0, 1],
+      ],
+    }),
     tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
     tf.layers.layerNormalization({ epsilon: 0.001 }),
     tf.layers.activation({ activation: 'gelu' }),
@@ -70,18 +75,57 @@ beforeAll(async () => {
 afterAll(() => removeTempDirs());
 
 /** A model with random (seeded) weights, saved as a run's best weights, and a job for it. */
-async function savedRun(name: string, layers: tf.layers.Layer[]): Promise<{ model: tf.LayersModel; job: (format: ExportFormat) => ExportJob }> {
+async function savedRun(
+  name: string,
+  layers: tf.layers.Layer[],
+): Promise<{ model: tf.LayersModel; job: (format: ExportFormat) => ExportJob }> {
   const model = tf.sequential();
   model.add(tf.layers.inputLayer({ inputShape: SHAPE }));
   for (const layer of layers) model.add(layer);
   model.add(tf.layers.dense({ units: CLASSES.length, activation: 'softmax' }));
   // Random weights everywhere (positive variances), so a misplaced weight changes the output.
-  model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape as number[], w.name.includes('variance') ? 0.5 : -0.6, w.name.includes('variance') ? 1.5 : 0.6, 'float32', i + 1)));
+  model.setWeights(
+    model.weights.map((w, i) =>
+      tf.randomUniform(
+        w.shape as number[],
+        w.name.includes('variance') ? 0.5 : -0.6,
+        w.name.includes('variance') ? 1.5 : 0.6,
+        'float32',
+        i + 1,
+      ),
+    ),
+  );
   const runFolder = join(root, name);
   await saveModel(tf, model, join(runFolder, 'best'));
   const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: SHAPE[1], height: SHAPE[0], channels: 3, resize: 'squash' });
-  const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null };
-  const job = (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: projectPaths(root).exports, images: () => [], evaluate: async () => null });
+  const run: RunInfo = {
+    id: `${name}-run-0000`,
+    projectId: 'p',
+    name: 'Run 1',
+    defaultName: null,
+    starred: false,
+    status: 'completed',
+    spec,
+    classNames: CLASSES,
+    backend: null,
+    createdAt: '',
+    finishedAt: '',
+    epochs: [],
+    bestEpoch: null,
+    durationSeconds: 0,
+    estimate: null,
+    error: null,
+  };
+  const job = (format: ExportFormat): ExportJob => ({
+    run,
+    runFolder,
+    format,
+    weights: 'best',
+    quantization: 'none',
+    parent: projectPaths(root).exports,
+    images: () => [],
+    evaluate: async () => null,
+  });
   return { model, job };
 }
 
@@ -164,13 +208,26 @@ describe('a layer a format cannot express', () => {
     const choices = await exportChoices(job('onnx').run, job('onnx').runFolder);
     const byFormat = Object.fromEntries(choices.formats.map((f) => [f.format, f]));
     expect(byFormat['tfjs']).toMatchObject({ available: true, reason: null });
-    expect(byFormat['onnx']).toMatchObject({ available: false, reason: { message: expect.stringMatching(/^layer "up_sampling2d\w*" \(UpSampling2D\) cannot be written: UpSampling2D has no ONNX mapping/) } });
-    expect(byFormat['onnx']!.reason).toMatchObject({ key: 'model.export.layerCannot', params: { layerClass: 'UpSampling2D', why: nested(said('model.onnx.noLayer', { className: 'UpSampling2D' })) } });
+    expect(byFormat['onnx']).toMatchObject({
+      available: false,
+      reason: {
+        message: expect.stringMatching(/^layer "up_sampling2d\w*" \(UpSampling2D\) cannot be written: UpSampling2D has no ONNX mapping/),
+      },
+    });
+    expect(byFormat['onnx']!.reason).toMatchObject({
+      key: 'model.export.layerCannot',
+      params: { layerClass: 'UpSampling2D', why: nested(said('model.onnx.noLayer', { className: 'UpSampling2D' })) },
+    });
     expect(byFormat['keras']!.reason!.message).toMatch(/UpSampling2D has no Keras mapping/);
     expect(byFormat['tflite']!.reason!.message).toMatch(/UpSampling2D has no TensorFlow Lite mapping/);
     expect(byFormat['tflite-int8']).toMatchObject({ available: false, reason: byFormat['tflite']!.reason });
-    await expect(exportModel(job('onnx'))).rejects.toMatchObject({ code: 'invalid-argument', message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason!.message}` });
-    expect(existsSync(projectPaths(root).exports) ? readdirSync(projectPaths(root).exports).filter((f) => f.includes('upsampli')) : []).toEqual([]);
+    await expect(exportModel(job('onnx'))).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: `ONNX cannot hold this model: ${byFormat['onnx']!.reason!.message}`,
+    });
+    expect(
+      existsSync(projectPaths(root).exports) ? readdirSync(projectPaths(root).exports).filter((f) => f.includes('upsampli')) : [],
+    ).toEqual([]);
   });
 });
 
@@ -180,12 +237,40 @@ describe('a transfer-learning run (pretrained backbone + trained head)', () => {
     const runFolder = join(root, 'transfer');
     await saveModel(tf, head, join(runFolder, 'best'));
     const spec = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'crop' });
-    const run: RunInfo = { id: 'transfer-run', projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null };
+    const run: RunInfo = {
+      id: 'transfer-run',
+      projectId: 'p',
+      name: 'Run 1',
+      defaultName: null,
+      starred: false,
+      status: 'completed',
+      spec,
+      classNames: CLASSES,
+      backend: null,
+      createdAt: '',
+      finishedAt: '',
+      epochs: [],
+      bestEpoch: null,
+      durationSeconds: 0,
+      estimate: null,
+      error: null,
+    };
     const choices = await exportChoices(run, runFolder);
-    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', false], ['keras', false], ['h5', false], ['onnx', false], ['tflite', false], ['tflite-int8', false], ['bundle', true]]);
+    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([
+      ['tfjs', false],
+      ['keras', false],
+      ['h5', false],
+      ['onnx', false],
+      ['tflite', false],
+      ['tflite-int8', false],
+      ['bundle', true],
+    ]);
     expect(choices.formats[0]!.reason!.message).toMatch(/^the pretrained network "mobilenet-v2-1.0-224" is kept apart/);
     const imported = await exportChoices({ ...run, spec: { ...spec, backbone: { id: 'my-own-net', trainable_blocks: 0 } } }, runFolder);
-    expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({ available: false, reason: { message: expect.stringContaining('"my-own-net" is not one of them') } });
+    expect(imported.formats.find((f) => f.format === 'bundle')).toMatchObject({
+      available: false,
+      reason: { message: expect.stringContaining('"my-own-net" is not one of them') },
+    });
   });
 });
 
@@ -196,13 +281,45 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     await saveModel(tf, model, join(runFolder, 'best'));
     const transfer = PRESETS.find((p) => p.id === 'transfer')!.build({ width: 8, height: 8, channels: 3, resize: 'crop' });
     const spec = { ...transfer, backbone: { ...transfer.backbone!, trainable_blocks: 1 } };
-    const run: RunInfo = { id: `${name}-run-0000`, projectId: 'p', name: 'Run 1', defaultName: null, starred: false, status: 'completed', spec, classNames: CLASSES, backend: null, createdAt: '', finishedAt: '', epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null };
-    return (format: ExportFormat): ExportJob => ({ run, runFolder, format, weights: 'best', quantization: 'none', parent: projectPaths(root).exports, images: () => [], evaluate: async () => null });
+    const run: RunInfo = {
+      id: `${name}-run-0000`,
+      projectId: 'p',
+      name: 'Run 1',
+      defaultName: null,
+      starred: false,
+      status: 'completed',
+      spec,
+      classNames: CLASSES,
+      backend: null,
+      createdAt: '',
+      finishedAt: '',
+      epochs: [],
+      bestEpoch: null,
+      durationSeconds: 0,
+      estimate: null,
+      error: null,
+    };
+    return (format: ExportFormat): ExportJob => ({
+      run,
+      runFolder,
+      format,
+      weights: 'best',
+      quantization: 'none',
+      parent: projectPaths(root).exports,
+      images: () => [],
+      evaluate: async () => null,
+    });
   }
 
   it('a plain-stack network is inlined and exported in every format; ONNX and TensorFlow Lite predict the same', async () => {
     // As buildFineTuneModel joins them: rescaling, the network, then a 1 x 1 x features head.
-    const backbone = tf.sequential({ name: 'tiny_backbone', layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, activation: 'relu' }), tf.layers.globalAveragePooling2d({})] });
+    const backbone = tf.sequential({
+      name: 'tiny_backbone',
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, activation: 'relu' }),
+        tf.layers.globalAveragePooling2d({}),
+      ],
+    });
     const model = tf.sequential({ name: 'fine_tuned' });
     model.add(tf.layers.rescaling({ inputShape: [8, 8, 3], scale: 2, offset: -1 }));
     model.add(backbone);
@@ -220,19 +337,33 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     const expected = (model.predict(input) as tf.Tensor).dataSync();
     const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));
     const session = await ort.InferenceSession.create(join((await exportModel(job('onnx'))).directory, 'model.onnx'));
-    const fromOnnx = (await session.run({ input: new ort.Tensor('float32', input.dataSync() as Float32Array, [1, 8, 8, 3]) }))['probabilities']!.data as Float32Array;
+    const fromOnnx = (await session.run({ input: new ort.Tensor('float32', input.dataSync() as Float32Array, [1, 8, 8, 3]) }))[
+      'probabilities'
+    ]!.data as Float32Array;
     for (const got of [await tflite.predict(input.dataSync() as Float32Array, [1, 8, 8, 3]), fromOnnx]) {
       expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - expected[i]!)))).toBeLessThan(1e-4);
     }
     tflite.close();
     // The TensorFlow.js export keeps the nested topology and every weight under its own name.
     const tfjs = await exportModel(job('tfjs'));
-    const copied = JSON.parse(readFileSync(join(tfjs.directory, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] };
+    const copied = JSON.parse(readFileSync(join(tfjs.directory, 'model.json'), 'utf8')) as {
+      weightsManifest: { weights: { name: string }[] }[];
+    };
     expect(copied.weightsManifest[0]!.weights.map((w) => w.name)).toEqual(model.weights.map((w) => w.name));
     // The Keras files hold the flat stack: Reshape included, the network's layers in its place.
     const keras = await exportModel(job('keras'));
-    const config = JSON.parse(strFromU8(unzipSync(readFileSync(join(keras.directory, 'model.keras')))['config.json']!)) as { config: { layers: { class_name: string }[] } };
-    expect(config.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Rescaling', 'Conv2D', 'GlobalAveragePooling2D', 'Reshape', 'Flatten', 'Dense']);
+    const config = JSON.parse(strFromU8(unzipSync(readFileSync(join(keras.directory, 'model.keras')))['config.json']!)) as {
+      config: { layers: { class_name: string }[] };
+    };
+    expect(config.config.layers.map((l) => l.class_name)).toEqual([
+      'InputLayer',
+      'Rescaling',
+      'Conv2D',
+      'GlobalAveragePooling2D',
+      'Reshape',
+      'Flatten',
+      'Dense',
+    ]);
     expect((await exportModel(job('h5'))).files).toContain('model.h5');
   });
 
@@ -240,22 +371,48 @@ describe('a fine-tuned transfer-learning run (the whole model saved, pretrained 
     // A MobileNet V2 block in miniature: expand, ReLU6, depthwise, project, residual addition.
     const image = tf.input({ shape: [8, 8, 3] });
     const apply = (layer: tf.layers.Layer, input: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(input) as tf.SymbolicTensor;
-    const expand = apply(tf.layers.reLU({ maxValue: 6 }), apply(tf.layers.batchNormalization({}), apply(tf.layers.conv2d({ filters: 6, kernelSize: 1, useBias: false }), image)));
-    const depthwise = apply(tf.layers.reLU({ maxValue: 6 }), apply(tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }), expand));
+    const expand = apply(
+      tf.layers.reLU({ maxValue: 6 }),
+      apply(tf.layers.batchNormalization({}), apply(tf.layers.conv2d({ filters: 6, kernelSize: 1, useBias: false }), image)),
+    );
+    const depthwise = apply(
+      tf.layers.reLU({ maxValue: 6 }),
+      apply(tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }), expand),
+    );
     const project = apply(tf.layers.conv2d({ filters: 3, kernelSize: 1 }), depthwise);
     const residual = apply(tf.layers.add(), [image, project]);
     const backbone = tf.model({ name: 'branching', inputs: image, outputs: apply(tf.layers.globalAveragePooling2d({}), residual) });
-    const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [8, 8, 3] }), backbone, tf.layers.dense({ units: CLASSES.length, activation: 'softmax' })] });
-    model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape as number[], w.name.includes('variance') ? 0.5 : -0.6, w.name.includes('variance') ? 1.5 : 0.6, 'float32', i + 21)));
+    const model = tf.sequential({
+      layers: [
+        tf.layers.inputLayer({ inputShape: [8, 8, 3] }),
+        backbone,
+        tf.layers.dense({ units: CLASSES.length, activation: 'softmax' }),
+      ],
+    });
+    model.setWeights(
+      model.weights.map((w, i) =>
+        tf.randomUniform(
+          w.shape as number[],
+          w.name.includes('variance') ? 0.5 : -0.6,
+          w.name.includes('variance') ? 1.5 : 0.6,
+          'float32',
+          i + 21,
+        ),
+      ),
+    );
     const job = await fineTunedRun('branching', model);
     const choices = await exportChoices(job('tfjs').run, job('tfjs').runFolder);
     expect(choices.formats.filter((f) => f.available).map((f) => f.format)).toEqual(['tfjs', 'onnx', 'tflite', 'tflite-int8', 'bundle']);
-    expect(choices.formats.find((f) => f.format === 'keras')!.reason!.message).toMatch(/^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/);
+    expect(choices.formats.find((f) => f.format === 'keras')!.reason!.message).toMatch(
+      /^layer "branching" \(\w+\) cannot be written: it is a pretrained network whose layers branch/,
+    );
     const input = tf.randomUniform([1, 8, 8, 3], 0, 1, 'float32', 9);
     const expectedLite = (model.predict(input) as tf.Tensor).dataSync();
     const tflite = await loadTflite(readFileSync(join((await exportModel(job('tflite'))).directory, TFLITE_FILE)));
     const session = await ort.InferenceSession.create(join((await exportModel(job('onnx'))).directory, 'model.onnx'));
-    const fromOnnx = (await session.run({ input: new ort.Tensor('float32', input.dataSync() as Float32Array, [1, 8, 8, 3]) }))['probabilities']!.data as Float32Array;
+    const fromOnnx = (await session.run({ input: new ort.Tensor('float32', input.dataSync() as Float32Array, [1, 8, 8, 3]) }))[
+      'probabilities'
+    ]!.data as Float32Array;
     for (const got of [await tflite.predict(input.dataSync() as Float32Array, [1, 8, 8, 3]), fromOnnx]) {
       expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - expectedLite[i]!)))).toBeLessThan(1e-4);
     }
@@ -274,7 +431,9 @@ describe('a cancelled export', () => {
     const { job } = await savedRun('cancelled', [tf.layers.flatten()]);
     const parent = tempDir();
     const controller = new AbortController();
-    const files = ['circle', 'square', 'triangle'].flatMap((c) => readdirSync(join(shapes, c)).map((f) => ({ path: join(shapes, c, f), className: c, split: 'train' as const })));
+    const files = ['circle', 'square', 'triangle'].flatMap((c) =>
+      readdirSync(join(shapes, c)).map((f) => ({ path: join(shapes, c, f), className: c, split: 'train' as const })),
+    );
     const cancelled: ExportJob = {
       ...job('bundle'),
       parent,

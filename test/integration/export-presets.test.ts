@@ -23,7 +23,8 @@ import { removeTempDirs, tempDir } from '../helpers/temp';
 
 let service: CapaService;
 let shapes: string;
-const images = () => ['circle/circle-1.png', 'square/square-2.png', 'triangle/triangle-3.png', 'circle/circle-7.png'].map((f) => join(shapes, f));
+const images = () =>
+  ['circle/circle-1.png', 'square/square-2.png', 'triangle/triangle-3.png', 'circle/circle-7.png'].map((f) => join(shapes, f));
 // The transfer preset needs a downloaded backbone, which this machine cannot fetch.
 const TRAINABLE = PRESETS.filter((preset) => preset.id !== 'transfer');
 const figures: string[] = [];
@@ -42,7 +43,10 @@ afterAll(async () => {
 async function trainedRun(presetId: string): Promise<{ projectId: string; run: RunInfo }> {
   const project = await callOrThrow(service, 'createProject', { name: presetId });
   await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
-  const spec = PRESETS.find((p) => p.id === presetId)!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 2, batch_size: 16 });
+  const spec = PRESETS.find((p) => p.id === presetId)!.build(
+    { width: 24, height: 24, channels: 3, resize: 'squash' },
+    { epochs: 2, batch_size: 16 },
+  );
   await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
   let runId: string | undefined;
   const done = runEnded(service, () => runId);
@@ -105,7 +109,15 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
 
   it('offers every format for this model', async () => {
     const choices = await callOrThrow(service, 'exportChoices', { projectId, runId: run.id });
-    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([['tfjs', true], ['keras', true], ['h5', true], ['onnx', true], ['tflite', true], ['tflite-int8', true], ['bundle', true]]);
+    expect(choices.formats.map((f) => [f.format, f.available])).toEqual([
+      ['tfjs', true],
+      ['keras', true],
+      ['h5', true],
+      ['onnx', true],
+      ['tflite', true],
+      ['tflite-int8', true],
+      ['bundle', true],
+    ]);
     expect(choices.weights).toEqual(['best', 'last']);
   });
 
@@ -113,7 +125,14 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     const result = await exportAs('tfjs');
     expect(result.files).toEqual(['group1-shard1of1.bin', 'metadata.json', 'model.json', 'usage.js', 'usage.py']);
     const reader = await loadExport(result.directory);
-    expect(reader.metadata).toMatchObject({ format: 'tfjs', classNames: ['circle', 'square', 'triangle'], input: { width: 24, height: 24, channels: 3, resize: 'squash', layout: 'NHWC' }, normalization: { scale: 1 / 255, offset: 0 }, runId: run.id, weights: 'best' });
+    expect(reader.metadata).toMatchObject({
+      format: 'tfjs',
+      classNames: ['circle', 'square', 'triangle'],
+      input: { width: 24, height: 24, channels: 3, resize: 'squash', layout: 'NHWC' },
+      normalization: { scale: 1 / 255, offset: 0 },
+      runId: run.id,
+      weights: 'best',
+    });
     const got = await Promise.all(images().map((f) => reader.predict(f)));
     const difference = maxDifference(got, expected);
     note(result, difference);
@@ -150,7 +169,12 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     note(result, difference);
     expect(difference).toBeLessThan(1e-4);
     whenPython('onnx', 'the ONNX checker', () =>
-      expect(runPython<{ ok: boolean }>('import sys, json, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(json.dumps({"ok": m.opset_import[0].version == 17}))', [file])).toEqual({ ok: true }),
+      expect(
+        runPython<{ ok: boolean }>(
+          'import sys, json, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(json.dumps({"ok": m.opset_import[0].version == 17}))',
+          [file],
+        ),
+      ).toEqual({ ok: true }),
     );
   });
 
@@ -191,35 +215,40 @@ describe.each(TRAINABLE.map((p) => p.id))('preset %s: every format', (presetId) 
     expect(difference).toBeLessThan(0.1);
   });
 
-  it.skipIf(skipWithoutPython('h5py'))('Keras .keras: zip of config.json, model.weights.h5, metadata.json; h5py reads every weight exactly', async () => {
-    const result = await exportAs('keras');
-    const saved = await readSavedModel(projectPaths(tempDirOf(result.directory)).weights(run.id, 'best'));
-    const dump = runPython<H5Dump & { config: { class_name: string; config: { layers: { class_name: string; config: { name: string } }[] } }; files: string[] }>(
-      `import sys, json, zipfile, io, h5py, numpy
+  it.skipIf(skipWithoutPython('h5py'))(
+    'Keras .keras: zip of config.json, model.weights.h5, metadata.json; h5py reads every weight exactly',
+    async () => {
+      const result = await exportAs('keras');
+      const saved = await readSavedModel(projectPaths(tempDirOf(result.directory)).weights(run.id, 'best'));
+      const dump = runPython<
+        H5Dump & { config: { class_name: string; config: { layers: { class_name: string; config: { name: string } }[] } }; files: string[] }
+      >(
+        `import sys, json, zipfile, io, h5py, numpy
 z = zipfile.ZipFile(sys.argv[1])
 items = {}
 def visit(name, obj):
     items[name] = {"shape": list(obj.shape), "dtype": str(obj.dtype), "values": obj[()].astype(numpy.float64).ravel().tolist()} if isinstance(obj, h5py.Dataset) else {"group": True}
 h5py.File(io.BytesIO(z.read("model.weights.h5")), "r").visititems(visit)
 print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("config.json")), "items": items, "attrs": {}, "weightsAttrs": None}))`,
-      [join(result.directory, 'model.keras')],
-    );
-    expect(dump.files).toEqual(['config.json', 'metadata.json', 'model.weights.h5']);
-    expect(dump.config.class_name).toBe('Sequential');
-    const names = kerasNames(saved.layers);
-    expect(dump.config.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', ...saved.layers.map((l) => l.className)]);
-    expect(dump.config.config.layers.slice(1).map((l) => l.config.name)).toEqual(names);
-    saved.layers.forEach((layer, i) => {
-      expect(dump.items[`layers/${names[i]}/vars`]).toEqual({ group: true });
-      layer.weights.forEach((weight, k) => {
-        const item = dump.items[`layers/${names[i]}/vars/${k}`]!;
-        expect(item.shape).toEqual(weight.shape);
-        expect(item.dtype).toBe('float32');
-        expect(item.values).toEqual(Array.from(weight.values));
+        [join(result.directory, 'model.keras')],
+      );
+      expect(dump.files).toEqual(['config.json', 'metadata.json', 'model.weights.h5']);
+      expect(dump.config.class_name).toBe('Sequential');
+      const names = kerasNames(saved.layers);
+      expect(dump.config.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', ...saved.layers.map((l) => l.className)]);
+      expect(dump.config.config.layers.slice(1).map((l) => l.config.name)).toEqual(names);
+      saved.layers.forEach((layer, i) => {
+        expect(dump.items[`layers/${names[i]}/vars`]).toEqual({ group: true });
+        layer.weights.forEach((weight, k) => {
+          const item = dump.items[`layers/${names[i]}/vars/${k}`]!;
+          expect(item.shape).toEqual(weight.shape);
+          expect(item.dtype).toBe('float32');
+          expect(item.values).toEqual(Array.from(weight.values));
+        });
       });
-    });
-    note(result, 'weights identical');
-  });
+      note(result, 'weights identical');
+    },
+  );
 
   it.skipIf(skipWithoutPython('h5py'))('Keras legacy .h5: model_config, layer_names, weight_names, every weight exact', async () => {
     const result = await exportAs('h5');
@@ -227,7 +256,10 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
     const dump = runPython<H5Dump>(H5_DUMP, [join(result.directory, 'model.h5')]);
     const names = kerasNames(saved.layers);
     expect(dump.weightsAttrs!['layer_names']).toEqual(names);
-    const config = JSON.parse(String(dump.attrs['model_config'])) as { class_name: string; config: { layers: { config: { name: string; batch_input_shape?: unknown } }[] } };
+    const config = JSON.parse(String(dump.attrs['model_config'])) as {
+      class_name: string;
+      config: { layers: { config: { name: string; batch_input_shape?: unknown } }[] };
+    };
     expect(config.class_name).toBe('Sequential');
     expect(config.config.layers[0]!.config.batch_input_shape).toEqual([null, 24, 24, 3]);
     saved.layers.forEach((layer, i) => {
@@ -244,7 +276,9 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
     const result = await exportAs('bundle');
     expect(result.files).toEqual(['classes.json', 'data', 'metadata.json', 'spec.json', 'train.py', 'usage.py']);
     const counted = ['train', 'validation', 'test'].flatMap((split) =>
-      existsSync(join(result.directory, 'data', split)) ? readdirSync(join(result.directory, 'data', split)).map((c) => readdirSync(join(result.directory, 'data', split, c)).length) : [],
+      existsSync(join(result.directory, 'data', split))
+        ? readdirSync(join(result.directory, 'data', split)).map((c) => readdirSync(join(result.directory, 'data', split, c)).length)
+        : [],
     );
     expect(counted.reduce((a, b) => a + b, 0)).toBe(48);
     expect(JSON.parse(readFileSync(join(result.directory, 'spec.json'), 'utf8'))).toEqual(run.spec);
@@ -259,7 +293,10 @@ print(json.dumps({"files": sorted(z.namelist()), "config": json.loads(z.read("co
     const before = readdirSync(exportsFolder);
     const pending = service.call('exportRun', { projectId, runId: run.id, format: 'bundle', weights: 'last' });
     await callOrThrow(service, 'cancelExport', { projectId, runId: run.id });
-    expect(await pending).toMatchObject({ ok: false, error: { code: 'cancelled', message: 'The export was cancelled; nothing was written.' } });
+    expect(await pending).toMatchObject({
+      ok: false,
+      error: { code: 'cancelled', message: 'The export was cancelled; nothing was written.' },
+    });
     expect(readdirSync(exportsFolder)).toEqual(before);
   });
 

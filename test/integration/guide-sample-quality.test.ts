@@ -24,7 +24,7 @@ describe('the guide sample', () => {
     const run = await trainProject(capa, project.id);
     expect(run.status).toBe('completed');
     const best = Math.max(...run.epochs.map((e) => e.valAccuracy ?? 0));
-    
+
     expect(best).toBeGreaterThanOrEqual(0.9);
     // Not one lucky epoch: the last one is good too, and the validation loss fell.
     const first = run.epochs[0]!;

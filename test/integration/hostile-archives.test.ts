@@ -32,7 +32,12 @@ interface Craft {
   name?: unknown;
   extra?: Extra[];
   /** Changes the manifest after it is computed (a lying manifest). */
-  manifest?: (manifest: { format: string; version: number; name: unknown; files: Record<string, { size: number; sha256: string }> }) => void;
+  manifest?: (manifest: {
+    format: string;
+    version: number;
+    name: unknown;
+    files: Record<string, { size: number; sha256: string }>;
+  }) => void;
   /** Replaces the manifest's bytes. */
   manifestBytes?: Buffer;
   /** Renames entries inside the finished zip bytes (same length), for names yazl would refuse. */
@@ -66,9 +71,16 @@ async function craft(options: Craft = {}): Promise<string> {
     db.close();
   }
   const entries: Extra[] = [{ path: 'project.db', bytes: readFileSync(dbFile) }];
-  for (const folder of ['store', 'thumbs']) for (const file of filesUnder(join(sourceDir, folder))) entries.push({ path: `${folder}/${file}`, bytes: readFileSync(join(sourceDir, folder, file)) });
+  for (const folder of ['store', 'thumbs'])
+    for (const file of filesUnder(join(sourceDir, folder)))
+      entries.push({ path: `${folder}/${file}`, bytes: readFileSync(join(sourceDir, folder, file)) });
   entries.push(...(options.extra ?? []));
-  const manifest = { format: 'capa-project', version: 1, name: 'name' in options ? options.name : 'Crafted', files: {} as Record<string, { size: number; sha256: string }> };
+  const manifest = {
+    format: 'capa-project',
+    version: 1,
+    name: 'name' in options ? options.name : 'Crafted',
+    files: {} as Record<string, { size: number; sha256: string }>,
+  };
   for (const entry of entries) manifest.files[entry.path] = { size: entry.bytes.length, sha256: sha(entry.bytes) };
   options.manifest?.(manifest);
   const zip = new ZipFile();
@@ -99,7 +111,8 @@ function get(path: string): Promise<{ status: number; body: string }> {
   });
 }
 
-const call = (op: string, request: unknown) => host.service.call(op as never, request as never) as Promise<{ ok: boolean; value?: any; error?: any }>;
+const call = (op: string, request: unknown) =>
+  host.service.call(op as never, request as never) as Promise<{ ok: boolean; value?: any; error?: any }>;
 
 /** Imports `file` through the service; checks the safety properties that hold for every case; returns the result. */
 async function importChecked(file: string) {
@@ -139,33 +152,84 @@ afterAll(async () => {
 /** Refused archives: name, how it is made, and the sentence's key. */
 // Entry names climbing out are refused by yauzl itself ("invalid relative path") or by safeEntryName.
 const REFUSED: [string, () => Promise<string>, string | RegExp][] = [
-  ['a hash that climbs out of the store', () => craft({ sql: `UPDATE images SET hash = '${climb()}', ext = 'txt' WHERE id = 1` }), 'errors.hostile.archive.storedName'],
-  ['an extension that climbs out', () => craft({ sql: `UPDATE images SET ext = '/../${climb()}.txt' WHERE id = 1` }), 'errors.hostile.archive.storedName'],
-  ['the issue\'s hash and extension', () => craft({ sql: `UPDATE images SET hash = '../../../../../../../../etc/x', ext = '/../passwd' WHERE id = 1` }), 'errors.hostile.archive.storedName'],
-  ['an upper-case hash', () => craft({ sql: `UPDATE images SET hash = upper(hash) WHERE id = 1` }), 'errors.hostile.archive.storedName'],
-  ['a trashed image climbing out', () => craft({ sql: `INSERT INTO trash_images SELECT * FROM images WHERE id = 1; UPDATE trash_images SET hash = '${climb()}'` }), 'errors.hostile.archive.storedName'],
   [
-    'a run id that climbs out',
-    () => craft({ sql: `INSERT INTO runs (id, status, spec, class_names, created_at, name) VALUES ('../../../../x', 'completed', '{}', '[]', '2026-01-01', 'r')` }),
+    'a hash that climbs out of the store',
+    () => craft({ sql: `UPDATE images SET hash = '${climb()}', ext = 'txt' WHERE id = 1` }),
     'errors.hostile.archive.storedName',
   ],
-  ['an entry name climbing out', () => craft({ extra: [{ path: 'store/aa/evil', bytes: Buffer.from('x') }], patch: ['store/aa/evil', 'store/../../e'] }), /^data\.archive\.refused\.(outside|unreadable)$/],
-  ['an absolute entry name', () => craft({ extra: [{ path: 'store/tmp/evil', bytes: Buffer.from('x') }], patch: ['store/tmp/evil', '/tmp/evil/aaaa'] }), /^data\.archive\.refused\.(outside|unreadable)$/],
-  ['a symlink entry to the canary', () => craft({ extra: [{ path: 'store/aa/link.png', bytes: Buffer.from(canaryPath()), mode: 0o120777 }] }), 'errors.hostile.archive.link'],
-  ['a FIFO entry', () => craft({ extra: [{ path: 'store/aa/pipe.png', bytes: Buffer.alloc(0), mode: 0o010644 }] }), 'errors.hostile.archive.link'],
+  [
+    'an extension that climbs out',
+    () => craft({ sql: `UPDATE images SET ext = '/../${climb()}.txt' WHERE id = 1` }),
+    'errors.hostile.archive.storedName',
+  ],
+  [
+    "the issue's hash and extension",
+    () => craft({ sql: `UPDATE images SET hash = '../../../../../../../../etc/x', ext = '/../passwd' WHERE id = 1` }),
+    'errors.hostile.archive.storedName',
+  ],
+  ['an upper-case hash', () => craft({ sql: `UPDATE images SET hash = upper(hash) WHERE id = 1` }), 'errors.hostile.archive.storedName'],
+  [
+    'a trashed image climbing out',
+    () => craft({ sql: `INSERT INTO trash_images SELECT * FROM images WHERE id = 1; UPDATE trash_images SET hash = '${climb()}'` }),
+    'errors.hostile.archive.storedName',
+  ],
+  [
+    'a run id that climbs out',
+    () =>
+      craft({
+        sql: `INSERT INTO runs (id, status, spec, class_names, created_at, name) VALUES ('../../../../x', 'completed', '{}', '[]', '2026-01-01', 'r')`,
+      }),
+    'errors.hostile.archive.storedName',
+  ],
+  [
+    'an entry name climbing out',
+    () => craft({ extra: [{ path: 'store/aa/evil', bytes: Buffer.from('x') }], patch: ['store/aa/evil', 'store/../../e'] }),
+    /^data\.archive\.refused\.(outside|unreadable)$/,
+  ],
+  [
+    'an absolute entry name',
+    () => craft({ extra: [{ path: 'store/tmp/evil', bytes: Buffer.from('x') }], patch: ['store/tmp/evil', '/tmp/evil/aaaa'] }),
+    /^data\.archive\.refused\.(outside|unreadable)$/,
+  ],
+  [
+    'a symlink entry to the canary',
+    () => craft({ extra: [{ path: 'store/aa/link.png', bytes: Buffer.from(canaryPath()), mode: 0o120777 }] }),
+    'errors.hostile.archive.link',
+  ],
+  [
+    'a FIFO entry',
+    () => craft({ extra: [{ path: 'store/aa/pipe.png', bytes: Buffer.alloc(0), mode: 0o010644 }] }),
+    'errors.hostile.archive.link',
+  ],
   [
     'a bomb: 64 MiB of zeros listed as 10 bytes',
-    () => craft({ extra: [{ path: 'runs/r/bomb.bin', bytes: Buffer.alloc(64 * 1024 * 1024) }], manifest: (m) => (m.files['runs/r/bomb.bin']!.size = 10) }),
+    () =>
+      craft({
+        extra: [{ path: 'runs/r/bomb.bin', bytes: Buffer.alloc(64 * 1024 * 1024) }],
+        manifest: (m) => (m.files['runs/r/bomb.bin']!.size = 10),
+      }),
     'errors.hostile.archive.bomb',
   ],
-  ['a manifest promising more than the disk holds', () => craft({ manifest: (m) => (m.files['project.db']!.size = 2 ** 52) }), 'errors.hostile.archive.noSpace'],
+  [
+    'a manifest promising more than the disk holds',
+    () => craft({ manifest: (m) => (m.files['project.db']!.size = 2 ** 52) }),
+    'errors.hostile.archive.noSpace',
+  ],
   ['a manifest name of 10,000 characters', () => craft({ name: 'n'.repeat(10_000) }), 'errors.hostile.archive.name'],
   ['a manifest name of only spaces', () => craft({ name: '     ' }), 'errors.hostile.archive.name'],
   ['a manifest name with a line break', () => craft({ name: 'two\nlines' }), 'errors.hostile.archive.name'],
   ['a manifest name that is not text', () => craft({ name: { toString: 1 } }), 'errors.hostile.archive.name'],
   ['a manifest that is null', () => craft({ manifestBytes: Buffer.from('null') }), 'data.archive.refused.notArchive'],
-  ['a manifest lacking a file it lists', () => craft({ manifest: (m) => (m.files['store/zz/gone.png'] = { size: 1, sha256: '0'.repeat(64) }) }), 'data.archive.refused.lacks'],
-  ['a file the manifest does not list', () => craft({ extra: [{ path: 'runs/x/extra.bin', bytes: Buffer.from('x') }], manifest: (m) => delete m.files['runs/x/extra.bin'] }), 'data.archive.refused.unlisted'],
+  [
+    'a manifest lacking a file it lists',
+    () => craft({ manifest: (m) => (m.files['store/zz/gone.png'] = { size: 1, sha256: '0'.repeat(64) }) }),
+    'data.archive.refused.lacks',
+  ],
+  [
+    'a file the manifest does not list',
+    () => craft({ extra: [{ path: 'runs/x/extra.bin', bytes: Buffer.from('x') }], manifest: (m) => delete m.files['runs/x/extra.bin'] }),
+    'data.archive.refused.unlisted',
+  ],
 ];
 const canaryPath = () => canary.file;
 
@@ -190,14 +254,16 @@ describe('hostile .capa archives', () => {
       ] as const) {
         const exported = await call(op, request);
         expect(exported, op).toMatchObject({ ok: true });
-        for (const file of filesUnder(exported.value.directory)) for (const part of file.split('/')) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(255);
+        for (const file of filesUnder(exported.value.directory))
+          for (const part of file.split('/')) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(255);
       }
     }
   });
 
   it('after all of it the host serves media and nothing of the canary', async () => {
     const projects = (await call('listProjects', {})).value as { id: string }[];
-    for (const { id } of projects) for (const n of [1, 2, 3]) expect((await get(`/media/image/${id}/${n}`)).body).not.toContain(canary.content);
+    for (const { id } of projects)
+      for (const n of [1, 2, 3]) expect((await get(`/media/image/${id}/${n}`)).body).not.toContain(canary.content);
     canary.assertUnchanged();
   });
 });

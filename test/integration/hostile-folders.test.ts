@@ -21,7 +21,8 @@ let port: number;
 let canary: Canary;
 let dataDir: string;
 
-const call = (op: string, request: unknown) => host.service.call(op as never, request as never) as Promise<{ ok: boolean; value?: any; error?: any }>;
+const call = (op: string, request: unknown) =>
+  host.service.call(op as never, request as never) as Promise<{ ok: boolean; value?: any; error?: any }>;
 
 function get(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -85,7 +86,8 @@ describe('hostile folders to import', () => {
     expect(result.ok).toBe(true);
     expect(result.value.imported).toBe(0);
     expect(result.value.rejected).toHaveLength(22);
-    for (const rejected of result.value.rejected) expect(rejected).toMatchObject({ reason: 'unreadable', key: 'errors.hostile.notRegular.fifo' });
+    for (const rejected of result.value.rejected)
+      expect(rejected).toMatchObject({ reason: 'unreadable', key: 'errors.hostile.notRegular.fifo' });
   });
 
   it('walks two symlink loops once, naming each "a link loop"', async () => {
@@ -157,7 +159,10 @@ describe('hostile files inside a project folder', () => {
     const served = await get(`/media/image/${projectId}/1`);
     expect(served.status).toBe(404);
     expect(served.body).not.toContain(canary.content);
-    expect(await call('exportDataset', { projectId, format: 'folder' })).toMatchObject({ ok: false, error: { code: 'database-corrupt', key: 'errors.hostile.storedName' } });
+    expect(await call('exportDataset', { projectId, format: 'folder' })).toMatchObject({
+      ok: false,
+      error: { code: 'database-corrupt', key: 'errors.hostile.storedName' },
+    });
     // Delete it, then delete again so the first goes out of the undo trash and its files are removed.
     expect(await call('deleteImages', { projectId, imageIds: [1] })).toMatchObject({ ok: true });
     expect(await call('deleteImages', { projectId, imageIds: [2] })).toMatchObject({ ok: true });
@@ -177,8 +182,16 @@ describe('exports', () => {
   it('never lets two exports in the same second overwrite each other', async () => {
     const library = new ProjectLibrary(tempDir('capa-twice-'));
     const project = library.create('Twice');
-    await importEntries(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 's'), { perClass: 1, size: 16, shapes: ['circle'] })]));
-    const results = await Promise.all([exportDataset(project, 'zip'), exportDataset(project, 'zip'), exportDataset(project, 'folder'), exportDataset(project, 'folder')]);
+    await importEntries(
+      project,
+      await entriesFromPaths([await writeShapeDataset(join(tempDir(), 's'), { perClass: 1, size: 16, shapes: ['circle'] })]),
+    );
+    const results = await Promise.all([
+      exportDataset(project, 'zip'),
+      exportDataset(project, 'zip'),
+      exportDataset(project, 'folder'),
+      exportDataset(project, 'folder'),
+    ]);
     const names = results.map((r) => r.files[0]!);
     expect(new Set(names).size).toBe(4);
     const exports = join(project.dir, 'exports');
@@ -197,7 +210,9 @@ describe('exports', () => {
       const result = await exportDataset(project, format);
       const top = join(result.directory, result.files[0]!);
       expect(Buffer.byteLength(result.files[0]!)).toBeLessThanOrEqual(255);
-      if (format === 'folder') for (const entry of readdirSync(top, { recursive: true }) as string[]) for (const part of relative(top, join(top, entry)).split('/')) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(255);
+      if (format === 'folder')
+        for (const entry of readdirSync(top, { recursive: true }) as string[])
+          for (const part of relative(top, join(top, entry)).split('/')) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(255);
     }
     library.close();
   });

@@ -44,7 +44,10 @@ beforeAll(async () => {
   const spec = PRESETS.find((p) => p.id === 'mlp')!.build(
     { width: 16, height: 16, channels: 3, resize: 'squash' },
     {
-      epochs: 10, batch_size: 8, seed: 5, learning_rate: 1e-9,
+      epochs: 10,
+      batch_size: 8,
+      seed: 5,
+      learning_rate: 1e-9,
       early_stopping: { monitor: 'loss', patience: 2, min_delta: 1, restore_best_weights: true },
       reduce_lr_on_plateau: { monitor: 'loss', factor: 0.5, patience: 1, min_lr: 0 },
     },
@@ -60,7 +63,11 @@ afterAll(async () => {
 
 describe("runs' sentences", () => {
   it('names a new run with a sentence, said in each language; a rename stays as typed', async () => {
-    expect(run).toMatchObject({ status: 'completed', name: 'Run 1', defaultName: { message: 'Run 1', key: 'runs.names.default', params: { n: 1 } } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      name: 'Run 1',
+      defaultName: { message: 'Run 1', key: 'runs.names.default', params: { n: 1 } },
+    });
     expect(sayIn('es', run.defaultName!)).toBe('Entrenamiento 1');
     const renamed = await callOrThrow(service, 'renameRun', { projectId, runId: run.id, name: 'Run 2' });
     expect(renamed).toMatchObject({ name: 'Run 2', defaultName: null });
@@ -72,7 +79,11 @@ describe("runs' sentences", () => {
 
   it('logs early stopping, a lowered learning rate and the best weights with keys and values', () => {
     const stopped = lineWith(run.id, 'runs.train.stoppedEarly');
-    expect(stopped).toMatchObject({ level: 'info', message: 'Stopped early after epoch 3: loss did not improve for 2 epochs.', params: { epoch: 3, monitor: 'loss', count: 2 } });
+    expect(stopped).toMatchObject({
+      level: 'info',
+      message: 'Stopped early after epoch 3: loss did not improve for 2 epochs.',
+      params: { epoch: 3, monitor: 'loss', count: 2 },
+    });
     expect(sayIn('es', stopped!)).toBe('Parada temprana después de la época 3: loss no mejoró durante 2 épocas.');
     const lowered = logOf(run.id).filter((line) => line.key === 'runs.train.lrLowered');
     expect(lowered.map((line) => line.message)).toEqual([
@@ -93,11 +104,18 @@ describe("runs' sentences", () => {
 
   it('logs the final evaluation with its numbers, formatted per language', () => {
     const final = lineWith(run.id, 'runs.evaluate.final');
-    expect(final).toMatchObject({ level: 'info', params: { images: expect.any(Number), accuracy: expect.any(Number), loss: expect.any(Number) } });
+    expect(final).toMatchObject({
+      level: 'info',
+      params: { images: expect.any(Number), accuracy: expect.any(Number), loss: expect.any(Number) },
+    });
     const { images, accuracy, loss } = final!.params as { images: number; accuracy: number; loss: number };
-    expect(final!.message).toBe(`Final evaluation on ${images} test pictures with the best weights: accuracy ${accuracy.toFixed(1)}%, loss ${loss.toFixed(4)}.`);
+    expect(final!.message).toBe(
+      `Final evaluation on ${images} test pictures with the best weights: accuracy ${accuracy.toFixed(1)}%, loss ${loss.toFixed(4)}.`,
+    );
     const comma = (value: number, digits: number) => value.toFixed(digits).replace('.', ',');
-    expect(sayIn('es', final!)).toBe(`Evaluación final con ${images} imágenes de prueba y los pesos de la mejor época: exactitud ${comma(accuracy, 1)} %, pérdida ${comma(loss, 4)}.`);
+    expect(sayIn('es', final!)).toBe(
+      `Evaluación final con ${images} imágenes de prueba y los pesos de la mejor época: exactitud ${comma(accuracy, 1)} %, pérdida ${comma(loss, 4)}.`,
+    );
   });
 
   it('reads back old plain-text rows, and marks a run of a dead process interrupted with a keyed sentence', () => {
@@ -105,8 +123,16 @@ describe("runs' sentences", () => {
     try {
       const runs = new RunRepository(db, projectId);
       // A row written before sentences had keys: plain English text, a plain name.
-      db.prepare("UPDATE runs SET error = ?, name = ? WHERE id = ?").run('The loss became NaN at epoch 2, batch 1: training diverged.', 'Run 1', run.id);
-      expect(runs.get(run.id)).toMatchObject({ name: 'Run 1', defaultName: null, error: { message: 'The loss became NaN at epoch 2, batch 1: training diverged.' } });
+      db.prepare('UPDATE runs SET error = ?, name = ? WHERE id = ?').run(
+        'The loss became NaN at epoch 2, batch 1: training diverged.',
+        'Run 1',
+        run.id,
+      );
+      expect(runs.get(run.id)).toMatchObject({
+        name: 'Run 1',
+        defaultName: null,
+        error: { message: 'The loss became NaN at epoch 2, batch 1: training diverged.' },
+      });
       expect(runs.get(run.id).error).not.toHaveProperty('key');
       db.prepare("UPDATE runs SET status = 'running', owner_pid = NULL WHERE id = ?").run(run.id);
       expect(runs.markInterrupted(() => false)).toBe(1);
@@ -115,7 +141,9 @@ describe("runs' sentences", () => {
         message: 'Capa closed or crashed while this run was training. Resume it to continue after its last finished epoch.',
         key: 'runs.training.appClosed',
       });
-      expect(sayIn('es', interrupted.error!)).toBe('Capa se cerró o falló mientras este entrenamiento estaba en curso. Reanúdalo para seguir después de su última época terminada.');
+      expect(sayIn('es', interrupted.error!)).toBe(
+        'Capa se cerró o falló mientras este entrenamiento estaba en curso. Reanúdalo para seguir después de su última época terminada.',
+      );
     } finally {
       db.close();
     }
@@ -136,15 +164,34 @@ describe("runs' sentences", () => {
         params: { id: run.id },
       },
     });
-    if (!refused.ok) expect(sayIn('es', refused.error)).toMatch(/^El entrenamiento \S+ se interrumpió antes de guardar los pesos de alguna época; solo un entrenamiento con pesos guardados tiene un modelo que usar\./);
+    if (!refused.ok)
+      expect(sayIn('es', refused.error)).toMatch(
+        /^El entrenamiento \S+ se interrumpió antes de guardar los pesos de alguna época; solo un entrenamiento con pesos guardados tiene un modelo que usar\./,
+      );
     const next = (await callOrThrow(service, 'listRuns', { projectId })).find((r) => r.status === 'completed')!;
     const unknownImage = await service.call('explainImage', { projectId, runId: next.id, imageId: 999_999, weights: 'best' });
-    expect(unknownImage).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Image 999999 is no longer in this project; it may have been deleted.', key: 'runs.explain.imageGone' } });
+    expect(unknownImage).toMatchObject({
+      ok: false,
+      error: {
+        code: 'not-found',
+        message: 'Image 999999 is no longer in this project; it may have been deleted.',
+        key: 'runs.explain.imageGone',
+      },
+    });
     // An id is a name, not a quantity: no thousands separator.
     if (!unknownImage.ok) expect(sayIn('es', unknownImage.error)).toBe('La imagen 999999 ya no está en este proyecto; quizá se eliminó.');
     const image = (await callOrThrow(service, 'listImages', { projectId, offset: 0, limit: 1 })).images[0]!;
-    const unknownClass = await service.call('explainImage', { projectId, runId: next.id, imageId: image.id, weights: 'best', className: 'hexagon' });
-    expect(unknownClass).toMatchObject({ ok: false, error: { code: 'invalid-argument', key: 'runs.explain.unknownClass', params: { name: 'hexagon' } } });
+    const unknownClass = await service.call('explainImage', {
+      projectId,
+      runId: next.id,
+      imageId: image.id,
+      weights: 'best',
+      className: 'hexagon',
+    });
+    expect(unknownClass).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', key: 'runs.explain.unknownClass', params: { name: 'hexagon' } },
+    });
     if (!unknownClass.ok) expect(sayIn('es', unknownClass.error)).toBe('Este entrenamiento no aprendió ninguna clase llamada «hexagon».');
     const explained = await callOrThrow(service, 'explainImage', { projectId, runId: next.id, imageId: image.id, weights: 'best' });
     // An MLP has no convolution of its own: occlusion, and the note says why.
@@ -157,14 +204,27 @@ describe("runs' sentences", () => {
     try {
       const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 1 });
       // Only a validation picture: nothing to learn from, which the trainer says in a sentence a person can act on.
-      const job = { runId: 'no-training', spec, classNames: ['a', 'b'], items: [{ path: join(dataDir, 'none.png'), label: 0, split: 'validation' as const }], outDir: tempDir() };
-      const failure = await client.train(job, () => undefined).then(() => null, (error: unknown) => error);
+      const job = {
+        runId: 'no-training',
+        spec,
+        classNames: ['a', 'b'],
+        items: [{ path: join(dataDir, 'none.png'), label: 0, split: 'validation' as const }],
+        outDir: tempDir(),
+      };
+      const failure = await client
+        .train(job, () => undefined)
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
       expect(failure).toBeInstanceOf(TrainerError);
       expect(failureSentence(failure)).toEqual({
         message: 'There is no training image to learn from: give each class some images in the training split.',
         key: 'runs.train.noTrainingImage',
       });
-      expect(sayIn('es', failureSentence(failure))).toBe('No hay ninguna imagen de entrenamiento de la que aprender: dale a cada clase algunas imágenes en el conjunto de entrenamiento.');
+      expect(sayIn('es', failureSentence(failure))).toBe(
+        'No hay ninguna imagen de entrenamiento de la que aprender: dale a cada clase algunas imágenes en el conjunto de entrenamiento.',
+      );
     } finally {
       await client.close();
     }
@@ -174,7 +234,10 @@ describe("runs' sentences", () => {
     const next = (await callOrThrow(service, 'listRuns', { projectId })).find((r) => r.status === 'completed')!;
     const text = new TextEncoder().encode('this is not a picture at all');
     const refused = await service.call('predict', { projectId, runId: next.id, bytes: text });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-argument', key: 'runs.use.unusable', params: { reason: expect.any(String) } } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', key: 'runs.use.unusable', params: { reason: expect.any(String) } },
+    });
     if (!refused.ok) {
       // The importer's reason is a sentence inside this one: each language says both.
       const reason = readSaid(String(refused.error.params!['reason']));
@@ -188,7 +251,11 @@ describe("runs' sentences", () => {
     expect(sayIn('es', keyed)).toBe('No se pudo leer la imagen. Elige una imagen JPEG, PNG, WebP, GIF, BMP o TIFF.');
     const folder = tempDir();
     writeFileSync(join(folder, 'notes.png'), text);
-    const [row] = await callOrThrow(service, 'predictBatch', { projectId, runId: next.id, images: [{ file: 'notes.png', path: join(folder, 'notes.png') }] });
+    const [row] = await callOrThrow(service, 'predictBatch', {
+      projectId,
+      runId: next.id,
+      images: [{ file: 'notes.png', path: join(folder, 'notes.png') }],
+    });
     expect(row).toMatchObject({ file: 'notes.png', probabilities: null, error: { message: expect.any(String) } });
   });
 });

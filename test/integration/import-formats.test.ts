@@ -38,7 +38,9 @@ describe('formats', () => {
     expect([image!.width, image!.height]).toEqual([30, 10]);
     const file = project.images.file(image!.id)!;
     expect(file.ext).toBe('png');
-    const { data, info } = await sharp(new ImageStore(project.dir).imagePath(file.hash, file.ext)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(new ImageStore(project.dir).imagePath(file.hash, file.ext))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(info.channels).toBe(3);
     expect([...data.subarray(0, 3)]).toEqual([255, 0, 0]);
     expect([...data.subarray((30 - 1) * 3, 30 * 3)]).toEqual([0, 0, 255]);
@@ -58,9 +60,15 @@ describe('formats', () => {
   });
 
   it('takes the first frame of an animated GIF', async () => {
-    const red = await sharp({ create: { width: 12, height: 8, channels: 3, background: '#ff0000' } }).png().toBuffer();
-    const blue = await sharp({ create: { width: 12, height: 8, channels: 3, background: '#0000ff' } }).png().toBuffer();
-    const gif = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+    const red = await sharp({ create: { width: 12, height: 8, channels: 3, background: '#ff0000' } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 12, height: 8, channels: 3, background: '#0000ff' } })
+      .png()
+      .toBuffer();
+    const gif = await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     expect((await sharp(gif).metadata()).pages).toBe(2);
     const { report, image } = await importOne('anim.gif', gif);
     expect(report.imported).toBe(1);

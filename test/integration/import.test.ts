@@ -25,7 +25,13 @@ describe('folder conventions (Keras image_dataset_from_directory)', () => {
     expect(report.rejected).toEqual([]);
     expect(report.classesCreated.sort()).toEqual(['circle', 'square', 'triangle']);
     const classes = project.classes.list();
-    expect(classes.map((c) => [c.name, c.imageCount])).toEqual(expect.arrayContaining([['circle', 4], ['square', 4], ['triangle', 4]]));
+    expect(classes.map((c) => [c.name, c.imageCount])).toEqual(
+      expect.arrayContaining([
+        ['circle', 4],
+        ['square', 4],
+        ['triangle', 4],
+      ]),
+    );
     const store = new ImageStore(project.dir);
     const { images } = project.images.list({}, 0, 100);
     for (const image of images) {

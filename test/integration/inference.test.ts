@@ -46,12 +46,19 @@ async function pictures(count: number, width: number, height: number, seed: numb
   const random = seededRandom(seed);
   return Promise.all(
     Array.from({ length: count }, async () => ({
-      bytes: new Uint8Array(await sharp(Buffer.from(Array.from({ length: width * height * 3 }, () => Math.floor(random() * 256))), { raw: { width, height, channels: 3 } }).png().toBuffer()),
+      bytes: new Uint8Array(
+        await sharp(Buffer.from(Array.from({ length: width * height * 3 }, () => Math.floor(random() * 256))), {
+          raw: { width, height, channels: 3 },
+        })
+          .png()
+          .toBuffer(),
+      ),
     })),
   );
 }
 
-const rowsOf = (outcomes: Awaited<ReturnType<typeof predictBatch>>) => Float32Array.from(outcomes.flatMap((o) => ('probabilities' in o ? o.probabilities : [])));
+const rowsOf = (outcomes: Awaited<ReturnType<typeof predictBatch>>) =>
+  Float32Array.from(outcomes.flatMap((o) => ('probabilities' in o ? o.probabilities : [])));
 
 /** Predictions of both engines on the same model folder. */
 async function bothEngines(run: () => Promise<Float32Array>): Promise<{ onnx: Float32Array; tfjs: Float32Array }> {
@@ -73,7 +80,9 @@ describe('trained runs through ONNX Runtime', () => {
     // Every layer kind, as the spec-wide test spec has them (its Flatten after the global pooling is left out: TensorFlow.js refuses a Flatten on vectors).
     const base = everyFieldSpec();
     // TensorFlow.js 4.22 does not reload this spec's SeparableConv2D and DepthwiseConv2D weights here (a TODO); the real MobileNet below covers depthwise convolutions.
-    const layers = base.layers.filter((layer) => !['Flatten', 'SeparableConv2D', 'DepthwiseConv2D'].includes(layer.type)).map((layer) => (layer.type === 'SeparableConv2D' || layer.type === 'DepthwiseConv2D' ? { ...layer, depth_multiplier: 1 } : layer));
+    const layers = base.layers
+      .filter((layer) => !['Flatten', 'SeparableConv2D', 'DepthwiseConv2D'].includes(layer.type))
+      .map((layer) => (layer.type === 'SeparableConv2D' || layer.type === 'DepthwiseConv2D' ? { ...layer, depth_multiplier: 1 } : layer));
     const spec = { ...base, layers };
     const dir = join(root, 'run-every', 'best');
     const model = buildModel(tf, spec, 3);
@@ -102,7 +111,13 @@ describe('trained runs through ONNX Runtime', () => {
     const warnings: string[] = [];
     vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line));
     const dir = join(root, 'run-upsampling', 'best');
-    const model = tf.sequential({ layers: [tf.layers.upSampling2d({ inputShape: [8, 8, 3], size: [2, 2], name: 'grow' }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.upSampling2d({ inputShape: [8, 8, 3], size: [2, 2], name: 'grow' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
     await saveModel(tf, model, dir);
     const expected = (await (model.predict(tf.zeros([1, 8, 8, 3])) as import('@tensorflow/tfjs').Tensor).data()) as Float32Array;
     model.dispose();
@@ -118,13 +133,19 @@ describe('trained runs through ONNX Runtime', () => {
 
   it('an accelerator that fails its check is dropped with a reason, and a model that disagrees with TensorFlow.js is not used', async () => {
     const dir = join(root, 'run-check', 'best');
-    const spec = presetById('small-cnn')?.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 8, learning_rate: 0.01, seed: 1 }) ?? everyFieldSpec();
+    const spec =
+      presetById('small-cnn')?.build(
+        { width: 16, height: 16, channels: 3, resize: 'squash' },
+        { epochs: 1, batch_size: 8, learning_rate: 0.01, seed: 1 },
+      ) ?? everyFieldSpec();
     const model = buildModel(tf, spec, 2);
     await saveModel(tf, model, dir);
     const conversion = await convertLayersModel(dir);
     if (!('onnx' in conversion)) throw new Error('not converted');
     const inputs = referenceInputs([spec.input.height, spec.input.width, spec.input.channels]);
-    const expected = inputs.map((input) => tf.tidy(() => (model.predict(tf.tensor(input.values, input.dims)) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array));
+    const expected = inputs.map((input) =>
+      tf.tidy(() => (model.predict(tf.tensor(input.values, input.dims)) as import('@tensorflow/tfjs').Tensor).dataSync() as Float32Array),
+    );
     model.dispose();
     const opened = await openChecked(conversion.onnx, inputs, expected, { accelerators: ['no-such-provider'], threads: 1 });
     expect(opened.problem).toBeNull();
@@ -167,7 +188,10 @@ describe('the real MobileNet V2 (nsfwjs) as an imported backbone', () => {
     delete process.env['CAPA_INFERENCE'];
 
     // A head on those features, saved as a run saves it: backbone + head in both engines.
-    const transfer = presetById('transfer')!.build({ width: 224, height: 224, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 8, learning_rate: 0.01, seed: 3 });
+    const transfer = presetById('transfer')!.build(
+      { width: 224, height: 224, channels: 3, resize: 'squash' },
+      { epochs: 1, batch_size: 8, learning_rate: 0.01, seed: 3 },
+    );
     const headDir = join(root, 'run-head', 'best');
     const head = buildModel(tf, headSpec(transfer, REAL_MOBILENET_FEATURES), 3);
     await saveModel(tf, head, headDir);

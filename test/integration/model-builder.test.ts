@@ -6,7 +6,16 @@ import { selectBackend } from '../../main/trainer/backends';
 import { buildModel } from '../../main/trainer/model-builder';
 import type { Tf } from '../../main/trainer/tf';
 import { DEFAULT_TRAINING, layer, PRESETS } from '../../common/model/presets';
-import { ACTIVATION_LAYER_FUNCTIONS, LAYER_TYPES, OPTIMIZERS, SPEC_VERSION, NO_AUGMENTATION, type InputSpec, type LayerSpec, type ModelSpec } from '../../common/model/spec';
+import {
+  ACTIVATION_LAYER_FUNCTIONS,
+  LAYER_TYPES,
+  OPTIMIZERS,
+  SPEC_VERSION,
+  NO_AUGMENTATION,
+  type InputSpec,
+  type LayerSpec,
+  type ModelSpec,
+} from '../../common/model/spec';
 import { summarize } from '../../common/model/summary';
 import { seededRandom } from '../helpers/shapes';
 
@@ -44,7 +53,10 @@ async function trainTwoSteps(spec: ModelSpec): Promise<[number, number]> {
     expect(model.outputs[0]!.shape.slice(1)).toEqual(outputRow.outputShape);
     const { height, width, channels } = spec.input;
     const random = seededRandom(5);
-    const x = tf.tensor4d(Float32Array.from({ length: 6 * height * width * channels }, () => random()), [6, height, width, channels]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 6 * height * width * channels }, () => random()),
+      [6, height, width, channels],
+    );
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), CLASSES);
     const first = (await model.trainOnBatch(x, y)) as number[];
     let last = first;
@@ -75,22 +87,84 @@ describe('each preset', () => {
 
 // One small network per layer kind (a convolution in front gives later layers channels to work on).
 const KIND_CASES: Record<LayerSpec['type'], LayerSpec[]> = {
-  Conv2D: [layer({ type: 'Conv2D', filters: 4, kernel_size: [3, 2], strides: [1, 2], padding: 'same', kernel_initializer: 'he_normal', kernel_regularizer: { l1: 0.001, l2: 0.01 } }), layer({ type: 'Flatten' })],
-  SeparableConv2D: [layer({ type: 'SeparableConv2D', filters: 5, kernel_size: 3, depth_multiplier: 2, strides: 2, pointwise_regularizer: { l1: 0, l2: 0.01 } }), layer({ type: 'Flatten' })],
-  DepthwiseConv2D: [layer({ type: 'DepthwiseConv2D', kernel_size: 3, depth_multiplier: 2, padding: 'same', activation: 'relu', depthwise_initializer: 'lecun_uniform' }), layer({ type: 'Flatten' })],
-  MaxPooling2D: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'MaxPooling2D', pool_size: [2, 3], strides: 1, padding: 'same' }), layer({ type: 'Flatten' })],
-  AveragePooling2D: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'AveragePooling2D', pool_size: 2 }), layer({ type: 'Flatten' })],
+  Conv2D: [
+    layer({
+      type: 'Conv2D',
+      filters: 4,
+      kernel_size: [3, 2],
+      strides: [1, 2],
+      padding: 'same',
+      kernel_initializer: 'he_normal',
+      kernel_regularizer: { l1: 0.001, l2: 0.01 },
+    }),
+    layer({ type: 'Flatten' }),
+  ],
+  SeparableConv2D: [
+    layer({
+      type: 'SeparableConv2D',
+      filters: 5,
+      kernel_size: 3,
+      depth_multiplier: 2,
+      strides: 2,
+      pointwise_regularizer: { l1: 0, l2: 0.01 },
+    }),
+    layer({ type: 'Flatten' }),
+  ],
+  DepthwiseConv2D: [
+    layer({
+      type: 'DepthwiseConv2D',
+      kernel_size: 3,
+      depth_multiplier: 2,
+      padding: 'same',
+      activation: 'relu',
+      depthwise_initializer: 'lecun_uniform',
+    }),
+    layer({ type: 'Flatten' }),
+  ],
+  MaxPooling2D: [
+    layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }),
+    layer({ type: 'MaxPooling2D', pool_size: [2, 3], strides: 1, padding: 'same' }),
+    layer({ type: 'Flatten' }),
+  ],
+  AveragePooling2D: [
+    layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }),
+    layer({ type: 'AveragePooling2D', pool_size: 2 }),
+    layer({ type: 'Flatten' }),
+  ],
   GlobalAveragePooling2D: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'GlobalAveragePooling2D' })],
   GlobalMaxPooling2D: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'GlobalMaxPooling2D' })],
   Flatten: [layer({ type: 'Flatten' })],
-  Dense: [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 7, activation: 'gelu', kernel_initializer: 'glorot_normal', kernel_regularizer: { l1: 0.01, l2: 0 } })],
+  Dense: [
+    layer({ type: 'Flatten' }),
+    layer({ type: 'Dense', units: 7, activation: 'gelu', kernel_initializer: 'glorot_normal', kernel_regularizer: { l1: 0.01, l2: 0 } }),
+  ],
   Dropout: [layer({ type: 'Flatten' }), layer({ type: 'Dropout', rate: 0.3 })],
-  SpatialDropout2D: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'SpatialDropout2D', rate: 0.5 }), layer({ type: 'Flatten' })],
-  BatchNormalization: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3, activation: 'linear' }), layer({ type: 'BatchNormalization', momentum: 0.9 }), layer({ type: 'Flatten' })],
-  LayerNormalization: [layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }), layer({ type: 'LayerNormalization' }), layer({ type: 'Flatten' })],
-  Activation: [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 6, activation: 'linear' }), layer({ type: 'Activation', activation: 'leaky_relu' })],
+  SpatialDropout2D: [
+    layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }),
+    layer({ type: 'SpatialDropout2D', rate: 0.5 }),
+    layer({ type: 'Flatten' }),
+  ],
+  BatchNormalization: [
+    layer({ type: 'Conv2D', filters: 4, kernel_size: 3, activation: 'linear' }),
+    layer({ type: 'BatchNormalization', momentum: 0.9 }),
+    layer({ type: 'Flatten' }),
+  ],
+  LayerNormalization: [
+    layer({ type: 'Conv2D', filters: 4, kernel_size: 3 }),
+    layer({ type: 'LayerNormalization' }),
+    layer({ type: 'Flatten' }),
+  ],
+  Activation: [
+    layer({ type: 'Flatten' }),
+    layer({ type: 'Dense', units: 6, activation: 'linear' }),
+    layer({ type: 'Activation', activation: 'leaky_relu' }),
+  ],
   Rescaling: [layer({ type: 'Rescaling', scale: 2, offset: -1 }), layer({ type: 'Flatten' })],
-  ZeroPadding2D: [layer({ type: 'ZeroPadding2D', padding: [1, 2] }), layer({ type: 'Conv2D', filters: 2, kernel_size: 3 }), layer({ type: 'Flatten' })],
+  ZeroPadding2D: [
+    layer({ type: 'ZeroPadding2D', padding: [1, 2] }),
+    layer({ type: 'Conv2D', filters: 2, kernel_size: 3 }),
+    layer({ type: 'Flatten' }),
+  ],
 };
 
 describe('each layer kind', () => {
@@ -102,14 +176,31 @@ describe('each layer kind', () => {
   });
 
   it.each(ACTIVATION_LAYER_FUNCTIONS)('Activation(%s) trains on WASM', async (activation) => {
-    const [first, second] = await trainTwoSteps(specOf([layer({ type: 'Conv2D', filters: 3, kernel_size: 3, activation: 'linear' }), layer({ type: 'Activation', activation }), layer({ type: 'Flatten' })]));
+    const [first, second] = await trainTwoSteps(
+      specOf([
+        layer({ type: 'Conv2D', filters: 3, kernel_size: 3, activation: 'linear' }),
+        layer({ type: 'Activation', activation }),
+        layer({ type: 'Flatten' }),
+      ]),
+    );
     expect(Number.isFinite(second)).toBe(true);
     expect(second).toBeLessThanOrEqual(first);
   });
 
   it.each(OPTIMIZERS)('optimizer %s lowers the loss', async (optimizer) => {
     const layers = [layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 8 })];
-    const [first, second] = await trainTwoSteps(specOf(layers, {}, { optimizer, momentum: optimizer === 'sgd' ? 0.9 : 0, nesterov: optimizer === 'sgd', learning_rate: optimizer === 'adadelta' ? 1 : 0.01 }));
+    const [first, second] = await trainTwoSteps(
+      specOf(
+        layers,
+        {},
+        {
+          optimizer,
+          momentum: optimizer === 'sgd' ? 0.9 : 0,
+          nesterov: optimizer === 'sgd',
+          learning_rate: optimizer === 'adadelta' ? 1 : 0.01,
+        },
+      ),
+    );
     expect(second).toBeLessThan(first);
   });
 

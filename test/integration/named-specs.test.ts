@@ -37,14 +37,24 @@ describe('named specs', () => {
 
       expect(await callOrThrow(service, 'renameSpec', { projectId, specId: copy.id, name: 'Wide' })).toMatchObject({ name: 'Wide' });
       const duplicateName = await service.call('renameSpec', { projectId, specId: copy.id, name: 'dense ONLY' });
-      expect(duplicateName).toMatchObject({ ok: false, error: { code: 'conflict', message: 'A model named "dense ONLY" already exists; choose another name.' } });
+      expect(duplicateName).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: 'A model named "dense ONLY" already exists; choose another name.' },
+      });
 
       const deleteSelected = await service.call('deleteSpec', { projectId, specId: saved.id });
-      expect(deleteSelected).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/select another model before deleting/) } });
+      expect(deleteSelected).toMatchObject({
+        ok: false,
+        error: { code: 'conflict', message: expect.stringMatching(/select another model before deleting/) },
+      });
       await callOrThrow(service, 'deleteSpec', { projectId, specId: copy.id });
       expect((await callOrThrow(service, 'listSpecs', { projectId })).specs.map((s) => s.name)).toEqual(['Model 1', 'Dense only']);
 
-      const invalid = await service.call('saveSpecAs', { projectId, name: 'Broken', spec: { ...mlp, layers: [{ type: 'Dense', units: 0 }] } });
+      const invalid = await service.call('saveSpecAs', {
+        projectId,
+        name: 'Broken',
+        spec: { ...mlp, layers: [{ type: 'Dense', units: 0 }] },
+      });
       expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-spec', issues: [{ path: ['layers', '0', 'units'] }] } });
       const missing = await service.call('selectSpec', { projectId, specId: 999 });
       expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });

@@ -50,7 +50,10 @@ describe('pixel cache through the service', () => {
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
     const dataset = await callOrThrow(service, 'getDataset', { projectId: project.id });
     const used = dataset.splitCounts.train + dataset.splitCounts.validation;
-    await callOrThrow(service, 'saveSpec', { projectId: project.id, spec: PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 1, batch_size: 8 }) });
+    await callOrThrow(service, 'saveSpec', {
+      projectId: project.id,
+      spec: PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 1, batch_size: 8 }),
+    });
 
     expect(await imagesLog(project.id)).toEqual([`Images at 16x16x3: ${used} decoded; 0 read from the pixel cache.`]);
     expect(await imagesLog(project.id)).toEqual([`Images at 16x16x3: 0 decoded; ${used} read from the pixel cache.`]);

@@ -28,12 +28,17 @@ let items: TrainItem[];
 
 beforeAll(async () => {
   root = await writeShapeDataset(join(tempDir(), 'data'), { perClass: PER_CLASS, size: 20, seed: 4 });
-  items = SHAPES.flatMap((shape, label) => Array.from({ length: PER_CLASS }, (_, i): TrainItem => ({ path: join(root, shape, `${shape}-${i}.png`), label, split: 'train' })));
+  items = SHAPES.flatMap((shape, label) =>
+    Array.from({ length: PER_CLASS }, (_, i): TrainItem => ({ path: join(root, shape, `${shape}-${i}.png`), label, split: 'train' })),
+  );
 });
 afterAll(removeTempDirs);
 
 /** Every batch of `plans` through a fresh uncached loader. */
-async function collect(source: ReturnType<typeof streamSource>, plans: Parameters<ReturnType<typeof streamSource>['batches']>[0]): Promise<HostBatch[]> {
+async function collect(
+  source: ReturnType<typeof streamSource>,
+  plans: Parameters<ReturnType<typeof streamSource>['batches']>[0],
+): Promise<HostBatch[]> {
   const out: HostBatch[] = [];
   for await (const batch of source.batches(plans)) out.push(batch);
   return out;
@@ -68,7 +73,12 @@ describe('streamed batches', () => {
     const source = streamSource(items, new PixelLoader(INPUT, null), 3);
     const augmented = (seed: number) => {
       const random = seededRandom(seed);
-      const transform = (data: Float32Array) => augmentImage({ data, height: INPUT.height, width: INPUT.width, channels: INPUT.channels }, { ...PRESETS[0]!.build(INPUT).augmentation, flip: 'horizontal', rotation: 0.2, brightness: 0.3 }, random);
+      const transform = (data: Float32Array) =>
+        augmentImage(
+          { data, height: INPUT.height, width: INPUT.width, channels: INPUT.channels },
+          { ...PRESETS[0]!.build(INPUT).augmentation, flip: 'horizontal', rotation: 0.2, brightness: 0.3 },
+          random,
+        );
       return collect(source, [{ indices: [0, 5, 9], options: { transform } }]);
     };
     const [plain] = await collect(source, [{ indices: [0, 5, 9] }]);
@@ -231,7 +241,10 @@ describe('pixel cache', () => {
     const train = async (runId: string) => {
       const events: RunEvent[] = [];
       const spec = PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 2, batch_size: 4, seed: 3 });
-      await runTraining({ runId, spec, classNames: [...SHAPES], items: withValidation, outDir: join(tempDir(), runId), pixelCacheDir: cacheDir }, { tf, backend: info, emit: (e) => events.push(e), shouldStop: () => false });
+      await runTraining(
+        { runId, spec, classNames: [...SHAPES], items: withValidation, outDir: join(tempDir(), runId), pixelCacheDir: cacheDir },
+        { tf, backend: info, emit: (e) => events.push(e), shouldStop: () => false },
+      );
       return {
         losses: events.flatMap((e) => (e.kind === 'epoch' ? [e.metrics.loss, e.metrics.valLoss] : [])),
         log: events.flatMap((e) => (e.kind === 'log' && e.message.startsWith('Images at') ? [e.message] : [])),
@@ -252,12 +265,21 @@ describe('pixel cache', () => {
     const events: RunEvent[] = [];
     const spec = PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 1, batch_size: 8, seed: 3 });
     const result = await runTraining(
-      { runId: 'no-cache', spec, classNames: [...SHAPES], items, outDir: join(tempDir(), 'no-cache'), pixelCacheDir: join(blocker, 'pixels') },
+      {
+        runId: 'no-cache',
+        spec,
+        classNames: [...SHAPES],
+        items,
+        outDir: join(tempDir(), 'no-cache'),
+        pixelCacheDir: join(blocker, 'pixels'),
+      },
       { tf, backend: info, emit: (e) => events.push(e), shouldStop: () => false },
     );
     expect(result.status).toBe('completed');
     const logs = events.flatMap((e) => (e.kind === 'log' ? [`${e.level}: ${e.message}`] : []));
-    expect(logs).toContainEqual(expect.stringMatching(/^warn: The pixel cache cannot be used, so images are decoded every epoch: .*(ENOTDIR|EEXIST)/));
+    expect(logs).toContainEqual(
+      expect.stringMatching(/^warn: The pixel cache cannot be used, so images are decoded every epoch: .*(ENOTDIR|EEXIST)/),
+    );
     expect(logs).toContain(`info: Images at 12x10x3: ${items.length} decoded.`);
   });
 });
@@ -267,7 +289,10 @@ describe('prediction', () => {
     const { tf, info } = await selectBackend({ force: 'wasm' });
     const outDir = join(tempDir(), 'predict-run');
     const spec = PRESETS.find((p) => p.id === 'mlp')!.build(INPUT, { epochs: 1, batch_size: 8, seed: 2 });
-    await runTraining({ runId: 'predict', spec, classNames: [...SHAPES], items, outDir }, { tf, backend: info, emit: () => undefined, shouldStop: () => false });
+    await runTraining(
+      { runId: 'predict', spec, classNames: [...SHAPES], items, outDir },
+      { tf, backend: info, emit: () => undefined, shouldStop: () => false },
+    );
     const many = [...items, ...items].map((item) => ({ path: item.path })); // 36 images: two batches
     expect(many.length).toBeGreaterThan(PREDICT_BATCH);
     const rows = await predictImages(tf, runFolderPaths(outDir).weights('best'), INPUT, many);

@@ -32,9 +32,12 @@ beforeEach(async () => {
 
 /** Image facts that must survive a round trip, keyed by content hash. */
 function facts(p: Project): Map<string, string> {
-  const rows = p.db
-    .prepare('SELECT i.hash, c.name, i.split, i.pinned FROM images i LEFT JOIN classes c ON c.id = i.class_id')
-    .all() as { hash: string; name: string | null; split: string; pinned: number }[];
+  const rows = p.db.prepare('SELECT i.hash, c.name, i.split, i.pinned FROM images i LEFT JOIN classes c ON c.id = i.class_id').all() as {
+    hash: string;
+    name: string | null;
+    split: string;
+    pinned: number;
+  }[];
   return new Map(rows.map((r) => [r.hash, `${r.name}|${r.split}|${r.pinned}`]));
 }
 
@@ -49,7 +52,10 @@ describe('dataset export', () => {
     expect(csv[0]).toBe('file,class,split');
     expect(csv).toHaveLength(23);
     expect(csv.some((line) => line.startsWith('round_ _o_/') && line.includes(',"round: ""o""",'))).toBe(true);
-    expect(csv.filter((line) => !line.includes('/'))).toEqual(['file,class,split', expect.stringMatching(/^square-0\.png,,(train|validation|test)$/)]);
+    expect(csv.filter((line) => !line.includes('/'))).toEqual([
+      'file,class,split',
+      expect.stringMatching(/^square-0\.png,,(train|validation|test)$/),
+    ]);
 
     const copy = library.create('Copy');
     const report = await importEntries(copy, await entriesFromPaths([tree]));
@@ -84,7 +90,10 @@ function zipNames(file: string): Promise<string[]> {
 
 describe('project archive', () => {
   it('round-trips data, classes, splits, pins, batches, spec and runs into a new project', async () => {
-    const { batchId } = await runImport(project, await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'extra'), { perClass: 1, size: 16, seed: 9 })]));
+    const { batchId } = await runImport(
+      project,
+      await entriesFromPaths([await writeShapeDataset(join(tempDir(), 'extra'), { perClass: 1, size: 16, seed: 9 })]),
+    );
     project.batches.pin(batchId, 'test');
     project.splits.setShares({ train: 60, validation: 20, test: 20 });
     const runs = project.runs;
@@ -122,13 +131,20 @@ describe('project archive', () => {
     const at = damaged.indexOf(Buffer.from('IDAT'));
     damaged[at + 8] = damaged[at + 8]! ^ 0xff;
     writeFileSync(join(dir, 'damaged.capa'), damaged);
-    await expect(importProjectArchive(library, join(dir, 'damaged.capa'))).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/damaged/) });
+    await expect(importProjectArchive(library, join(dir, 'damaged.capa'))).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/damaged/),
+    });
 
     writeFileSync(join(dir, 'cut.capa'), good.subarray(0, good.length - 200));
-    await expect(importProjectArchive(library, join(dir, 'cut.capa'))).rejects.toMatchObject({ message: expect.stringMatching(/not a readable archive/) });
+    await expect(importProjectArchive(library, join(dir, 'cut.capa'))).rejects.toMatchObject({
+      message: expect.stringMatching(/not a readable archive/),
+    });
 
     await writeZip(join(dir, 'foreign.capa'), [{ path: 'hello.txt', bytes: Buffer.from('hi'), compress: true }]);
-    await expect(importProjectArchive(library, join(dir, 'foreign.capa'))).rejects.toMatchObject({ message: expect.stringMatching(/outside the project folder/) });
+    await expect(importProjectArchive(library, join(dir, 'foreign.capa'))).rejects.toMatchObject({
+      message: expect.stringMatching(/outside the project folder/),
+    });
 
     // A hand-made zip whose entry name climbs out: written as "ab/evil", then renamed in place.
     const zip = new ZipFile();
@@ -143,7 +159,19 @@ describe('project archive', () => {
     await expect(importProjectArchive(library, join(dir, 'hostile.capa'))).rejects.toMatchObject({ code: 'invalid-argument' });
 
     expect(library.list()).toHaveLength(before);
-    expect(['../evil', '/etc/passwd', 'C:/x', 'store/../../x', 'store\\x', 'exports/a.zip'].map(safeEntryName)).toEqual([false, false, false, false, false, false]);
-    expect(['manifest.json', 'project.db', 'store/ab/abc.png', 'runs/r/best/model.json'].map(safeEntryName)).toEqual([true, true, true, true]);
+    expect(['../evil', '/etc/passwd', 'C:/x', 'store/../../x', 'store\\x', 'exports/a.zip'].map(safeEntryName)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(['manifest.json', 'project.db', 'store/ab/abc.png', 'runs/r/best/model.json'].map(safeEntryName)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });

@@ -47,7 +47,13 @@ async function classifyFolder(root: string): Promise<BatchPrediction[]> {
   const files = await callOrThrow(service, 'listFolder', { paths: [root] });
   const results: BatchPrediction[] = [];
   for (let i = 0; i < files.length; i += PREDICT_BATCH_SIZE) {
-    results.push(...(await callOrThrow(service, 'predictBatch', { projectId: project.id, runId: run.id, images: files.slice(i, i + PREDICT_BATCH_SIZE) })));
+    results.push(
+      ...(await callOrThrow(service, 'predictBatch', {
+        projectId: project.id,
+        runId: run.id,
+        images: files.slice(i, i + PREDICT_BATCH_SIZE),
+      })),
+    );
   }
   return results;
 }
@@ -58,7 +64,10 @@ describe('a folder classified in batches', () => {
     const results = await classifyFolder(check);
     expect(results).toHaveLength(43);
     const byName = new Map(results.map((r) => [r.file, r]));
-    expect(byName.get('check/blue/broken.png')).toMatchObject({ probabilities: null, error: { message: 'The file has an image extension but its contents are not a readable image.' } });
+    expect(byName.get('check/blue/broken.png')).toMatchObject({
+      probabilities: null,
+      error: { message: 'The file has an image extension but its contents are not a readable image.' },
+    });
     expect(byName.get('check/blue/notes.txt')).toMatchObject({ probabilities: null, error: { message: 'This is not an image file.' } });
     const readable = results.filter((r) => r.probabilities);
     expect(readable).toHaveLength(41);
@@ -70,7 +79,12 @@ describe('a folder classified in batches', () => {
     const accuracy = folderAccuracy(rows, run.classNames)!;
     expect(accuracy.total).toBe(41); // the two unreadable files are not judged
     expect(accuracy.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(accuracy.perClass.map((c) => [c.className, c.right + c.wrong])).toEqual(expect.arrayContaining([['red', 21], ['blue', 20]]));
+    expect(accuracy.perClass.map((c) => [c.className, c.right + c.wrong])).toEqual(
+      expect.arrayContaining([
+        ['red', 21],
+        ['blue', 20],
+      ]),
+    );
     expect(accuracy.correct).toBe(accuracy.perClass.reduce((sum, c) => sum + c.right, 0));
     expect(rows.filter((r) => r.correct === true)).toHaveLength(accuracy.correct);
   });
@@ -102,8 +116,16 @@ describe('a folder classified in batches', () => {
 
   it('gives the same answers for uploaded bytes as for paths', async () => {
     const file = join(check, 'blue', 'blue-3.png');
-    const [byPath] = await callOrThrow(service, 'predictBatch', { projectId: project.id, runId: run.id, images: [{ file: 'x/blue-3.png', path: file }] });
-    const [byBytes] = await callOrThrow(service, 'predictBatch', { projectId: project.id, runId: run.id, images: [{ file: 'x/blue-3.png', bytes: new Uint8Array(readFileSync(file)) }] });
+    const [byPath] = await callOrThrow(service, 'predictBatch', {
+      projectId: project.id,
+      runId: run.id,
+      images: [{ file: 'x/blue-3.png', path: file }],
+    });
+    const [byBytes] = await callOrThrow(service, 'predictBatch', {
+      projectId: project.id,
+      runId: run.id,
+      images: [{ file: 'x/blue-3.png', bytes: new Uint8Array(readFileSync(file)) }],
+    });
     byBytes!.probabilities!.forEach((p, i) => expect(p).toBeCloseTo(byPath!.probabilities![i]!, 5));
   });
 
@@ -126,8 +148,15 @@ describe('a folder classified in batches', () => {
   });
 
   it('says what to do with a corrupt picture on the Try screen', async () => {
-    const result = await service.call('predict', { projectId: project.id, runId: run.id, bytes: new Uint8Array(Buffer.from('hello, not a picture')) });
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: 'This is not an image file. Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.' } });
+    const result = await service.call('predict', {
+      projectId: project.id,
+      runId: run.id,
+      bytes: new Uint8Array(Buffer.from('hello, not a picture')),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', message: 'This is not an image file. Choose a JPEG, PNG, WebP, GIF, BMP or TIFF picture.' },
+    });
   });
 });
 
@@ -146,8 +175,13 @@ describe('label suggestions', () => {
     expect(suggestions).toHaveLength(6);
     for (const s of suggestions) expect(s.className).toBe(s.fileName.split('-')[0]);
     // Pages (as the Try screen asks for them) cover the same pictures once each.
-    const pages = await Promise.all([0, 4].map((offset) => callOrThrow(service, 'suggestLabels', { projectId: project.id, runId: run.id, offset, limit: 4 })));
-    expect(pages.map((p) => [p.total, p.suggestions.length])).toEqual([[6, 4], [6, 2]]);
+    const pages = await Promise.all(
+      [0, 4].map((offset) => callOrThrow(service, 'suggestLabels', { projectId: project.id, runId: run.id, offset, limit: 4 })),
+    );
+    expect(pages.map((p) => [p.total, p.suggestions.length])).toEqual([
+      [6, 4],
+      [6, 2],
+    ]);
     expect(pages.flatMap((p) => p.suggestions.map((s) => s.imageId)).sort()).toEqual(suggestions.map((s) => s.imageId).sort());
     const confidences = suggestions.map((s) => s.confidence);
     expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
@@ -156,10 +190,18 @@ describe('label suggestions', () => {
     const threshold = (confidences[2]! + confidences[3]!) / 2;
     const accepted = suggestions.filter((s) => s.confidence >= threshold);
     expect(accepted).toHaveLength(confidences[2] === confidences[3] ? 4 : 3);
-    const { labelled } = await callOrThrow(service, 'acceptSuggestions', { projectId: project.id, labels: accepted.map((s) => ({ imageId: s.imageId, classId: s.classId })) });
+    const { labelled } = await callOrThrow(service, 'acceptSuggestions', {
+      projectId: project.id,
+      labels: accepted.map((s) => ({ imageId: s.imageId, classId: s.classId })),
+    });
     expect(labelled).toBe(accepted.length);
     const unlabelled = await callOrThrow(service, 'listImages', { projectId: project.id, offset: 0, limit: 100, classId: null });
-    expect(unlabelled.images.map((i) => i.id).sort()).toEqual(suggestions.filter((s) => !accepted.includes(s)).map((s) => s.imageId).sort());
+    expect(unlabelled.images.map((i) => i.id).sort()).toEqual(
+      suggestions
+        .filter((s) => !accepted.includes(s))
+        .map((s) => s.imageId)
+        .sort(),
+    );
     for (const s of accepted) {
       const of = await callOrThrow(service, 'listImages', { projectId: project.id, offset: 0, limit: 1000, classId: s.classId });
       expect(of.images.some((i) => i.id === s.imageId)).toBe(true);
@@ -183,8 +225,14 @@ describe('a transfer-learning run (frozen backbone kept apart)', () => {
     await callOrThrow(service, 'importBackbone', { path: backboneDir, id: 'tiny' });
     const transfer = await callOrThrow(service, 'createProject', { name: 'Colours transfer' });
     await callOrThrow(service, 'importPaths', { projectId: transfer.id, paths: [join(check, 'red'), join(check, 'blue')] });
-    const spec = presetById('transfer')!.build({ width: TINY_SIZE, height: TINY_SIZE, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 8 });
-    await callOrThrow(service, 'saveSpec', { projectId: transfer.id, spec: { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: 0 } } });
+    const spec = presetById('transfer')!.build(
+      { width: TINY_SIZE, height: TINY_SIZE, channels: 3, resize: 'squash' },
+      { epochs: 3, batch_size: 8 },
+    );
+    await callOrThrow(service, 'saveSpec', {
+      projectId: transfer.id,
+      spec: { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: 0 } },
+    });
     let runId: string | undefined;
     const done = runEnded(service, () => runId);
     const started = await callOrThrow(service, 'startRun', { projectId: transfer.id });

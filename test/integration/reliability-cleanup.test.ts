@@ -86,8 +86,13 @@ describe('cleanup on open', () => {
 describe('a trainer killed while writing weights', () => {
   it('leaves a temporary file in runs/ that the next open removes', async () => {
     const weights = join(projectPaths(projectDir).weights('run-killed', 'best'), 'weights.bin');
-    const writer = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'reliability', 'killed-writer.ts'), weights], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [temporary] = await Promise.race([once(writer.stdout, 'data') as Promise<Buffer[]>, once(writer, 'exit').then(() => [Buffer.from('')])]);
+    const writer = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'reliability', 'killed-writer.ts'), weights], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [temporary] = await Promise.race([
+      once(writer.stdout, 'data') as Promise<Buffer[]>,
+      once(writer, 'exit').then(() => [Buffer.from('')]),
+    ]);
     writer.kill('SIGKILL');
     await once(writer, 'exit');
     const left = temporary!.toString('utf8').trim();
@@ -133,7 +138,10 @@ describe('the consistency check finds damage', () => {
     const zip = join(projectPaths(projectDir).exports, 'cut.zip');
     plant(zip, Buffer.alloc(4096, 1).toString());
     truncateSync(zip, 100);
-    plant(join(projectPaths(projectDir).exports, 'model-tfjs', 'model.json'), JSON.stringify({ weightsManifest: [{ paths: ['group1-shard1of1.bin'] }] }));
+    plant(
+      join(projectPaths(projectDir).exports, 'model-tfjs', 'model.json'),
+      JSON.stringify({ weightsManifest: [{ paths: ['group1-shard1of1.bin'] }] }),
+    );
     plant(join(projectPaths(projectDir).exports, 'model-tfjs', 'metadata.json'), '{}');
     const problems = await projectProblems(projectDir);
     expect(problems).toHaveLength(3);
@@ -149,9 +157,21 @@ describe('the consistency check finds damage', () => {
       { kind: 'committed', imageIds: [1], classId: 2 },
       { kind: 'intent', imageIds: [2, 3], classId: null },
     ];
-    const withCommitted = new Map<number, number | null>([[1, 2], [2, null], [3, 5]]);
+    const withCommitted = new Map<number, number | null>([
+      [1, 2],
+      [2, null],
+      [3, 5],
+    ]);
     expect(lostLabels(lines, withCommitted)).toEqual({ lost: 0, committed: 1, examples: [] });
-    expect(lostLabels(lines, new Map([[1, 7]]))).toEqual({ lost: 1, committed: 1, examples: ['image 1 was committed to class 2, found 7'] });
-    expect(lostLabels([...lines.slice(0, 2), { kind: 'intent', imageIds: [1], classId: 4 }], new Map([[1, 4]]))).toEqual({ lost: 0, committed: 1, examples: [] });
+    expect(lostLabels(lines, new Map([[1, 7]]))).toEqual({
+      lost: 1,
+      committed: 1,
+      examples: ['image 1 was committed to class 2, found 7'],
+    });
+    expect(lostLabels([...lines.slice(0, 2), { kind: 'intent', imageIds: [1], classId: 4 }], new Map([[1, 4]]))).toEqual({
+      lost: 0,
+      committed: 1,
+      examples: [],
+    });
   });
 });

@@ -15,6 +15,7 @@ describe('a full disk', () => {
       context.skip();
     }
     expect(trials.map((t) => t.name)).toHaveLength(4);
-    for (const trial of trials) expect({ name: trial.name, problems: trial.problems, lost: trial.lost }).toEqual({ name: trial.name, problems: [], lost: 0 });
+    for (const trial of trials)
+      expect({ name: trial.name, problems: trial.problems, lost: trial.lost }).toEqual({ name: trial.name, problems: [], lost: 0 });
   });
 });

@@ -26,7 +26,11 @@ beforeAll(async () => {
   ({ tf, info: backend } = await selectBackend({ force: 'wasm' }));
   const root = await writeShapeDataset(join(tempDir(), 'data'), { perClass: 8, size: 16, seed: 4 });
   items = SHAPES.flatMap((shape, label) =>
-    Array.from({ length: 8 }, (_, i): TrainItem => ({ path: join(root, shape, `${shape}-${i}.png`), label, split: i % 4 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: 8 }, (_, i): TrainItem => ({
+      path: join(root, shape, `${shape}-${i}.png`),
+      label,
+      split: i % 4 === 0 ? 'validation' : 'train',
+    })),
   );
 });
 afterAll(removeTempDirs);

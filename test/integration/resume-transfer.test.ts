@@ -27,14 +27,25 @@ beforeAll(async () => {
   backbone = await cache.resolve((await cache.importFolder(join(root, 'tiny'), { title: 'Tiny' })).id);
   const data = await writeShapeDataset(join(root, 'data'), { perClass: 10, size: 24, seed: 6 });
   items = SHAPES.flatMap((shape, label) =>
-    Array.from({ length: 10 }, (_, i): TrainItem => ({ path: join(data, shape, `${shape}-${i}.png`), label, split: i % 5 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: 10 }, (_, i): TrainItem => ({
+      path: join(data, shape, `${shape}-${i}.png`),
+      label,
+      split: i % 5 === 0 ? 'validation' : 'train',
+    })),
   );
 });
 afterAll(removeTempDirs);
 
 function specOf(trainableBlocks: number): ModelSpec {
-  const spec = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 4, batch_size: 8, learning_rate: 0.01, seed: 9 });
-  return { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: backbone.id, trainable_blocks: trainableBlocks } };
+  const spec = presetById('transfer')!.build(
+    { width: 1, height: 1, channels: 3, resize: 'squash' },
+    { epochs: 4, batch_size: 8, learning_rate: 0.01, seed: 9 },
+  );
+  return {
+    ...spec,
+    input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE },
+    backbone: { id: backbone.id, trainable_blocks: trainableBlocks },
+  };
 }
 
 async function train(spec: ModelSpec, outDir: string, options: { stopAfter?: number; resume?: boolean } = {}): Promise<EpochMetrics[]> {

@@ -39,7 +39,10 @@ beforeAll(async () => {
   service.onRunEvent((event) => events.push(event));
   projectId = (await callOrThrow(service, 'createProject', { name: 'Resume' })).id;
   await callOrThrow(service, 'importPaths', { projectId, paths: [shapes] });
-  const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: 24, height: 24, channels: 3, resize: 'squash' }, { epochs: 5, batch_size: 8, seed: 21 });
+  const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build(
+    { width: 24, height: 24, channels: 3, resize: 'squash' },
+    { epochs: 5, batch_size: 8, seed: 21 },
+  );
   Object.assign(spec.augmentation, { flip: 'horizontal', rotation: 0.1 });
   await callOrThrow(service, 'saveSpec', { projectId, spec });
 });
@@ -79,10 +82,14 @@ describe('a run killed and resumed', () => {
     const cut = await interrupted;
     stopKilling();
     expect(cut.status).toBe('interrupted');
-    expect(cut.error?.message).toMatch(/^The training process stopped unexpectedly \(exit code 9\)\..*Resume it to continue after its last finished epoch\.$/);
+    expect(cut.error?.message).toMatch(
+      /^The training process stopped unexpectedly \(exit code 9\)\..*Resume it to continue after its last finished epoch\.$/,
+    );
     // The sentence has its key and values, so the screen says it in the person's language.
     expect(cut.error).toMatchObject({ key: 'runs.training.trainerKilled', params: { code: 9 } });
-    expect(sayIn('es', cut.error!)).toMatch(/^El proceso de entrenamiento se detuvo de forma inesperada \(código de salida 9\)\..*Reanúdalo para seguir después de su última época terminada\.$/);
+    expect(sayIn('es', cut.error!)).toMatch(
+      /^El proceso de entrenamiento se detuvo de forma inesperada \(código de salida 9\)\..*Reanúdalo para seguir después de su última época terminada\.$/,
+    );
 
     // Consistent: the run is interrupted with the epochs it finished, its best weights and checkpoint are whole.
     const runDir = projectPaths(join(dataDir, projectId)).run(id);
@@ -123,10 +130,19 @@ describe('a run killed and resumed', () => {
     // A finished run cannot resume.
     await expect(callOrThrow(service, 'resumeRun', { projectId, runId: id })).rejects.toThrow(/cannot be resumed: it has finished/);
     const refused = await service.call('resumeRun', { projectId, runId: id });
-    expect(refused).toMatchObject({ ok: false, error: { message: `"${resumed.name}" cannot be resumed: it has finished. Only a run that was interrupted or stopped can continue.`, key: 'runs.training.cannotResume.finished' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        message: `"${resumed.name}" cannot be resumed: it has finished. Only a run that was interrupted or stopped can continue.`,
+        key: 'runs.training.cannotResume.finished',
+      },
+    });
     // Its default name ("Run 2") is said in Spanish too, inside the sentence.
     expect(resumed.name).toMatch(/^Run \d+$/);
-    if (!refused.ok) expect(sayIn('es', refused.error)).toBe(`«${resumed.name.replace('Run', 'Entrenamiento')}» no se puede reanudar: ya terminó. Solo puede continuar un entrenamiento interrumpido o detenido.`);
+    if (!refused.ok)
+      expect(sayIn('es', refused.error)).toBe(
+        `«${resumed.name.replace('Run', 'Entrenamiento')}» no se puede reanudar: ya terminó. Solo puede continuar un entrenamiento interrumpido o detenido.`,
+      );
   });
 
   it('resumes a run cut short by closing the app, from another app started on the same folder', async () => {
@@ -143,9 +159,14 @@ describe('a run killed and resumed', () => {
     const stored = await callOrThrow(service, 'getRun', { projectId, runId: id });
     expect(stored).toMatchObject({
       status: 'interrupted',
-      error: { message: 'Capa closed the training process while this run was training. Resume it to continue after its last finished epoch.', key: 'runs.training.closedByApp' },
+      error: {
+        message: 'Capa closed the training process while this run was training. Resume it to continue after its last finished epoch.',
+        key: 'runs.training.closedByApp',
+      },
     });
-    expect(sayIn('es', stored.error!)).toBe('Capa cerró el proceso de entrenamiento mientras este entrenamiento estaba en curso. Reanúdalo para seguir después de su última época terminada.');
+    expect(sayIn('es', stored.error!)).toBe(
+      'Capa cerró el proceso de entrenamiento mientras este entrenamiento estaba en curso. Reanúdalo para seguir después de su última época terminada.',
+    );
     const done = doneOf(() => id);
     await callOrThrow(service, 'resumeRun', { projectId, runId: id });
     expect((await done).status).toBe('completed');

@@ -21,7 +21,10 @@ let first: RunInfo;
 let second: RunInfo;
 
 async function train(training: { learning_rate: number; epochs: number }): Promise<RunInfo> {
-  const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { batch_size: 8, seed: 3, ...training });
+  const spec = PRESETS.find((p) => p.id === 'mlp')!.build(
+    { width: 16, height: 16, channels: 3, resize: 'squash' },
+    { batch_size: 8, seed: 3, ...training },
+  );
   await callOrThrow(service, 'saveSpec', { projectId, spec });
   return trainProject(service, projectId);
 }
@@ -54,11 +57,14 @@ describe('runs table', () => {
     expect((await callOrThrow(service, 'renameRun', { projectId, runId: first.id, name: '  Fast learner ' })).name).toBe('Fast learner');
     expect((await callOrThrow(service, 'starRun', { projectId, runId: first.id, starred: true })).starred).toBe(true);
     const empty = await service.call('renameRun', { projectId, runId: first.id, name: '  ' });
-    expect(empty).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('A name cannot be empty.') } });
+    expect(empty).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', message: expect.stringContaining('A name cannot be empty.') },
+    });
     expect((await callOrThrow(service, 'getRun', { projectId, runId: first.id })).name).toBe('Fast learner');
   });
 
-  it('compares runs: the settings that differ first, with each run\'s value', async () => {
+  it("compares runs: the settings that differ first, with each run's value", async () => {
     const comparison = await callOrThrow(service, 'compareRuns', { projectId, runIds: [first.id, second.id] });
     expect(comparison.runs.map((r) => r.id)).toEqual([first.id, second.id]);
     const differing = comparison.settings.filter((s) => s.differs);
@@ -67,12 +73,20 @@ describe('runs table', () => {
       { path: 'training.epochs', label: 'Training › epochs', values: ['2', '3'], differs: true },
     ]);
     expect(comparison.settings.slice(0, 2)).toEqual(differing);
-    expect(comparison.settings.find((s) => s.path === 'training.seed')).toEqual({ path: 'training.seed', label: 'Training › seed', values: ['3', '3'], differs: false });
+    expect(comparison.settings.find((s) => s.path === 'training.seed')).toEqual({
+      path: 'training.seed',
+      label: 'Training › seed',
+      values: ['3', '3'],
+      differs: false,
+    });
     expect(comparison.settings.find((s) => s.path === 'layers.1.units')?.label).toBe('Layer 2 (Dense) › units');
     expect(comparison.settings.find((s) => s.path === 'layers.1.type')?.label).toBe('Layer 2 (Dense)');
     expect(comparison.settings.find((s) => s.path === 'backend')?.values[0]).toMatch(/WebAssembly/);
     const one = await service.call('compareRuns', { projectId, runIds: [first.id, first.id] });
-    expect(one).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: 'Choose at least two different runs to compare.' } });
+    expect(one).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-argument', message: 'Choose at least two different runs to compare.' },
+    });
   });
 
   it('flattens lists by index and keeps empty ones as values', () => {
@@ -94,25 +108,45 @@ describe('runs table', () => {
     expect(lines[1]).toMatch(/^\*\s+Fast learner\s+completed\s+\d+\.\d%\s+\d\.\d{4}\s+2\/2\s+\d+ s\s+wasm\s+mlp/);
     expect(lines[2]).toMatch(/^\s+Run 2\s+completed/);
 
-    expect(await capa('runs', 'rename', 'Table', second.id.slice(0, 8), 'Slow', 'and', 'steady')).toMatchObject({ code: 0, stdout: 'Renamed "Run 2" to "Slow and steady".' });
+    expect(await capa('runs', 'rename', 'Table', second.id.slice(0, 8), 'Slow', 'and', 'steady')).toMatchObject({
+      code: 0,
+      stdout: 'Renamed "Run 2" to "Slow and steady".',
+    });
     expect(await capa('runs', 'unstar', 'Table', 'fast learner')).toMatchObject({ code: 0, stdout: 'Took the star from "Fast learner".' });
     const compared = await capa('runs', 'compare', 'Table', 'Fast learner', 'Slow and steady');
-    expect(compared.stdout).toMatch(/Setting that differs\s+Fast learner\s+Slow and steady\ntraining\.learning_rate\s+0\.01\s+0\.001\ntraining\.epochs\s+2\s+3/);
+    expect(compared.stdout).toMatch(
+      /Setting that differs\s+Fast learner\s+Slow and steady\ntraining\.learning_rate\s+0\.01\s+0\.001\ntraining\.epochs\s+2\s+3/,
+    );
     expect(compared.stdout).toMatch(/\d+ other settings are the same in every run\./);
     expect(compared.stdout).toMatch(/\n3\s+\s+\d\.\d{3} \/ \d\.\d{3}$/);
-    expect(await capa('runs', 'resume', 'Table', 'Slow and steady')).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot be resumed: it has finished') });
-    expect(await capa('runs', 'star', 'Table', 'Run 9')).toMatchObject({ code: 1, stderr: 'capa: There is no run "Run 9" in this project. See "capa runs <project>".' });
+    expect(await capa('runs', 'resume', 'Table', 'Slow and steady')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('cannot be resumed: it has finished'),
+    });
+    expect(await capa('runs', 'star', 'Table', 'Run 9')).toMatchObject({
+      code: 1,
+      stderr: 'capa: There is no run "Run 9" in this project. See "capa runs <project>".',
+    });
   });
 
   it('refuses to delete a run while it trains, then deletes it with its files', async () => {
     const runDir = projectPaths(join(dataDir, projectId)).run(first.id);
     expect(existsSync(join(runDir, 'best', 'model.json'))).toBe(true);
     // A run waiting in the queue counts as training: it would start after the delete.
-    const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 16, height: 16, channels: 3, resize: 'squash' }, { epochs: 40, batch_size: 8 });
+    const spec = PRESETS.find((p) => p.id === 'mlp')!.build(
+      { width: 16, height: 16, channels: 3, resize: 'squash' },
+      { epochs: 40, batch_size: 8 },
+    );
     await callOrThrow(service, 'saveSpec', { projectId, spec });
     const busy = await callOrThrow(service, 'startRun', { projectId });
     const refused = await service.call('deleteRun', { projectId, runId: busy.id });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^"Run 3" is (training|waiting to train)\. Stop it first, then delete it\.$/) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: expect.stringMatching(/^"Run 3" is (training|waiting to train)\. Stop it first, then delete it\.$/),
+      },
+    });
     await callOrThrow(service, 'stopRun', { projectId, runId: busy.id });
 
     const capa = cliFor(dataDir, { ...process.env, CAPA_BACKEND: 'wasm' });

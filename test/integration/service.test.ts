@@ -34,7 +34,10 @@ describe('from a dropped folder to an exported model', () => {
     const report = await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
     expect(report.imported).toBe(72);
 
-    const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 16 });
+    const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build(
+      { width: 32, height: 32, channels: 3, resize: 'squash' },
+      { epochs: 3, batch_size: 16 },
+    );
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
     const summary = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec });
     expect(summary.rows.at(-1)).toMatchObject({ type: 'Dense', outputShape: [3], params: (summary.rows.at(-2)!.outputShape[0]! + 1) * 3 });
@@ -54,14 +57,22 @@ describe('from a dropped folder to an exported model', () => {
     expect(events.some((e) => e.kind === 'progress')).toBe(true);
 
     const image = join(shapes, 'triangle', 'triangle-5.png');
-    const prediction = await callOrThrow(service, 'predict', { projectId: project.id, runId: run.id, bytes: new Uint8Array(readFileSync(image)) });
+    const prediction = await callOrThrow(service, 'predict', {
+      projectId: project.id,
+      runId: run.id,
+      bytes: new Uint8Array(readFileSync(image)),
+    });
     expect(prediction.probabilities.map((p) => p.className)).toEqual(['circle', 'square', 'triangle']);
     expect(prediction.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
 
     const exported = await callOrThrow(service, 'exportRun', { projectId: project.id, runId: run.id, format: 'tfjs' });
     expect(exported.files).toEqual(expect.arrayContaining(['model.json', 'metadata.json']));
     const reader = await loadExport(exported.directory);
-    expect(reader.metadata).toMatchObject({ classNames: ['circle', 'square', 'triangle'], input: { width: 32, height: 32, channels: 3 }, runId: run.id });
+    expect(reader.metadata).toMatchObject({
+      classNames: ['circle', 'square', 'triangle'],
+      input: { width: 32, height: 32, channels: 3 },
+      runId: run.id,
+    });
     const loaded = await reader.predict(image);
     const served = prediction.probabilities.map((p) => p.probability);
     loaded.forEach((p, i) => expect(Math.abs(p - served[i]!)).toBeLessThan(1e-4));
@@ -92,17 +103,25 @@ describe('from a dropped folder to an exported model', () => {
   it('reports an invalid layer setting next to its field, with the value received', async () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Bad spec' });
     const spec = PRESETS.find((p) => p.id === 'small-cnn')!.build({ width: 8, height: 8, channels: 3, resize: 'squash' });
-    const tooBig = { ...spec, layers: [{ type: 'Conv2D', filters: 4, kernel_size: 9, strides: 1, padding: 'valid', activation: 'relu' }, ...spec.layers.slice(4)] };
+    const tooBig = {
+      ...spec,
+      layers: [{ type: 'Conv2D', filters: 4, kernel_size: 9, strides: 1, padding: 'valid', activation: 'relu' }, ...spec.layers.slice(4)],
+    };
     const result = await service.call('saveSpec', { projectId: project.id, spec: tooBig });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-spec', issues: [{ path: ['layers', '0', 'kernel_size'] }] } });
     if (!result.ok) {
       // The error counts the problems; each is said next to its field.
-      expect(result.error).toMatchObject({ key: 'errors.model.cannotBuild', params: { count: 1 }, message: 'The model cannot be built: 1 problem, listed with the layer it concerns.' });
+      expect(result.error).toMatchObject({
+        key: 'errors.model.cannotBuild',
+        params: { count: 1 },
+        message: 'The model cannot be built: 1 problem, listed with the layer it concerns.',
+      });
       expect(result.error.issues![0]!.message).toContain('Kernel 9x9 is larger than the 8x8 input');
     }
     const fractional = { ...spec, layers: [{ type: 'Dense', units: 10.9, activation: 'relu' }] };
     const second = await service.call('saveSpec', { projectId: project.id, spec: fractional });
     expect(second.ok).toBe(false);
-    if (!second.ok) expect(second.error.issues?.map((issue) => issue.message)).toContain('Expected a positive integer for "units". Received: 10.9');
+    if (!second.ok)
+      expect(second.error.issues?.map((issue) => issue.message)).toContain('Expected a positive integer for "units". Received: 10.9');
   });
 });

@@ -11,12 +11,22 @@ import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(() => removeTempDirs());
 
-const hooks = (languages: string[]): DesktopHooks => ({ reveal: () => {}, chooseFolder: async () => null, dataFolderMoved: () => {}, systemLanguages: () => languages });
+const hooks = (languages: string[]): DesktopHooks => ({
+  reveal: () => {},
+  chooseFolder: async () => null,
+  dataFolderMoved: () => {},
+  systemLanguages: () => languages,
+});
 
 describe('the system languages in the settings', () => {
   it('carries the desktop shell\'s languages, which "System" then follows', async () => {
     const userData = tempDir('capa-languages-');
-    const capa = createCapaService({ dataDir: join(userData, 'projects'), host: 'electron', settingsFile: settingsFileIn(userData), desktop: hooks(['es-419', 'en-US']) });
+    const capa = createCapaService({
+      dataDir: join(userData, 'projects'),
+      host: 'electron',
+      settingsFile: settingsFileIn(userData),
+      desktop: hooks(['es-419', 'en-US']),
+    });
     const settings = await callOrThrow(capa, 'getSettings', {});
     expect(settings.systemLanguages).toEqual(['es-419', 'en-US']);
     expect(settings.language).toBe('system');
@@ -28,7 +38,7 @@ describe('the system languages in the settings', () => {
     await capa.close();
   });
 
-  it('has none without the desktop shell, so the page\'s own languages are used', async () => {
+  it("has none without the desktop shell, so the page's own languages are used", async () => {
     const userData = tempDir('capa-languages-');
     const capa = createCapaService({ dataDir: join(userData, 'projects'), host: 'browser' });
     const settings = await callOrThrow(capa, 'getSettings', {});

@@ -45,7 +45,15 @@ describe('theme', () => {
   it('starts on the system theme and persists a choice across restarts', async () => {
     const { dataDir, settingsFile, capa } = await installation();
     const initial = await callOrThrow(capa, 'getSettings', {});
-    expect(initial).toEqual({ theme: 'system', language: 'system', guide: 'new', dataDirectory: dataDir, dataDirectoryMovable: true, dataDirectoryFixedReason: null, pendingDataDirectory: null });
+    expect(initial).toEqual({
+      theme: 'system',
+      language: 'system',
+      guide: 'new',
+      dataDirectory: dataDir,
+      dataDirectoryMovable: true,
+      dataDirectoryFixedReason: null,
+      pendingDataDirectory: null,
+    });
     expect((await callOrThrow(capa, 'setSettings', { theme: 'dark' })).theme).toBe('dark');
     expect(readSettings(settingsFile).theme).toBe('dark');
     expect((await callOrThrow(service(dataDir, { settingsFile }), 'getSettings', {})).theme).toBe('dark');
@@ -97,7 +105,9 @@ describe('moving the data folder', () => {
     // Byte-identical copies, the old folder intact.
     expect(readdirSync(target).sort()).toEqual(before);
     expect(readdirSync(dataDir).sort()).toEqual(before);
-    expect(readFileSync(projectPaths(join(target, birds.id)).database).equals(readFileSync(projectPaths(join(dataDir, birds.id)).database))).toBe(true);
+    expect(
+      readFileSync(projectPaths(join(target, birds.id)).database).equals(readFileSync(projectPaths(join(dataDir, birds.id)).database)),
+    ).toBe(true);
     // Recorded: the next start opens the new folder, with the same projects and pictures.
     expect(readSettings(settingsFile).dataDirectory).toBe(target);
     expect(defaultDataDir({ userData, env: {} })).toBe(target);
@@ -144,7 +154,10 @@ describe('moving the data folder', () => {
     expect(readdirSync(other.dataDir)).toHaveLength(4);
     const again = await installation();
     const clash = service(first.dataDir, { settingsFile: again.settingsFile });
-    expect(errorOf(await clash.call('moveDataFolder', { path: other.dataDir }))).toMatchObject({ code: 'conflict', message: expect.stringContaining('already holds a copy') });
+    expect(errorOf(await clash.call('moveDataFolder', { path: other.dataDir }))).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('already holds a copy'),
+    });
   });
 
   it('refuses to move while a run is queued or training, naming the project', async () => {
@@ -155,7 +168,9 @@ describe('moving the data folder', () => {
     new RunRepository(project.db, birds.id).create('queued-run', spec, ['circle', 'square']);
     project.close();
     const target = join(tempDir(), 'elsewhere');
-    expect(errorOf(await service(dataDir, { settingsFile: join(tempDir(), 'settings.json') }).call('moveDataFolder', { path: target }))).toMatchObject({
+    expect(
+      errorOf(await service(dataDir, { settingsFile: join(tempDir(), 'settings.json') }).call('moveDataFolder', { path: target })),
+    ).toMatchObject({
       code: 'busy',
       message: expect.stringContaining('"Birds" is training'),
     });
@@ -183,7 +198,10 @@ describe('desktop-only operations', () => {
     const folder = 'capa-run-1-tfjs';
     expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))?.code).toBe('not-found');
     mkdirSync(join(projectPaths(join(dataDir, birds.id)).exports, folder), { recursive: true });
-    expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('desktop app') });
+    expect(errorOf(await capa.call('revealExport', { projectId: birds.id, folder }))).toMatchObject({
+      code: 'unsupported',
+      message: expect.stringContaining('desktop app'),
+    });
     expect(errorOf(await capa.call('chooseFolder', { title: 'Pick' }))?.code).toBe('unsupported');
 
     const reveal = vi.fn();

@@ -23,12 +23,22 @@ let client: TrainerClient;
 /** Every 5th image of each class is a validation image. */
 function itemsOf(perClass: number): TrainItem[] {
   return SHAPES.flatMap((shape, label) =>
-    Array.from({ length: perClass }, (_, i): TrainItem => ({ path: join(root, 'data', shape, `${shape}-${i}.png`), label, split: i % 5 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: perClass }, (_, i): TrainItem => ({
+      path: join(root, 'data', shape, `${shape}-${i}.png`),
+      label,
+      split: i % 5 === 0 ? 'validation' : 'train',
+    })),
   );
 }
 
 function spec(training: Partial<ModelSpec['training']>): ModelSpec {
-  return PRESETS.find((preset) => preset.id === 'small-cnn')!.build(INPUT, { epochs: 12, batch_size: 16, learning_rate: 0.002, seed: 42, ...training });
+  return PRESETS.find((preset) => preset.id === 'small-cnn')!.build(INPUT, {
+    epochs: 12,
+    batch_size: 16,
+    learning_rate: 0.002,
+    seed: 42,
+    ...training,
+  });
 }
 
 let runs = 0;
@@ -105,7 +115,11 @@ describe('trainer process', () => {
 
     // best/ reloaded in the trainer gives exactly the accuracy measured at its epoch.
     const validation = items.filter((item) => item.split === 'validation');
-    const probabilities = await client.predict(join(trainJob.outDir, 'best'), INPUT, validation.map((item) => ({ path: item.path })));
+    const probabilities = await client.predict(
+      join(trainJob.outDir, 'best'),
+      INPUT,
+      validation.map((item) => ({ path: item.path })),
+    );
     expect(probabilities).toHaveLength(validation.length);
     let correct = 0;
     probabilities.forEach((row, i) => {
@@ -193,14 +207,19 @@ describe('trainer process', () => {
   });
 
   it('reports failures as errors with the cause, and skips unreadable images with a warning', async () => {
-    const onlyValidation = job({ epochs: 1 }, itemsOf(5).filter((item) => item.split === 'validation'));
+    const onlyValidation = job(
+      { epochs: 1 },
+      itemsOf(5).filter((item) => item.split === 'validation'),
+    );
     await expect(client.train(onlyValidation, () => undefined)).rejects.toThrow(/no training image/);
 
     const events: RunEvent[] = [];
     const missing = join(root, 'missing.png');
     const broken = job({ epochs: 1 }, [{ path: missing, label: 0, split: 'train' }]);
     await expect(client.train(broken, (event) => events.push(event))).rejects.toThrow('None of the training images could be decoded');
-    expect(events.find((event) => event.kind === 'log' && event.level === 'warn')).toMatchObject({ message: expect.stringContaining(`Skipped ${missing}`) });
+    expect(events.find((event) => event.kind === 'log' && event.level === 'warn')).toMatchObject({
+      message: expect.stringContaining(`Skipped ${missing}`),
+    });
 
     const mixed = job({ epochs: 1 }, [...itemsOf(5), { path: missing, label: 1, split: 'train' }]);
     expect((await client.train(mixed, () => undefined)).status).toBe('completed');

@@ -24,7 +24,11 @@ beforeAll(async () => {
   ({ tf, info: backend } = await selectBackend({ force: 'wasm' }));
   const root = await writeShapeDataset(join(tempDir(), 'data'), { perClass: 8, size: 16, seed: 9 });
   items = SHAPES.flatMap((shape, label) =>
-    Array.from({ length: 8 }, (_, i): TrainItem => ({ path: join(root, shape, `${shape}-${i}.png`), label, split: i % 4 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: 8 }, (_, i): TrainItem => ({
+      path: join(root, shape, `${shape}-${i}.png`),
+      label,
+      split: i % 4 === 0 ? 'validation' : 'train',
+    })),
   );
 });
 afterAll(removeTempDirs);
@@ -53,14 +57,22 @@ describe('training options', () => {
 
   it('stops early when the watched loss stops improving, and says so', async () => {
     // A learning rate this small cannot improve the loss by min_delta = 1 in an epoch.
-    const { epochs, logs, result } = await train({ epochs: 10, learning_rate: 1e-9, early_stopping: { monitor: 'loss', patience: 2, min_delta: 1, restore_best_weights: true } });
+    const { epochs, logs, result } = await train({
+      epochs: 10,
+      learning_rate: 1e-9,
+      early_stopping: { monitor: 'loss', patience: 2, min_delta: 1, restore_best_weights: true },
+    });
     expect(epochs).toHaveLength(3);
     expect(result).toEqual({ status: 'completed', bestEpoch: 1 });
     expect(logs).toContain('Stopped early after epoch 3: loss did not improve for 2 epochs.');
   });
 
   it('lowers the learning rate on a plateau', async () => {
-    const { logs } = await train({ epochs: 3, learning_rate: 1e-9, reduce_lr_on_plateau: { monitor: 'loss', factor: 0.5, patience: 1, min_lr: 0 } });
+    const { logs } = await train({
+      epochs: 3,
+      learning_rate: 1e-9,
+      reduce_lr_on_plateau: { monitor: 'loss', factor: 0.5, patience: 1, min_lr: 0 },
+    });
     expect(logs.filter((l) => l.includes('learning rate lowered'))).toEqual([
       'No progress for 1 epoch: learning rate lowered from 1e-9 to 5e-10.',
       'No progress for 1 epoch: learning rate lowered from 5e-10 to 2.5e-10.',

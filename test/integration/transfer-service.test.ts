@@ -37,7 +37,11 @@ describe('transfer learning through the service', () => {
     const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
     const preset = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 3, batch_size: 8 });
-    const spec = { ...preset, input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: 'tiny', trainable_blocks: 0 } };
+    const spec = {
+      ...preset,
+      input: { ...preset.input, width: TINY_SIZE, height: TINY_SIZE },
+      backbone: { id: 'tiny', trainable_blocks: 0 },
+    };
 
     const listed = await callOrThrow(service, 'listBackbones', {});
     expect(listed.find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({ state: 'absent', features: 1280, inputSize: 224 });
@@ -49,17 +53,30 @@ describe('transfer learning through the service', () => {
     expect(summary.rows[0]).toMatchObject({ name: 'tiny', type: 'Functional', outputShape: [TINY_FEATURES] });
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
     const early = await service.call('startRun', { projectId: project.id });
-    expect(early).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/^Tiny test backbone tiny is not on this computer yet\. Download Tiny test backbone tiny \(1 kB\) on the Model screen first/) } });
+    expect(early).toMatchObject({
+      ok: false,
+      error: {
+        code: 'not-found',
+        message: expect.stringMatching(
+          /^Tiny test backbone tiny is not on this computer yet\. Download Tiny test backbone tiny \(1 kB\) on the Model screen first/,
+        ),
+      },
+    });
 
     // The tiny backbone is a layers model, whose blocks can be fine-tuned; TF Hub's MobileNets are graph models.
-    const fineTune = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 2 } } });
+    const fineTune = await callOrThrow(service, 'summarizeSpec', {
+      projectId: project.id,
+      spec: { ...spec, backbone: { id: 'tiny', trainable_blocks: 2 } },
+    });
     expect(fineTune.issues).toEqual([]);
     const graph = { ...preset, backbone: { id: 'mobilenet-v2-1.0-224', trainable_blocks: 2 } };
     const graphTune = await callOrThrow(service, 'summarizeSpec', { projectId: project.id, spec: graph });
     expect(graphTune.issues).toEqual([
       {
         path: ['backbone', 'trainable_blocks'],
-        message: expect.stringMatching(/^MobileNet V2 1\.0 · 224 px is a TensorFlow\.js graph model, whose weights cannot be trained, so its last 2 blocks cannot be fine-tuned\./),
+        message: expect.stringMatching(
+          /^MobileNet V2 1\.0 · 224 px is a TensorFlow\.js graph model, whose weights cannot be trained, so its last 2 blocks cannot be fine-tuned\./,
+        ),
         key: 'model.backbones.graphCannotFineTune',
         params: { title: 'MobileNet V2 1.0 · 224 px', count: 2 },
       },
@@ -123,7 +140,10 @@ describe('transfer learning through the service', () => {
 
       // A spec saved before keeps its preset: Auto applies only where none was ever saved.
       const other = await callOrThrow(fresh, 'createProject', { name: 'Saved' });
-      await callOrThrow(fresh, 'saveSpec', { projectId: other.id, spec: presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }) });
+      await callOrThrow(fresh, 'saveSpec', {
+        projectId: other.id,
+        spec: presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }),
+      });
       expect(await callOrThrow(fresh, 'getSpec', { projectId: other.id })).toMatchObject({ preset: 'small-cnn', input: { width: 32 } });
 
       // A tiny stand-in for the 224 px MobileNet, imported in its place as an offline computer would.
@@ -131,7 +151,11 @@ describe('transfer learning through the service', () => {
       await writeTinyBackbone(folder, 224);
       await callOrThrow(fresh, 'importBackbone', { path: folder, id: 'mobilenet-v2-1.0-224' });
       // What was imported is a layers model, so it is now listed (and fine-tunable) as one.
-      expect((await callOrThrow(fresh, 'listBackbones', {})).find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({ state: 'ready', source: 'import', format: 'layers' });
+      expect((await callOrThrow(fresh, 'listBackbones', {})).find((b) => b.id === 'mobilenet-v2-1.0-224')).toMatchObject({
+        state: 'ready',
+        source: 'import',
+        format: 'layers',
+      });
       const transfer = await callOrThrow(fresh, 'planModel', { projectId: project.id });
       expect(transfer.reasons.map((r) => r.key)).toContain('model.auto.reason.transfer');
       expect(transfer.suggestDownload).toBeNull();
@@ -148,6 +172,9 @@ describe('transfer learning through the service', () => {
 
   it('imports a backbone from a folder that does not exist with a clear error value', async () => {
     const result = await service.call('importBackbone', { path: join(tempDir(), 'missing') });
-    expect(result).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/There is no model\.json in .*missing/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: expect.stringMatching(/There is no model\.json in .*missing/) },
+    });
   });
 });

@@ -24,7 +24,10 @@ let backbone: TrainerBackbone;
 let client: TrainerClient;
 
 function transferSpec(): ModelSpec {
-  const spec = presetById('transfer')!.build({ width: 1, height: 1, channels: 3, resize: 'squash' }, { epochs: 20, batch_size: 16, learning_rate: 0.03, seed: 7 });
+  const spec = presetById('transfer')!.build(
+    { width: 1, height: 1, channels: 3, resize: 'squash' },
+    { epochs: 20, batch_size: 16, learning_rate: 0.03, seed: 7 },
+  );
   return { ...spec, input: { ...spec.input, width: TINY_SIZE, height: TINY_SIZE }, backbone: { id: backbone.id, trainable_blocks: 0 } };
 }
 
@@ -54,7 +57,11 @@ beforeAll(async () => {
   backbone = await cache.resolve(imported.id);
   await writeShapeDataset(join(root, 'data'), { perClass: PER_CLASS, size: 32, seed: 5 });
   items = SHAPES.flatMap((shape, label) =>
-    Array.from({ length: PER_CLASS }, (_, i): TrainItem => ({ path: join(root, 'data', shape, `${shape}-${i}.png`), label, split: i % 4 === 0 ? 'validation' : 'train' })),
+    Array.from({ length: PER_CLASS }, (_, i): TrainItem => ({
+      path: join(root, 'data', shape, `${shape}-${i}.png`),
+      label,
+      split: i % 4 === 0 ? 'validation' : 'train',
+    })),
   );
   client = new TrainerClient(forkTrainerPort);
 });
@@ -91,7 +98,12 @@ describe('transfer learning', () => {
     const { events, bestEpoch } = await train(trainJob);
     const best = epochs(events)[bestEpoch - 1]!;
     const validation = items.filter((item) => item.split === 'validation');
-    const rows = await client.predict(join(trainJob.outDir, 'best'), trainJob.spec.input, validation.map((item) => ({ path: item.path })), backbone);
+    const rows = await client.predict(
+      join(trainJob.outDir, 'best'),
+      trainJob.spec.input,
+      validation.map((item) => ({ path: item.path })),
+      backbone,
+    );
     let correct = 0;
     rows.forEach((row, i) => {
       expect(row).toHaveLength(SHAPES.length);
@@ -122,7 +134,11 @@ describe('transfer learning', () => {
     // best/ holds backbone and head: it predicts from pixels, with the accuracy measured in training.
     const best = epochs(events)[bestEpoch - 1]!;
     const validation = items.filter((item) => item.split === 'validation');
-    const rows = await client.predict(join(trainJob.outDir, 'best'), trainJob.spec.input, validation.map((item) => ({ path: item.path })));
+    const rows = await client.predict(
+      join(trainJob.outDir, 'best'),
+      trainJob.spec.input,
+      validation.map((item) => ({ path: item.path })),
+    );
     const correct = rows.filter((row, i) => row.indexOf(Math.max(...row)) === validation[i]!.label).length;
     expect(correct / validation.length).toBeCloseTo(best.valAccuracy!, 6);
   });
@@ -143,18 +159,26 @@ describe('transfer learning', () => {
     const trainJob: TrainJob = { ...job(), backbone: graph };
     trainJob.spec = { ...trainJob.spec, backbone: { id: graph.id, trainable_blocks: 0 } };
     const { events } = await train(trainJob);
-    expect(logs(events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))).toMatch(/: 0 from the cache, \d+ computed/);
+    expect(logs(events).find((line) => line.startsWith(`Features of ${items.length * 0.75} images`))).toMatch(
+      /: 0 from the cache, \d+ computed/,
+    );
     const rows = await client.predict(join(trainJob.outDir, 'best'), trainJob.spec.input, [{ path: items[0]!.path }], graph);
     expect(rows[0]).toHaveLength(SHAPES.length);
     expect(rows[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
 
-    const tune: TrainJob = { ...trainJob, runId: 'graph-tune', spec: { ...trainJob.spec, backbone: { id: graph.id, trainable_blocks: 1 } } };
+    const tune: TrainJob = {
+      ...trainJob,
+      runId: 'graph-tune',
+      spec: { ...trainJob.spec, backbone: { id: graph.id, trainable_blocks: 1 } },
+    };
     await expect(client.train(tune, () => undefined)).rejects.toThrow(/is a graph model; TensorFlow\.js cannot train its weights/);
   });
 
   it('builds the head for the features the backbone really gives, and says so when its description differs', async () => {
     const wrong: TrainJob = { ...job(), backbone: { ...backbone, features: TINY_FEATURES + 1 } };
     const { events } = await train(wrong);
-    expect(logs(events)).toContain(`The pretrained network "${backbone.id}" gives ${TINY_FEATURES} features per image, not the ${TINY_FEATURES + 1} its description says; the head is built for ${TINY_FEATURES}.`);
+    expect(logs(events)).toContain(
+      `The pretrained network "${backbone.id}" gives ${TINY_FEATURES} features per image, not the ${TINY_FEATURES + 1} its description says; the head is built for ${TINY_FEATURES}.`,
+    );
   });
 });

@@ -41,14 +41,20 @@ export function pngBomb(side: number): Buffer {
   header.writeUInt32BE(side, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
   const rows = deflateSync(Buffer.alloc(side * 3 + 1), { level: 9 }); // one row; the rest is missing on purpose
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), pngChunk('IDAT', rows), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', rows),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** What must happen to one file: imported, refused with one of these reasons, or either. */
 type Expected = 'imported' | readonly RejectReason[] | { either: readonly RejectReason[] };
 
 /** A file cut inside its closing marker still holds every pixel: importing it is fine too. */
-const cutOutcome = (cut: number, length: number, marker: number, reasons: readonly RejectReason[]): Expected => (cut >= length - marker ? { either: reasons } : reasons);
+const cutOutcome = (cut: number, length: number, marker: number, reasons: readonly RejectReason[]): Expected =>
+  cut >= length - marker ? { either: reasons } : reasons;
 
 /** Writes the bad-picture corpus into `dir`; returns what must happen to each file. */
 export async function writeBadImages(dir: string, seed: number): Promise<Map<string, Expected>> {
@@ -70,14 +76,35 @@ export async function writeBadImages(dir: string, seed: number): Promise<Map<str
     put(`cut-${i}.jpg`, jpeg.subarray(0, jpegCut), cutOutcome(jpegCut, jpeg.length, 2, broken)); // EOI: 2 bytes
   }
   for (const ext of ['png', 'jpg', 'gif', 'webp', 'tif', 'bmp']) {
-    put(`random.${ext}`, Buffer.from(Array.from({ length: 64 + Math.floor(random() * 4000) }, () => Math.floor(random() * 256))), [...broken, 'unsupported-format']);
+    put(`random.${ext}`, Buffer.from(Array.from({ length: 64 + Math.floor(random() * 4000) }, () => Math.floor(random() * 256))), [
+      ...broken,
+      'unsupported-format',
+    ]);
   }
   put('bomb.png', pngBomb(60_000), ['too-many-pixels']);
-  put('one-pixel.png', await sharp({ create: { width: 1, height: 1, channels: 3, background: '#123456' } }).png().toBuffer(), 'imported');
+  put(
+    'one-pixel.png',
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer(),
+    'imported',
+  );
   put('cmyk.jpg', await sharp(png).toColourspace('cmyk').jpeg().toBuffer(), 'imported');
   put('sixteen-bit.png', await sharp(png).toColourspace('rgb16').png().toBuffer(), 'imported');
-  const frames = await Promise.all(['#ff0000', '#0000ff'].map((background) => sharp({ create: { width: 12, height: 8, channels: 3, background } }).png().toBuffer()));
-  put('animated.gif', await sharp(frames, { join: { animated: true } }).gif().toBuffer(), 'imported');
+  const frames = await Promise.all(
+    ['#ff0000', '#0000ff'].map((background) =>
+      sharp({ create: { width: 12, height: 8, channels: 3, background } })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  put(
+    'animated.gif',
+    await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer(),
+    'imported',
+  );
   put('png-named.jpg', await shapeImage('triangle', { size: 40, seed }), 'imported');
   put('jpeg-named.png', await shapeImage('circle', { size: 40, seed: seed + 1, format: 'jpeg' }), 'imported');
   put('text-named.gif', Buffer.from('This is not a picture.\n'), [...broken, 'unsupported-format']);
@@ -88,8 +115,13 @@ export async function writeBadImages(dir: string, seed: number): Promise<Map<str
 export async function badImagesCorpus(service: CapaService, projectId: string, dir: string, seed: number): Promise<CorpusOutcome> {
   const expected = await writeBadImages(dir, seed);
   const problems: string[] = [];
-  const result = await service.call('importPaths', { projectId, paths: [...expected.keys()].map((name) => join(dir, name)), classId: null });
-  if (!result.ok) return { row: { input: 'bad pictures', tried: expected.size, handled: 0 }, problems: [`the import failed: ${result.error.message}`] };
+  const result = await service.call('importPaths', {
+    projectId,
+    paths: [...expected.keys()].map((name) => join(dir, name)),
+    classId: null,
+  });
+  if (!result.ok)
+    return { row: { input: 'bad pictures', tried: expected.size, handled: 0 }, problems: [`the import failed: ${result.error.message}`] };
   const { rejected } = result.value as { rejected: { file: string; reason: RejectReason; message: string }[] };
   const refused = new Map(rejected.map((r) => [r.file.split(/[\\/]/).pop()!, r]));
   for (const [name, outcome] of expected) {
@@ -97,9 +129,17 @@ export async function badImagesCorpus(service: CapaService, projectId: string, d
     const reasons = outcome === 'imported' ? [] : 'either' in outcome ? outcome.either : outcome;
     if (outcome === 'imported' && got) problems.push(`${name} was refused (${got.reason}: ${got.message}) but is a usable picture`);
     else if (Array.isArray(outcome) && !got) problems.push(`${name} was imported but should be refused (${reasons.join(' or ')})`);
-    else if (got && outcome !== 'imported' && (!reasons.includes(got.reason) || got.message.trim() === '')) problems.push(`${name} was refused as ${got.reason} ("${got.message}"), expected ${reasons.join(' or ')}`);
+    else if (got && outcome !== 'imported' && (!reasons.includes(got.reason) || got.message.trim() === ''))
+      problems.push(`${name} was refused as ${got.reason} ("${got.message}"), expected ${reasons.join(' or ')}`);
   }
-  return { row: { input: 'bad pictures (empty, cut, random bytes, bomb, 1x1, CMYK, 16-bit, animated, wrong extension)', tried: expected.size, handled: expected.size - problems.length }, problems };
+  return {
+    row: {
+      input: 'bad pictures (empty, cut, random bytes, bomb, 1x1, CMYK, 16-bit, animated, wrong extension)',
+      tried: expected.size,
+      handled: expected.size - problems.length,
+    },
+    problems,
+  };
 }
 
 /** Calls `call` and checks it answered a value that is not an internal error, in time. */
@@ -122,8 +162,19 @@ async function answered(what: string, call: () => Promise<Result<unknown>>, prob
 const word = fc.string({ maxLength: 12 }).filter((s) => !s.includes('..') && !/^[/\\~]/.test(s) && !s.includes('\0'));
 
 /** A value of any shape (built from safe words), and near-valid numbers and strings. */
-const scalar = fc.oneof(word, fc.integer(), fc.double(), fc.boolean(), fc.constantFrom(-1, 0, 1e9, Number.NaN, Number.POSITIVE_INFINITY, 2.5, '', 'x'.repeat(10_000), null, undefined));
-const hostile: fc.Arbitrary<unknown> = fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(word, scalar, { maxKeys: 4 }), fc.array(fc.dictionary(word, scalar, { maxKeys: 3 }), { maxLength: 3 }));
+const scalar = fc.oneof(
+  word,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constantFrom(-1, 0, 1e9, Number.NaN, Number.POSITIVE_INFINITY, 2.5, '', 'x'.repeat(10_000), null, undefined),
+);
+const hostile: fc.Arbitrary<unknown> = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 4 }),
+  fc.dictionary(word, scalar, { maxKeys: 4 }),
+  fc.array(fc.dictionary(word, scalar, { maxKeys: 3 }), { maxLength: 3 }),
+);
 
 /** Bad specs: arbitrary values, and a valid preset with one field (any depth) replaced by a hostile value. */
 export async function badSpecsCorpus(service: CapaService, projectId: string, runs: number, seed: number): Promise<CorpusOutcome> {
@@ -144,7 +195,10 @@ export async function badSpecsCorpus(service: CapaService, projectId: string, ru
   let handled = 0;
   for (const spec of specs) {
     for (const operation of ['saveSpec', 'summarizeSpec'] as const) {
-      if (await answered(`${operation}(${JSON.stringify(spec)?.slice(0, 80)})`, () => service.call(operation, { projectId, spec }), problems)) handled++;
+      if (
+        await answered(`${operation}(${JSON.stringify(spec)?.slice(0, 80)})`, () => service.call(operation, { projectId, spec }), problems)
+      )
+        handled++;
     }
   }
   return { row: { input: 'bad specs (fast-check), saved and summarised', tried: specs.length * 2, handled }, problems };
@@ -153,27 +207,70 @@ export async function badSpecsCorpus(service: CapaService, projectId: string, ru
 /** Requests of every operation the contract names, made of hostile values. */
 export async function badRequestsCorpus(service: CapaService, perOperation: number, seed: number): Promise<CorpusOutcome> {
   const problems: string[] = [];
-  const requests = fc.sample(fc.oneof(hostile, fc.dictionary(fc.constantFrom('projectId', 'runId', 'classId', 'imageIds', 'name', 'path', 'paths', 'spec', 'format'), hostile)), { numRuns: perOperation, seed });
+  const requests = fc.sample(
+    fc.oneof(
+      hostile,
+      fc.dictionary(fc.constantFrom('projectId', 'runId', 'classId', 'imageIds', 'name', 'path', 'paths', 'spec', 'format'), hostile),
+    ),
+    { numRuns: perOperation, seed },
+  );
   // Operations that would wait on the network or a person are left to the IPC security test.
   const skipped = new Set(['downloadBackbone', 'moveDataFolder', 'chooseFolder']);
   const operations = OPERATION_NAMES.filter((name) => !skipped.has(name));
   let handled = 0;
   for (const name of operations) {
-    for (const request of requests) if (await answered(`${name}(${JSON.stringify(request)?.slice(0, 80)})`, () => service.call(name, request), problems)) handled++;
+    for (const request of requests)
+      if (await answered(`${name}(${JSON.stringify(request)?.slice(0, 80)})`, () => service.call(name, request), problems)) handled++;
   }
-  return { row: { input: `bad requests (fast-check) to ${operations.length} operations`, tried: operations.length * requests.length, handled }, problems };
+  return {
+    row: { input: `bad requests (fast-check) to ${operations.length} operations`, tried: operations.length * requests.length, handled },
+    problems,
+  };
 }
 
 /** Command lines of known commands and options with hostile values, run through the built CLI in `cwd`. */
 export async function badCliCorpus(dataDir: string, cwd: string, runs: number, seed: number): Promise<CorpusOutcome> {
   const problems: string[] = [];
   const capa = cliFor(dataDir);
-  const command = fc.constantFrom('projects', 'create', 'import', 'spec', 'train', 'runs', 'predict', 'export', 'export-data', 'export-project', 'import-project', 'help', 'nonsense');
+  const command = fc.constantFrom(
+    'projects',
+    'create',
+    'import',
+    'spec',
+    'train',
+    'runs',
+    'predict',
+    'export',
+    'export-data',
+    'export-project',
+    'import-project',
+    'help',
+    'nonsense',
+  );
   const option = fc.tuple(
-    fc.constantFrom('--class', '--split', '--preset', '--size', '--channels', '--epochs', '--batch-size', '--learning-rate', '--optimizer', '--seed', '--run', '--format', '--weights', '--quantize', '--keras', '--bogus'),
+    fc.constantFrom(
+      '--class',
+      '--split',
+      '--preset',
+      '--size',
+      '--channels',
+      '--epochs',
+      '--batch-size',
+      '--learning-rate',
+      '--optimizer',
+      '--seed',
+      '--run',
+      '--format',
+      '--weights',
+      '--quantize',
+      '--keras',
+      '--bogus',
+    ),
     fc.oneof(word, fc.constantFrom('-1', '0', '1e9', 'NaN', 'abc', '3.5', '')),
   );
-  const argv = fc.tuple(command, fc.array(fc.oneof(word, fc.constantFrom('P')), { maxLength: 3 }), fc.array(option, { maxLength: 3 })).map(([c, positional, options]) => [c, ...positional, ...options.flat()]);
+  const argv = fc
+    .tuple(command, fc.array(fc.oneof(word, fc.constantFrom('P')), { maxLength: 3 }), fc.array(option, { maxLength: 3 }))
+    .map(([c, positional, options]) => [c, ...positional, ...options.flat()]);
   const lines = fc.sample(argv, { numRuns: runs, seed });
   let handled = 0;
   const previous = process.cwd();
@@ -184,7 +281,8 @@ export async function badCliCorpus(dataDir: string, cwd: string, runs: number, s
       const result = await capa(...args);
       const shown = `capa ${args.map((a) => JSON.stringify(a)).join(' ')}`;
       if (result.code !== 0 && result.code !== 1) problems.push(`${shown}: exit code ${result.code}`);
-      else if (result.code === 1 && (!result.stderr.startsWith('capa: ') || /Unexpected error|\n\s+at /.test(result.stderr))) problems.push(`${shown}: ${result.stderr.slice(0, 200)}`);
+      else if (result.code === 1 && (!result.stderr.startsWith('capa: ') || /Unexpected error|\n\s+at /.test(result.stderr)))
+        problems.push(`${shown}: ${result.stderr.slice(0, 200)}`);
       else if (Date.now() - started > 60_000) problems.push(`${shown}: took over a minute`);
       else handled++;
     }

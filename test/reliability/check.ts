@@ -55,7 +55,8 @@ async function exportProblems(path: string): Promise<string[]> {
         }
       }
       if (files.includes('metadata.json')) JSON.parse(readFileSync(join(path, 'metadata.json'), 'utf8'));
-      if (!files.includes('metadata.json') && !files.includes('dataset.csv')) return [`export ${path} has neither metadata.json nor dataset.csv`];
+      if (!files.includes('metadata.json') && !files.includes('dataset.csv'))
+        return [`export ${path} has neither metadata.json nor dataset.csv`];
       return [];
     }
     if (/\.(zip|capa)$/.test(path)) await readWholeZip(path);
@@ -75,7 +76,10 @@ export async function projectProblems(dir: string): Promise<string[]> {
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
     const foreign = db.pragma('foreign_key_check') as unknown[];
     if (foreign.length > 0) problems.push(`foreign_key_check: ${JSON.stringify(foreign.slice(0, 3))}`);
-    const rows = db.prepare('SELECT hash, ext FROM images UNION SELECT hash, ext FROM trash_images').all() as { hash: string; ext: string }[];
+    const rows = db.prepare('SELECT hash, ext FROM images UNION SELECT hash, ext FROM trash_images').all() as {
+      hash: string;
+      ext: string;
+    }[];
     const store = new ImageStore(dir);
     const wanted = new Set<string>();
     for (const { hash, ext } of rows) {

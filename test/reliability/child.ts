@@ -52,7 +52,12 @@ async function trainLoop(): Promise<void> {
 async function evaluateLoop(): Promise<void> {
   const runId = (await callOrThrow(service, 'listRuns', { projectId })).find((run) => run.status === 'completed')!.id;
   // Every split and weights in turn: each evaluation replaces the stored one of its kind.
-  const kinds = [['test', 'best'], ['validation', 'best'], ['test', 'last'], ['validation', 'last']] as const;
+  const kinds = [
+    ['test', 'best'],
+    ['validation', 'best'],
+    ['test', 'last'],
+    ['validation', 'last'],
+  ] as const;
   for (let i = 0; ; i++) {
     const [split, weights] = kinds[i % kinds.length]!;
     const evaluation = await callOrThrow(service, 'evaluateRun', { projectId, runId, split, weights });
@@ -71,7 +76,13 @@ async function exportLoop(): Promise<void> {
   for (let i = 0; ; i++) await say({ kind: 'exported', name: await writers[i % writers.length]!() });
 }
 
-const loops: Record<Scenario, () => Promise<void>> = { import: importLoop, relabel: relabelLoop, train: trainLoop, evaluate: evaluateLoop, export: exportLoop };
+const loops: Record<Scenario, () => Promise<void>> = {
+  import: importLoop,
+  relabel: relabelLoop,
+  train: trainLoop,
+  evaluate: evaluateLoop,
+  export: exportLoop,
+};
 say({ kind: 'ready' })
   .then(loops[scenario])
   .then(() => say({ kind: 'idle' }))

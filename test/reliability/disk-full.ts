@@ -40,8 +40,11 @@ function fillDisk(file: string, leaveBytes: number): void {
 /** The error value an operation must give on a full disk, as problems (none when right). */
 function diskFullProblems(name: string, result: Result<unknown>): string[] {
   if (result.ok) return [`${name} succeeded on a full disk (the filler left too much room)`];
-  if (result.error.code !== 'disk-full') return [`${name} failed with "${result.error.code}" instead of "disk-full": ${result.error.message}`];
-  return /free some space/i.test(result.error.message) && /another/i.test(result.error.message) ? [] : [`${name}: the message does not say what to do: ${result.error.message}`];
+  if (result.error.code !== 'disk-full')
+    return [`${name} failed with "${result.error.code}" instead of "disk-full": ${result.error.message}`];
+  return /free some space/i.test(result.error.message) && /another/i.test(result.error.message)
+    ? []
+    : [`${name}: the message does not say what to do: ${result.error.message}`];
 }
 
 /** Runs the full-disk attempts under `root`; `skipped` says why when they cannot run here. */
@@ -54,7 +57,8 @@ export async function diskFullTrials(root: string): Promise<{ skipped?: string; 
     // Pictures to import come from elsewhere: noisy 96x96 PNGs, about 25 kB each.
     const big = join(root, 'big');
     mkdirSync(join(big, 'noise'), { recursive: true });
-    for (let i = 0; i < 80; i++) writeFileSync(join(big, 'noise', `noise-${i}.png`), await colourImage(i % 2 ? 'red' : 'blue', 7000 + i, 96));
+    for (let i = 0; i < 80; i++)
+      writeFileSync(join(big, 'noise', `noise-${i}.png`), await colourImage(i % 2 ? 'red' : 'blue', 7000 + i, 96));
     const dataDir = join(mount, 'data');
     service = createCapaService({ dataDir, host: 'electron' });
     const { project, run } = await trainColourProject(service, 'Full disk', await writeColourDataset(join(root, 'colours'), 10), 2);
@@ -79,7 +83,11 @@ export async function diskFullTrials(root: string): Promise<{ skipped?: string; 
     // With room again, the same import goes through.
     rmSync(filler);
     const retried = await service.call('importPaths', { projectId, paths: [big] });
-    trials.push({ name: 'import again once space is freed', problems: retried.ok ? await projectProblems(join(dataDir, projectId)) : [retried.error.message], lost: 0 });
+    trials.push({
+      name: 'import again once space is freed',
+      problems: retried.ok ? await projectProblems(join(dataDir, projectId)) : [retried.error.message],
+      lost: 0,
+    });
     return { trials };
   } finally {
     await service?.close();

@@ -63,7 +63,8 @@ export async function prepareTemplate(root: string): Promise<Template> {
   const shapes = await writeShapeDataset(join(root, 'shapes'), { perClass: 12, size: 16, seed: 3 });
   const sources = join(root, 'sources');
   // About 3 s of importing here: longer than the kill window, so most kills land inside it.
-  for (let batch = 0; batch < 16; batch++) await writeShapeDataset(join(sources, `batch-${String(batch).padStart(2, '0')}`), { perClass: 20, size: 32, seed: 100 + batch });
+  for (let batch = 0; batch < 16; batch++)
+    await writeShapeDataset(join(sources, `batch-${String(batch).padStart(2, '0')}`), { perClass: 20, size: 32, seed: 100 + batch });
   const service = createCapaService({ dataDir, host: 'browser' });
   try {
     const projectId = (await callOrThrow(service, 'createProject', { name: 'Crash' })).id;
@@ -132,7 +133,10 @@ export function startChild(template: Template, dataDir: string, scenario: Scenar
 }
 
 /** Labels the child committed must be there; the one in flight at the kill may be either value. */
-export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<number, number | null>): { lost: number; committed: number; examples: string[] } {
+export function lostLabels(
+  lines: readonly ChildLine[],
+  labels: ReadonlyMap<number, number | null>,
+): { lost: number; committed: number; examples: string[] } {
   const committed = new Map<number, number | null>();
   let inFlight: Extract<ChildLine, { kind: 'intent' }> | null = null;
   for (const line of lines) {
@@ -153,7 +157,12 @@ export function lostLabels(lines: readonly ChildLine[], labels: ReadonlyMap<numb
 }
 
 /** Reopens the project as the app does and checks what the children committed. */
-export async function checkAfterKill(template: Template, dataDir: string, scenario: Scenario, lines: readonly ChildLine[]): Promise<Omit<Trial, 'scenario' | 'seed' | 'killedAfterMs'>> {
+export async function checkAfterKill(
+  template: Template,
+  dataDir: string,
+  scenario: Scenario,
+  lines: readonly ChildLine[],
+): Promise<Omit<Trial, 'scenario' | 'seed' | 'killedAfterMs'>> {
   const projectDir = join(dataDir, template.projectId);
   const problems = lines.flatMap((line) => (line.kind === 'failed' ? [`the child failed before the kill: ${line.message}`] : []));
   // The cleanup step the app runs on open, without its grace period: the writer is known to be dead.
@@ -174,7 +183,8 @@ export async function checkAfterKill(template: Template, dataDir: string, scenar
     lost += counted.lost + Math.max(0, template.images + imported - images.length);
     committed += counted.committed + imported;
     const runs = await callOrThrow(service, 'listRuns', { projectId });
-    for (const run of runs) if (run.status === 'queued' || run.status === 'running') problems.push(`${run.name} is still "${run.status}" after reopening`);
+    for (const run of runs)
+      if (run.status === 'queued' || run.status === 'running') problems.push(`${run.name} is still "${run.status}" after reopening`);
     const started = lines.flatMap((line) => (line.kind === 'run' ? [line.runId] : []));
     lost += started.filter((id) => !runs.some((run) => run.id === id)).length;
     committed += started.length;
@@ -184,11 +194,14 @@ export async function checkAfterKill(template: Template, dataDir: string, scenar
     committed += exported.size;
     // The newest evaluation reported stored of each kind (split and weights) is still there and
     // whole (metrics and per-image rows read back); an older one of its kind was replaced by it.
-    const newest = new Map(lines.flatMap((line) => (line.kind === 'evaluated' ? [[`${line.split}/${line.weights}`, line.evaluationId] as const] : [])));
+    const newest = new Map(
+      lines.flatMap((line) => (line.kind === 'evaluated' ? [[`${line.split}/${line.weights}`, line.evaluationId] as const] : [])),
+    );
     for (const evaluationId of newest.values()) {
       const stored = await callOrThrow(service, 'getEvaluation', { projectId, evaluationId }).catch(() => null);
       if (!stored) lost += 1;
-      else if (stored.metrics.confusion.flat().reduce((sum, n) => sum + n, 0) !== stored.images) problems.push(`evaluation ${evaluationId} is not whole`);
+      else if (stored.metrics.confusion.flat().reduce((sum, n) => sum + n, 0) !== stored.images)
+        problems.push(`evaluation ${evaluationId} is not whole`);
     }
     committed += newest.size;
     if (scenario === 'train') problems.push(...(await resumeProblems(service, projectId, runs)));

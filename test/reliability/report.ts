@@ -61,17 +61,31 @@ function markdown(header: readonly string[], rows: readonly (readonly (string | 
 /** The table as Markdown (readable in a terminal and pasted into docs/reliability.md as it is). */
 export function formatReport(report: ReliabilityReport): string {
   const sum = (rows: readonly FaultRow[], key: 'injected' | 'survived' | 'lost') => rows.reduce((total, row) => total + row[key], 0);
-  const faults = [...report.faults.map((r) => [r.fault, r.injected, r.survived, r.lost]), ['**all faults**', sum(report.faults, 'injected'), sum(report.faults, 'survived'), sum(report.faults, 'lost')]];
+  const faults = [
+    ...report.faults.map((r) => [r.fault, r.injected, r.survived, r.lost]),
+    ['**all faults**', sum(report.faults, 'injected'), sum(report.faults, 'survived'), sum(report.faults, 'lost')],
+  ];
   return [
     markdown(['Fault injected', 'Injected', 'Survived', 'Data lost'], faults),
     '',
-    markdown(['Bad input', 'Tried', 'Handled'], report.inputs.map((r) => [r.input, r.tried, r.handled])),
+    markdown(
+      ['Bad input', 'Tried', 'Handled'],
+      report.inputs.map((r) => [r.input, r.tried, r.handled]),
+    ),
     '',
-    markdown(['Load', 'Held', 'Figures'], report.load.map((r) => [r.load, r.held, r.figures])),
+    markdown(
+      ['Load', 'Held', 'Figures'],
+      report.load.map((r) => [r.load, r.held, r.figures]),
+    ),
   ].join('\n');
 }
 
 /** Faults of one kind from trials: injected, survived (no problem), data lost. */
 export function faultRow(fault: string, outcomes: readonly { problems: readonly string[]; lost: number }[]): FaultRow {
-  return { fault, injected: outcomes.length, survived: outcomes.filter((o) => o.problems.length === 0).length, lost: outcomes.reduce((n, o) => n + o.lost, 0) };
+  return {
+    fault,
+    injected: outcomes.length,
+    survived: outcomes.filter((o) => o.problems.length === 0).length,
+    lost: outcomes.reduce((n, o) => n + o.lost, 0),
+  };
 }

@@ -38,13 +38,21 @@ export async function runAll(options: RunAllOptions): Promise<{ report: Reliabil
   const report: ReliabilityReport = { faults: [], inputs: [], load: options.load };
   const problems: string[] = [];
   const trials = await runCrashHarness(template, { kills: options.kills, seed, onTrial: (trial) => log(describeTrial(trial)) });
-  for (const scenario of SCENARIOS) report.faults.push(faultRow(`SIGKILL of the app during ${scenario}`, trials.filter((t) => t.scenario === scenario)));
+  for (const scenario of SCENARIOS)
+    report.faults.push(
+      faultRow(
+        `SIGKILL of the app during ${scenario}`,
+        trials.filter((t) => t.scenario === scenario),
+      ),
+    );
   const trainer: Outcome[] = [];
   for (const after of [1, 3, 6]) trainer.push(await trainerCrashTrial(template, after));
   report.faults.push(faultRow('SIGKILL of the training process mid-run', trainer));
   const disk = await diskFullTrials(join(root, 'disk'));
   if (disk.skipped) log(`full disk: skipped, ${disk.skipped}`);
-  report.faults.push(faultRow(disk.skipped ? 'full disk (skipped: mount not permitted)' : 'full disk during import and export', disk.trials));
+  report.faults.push(
+    faultRow(disk.skipped ? 'full disk (skipped: mount not permitted)' : 'full disk during import and export', disk.trials),
+  );
   const writers = await twoWriterTrials(template, seed);
   report.faults.push(faultRow('two writers on one project', writers));
   for (const outcome of [...trainer, ...disk.trials, ...writers]) logOutcome(log, outcome);

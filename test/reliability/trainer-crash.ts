@@ -25,7 +25,8 @@ export async function trainerCrashTrial(template: Template, afterEpochs: number)
     runId = (await callOrThrow(service, 'startRun', { projectId })).id;
     const done = await interrupted;
     stop();
-    if (done.status !== 'interrupted' || !/stopped unexpectedly/.test(done.error?.message ?? '')) problems.push(`the run ended "${done.status}" (${done.error?.message ?? ''}), not interrupted with the reason`);
+    if (done.status !== 'interrupted' || !/stopped unexpectedly/.test(done.error?.message ?? ''))
+      problems.push(`the run ended "${done.status}" (${done.error?.message ?? ''}), not interrupted with the reason`);
     // The app is still up: it answers, the epochs finished before the kill are kept, and the run
     // resumes in a new training process to the end.
     const cut = await callOrThrow(service, 'getRun', { projectId, runId });

@@ -23,7 +23,9 @@ setTimeout(() => { db.prepare('COMMIT').run(); db.close(); }, Number(process.arg
 
 /** Holds the write lock of `dbFile` for `ms` from another process; resolves once it holds it, with its end. */
 function holdWriteLock(dbFile: string, ms: number): Promise<{ released: Promise<void> }> {
-  const child = spawn(process.execPath, ['-e', HOLDER, require.resolve('better-sqlite3'), dbFile, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', HOLDER, require.resolve('better-sqlite3'), dbFile, String(ms)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const released = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.stdout.once('data', () => resolve({ released }));
@@ -37,7 +39,9 @@ async function relabelWhileHeld(template: Template, holdMs: number): Promise<Out
   const projectId = template.projectId;
   const service = createCapaService({ dataDir, host: 'electron' });
   const waitsLonger = holdMs > BUSY_TIMEOUT_MS;
-  const name = waitsLonger ? `a write held up ${holdMs / 1000} s (busy timeout ${BUSY_TIMEOUT_MS / 1000} s) is refused with "busy"` : `a write held up ${holdMs / 1000} s waits its turn`;
+  const name = waitsLonger
+    ? `a write held up ${holdMs / 1000} s (busy timeout ${BUSY_TIMEOUT_MS / 1000} s) is refused with "busy"`
+    : `a write held up ${holdMs / 1000} s waits its turn`;
   const problems: string[] = [];
   try {
     const [image] = await allImages(service, projectId);
@@ -47,7 +51,8 @@ async function relabelWhileHeld(template: Template, holdMs: number): Promise<Out
     const result = await service.call('setImageClass', { projectId, imageIds: [image!.id], classId: target });
     if (waitsLonger) {
       if (result.ok) problems.push('the write went through while another process held the project');
-      else if (result.error.code !== 'busy' || !/another Capa window or command/.test(result.error.message)) problems.push(`expected "busy", got "${result.error.code}": ${result.error.message}`);
+      else if (result.error.code !== 'busy' || !/another Capa window or command/.test(result.error.message))
+        problems.push(`expected "busy", got "${result.error.code}": ${result.error.message}`);
       await released;
       const retried = await service.call('setImageClass', { projectId, imageIds: [image!.id], classId: target });
       if (!retried.ok) problems.push(`the same write failed once the project was free: ${retried.error.message}`);

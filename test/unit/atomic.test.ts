@@ -4,7 +4,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ASIDE_NAME, asideName, temporaryName, TEMPORARY_NAME, writeFileAtomically, writeFileAtomicallySync, writeFolderAtomically } from '../../main/core/files/atomic';
+import {
+  ASIDE_NAME,
+  asideName,
+  temporaryName,
+  TEMPORARY_NAME,
+  writeFileAtomically,
+  writeFileAtomicallySync,
+  writeFolderAtomically,
+} from '../../main/core/files/atomic';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 afterAll(() => removeTempDirs());
@@ -15,7 +23,8 @@ describe('atomic writes', () => {
     expect(temporary).toMatch(TEMPORARY_NAME);
     expect(asideName(temporary)).toMatch(TEMPORARY_NAME);
     expect(ASIDE_NAME.exec('capa-1-tfjs.0a1b2c3d.aside.partial')?.[1]).toBe('capa-1-tfjs');
-    for (const name of ['weights.bin', 'model.json', 'data.partial', `${'ab'.repeat(32)}.png`, 'Birds-20260101-000000.zip']) expect(name).not.toMatch(TEMPORARY_NAME);
+    for (const name of ['weights.bin', 'model.json', 'data.partial', `${'ab'.repeat(32)}.png`, 'Birds-20260101-000000.zip'])
+      expect(name).not.toMatch(TEMPORARY_NAME);
   });
 
   it('write a file in a new folder, replace it whole, and leave nothing behind when the writer fails', async () => {

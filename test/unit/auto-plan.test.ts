@@ -60,7 +60,12 @@ describe('Auto: transfer learning or from scratch', () => {
     expect(plan.spec.backbone).toBeUndefined();
     expect(keys(plan)).toContain('model.auto.reason.offline');
     expect(plan.suggestDownload).toEqual({ id: MOBILENET.id, title: MOBILENET.title });
-    expect(sayIn('en', plan.reasons.find((r) => r.key === 'model.auto.reason.offline')!)).toMatch(/pretrained network would likely do better on photos/);
+    expect(
+      sayIn(
+        'en',
+        plan.reasons.find((r) => r.key === 'model.auto.reason.offline')!,
+      ),
+    ).toMatch(/pretrained network would likely do better on photos/);
   });
 
   it('never upscales: small pictures keep their size, large ones are capped', () => {
@@ -129,7 +134,11 @@ describe('Auto: the network and its training', () => {
   });
 
   it('says every choice and the estimate in English and Spanish', () => {
-    for (const plan of [planModel(profile({ grey: true }), offline), planModel(profile({ side: 200 }), online), planModel(profile({ side: 200 }), offline)]) {
+    for (const plan of [
+      planModel(profile({ grey: true }), offline),
+      planModel(profile({ side: 200 }), online),
+      planModel(profile({ side: 200 }), offline),
+    ]) {
       for (const sentence of [...plan.reasons, plan.estimate.sentence]) {
         expect(sayIn('en', sentence)).not.toBe('');
         expect(sayIn('es', sentence)).not.toBe(sayIn('en', sentence));
@@ -142,13 +151,25 @@ describe('Auto: estimates and measured speed', () => {
   const spec = planModel(profile(), offline).spec;
 
   it('multiplies pictures by epochs at the rate, and caps the estimate at the time budget', () => {
-    const unlimited = estimateTime({ ...spec, training: { ...spec.training, epochs: 10, time_budget_minutes: null } }, 1000, 2, GUESSED_SPEED);
+    const unlimited = estimateTime(
+      { ...spec, training: { ...spec.training, epochs: 10, time_budget_minutes: null } },
+      1000,
+      2,
+      GUESSED_SPEED,
+    );
     expect(unlimited.seconds).toBeCloseTo(STARTUP_SECONDS + (1000 * 10) / unlimited.picturesPerSecond, 6);
     expect(unlimited.sentence.params).toMatchObject({ pictures: 1000, epochs: 10 });
-    const capped = estimateTime({ ...spec, training: { ...spec.training, epochs: 10_000, time_budget_minutes: 2 } }, 1000, 2, GUESSED_SPEED);
+    const capped = estimateTime(
+      { ...spec, training: { ...spec.training, epochs: 10_000, time_budget_minutes: 2 } },
+      1000,
+      2,
+      GUESSED_SPEED,
+    );
     expect(capped.seconds).toBe(120);
     expect(capped.epochs).toBeLessThan(10_000);
-    expect(sayIn('en', capped.sentence)).toMatch(/^about 2 minutes on this computer \(1,000 pictures x \d+ epochs at ~\d+ pictures\/s on wasm\)$/);
+    expect(sayIn('en', capped.sentence)).toMatch(
+      /^about 2 minutes on this computer \(1,000 pictures x \d+ epochs at ~\d+ pictures\/s on wasm\)$/,
+    );
   });
 
   it('reads the speed from earlier runs of the last engine, the guess without any', () => {

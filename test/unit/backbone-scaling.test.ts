@@ -17,13 +17,19 @@ describe('pixelScaling', () => {
   });
 
   it("reads a known family from the model's name, inside Keras's model_config too", () => {
-    expect(pixelScaling(layersModel('mobilenetv2_1.00_224', [{ class_name: 'Conv2D' }]), 'layers')).toEqual({ normalization: MINUS_ONE_TO_ONE, source: 'family' });
+    expect(pixelScaling(layersModel('mobilenetv2_1.00_224', [{ class_name: 'Conv2D' }]), 'layers')).toEqual({
+      normalization: MINUS_ONE_TO_ONE,
+      source: 'family',
+    });
     const efficientnet = { modelTopology: { model_config: layersModel('efficientnetb0', [{ class_name: 'Conv2D' }]).modelTopology } };
     expect(pixelScaling(efficientnet, 'layers')).toEqual({ normalization: RAW_BYTES, source: 'family' });
   });
 
   it('falls back to [-1, 1] for an unknown layers model and [0, 1] for a graph model, and says it is the usual range', () => {
-    expect(pixelScaling(layersModel('custom', [{ class_name: 'Conv2D' }]), 'layers')).toEqual({ normalization: MINUS_ONE_TO_ONE, source: 'format' });
+    expect(pixelScaling(layersModel('custom', [{ class_name: 'Conv2D' }]), 'layers')).toEqual({
+      normalization: MINUS_ONE_TO_ONE,
+      source: 'format',
+    });
     expect(pixelScaling({ format: 'graph-model' }, 'graph')).toEqual({ normalization: ZERO_TO_ONE, source: 'format' });
   });
 });

@@ -2,7 +2,14 @@
 // The loaders of the native backends are replaced by ones that fail the way a broken install does.
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKEND_ORDER, DEFAULT_LOADERS, describeLoadError, selectBackend, type BackendId, type BackendLoader } from '../../main/trainer/backends';
+import {
+  BACKEND_ORDER,
+  DEFAULT_LOADERS,
+  describeLoadError,
+  selectBackend,
+  type BackendId,
+  type BackendLoader,
+} from '../../main/trainer/backends';
 
 /** Throws like `require` of a package that is not there. */
 function notInstalled(packageName: string): BackendLoader {
@@ -13,9 +20,12 @@ function notInstalled(packageName: string): BackendLoader {
 
 /** Throws like tfjs-node whose libtensorflow is missing or built for another system. */
 const brokenNative: BackendLoader = async () => {
-  throw Object.assign(new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions..node'), {
-    code: 'ERR_DLOPEN_FAILED',
-  });
+  throw Object.assign(
+    new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions..node'),
+    {
+      code: 'ERR_DLOPEN_FAILED',
+    },
+  );
 };
 
 const savedEnv = process.env['CAPA_BACKEND'];
@@ -27,10 +37,12 @@ afterEach(() => {
 describe('selectBackend', () => {
   it('tries the backends fastest first and explains each one it skipped', async () => {
     const tried: BackendId[] = [];
-    const track = (id: BackendId, loader: BackendLoader): BackendLoader => async () => {
-      tried.push(id);
-      return loader();
-    };
+    const track =
+      (id: BackendId, loader: BackendLoader): BackendLoader =>
+      async () => {
+        tried.push(id);
+        return loader();
+      };
     const selected = await selectBackend({
       force: '',
       loaders: {
@@ -68,9 +80,13 @@ describe('selectBackend', () => {
 
   it('says why when nothing loads', async () => {
     const failing = Object.fromEntries(BACKEND_ORDER.map((id) => [id, brokenNative]));
-    await expect(selectBackend({ force: '', loaders: failing })).rejects.toThrow(/^No TensorFlow.js backend could be loaded:\n@tensorflow\/tfjs-node-gpu: ERR_DLOPEN_FAILED/);
+    await expect(selectBackend({ force: '', loaders: failing })).rejects.toThrow(
+      /^No TensorFlow.js backend could be loaded:\n@tensorflow\/tfjs-node-gpu: ERR_DLOPEN_FAILED/,
+    );
     // A sentence a person can meet: it crosses to the screen with its key, the reasons as they are.
-    await expect(selectBackend({ force: '', loaders: failing })).rejects.toMatchObject({ said: { key: 'runs.backends.none', params: { reasons: expect.stringMatching(/^@tensorflow\/tfjs-node-gpu: ERR_DLOPEN_FAILED/) } } });
+    await expect(selectBackend({ force: '', loaders: failing })).rejects.toMatchObject({
+      said: { key: 'runs.backends.none', params: { reasons: expect.stringMatching(/^@tensorflow\/tfjs-node-gpu: ERR_DLOPEN_FAILED/) } },
+    });
   });
 
   it('on this machine, without native packages, reports them missing and uses WASM', async () => {
@@ -117,13 +133,17 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown CAPA_BACKEND value, listing the valid ones', async () => {
-    await expect(selectBackend({ force: 'webgpu' })).rejects.toThrow('CAPA_BACKEND must be one of tensorflow-gpu, chromium-webgpu, chromium-webgl, tensorflow, wasm-parallel, wasm, cpu. Received: "webgpu"');
+    await expect(selectBackend({ force: 'webgpu' })).rejects.toThrow(
+      'CAPA_BACKEND must be one of tensorflow-gpu, chromium-webgpu, chromium-webgl, tensorflow, wasm-parallel, wasm, cpu. Received: "webgpu"',
+    );
   });
 });
 
 describe('describeLoadError', () => {
   it('calls a package not installed only when the missing module is that package', () => {
     const inner = Object.assign(new Error("Cannot find module '/x/tfjs-node/lib/napi-v8/tfjs_binding.node'"), { code: 'MODULE_NOT_FOUND' });
-    expect(describeLoadError('@tensorflow/tfjs-node', inner)).toBe("@tensorflow/tfjs-node: MODULE_NOT_FOUND: Cannot find module '/x/tfjs-node/lib/napi-v8/tfjs_binding.node'");
+    expect(describeLoadError('@tensorflow/tfjs-node', inner)).toBe(
+      "@tensorflow/tfjs-node: MODULE_NOT_FOUND: Cannot find module '/x/tfjs-node/lib/napi-v8/tfjs_binding.node'",
+    );
   });
 });

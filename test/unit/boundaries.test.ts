@@ -25,7 +25,10 @@ function write(file: string, text: string): void {
 
 /** The violations dependency-cruiser finds among `files` (repository-relative), with the project's rules. */
 function violations(files: string[]): Violation[] {
-  const run = spawnSync(process.execPath, [CLI, ...files, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'], { cwd: tree, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [CLI, ...files, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json'], {
+    cwd: tree,
+    encoding: 'utf8',
+  });
   expect(run.stdout, run.stderr).not.toBe('');
   return (JSON.parse(run.stdout) as { summary: { violations: Violation[] } }).summary.violations;
 }
@@ -39,8 +42,14 @@ beforeAll(() => {
   write('tsconfig.node.json', JSON.stringify({ compilerOptions: { module: 'Node16', moduleResolution: 'Node16', strict: true } }));
   write('preload/contract.ts', "import type { Said } from '../common/messages/said';\nexport interface Reply { said: Said }\n");
   write('common/messages/said.ts', 'export interface Said { message: string }\n');
-  write('main/core/area/thing.ts', "import type { Reply } from '../../../preload/contract';\nexport const thing = (r: Reply) => r.said.message;\n");
-  write('renderer/src/ok.ts', "import type { Reply } from '../../preload/contract';\nimport type { Said } from '../../common/messages/said';\nexport const ok = (r: Reply, s: Said) => r.said.message + s.message;\n");
+  write(
+    'main/core/area/thing.ts',
+    "import type { Reply } from '../../../preload/contract';\nexport const thing = (r: Reply) => r.said.message;\n",
+  );
+  write(
+    'renderer/src/ok.ts',
+    "import type { Reply } from '../../preload/contract';\nimport type { Said } from '../../common/messages/said';\nexport const ok = (r: Reply, s: Said) => r.said.message + s.message;\n",
+  );
   write('main/trainer/engine.ts', "import * as tf from '@tensorflow/tfjs';\nexport const engine = tf;\n");
 });
 
@@ -59,12 +68,18 @@ describe('the boundaries lint', () => {
   });
 
   it('fails a Svelte component that imports a Node built-in', () => {
-    write('renderer/src/components/Bad.svelte', "<script lang=\"ts\">\n  import { readFileSync } from 'node:fs';\n  readFileSync;\n</script>\n\n<p>bad</p>\n");
+    write(
+      'renderer/src/components/Bad.svelte',
+      '<script lang="ts">\n  import { readFileSync } from \'node:fs\';\n  readFileSync;\n</script>\n\n<p>bad</p>\n',
+    );
     expect(rulesBroken(['renderer/src/components/Bad.svelte'])).toEqual(['renderer-no-node-or-engines']);
   });
 
   it('fails a renderer module that imports TensorFlow.js or SQLite', () => {
-    write('renderer/src/bad-tf.ts', "import * as tf from '@tensorflow/tfjs';\nimport Database from 'better-sqlite3';\nexport const bad = [tf, Database];\n");
+    write(
+      'renderer/src/bad-tf.ts',
+      "import * as tf from '@tensorflow/tfjs';\nimport Database from 'better-sqlite3';\nexport const bad = [tf, Database];\n",
+    );
     expect(rulesBroken(['renderer/src/bad-tf.ts'])).toEqual(['renderer-no-native-packages', 'tensorflow-only-in-the-trainer']);
   });
 
@@ -78,7 +93,10 @@ describe('the boundaries lint', () => {
   });
 
   it('fails a contract that imports main/ or a package', () => {
-    write('preload/contract-bad.ts', "import type { thing } from '../main/core/area/thing';\nimport { z } from 'zod';\nexport type Bad = typeof thing;\nexport const schema = z.string();\n");
+    write(
+      'preload/contract-bad.ts',
+      "import type { thing } from '../main/core/area/thing';\nimport { z } from 'zod';\nexport type Bad = typeof thing;\nexport const schema = z.string();\n",
+    );
     expect(rulesBroken(['preload/contract-bad.ts'])).toEqual(['contract-imports-only-contract-and-common', 'contract-is-pure']);
   });
 

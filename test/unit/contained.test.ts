@@ -49,7 +49,13 @@ describe('safeName', () => {
     expect(safeName('😀'.repeat(100))).toBe('😀'.repeat(30));
     expect(cutToBytes('👍🏽👍🏽', 9)).toBe('👍🏽');
     expect(safeName('猫'.repeat(200))).toBe('猫'.repeat(40));
-    expect(['CON', 'nul.txt', 'com1', 'LPT9', 'console'].map((n) => safeName(n))).toEqual(['_CON', '_nul.txt', '_com1', '_LPT9', 'console']);
+    expect(['CON', 'nul.txt', 'com1', 'LPT9', 'console'].map((n) => safeName(n))).toEqual([
+      '_CON',
+      '_nul.txt',
+      '_com1',
+      '_LPT9',
+      'console',
+    ]);
     expect(['a/b', 'x:y', 'end. . ', ' .. ', '', 'a\u0000b'].map((n) => safeName(n))).toEqual(['a_b', 'x_y', 'end', '_', '_', 'a_b']);
     expect(safeName('e\u0301')).toBe('\u00e9');
   });
@@ -61,7 +67,9 @@ describe('request depth', () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(nestingDepth(deep, MAX_REQUEST_DEPTH)).toBe(MAX_REQUEST_DEPTH + 1);
     expect(nestingDepth({ a: [1, { b: 2 }] }, 10)).toBe(3);
-    expect(() => parseRequest('createProject', { name: deep })).toThrow(expect.objectContaining({ code: 'invalid-argument', said: expect.objectContaining({ key: 'errors.hostile.tooDeep' }) }));
+    expect(() => parseRequest('createProject', { name: deep })).toThrow(
+      expect.objectContaining({ code: 'invalid-argument', said: expect.objectContaining({ key: 'errors.hostile.tooDeep' }) }),
+    );
   });
 });
 
@@ -72,12 +80,17 @@ describe('the project name rule', () => {
     expect(projectName('  Cats  ')).toBe('Cats');
     for (const bad of ['', '   ', 'n'.repeat(201), 'a\nb', 'tab\there', 7]) expect(() => projectName(bad)).toThrow();
     const library = new ProjectLibrary(tempDir());
-    expect(() => library.create('two\nlines')).toThrow(expect.objectContaining({ said: expect.objectContaining({ key: 'errors.hostile.nameControl' }) }));
+    expect(() => library.create('two\nlines')).toThrow(
+      expect.objectContaining({ said: expect.objectContaining({ key: 'errors.hostile.nameControl' }) }),
+    );
     library.close();
     const service = createCapaService({ dataDir: tempDir(), host: 'browser' });
     const created = await service.call('createProject', { name: 'Fine' });
     if (!created.ok) throw new Error('not created');
-    expect(await service.call('renameProject', { projectId: (created.value as { id: string }).id, name: 'bell\u0007' })).toMatchObject({ ok: false, error: { key: 'errors.hostile.nameControl' } });
+    expect(await service.call('renameProject', { projectId: (created.value as { id: string }).id, name: 'bell\u0007' })).toMatchObject({
+      ok: false,
+      error: { key: 'errors.hostile.nameControl' },
+    });
     await service.close();
   });
 });

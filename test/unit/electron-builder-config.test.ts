@@ -70,7 +70,10 @@ describe('electron-builder.yml', () => {
       expect(dropped).not.toContain(own);
       for (const other of Object.values(platforms).filter((p) => p !== own)) expect(dropped).toContain(other);
     }
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts: Record<string, boolean>; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      allowScripts: Record<string, boolean>;
+      dependencies: Record<string, string>;
+    };
     expect(pkg.allowScripts['onnxruntime-node']).toBe(false);
     expect(pkg.dependencies['onnxruntime-node']).toBeDefined();
   });
@@ -79,7 +82,9 @@ describe('electron-builder.yml', () => {
     expect(unpackedPath('/opt/Capa/resources/app.asar/node_modules/@tensorflow/tfjs-backend-wasm/dist/', '/')).toBe(
       '/opt/Capa/resources/app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
     );
-    expect(unpackedPath('C:\\Capa\\resources\\app.asar\\node_modules\\x', '\\')).toBe('C:\\Capa\\resources\\app.asar.unpacked\\node_modules\\x');
+    expect(unpackedPath('C:\\Capa\\resources\\app.asar\\node_modules\\x', '\\')).toBe(
+      'C:\\Capa\\resources\\app.asar.unpacked\\node_modules\\x',
+    );
     expect(unpackedPath('/opt/capa/node_modules/x/app.asarx/y', '/')).toBe('/opt/capa/node_modules/x/app.asarx/y');
   });
 
@@ -134,9 +139,19 @@ describe('.github/workflows/release.yml', () => {
   it('builds on each platform its own targets, the same as electron-builder.yml', () => {
     const byOs = Object.fromEntries(include.map((entry) => [entry.os, entry.targets]));
     expect(byOs).toEqual({
-      'windows-latest': `--win ${targetsOf('win').map((t) => t.target).join(' ')} ${targetsOf('win')[0]!.arch.map((a) => `--${a}`).join(' ')}`,
-      'macos-latest': `--mac ${targetsOf('mac').map((t) => t.target).join(' ')} ${targetsOf('mac')[0]!.arch.map((a) => `--${a}`).join(' ')}`,
-      'ubuntu-latest': `--linux ${targetsOf('linux').map((t) => t.target).join(' ')} --x64`,
+      'windows-latest': `--win ${targetsOf('win')
+        .map((t) => t.target)
+        .join(' ')} ${targetsOf('win')[0]!
+        .arch.map((a) => `--${a}`)
+        .join(' ')}`,
+      'macos-latest': `--mac ${targetsOf('mac')
+        .map((t) => t.target)
+        .join(' ')} ${targetsOf('mac')[0]!
+        .arch.map((a) => `--${a}`)
+        .join(' ')}`,
+      'ubuntu-latest': `--linux ${targetsOf('linux')
+        .map((t) => t.target)
+        .join(' ')} --x64`,
     });
   });
 
@@ -153,7 +168,9 @@ describe('npm run package:dir', () => {
     const result = spawnSync(process.execPath, [join(root, 'out', 'main', 'packaging', 'package-dir.js')], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     // (package-dir.js runs on import, so its message is matched here rather than imported.)
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Packaging needs the Electron binary.*node node_modules\/electron\/install\.js.*package:dir/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Packaging needs the Electron binary.*node node_modules\/electron\/install\.js.*package:dir/),
+    ]);
     expect(result.stdout).toBe('');
   });
 });

@@ -27,7 +27,15 @@ describe('application menu', () => {
   const build = (isMac: boolean, isDev = false, language: 'en' | 'es' = 'en') => {
     const sent: MenuCommand[] = [];
     const opened = vi.fn();
-    const template = menuTemplate({ appName: 'Capa', isMac, isDev, send: (command) => sent.push(command), onOpenProject: opened, onShowDataFolder: () => {}, language });
+    const template = menuTemplate({
+      appName: 'Capa',
+      isMac,
+      isDev,
+      send: (command) => sent.push(command),
+      onOpenProject: opened,
+      onShowDataFolder: () => {},
+      language,
+    });
     return { template, sent, opened, items: flatten(template) };
   };
   const click = (item: Item) => (item.click as () => void)();
@@ -48,7 +56,8 @@ describe('application menu', () => {
       'Preferences…': 'CmdOrCtrl+,',
       'Capa Help': 'F1',
     });
-    for (const item of items) if (item.label && item.click && item.label !== 'Open Project…' && item.label !== 'Show Projects Folder') click(item);
+    for (const item of items)
+      if (item.label && item.click && item.label !== 'Open Project…' && item.label !== 'Show Projects Folder') click(item);
     expect([...sent].sort()).toEqual(MENU_COMMANDS.filter((command) => command !== 'open-project').sort());
     click(items.find((item) => item.label === 'Open Project…')!);
     expect(opened).toHaveBeenCalledTimes(1);
@@ -60,10 +69,16 @@ describe('application menu', () => {
     const { template, items, sent } = build(false, false, 'es');
     expect(template.map((item) => item.label ?? item.role)).toEqual(['Archivo', 'Edición', 'Modelo', 'Ver', 'windowMenu', 'help']);
     const shortcuts = Object.fromEntries(items.filter((item) => item.label).map((item) => [item.label, item.accelerator]));
-    expect(shortcuts).toMatchObject({ 'Nuevo proyecto…': 'CmdOrCtrl+N', 'Detener el entrenamiento': 'CmdOrCtrl+.', 'Ayuda de Capa': 'F1', 'Preferencias…': 'CmdOrCtrl+,' });
+    expect(shortcuts).toMatchObject({
+      'Nuevo proyecto…': 'CmdOrCtrl+N',
+      'Detener el entrenamiento': 'CmdOrCtrl+.',
+      'Ayuda de Capa': 'F1',
+      'Preferencias…': 'CmdOrCtrl+,',
+    });
     // The same items in the same places, only the words differ.
     expect(items.map((item) => [item.role, item.accelerator])).toEqual(english.map((item) => [item.role, item.accelerator]));
-    for (const item of items) if (item.label && item.click && item.label !== 'Abrir proyecto…' && item.label !== 'Mostrar la carpeta de proyectos') click(item);
+    for (const item of items)
+      if (item.label && item.click && item.label !== 'Abrir proyecto…' && item.label !== 'Mostrar la carpeta de proyectos') click(item);
     expect([...sent].sort()).toEqual(MENU_COMMANDS.filter((command) => command !== 'open-project').sort());
   });
 
@@ -87,7 +102,9 @@ describe('application menu', () => {
   it('dispatches a DOM event whose detail survives hostile paths intact', () => {
     for (const path of ['C:\\Users\\ada\\"quoted"\\x.capa', "/home/ada/it's </script> ${x}.capa", '/home/ada/line\u2028sep.capa']) {
       const seen: MenuEventDetail[] = [];
-      const window = { dispatchEvent: (event: { type: string; detail: MenuEventDetail }) => (event.type === MENU_EVENT ? seen.push(event.detail) : 0) };
+      const window = {
+        dispatchEvent: (event: { type: string; detail: MenuEventDetail }) => (event.type === MENU_EVENT ? seen.push(event.detail) : 0),
+      };
       class CustomEvent {
         constructor(
           readonly type: string,
@@ -154,12 +171,30 @@ describe('remembered window bounds', () => {
 });
 
 describe('taskbar progress and notification', () => {
-  const progress = (epoch: number, batch: number): RunEvent => ({ runId: 'r', kind: 'progress', epoch, epochs: 4, batch, batches: 10, loss: 1, accuracy: 0.5, imagesPerSecond: 9 });
+  const progress = (epoch: number, batch: number): RunEvent => ({
+    runId: 'r',
+    kind: 'progress',
+    epoch,
+    epochs: 4,
+    batch,
+    batches: 10,
+    loss: 1,
+    accuracy: 0.5,
+    imagesPerSecond: 9,
+  });
 
   it('shows training progress across epochs, then removes the bar', () => {
     const bar = new TaskbarProgress();
     expect(bar.value()).toBe(NO_PROGRESS);
-    expect(bar.run({ runId: 'r', kind: 'started', backend: { name: 'wasm', description: '', gpu: false, fallbacks: [] }, trainCount: 10, validationCount: 2 })).toBe(INDETERMINATE);
+    expect(
+      bar.run({
+        runId: 'r',
+        kind: 'started',
+        backend: { name: 'wasm', description: '', gpu: false, fallbacks: [] },
+        trainCount: 10,
+        validationCount: 2,
+      }),
+    ).toBe(INDETERMINATE);
     expect(bar.run(progress(1, 5))).toBeCloseTo(0.125);
     expect(bar.run(progress(3, 10))).toBeCloseTo(0.75);
     expect(bar.run({ runId: 'r', kind: 'done', status: 'completed', error: null })).toBe(NO_PROGRESS);
@@ -168,9 +203,19 @@ describe('taskbar progress and notification', () => {
   it('follows an import alongside training and shows the least advanced', () => {
     const bar = new TaskbarProgress();
     bar.run(progress(4, 5));
-    expect(bar.import({ importId: 'i', projectId: 'p', kind: 'progress', done: 10, total: 40, imagesPerSecond: 5, secondsLeft: 6 })).toBeCloseTo(0.25);
+    expect(
+      bar.import({ importId: 'i', projectId: 'p', kind: 'progress', done: 10, total: 40, imagesPerSecond: 5, secondsLeft: 6 }),
+    ).toBeCloseTo(0.25);
     expect(bar.run({ runId: 'r', kind: 'done', status: 'stopped', error: null })).toBeCloseTo(0.25);
-    expect(bar.import({ importId: 'i', projectId: 'p', kind: 'done', cancelled: false, report: { imported: 40, duplicates: [], rejected: [], classesCreated: [] } })).toBe(NO_PROGRESS);
+    expect(
+      bar.import({
+        importId: 'i',
+        projectId: 'p',
+        kind: 'done',
+        cancelled: false,
+        report: { imported: 40, duplicates: [], rejected: [], classesCreated: [] },
+      }),
+    ).toBe(NO_PROGRESS);
   });
 
   it('notifies the end of training only while the window is hidden', () => {
@@ -178,18 +223,26 @@ describe('taskbar progress and notification', () => {
     expect(runEndNotification(done, false, 'en')).toBeNull();
     expect(runEndNotification(progress(1, 1), true, 'en')).toBeNull();
     expect(runEndNotification(done, true, 'en')).toEqual({ title: 'Training finished', body: expect.stringContaining('ready') });
-    expect(runEndNotification({ ...done, status: 'failed', error: { message: 'Out of memory.' } }, true, 'en')).toEqual({ title: 'Training failed', body: 'Out of memory.' });
+    expect(runEndNotification({ ...done, status: 'failed', error: { message: 'Out of memory.' } }, true, 'en')).toEqual({
+      title: 'Training failed',
+      body: 'Out of memory.',
+    });
   });
 
   it("notifies in the language the screens speak, the run's own failure said in it too", () => {
     const done: RunEvent = { runId: 'r', kind: 'done', status: 'completed', error: null };
-    expect(runEndNotification(done, true, 'es')).toEqual({ title: 'Entrenamiento terminado', body: 'Tu modelo está listo. Abre Capa para ver qué tan bien funciona.' });
+    expect(runEndNotification(done, true, 'es')).toEqual({
+      title: 'Entrenamiento terminado',
+      body: 'Tu modelo está listo. Abre Capa para ver qué tan bien funciona.',
+    });
     const diverged = said('runs.training.closedByApp');
     const failed = runEndNotification({ ...done, status: 'failed', error: diverged }, true, 'es')!;
     expect(failed.title).toBe('El entrenamiento falló');
     expect(failed.body).not.toBe(diverged.message);
     expect(failed.body).toBe(sayIn('es', diverged));
-    expect(runEndNotification({ ...done, status: 'interrupted', error: null }, true, 'es')!.body).toBe('El entrenamiento terminó antes de su última época. Abre Capa para reanudarlo.');
+    expect(runEndNotification({ ...done, status: 'interrupted', error: null }, true, 'es')!.body).toBe(
+      'El entrenamiento terminó antes de su última época. Abre Capa para reanudarlo.',
+    );
   });
 });
 
@@ -200,7 +253,10 @@ describe('media protocol containment (real service, real files)', () => {
     const service = createCapaService({ dataDir, host: 'electron' });
     try {
       const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
-      await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [await writeShapeDataset(join(root, 'pictures'), { perClass: 1, size: 16, shapes: ['circle', 'square'] })] });
+      await callOrThrow(service, 'importPaths', {
+        projectId: project.id,
+        paths: [await writeShapeDataset(join(root, 'pictures'), { perClass: 1, size: 16, shapes: ['circle', 'square'] })],
+      });
       const url = `capa-media://media/image/${project.id}/1`;
       const stored = await mediaFileFor(url, service, dataDir);
       expect(stored).not.toBeNull();
@@ -214,7 +270,11 @@ describe('media protocol containment (real service, real files)', () => {
       expect(await mediaFileFor(url, service, dataDir)).toBeNull();
       expect(await fileInside(stored!, join(root, 'outside'))).toBe(secret);
 
-      for (const bad of [`capa-media://media/image/${project.id}/999`, 'capa-media://media/image/..%2f..%2foutside/1', `capa-media://media/image/${project.id}/1/../../2`]) {
+      for (const bad of [
+        `capa-media://media/image/${project.id}/999`,
+        'capa-media://media/image/..%2f..%2foutside/1',
+        `capa-media://media/image/${project.id}/1/../../2`,
+      ]) {
         expect(await mediaFileFor(bad, service, dataDir), bad).toBeNull();
       }
     } finally {

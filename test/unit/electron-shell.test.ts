@@ -62,7 +62,15 @@ describe('IPC sender check', () => {
   });
 
   it('refuses a foreign frame URL in our window', () => {
-    for (const url of ['https://example.com/', 'file:///etc/passwd', 'app://evil/index.html', 'http://capa/index.html', 'app:capa', 'not a url', '']) {
+    for (const url of [
+      'https://example.com/',
+      'file:///etc/passwd',
+      'app://evil/index.html',
+      'http://capa/index.html',
+      'app:capa',
+      'not a url',
+      '',
+    ]) {
       expect(isTrustedSender(event(7, url), trusted), url).toBe(false);
     }
   });
@@ -95,7 +103,10 @@ describe('IPC wiring', () => {
     const { ipc, handlers } = fakeIpc();
     const call = vi.fn();
     registerIpcHandlers(ipc, { call }, () => false);
-    const result = await handlers.get(channelOf('deleteProject'))!({ sender: { id: 1 }, senderFrame: { url: 'https://evil.example/' } }, { projectId: 'p' });
+    const result = await handlers.get(channelOf('deleteProject'))!(
+      { sender: { id: 1 }, senderFrame: { url: 'https://evil.example/' } },
+      { projectId: 'p' },
+    );
     expect(result).toEqual(UNTRUSTED_SENDER_RESULT);
     expect(result.ok === false && result.error.code).toBe('invalid-argument');
     expect(call).not.toHaveBeenCalled();
@@ -105,7 +116,10 @@ describe('IPC wiring', () => {
     const { ipc, handlers } = fakeIpc();
     const call = vi.fn(async () => ({ ok: true as const, value: 'created' }));
     registerIpcHandlers(ipc, { call }, (event) => isTrustedSender(event, new Set([3])));
-    const result = await handlers.get(channelOf('createProject'))!({ sender: { id: 3 }, senderFrame: { url: APP_ENTRY_URL } }, { name: 'Birds' });
+    const result = await handlers.get(channelOf('createProject'))!(
+      { sender: { id: 3 }, senderFrame: { url: APP_ENTRY_URL } },
+      { name: 'Birds' },
+    );
     expect(call).toHaveBeenCalledWith('createProject', { name: 'Birds' });
     expect(result).toEqual({ ok: true, value: 'created' });
   });
@@ -156,7 +170,11 @@ describe('permissions', () => {
 
 describe('media URLs', () => {
   it('parses what mediaPath builds', () => {
-    expect(parseMediaUrl(`capa-media://media/${mediaPath('thumb', 'p_1-Ab', 42)}`)).toEqual({ kind: 'thumb', projectId: 'p_1-Ab', imageId: 42 });
+    expect(parseMediaUrl(`capa-media://media/${mediaPath('thumb', 'p_1-Ab', 42)}`)).toEqual({
+      kind: 'thumb',
+      projectId: 'p_1-Ab',
+      imageId: 42,
+    });
     expect(parseMediaUrl(`capa-media://media/${mediaPath('image', 'abc', 1)}`)).toEqual({ kind: 'image', projectId: 'abc', imageId: 1 });
   });
 
@@ -208,7 +226,14 @@ describe('app:// files', () => {
   });
 
   it('refuses other origins and anything that escapes the folder', () => {
-    for (const url of ['app://other/index.html', 'file:///srv/capa/out/renderer/index.html', 'app://capa/..%2f..%2fpackage.json', 'app://capa/%2e%2e%2fsecret', 'app://capa/a%00b', 'app://capa/%E0%A4%A']) {
+    for (const url of [
+      'app://other/index.html',
+      'file:///srv/capa/out/renderer/index.html',
+      'app://capa/..%2f..%2fpackage.json',
+      'app://capa/%2e%2e%2fsecret',
+      'app://capa/a%00b',
+      'app://capa/%E0%A4%A',
+    ]) {
       expect(appUrlToFile(url, root), url).toBeNull();
     }
   });
@@ -231,7 +256,11 @@ describe('utilityProcess trainer port', () => {
     const child = new FakeChild();
     const fork = vi.fn(() => child);
     const port = forkUtilityTrainer(fork as unknown as UtilityFork, '/app/out/main/trainer/main.js', { A: '1' });
-    expect(fork).toHaveBeenCalledWith('/app/out/main/trainer/main.js', [], expect.objectContaining({ serviceName: TRAINER_SERVICE_NAME, env: { A: '1' } }));
+    expect(fork).toHaveBeenCalledWith(
+      '/app/out/main/trainer/main.js',
+      [],
+      expect.objectContaining({ serviceName: TRAINER_SERVICE_NAME, env: { A: '1' } }),
+    );
     expect(TRAINER_SERVICE_NAME).toBe('Capa trainer');
 
     const received: TrainerMessage[] = [];
@@ -393,13 +422,21 @@ describe('launcher', () => {
     const d = deps({ env: { PORT: 'not-a-port', HOME: '/home/ada' } });
     await launch(d);
     expect(DEFAULT_PORT).toBe(5817);
-    expect(d.startBrowserHost).toHaveBeenCalledWith({ dataDir: defaultDataDir({ env: {} }), port: 5817, settingsFile: join(userDataDir({ env: {} }), 'settings.json') });
+    expect(d.startBrowserHost).toHaveBeenCalledWith({
+      dataDir: defaultDataDir({ env: {} }),
+      port: 5817,
+      settingsFile: join(userDataDir({ env: {} }), 'settings.json'),
+    });
     expect(d.openBrowser).toHaveBeenCalledWith('http://127.0.0.1:5817');
   });
 
   it('runs Electron on the app folder with the arguments when its binary exists', async () => {
     const d = deps({
-      findElectron: () => findElectronBinary(() => '/opt/electron/electron', (path) => path === '/opt/electron/electron'),
+      findElectron: () =>
+        findElectronBinary(
+          () => '/opt/electron/electron',
+          (path) => path === '/opt/electron/electron',
+        ),
       runElectron: vi.fn(async () => 4),
       args: ['--inspect-brk'],
       env: { A: 'b' },
@@ -412,8 +449,18 @@ describe('launcher', () => {
   });
 
   it('treats a missing file or a non-path as no binary', () => {
-    expect(findElectronBinary(() => '/gone/electron', () => false).ok).toBe(false);
-    expect(findElectronBinary(() => ({ app: {} }), () => true).ok).toBe(false);
+    expect(
+      findElectronBinary(
+        () => '/gone/electron',
+        () => false,
+      ).ok,
+    ).toBe(false);
+    expect(
+      findElectronBinary(
+        () => ({ app: {} }),
+        () => true,
+      ).ok,
+    ).toBe(false);
   });
 });
 
@@ -426,7 +473,11 @@ describe('data folder', () => {
 
   it('matches Electron userData per platform', () => {
     expect(userDataDir({ env: { XDG_CONFIG_HOME: '/cfg' }, platform: 'linux', home: '/h' })).toBe(join('/cfg', 'Capa'));
-    expect(userDataDir({ env: {}, platform: 'darwin', home: '/Users/ada' })).toBe(join('/Users/ada', 'Library', 'Application Support', 'Capa'));
-    expect(userDataDir({ env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, platform: 'win32', home: 'C:\\Users\\ada' })).toBe(join('C:\\Users\\ada\\AppData\\Roaming', 'Capa'));
+    expect(userDataDir({ env: {}, platform: 'darwin', home: '/Users/ada' })).toBe(
+      join('/Users/ada', 'Library', 'Application Support', 'Capa'),
+    );
+    expect(userDataDir({ env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, platform: 'win32', home: 'C:\\Users\\ada' })).toBe(
+      join('C:\\Users\\ada\\AppData\\Roaming', 'Capa'),
+    );
   });
 });

@@ -42,7 +42,13 @@ describe('engine window', () => {
   it('is never shown, never hidden with hide(), unthrottled, sandboxed, in a session of its own', () => {
     const options = engineWindowOptions();
     expect(options.show).toBe(false);
-    expect(options.webPreferences).toMatchObject({ backgroundThrottling: false, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'capa-engine' });
+    expect(options.webPreferences).toMatchObject({
+      backgroundThrottling: false,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      partition: 'capa-engine',
+    });
     expect(options.webPreferences?.preload).toBeUndefined();
     const opened = openEngineWindow(Window, 'http://127.0.0.1:4567/index.html#token=abc');
     const window = FakeWindow.last!;
@@ -62,23 +68,40 @@ describe('engine window', () => {
 
   it('switches WebGPU on for Linux and background throttling off', () => {
     const appended: string[] = [];
-    appendEngineSwitches({ appendSwitch: (name: string, value?: string) => void appended.push(value === undefined ? name : `${name}=${value}`) }, 'linux');
+    appendEngineSwitches(
+      { appendSwitch: (name: string, value?: string) => void appended.push(value === undefined ? name : `${name}=${value}`) },
+      'linux',
+    );
     expect(appended).toContain('enable-unsafe-webgpu');
     expect(appended.some((flag) => flag.startsWith('enable-features=') && flag.includes('Vulkan'))).toBe(true);
     expect(appended).toContain('disable-renderer-backgrounding');
     const mac: string[] = [];
     appendEngineSwitches({ appendSwitch: (name: string) => void mac.push(name) }, 'darwin');
     expect(mac).not.toContain('enable-unsafe-webgpu');
-    expect(switchPairs(['--a=b=c', '--d'])).toEqual([['a', 'b=c'], ['d', undefined]]);
+    expect(switchPairs(['--a=b=c', '--d'])).toEqual([
+      ['a', 'b=c'],
+      ['d', undefined],
+    ]);
   });
 
   it('main opens it when the trainer asks, keeps those messages from the client, and tells the trainer when it closed', () => {
-    const child = Object.assign(new EventEmitter(), { posted: [] as unknown[], postMessage(message: unknown) { this.posted.push(message); }, kill() {} });
-    const opened: string[] = [];
-    const port = forkUtilityTrainer(() => child as unknown as UtilityProcess, 'trainer.js', {}, (url) => {
-      opened.push(url);
-      return openEngineWindow(Window, url);
+    const child = Object.assign(new EventEmitter(), {
+      posted: [] as unknown[],
+      postMessage(message: unknown) {
+        this.posted.push(message);
+      },
+      kill() {},
     });
+    const opened: string[] = [];
+    const port = forkUtilityTrainer(
+      () => child as unknown as UtilityProcess,
+      'trainer.js',
+      {},
+      (url) => {
+        opened.push(url);
+        return openEngineWindow(Window, url);
+      },
+    );
     const received: unknown[] = [];
     port.onMessage((message) => received.push(message));
     child.emit('message', { type: 'engine-window', url: 'http://127.0.0.1:1/index.html' });
@@ -93,7 +116,11 @@ describe('engine window', () => {
   it("the trainer's launcher asks for the window, closes it, and learns of its end", () => {
     const events = new EventEmitter();
     const posted: unknown[] = [];
-    const port: ParentPortLike = { postMessage: (message) => void posted.push(message), on: (event, listener) => void events.on(event, listener), off: (event, listener) => void events.off(event, listener) };
+    const port: ParentPortLike = {
+      postMessage: (message) => void posted.push(message),
+      on: (event, listener) => void events.on(event, listener),
+      off: (event, listener) => void events.off(event, listener),
+    };
     const browser = electronWindowLauncher(port)('http://127.0.0.1:2/index.html', false);
     expect(posted).toEqual([{ type: 'engine-window', url: 'http://127.0.0.1:2/index.html' }]);
     const ends: string[] = [];

@@ -12,7 +12,10 @@ import es from '../../common/messages/es/screens.json';
 import { LANGUAGES, resolveLanguage, systemLanguage, type Language } from '../../common/messages/languages';
 
 /** Both sets of catalogues as one tree per language, the core's under "core:" as i18next names its namespace. */
-const CATALOGUES = Object.fromEntries(LANGUAGES.map((code) => [code, { ...ALL[code].screens, 'core:': ALL[code].core }])) as Record<Language, unknown>;
+const CATALOGUES = Object.fromEntries(LANGUAGES.map((code) => [code, { ...ALL[code].screens, 'core:': ALL[code].core }])) as Record<
+  Language,
+  unknown
+>;
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 
 /** Dotted key -> message, for every leaf of a catalogue. */
@@ -40,7 +43,10 @@ function messages(language: Language): Map<string, { variables: Set<string>; for
 }
 
 describe('message catalogues', () => {
-  const all = Object.fromEntries(LANGUAGES.map((language) => [language, messages(language)])) as Record<Language, ReturnType<typeof messages>>;
+  const all = Object.fromEntries(LANGUAGES.map((language) => [language, messages(language)])) as Record<
+    Language,
+    ReturnType<typeof messages>
+  >;
 
   it.each(LANGUAGES.flatMap((a) => LANGUAGES.filter((b) => b !== a).map((b) => [a, b] as const)))('every %s key exists in %s', (a, b) => {
     const missing = [...all[a].keys()].filter((key) => !all[b].has(key));
@@ -65,7 +71,7 @@ describe('message catalogues', () => {
     expect([...flatten(CATALOGUES[language])].filter(([, text]) => text.trim() === '').map(([key]) => key)).toEqual([]);
   });
 
-  it('renders counts with each language\'s plural forms and number format through i18next', async () => {
+  it("renders counts with each language's plural forms and number format through i18next", async () => {
     const i18n = i18next.createInstance();
     await i18n.init({ resources: { en: { translation: en }, es: { translation: es } }, lng: 'en', interpolation: { escapeValue: false } });
     expect(i18n.t('common.pictures', { count: 1 })).toBe('1 picture');
@@ -88,7 +94,12 @@ describe('sentences the core makes', () => {
 
   it('are said in Spanish from the same key and values', async () => {
     const i18n = i18next.createInstance();
-    await i18n.init({ resources: { es: { core: CORE_CATALOGUES.es } }, lng: 'es', defaultNS: 'core', interpolation: { escapeValue: false } });
+    await i18n.init({
+      resources: { es: { core: CORE_CATALOGUES.es } },
+      lng: 'es',
+      defaultNS: 'core',
+      interpolation: { escapeValue: false },
+    });
     const sentence = said('errors.databaseCorrupt', { detail: 'x' });
     expect(i18n.t(sentence.key!, sentence.params)).toBe('La base de datos del proyecto está dañada o no es una base de datos de Capa (x).');
   });

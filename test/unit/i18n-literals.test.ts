@@ -13,7 +13,16 @@ const SRC = join(__dirname, '..', '..', 'renderer', 'src');
 const NOT_YET_TRANSLATED = new Set<string>([]);
 
 /** Attributes whose value a person reads or hears. */
-const READ_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'aria-placeholder', 'aria-valuetext', 'title', 'placeholder', 'alt', 'label']);
+const READ_ATTRIBUTES = new Set([
+  'aria-label',
+  'aria-description',
+  'aria-placeholder',
+  'aria-valuetext',
+  'title',
+  'placeholder',
+  'alt',
+  'label',
+]);
 /** Elements whose content is code or a key name, the same in every language. */
 const VERBATIM_ELEMENTS = new Set(['code', 'kbd', 'pre', 'style', 'script']);
 
@@ -37,7 +46,8 @@ function shownLiterals(expression: unknown, out: string[]): void {
   if (expression.type === 'TemplateLiteral') {
     for (const quasi of expression.quasis as { value: { cooked: string } }[]) if (reads(quasi.value.cooked)) out.push(quasi.value.cooked);
   }
-  if (expression.type === 'CallExpression' || expression.type === 'BinaryExpression' || expression.type === 'ArrowFunctionExpression') return;
+  if (expression.type === 'CallExpression' || expression.type === 'BinaryExpression' || expression.type === 'ArrowFunctionExpression')
+    return;
   for (const [key, value] of Object.entries(expression)) {
     if (key === 'test') continue; // the condition of a ?: compares, it is not shown
     for (const child of Array.isArray(value) ? value : [value]) shownLiterals(child, out);
@@ -86,7 +96,9 @@ describe('user-visible text goes through the catalogues', () => {
   });
 
   it('lists only components that exist and still hold hard-coded text', () => {
-    const stale = [...NOT_YET_TRANSLATED].filter((file) => !files.includes(file) || literalTexts(readFileSync(join(SRC, file), 'utf8')).length === 0);
+    const stale = [...NOT_YET_TRANSLATED].filter(
+      (file) => !files.includes(file) || literalTexts(readFileSync(join(SRC, file), 'utf8')).length === 0,
+    );
     expect(stale, 'remove these from NOT_YET_TRANSLATED').toEqual([]);
   });
 

@@ -94,12 +94,25 @@ const APPLICATIONS: Record<string, { name: string; alpha: number; scale: number;
 const INPUT_SIZE: Record<string, number> = { 'mobilenet-v2-0.5-160': 160 };
 const BACKBONES: (string | null)[] = [null, ...Object.keys(APPLICATIONS)];
 
-const OPTIMIZER_CLASS: Record<OptimizerName, string> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop', adagrad: 'Adagrad', adadelta: 'Adadelta', adamax: 'Adamax' };
+const OPTIMIZER_CLASS: Record<OptimizerName, string> = {
+  adam: 'Adam',
+  sgd: 'SGD',
+  rmsprop: 'RMSprop',
+  adagrad: 'Adagrad',
+  adadelta: 'Adadelta',
+  adamax: 'Adamax',
+};
 
 function specFor(optimizer: OptimizerName, backbone: string | null, rich: boolean): ModelSpec {
   const base = everyFieldSpec();
   const head: LayerSpec[] = [
-    layer({ type: 'Dense', units: 24, activation: 'swish', kernel_initializer: 'lecun_uniform', kernel_regularizer: { l1: 0.002, l2: 0.001 } }),
+    layer({
+      type: 'Dense',
+      units: 24,
+      activation: 'swish',
+      kernel_initializer: 'lecun_uniform',
+      kernel_regularizer: { l1: 0.002, l2: 0.001 },
+    }),
     layer({ type: 'Dropout', rate: 0.4 }),
     { ...layer({ type: 'Dense', units: 9 }), enabled: false },
   ];
@@ -147,7 +160,12 @@ function expectLayer(c: Py | undefined, spec: LayerSpec, where: string): void {
       else expect(got, `${where} ${key}`).toEqual({ call: 'keras.regularizers.L1L2', args: [], kwargs: { l1: r.l1, l2: r.l2 } });
       continue;
     }
-    const value = PAIRS.has(key) || (spec.type === 'ZeroPadding2D' && key === 'padding') ? (typeof wanted === 'number' ? [wanted, wanted] : wanted) : wanted;
+    const value =
+      PAIRS.has(key) || (spec.type === 'ZeroPadding2D' && key === 'padding')
+        ? typeof wanted === 'number'
+          ? [wanted, wanted]
+          : wanted
+        : wanted;
     expect(got, `${where} ${key}`).toEqual(value);
   }
 }
@@ -200,7 +218,13 @@ function expectSays(parsed: Parsed, spec: ModelSpec, bundle: boolean): void {
     expect(argument(prepare, 'Rescaling', 'offset') ?? 0).toBe(app.offset);
     const backbone = parsed.assigns['backbone']![0] as Call;
     expect(backbone.call).toBe(`keras.applications.${app.name}`);
-    expect(backbone.kwargs).toMatchObject({ alpha: app.alpha, include_top: false, weights: 'imagenet', pooling: 'avg', input_shape: { code: 'INPUT_SHAPE' } });
+    expect(backbone.kwargs).toMatchObject({
+      alpha: app.alpha,
+      include_top: false,
+      weights: 'imagenet',
+      pooling: 'avg',
+      input_shape: { code: 'INPUT_SHAPE' },
+    });
     if (app.name !== 'MobileNetV2') expect(backbone.kwargs['include_preprocessing']).toBe(true);
     if (spec.backbone.trainable_blocks === 0) expect(parsed.assigns['backbone.trainable']).toEqual([false]);
     else {
@@ -236,14 +260,22 @@ function expectSays(parsed: Parsed, spec: ModelSpec, bundle: boolean): void {
   expect(fit).toHaveLength(1);
   expect(fit[0]!.kwargs).toMatchObject({ callbacks: { code: 'callbacks' }, class_weight: { code: 'class_weight' } });
   const weights = parsed.assigns['class_weight']!;
-  if (t.class_weight === 'balanced') expect(weights.some((w) => w !== null && typeof w === 'object' && 'code' in w && /counts\.sum\(\) \/ \(NUM_CLASSES \* c\)/.test(w.code))).toBe(true);
+  if (t.class_weight === 'balanced')
+    expect(
+      weights.some((w) => w !== null && typeof w === 'object' && 'code' in w && /counts\.sum\(\) \/ \(NUM_CLASSES \* c\)/.test(w.code)),
+    ).toBe(true);
   else expect(weights).toEqual([null]);
   expect(parsed.assigns['val_ds']?.some((v) => v === null)).toBe(t.validation === 'none');
 
   const datasets = callsOf(parsed, 'keras.utils.image_dataset_from_directory');
   expect(datasets.length).toBeGreaterThan(0);
   for (const d of datasets) {
-    expect(d.kwargs).toMatchObject({ label_mode: 'categorical', seed: t.seed, color_mode: spec.input.channels === 1 && !spec.backbone ? 'grayscale' : 'rgb', image_size: size ? [size, size] : [spec.input.height, spec.input.width] });
+    expect(d.kwargs).toMatchObject({
+      label_mode: 'categorical',
+      seed: t.seed,
+      color_mode: spec.input.channels === 1 && !spec.backbone ? 'grayscale' : 'rgb',
+      image_size: size ? [size, size] : [spec.input.height, spec.input.width],
+    });
     if (spec.input.resize !== 'squash') expect(d.kwargs[`${spec.input.resize === 'crop' ? 'crop_to' : 'pad_to'}_aspect_ratio`]).toBe(true);
   }
   if (bundle) {
@@ -256,7 +288,9 @@ function expectSays(parsed: Parsed, spec: ModelSpec, bundle: boolean): void {
   }
 }
 
-const CASES = OPTIMIZERS.flatMap((optimizer) => BACKBONES.flatMap((backbone) => [false, true].map((rich) => ({ optimizer, backbone, rich }))));
+const CASES = OPTIMIZERS.flatMap((optimizer) =>
+  BACKBONES.flatMap((backbone) => [false, true].map((rich) => ({ optimizer, backbone, rich }))),
+);
 const CLASSES = ['cat', 'dog', 'bird'];
 
 /** Every case's two scripts, parsed in one Python run. */
@@ -274,23 +308,25 @@ function parseAll(write: (spec: ModelSpec, target: 'show' | 'bundle') => string)
   return new Map(Object.entries(parsed));
 }
 
-describe.skipIf(skipWithoutPython())('the Keras emitter, read by Python\'s ast', () => {
-  const scripts = (spec: ModelSpec, target: 'show' | 'bundle') => (target === 'show' ? kerasCode(spec, CLASSES) : trainScript(spec, CLASSES));
+describe.skipIf(skipWithoutPython())("the Keras emitter, read by Python's ast", () => {
+  const scripts = (spec: ModelSpec, target: 'show' | 'bundle') =>
+    target === 'show' ? kerasCode(spec, CLASSES) : trainScript(spec, CLASSES);
   let parsed: Map<string, Parsed> | null = null;
   const get = (i: number, target: 'show' | 'bundle') => {
     parsed ??= parseAll(scripts);
     return [...parsed.entries()].find(([file]) => file.endsWith(`/${i}-${target}.py`))![1];
   };
 
-  it.each(CASES.map((c, i) => [c.optimizer, c.backbone ?? 'no backbone', c.rich ? 'augmentation, callbacks, class weights' : 'plain', i] as const))(
-    '%s, %s, %s: both scripts say every setting',
-    (_o, _b, _r, i) => {
-      const c = CASES[i]!;
-      const spec = specFor(c.optimizer, c.backbone, c.rich);
-      expectSays(get(i, 'show'), spec, false);
-      expectSays(get(i, 'bundle'), spec, true);
-    },
-  );
+  it.each(
+    CASES.map(
+      (c, i) => [c.optimizer, c.backbone ?? 'no backbone', c.rich ? 'augmentation, callbacks, class weights' : 'plain', i] as const,
+    ),
+  )('%s, %s, %s: both scripts say every setting', (_o, _b, _r, i) => {
+    const c = CASES[i]!;
+    const spec = specFor(c.optimizer, c.backbone, c.rich);
+    expectSays(get(i, 'show'), spec, false);
+    expectSays(get(i, 'bundle'), spec, true);
+  });
 
   it('says so and refuses to run for a backbone keras.applications does not ship, instead of building another', () => {
     const spec = { ...specFor('adam', 'mobilenet-v2-1.0-224', false), backbone: { id: 'my-own-net', trainable_blocks: 0 } };
@@ -303,7 +339,12 @@ describe.skipIf(skipWithoutPython())('the Keras emitter, read by Python\'s ast',
   it('can fail: a script that leaves out a setting is caught', () => {
     const spec = specFor('adagrad', null, true);
     const file = join(tempDir(), 'broken.py');
-    writeFileSync(file, kerasCode(spec, CLASSES).replace(/callbacks\.append\(keras\.callbacks\.EarlyStopping\(.*\)\)\n/, '').replace('learning_rate=0.0123', 'learning_rate=0.01'));
+    writeFileSync(
+      file,
+      kerasCode(spec, CLASSES)
+        .replace(/callbacks\.append\(keras\.callbacks\.EarlyStopping\(.*\)\)\n/, '')
+        .replace('learning_rate=0.0123', 'learning_rate=0.01'),
+    );
     const broken = runPython<Record<string, Parsed>>(READ, [file])[file]!;
     expect(() => expectSays(broken, spec, false)).toThrow();
   });

@@ -39,13 +39,17 @@ export function secondCopies(text: string): string[] {
 
 describe('languages and themes, written once', () => {
   it('the languages are the catalogue folders, each with the core areas, the screens words and its name', () => {
-    const folders = readdirSync(MESSAGES, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(MESSAGES, e.name, 'index.ts'))).map((e) => e.name);
+    const folders = readdirSync(MESSAGES, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(MESSAGES, e.name, 'index.ts')))
+      .map((e) => e.name);
     expect([...LANGUAGES].sort()).toEqual(folders.sort());
     expect(LANGUAGES[0]).toBe('en');
     // The screens' words live in the folder too, not in a second list of files elsewhere.
     expect(readdirSync(join(ROOT, 'renderer', 'src', 'lib', 'i18n')).filter((f) => f.endsWith('.json'))).toEqual([]);
     for (const code of LANGUAGES) {
-      const files = readdirSync(join(MESSAGES, code)).filter((f) => f.endsWith('.json')).map((f) => f.replace('.json', ''));
+      const files = readdirSync(join(MESSAGES, code))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.replace('.json', ''));
       expect(files, code).toContain('screens');
       expect(Object.keys(CORE_CATALOGUES[code]).sort(), code).toEqual(files.filter((f) => f !== 'screens').sort());
       expect(LANGUAGE_NAMES[code], code).toMatch(/\p{L}/u);

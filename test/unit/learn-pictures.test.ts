@@ -4,7 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { presetById } from '../../common/model/presets';
 import { summarize } from '../../common/model/summary';
-import { activation, convolve, EDGE_KERNEL, EDGE_PICTURE, lossCurve, maxPool2x2, POOL_INPUT, softmax } from '../../renderer/src/lib/learn-pictures';
+import {
+  activation,
+  convolve,
+  EDGE_KERNEL,
+  EDGE_PICTURE,
+  lossCurve,
+  maxPool2x2,
+  POOL_INPUT,
+  softmax,
+} from '../../renderer/src/lib/learn-pictures';
 import { blockSize, diagramBlocks } from '../../renderer/src/lib/network-diagram';
 
 describe('the model diagram', () => {

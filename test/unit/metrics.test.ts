@@ -29,7 +29,15 @@ describe('evaluation metrics', () => {
       [0, 1, 0],
       [0.5, 0, 0.5],
     ]);
-    expect(normalizeRows([[0, 0], [1, 3]])).toEqual([[0, 0], [0.25, 0.75]]);
+    expect(
+      normalizeRows([
+        [0, 0],
+        [1, 3],
+      ]),
+    ).toEqual([
+      [0, 0],
+      [0.25, 0.75],
+    ]);
   });
 
   it('gives accuracy and the mean cross-entropy of the label', () => {
@@ -66,7 +74,14 @@ describe('evaluation metrics', () => {
   });
 
   it('clips probabilities as Keras does, and gives 0 precision to a class never predicted', () => {
-    const clipped = computeMetrics([0, 1], [[0, 1], [0, 1]], ['x', 'y']);
+    const clipped = computeMetrics(
+      [0, 1],
+      [
+        [0, 1],
+        [0, 1],
+      ],
+      ['x', 'y'],
+    );
     expect(clipped.loss).toBeCloseTo((-Math.log(1e-7) - Math.log(1 - 1e-7)) / 2, 9);
     expect(clipped.perClass[0]).toMatchObject({ precision: 0, recall: 0, f1: 0, support: 1 });
     expect(clipped.perClass[1]).toMatchObject({ precision: 0.5, recall: 1, support: 1 });
@@ -84,7 +99,11 @@ describe('evaluation metrics', () => {
     expect(six.topK).toEqual({ k: 3, accuracy: 0.5 });
     expect(inTopK(rows[0]!, 2, 3)).toBe(true);
     expect(inTopK(rows[0]!, 3, 3)).toBe(false);
-    const eleven = computeMetrics([0], [Array.from({ length: 11 }, (_, i) => (i === 0 ? 0.05 : 0.095))], Array.from({ length: 11 }, (_, i) => `c${i}`));
+    const eleven = computeMetrics(
+      [0],
+      [Array.from({ length: 11 }, (_, i) => (i === 0 ? 0.05 : 0.095))],
+      Array.from({ length: 11 }, (_, i) => `c${i}`),
+    );
     expect(eleven.topK).toEqual({ k: 5, accuracy: 0 });
   });
 

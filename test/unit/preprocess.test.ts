@@ -10,7 +10,8 @@ function halves(width: number, height: number): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-const pixel = (p: Float32Array, width: number, channels: number, x: number, y: number) => Array.from(p.subarray((y * width + x) * channels, (y * width + x + 1) * channels));
+const pixel = (p: Float32Array, width: number, channels: number, x: number, y: number) =>
+  Array.from(p.subarray((y * width + x) * channels, (y * width + x + 1) * channels));
 
 describe('imageToPixels', () => {
   it('scales bytes to [0, 1] and states it', async () => {
@@ -36,10 +37,14 @@ describe('imageToPixels', () => {
   });
 
   it('gives one channel for grayscale and drops alpha onto black', async () => {
-    const transparent = await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0 } } }).png().toBuffer();
+    const transparent = await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0 } } })
+      .png()
+      .toBuffer();
     const rgb = await imageToPixels(transparent, { width: 4, height: 4, channels: 3, resize: 'squash' });
     expect(Array.from(rgb).every((v) => v === 0)).toBe(true);
-    const white = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const white = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#ffffff' } })
+      .jpeg()
+      .toBuffer();
     const gray = await imageToPixels(white, { width: 2, height: 2, channels: 1, resize: 'squash' });
     expect(gray).toHaveLength(4);
     for (const v of gray) expect(v).toBeCloseTo(1, 2);
@@ -48,7 +53,10 @@ describe('imageToPixels', () => {
   it('applies EXIF orientation before resizing', async () => {
     // Stored as 40x10 (red | blue) with orientation 6: a viewer shows it rotated 90° clockwise,
     // 10 wide and 40 tall, red on top.
-    const rotated = await sharp(await halves(40, 10)).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const rotated = await sharp(await halves(40, 10))
+      .jpeg({ quality: 100 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const p = await imageToPixels(rotated, { width: 10, height: 40, channels: 3, resize: 'squash' });
     expect(pixel(p, 10, 3, 5, 2)[0]).toBeGreaterThan(0.8);
     expect(pixel(p, 10, 3, 5, 37)[2]).toBeGreaterThan(0.8);

@@ -19,7 +19,13 @@ function files(dir: string): string[] {
 
 /** Lines that start a Python of their own: a python executable named to spawn/exec, or child_process next to one. */
 export function ownPython(text: string): string[] {
-  return text.split('\n').filter((line) => /\b(spawn|spawnSync|exec|execSync|execFile|execFileSync)\s*\(\s*['"`][^'"`]*python/.test(line) || /['"`](\/usr\/bin\/)?python3?['"`]/.test(line));
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        /\b(spawn|spawnSync|exec|execSync|execFile|execFileSync)\s*\(\s*['"`][^'"`]*python/.test(line) ||
+        /['"`](\/usr\/bin\/)?python3?['"`]/.test(line),
+    );
 }
 
 describe('the Python helper', () => {

@@ -5,12 +5,34 @@ import { PRESETS } from '../../common/model/presets';
 import { sortRuns } from '../../renderer/src/lib/run-table';
 
 const spec = PRESETS.find((p) => p.id === 'mlp')!.build({ width: 8, height: 8, channels: 1, resize: 'squash' });
-const epoch = (n: number, loss: number, valAccuracy: number | null): EpochMetrics => ({ epoch: n, loss, accuracy: 0.5, valLoss: null, valAccuracy, seconds: 1 });
+const epoch = (n: number, loss: number, valAccuracy: number | null): EpochMetrics => ({
+  epoch: n,
+  loss,
+  accuracy: 0.5,
+  valLoss: null,
+  valAccuracy,
+  seconds: 1,
+});
 
 function run(name: string, createdAt: string, extra: Partial<RunInfo> = {}): RunInfo {
   return {
-    id: name, projectId: 'p', name, defaultName: null, starred: false, status: 'completed', spec, classNames: ['a', 'b'], backend: null,
-    createdAt, finishedAt: null, epochs: [], bestEpoch: null, durationSeconds: 0, estimate: null, error: null, ...extra,
+    id: name,
+    projectId: 'p',
+    name,
+    defaultName: null,
+    starred: false,
+    status: 'completed',
+    spec,
+    classNames: ['a', 'b'],
+    backend: null,
+    createdAt,
+    finishedAt: null,
+    epochs: [],
+    bestEpoch: null,
+    durationSeconds: 0,
+    estimate: null,
+    error: null,
+    ...extra,
   };
 }
 
@@ -35,7 +57,7 @@ describe('runs table order', () => {
     expect(names(sortRuns([a, b, { ...c, starred: true }], 'bestAccuracy', true))).toEqual(['gamma', 'Beta', 'alpha']);
   });
 
-  it('sorts by status in the order of a run\'s life, whatever the language of its label', () => {
+  it("sorts by status in the order of a run's life, whatever the language of its label", () => {
     const failed = { ...a, status: 'failed' as const };
     const running = { ...b, status: 'running' as const };
     const stopped = { ...c, status: 'stopped' as const };

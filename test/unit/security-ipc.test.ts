@@ -61,7 +61,11 @@ const TRAVERSAL = [
   '.',
   '..',
 ];
-const hostileString = fc.oneof(fc.constantFrom(...TRAVERSAL, HUGE), fc.string({ maxLength: 50 }), fc.string({ unit: 'binary', maxLength: 20 }));
+const hostileString = fc.oneof(
+  fc.constantFrom(...TRAVERSAL, HUGE),
+  fc.string({ maxLength: 50 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+);
 // Values of the wrong shape for any field: numbers out of range, NaN, objects where text goes…
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
@@ -100,7 +104,10 @@ beforeAll(() => {
   mkdirSync(outside, { recursive: true });
   writeFileSync(secret, 'do not touch');
   service = createCapaService({ dataDir, host: 'electron' });
-  const ipc: IpcRegistrar = { handle: (channel, handler) => void handlers.set(channel, handler), removeHandler: (channel) => void handlers.delete(channel) };
+  const ipc: IpcRegistrar = {
+    handle: (channel, handler) => void handlers.set(channel, handler),
+    removeHandler: (channel) => void handlers.delete(channel),
+  };
   registerIpcHandlers(ipc, service, (event) => isTrustedSender(event, new Set([1])));
 });
 

@@ -11,8 +11,20 @@ const flatten = (items: Item[]): Item[] => items.flatMap((item) => [item, ...(Ar
 
 describe('the help overlay’s desktop menu shortcuts', () => {
   it('are each an accelerator of the Windows and Linux menu, for the command the overlay names', () => {
-    const template = menuTemplate({ appName: 'Capa', isMac: false, isDev: false, send: () => {}, onOpenProject: () => {}, onShowDataFolder: () => {}, language: 'en' });
-    const accelerators = new Map(flatten(template).filter((item) => item.accelerator).map((item) => [String(item.accelerator).replace('CmdOrCtrl', 'Ctrl'), item.label]));
+    const template = menuTemplate({
+      appName: 'Capa',
+      isMac: false,
+      isDev: false,
+      send: () => {},
+      onOpenProject: () => {},
+      onShowDataFolder: () => {},
+      language: 'en',
+    });
+    const accelerators = new Map(
+      flatten(template)
+        .filter((item) => item.accelerator)
+        .map((item) => [String(item.accelerator).replace('CmdOrCtrl', 'Ctrl'), item.label]),
+    );
     const menu = SHORTCUT_GROUPS.find((group) => group.id === 'menu')!;
     // The overlay's action for each menu label, so a shortcut listed for the wrong command fails too.
     const expected: Record<string, string> = {

@@ -50,9 +50,14 @@ describe('a wrong setting names its field with a keyed sentence', () => {
 
   it('an unknown activation, with the ones that work', () => {
     const issue = issueAt({ ...base(), layers: [{ type: 'Dense', units: 2, activation: 'relu6' }] }, 'layers.0.activation');
-    expect(issue).toMatchObject({ key: 'model.fields.unknown.activation', params: { received: '"relu6"', choices: 'linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, swish' } });
+    expect(issue).toMatchObject({
+      key: 'model.fields.unknown.activation',
+      params: { received: '"relu6"', choices: 'linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, swish' },
+    });
     expect(issue.message).toBe('Unknown activation "relu6". Use one of: linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, swish.');
-    expect(inSpanish(issue)).toBe('Función de activación desconocida: "relu6". Usa una de estas: linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, swish.');
+    expect(inSpanish(issue)).toBe(
+      'Función de activación desconocida: "relu6". Usa una de estas: linear, relu, sigmoid, tanh, softmax, elu, selu, gelu, swish.',
+    );
     const leaky = issueAt({ ...base(), layers: [{ type: 'Dense', units: 2, activation: 'leaky_relu' }] }, 'layers.0.activation');
     expect(leaky.key).toBe('model.layers.leakyReluHere');
     expect(inSpanish(leaky)).toContain('añade una capa Activation("leaky_relu") después de esta');
@@ -60,14 +65,22 @@ describe('a wrong setting names its field with a keyed sentence', () => {
 
   it('an input too large', () => {
     const issue = issueAt({ ...base(), input: { ...DEFAULT_INPUT, width: 2000 } }, 'input.width');
-    expect(issue).toMatchObject({ key: 'model.spec.widthTooLarge', params: { max: 1024 }, message: 'Input width above 1024 pixels is not supported.' });
+    expect(issue).toMatchObject({
+      key: 'model.spec.widthTooLarge',
+      params: { max: 1024 },
+      message: 'Input width above 1024 pixels is not supported.',
+    });
     expect(inSpanish(issue)).toBe('No se admite un ancho de entrada de más de 1024 píxeles.');
   });
 
   it("zod's own checks (missing field, wrong type, bounds without a message of their own) get a sentence too", () => {
     const { layers: _, ...noLayers } = base();
     const missing = issueAt(noLayers, 'layers');
-    expect(missing).toMatchObject({ key: 'model.spec.required', params: { field: 'layers' }, message: '"layers" is missing; give it a value.' });
+    expect(missing).toMatchObject({
+      key: 'model.spec.required',
+      params: { field: 'layers' },
+      message: '"layers" is missing; give it a value.',
+    });
     expect(inSpanish(missing)).toBe('Falta "layers"; dale un valor.');
 
     const wrongType = issueAt({ ...base(), training: { ...base().training, nesterov: 'yes' } }, 'training.nesterov');
@@ -84,7 +97,13 @@ describe('a wrong setting names its field with a keyed sentence', () => {
   it('leaves no issue without a key, whatever is wrong', () => {
     const wrongs: unknown[] = [
       {},
-      { ...base(), version: 'two', input: 'big', layers: [{ type: 'Conv2D' }, { type: 'Nope' }, 3], training: { optimizer: 7, epochs: 'ten', class_weight: null } },
+      {
+        ...base(),
+        version: 'two',
+        input: 'big',
+        layers: [{ type: 'Conv2D' }, { type: 'Nope' }, 3],
+        training: { optimizer: 7, epochs: 'ten', class_weight: null },
+      },
       { ...base(), augmentation: { flip: 'sideways', rotation: '0.1' }, backbone: { id: '', trainable_blocks: -1 } },
     ];
     const issues = wrongs.flatMap((value) => {
@@ -111,32 +130,57 @@ describe('a network that cannot be built says why with a keyed sentence', () => 
       path: ['layers', '1', 'type'],
       key: 'model.summary.denseNeedsFlat',
       params: { shape: '62, 62, 4' },
-      message: 'Dense needs a flat vector but receives an image of shape (62, 62, 4); add a Flatten or GlobalAveragePooling2D layer before it.',
+      message:
+        'Dense needs a flat vector but receives an image of shape (62, 62, 4); add a Flatten or GlobalAveragePooling2D layer before it.',
     });
-    expect(inSpanish(issue!)).toBe('Dense necesita un vector plano, pero recibe una imagen de forma (62, 62, 4); añade una capa Flatten o GlobalAveragePooling2D antes de ella.');
+    expect(inSpanish(issue!)).toBe(
+      'Dense necesita un vector plano, pero recibe una imagen de forma (62, 62, 4); añade una capa Flatten o GlobalAveragePooling2D antes de ella.',
+    );
   });
 
-  it('an image layer after Flatten, with the count in the language\'s number format', () => {
+  it("an image layer after Flatten, with the count in the language's number format", () => {
     const [issue] = summarize(spec([layer({ type: 'Flatten' }), layer({ type: 'Conv2D', filters: 2, kernel_size: 3 })]), 2).issues;
     expect(issue).toMatchObject({ key: 'model.summary.imageLayerAfterFlat', params: { type: 'Conv2D', count: 12288 } });
     expect(issue!.message).toContain('a flat vector of 12,288 values');
-    expect(inSpanish(issue!)).toBe('Conv2D necesita una imagen (alto, ancho, canales), pero recibe un vector plano de 12.288 valores; muévela antes de Flatten o del pooling global.');
+    expect(inSpanish(issue!)).toBe(
+      'Conv2D necesita una imagen (alto, ancho, canales), pero recibe un vector plano de 12.288 valores; muévela antes de Flatten o del pooling global.',
+    );
   });
 
   it('too many parameters', () => {
-    const big = spec([layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 64 })], { width: 1024, height: 1024, channels: 3, resize: 'squash' });
+    const big = spec([layer({ type: 'Flatten' }), layer({ type: 'Dense', units: 64 })], {
+      width: 1024,
+      height: 1024,
+      channels: 3,
+      resize: 'squash',
+    });
     const issue = summarize(big, 2).issues.find((i) => i.key === 'model.summary.tooManyParams')!;
     expect(issue).toMatchObject({ path: ['layers'], params: { count: summarize(big, 2).totalParams, max: MAX_PARAMS } });
     expect(issue.message).toMatch(/^The model has 201,326,\d{3} parameters, more than the 50,000,000 Capa can train/);
-    expect(inSpanish(issue)).toMatch(/^El modelo tiene 201\.326\.\d{3} parámetros, más de los 50\.000\.000 que Capa puede entrenar; añade pooling antes de Flatten/);
+    expect(inSpanish(issue)).toMatch(
+      /^El modelo tiene 201\.326\.\d{3} parámetros, más de los 50\.000\.000 que Capa puede entrenar; añade pooling antes de Flatten/,
+    );
   });
 
   it('a pretrained network that cannot be fine-tuned, counted in each language', () => {
     const entry = BACKBONES[0]!;
     const transfer = { ...presetById('transfer')!.build(DEFAULT_INPUT), backbone: { id: entry.id, trainable_blocks: 1 } };
-    const shapes = { shape: () => ({ title: entry.title, name: 'mobilenet', inputSize: [224, 224] as [number, number], features: 1280, params: entry.params }), canFineTune: () => false };
+    const shapes = {
+      shape: () => ({
+        title: entry.title,
+        name: 'mobilenet',
+        inputSize: [224, 224] as [number, number],
+        features: 1280,
+        params: entry.params,
+      }),
+      canFineTune: () => false,
+    };
     const [one] = summarizeWithBackbone(transfer, 2, shapes).issues;
-    expect(one).toMatchObject({ path: ['backbone', 'trainable_blocks'], key: 'model.backbones.graphCannotFineTune', params: { title: entry.title, count: 1 } });
+    expect(one).toMatchObject({
+      path: ['backbone', 'trainable_blocks'],
+      key: 'model.backbones.graphCannotFineTune',
+      params: { title: entry.title, count: 1 },
+    });
     expect(inSpanish(one!)).toContain('así que su último bloque no se puede ajustar');
     const [three] = summarizeWithBackbone({ ...transfer, backbone: { id: entry.id, trainable_blocks: 3 } }, 2, shapes).issues;
     expect(three!.message).toContain('its last 3 blocks cannot be fine-tuned');
@@ -153,7 +197,11 @@ describe('presets, pretrained networks and export formats describe themselves wi
     expect(inSpanish(presetById('small-cnn')!.title)).toBe('CNN pequeña');
     for (const entry of BACKBONES) expect(inSpanish(entry.description)).not.toBe(entry.description.message);
     const narrow = BACKBONES.find((entry) => entry.id === 'mobilenet-v2-0.5-224')!;
-    expect(narrow.description).toMatchObject({ key: 'model.catalogue.narrower', params: { percent: 50 }, message: 'Narrower (50% of the filters): smaller and faster, a little less accurate.' });
+    expect(narrow.description).toMatchObject({
+      key: 'model.catalogue.narrower',
+      params: { percent: 50 },
+      message: 'Narrower (50% of the filters): smaller and faster, a little less accurate.',
+    });
     expect(inSpanish(narrow.description)).toBe('Más estrecha (50 % de los filtros): más pequeña y rápida, un poco menos precisa.');
   });
 
@@ -163,13 +211,19 @@ describe('presets, pretrained networks and export formats describe themselves wi
   it('a greyed-out format names the layer and says why, in Spanish too', () => {
     const formats = formatChoices(model([{ className: 'UpSampling2D', name: 'up', config: {}, weights: [] }, dense('out')]), base());
     const onnx = formats.find((f) => f.format === 'onnx')!;
-    expect(onnx).toMatchObject({ available: false, title: { key: 'model.export.formats.onnx.title' }, purpose: { key: 'model.export.formats.onnx.purpose' } });
+    expect(onnx).toMatchObject({
+      available: false,
+      title: { key: 'model.export.formats.onnx.title' },
+      purpose: { key: 'model.export.formats.onnx.purpose' },
+    });
     expect(onnx.reason).toEqual({
       key: 'model.export.layerCannot',
       params: { layer: 'up', layerClass: 'UpSampling2D', why: nested(said('model.onnx.noLayer', { className: 'UpSampling2D' })) },
       message: 'layer "up" (UpSampling2D) cannot be written: UpSampling2D has no ONNX mapping in Capa yet.',
     });
-    expect(inSpanish(onnx.reason!)).toBe('la capa "up" (UpSampling2D) no se puede escribir: UpSampling2D todavía no tiene equivalente en ONNX en Capa.');
+    expect(inSpanish(onnx.reason!)).toBe(
+      'la capa "up" (UpSampling2D) no se puede escribir: UpSampling2D todavía no tiene equivalente en ONNX en Capa.',
+    );
     expect(inSpanish(formats.find((f) => f.format === 'tflite-int8')!.title)).toBe('TensorFlow Lite, pesos int8');
     expect(formats.find((f) => f.format === 'tfjs')).toMatchObject({ available: true, reason: null });
 
@@ -183,21 +237,40 @@ describe('presets, pretrained networks and export formats describe themselves wi
     const nested: SavedLayer = {
       className: 'Functional',
       name: 'mobilenet',
-      config: { layers: [{ class_name: 'InputLayer', config: { name: 'in' } }, { class_name: 'Conv2D', config: { name: 'conv', activation: 'hard_silu' } }], input_layers: [['in', 0, 0]], output_layers: [['conv', 0, 0]] },
+      config: {
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in' } },
+          { class_name: 'Conv2D', config: { name: 'conv', activation: 'hard_silu' } },
+        ],
+        input_layers: [['in', 0, 0]],
+        output_layers: [['conv', 0, 0]],
+      },
       weights: [],
     };
-    const tflite = formatChoices(model([nested, dense('out')]), { ...base(), backbone: { id: 'x', trainable_blocks: 2 } }).find((f) => f.format === 'tflite')!;
-    expect(tflite.reason!.message).toBe('layer "mobilenet" (Functional) cannot be written: its layer "conv" (Conv2D): the activation "hard_silu" has no TensorFlow Lite mapping in Capa yet.');
+    const tflite = formatChoices(model([nested, dense('out')]), { ...base(), backbone: { id: 'x', trainable_blocks: 2 } }).find(
+      (f) => f.format === 'tflite',
+    )!;
+    expect(tflite.reason!.message).toBe(
+      'layer "mobilenet" (Functional) cannot be written: its layer "conv" (Conv2D): the activation "hard_silu" has no TensorFlow Lite mapping in Capa yet.',
+    );
     expect(inSpanish(tflite.reason!)).toBe(
       'la capa "mobilenet" (Functional) no se puede escribir: su capa "conv" (Conv2D): la función de activación "hard_silu" todavía no tiene equivalente en TensorFlow Lite en Capa.',
     );
   });
 
   it('a run with a pretrained network kept apart: the reason names it', () => {
-    const formats = formatChoices(model([dense('out')]), { ...presetById('transfer')!.build(DEFAULT_INPUT), backbone: { id: 'my-net', trainable_blocks: 0 } });
-    expect(formats.find((f) => f.format === 'keras')!.reason).toMatchObject({ key: 'model.export.backboneApart', params: { id: 'my-net' } });
+    const formats = formatChoices(model([dense('out')]), {
+      ...presetById('transfer')!.build(DEFAULT_INPUT),
+      backbone: { id: 'my-net', trainable_blocks: 0 },
+    });
+    expect(formats.find((f) => f.format === 'keras')!.reason).toMatchObject({
+      key: 'model.export.backboneApart',
+      params: { id: 'my-net' },
+    });
     const bundle = formats.find((f) => f.format === 'bundle')!;
     expect(bundle.reason).toMatchObject({ key: 'model.export.bundleBackbone', params: { id: 'my-net' } });
-    expect(inSpanish(bundle.reason!)).toBe('su train.py solo reconstruye las MobileNet de keras.applications, y "my-net" no es una de ellas.');
+    expect(inSpanish(bundle.reason!)).toBe(
+      'su train.py solo reconstruye las MobileNet de keras.applications, y "my-net" no es una de ellas.',
+    );
   });
 });

@@ -21,7 +21,15 @@ describe('preset summaries against Keras formulas', () => {
   it('Small CNN at 64x64x3', () => {
     const s = summarize(preset('small-cnn').build(rgb64), 3);
     // 64 -conv3-> 62 -pool-> 31 -conv3-> 29 -pool-> 14; Dense units = min(128, max(32, round(64 * 1.5))) = 96
-    expect(s.rows.map((r) => r.params)).toEqual([conv2d(3, 3, 3, 16), 0, conv2d(3, 3, 16, 32), 0, 0, dense(14 * 14 * 32, 96), dense(96, 3)]);
+    expect(s.rows.map((r) => r.params)).toEqual([
+      conv2d(3, 3, 3, 16),
+      0,
+      conv2d(3, 3, 16, 32),
+      0,
+      0,
+      dense(14 * 14 * 32, 96),
+      dense(96, 3),
+    ]);
     expect(s.rows.map((r) => r.outputShape)).toEqual([[62, 62, 16], [31, 31, 16], [29, 29, 32], [14, 14, 32], [6272], [96], [3]]);
     expect(s.rows.map((r) => r.name)).toEqual(['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'flatten', 'dense', 'dense_1']);
     expect(s.nonTrainableParams).toBe(0);
@@ -47,7 +55,10 @@ describe('preset summaries against Keras formulas', () => {
   it('every preset fits every input from 1x1 to 256x256 without an issue', () => {
     for (const p of PRESETS.filter((p) => p.id !== 'transfer')) {
       for (const size of [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 33, 100, 256]) {
-        for (const [width, height] of [[size, size], [size, Math.max(1, Math.round(size / 2))]] as const) {
+        for (const [width, height] of [
+          [size, size],
+          [size, Math.max(1, Math.round(size / 2))],
+        ] as const) {
           const spec = p.build({ width, height, channels: 3, resize: 'squash' });
           expect(summarize(spec, 2).issues, `${p.id} ${width}x${height}`).toEqual([]);
         }
@@ -86,7 +97,7 @@ describe('every layer kind against Keras formulas', () => {
     expect(s.nonTrainableParams).toBe(2 * 8);
   });
 
-  it('counts GlobalMaxPooling2D and the brief\'s separable formula with depth multiplier 1', () => {
+  it("counts GlobalMaxPooling2D and the brief's separable formula with depth multiplier 1", () => {
     const spec = { ...everyFieldSpec(), input: { width: 10, height: 10, channels: 3 as const, resize: 'squash' as const } };
     spec.layers = [layer({ type: 'SeparableConv2D', filters: 7, kernel_size: 3 }), layer({ type: 'GlobalMaxPooling2D' })];
     const s = summarize(spec, 2);

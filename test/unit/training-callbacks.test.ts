@@ -5,7 +5,12 @@ import { earlyStoppingSchema, reduceLrSchema } from '../../common/model/spec';
 import { EarlyStopping, monitored, ReduceLrOnPlateau, TimeBudget } from '../../main/trainer/callbacks';
 
 const epoch = (n: number, loss: number, valAccuracy: number | null = null): EpochMetrics => ({
-  epoch: n, loss, accuracy: 1 - loss, valLoss: valAccuracy === null ? null : loss + 0.1, valAccuracy, seconds: 1,
+  epoch: n,
+  loss,
+  accuracy: 1 - loss,
+  valLoss: valAccuracy === null ? null : loss + 0.1,
+  valAccuracy,
+  seconds: 1,
 });
 
 describe('training callbacks', () => {

@@ -5,13 +5,24 @@ import type { EpochMetrics } from '../../preload/contract';
 import { epochCaption, overfitting } from '../../renderer/src/lib/training-captions';
 
 const epoch = (n: number, loss: number, valLoss: number | null, accuracy = 0.8, valAccuracy: number | null = 0.78): EpochMetrics => ({
-  epoch: n, loss, accuracy, valLoss, valAccuracy, seconds: 1,
+  epoch: n,
+  loss,
+  accuracy,
+  valLoss,
+  valAccuracy,
+  seconds: 1,
 });
 
 describe('epochCaption', () => {
   it('counts iterations per epoch as pictures over batch size, rounded up, and what was seen so far', () => {
     expect(epochCaption({ epoch: 3, epochs: 10, trainCount: 1200, batchSize: 64, batchesDone: 19 })).toEqual({
-      epoch: 3, epochs: 10, imagesPerEpoch: 1200, batchSize: 64, iterationsPerEpoch: 19, imagesSeen: 3600, iterationsDone: 57,
+      epoch: 3,
+      epochs: 10,
+      imagesPerEpoch: 1200,
+      batchSize: 64,
+      iterationsPerEpoch: 19,
+      imagesSeen: 3600,
+      iterationsDone: 57,
     });
   });
 

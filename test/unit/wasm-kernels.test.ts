@@ -52,8 +52,20 @@ function convGradients(backend: 'cpu' | 'wasm', input: number[], filterShape: nu
         const y = forward(xx as T4, ff as T4);
         return tf.sum(tf.mul(y, tf.tensor(randomArray(y.size, 3), y.shape)));
       });
-      const x = tf.tensor(randomArray(input.reduce((a, b) => a * b), 1), input);
-      const filter = tf.tensor(randomArray(filterShape.reduce((a, b) => a * b), 2), filterShape);
+      const x = tf.tensor(
+        randomArray(
+          input.reduce((a, b) => a * b),
+          1,
+        ),
+        input,
+      );
+      const filter = tf.tensor(
+        randomArray(
+          filterShape.reduce((a, b) => a * b),
+          2,
+        ),
+        filterShape,
+      );
       const [dx, dFilter] = grad([x, filter]);
       return { dx: dx!.dataSync().slice(), dFilter: dFilter!.dataSync().slice(), shape: dFilter!.shape, dxShape: dx!.shape };
     });
@@ -67,7 +79,13 @@ describe('convolution gradients on WASM', () => {
     for (const name of WASM_EXTRA_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
-  const cases: { input: [number, number, number, number]; kernel: [number, number]; filters: number; strides: number | [number, number]; padding: 'valid' | 'same' }[] = [];
+  const cases: {
+    input: [number, number, number, number];
+    kernel: [number, number];
+    filters: number;
+    strides: number | [number, number];
+    padding: 'valid' | 'same';
+  }[] = [];
   for (const padding of ['valid', 'same'] as const) {
     for (const strides of [1, 2]) {
       cases.push({ input: [3, 9, 8, 4], kernel: [3, 3], filters: 5, strides, padding });
@@ -77,15 +95,19 @@ describe('convolution gradients on WASM', () => {
     cases.push({ input: [2, 9, 12, 3], kernel: [3, 2], filters: 4, strides: [1, 2], padding });
     cases.push({ input: [2, 13, 6, 2], kernel: [3, 3], filters: 3, strides: [2, 1], padding });
   }
-  it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, strides $strides, padding $padding', async ({ input, kernel, filters, strides, padding }) => {
-    const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], filters];
-    const gradients = (backend: 'cpu' | 'wasm') => convGradients(backend, input, filterShape, (x, f) => tf.conv2d(x, f, strides, padding));
-    const cpu = await gradients('cpu');
-    const wasm = await gradients('wasm');
-    expect(wasm.shape).toEqual(filterShape);
-    expect(maxAbsDifference(wasm.dFilter, cpu.dFilter)).toBeLessThan(1e-4);
-    expect(maxAbsDifference(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
-  });
+  it.each(cases)(
+    'matches the CPU gradient: input $input, kernel $kernel, strides $strides, padding $padding',
+    async ({ input, kernel, filters, strides, padding }) => {
+      const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], filters];
+      const gradients = (backend: 'cpu' | 'wasm') =>
+        convGradients(backend, input, filterShape, (x, f) => tf.conv2d(x, f, strides, padding));
+      const cpu = await gradients('cpu');
+      const wasm = await gradients('wasm');
+      expect(wasm.shape).toEqual(filterShape);
+      expect(maxAbsDifference(wasm.dFilter, cpu.dFilter)).toBeLessThan(1e-4);
+      expect(maxAbsDifference(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
+    },
+  );
 
   it('frees its intermediate buffers in the WASM backend', () => {
     const backend = tf.findBackend('wasm')!;
@@ -117,25 +139,40 @@ describe('BatchMatMul on WASM (transposes done before the XNNPACK product)', () 
       shapes.push({ a: transposeA ? [1, 7, 5] : [1, 5, 7], b: transposeB ? [4, 3, 7] : [4, 7, 3], transposeA, transposeB });
     }
   }
-  it.each(shapes)('matches the CPU for a $a, b $b, transposeA $transposeA, transposeB $transposeB', async ({ a, b, transposeA, transposeB }) => {
-    const aValues = randomArray(a.reduce((x, y) => x * y), 11);
-    const bValues = randomArray(b.reduce((x, y) => x * y), 12);
-    const product = (backend: 'cpu' | 'wasm') =>
-      on(backend, () => {
-        const before = tf.memory().numTensors;
-        const result = tf.tidy(() => tf.matMul(tf.tensor(aValues, a), tf.tensor(bValues, b), transposeA, transposeB).dataSync().slice());
-        expect(tf.memory().numTensors).toBe(before);
-        return result;
-      });
-    const backend = tf.findBackend('wasm')!;
-    const ids = backend.numDataIds();
-    expect(maxAbsDifference(await product('wasm'), await product('cpu'))).toBeLessThan(1e-5);
-    expect(backend.numDataIds()).toBe(ids);
-  });
+  it.each(shapes)(
+    'matches the CPU for a $a, b $b, transposeA $transposeA, transposeB $transposeB',
+    async ({ a, b, transposeA, transposeB }) => {
+      const aValues = randomArray(
+        a.reduce((x, y) => x * y),
+        11,
+      );
+      const bValues = randomArray(
+        b.reduce((x, y) => x * y),
+        12,
+      );
+      const product = (backend: 'cpu' | 'wasm') =>
+        on(backend, () => {
+          const before = tf.memory().numTensors;
+          const result = tf.tidy(() => tf.matMul(tf.tensor(aValues, a), tf.tensor(bValues, b), transposeA, transposeB).dataSync().slice());
+          expect(tf.memory().numTensors).toBe(before);
+          return result;
+        });
+      const backend = tf.findBackend('wasm')!;
+      const ids = backend.numDataIds();
+      expect(maxAbsDifference(await product('wasm'), await product('cpu'))).toBeLessThan(1e-5);
+      expect(backend.numDataIds()).toBe(ids);
+    },
+  );
 });
 
 describe('depthwise convolution gradients on WASM', () => {
-  const cases: { input: [number, number, number, number]; kernel: [number, number]; multiplier: number; strides: 1 | 2; padding: 'valid' | 'same' }[] = [];
+  const cases: {
+    input: [number, number, number, number];
+    kernel: [number, number];
+    multiplier: number;
+    strides: 1 | 2;
+    padding: 'valid' | 'same';
+  }[] = [];
   for (const padding of ['valid', 'same'] as const) {
     for (const strides of [1, 2] as const) {
       cases.push({ input: [3, 9, 8, 4], kernel: [3, 3], multiplier: 1, strides, padding });
@@ -143,19 +180,23 @@ describe('depthwise convolution gradients on WASM', () => {
       cases.push({ input: [2, 7, 7, 1], kernel: [5, 5], multiplier: 3, strides, padding });
     }
   }
-  it.each(cases)('matches the CPU gradient: input $input, kernel $kernel, multiplier $multiplier, strides $strides, padding $padding', async ({ input, kernel, multiplier, strides, padding }) => {
-    const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], multiplier];
-    const gradients = (backend: 'cpu' | 'wasm') => convGradients(backend, input, filterShape, (x, f) => tf.depthwiseConv2d(x, f, strides, padding));
-    const backend = tf.findBackend('wasm')!;
-    const ids = backend.numDataIds();
-    const cpu = await gradients('cpu');
-    const wasm = await gradients('wasm');
-    expect(backend.numDataIds()).toBe(ids); // intermediate buffers are freed
-    expect(wasm.shape).toEqual(filterShape);
-    expect(wasm.dxShape).toEqual(input);
-    expect(maxAbsDifference(wasm.dFilter, cpu.dFilter)).toBeLessThan(1e-4);
-    expect(maxAbsDifference(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
-  });
+  it.each(cases)(
+    'matches the CPU gradient: input $input, kernel $kernel, multiplier $multiplier, strides $strides, padding $padding',
+    async ({ input, kernel, multiplier, strides, padding }) => {
+      const filterShape: [number, number, number, number] = [kernel[0], kernel[1], input[3], multiplier];
+      const gradients = (backend: 'cpu' | 'wasm') =>
+        convGradients(backend, input, filterShape, (x, f) => tf.depthwiseConv2d(x, f, strides, padding));
+      const backend = tf.findBackend('wasm')!;
+      const ids = backend.numDataIds();
+      const cpu = await gradients('cpu');
+      const wasm = await gradients('wasm');
+      expect(backend.numDataIds()).toBe(ids); // intermediate buffers are freed
+      expect(wasm.shape).toEqual(filterShape);
+      expect(wasm.dxShape).toEqual(input);
+      expect(maxAbsDifference(wasm.dFilter, cpu.dFilter)).toBeLessThan(1e-4);
+      expect(maxAbsDifference(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
+    },
+  );
 });
 
 describe('training on WASM', () => {
@@ -174,7 +215,10 @@ describe('training on WASM', () => {
       version: SPEC_VERSION,
       preset: 'custom',
       input: { width: 12, height: 12, channels: 3, resize: 'squash' },
-      layers: [...convs.map((layer) => (layer.type === 'Conv2D' ? { ...layer, activation } : layer)), { type: 'Dense', units: 8, activation }],
+      layers: [
+        ...convs.map((layer) => (layer.type === 'Conv2D' ? { ...layer, activation } : layer)),
+        { type: 'Dense', units: 8, activation },
+      ],
       training: { optimizer, learning_rate: 0.01, epochs: 1, batch_size: 4, seed: 7 },
     });
     const model = buildModel(tf, spec, 3);
@@ -202,7 +246,10 @@ describe('Tile on WASM', () => {
     { shape: [2, 3], reps: [2, 2] }, // repeats axes longer than 1: the shipped kernel
     { shape: [4], reps: [3] },
   ])('matches the CPU backend: $shape x $reps', async ({ shape, reps }) => {
-    const values = randomArray(shape.reduce((a, b) => a * b), 21);
+    const values = randomArray(
+      shape.reduce((a, b) => a * b),
+      21,
+    );
     const tiled = (backend: 'cpu' | 'wasm') => on(backend, () => tf.tidy(() => tf.tile(tf.tensor(values, shape), reps).dataSync().slice()));
     const backend = tf.findBackend('wasm')!;
     const ids = backend.numDataIds();
@@ -224,14 +271,20 @@ describe('MaxPoolGrad on WASM (direct, on the heap)', () => {
     { shape: [1, 6, 6, 2], size: 3, strides: 1, pad: 'valid' as const },
     { shape: [2, 5, 5, 3], size: 2, strides: 2, pad: 'same' as const }, // padded 2x2: the general path
   ])('matches the CPU backend: $shape pool $size stride $strides $pad', async ({ shape, size, strides, pad }) => {
-    const values = randomArray(shape.reduce((a, b) => a * b), 31);
+    const values = randomArray(
+      shape.reduce((a, b) => a * b),
+      31,
+    );
     const dx = (backend: 'cpu' | 'wasm') =>
       on(backend, () =>
         tf.tidy(() => {
           const x = tf.tensor4d(values, shape as [number, number, number, number]);
           const y = tf.maxPool(x, size, strides, pad);
           const weights = tf.tensor(randomArray(y.size, 32), y.shape);
-          return tf.grad((xx: T) => tf.sum(tf.mul(tf.maxPool(xx as T4, size, strides, pad), weights)))(x).dataSync().slice();
+          return tf
+            .grad((xx: T) => tf.sum(tf.mul(tf.maxPool(xx as T4, size, strides, pad), weights)))(x)
+            .dataSync()
+            .slice();
         }),
       );
     const backend = tf.findBackend('wasm')!;
@@ -242,7 +295,16 @@ describe('MaxPoolGrad on WASM (direct, on the heap)', () => {
   });
 
   it('gives ties to the first position of a window, as the CPU backend does', async () => {
-    const grad = (backend: 'cpu' | 'wasm') => on(backend, () => tf.tidy(() => Array.from(tf.grad((x: T) => tf.sum(tf.maxPool(x as T4, 2, 2, 'valid')))(tf.ones([1, 2, 2, 1])).dataSync())));
+    const grad = (backend: 'cpu' | 'wasm') =>
+      on(backend, () =>
+        tf.tidy(() =>
+          Array.from(
+            tf
+              .grad((x: T) => tf.sum(tf.maxPool(x as T4, 2, 2, 'valid')))(tf.ones([1, 2, 2, 1]))
+              .dataSync(),
+          ),
+        ),
+      );
     expect(await grad('wasm')).toEqual(await grad('cpu'));
   });
 });

@@ -16,10 +16,7 @@ export const ACTIVATION_REQUESTS: SchemasOf<ActivationOperations> = {
   activations: z.object({
     projectId,
     runId,
-    image: z.union([
-      z.object({ imageId: z.number().int().positive() }).strict(),
-      z.object({ bytes: imageBytes }).strict(),
-    ]),
+    image: z.union([z.object({ imageId: z.number().int().positive() }).strict(), z.object({ bytes: imageBytes }).strict()]),
   }),
 };
 
@@ -42,7 +39,8 @@ async function activations(context: ServiceContext, projectId: string, runId: st
   // saw in the summary and the diagram are Keras's, so the view uses those when the layers match.
   if (!model.run.spec.backbone) {
     const rows = summarize(model.run.spec, model.run.classNames.length).rows;
-    if (rows.length === layers.length && rows.every((row, i) => row.type === layers[i]!.type)) layers = layers.map((layer, i) => ({ ...layer, name: rows[i]!.name }));
+    if (rows.length === layers.length && rows.every((row, i) => row.type === layers[i]!.type))
+      layers = layers.map((layer, i) => ({ ...layer, name: rows[i]!.name }));
   }
   return { layers, backbone: model.run.spec.backbone?.id ?? null, classNames: model.run.classNames };
 }

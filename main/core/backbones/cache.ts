@@ -13,7 +13,14 @@ import { CapaError, toErrorValue } from '../../../common/messages/errors';
 import type { BackboneShape } from '../../../common/model/summary';
 import type { TrainerBackbone } from '../../trainer/protocol';
 import { said } from '../../../common/messages/said';
-import { BACKBONES, descriptionSchema, fineTunable, shapeOf, type BackboneEntry, type BackboneNormalization } from '../../../common/backbones/catalogue';
+import {
+  BACKBONES,
+  descriptionSchema,
+  fineTunable,
+  shapeOf,
+  type BackboneEntry,
+  type BackboneNormalization,
+} from '../../../common/backbones/catalogue';
 import { downloadModel, paramsOf, safeRelative, sha256File, type Fetch } from './download';
 import { describeFolderModel, type FolderModel } from './inspect';
 
@@ -87,11 +94,16 @@ export class BackboneCache {
     const extra = join(this.dir, 'catalogue.json');
     if (existsSync(extra)) {
       const parsed = z.array(entrySchema).safeParse(readJson(extra));
-      if (!parsed.success) throw new CapaError('invalid-argument', said('errors.backboneCache.badCatalogue', { file: extra, detail: parsed.error.issues[0]!.message }));
+      if (!parsed.success)
+        throw new CapaError(
+          'invalid-argument',
+          said('errors.backboneCache.badCatalogue', { file: extra, detail: parsed.error.issues[0]!.message }),
+        );
       for (const entry of parsed.data) entries.set(entry.id, entry);
     }
     // An imported folder describes what is really there (it may be a layers model standing in for a graph one).
-    for (const manifest of this.manifests()) if (!entries.has(manifest.entry.id) || manifest.source === 'import') entries.set(manifest.entry.id, manifest.entry);
+    for (const manifest of this.manifests())
+      if (!entries.has(manifest.entry.id) || manifest.source === 'import') entries.set(manifest.entry.id, manifest.entry);
     return [...entries.values()];
   }
 
@@ -170,15 +182,23 @@ export class BackboneCache {
     if (running) return running;
     // Started on the next tick, so it is registered before it can end; no longer listed as
     // downloading by the time a caller's await resumes.
-    const work = Promise.resolve().then(async () => {
-      const entry = this.entry(id);
-      const existing = this.manifest(id);
-      if (existing) return this.info(entry, existing);
-      const staging = join(this.dir, `${id}.partial`);
-      const files = await downloadModel(entry, staging, (progress) => this.emit({ id, kind: 'progress', ...progress }), this.fetchImpl);
-      const modelJson: unknown = JSON.parse(await readFile(join(staging, 'model.json'), 'utf8'));
-      return this.install(entry, staging, { entry, source: 'download', files, verified: entry.sha256 !== undefined, params: paramsOf(modelJson) });
-    }).finally(() => this.downloads.delete(id));
+    const work = Promise.resolve()
+      .then(async () => {
+        const entry = this.entry(id);
+        const existing = this.manifest(id);
+        if (existing) return this.info(entry, existing);
+        const staging = join(this.dir, `${id}.partial`);
+        const files = await downloadModel(entry, staging, (progress) => this.emit({ id, kind: 'progress', ...progress }), this.fetchImpl);
+        const modelJson: unknown = JSON.parse(await readFile(join(staging, 'model.json'), 'utf8'));
+        return this.install(entry, staging, {
+          entry,
+          source: 'download',
+          files,
+          verified: entry.sha256 !== undefined,
+          params: paramsOf(modelJson),
+        });
+      })
+      .finally(() => this.downloads.delete(id));
     this.downloads.set(id, work);
     work.then(
       (backbone) => this.emit({ id, kind: 'done', backbone }),
@@ -192,31 +212,42 @@ export class BackboneCache {
   }
 
   /** Copies a TensorFlow.js model folder (graph or layers) into the cache, for offline machines. */
-  async importFolder(path: string, options: { id?: string; title?: string; normalization?: BackboneNormalization } = {}): Promise<BackboneInfo> {
+  async importFolder(
+    path: string,
+    options: { id?: string; title?: string; normalization?: BackboneNormalization } = {},
+  ): Promise<BackboneInfo> {
     const described = await describeFolderModel(path);
     const known = options.id ? this.entries().find((e) => e.id === options.id) : undefined;
     const id = options.id ?? `imported-${described.hash.slice(0, 12)}`;
     if (known && known.inputSize !== described.inputSize) {
-      throw new CapaError('invalid-argument', said('errors.backboneCache.wrongSize', { folder: path, size: described.inputSize, name: known.title, expected: known.inputSize }));
+      throw new CapaError(
+        'invalid-argument',
+        said('errors.backboneCache.wrongSize', { folder: path, size: described.inputSize, name: known.title, expected: known.inputSize }),
+      );
     }
     // A layers model imported in place of a graph one (Keras's MobileNet converted, say) is loaded,
     // scaled and fine-tuned as what it is: its format decides how it loads and, as for any
     // imported model, its normalisation ([-1, 1] for Keras's layers models).
     const entry: BackboneEntry = known
-      ? { ...known, ...(known.format === described.format ? {} : { format: described.format, normalization: options.normalization ?? described.normalization }) }
+      ? {
+          ...known,
+          ...(known.format === described.format
+            ? {}
+            : { format: described.format, normalization: options.normalization ?? described.normalization }),
+        }
       : {
-        id,
-        title: options.title ?? `Imported model (${described.inputSize} px)`,
-        description: options.normalization ? said('model.catalogue.importedFrom', { path }) : importSummary(path, described),
-        url: `file://${path}`,
-        query: '',
-        format: described.format,
-        inputSize: described.inputSize,
-        normalization: options.normalization ?? described.normalization,
-        features: described.features,
-        params: described.params,
-        sizeBytes: described.bytes,
-      };
+          id,
+          title: options.title ?? `Imported model (${described.inputSize} px)`,
+          description: options.normalization ? said('model.catalogue.importedFrom', { path }) : importSummary(path, described),
+          url: `file://${path}`,
+          query: '',
+          format: described.format,
+          inputSize: described.inputSize,
+          normalization: options.normalization ?? described.normalization,
+          features: described.features,
+          params: described.params,
+          sizeBytes: described.bytes,
+        };
     const staging = join(this.dir, `${id}.partial`);
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
@@ -275,6 +306,7 @@ function importSummary(path: string, described: FolderModel): Said {
   const { scale, offset } = described.normalization;
   const range = `[${offset}, ${Math.round((255 * scale + offset) * 1000) / 1000}]`;
   if (described.normalizationSource === 'rescaling') return said('model.catalogue.importedRescaling', { path });
-  if (described.normalizationSource === 'family') return said('model.catalogue.importedFamily', { path, range, family: described.modelName });
+  if (described.normalizationSource === 'family')
+    return said('model.catalogue.importedFamily', { path, range, family: described.modelName });
   return said('model.catalogue.importedFormat', { path, range });
 }

@@ -84,7 +84,12 @@ export async function downloadModel(
   const started = performance.now();
   let received = 0;
   let total = entry.sizeBytes;
-  const report = () => onProgress({ bytes: received, total: Math.max(total, received), bytesPerSecond: received / Math.max(1e-3, (performance.now() - started) / 1000) });
+  const report = () =>
+    onProgress({
+      bytes: received,
+      total: Math.max(total, received),
+      bytesPerSecond: received / Math.max(1e-3, (performance.now() - started) / 1000),
+    });
   const base = new URL(entry.url);
   const hashes: Record<string, string> = {};
 
@@ -120,7 +125,12 @@ export async function downloadModel(
         if (expected && expected.toLowerCase() !== actual) {
           await rm(target, { force: true });
           throw new ChecksumError(
-            said('errors.backboneDownload.checksum', { name: entry.title, file: relative, expected: expected.slice(0, 12), received: actual.slice(0, 12) }),
+            said('errors.backboneDownload.checksum', {
+              name: entry.title,
+              file: relative,
+              expected: expected.slice(0, 12),
+              received: actual.slice(0, 12),
+            }),
           );
         }
         hashes[relative] = actual;
@@ -133,7 +143,12 @@ export async function downloadModel(
     }
     throw new CapaError(
       'io',
-      said('errors.backboneDownload.failed', { name: entry.title, host: url.host, reason: reasonOf(lastError), url: entry.url.replace(/\/model\.json$/, '') }),
+      said('errors.backboneDownload.failed', {
+        name: entry.title,
+        host: url.host,
+        reason: reasonOf(lastError),
+        url: entry.url.replace(/\/model\.json$/, ''),
+      }),
     );
   };
 

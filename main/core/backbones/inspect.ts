@@ -41,7 +41,8 @@ const sizeOf = (dim: Dim | undefined): number => Number(typeof dim === 'object' 
 function inputShape(json: Record<string, unknown>, format: 'graph' | 'layers'): number[] {
   const topology = json['modelTopology'] as Record<string, unknown> | undefined;
   if (format === 'layers') {
-    const config = ((topology?.['model_config'] as Record<string, unknown> | undefined) ?? topology)?.['config'] as { layers?: { config?: Record<string, unknown> }[] } | undefined;
+    const config = ((topology?.['model_config'] as Record<string, unknown> | undefined) ?? topology)?.['config'] as
+      { layers?: { config?: Record<string, unknown> }[] } | undefined;
     const first = config?.layers?.[0]?.config;
     return ((first?.['batch_input_shape'] ?? first?.['batch_shape']) as Dim[] | undefined)?.map(sizeOf) ?? [];
   }
@@ -68,7 +69,7 @@ function featureCount(json: Record<string, unknown>): number {
 /** The model's name in model.json, or ''. */
 function modelNameOf(json: Record<string, unknown>): string {
   const topology = json['modelTopology'] as Record<string, unknown> | undefined;
-  const model = ((topology?.['model_config'] as LayerJson | undefined) ?? (topology as LayerJson | undefined)) ?? {};
+  const model = (topology?.['model_config'] as LayerJson | undefined) ?? (topology as LayerJson | undefined) ?? {};
   return String(model.config?.['name'] ?? '');
 }
 
@@ -91,10 +92,13 @@ function flatLayers(layers: LayerJson[] | undefined): LayerJson[] {
  * Inception/Xception take [-1, 1], EfficientNet and ConvNeXt scale inside, so bytes); else [-1, 1],
  * the convention of Keras's applications. A graph model (TF Hub) takes [0, 1].
  */
-export function pixelScaling(json: Record<string, unknown>, format: 'graph' | 'layers'): { normalization: BackboneNormalization; source: FolderModel['normalizationSource'] } {
+export function pixelScaling(
+  json: Record<string, unknown>,
+  format: 'graph' | 'layers',
+): { normalization: BackboneNormalization; source: FolderModel['normalizationSource'] } {
   if (format === 'graph') return { normalization: ZERO_TO_ONE, source: 'format' };
   const topology = json['modelTopology'] as Record<string, unknown> | undefined;
-  const model = ((topology?.['model_config'] as LayerJson | undefined) ?? (topology as LayerJson | undefined)) ?? {};
+  const model = (topology?.['model_config'] as LayerJson | undefined) ?? (topology as LayerJson | undefined) ?? {};
   const layers = flatLayers(model.config?.layers).filter((layer) => layer.class_name !== 'InputLayer');
   const rescaling = layers.slice(0, 3).find((layer) => layer.class_name === 'Rescaling');
   if (rescaling) return { normalization: RAW_BYTES, source: 'rescaling' };

@@ -7,7 +7,11 @@ import { Repository } from '../db/statements';
 export class BatchRepository extends Repository {
   /** Starts an import batch; `pinnedSplit` pins every image it brings in. */
   create(label: Said, pinnedSplit: Split | null = null): number {
-    const info = this.sql('INSERT INTO import_batches (label, created_at, pinned_split) VALUES (?, ?, ?)').run(storeSaid(label), new Date().toISOString(), pinnedSplit);
+    const info = this.sql('INSERT INTO import_batches (label, created_at, pinned_split) VALUES (?, ?, ?)').run(
+      storeSaid(label),
+      new Date().toISOString(),
+      pinnedSplit,
+    );
     return Number(info.lastInsertRowid);
   }
 
@@ -31,10 +35,12 @@ export class BatchRepository extends Repository {
   /** Pins every image of a batch (and any it brings in later) to a split, or unpins them. */
   pin(batchId: number, split: Split | null): void {
     this.pinnedSplit(batchId);
-    this.db.transaction(() => {
-      this.sql('UPDATE import_batches SET pinned_split = ? WHERE id = ?').run(split, batchId);
-      if (split) this.sql('UPDATE images SET split = ?, pinned = 1 WHERE batch_id = ?').run(split, batchId);
-      else this.sql('UPDATE images SET pinned = 0 WHERE batch_id = ?').run(batchId);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.sql('UPDATE import_batches SET pinned_split = ? WHERE id = ?').run(split, batchId);
+        if (split) this.sql('UPDATE images SET split = ?, pinned = 1 WHERE batch_id = ?').run(split, batchId);
+        else this.sql('UPDATE images SET pinned = 0 WHERE batch_id = ?').run(batchId);
+      })
+      .immediate();
   }
 }

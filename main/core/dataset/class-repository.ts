@@ -19,8 +19,14 @@ export class ClassRepository extends Repository {
   }
 
   list(): ClassInfo[] {
-    const rows = this.sql('SELECT id, name, color FROM classes ORDER BY position, id').all() as { id: number; name: string; color: string }[];
-    const counts = this.sql('SELECT class_id, split, COUNT(*) AS n FROM images WHERE class_id IS NOT NULL GROUP BY class_id, split').all() as {
+    const rows = this.sql('SELECT id, name, color FROM classes ORDER BY position, id').all() as {
+      id: number;
+      name: string;
+      color: string;
+    }[];
+    const counts = this.sql(
+      'SELECT class_id, split, COUNT(*) AS n FROM images WHERE class_id IS NOT NULL GROUP BY class_id, split',
+    ).all() as {
       class_id: number;
       split: Split;
       n: number;
@@ -48,8 +54,16 @@ export class ClassRepository extends Repository {
     const trimmed = name.trim();
     if (!trimmed) throw new CapaError('invalid-argument', said('data.project.className'));
     if (this.byName(trimmed)) throw new CapaError('conflict', said('data.project.classExists', { name: trimmed }));
-    const { n, next } = this.sql('SELECT COUNT(*) AS n, COALESCE(MAX(position) + 1, 0) AS next FROM classes').get() as { n: number; next: number };
-    const info = this.sql('INSERT INTO classes (name, color, position, created_at) VALUES (?, ?, ?, ?)').run(trimmed, CLASS_COLORS[n % CLASS_COLORS.length]!, next, new Date().toISOString());
+    const { n, next } = this.sql('SELECT COUNT(*) AS n, COALESCE(MAX(position) + 1, 0) AS next FROM classes').get() as {
+      n: number;
+      next: number;
+    };
+    const info = this.sql('INSERT INTO classes (name, color, position, created_at) VALUES (?, ?, ?, ?)').run(
+      trimmed,
+      CLASS_COLORS[n % CLASS_COLORS.length]!,
+      next,
+      new Date().toISOString(),
+    );
     return this.get(Number(info.lastInsertRowid));
   }
 
@@ -85,17 +99,21 @@ export class ClassRepository extends Repository {
   delete(classId: number, withImages: boolean): StoredFile[] {
     const cls = this.row(classId);
     const ids = this.imageIdsOf(classId);
-    return this.db.transaction(() => {
-      const description = withImages ? said('data.undo.deleteClassWithImages', { name: cls.name, count: ids.length }) : said('data.undo.deleteClass', { name: cls.name });
-      const purged = this.journal.begin(description, {
-        classes: [cls],
-        moves: withImages ? [] : ids.map((id) => [id, classId]),
-        trash: withImages,
-      });
-      if (withImages) this.journal.trashImages('class_id = @classId', { classId });
-      this.sql('DELETE FROM classes WHERE id = ?').run(classId);
-      return purged;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const description = withImages
+          ? said('data.undo.deleteClassWithImages', { name: cls.name, count: ids.length })
+          : said('data.undo.deleteClass', { name: cls.name });
+        const purged = this.journal.begin(description, {
+          classes: [cls],
+          moves: withImages ? [] : ids.map((id) => [id, classId]),
+          trash: withImages,
+        });
+        if (withImages) this.journal.trashImages('class_id = @classId', { classId });
+        this.sql('DELETE FROM classes WHERE id = ?').run(classId);
+        return purged;
+      })
+      .immediate();
   }
 
   /** Moves every image of `sourceId` into `targetId` and deletes the source class. Undoable. */
@@ -104,16 +122,18 @@ export class ClassRepository extends Repository {
     const source = this.row(sourceId);
     const target = this.get(targetId);
     const ids = this.imageIdsOf(sourceId);
-    const purged = this.db.transaction(() => {
-      const files = this.journal.begin(said('data.undo.merge', { source: source.name, target: target.name }), {
-        classes: [source],
-        moves: ids.map((id) => [id, sourceId]),
-        trash: false,
-      });
-      this.sql('UPDATE images SET class_id = ? WHERE class_id = ?').run(targetId, sourceId);
-      this.sql('DELETE FROM classes WHERE id = ?').run(sourceId);
-      return files;
-    }).immediate();
+    const purged = this.db
+      .transaction(() => {
+        const files = this.journal.begin(said('data.undo.merge', { source: source.name, target: target.name }), {
+          classes: [source],
+          moves: ids.map((id) => [id, sourceId]),
+          trash: false,
+        });
+        this.sql('UPDATE images SET class_id = ? WHERE class_id = ?').run(targetId, sourceId);
+        this.sql('DELETE FROM classes WHERE id = ?').run(sourceId);
+        return files;
+      })
+      .immediate();
     return { target: this.get(targetId), purged };
   }
 }

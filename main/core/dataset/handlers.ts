@@ -94,7 +94,10 @@ export function datasetHandlers({ library, imports, options }: ServiceContext): 
       return outcome.report;
     },
     startImport: ({ projectId, paths, classId, split }) => ({
-      importId: imports.start(library.get(projectId), () => entriesFromPaths(paths), { ...importOptions(classId, split), label: labelOf(paths) }),
+      importId: imports.start(library.get(projectId), () => entriesFromPaths(paths), {
+        ...importOptions(classId, split),
+        label: labelOf(paths),
+      }),
     }),
     cancelImport: async ({ projectId, importId }) => {
       await imports.cancel(projectId, importId);

@@ -59,7 +59,11 @@ export class ImageRepository extends Repository {
 
   list(filter: ImageFilter, offset: number, limit: number): { images: ImageInfo[]; total: number } {
     const { where, params } = filterClause(filter);
-    const rows = this.sql(`SELECT ${IMAGE_FIELDS} FROM images ${where} ORDER BY id LIMIT @limit OFFSET @offset`).all({ ...params, offset, limit }) as ImageRow[];
+    const rows = this.sql(`SELECT ${IMAGE_FIELDS} FROM images ${where} ORDER BY id LIMIT @limit OFFSET @offset`).all({
+      ...params,
+      offset,
+      limit,
+    }) as ImageRow[];
     const { n } = this.sql(`SELECT COUNT(*) AS n FROM images ${where}`).get(params) as { n: number };
     return { images: rows.map(toImage), total: n };
   }
@@ -71,7 +75,8 @@ export class ImageRepository extends Repository {
 
   /** The class holding an image with these bytes, if the project has it already. */
   findByHash(hash: string): { imageId: number; className: string | null } | undefined {
-    const row = this.sql('SELECT i.id, c.name FROM images i LEFT JOIN classes c ON c.id = i.class_id WHERE i.hash = ?').get(hash) as { id: number; name: string | null } | undefined;
+    const row = this.sql('SELECT i.id, c.name FROM images i LEFT JOIN classes c ON c.id = i.class_id WHERE i.hash = ?').get(hash) as
+      { id: number; name: string | null } | undefined;
     return row ? { imageId: row.id, className: row.name } : undefined;
   }
 
@@ -89,23 +94,25 @@ export class ImageRepository extends Repository {
     );
     const countSplits = this.sql('SELECT split, COUNT(*) AS n FROM images WHERE class_id IS @classId GROUP BY split');
     const importedAt = new Date().toISOString();
-    return this.db.transaction(() => {
-      const counts = new Map<number | null, Record<Split, number>>();
-      return images.map((image) => {
-        let classCounts = counts.get(image.classId);
-        if (!classCounts) {
-          classCounts = emptyCounts();
-          for (const { split, n } of countSplits.all({ classId: image.classId }) as { split: Split; n: number }[]) classCounts[split] = n;
-          counts.set(image.classId, classCounts);
-        }
-        const fixed = pinnedSplit ?? image.split ?? null;
-        const split = fixed ?? chooseSplit(classCounts, shares, seed, image.hash);
-        classCounts[split] += 1;
-        const { split: _given, ...row } = image;
-        void _given;
-        return Number(insert.run({ ...row, split, importedAt, batchId, pinned: pinnedSplit ? 1 : 0 }).lastInsertRowid);
-      });
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const counts = new Map<number | null, Record<Split, number>>();
+        return images.map((image) => {
+          let classCounts = counts.get(image.classId);
+          if (!classCounts) {
+            classCounts = emptyCounts();
+            for (const { split, n } of countSplits.all({ classId: image.classId }) as { split: Split; n: number }[]) classCounts[split] = n;
+            counts.set(image.classId, classCounts);
+          }
+          const fixed = pinnedSplit ?? image.split ?? null;
+          const split = fixed ?? chooseSplit(classCounts, shares, seed, image.hash);
+          classCounts[split] += 1;
+          const { split: _given, ...row } = image;
+          void _given;
+          return Number(insert.run({ ...row, split, importedAt, batchId, pinned: pinnedSplit ? 1 : 0 }).lastInsertRowid);
+        });
+      })
+      .immediate();
   }
 
   /** The stored file of an image (hash and extension), or undefined. */
@@ -116,7 +123,8 @@ export class ImageRepository extends Repository {
   /** Moves images to a class (or Unlabelled). Undoable; returns the files the previous undo kept. */
   setClass(imageIds: readonly number[], classId: number | null): StoredFile[] {
     const target = classId === null ? null : this.classes.get(classId);
-    const moved = (count: number) => (target ? said('data.undo.move', { count, name: target.name }) : said('data.undo.moveUnlabelled', { count }));
+    const moved = (count: number) =>
+      target ? said('data.undo.move', { count, name: target.name }) : said('data.undo.moveUnlabelled', { count });
     return this.setClasses(
       imageIds.map((imageId) => ({ imageId, classId })),
       moved,
@@ -128,35 +136,43 @@ export class ImageRepository extends Repository {
     for (const classId of new Set(labels.map((l) => l.classId))) if (classId !== null) this.classes.get(classId);
     const select = this.sql('SELECT class_id FROM images WHERE id = ?').pluck();
     const update = this.sql('UPDATE images SET class_id = ? WHERE id = ?');
-    return this.db.transaction(() => {
-      const moves: [number, number | null][] = [];
-      const changed: { imageId: number; classId: number | null }[] = [];
-      for (const label of labels) {
-        const previous = select.get(label.imageId) as number | null | undefined;
-        if (previous !== undefined && previous !== label.classId) {
-          moves.push([label.imageId, previous]);
-          changed.push(label);
+    return this.db
+      .transaction(() => {
+        const moves: [number, number | null][] = [];
+        const changed: { imageId: number; classId: number | null }[] = [];
+        for (const label of labels) {
+          const previous = select.get(label.imageId) as number | null | undefined;
+          if (previous !== undefined && previous !== label.classId) {
+            moves.push([label.imageId, previous]);
+            changed.push(label);
+          }
         }
-      }
-      // Moving images to where they already are changes nothing, so the last real action stays undoable.
-      if (moves.length === 0) return [];
-      const purged = this.journal.begin(describe(moves.length), { classes: [], moves, trash: false });
-      for (const { imageId, classId } of changed) update.run(classId, imageId);
-      return purged;
-    }).immediate();
+        // Moving images to where they already are changes nothing, so the last real action stays undoable.
+        if (moves.length === 0) return [];
+        const purged = this.journal.begin(describe(moves.length), { classes: [], moves, trash: false });
+        for (const { imageId, classId } of changed) update.run(classId, imageId);
+        return purged;
+      })
+      .immediate();
   }
 
   /** Deletes images (to the trash, undoable); returns the files the previous undo kept, to remove. */
   delete(imageIds: readonly number[]): StoredFile[] {
-    return this.db.transaction(() => {
-      const purged = this.journal.begin(said('data.undo.deleteImages', { count: imageIds.length }), { classes: [], moves: [], trash: true });
-      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)');
-      this.sql('DELETE FROM temp.doomed').run();
-      const add = this.sql('INSERT OR IGNORE INTO temp.doomed (id) VALUES (?)');
-      for (const id of imageIds) add.run(id);
-      this.journal.trashImages('id IN (SELECT id FROM temp.doomed)', {});
-      return purged;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const purged = this.journal.begin(said('data.undo.deleteImages', { count: imageIds.length }), {
+          classes: [],
+          moves: [],
+          trash: true,
+        });
+        this.db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY)');
+        this.sql('DELETE FROM temp.doomed').run();
+        const add = this.sql('INSERT OR IGNORE INTO temp.doomed (id) VALUES (?)');
+        for (const id of imageIds) add.run(id);
+        this.journal.trashImages('id IN (SELECT id FROM temp.doomed)', {});
+        return purged;
+      })
+      .immediate();
   }
 
   /** Every labelled picture's stored name, split and size in pixels, in import order (the data-set profile). */
@@ -188,6 +204,12 @@ export class ImageRepository extends Repository {
 
   /** Every image with what a data-set export writes of it, in import order. */
   forExport(): { hash: string; ext: string; class_id: number | null; split: Split; file_name: string }[] {
-    return this.sql('SELECT hash, ext, class_id, split, file_name FROM images ORDER BY id').all() as { hash: string; ext: string; class_id: number | null; split: Split; file_name: string }[];
+    return this.sql('SELECT hash, ext, class_id, split, file_name FROM images ORDER BY id').all() as {
+      hash: string;
+      ext: string;
+      class_id: number | null;
+      split: Split;
+      file_name: string;
+    }[];
   }
 }

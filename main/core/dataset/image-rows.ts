@@ -43,15 +43,15 @@ export function filterClause(filter: ImageFilter): { where: string; params: Reco
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.classId === null) parts.push('class_id IS NULL');
-  else if (filter.classId !== undefined) parts.push('class_id = @classId'), (params.classId = filter.classId);
-  if (filter.split) parts.push('split = @split'), (params.split = filter.split);
-  if (filter.batchId !== undefined) parts.push('batch_id = @batchId'), (params.batchId = filter.batchId);
+  else if (filter.classId !== undefined) (parts.push('class_id = @classId'), (params.classId = filter.classId));
+  if (filter.split) (parts.push('split = @split'), (params.split = filter.split));
+  if (filter.batchId !== undefined) (parts.push('batch_id = @batchId'), (params.batchId = filter.batchId));
   if (filter.search) {
     // instr on lower() is a plain substring test: no LIKE wildcards to escape in what was typed.
     parts.push('instr(lower(file_name), @search) > 0');
     params.search = filter.search.toLowerCase();
   }
-  if (filter.minSide !== undefined) parts.push('min(width, height) >= @minSide'), (params.minSide = filter.minSide);
-  if (filter.maxSide !== undefined) parts.push('min(width, height) <= @maxSide'), (params.maxSide = filter.maxSide);
+  if (filter.minSide !== undefined) (parts.push('min(width, height) >= @minSide'), (params.minSide = filter.minSide));
+  if (filter.maxSide !== undefined) (parts.push('min(width, height) <= @maxSide'), (params.maxSide = filter.maxSide));
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

@@ -27,17 +27,17 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === ',') (row.push(field), (field = ''));
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
+      (row.push(field), rows.push(row), (row = []), (field = ''));
     } else field += ch;
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) (row.push(field), rows.push(row));
   return rows.filter((r) => r.some((f) => f !== ''));
 }
 
@@ -46,7 +46,9 @@ export function parseCsv(text: string): string[][] {
  * split it gives each remaining entry. A manifest that cannot be read is ignored (splits are
  * then assigned as for any import); it is never imported as a picture.
  */
-export async function splitsFromManifest(entries: readonly ImportEntry[]): Promise<{ entries: ImportEntry[]; splits: Map<ImportEntry, Split> }> {
+export async function splitsFromManifest(
+  entries: readonly ImportEntry[],
+): Promise<{ entries: ImportEntry[]; splits: Map<ImportEntry, Split> }> {
   const isManifest = (e: ImportEntry) => {
     const parts = e.relativePath.split('/');
     return parts.length === 2 && parts[1]!.toLowerCase() === MANIFEST_NAME;

@@ -35,10 +35,13 @@ export async function imageToBytes(source: string | Uint8Array, input: InputSpec
       background: { r: 0, g: 0, b: 0, alpha: 1 },
     });
   // Grayscale and alpha removal happen after resizing so padding is black, not transparent.
-  image = input.channels === 1 ? image.flatten({ background: '#000000' }).grayscale() : image.flatten({ background: '#000000' }).removeAlpha();
+  image =
+    input.channels === 1 ? image.flatten({ background: '#000000' }).grayscale() : image.flatten({ background: '#000000' }).removeAlpha();
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   if (info.width !== input.width || info.height !== input.height || info.channels !== input.channels) {
-    throw new Error(`Decoding produced ${info.width}x${info.height}x${info.channels} instead of ${input.width}x${input.height}x${input.channels}.`);
+    throw new Error(
+      `Decoding produced ${info.width}x${info.height}x${info.channels} instead of ${input.width}x${input.height}x${input.channels}.`,
+    );
   }
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -28,7 +28,10 @@ export class SplitRepository extends Repository {
   setShares(shares: Record<Split, number>): void {
     if (SPLITS.reduce((s, k) => s + shares[k], 0) !== 100) throw new CapaError('invalid-argument', said('data.project.sharesSum'));
     const seed = this.seed();
-    const rows = this.sql('SELECT id, hash, split, pinned, class_id FROM images ORDER BY id').all() as (SplitMember & { class_id: number | null; pinned: boolean })[];
+    const rows = this.sql('SELECT id, hash, split, pinned, class_id FROM images ORDER BY id').all() as (SplitMember & {
+      class_id: number | null;
+      pinned: boolean;
+    })[];
     const byClass = new Map<number | null, SplitMember[]>();
     for (const row of rows) {
       const members = byClass.get(row.class_id) ?? [];
@@ -36,19 +39,23 @@ export class SplitRepository extends Repository {
       byClass.set(row.class_id, members);
     }
     const update = this.sql('UPDATE images SET split = ? WHERE id = ?');
-    this.db.transaction(() => {
-      this.record.setSplitShares(shares);
-      for (const members of byClass.values()) for (const [id, split] of rebalance(members, shares, seed)) update.run(split, id);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.record.setSplitShares(shares);
+        for (const members of byClass.values()) for (const [id, split] of rebalance(members, shares, seed)) update.run(split, id);
+      })
+      .immediate();
   }
 
   /** Pins images to a split, or unpins them (null) where they are. */
   pin(imageIds: readonly number[], split: Split | null): void {
     const pin = this.sql('UPDATE images SET split = ?, pinned = 1 WHERE id = ?');
     const unpin = this.sql('UPDATE images SET pinned = 0 WHERE id = ?');
-    this.db.transaction(() => {
-      for (const id of imageIds) split ? pin.run(split, id) : unpin.run(id);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const id of imageIds) split ? pin.run(split, id) : unpin.run(id);
+      })
+      .immediate();
   }
 
   /** How many images each split holds. */

@@ -17,7 +17,12 @@ export function seededRank(seed: number, hash: string, salt = ''): number {
 export const emptyCounts = (): Record<Split, number> => ({ train: 0, validation: 0, test: 0 });
 
 /** The split for one more image of a class that already has `counts`. */
-export function chooseSplit(counts: Readonly<Record<Split, number>>, shares: Readonly<Record<Split, number>>, seed: number, hash: string): Split {
+export function chooseSplit(
+  counts: Readonly<Record<Split, number>>,
+  shares: Readonly<Record<Split, number>>,
+  seed: number,
+  hash: string,
+): Split {
   const total = counts.train + counts.validation + counts.test + 1;
   let best: Split = 'train';
   let bestDeficit = -Infinity;

@@ -24,7 +24,12 @@ export function datasetWarnings(classes: readonly ClassInfo[]): Said[] {
     const smallest = sized.reduce((a, b) => (b.imageCount < a.imageCount ? b : a));
     if (largest.imageCount > MAX_IMBALANCE * smallest.imageCount) {
       warnings.push(
-        said('data.warnings.unbalanced', { largest: largest.name, count: largest.imageCount, smallest: smallest.name, smallestCount: smallest.imageCount }),
+        said('data.warnings.unbalanced', {
+          largest: largest.name,
+          count: largest.imageCount,
+          smallest: smallest.name,
+          smallestCount: smallest.imageCount,
+        }),
       );
     }
   }

@@ -84,7 +84,9 @@ export class EvaluationRunner {
       const probabilities = new Float32Array(snapshot.ids.length * classCount);
       for (let start = 0; start < snapshot.ids.length; start += EVALUATION_BATCH) {
         if (state.cancelled) throw new CapaError('cancelled', said('runs.evaluate.cancelled'));
-        const batch = snapshot.files.slice(start, start + EVALUATION_BATCH).map((file) => ({ path: images.imagePath(file.hash, file.ext) }));
+        const batch = snapshot.files
+          .slice(start, start + EVALUATION_BATCH)
+          .map((file) => ({ path: images.imagePath(file.hash, file.ext) }));
         const rows = await this.trainer.predict(modelDir, run.spec.input, batch, backbone);
         rows.forEach((row, i) => probabilities.set(row.slice(0, classCount), (start + i) * classCount));
         state.progress.done = start + batch.length;

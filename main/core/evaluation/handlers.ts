@@ -70,7 +70,15 @@ export function evaluateHandlers({ library, trainer, backbones, evaluations: run
       const path = await new ImageStore(project.dir).containedImagePath(file.hash, file.ext);
       const result = await trainer.explain(weightsDir(project, run, weights), run.spec.input, { path }, classIndex, backbone);
       const note = run.spec.backbone && result.method === 'occlusion' ? TRANSFER_NOTE : METHOD_NOTES[result.method];
-      return { method: result.method, note, className: run.classNames[result.classIndex]!, width: result.width, height: result.height, values: result.values, resize: run.spec.input.resize };
+      return {
+        method: result.method,
+        note,
+        className: run.classNames[result.classIndex]!,
+        width: result.width,
+        height: result.height,
+        values: result.values,
+        resize: run.spec.input.resize,
+      };
     },
   };
 }

@@ -73,12 +73,12 @@ function fingerprintOf(ids: readonly number[], labels: readonly number[], classN
 }
 
 export class EvaluationStore extends Repository {
-
   /** The labelled images of `split` whose class is one of `classNames`, as they are now. */
   snapshot(split: EvaluationSplit, classNames: readonly string[]): SplitSnapshot {
     const index = new Map(classNames.map((name, i) => [name.toLowerCase(), i]));
-    const rows = this.sql('SELECT i.id, i.hash, i.ext, c.name FROM images i JOIN classes c ON c.id = i.class_id WHERE i.split = ? ORDER BY i.id')
-      .all(split) as { id: number; hash: string; ext: string; name: string }[];
+    const rows = this.sql(
+      'SELECT i.id, i.hash, i.ext, c.name FROM images i JOIN classes c ON c.id = i.class_id WHERE i.split = ? ORDER BY i.id',
+    ).all(split) as { id: number; hash: string; ext: string; name: string }[];
     const snapshot: SplitSnapshot = { ids: [], labels: [], files: [], skipped: 0, fingerprint: '' };
     for (const row of rows) {
       const label = index.get(row.name.toLowerCase());
@@ -97,13 +97,13 @@ export class EvaluationStore extends Repository {
   /** Stores an evaluation, replacing the run's earlier one of the same split and weights; returns its id. */
   save(evaluation: NewEvaluation): number {
     const { runId, split, weights, snapshot, probabilities, metrics } = evaluation;
-    return this.db.transaction(() => {
-      this.sql('DELETE FROM evaluations WHERE run_id = ? AND split = ? AND weights = ?').run(runId, split, weights);
-      const result = this.sql(
+    return this.db
+      .transaction(() => {
+        this.sql('DELETE FROM evaluations WHERE run_id = ? AND split = ? AND weights = ?').run(runId, split, weights);
+        const result = this.sql(
           `INSERT INTO evaluations (run_id, split, weights, created_at, metrics, skipped, image_ids, labels, probabilities, fingerprint)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+        ).run(
           runId,
           split,
           weights,
@@ -115,8 +115,9 @@ export class EvaluationStore extends Repository {
           blobOf(probabilities),
           snapshot.fingerprint,
         );
-      return Number(result.lastInsertRowid);
-    }).immediate();
+        return Number(result.lastInsertRowid);
+      })
+      .immediate();
   }
 
   /** A run's evaluations, test before validation, best before last. */
@@ -130,7 +131,13 @@ export class EvaluationStore extends Repository {
     const row = this.row(id);
     const classNames = classNamesOf(row.run_id);
     const metrics = JSON.parse(row.metrics) as EvaluationMetrics;
-    return { ...this.summary(row, classNames), classNames, metrics, mostConfused: mostConfused(metrics.confusion, classNames), skipped: row.skipped };
+    return {
+      ...this.summary(row, classNames),
+      classNames,
+      metrics,
+      mostConfused: mostConfused(metrics.confusion, classNames),
+      skipped: row.skipped,
+    };
   }
 
   /** Evaluated images matching `query`, with their current label and file name. */

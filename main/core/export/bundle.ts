@@ -20,7 +20,13 @@ export interface BundleImage {
 export const safeFolderName = (name: string): string => name.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_').replace(/^\.+$/, '_') || '_';
 
 /** Writes the bundle's files into `dir`; `signal` stops it between images. */
-export async function writeBundle(spec: ModelSpec, classNames: readonly string[], images: readonly BundleImage[], dir: string, signal?: AbortSignal): Promise<string[]> {
+export async function writeBundle(
+  spec: ModelSpec,
+  classNames: readonly string[],
+  images: readonly BundleImage[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const counters = new Map<string, number>();
   for (const image of images) {
     signal?.throwIfAborted();

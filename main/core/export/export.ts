@@ -4,7 +4,16 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExportChoices, ExportFormat, ExportFormatInfo, ExportQuantization, ExportWeights, ModelExportResult, RunInfo, Said } from '../../../preload/contract';
+import type {
+  ExportChoices,
+  ExportFormat,
+  ExportFormatInfo,
+  ExportQuantization,
+  ExportWeights,
+  ModelExportResult,
+  RunInfo,
+  Said,
+} from '../../../preload/contract';
 import { kerasApplicationOf } from '../../../common/backbones/catalogue';
 import { CapaError } from '../../../common/messages/errors';
 import { nested, said } from '../../../common/messages/said';
@@ -25,13 +34,55 @@ type Catalogue = Omit<ExportFormatInfo, 'available' | 'reason'>;
 
 /** The formats, in the order the dialog lists them. */
 export const FORMAT_CATALOGUE: readonly Catalogue[] = [
-  { format: 'tfjs', title: said('model.export.formats.tfjs.title'), purpose: said('model.export.formats.tfjs.purpose'), files: ['model.json', 'group1-shard1of1.bin'], quantizable: true },
-  { format: 'keras', title: said('model.export.formats.keras.title'), purpose: said('model.export.formats.keras.purpose'), files: ['model.keras'], quantizable: false },
-  { format: 'h5', title: said('model.export.formats.h5.title'), purpose: said('model.export.formats.h5.purpose'), files: ['model.h5'], quantizable: false },
-  { format: 'onnx', title: said('model.export.formats.onnx.title'), purpose: said('model.export.formats.onnx.purpose'), files: ['model.onnx'], quantizable: false },
-  { format: 'tflite', title: said('model.export.formats.tflite.title'), purpose: said('model.export.formats.tflite.purpose'), files: ['model.tflite'], quantizable: false },
-  { format: 'tflite-int8', title: said('model.export.formats.tfliteInt8.title'), purpose: said('model.export.formats.tfliteInt8.purpose'), files: ['model.tflite'], quantizable: false },
-  { format: 'bundle', title: said('model.export.formats.bundle.title'), purpose: said('model.export.formats.bundle.purpose'), files: ['data/', 'spec.json', 'train.py'], quantizable: false },
+  {
+    format: 'tfjs',
+    title: said('model.export.formats.tfjs.title'),
+    purpose: said('model.export.formats.tfjs.purpose'),
+    files: ['model.json', 'group1-shard1of1.bin'],
+    quantizable: true,
+  },
+  {
+    format: 'keras',
+    title: said('model.export.formats.keras.title'),
+    purpose: said('model.export.formats.keras.purpose'),
+    files: ['model.keras'],
+    quantizable: false,
+  },
+  {
+    format: 'h5',
+    title: said('model.export.formats.h5.title'),
+    purpose: said('model.export.formats.h5.purpose'),
+    files: ['model.h5'],
+    quantizable: false,
+  },
+  {
+    format: 'onnx',
+    title: said('model.export.formats.onnx.title'),
+    purpose: said('model.export.formats.onnx.purpose'),
+    files: ['model.onnx'],
+    quantizable: false,
+  },
+  {
+    format: 'tflite',
+    title: said('model.export.formats.tflite.title'),
+    purpose: said('model.export.formats.tflite.purpose'),
+    files: ['model.tflite'],
+    quantizable: false,
+  },
+  {
+    format: 'tflite-int8',
+    title: said('model.export.formats.tfliteInt8.title'),
+    purpose: said('model.export.formats.tfliteInt8.purpose'),
+    files: ['model.tflite'],
+    quantizable: false,
+  },
+  {
+    format: 'bundle',
+    title: said('model.export.formats.bundle.title'),
+    purpose: said('model.export.formats.bundle.purpose'),
+    files: ['data/', 'spec.json', 'train.py'],
+    quantizable: false,
+  },
 ];
 
 /** Why `format` cannot write `layer`, or null when it can. */
@@ -73,9 +124,13 @@ export function formatChoices(model: SavedModel, spec: ModelSpec): ExportFormatI
       const why = backboneBlocks(entry.format, spec.backbone);
       return { ...entry, available: why === null, reason: why };
     }
-    const blocked = model.layers.map((layer) => ({ layer, why: cannotExpress(entry.format, layer) })).find((b): b is { layer: SavedLayer; why: Why } => b.why !== null);
+    const blocked = model.layers
+      .map((layer) => ({ layer, why: cannotExpress(entry.format, layer) }))
+      .find((b): b is { layer: SavedLayer; why: Why } => b.why !== null);
     // The sentence names the layer and says the reason inside itself ($t of the reason's key, with its values).
-    const reason = blocked ? said('model.export.layerCannot', { layer: blocked.layer.name, layerClass: blocked.layer.className, why: nested(blocked.why) }) : null;
+    const reason = blocked
+      ? said('model.export.layerCannot', { layer: blocked.layer.name, layerClass: blocked.layer.className, why: nested(blocked.why) })
+      : null;
     return { ...entry, available: !blocked, reason };
   });
 }
@@ -170,12 +225,19 @@ export async function exportModel(job: ExportJob): Promise<ModelExportResult> {
   }
   const source = weightsDir(job.runFolder, job.weights);
   if (!existsSync(join(source, 'model.json'))) {
-    throw new CapaError('not-found', said(job.weights === 'best' ? 'model.export.noBestWeights' : 'model.export.noLastWeights', { run: job.run.id, status: job.run.status }));
+    throw new CapaError(
+      'not-found',
+      said(job.weights === 'best' ? 'model.export.noBestWeights' : 'model.export.noLastWeights', {
+        run: job.run.id,
+        status: job.run.status,
+      }),
+    );
   }
   const model = await readSavedModel(source);
   const info = formatChoices(model, job.run.spec).find((f) => f.format === job.format)!;
   // The format's name and the reason are said inside this sentence, from their keys and values.
-  if (!info.available) throw new CapaError('invalid-argument', said('model.export.cannotHold', { format: nested(info.title), reason: nested(info.reason!) }));
+  if (!info.available)
+    throw new CapaError('invalid-argument', said('model.export.cannotHold', { format: nested(info.title), reason: nested(info.reason!) }));
 
   const destination = join(job.parent, exportFolderName(job));
   const metadata = exportMetadata(job.run, job.format, job.weights);

@@ -28,7 +28,11 @@ export const EXPORT_REQUESTS: SchemasOf<ExportOperations> = {
 function projectImages(project: Project) {
   const store = new ImageStore(project.dir);
   const { classNames, images } = project.images.labelled();
-  return images.map((image) => ({ path: store.imagePath(image.hash, image.ext), className: classNames[image.classIndex]!, split: image.split }));
+  return images.map((image) => ({
+    path: store.imagePath(image.hash, image.ext),
+    className: classNames[image.classIndex]!,
+    split: image.split,
+  }));
 }
 
 /**
@@ -41,7 +45,11 @@ async function withDownload(projectId: string, exportsDir: string, result: Model
   const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
   await writeZip(
     join(exportsDir, `${name}.zip`),
-    files.map((file) => ({ source: file, path: `${name}/${relative(result.directory, file).split(sep).join('/')}`, compress: !/\.(png|jpe?g|webp|gif)$/i.test(file) })),
+    files.map((file) => ({
+      source: file,
+      path: `${name}/${relative(result.directory, file).split(sep).join('/')}`,
+      compress: !/\.(png|jpe?g|webp|gif)$/i.test(file),
+    })),
   );
   return { ...result, download: `/download/${encodeURIComponent(projectId)}/${encodeURIComponent(`${name}.zip`)}` };
 }
@@ -82,8 +90,14 @@ export function exportHandlers({ library, trainer, options }: ServiceContext): H
           const paths = held.map((image) => image.path);
           const probabilities = model.endsWith('.tflite')
             ? await predictTfliteFiles(model, run.spec.input, paths)
-            : await trainer.predict(model, run.spec.input, paths.map((path) => ({ path })));
-          const correct = probabilities.filter((row, i) => row.indexOf(Math.max(...row)) === run.classNames.indexOf(held[i]!.className)).length;
+            : await trainer.predict(
+                model,
+                run.spec.input,
+                paths.map((path) => ({ path })),
+              );
+          const correct = probabilities.filter(
+            (row, i) => row.indexOf(Math.max(...row)) === run.classNames.indexOf(held[i]!.className),
+          ).length;
           return { images: held.length, accuracy: correct / held.length };
         },
       })

@@ -58,7 +58,9 @@ function kerasObject(value: unknown, module: string | null): unknown {
   const config = { ...(object.config ?? {}) };
   // TensorFlow.js writes "normal" where Keras means a truncated normal (Keras 3 refuses "normal").
   if (config['distribution'] === 'normal') config['distribution'] = 'truncated_normal';
-  return module === null ? { class_name: object.class_name, config } : { module, class_name: object.class_name, config, registered_name: null };
+  return module === null
+    ? { class_name: object.class_name, config }
+    : { module, class_name: object.class_name, config, registered_name: null };
 }
 
 /** One layer's Keras config under its Keras name; `keras3` adds modules to nested objects. */
@@ -93,7 +95,12 @@ export function keras3ModelConfig(model: SavedModel): Json {
       trainable: true,
       dtype: 'float32',
       layers: [
-        { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: batchShape, dtype: 'float32', sparse: false, name: 'input_layer' }, registered_name: null },
+        {
+          module: 'keras.layers',
+          class_name: 'InputLayer',
+          config: { batch_shape: batchShape, dtype: 'float32', sparse: false, name: 'input_layer' },
+          registered_name: null,
+        },
         ...model.layers.map((layer, i) => ({
           module: 'keras.layers',
           class_name: layer.className,

@@ -55,7 +55,9 @@ export async function writeKeras(model: SavedModel, dir: string): Promise<string
   await writeKeras3Weights(model, weightsPath);
   const zip = zipSync(
     {
-      'metadata.json': strToU8(JSON.stringify({ keras_version: KERAS3_VERSION, date_saved: new Date().toISOString().replace('T', '@').slice(0, 19) })),
+      'metadata.json': strToU8(
+        JSON.stringify({ keras_version: KERAS3_VERSION, date_saved: new Date().toISOString().replace('T', '@').slice(0, 19) }),
+      ),
       'config.json': strToU8(JSON.stringify(keras3ModelConfig(model))),
       'model.weights.h5': new Uint8Array(await readFile(weightsPath)),
     },
@@ -84,7 +86,10 @@ export async function writeH5(model: SavedModel, dir: string): Promise<string[]>
       const group = weights.create_group(name);
       // A layer without weights has no weight_names attribute; Keras reads that as none.
       if (layer.weights.length === 0) return;
-      group.create_attribute('weight_names', layer.weights.map((w) => `${name}/${w.name}:0`));
+      group.create_attribute(
+        'weight_names',
+        layer.weights.map((w) => `${name}/${w.name}:0`),
+      );
       const inner = group.create_group(name);
       for (const weight of layer.weights) writeArray(inner, `${weight.name}:0`, weight.shape, weight.values);
     });

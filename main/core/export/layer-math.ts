@@ -3,7 +3,8 @@
 import type { SavedLayer } from './saved-model';
 
 /** A Keras option given as one number or a [height, width] pair, as a pair. */
-export const pairOf = (value: unknown): [number, number] => (Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)]);
+export const pairOf = (value: unknown): [number, number] =>
+  Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)];
 
 /** Transposes a row-major array of `shape` so that output axis i is input axis perm[i]. */
 export function transpose(values: Float32Array, shape: number[], perm: number[]): Float32Array {

@@ -22,8 +22,27 @@ const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'el
 /** Layer classes the ONNX writer maps; the reason a layer cannot be written, or null. */
 export function onnxCannotExpress(layer: SavedLayer): Why | null {
   if (Array.isArray(layer.config['layers'])) return nestedCannotExpress(layer, onnxCannotExpress);
-  const supported = ['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-    'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D'];
+  const supported = [
+    'Conv2D',
+    'SeparableConv2D',
+    'DepthwiseConv2D',
+    'MaxPooling2D',
+    'AveragePooling2D',
+    'GlobalAveragePooling2D',
+    'GlobalMaxPooling2D',
+    'Flatten',
+    'Reshape',
+    'Dense',
+    'Dropout',
+    'SpatialDropout2D',
+    'BatchNormalization',
+    'LayerNormalization',
+    'Activation',
+    'LeakyReLU',
+    'ReLU',
+    'Rescaling',
+    'ZeroPadding2D',
+  ];
   if (!supported.includes(layer.className)) return said('model.onnx.noLayer', { className: layer.className });
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return said('model.onnx.noActivation', { activation });
@@ -73,10 +92,18 @@ class GraphBuilder {
   }
 }
 
-const ints = (name: string, values: number[]): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: values });
+const ints = (name: string, values: number[]): onnx.IAttributeProto => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.INTS,
+  ints: values,
+});
 const int = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 const float = (name: string, value: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
-const string = (name: string, value: string): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) });
+const string = (name: string, value: string): onnx.IAttributeProto => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.STRING,
+  s: new TextEncoder().encode(value),
+});
 
 /** A HWIO (height, width, in, out) kernel as ONNX's OIHW. */
 const hwioToOihw = (values: Float32Array, shape: number[]) => transpose(values, shape, [3, 2, 0, 1]);
@@ -248,14 +275,20 @@ function addLayer(g: GraphBuilder, layer: SavedLayer, channels: number): number 
     case 'BatchNormalization': {
       g.to('NCHW');
       const get = (name: string, fill: number) => normalizationWeight(layer, name, channels, fill);
-      const inputs = [get('gamma', 1), get('beta', 0), get('moving_mean', 0), get('moving_variance', 1)].map((v, i) => g.constant(['gamma', 'beta', 'mean', 'var'][i]!, [channels], v));
+      const inputs = [get('gamma', 1), get('beta', 0), get('moving_mean', 0), get('moving_variance', 1)].map((v, i) =>
+        g.constant(['gamma', 'beta', 'mean', 'var'][i]!, [channels], v),
+      );
       g.op('BatchNormalization', inputs, [float('epsilon', Number(c['epsilon'] ?? 0.001))]);
       return channels;
     }
     case 'LayerNormalization': {
       g.to('NHWC');
       const get = (name: string, fill: number) => normalizationWeight(layer, name, channels, fill);
-      g.op('LayerNormalization', [g.constant('gamma', [channels], get('gamma', 1)), g.constant('beta', [channels], get('beta', 0))], [int('axis', -1), float('epsilon', Number(c['epsilon'] ?? 0.001))]);
+      g.op(
+        'LayerNormalization',
+        [g.constant('gamma', [channels], get('gamma', 1)), g.constant('beta', [channels], get('beta', 0))],
+        [int('axis', -1), float('epsilon', Number(c['epsilon'] ?? 0.001))],
+      );
       return channels;
     }
     case 'Activation':
@@ -303,7 +336,12 @@ export function buildOnnx(model: SavedModel, classCount: number | null): Uint8Ar
   const [height, width, inChannels] = model.inputShape;
   const floatTensor = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
   });
   // The last node's output is renamed to the graph's output name.
   const last = g.nodes[g.nodes.length - 1]!;

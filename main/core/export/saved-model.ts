@@ -69,7 +69,8 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
   const topology = functional.has(json.modelTopology.class_name)
     ? { class_name: 'Sequential', config: { name: json.modelTopology.config.name, layers: [json.modelTopology as LayerJson] } }
     : json.modelTopology;
-  if (topology.class_name !== 'Sequential') throw new CapaError('internal', said('model.savedModel.notSequential', { found: topology.class_name }));
+  if (topology.class_name !== 'Sequential')
+    throw new CapaError('internal', said('model.savedModel.notSequential', { found: topology.class_name }));
   const layers: SavedLayer[] = inlineSequential(topology.config.layers).map((layer) => ({
     className: layer.class_name,
     name: String(layer.config['name']),
@@ -83,7 +84,8 @@ export async function readSavedModel(dir: string): Promise<SavedModel> {
     let offset = 0;
     for (const entry of group.weights) {
       // Runs save float32 only; anything else would be a model Capa did not write.
-      if (entry.dtype !== 'float32') throw new CapaError('internal', said('model.savedModel.notFloat32', { weight: entry.name, dtype: entry.dtype }));
+      if (entry.dtype !== 'float32')
+        throw new CapaError('internal', said('model.savedModel.notFloat32', { weight: entry.name, dtype: entry.dtype }));
       const count = size(entry.shape);
       const values = new Float32Array(count);
       new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + count * 4));
@@ -120,7 +122,10 @@ function inlineSequential(layers: LayerJson[]): LayerJson[] {
 function firstBatchShape(layers: LayerJson[]): (number | null)[] | undefined {
   const first = layers[0];
   if (!first) return undefined;
-  return (first.config['batch_input_shape'] as (number | null)[] | undefined) ?? (first.config.layers ? firstBatchShape(first.config.layers) : undefined);
+  return (
+    (first.config['batch_input_shape'] as (number | null)[] | undefined) ??
+    (first.config.layers ? firstBatchShape(first.config.layers) : undefined)
+  );
 }
 
 /** A layer's name and, for a nested model, every inner layer's name (its weights are named after those). */
@@ -155,7 +160,12 @@ export function nestedNetwork(layer: SavedLayer): { layers: NestedLayer[]; input
 /** A nested network's layer as a SavedLayer with its own weights. */
 export function innerLayer(outer: SavedLayer, inner: NestedLayer): SavedLayer {
   const name = String(inner.config['name']);
-  return { className: inner.class_name, name, config: inner.config, weights: outer.weights.filter((w) => w.path.slice(0, w.path.lastIndexOf('/')) === name) };
+  return {
+    className: inner.class_name,
+    name,
+    config: inner.config,
+    weights: outer.weights.filter((w) => w.path.slice(0, w.path.lastIndexOf('/')) === name),
+  };
 }
 
 /**
@@ -170,7 +180,12 @@ export function nestedCannotExpress(layer: SavedLayer, check: (layer: SavedLayer
     if (inner.class_name === 'InputLayer' || inner.class_name === 'Add') continue;
     const why = check(innerLayer(layer, inner));
     // The inner reason is said inside this one ({{innerWhy, said}} in the catalogue), with its own values.
-    if (why) return said('model.savedModel.innerLayer', { inner: String(inner.config['name']), innerClass: inner.class_name, innerWhy: nested(why) });
+    if (why)
+      return said('model.savedModel.innerLayer', {
+        inner: String(inner.config['name']),
+        innerClass: inner.class_name,
+        innerWhy: nested(why),
+      });
   }
   return null;
 }

@@ -56,7 +56,10 @@ function jsPreprocess(m: ExportMetadata, tensor: (values: string, shape: string)
 function kotlinPreprocess(m: ExportMetadata): string {
   const { width, height, channels, resize } = m.input;
   const { scale, offset } = m.normalization;
-  const value = channels === 1 ? `(0.2126f * r + 0.7152f * g + 0.0722f * b) * ${scale}f + ${offset}f // grayscale as libvips` : `x * ${scale}f + ${offset}f`;
+  const value =
+    channels === 1
+      ? `(0.2126f * r + 0.7152f * g + 0.0722f * b) * ${scale}f + ${offset}f // grayscale as libvips`
+      : `x * ${scale}f + ${offset}f`;
   return [
     `val CLASS_NAMES = listOf(${m.classNames.map((n) => JSON.stringify(n)).join(', ')})`,
     '',
@@ -96,19 +99,31 @@ export function usageSnippets(format: ExportFormat, m: ExportMetadata): UsageSni
   switch (format) {
     case 'tfjs':
       return [
-        javascript(`import * as tf from '@tensorflow/tfjs';\n\n${jsPreprocess(m, (v, s) => `tf.tensor4d(${v}, ${s})`)}\n\nconst model = await tf.loadLayersModel('model.json');\nconst probabilities = model.predict(prepare(document.querySelector('img'))).dataSync();`),
-        python(`# pip install tensorflowjs\nimport tensorflowjs as tfjs\n${pre}\n\n${pythonPredict('model = tfjs.converters.load_keras_model("model.json")', 'model.predict(prepare("photo.jpg"))[0]')}`),
+        javascript(
+          `import * as tf from '@tensorflow/tfjs';\n\n${jsPreprocess(m, (v, s) => `tf.tensor4d(${v}, ${s})`)}\n\nconst model = await tf.loadLayersModel('model.json');\nconst probabilities = model.predict(prepare(document.querySelector('img'))).dataSync();`,
+        ),
+        python(
+          `# pip install tensorflowjs\nimport tensorflowjs as tfjs\n${pre}\n\n${pythonPredict('model = tfjs.converters.load_keras_model("model.json")', 'model.predict(prepare("photo.jpg"))[0]')}`,
+        ),
       ];
     case 'keras':
     case 'h5':
       return [
-        python(`# pip install keras tensorflow (or jax / torch as Keras 3's backend)\nimport keras\n${pre}\n\n${pythonPredict(`model = keras.saving.load_model("${format === 'keras' ? 'model.keras' : 'model.h5'}")`, 'model.predict(prepare("photo.jpg"))[0]')}`),
-        javascript(`// Keras files do not load in JavaScript directly: export "TensorFlow.js" or "ONNX" from Capa instead,\n// or convert: tensorflowjs_converter --input_format=keras ${format === 'keras' ? 'model.keras' : 'model.h5'} web_model/`),
+        python(
+          `# pip install keras tensorflow (or jax / torch as Keras 3's backend)\nimport keras\n${pre}\n\n${pythonPredict(`model = keras.saving.load_model("${format === 'keras' ? 'model.keras' : 'model.h5'}")`, 'model.predict(prepare("photo.jpg"))[0]')}`,
+        ),
+        javascript(
+          `// Keras files do not load in JavaScript directly: export "TensorFlow.js" or "ONNX" from Capa instead,\n// or convert: tensorflowjs_converter --input_format=keras ${format === 'keras' ? 'model.keras' : 'model.h5'} web_model/`,
+        ),
       ];
     case 'onnx':
       return [
-        python(`# pip install onnxruntime pillow numpy\nimport onnxruntime as ort\n${pre}\n\n${pythonPredict('session = ort.InferenceSession("model.onnx")', 'session.run(["probabilities"], {"input": prepare("photo.jpg")})[0][0]')}`),
-        javascript(`import * as ort from 'onnxruntime-web'; // onnxruntime-node in Node.js\n\n${jsPreprocess(m, (v, s) => `new ort.Tensor('float32', ${v}, ${s})`)}\n\nconst session = await ort.InferenceSession.create('model.onnx');\nconst { probabilities } = await session.run({ input: prepare(document.querySelector('img')) });`),
+        python(
+          `# pip install onnxruntime pillow numpy\nimport onnxruntime as ort\n${pre}\n\n${pythonPredict('session = ort.InferenceSession("model.onnx")', 'session.run(["probabilities"], {"input": prepare("photo.jpg")})[0][0]')}`,
+        ),
+        javascript(
+          `import * as ort from 'onnxruntime-web'; // onnxruntime-node in Node.js\n\n${jsPreprocess(m, (v, s) => `new ort.Tensor('float32', ${v}, ${s})`)}\n\nconst session = await ort.InferenceSession.create('model.onnx');\nconst { probabilities } = await session.run({ input: prepare(document.querySelector('img')) });`,
+        ),
       ];
     case 'tflite':
     case 'tflite-int8':
@@ -127,6 +142,10 @@ export function usageSnippets(format: ExportFormat, m: ExportMetadata): UsageSni
         ),
       ];
     case 'bundle':
-      return [python('# Train on every GPU of this machine (or a cluster: set TF_CONFIG on each worker):\n#   pip install tensorflow\n#   python train.py --epochs 20\n# The trained model is written to trained/model.keras; load it as the Keras export shows.')];
+      return [
+        python(
+          '# Train on every GPU of this machine (or a cluster: set TF_CONFIG on each worker):\n#   pip install tensorflow\n#   python train.py --epochs 20\n# The trained model is written to trained/model.keras; load it as the Keras export shows.',
+        ),
+      ];
   }
 }

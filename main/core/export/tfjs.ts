@@ -31,7 +31,10 @@ interface ManifestWeight {
   quantization?: { dtype: 'float16' } | { dtype: 'uint8'; scale: number; min: number };
 }
 
-function encode(values: Float32Array, quantization: ExportQuantization): { bytes: Uint8Array; quantization?: ManifestWeight['quantization'] } {
+function encode(
+  values: Float32Array,
+  quantization: ExportQuantization,
+): { bytes: Uint8Array; quantization?: ManifestWeight['quantization'] } {
   if (quantization === 'float16') {
     const half = Uint16Array.from(values, toHalf);
     return { bytes: new Uint8Array(half.buffer), quantization: { dtype: 'float16' } };
@@ -58,7 +61,12 @@ export async function writeTfjs(model: SavedModel, dir: string, quantization: Ex
     for (const weight of layer.weights) {
       const encoded = encode(weight.values, quantization);
       chunks.push(encoded.bytes);
-      weights.push({ name: weight.path, shape: weight.shape, dtype: 'float32', ...(encoded.quantization ? { quantization: encoded.quantization } : {}) });
+      weights.push({
+        name: weight.path,
+        shape: weight.shape,
+        dtype: 'float32',
+        ...(encoded.quantization ? { quantization: encoded.quantization } : {}),
+      });
     }
   }
   const modelJson = {

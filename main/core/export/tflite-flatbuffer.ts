@@ -183,7 +183,10 @@ function optionsTable(b: Builder, options: BuiltinOptions): Offset {
 
 function quantizationTable(b: Builder, q: Quantization): Offset {
   const scale = floatVector(b, q.scale);
-  const zero = longVector(b, q.scale.map(() => 0));
+  const zero = longVector(
+    b,
+    q.scale.map(() => 0),
+  );
   b.startObject(7);
   b.addFieldOffset(2, scale, 0); // scale
   b.addFieldOffset(3, zero, 0); // zero_point
@@ -249,7 +252,12 @@ export function encodeTflite(graph: GraphDef): Uint8Array {
     return b.endObject();
   });
   const subgraphName = b.createString('main');
-  const subgraphParts = [tableVector(b, tensorOffsets), intVector(b, [graph.input]), intVector(b, [graph.output]), tableVector(b, operatorOffsets)];
+  const subgraphParts = [
+    tableVector(b, tensorOffsets),
+    intVector(b, [graph.input]),
+    intVector(b, [graph.output]),
+    tableVector(b, operatorOffsets),
+  ];
   b.startObject(5);
   subgraphParts.forEach((part, slot) => b.addFieldOffset(slot, part, 0));
   b.addFieldOffset(4, subgraphName, 0);

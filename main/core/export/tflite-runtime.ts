@@ -29,11 +29,10 @@ function liteRt(): Promise<LiteRtModule> {
     const hadSelf = 'self' in scope;
     scope.self ??= globalThis;
     scope.importScripts = (file: string) => {
-      const factory = runInThisContext(`(function (require, __dirname, __filename) {${readFileSync(file, 'utf8')}\n;return ModuleFactory;})`, { filename: file }) as (
-        require: NodeRequire,
-        dirname: string,
-        filename: string,
-      ) => unknown;
+      const factory = runInThisContext(
+        `(function (require, __dirname, __filename) {${readFileSync(file, 'utf8')}\n;return ModuleFactory;})`,
+        { filename: file },
+      ) as (require: NodeRequire, dirname: string, filename: string) => unknown;
       scope.ModuleFactory = factory(createRequire(file), dirname(file), file);
     };
     const module = await import('@litertjs/core');
@@ -86,7 +85,8 @@ export async function predictTfliteFiles(file: string, input: InputSpec, paths: 
   const model = await loadTflite(await readFile(file));
   try {
     const rows: number[][] = [];
-    for (const path of paths) rows.push(Array.from(await model.predict(await imageToPixels(path, input), [1, input.height, input.width, input.channels])));
+    for (const path of paths)
+      rows.push(Array.from(await model.predict(await imageToPixels(path, input), [1, input.height, input.width, input.channels])));
     return rows;
   } finally {
     model.close();

@@ -10,7 +10,17 @@ import { said } from '../../../common/messages/said';
 import { CAPA_VERSION } from '../service/version';
 import { normalizationWeight, pairOf, transpose, zeroPadding } from './layer-math';
 import { innerLayer, nestedCannotExpress, nestedNetwork, weightOf, type SavedLayer, type SavedModel, type Why } from './saved-model';
-import { encodeTflite, FUSED, OP, OPTIONS, PADDING, TENSOR_TYPE, type BuiltinOptions, type OptionField, type TensorDef } from './tflite-flatbuffer';
+import {
+  encodeTflite,
+  FUSED,
+  OP,
+  OPTIONS,
+  PADDING,
+  TENSOR_TYPE,
+  type BuiltinOptions,
+  type OptionField,
+  type TensorDef,
+} from './tflite-flatbuffer';
 
 /** How the TFLite file stores its weights. */
 export type TfliteWeights = 'float32' | 'int8';
@@ -22,8 +32,27 @@ export const TFLITE_FILE = 'model.tflite';
 
 /** Activations with a TFLite builtin (or a short chain of them), by Keras/TensorFlow.js name. */
 const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'swish', 'silu', 'gelu', 'leaky_relu']);
-const LAYERS = new Set(['Conv2D', 'SeparableConv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
-  'Flatten', 'Reshape', 'Dense', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU', 'Rescaling', 'ZeroPadding2D']);
+const LAYERS = new Set([
+  'Conv2D',
+  'SeparableConv2D',
+  'DepthwiseConv2D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Flatten',
+  'Reshape',
+  'Dense',
+  'Dropout',
+  'SpatialDropout2D',
+  'BatchNormalization',
+  'LayerNormalization',
+  'Activation',
+  'LeakyReLU',
+  'ReLU',
+  'Rescaling',
+  'ZeroPadding2D',
+]);
 
 /** The reason a layer cannot be written as TFLite builtins, or null. */
 export function tfliteCannotExpress(layer: SavedLayer): Why | null {
@@ -32,7 +61,12 @@ export function tfliteCannotExpress(layer: SavedLayer): Why | null {
   const activation = layer.config['activation'];
   if (typeof activation === 'string' && !ACTIVATIONS.has(activation)) return said('model.tflite.noActivation', { activation });
   const max = layer.config['max_value'];
-  if (layer.className === 'ReLU' && ((max != null && Number(max) !== 6) || Number(layer.config['negative_slope'] ?? 0) !== 0 || Number(layer.config['threshold'] ?? 0) !== 0)) {
+  if (
+    layer.className === 'ReLU' &&
+    ((max != null && Number(max) !== 6) ||
+      Number(layer.config['negative_slope'] ?? 0) !== 0 ||
+      Number(layer.config['threshold'] ?? 0) !== 0)
+  ) {
     return said('model.tflite.relu');
   }
   if (layer.className === 'LayerNormalization' && [layer.config['axis']].flat().length !== 1) {
@@ -41,7 +75,12 @@ export function tfliteCannotExpress(layer: SavedLayer): Why | null {
   return null;
 }
 
-const field = (slot: number, kind: OptionField['kind'], value: number | boolean, otherwise: number | boolean = 0): OptionField => ({ slot, kind, value, otherwise });
+const field = (slot: number, kind: OptionField['kind'], value: number | boolean, otherwise: number | boolean = 0): OptionField => ({
+  slot,
+  kind,
+  value,
+  otherwise,
+});
 const options = (type: number, ...fields: OptionField[]): BuiltinOptions => ({ type, fields });
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const bytesOf = (values: Float32Array | Int32Array | Int8Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
@@ -97,7 +136,13 @@ class GraphBuilder {
   filter(name: string, shape: number[], values: Float32Array, axis: number): number {
     if (this.weights === 'float32') return this.constant(name, shape, values);
     const q = quantizeSymmetric(values, shape, axis);
-    return this.push({ name: `${name}_${this.tensors.length}`, shape, type: TENSOR_TYPE.INT8, data: bytesOf(q.values), quantization: { scale: q.scale, dimension: axis } });
+    return this.push({
+      name: `${name}_${this.tensors.length}`,
+      shape,
+      type: TENSOR_TYPE.INT8,
+      data: bytesOf(q.values),
+      quantization: { scale: q.scale, dimension: axis },
+    });
   }
 
   /** Makes tensor `index` (an earlier value) the current one. */
@@ -173,7 +218,8 @@ function activation(g: GraphBuilder, name: unknown, alpha = 0.2): void {
 }
 
 /** The fused activation of a convolution or dense operator, and what still has to follow it. */
-const fusable = (name: unknown): { fused: number; after: unknown } => (name === 'relu' ? { fused: FUSED.RELU, after: null } : { fused: FUSED.NONE, after: name });
+const fusable = (name: unknown): { fused: number; after: unknown } =>
+  name === 'relu' ? { fused: FUSED.RELU, after: null } : { fused: FUSED.NONE, after: name };
 
 function windowOptions(layer: SavedLayer, type: number, window: [number, number]) {
   const [sh, sw] = pairOf(layer.config['strides'] ?? window);
@@ -181,13 +227,33 @@ function windowOptions(layer: SavedLayer, type: number, window: [number, number]
   return { sh, sw, fields: [field(0, 'int8', padding), field(1, 'int32', sw), field(2, 'int32', sh)], type };
 }
 
-function windowShape(g: GraphBuilder, layer: SavedLayer, window: [number, number], stride: [number, number], dilation: [number, number], channels: number): number[] {
+function windowShape(
+  g: GraphBuilder,
+  layer: SavedLayer,
+  window: [number, number],
+  stride: [number, number],
+  dilation: [number, number],
+  channels: number,
+): number[] {
   const [, height, width] = g.shape as [number, number, number, number];
   const padding = layer.config['padding'];
-  return [1, windowOut(height, window[0], stride[0], dilation[0], padding), windowOut(width, window[1], stride[1], dilation[1], padding), channels];
+  return [
+    1,
+    windowOut(height, window[0], stride[0], dilation[0], padding),
+    windowOut(width, window[1], stride[1], dilation[1], padding),
+    channels,
+  ];
 }
 
-function convolution(g: GraphBuilder, layer: SavedLayer, filter: number, bias: number, window: [number, number], out: number, fused: number): void {
+function convolution(
+  g: GraphBuilder,
+  layer: SavedLayer,
+  filter: number,
+  bias: number,
+  window: [number, number],
+  out: number,
+  fused: number,
+): void {
   const { sh, sw, fields } = windowOptions(layer, OPTIONS.Conv2DOptions, window);
   const [dh, dw] = pairOf(layer.config['dilation_rate'] ?? 1);
   const opts = options(OPTIONS.Conv2DOptions, ...fields, field(3, 'int8', fused), field(4, 'int32', dw, 1), field(5, 'int32', dh, 1));
@@ -240,7 +306,14 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
       const { sh, sw, fields } = windowOptions(layer, OPTIONS.DepthwiseConv2DOptions, [kh, kw]);
       const [dh, dw] = pairOf(c['dilation_rate'] ?? 1);
       const { fused, after } = fusable(c['activation']);
-      const opts = options(OPTIONS.DepthwiseConv2DOptions, ...fields, field(3, 'int32', m), field(4, 'int8', separable ? FUSED.NONE : fused), field(5, 'int32', dw, 1), field(6, 'int32', dh, 1));
+      const opts = options(
+        OPTIONS.DepthwiseConv2DOptions,
+        ...fields,
+        field(3, 'int32', m),
+        field(4, 'int8', separable ? FUSED.NONE : fused),
+        field(5, 'int32', dw, 1),
+        field(6, 'int32', dh, 1),
+      );
       g.op(OP.DEPTHWISE_CONV_2D, [filter, bias], opts, windowShape(g, layer, [kh, kw], [sh, sw], [dh, dw], ci * m));
       if (separable) {
         const pointwise = weightOf(layer, 'pointwise_kernel');
@@ -258,13 +331,23 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
       const window = pairOf(c['pool_size']);
       const { sh, sw, fields } = windowOptions(layer, OPTIONS.Pool2DOptions, window);
       const opts = options(OPTIONS.Pool2DOptions, ...fields, field(3, 'int32', window[1]), field(4, 'int32', window[0]));
-      g.op(layer.className === 'MaxPooling2D' ? OP.MAX_POOL_2D : OP.AVERAGE_POOL_2D, [], opts, windowShape(g, layer, window, [sh, sw], [1, 1], channels));
+      g.op(
+        layer.className === 'MaxPooling2D' ? OP.MAX_POOL_2D : OP.AVERAGE_POOL_2D,
+        [],
+        opts,
+        windowShape(g, layer, window, [sh, sw], [1, 1], channels),
+      );
       return;
     }
     case 'GlobalAveragePooling2D':
     case 'GlobalMaxPooling2D': {
       const axes = g.constant('axes', [2], Int32Array.of(1, 2));
-      g.op(layer.className === 'GlobalMaxPooling2D' ? OP.REDUCE_MAX : OP.MEAN, [axes], options(OPTIONS.ReducerOptions, field(0, 'bool', false)), [1, channels]);
+      g.op(
+        layer.className === 'GlobalMaxPooling2D' ? OP.REDUCE_MAX : OP.MEAN,
+        [axes],
+        options(OPTIONS.ReducerOptions, field(0, 'bool', false)),
+        [1, channels],
+      );
       return;
     }
     case 'Flatten': {
@@ -301,7 +384,13 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
       const mean = normalizationWeight(layer, 'moving_mean', channels, 0);
       const beta = normalizationWeight(layer, 'beta', channels, 0);
       g.op(OP.MUL, [g.constant('bn_scale', [channels], scale)]);
-      g.op(OP.ADD, [g.constant('bn_shift', [channels], Float32Array.from(beta, (v, i) => v - mean[i]! * scale[i]!))]);
+      g.op(OP.ADD, [
+        g.constant(
+          'bn_shift',
+          [channels],
+          Float32Array.from(beta, (v, i) => v - mean[i]! * scale[i]!),
+        ),
+      ]);
       return;
     }
     case 'LayerNormalization': {
@@ -309,7 +398,8 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
       const shape = g.shape;
       const normalized = Number([c['axis']].flat()[0] ?? -1);
       // The trainer only normalises over the channels; TensorFlow.js saves that axis as [rank - 1].
-      if (normalized !== -1 && normalized !== shape.length - 1) throw new Error(`LayerNormalization over axis ${normalized} has no TensorFlow Lite mapping.`);
+      if (normalized !== -1 && normalized !== shape.length - 1)
+        throw new Error(`LayerNormalization over axis ${normalized} has no TensorFlow Lite mapping.`);
       const x = g.current;
       const axis = g.constant('axis', [1], Int32Array.of(shape.length - 1));
       const reduced = [...shape.slice(0, -1), 1];
@@ -343,7 +433,12 @@ function addLayer(g: GraphBuilder, layer: SavedLayer): void {
     case 'ZeroPadding2D': {
       const [[top, bottom], [left, right]] = zeroPadding(c['padding']);
       const [n, h, w, ch] = g.shape as [number, number, number, number];
-      g.op(OP.PAD, [g.constant('paddings', [4, 2], Int32Array.of(0, 0, top, bottom, left, right, 0, 0))], undefined, [n, h + top + bottom, w + left + right, ch]);
+      g.op(OP.PAD, [g.constant('paddings', [4, 2], Int32Array.of(0, 0, top, bottom, left, right, 0, 0))], undefined, [
+        n,
+        h + top + bottom,
+        w + left + right,
+        ch,
+      ]);
       return;
     }
     default:

@@ -32,7 +32,10 @@ export function asideName(temporary: string): string {
  * Writes `file` through a temporary sibling and a rename. `content` is the bytes, or a function
  * that writes the temporary file itself (a stream, a zip).
  */
-export async function writeFileAtomically(file: string, content: Uint8Array | string | ((temporary: string) => Promise<void>)): Promise<void> {
+export async function writeFileAtomically(
+  file: string,
+  content: Uint8Array | string | ((temporary: string) => Promise<void>),
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temporary = temporaryName(file);
   try {

@@ -24,7 +24,10 @@ export const isRunId = (id: unknown): id is string => typeof id === 'string' && 
 /** Throws unless `hash` and `ext` can name a stored file (a hostile database holds '../..' there). */
 export function assertStoredName(hash: unknown, ext: unknown): void {
   if (!isStoreHash(hash) || !isStoreExtension(ext)) {
-    throw new CapaError('database-corrupt', said('errors.hostile.storedName', { value: `${String(hash).slice(0, 80)}.${String(ext).slice(0, 20)}` }));
+    throw new CapaError(
+      'database-corrupt',
+      said('errors.hostile.storedName', { value: `${String(hash).slice(0, 80)}.${String(ext).slice(0, 20)}` }),
+    );
   }
 }
 
@@ -60,7 +63,13 @@ export function containedFileSync(file: string, root: string): string | null {
 export type FileKind = 'fifo' | 'socket' | 'device' | 'folder' | 'other';
 
 /** What kind of thing a non-regular file is, for the sentence that refuses it. */
-function kindOf(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): FileKind {
+function kindOf(info: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isDirectory(): boolean;
+}): FileKind {
   if (info.isFIFO()) return 'fifo';
   if (info.isSocket()) return 'socket';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'device';

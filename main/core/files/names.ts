@@ -27,7 +27,10 @@ export function cutToBytes(text: string, maxBytes: number): string {
 /** A name that is safe as one file or folder name on Windows, macOS and Linux, within `maxBytes` bytes. */
 export function safeName(name: string, maxBytes = NAME_BYTES): string {
   // NFC: macOS stores names decomposed, so the same name compares equal wherever it was typed.
-  const cleaned = name.normalize('NFC').replace(/[\\/:*?"<>|\x00-\x1f\x7f]/g, '_').trim();
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[\\/:*?"<>|\x00-\x1f\x7f]/g, '_')
+    .trim();
   // Trailing dots and spaces vanish on Windows; cut first, so a cut never leaves one at the end.
   const cut = cutToBytes(cleaned, maxBytes).replace(/[. ]+$/, '');
   if (cut === '' || cut === '.' || cut === '..') return '_';

@@ -25,7 +25,10 @@ const SAMPLE_TRAINING = { epochs: 20, batch_size: 16 };
 export const SAMPLE_RESOURCE_FOLDER = 'sample';
 
 // Compiled, this file is out/main/core/guide/handlers.js; run from source (tests), main/core/guide/handlers.ts.
-const SAMPLE_CANDIDATES = [join(__dirname, '..', '..', '..', 'assets', 'sample'), join(__dirname, '..', '..', '..', '..', 'assets', 'sample')];
+const SAMPLE_CANDIDATES = [
+  join(__dirname, '..', '..', '..', 'assets', 'sample'),
+  join(__dirname, '..', '..', '..', '..', 'assets', 'sample'),
+];
 
 /** The bundled sample folder: the host's (a packaged app's resources), else the source or build tree's. */
 export function sampleFolder(configured?: string, candidates: readonly string[] = SAMPLE_CANDIDATES): string {

@@ -41,7 +41,11 @@ export interface InferenceInfo {
 }
 
 /** Where CUDA's runtime libraries usually are on Linux; ONNX Runtime's CUDA provider needs them. */
-const CUDA_LIBRARIES = ['/usr/local/cuda/lib64/libcudart.so', '/usr/lib/x86_64-linux-gnu/libcudart.so', '/usr/lib/x86_64-linux-gnu/libcudart.so.12'];
+const CUDA_LIBRARIES = [
+  '/usr/local/cuda/lib64/libcudart.so',
+  '/usr/lib/x86_64-linux-gnu/libcudart.so',
+  '/usr/lib/x86_64-linux-gnu/libcudart.so.12',
+];
 
 /** Accelerators worth trying on a platform, best first; each is checked before use. */
 export function acceleratorCandidates(ort: Ort, platform: NodeJS.Platform = process.platform): string[] {
@@ -144,7 +148,12 @@ export async function openChecked(
   const threads = options.threads ?? cpuThreads();
   let cpu: Session;
   try {
-    cpu = await ort.InferenceSession.create(onnx, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    cpu = await ort.InferenceSession.create(onnx, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
   } catch (error) {
     return { model: null, problem: said('runs.inference.cannotLoad', { reason: reasonOf(error) }), notes };
   }
@@ -156,7 +165,11 @@ export async function openChecked(
   const difference = worstOf(reference, expected);
   if (!(difference <= INFERENCE_TOLERANCE)) {
     await cpu.release();
-    return { model: null, problem: said('runs.inference.disagrees', { difference: formatDifference(difference), tolerance: INFERENCE_TOLERANCE }), notes };
+    return {
+      model: null,
+      problem: said('runs.inference.disagrees', { difference: formatDifference(difference), tolerance: INFERENCE_TOLERANCE }),
+      notes,
+    };
   }
   for (const provider of options.accelerators ?? acceleratorCandidates(ort).filter((name) => !unavailable.has(name))) {
     let session: Session | null = null;

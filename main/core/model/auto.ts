@@ -46,7 +46,11 @@ export function computerProfile(project: Project, backbones: BackboneCache): Com
     .sort((a, b) => Number(b.id === DEFAULT_BACKBONE.id) - Number(a.id === DEFAULT_BACKBONE.id))
     .map((b) => ({ id: b.id, title: b.title, inputSize: b.inputSize, macs: backboneMacs(b.params, b.inputSize) }));
   const suggested = listed.find((b) => b.id === DEFAULT_BACKBONE.id) ?? listed[0];
-  return { backbones: ready, suggestedBackbone: suggested ? { id: suggested.id, title: suggested.title } : null, speed: engineSpeed(project) };
+  return {
+    backbones: ready,
+    suggestedBackbone: suggested ? { id: suggested.id, title: suggested.title } : null,
+    speed: engineSpeed(project),
+  };
 }
 
 /** Auto's plan for a project now. */
@@ -64,7 +68,10 @@ export function estimateSpec(project: Project, backbones: BackboneCache, spec: M
 }
 
 /** The spec a training starts from: the saved one, or Auto's plan where none was ever saved; with its estimate. */
-export async function specToTrain(project: Project, backbones: BackboneCache): Promise<{ spec: ModelSpec; estimate: TimeEstimate; plan: ModelPlan | null }> {
+export async function specToTrain(
+  project: Project,
+  backbones: BackboneCache,
+): Promise<{ spec: ModelSpec; estimate: TimeEstimate; plan: ModelPlan | null }> {
   if (project.specs.hasSaved()) {
     const spec = project.specs.current();
     return { spec, estimate: estimateSpec(project, backbones, spec), plan: null };

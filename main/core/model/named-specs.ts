@@ -40,7 +40,6 @@ export class NamedSpecs extends Repository {
     this.sql('UPDATE project SET spec = ?').run(JSON.stringify(spec));
   }
 
-
   private selectedId(): number | null {
     return (this.sql('SELECT spec_id FROM project').pluck().get() as number | null | undefined) ?? null;
   }
@@ -75,26 +74,34 @@ export class NamedSpecs extends Repository {
     const taken = this.sql('SELECT 1 FROM specs WHERE name = ? COLLATE NOCASE').get(name);
     if (taken) throw new CapaError('conflict', said('errors.namedSpecs.nameTaken', { name }));
     const time = now();
-    return Number(this.sql('INSERT INTO specs (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(spec), time, time).lastInsertRowid);
+    return Number(
+      this.sql('INSERT INTO specs (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, JSON.stringify(spec), time, time)
+        .lastInsertRowid,
+    );
   }
 
   /** Selects a saved model: it becomes the project's spec; returns it. */
   select(id: number): ModelSpec {
     const parsed = parseSpec(JSON.parse(this.row(id).spec));
-    if (!parsed.ok) throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
-    this.db.transaction(() => {
-      this.sql('UPDATE project SET spec_id = ?, spec = ?').run(id, JSON.stringify(parsed.spec));
-    }).immediate();
+    if (!parsed.ok)
+      throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
+    this.db
+      .transaction(() => {
+        this.sql('UPDATE project SET spec_id = ?, spec = ?').run(id, JSON.stringify(parsed.spec));
+      })
+      .immediate();
     return parsed.spec;
   }
 
   /** Stores `spec` under a new name and selects it. */
   saveAs(name: string, spec: ModelSpec): NamedSpecInfo {
-    const id = this.db.transaction(() => {
-      const created = this.insert(name, spec);
-      this.sql('UPDATE project SET spec_id = ?, spec = ?').run(created, JSON.stringify(spec));
-      return created;
-    }).immediate();
+    const id = this.db
+      .transaction(() => {
+        const created = this.insert(name, spec);
+        this.sql('UPDATE project SET spec_id = ?, spec = ?').run(created, JSON.stringify(spec));
+        return created;
+      })
+      .immediate();
     return this.info(this.row(id), id);
   }
 
@@ -102,7 +109,8 @@ export class NamedSpecs extends Repository {
   duplicate(id: number, name: string): NamedSpecInfo {
     const source = this.row(id);
     const parsed = parseSpec(JSON.parse(source.spec));
-    if (!parsed.ok) throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
+    if (!parsed.ok)
+      throw new CapaError('invalid-spec', said('errors.namedSpecs.unreadable', { count: parsed.issues.length }), parsed.issues);
     const created = this.insert(name, parsed.spec);
     return this.info(this.row(created), this.selectedId());
   }

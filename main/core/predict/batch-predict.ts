@@ -34,7 +34,14 @@ const verified = new WeakMap<BackboneCache, Map<string, { stamp: string; backbon
 
 async function filesStamp(dir: string): Promise<string> {
   const names = (await readdir(dir, { recursive: true })).sort();
-  const stats = await Promise.all(names.map(async (name) => stat(join(dir, name)).then((s) => `${name}:${s.size}:${s.mtimeMs}`, () => name)));
+  const stats = await Promise.all(
+    names.map(async (name) =>
+      stat(join(dir, name)).then(
+        (s) => `${name}:${s.size}:${s.mtimeMs}`,
+        () => name,
+      ),
+    ),
+  );
   return stats.join('|');
 }
 
@@ -54,7 +61,10 @@ export async function runModel(context: ServiceContext, projectId: string, runId
   const project = library.get(projectId);
   const run = project.runs.get(runId);
   if (!hasUsableWeights(run)) {
-    throw new CapaError('conflict', said(`runs.use.notUsable.${run.status as 'queued' | 'running' | 'failed' | 'interrupted'}`, { id: runId }));
+    throw new CapaError(
+      'conflict',
+      said(`runs.use.notUsable.${run.status as 'queued' | 'running' | 'failed' | 'interrupted'}`, { id: runId }),
+    );
   }
   const backbone = await headOnlyBackbone(run, { resolve: (id) => resolveBackbone(context, id) });
   return { project, run, modelDir: project.paths.weights(runId, 'best'), backbone };
@@ -82,7 +92,8 @@ async function classify(context: ServiceContext, model: RunModel, entries: reado
     const slice = entries.slice(start, start + PREDICT_BATCH_SIZE);
     const read = await Promise.all(slice.map(readEntry));
     const readable = read.flatMap((r) => (r instanceof Uint8Array ? [{ bytes: r }] : []));
-    const outcomes = readable.length > 0 ? await context.trainer.predictBatch(model.modelDir, model.run.spec.input, readable, model.backbone) : [];
+    const outcomes =
+      readable.length > 0 ? await context.trainer.predictBatch(model.modelDir, model.run.spec.input, readable, model.backbone) : [];
     let next = 0;
     for (const [i, entry] of slice.entries()) {
       const bytes = read[i]!;
@@ -96,7 +107,11 @@ async function classify(context: ServiceContext, model: RunModel, entries: reado
       } else {
         // The importer's checks name the problem (empty, truncated, corrupt, not an image); the decoder's text is the fallback.
         const reason = await unusableReason(entry);
-        results.push({ file: entry.relativePath, probabilities: null, error: reason ?? said('runs.use.notDecoded', { detail: outcome.error }) });
+        results.push({
+          file: entry.relativePath,
+          probabilities: null,
+          error: reason ?? said('runs.use.notDecoded', { detail: outcome.error }),
+        });
       }
     }
   }
@@ -111,7 +126,12 @@ const entryOf = (image: BatchImage): ImportEntry =>
     : { relativePath: image.file, read: async () => image.bytes };
 
 /** Classifies a batch of pictures sent by the renderer (paths or bytes). */
-export async function predictBatch(context: ServiceContext, projectId: string, runId: string, images: readonly BatchImage[]): Promise<BatchPrediction[]> {
+export async function predictBatch(
+  context: ServiceContext,
+  projectId: string,
+  runId: string,
+  images: readonly BatchImage[],
+): Promise<BatchPrediction[]> {
   return classify(context, await runModel(context, projectId, runId), images.map(entryOf));
 }
 
@@ -127,7 +147,13 @@ export async function predictOne(context: ServiceContext, projectId: string, run
 }
 
 /** Runs the model on a page of the Unlabelled pictures and proposes the project's class of the predicted name; most confident first. */
-export async function suggestLabels(context: ServiceContext, projectId: string, runId: string, offset: number, limit: number): Promise<LabelSuggestions> {
+export async function suggestLabels(
+  context: ServiceContext,
+  projectId: string,
+  runId: string,
+  offset: number,
+  limit: number,
+): Promise<LabelSuggestions> {
   const model = await runModel(context, projectId, runId);
   const { project, run } = model;
   const store = new ImageStore(project.dir);
@@ -153,7 +179,13 @@ export async function suggestLabels(context: ServiceContext, projectId: string, 
       out.skipped.push({ imageId: image.id, fileName: image.fileName, reason: said('runs.use.classGone', { name: className }) });
       continue;
     }
-    out.suggestions.push({ imageId: image.id, fileName: image.fileName, classId: target.id, className: target.name, confidence: probabilities[best]! });
+    out.suggestions.push({
+      imageId: image.id,
+      fileName: image.fileName,
+      classId: target.id,
+      className: target.name,
+      confidence: probabilities[best]!,
+    });
   }
   out.suggestions.sort((a, b) => b.confidence - a.confidence);
   return out;

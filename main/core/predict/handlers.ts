@@ -18,7 +18,12 @@ export const PREDICT_REQUESTS: SchemasOf<PredictOperations> = {
   listFolder: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }),
   // 64: twice a renderer's batch, so a renderer may send a little more, yet one call never holds a whole folder.
   predictBatch: z.object({ projectId, runId, images: z.array(batchImage).max(64) }),
-  suggestLabels: z.object({ projectId, runId, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1_000_000).optional() }),
+  suggestLabels: z.object({
+    projectId,
+    runId,
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1_000_000).optional(),
+  }),
   acceptSuggestions: z.object({ projectId, labels: z.array(z.object({ imageId: id, classId: id })).max(100_000) }),
   inferenceEngine: empty,
 };

@@ -80,7 +80,18 @@ export async function exportProjectArchive(project: Project): Promise<ExportResu
 }
 
 /** Why an archive is refused: each a sentence of the core catalogue (data.archive.refused.*). */
-type Refusal = 'outside' | 'twice' | 'unreadable' | 'noManifest' | 'manifestDamaged' | 'notArchive' | 'newer' | 'lacks' | 'checksum' | 'unlisted' | 'databaseDamaged';
+type Refusal =
+  | 'outside'
+  | 'twice'
+  | 'unreadable'
+  | 'noManifest'
+  | 'manifestDamaged'
+  | 'notArchive'
+  | 'newer'
+  | 'lacks'
+  | 'checksum'
+  | 'unlisted'
+  | 'databaseDamaged';
 
 const refuse = (path: string, why: Refusal, params: MessageParams = {}) =>
   new CapaError('invalid-argument', said(`data.archive.refused.${why}`, { path, ...params }));
@@ -95,7 +106,9 @@ export function safeEntryName(name: string): boolean {
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: true }, (error, zip) => (error ? reject(error) : resolve(zip))),
+    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: true }, (error, zip) =>
+      error ? reject(error) : resolve(zip),
+    ),
   );
 }
 
@@ -134,7 +147,13 @@ function listEntries(path: string, zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
  * Streams one entry into `file` (or into memory when `file` is null), hashing as it goes; stops at
  * the first byte past `limit`, so an entry that lies about its size never fills the disk.
  */
-function streamEntry(path: string, zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, file: string | null): Promise<{ size: number; sha256: string; bytes: Buffer }> {
+function streamEntry(
+  path: string,
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  limit: number,
+  file: string | null,
+): Promise<{ size: number; sha256: string; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error) return reject(error);
@@ -173,9 +192,13 @@ async function freeBytes(dir: string): Promise<number> {
 
 /** Every value of the archive's database that becomes part of a path, checked before the project opens. */
 function checkStoredNames(path: string, db: Database.Database): void {
-  const files = db.prepare('SELECT hash, ext FROM images UNION ALL SELECT hash, ext FROM trash_images').all() as { hash: unknown; ext: unknown }[];
+  const files = db.prepare('SELECT hash, ext FROM images UNION ALL SELECT hash, ext FROM trash_images').all() as {
+    hash: unknown;
+    ext: unknown;
+  }[];
   for (const { hash, ext } of files) {
-    if (!isStoreHash(hash) || !isStoreExtension(ext)) throw hostile(path, 'storedName', { value: `${String(hash).slice(0, 80)}.${String(ext).slice(0, 20)}` });
+    if (!isStoreHash(hash) || !isStoreExtension(ext))
+      throw hostile(path, 'storedName', { value: `${String(hash).slice(0, 80)}.${String(ext).slice(0, 20)}` });
   }
   for (const id of db.prepare('SELECT id FROM runs').pluck().all()) {
     if (!isRunId(id)) throw hostile(path, 'storedName', { value: String(id).slice(0, 80) });
@@ -198,11 +221,20 @@ async function extract(path: string, target: string, freeSpace: number): Promise
     } catch {
       throw refuse(path, 'manifestDamaged');
     }
-    if (typeof manifest !== 'object' || manifest === null || manifest.format !== ARCHIVE_FORMAT || typeof manifest.files !== 'object' || manifest.files === null) throw refuse(path, 'notArchive');
+    if (
+      typeof manifest !== 'object' ||
+      manifest === null ||
+      manifest.format !== ARCHIVE_FORMAT ||
+      typeof manifest.files !== 'object' ||
+      manifest.files === null
+    )
+      throw refuse(path, 'notArchive');
     if (manifest.version > ARCHIVE_VERSION) throw refuse(path, 'newer', { version: manifest.version });
     const present = new Set(entries.map((entry) => entry.fileName));
     for (const file of Object.keys(manifest.files)) if (!present.has(file)) throw refuse(path, 'lacks', { file });
-    for (const entry of entries) if (entry.fileName !== MANIFEST && !Object.hasOwn(manifest.files, entry.fileName)) throw refuse(path, 'unlisted', { file: entry.fileName });
+    for (const entry of entries)
+      if (entry.fileName !== MANIFEST && !Object.hasOwn(manifest.files, entry.fileName))
+        throw refuse(path, 'unlisted', { file: entry.fileName });
     // Nothing is written past what the manifest promised: the total was checked against free space above.
     let total = 0;
     for (const entry of entries) {

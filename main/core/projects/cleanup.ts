@@ -64,7 +64,8 @@ export function reclaimLeftovers(dir: string, db: Db, options: CleanupOptions = 
     for (const shard of entries(folder)) {
       if (!shard.isDirectory()) continue;
       for (const file of entries(join(folder, shard.name))) {
-        if (!TEMPORARY_NAME.test(file.name) && !wanted.has(file.name)) report.orphans += removeIfOlder(join(folder, shard.name, file.name), cutoff) ? 1 : 0;
+        if (!TEMPORARY_NAME.test(file.name) && !wanted.has(file.name))
+          report.orphans += removeIfOlder(join(folder, shard.name, file.name), cutoff) ? 1 : 0;
       }
     }
   };

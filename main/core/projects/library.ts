@@ -25,7 +25,8 @@ export const MAX_NAME_LENGTH = 200;
 export function projectName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   if (!trimmed) throw new CapaError('invalid-argument', said('errors.library.nameMissing'));
-  if (trimmed.length > MAX_NAME_LENGTH) throw new CapaError('invalid-argument', said('errors.context.nameTooLong', { maximum: MAX_NAME_LENGTH }));
+  if (trimmed.length > MAX_NAME_LENGTH)
+    throw new CapaError('invalid-argument', said('errors.context.nameTooLong', { maximum: MAX_NAME_LENGTH }));
   if (/[\x00-\x1f\x7f]/.test(trimmed)) throw new CapaError('invalid-argument', said('errors.hostile.nameControl'));
   return trimmed;
 }

@@ -41,18 +41,21 @@ export interface UndoPayload {
 const IMAGE_COLUMNS = 'hash, ext, class_id, split, file_name, width, height, bytes, imported_at, batch_id, pinned';
 
 export class UndoJournal extends Repository {
-
   /**
    * Records a destructive action that is about to happen, forgetting the previous one; call it in
    * the action's transaction. Returns the stored files only the forgotten trash kept, to remove
    * once the transaction has committed.
    */
   begin(description: Said, payload: UndoPayload): StoredFile[] {
-    const purged = this.sql('SELECT DISTINCT hash, ext FROM trash_images t WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.hash = t.hash)')
-      .all() as { hash: string; ext: string }[];
+    const purged = this.sql(
+      'SELECT DISTINCT hash, ext FROM trash_images t WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.hash = t.hash)',
+    ).all() as { hash: string; ext: string }[];
     this.sql('DELETE FROM trash_images').run();
-    this.sql('INSERT OR REPLACE INTO undo_journal (id, description, payload, created_at) VALUES (1, ?, ?, ?)')
-      .run(storeSaid(description), JSON.stringify(payload), new Date().toISOString());
+    this.sql('INSERT OR REPLACE INTO undo_journal (id, description, payload, created_at) VALUES (1, ?, ?, ?)').run(
+      storeSaid(description),
+      JSON.stringify(payload),
+      new Date().toISOString(),
+    );
     return purged;
   }
 
@@ -76,21 +79,23 @@ export class UndoJournal extends Repository {
   /** Puts back what the last destructive action changed; returns its description. */
   undo(): UndoableAction {
     const row = this.sql('SELECT description, payload FROM undo_journal WHERE id = 1').get() as
-      | { description: string; payload: string }
-      | undefined;
+      { description: string; payload: string } | undefined;
     if (!row) throw new CapaError('not-found', said('data.undo.nothing'));
     const payload = JSON.parse(row.payload) as UndoPayload;
-    this.db.transaction(() => {
-      for (const cls of payload.classes) {
-        const clash = this.sql('SELECT 1 FROM classes WHERE name = ? OR id = ?').get(cls.name, cls.id);
-        if (clash) throw new CapaError('conflict', said('data.undo.classExistsAgain', { name: cls.name }));
-        this.sql('INSERT INTO classes (id, name, color, position, created_at) VALUES (@id, @name, @color, @position, @created_at)').run(cls);
-      }
-      const move = this.sql('UPDATE images SET class_id = ? WHERE id = ?');
-      for (const [imageId, classId] of payload.moves) move.run(classId, imageId);
-      if (payload.trash) {
-        // An image imported again since its deletion stays as it is; a reused row id gets a new one.
-        this.db.exec(`
+    this.db
+      .transaction(() => {
+        for (const cls of payload.classes) {
+          const clash = this.sql('SELECT 1 FROM classes WHERE name = ? OR id = ?').get(cls.name, cls.id);
+          if (clash) throw new CapaError('conflict', said('data.undo.classExistsAgain', { name: cls.name }));
+          this.sql('INSERT INTO classes (id, name, color, position, created_at) VALUES (@id, @name, @color, @position, @created_at)').run(
+            cls,
+          );
+        }
+        const move = this.sql('UPDATE images SET class_id = ? WHERE id = ?');
+        for (const [imageId, classId] of payload.moves) move.run(classId, imageId);
+        if (payload.trash) {
+          // An image imported again since its deletion stays as it is; a reused row id gets a new one.
+          this.db.exec(`
           INSERT INTO images (id, ${IMAGE_COLUMNS})
           SELECT CASE WHEN EXISTS (SELECT 1 FROM images i WHERE i.id = t.id) THEN NULL ELSE t.id END,
                  hash, ext,
@@ -99,10 +104,11 @@ export class UndoJournal extends Repository {
                  CASE WHEN EXISTS (SELECT 1 FROM import_batches b WHERE b.id = t.batch_id) THEN t.batch_id ELSE NULL END,
                  pinned
           FROM trash_images t WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.hash = t.hash) ORDER BY t.id`);
-        this.sql('DELETE FROM trash_images').run();
-      }
-      this.sql('DELETE FROM undo_journal').run();
-    }).immediate();
+          this.sql('DELETE FROM trash_images').run();
+        }
+        this.sql('DELETE FROM undo_journal').run();
+      })
+      .immediate();
     return { description: readSaid(row.description) };
   }
 }

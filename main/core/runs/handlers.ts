@@ -21,7 +21,10 @@ export const RUN_REQUESTS: SchemasOf<RunOperations> = {
   starRun: z.object({ projectId, runId, starred: z.boolean() }).strict(),
   deleteRun: run,
   compareRuns: z
-    .object({ projectId, runIds: z.array(runId).min(2, zodSays('errors.runs.compareTooFew')).max(20, zodSays('errors.runs.compareTooMany')) })
+    .object({
+      projectId,
+      runIds: z.array(runId).min(2, zodSays('errors.runs.compareTooFew')).max(20, zodSays('errors.runs.compareTooMany')),
+    })
     .strict(),
 };
 
@@ -48,7 +51,10 @@ export function runHandlers({ library, queue, backbones }: ServiceContext): Hand
       const { project, runs } = runsOf(projectId);
       const target = runs.get(runId);
       if (target.status === 'running' || target.status === 'queued') {
-        throw new CapaError('conflict', said(target.status === 'running' ? 'errors.runs.deleteTraining' : 'errors.runs.deleteWaiting', { name: target.name }));
+        throw new CapaError(
+          'conflict',
+          said(target.status === 'running' ? 'errors.runs.deleteTraining' : 'errors.runs.deleteWaiting', { name: target.name }),
+        );
       }
       // The row goes first: a run without files would be listed, files without a row are not.
       runs.delete(runId);

@@ -51,7 +51,10 @@ export class TrainingQueue {
   }
 
   /** Creates a run from the given spec (the project's current one unless given) and queues it, with its estimate. */
-  start(project: Project, planned: { spec: ModelSpec; estimate: RunEstimate | null } = { spec: project.specs.current(), estimate: null }): RunInfo {
+  start(
+    project: Project,
+    planned: { spec: ModelSpec; estimate: RunEstimate | null } = { spec: project.specs.current(), estimate: null },
+  ): RunInfo {
     const { spec } = planned;
     const { classNames, images } = project.images.labelled();
     if (classNames.length < 2) {
@@ -101,7 +104,10 @@ export class TrainingQueue {
       const id = spec.backbone.id;
       const info = this.backbones.list().find((b) => b.id === id);
       const what = info ? `${info.title} (${megabytes(info.sizeBytes)})` : id;
-      throw new CapaError('not-found', said('runs.training.backboneMissing', { title: info?.title ?? id, what, preset: nested(presetById(OFFLINE_PRESET_ID)!.title) }));
+      throw new CapaError(
+        'not-found',
+        said('runs.training.backboneMissing', { title: info?.title ?? id, what, preset: nested(presetById(OFFLINE_PRESET_ID)!.title) }),
+      );
     }
   }
 
@@ -150,7 +156,16 @@ export class TrainingQueue {
     try {
       // Checked again here: the cached files may have changed while the run waited.
       const backbone = run.spec.backbone ? await this.backbones.resolve(run.spec.backbone.id) : undefined;
-      const job = { runId, spec: run.spec, classNames: run.classNames, items: trainItems(project, run.classNames), outDir: project.paths.run(runId), pixelCacheDir: project.paths.pixelCache, resume, ...(backbone ? { backbone } : {}) };
+      const job = {
+        runId,
+        spec: run.spec,
+        classNames: run.classNames,
+        items: trainItems(project, run.classNames),
+        outDir: project.paths.run(runId),
+        pixelCacheDir: project.paths.pixelCache,
+        resume,
+        ...(backbone ? { backbone } : {}),
+      };
       const result = await this.trainer.train(job, (event) => {
         if (event.kind === 'started') {
           runs.setBackend(runId, event.backend);
@@ -189,7 +204,12 @@ export class TrainingQueue {
       const line = await this.finalStep(project, runId);
       if (line) this.emit({ runId, kind: 'log', level: 'info', ...line });
     } catch (error) {
-      this.emit({ runId, kind: 'log', level: 'warn', ...said('runs.training.finalEvaluationFailed', { reason: nested(failureSentence(error)) }) });
+      this.emit({
+        runId,
+        kind: 'log',
+        level: 'warn',
+        ...said('runs.training.finalEvaluationFailed', { reason: nested(failureSentence(error)) }),
+      });
     }
   }
 
@@ -221,6 +241,13 @@ function trainItems(project: Project, classNames: readonly string[]): TrainItem[
   return current.images.flatMap((image): TrainItem[] => {
     const index = label[image.classIndex]!;
     if (image.split === 'test' || index < 0) return [];
-    return [{ path: store.imagePath(image.hash, image.ext), hash: image.hash, label: index, split: image.split === 'train' ? 'train' : 'validation' }];
+    return [
+      {
+        path: store.imagePath(image.hash, image.ext),
+        hash: image.hash,
+        label: index,
+        split: image.split === 'train' ? 'train' : 'validation',
+      },
+    ];
   });
 }

@@ -66,8 +66,16 @@ export class RunRepository extends Repository {
   }
 
   create(id: string, spec: ModelSpec, classNames: string[], estimate: RunEstimate | null = null): RunInfo {
-    this.sql('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid, name, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, 'queued', JSON.stringify(spec), JSON.stringify(classNames), new Date().toISOString(), process.pid, this.freshName(), estimate && storedEstimate(estimate));
+    this.sql('INSERT INTO runs (id, status, spec, class_names, created_at, owner_pid, name, estimate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      id,
+      'queued',
+      JSON.stringify(spec),
+      JSON.stringify(classNames),
+      new Date().toISOString(),
+      process.pid,
+      this.freshName(),
+      estimate && storedEstimate(estimate),
+    );
     return this.get(id);
   }
 
@@ -76,7 +84,9 @@ export class RunRepository extends Repository {
    * sentence so each language says it its own way; a person's rename is stored as typed.
    */
   private freshName(): string {
-    const taken = new Set((this.sql('SELECT name FROM runs').all() as { name: string }[]).map((row) => storedName(row.name).name.toLowerCase()));
+    const taken = new Set(
+      (this.sql('SELECT name FROM runs').all() as { name: string }[]).map((row) => storedName(row.name).name.toLowerCase()),
+    );
     let n = taken.size + 1;
     while (taken.has(said(DEFAULT_NAME, { n }).message.toLowerCase())) n++;
     return storeSaid(said(DEFAULT_NAME, { n }));
@@ -134,15 +144,16 @@ export class RunRepository extends Repository {
   }
 
   addEpoch(id: string, m: EpochMetrics): void {
-    this.sql('INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, m.epoch, m.loss, m.accuracy, m.valLoss, m.valAccuracy, m.seconds);
+    this.sql(
+      'INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, m.epoch, m.loss, m.accuracy, m.valLoss, m.valAccuracy, m.seconds);
   }
 
   /** Runs left queued or running by a process that is gone are marked interrupted; returns how many. */
   markInterrupted(isAlive: (pid: number) => boolean = processIsAlive): number {
-    const orphans = (this.sql("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[]).filter(
-      (run) => run.owner_pid === null || !isAlive(run.owner_pid),
-    );
+    const orphans = (
+      this.sql("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[]
+    ).filter((run) => run.owner_pid === null || !isAlive(run.owner_pid));
     const mark = this.sql("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
     const why = storeSaid(said('runs.training.appClosed'));
     const now = new Date().toISOString();
@@ -159,7 +170,14 @@ export class RunRepository extends Repository {
     const parsed = parseSpec(JSON.parse(row.spec));
     if (!parsed.ok) throw new CapaError('database-corrupt', said('errors.runStore.unreadableSpec', { id: row.id }));
     const epochs = (this.sql('SELECT * FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(row.id) as EpochRow[]).map(
-      (e): EpochMetrics => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.val_loss, valAccuracy: e.val_accuracy, seconds: e.seconds }),
+      (e): EpochMetrics => ({
+        epoch: e.epoch,
+        loss: e.loss,
+        accuracy: e.accuracy,
+        valLoss: e.val_loss,
+        valAccuracy: e.val_accuracy,
+        seconds: e.seconds,
+      }),
     );
     return {
       id: row.id,

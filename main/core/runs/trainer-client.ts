@@ -6,7 +6,19 @@ import { join } from 'node:path';
 import type { BackendInfo, LayerActivations, RunEvent, Said } from '../../../preload/contract';
 import { said } from '../../../common/messages/said';
 import type { InputSpec } from '../../../common/model/spec';
-import type { ExplainResult, ImageSource, PredictOutcome, TrainerBackbone, TrainerMessage, TrainerPort, TrainerReplies, TrainerRequest, TrainJob, TrainResult, WithoutSeq } from '../../trainer/protocol';
+import type {
+  ExplainResult,
+  ImageSource,
+  PredictOutcome,
+  TrainerBackbone,
+  TrainerMessage,
+  TrainerPort,
+  TrainerReplies,
+  TrainerRequest,
+  TrainJob,
+  TrainResult,
+  WithoutSeq,
+} from '../../trainer/protocol';
 
 /** Starts the trainer with child_process.fork (plain Node: CLI, browser host, tests). */
 export function forkTrainerPort(): TrainerPort {
@@ -38,7 +50,12 @@ function signalExitCode(signal: NodeJS.Signals): number | null {
 
 /** An error reported by the trainer, rebuilt on this side with the trainer's stack (and its sentence, when it made one for a person). */
 export class TrainerError extends Error {
-  constructor(name: string, message: string, stack?: string, readonly said?: Said) {
+  constructor(
+    name: string,
+    message: string,
+    stack?: string,
+    readonly said?: Said,
+  ) {
     super(message);
     this.name = name === 'Error' ? 'TrainerError' : name;
     if (stack) this.stack = `${this.name}: ${message}\n    (trainer process)\n${stack.split('\n').slice(1).join('\n')}`;
@@ -121,7 +138,13 @@ export class TrainerClient {
   }
 
   /** A heat map of what the model in `modelDir` looked at in one image, for a class (null: the predicted one). */
-  explain(modelDir: string, input: InputSpec, image: ImageSource, classIndex: number | null, backbone?: TrainerBackbone): Promise<ExplainResult> {
+  explain(
+    modelDir: string,
+    input: InputSpec,
+    image: ImageSource,
+    classIndex: number | null,
+    backbone?: TrainerBackbone,
+  ): Promise<ExplainResult> {
     return this.request({ type: 'explain', modelDir, input, image, classIndex, ...(backbone ? { backbone } : {}) });
   }
 
@@ -180,7 +203,11 @@ export class TrainerClient {
     if (this.port !== port) return;
     this.port = null;
     const closed = new TrainerExitedError(said('runs.trainerClient.closed'), code, true);
-    const error = new TrainerExitedError(said(wasKilled(code) ? 'runs.trainerClient.killed' : 'runs.trainerClient.stopped', { code: code ?? '?' }), code, false);
+    const error = new TrainerExitedError(
+      said(wasKilled(code) ? 'runs.trainerClient.killed' : 'runs.trainerClient.stopped', { code: code ?? '?' }),
+      code,
+      false,
+    );
     for (const [seq, pending] of this.pending) {
       this.pending.delete(seq);
       // The shutdown reply can race the exit; that is not a failure. Other work was cut short.

@@ -32,7 +32,11 @@ export type HandlersOf<Ops> = {
 export type SchemasOf<Ops> = { [K in keyof Ops]: Ops[K] extends { request: infer Req } ? z.ZodType<Req> : never };
 
 export const projectId = z.string().min(1).max(100);
-export const name = z.string().trim().min(1, zodSays('errors.context.nameEmpty')).max(MAX_NAME_LENGTH, zodSays('errors.context.nameTooLong'));
+export const name = z
+  .string()
+  .trim()
+  .min(1, zodSays('errors.context.nameEmpty'))
+  .max(MAX_NAME_LENGTH, zodSays('errors.context.nameTooLong'));
 export const classId = z.number().int().positive();
 export const imageIds = z.array(z.number().int().positive()).max(100_000);
 export const runId = z.string().min(1).max(100);

@@ -29,7 +29,19 @@ const CORE_REQUESTS = {
   predict: z.object({ projectId, runId, bytes: imageBytes }),
 };
 
-export const REQUEST_SCHEMAS: Schemas = { ...CORE_REQUESTS, ...DATASET_REQUESTS, ...MODEL_REQUESTS, ...BACKBONE_REQUESTS, ...EVALUATE_REQUESTS, ...EXPORT_REQUESTS, ...SETTINGS_REQUESTS, ...RUN_REQUESTS, ...PREDICT_REQUESTS, ...ACTIVATION_REQUESTS, ...GUIDE_REQUESTS };
+export const REQUEST_SCHEMAS: Schemas = {
+  ...CORE_REQUESTS,
+  ...DATASET_REQUESTS,
+  ...MODEL_REQUESTS,
+  ...BACKBONE_REQUESTS,
+  ...EVALUATE_REQUESTS,
+  ...EXPORT_REQUESTS,
+  ...SETTINGS_REQUESTS,
+  ...RUN_REQUESTS,
+  ...PREDICT_REQUESTS,
+  ...ACTIVATION_REQUESTS,
+  ...GUIDE_REQUESTS,
+};
 
 /** Deepest nesting of arrays and objects any request may have. */
 export const MAX_REQUEST_DEPTH = 32;

@@ -1,7 +1,16 @@
 // The application service: every operation of the contract, validated, run against core, and
 // returned as a value or an error value. Electron IPC, the browser host and the CLI share it.
 import { join } from 'node:path';
-import type { AppInfo, BackboneEvent, ImportEvent, OperationName, Operations, RequestOf, ResponseOf, RunEvent } from '../../../preload/contract';
+import type {
+  AppInfo,
+  BackboneEvent,
+  ImportEvent,
+  OperationName,
+  Operations,
+  RequestOf,
+  ResponseOf,
+  RunEvent,
+} from '../../../preload/contract';
 import type { ServiceContext } from './context';
 import { backboneHandlers } from '../backbones/handlers';
 import { BackboneCache, CACHE_FOLDER } from '../backbones/cache';
@@ -68,7 +77,8 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
     call: (name, request) =>
       attempt(() => {
         const handler = handlers[name] as (request: unknown) => unknown;
-        if (typeof handler !== 'function') throw new CapaError('invalid-argument', said('errors.request.unknownOperation', { name: String(name) }));
+        if (typeof handler !== 'function')
+          throw new CapaError('invalid-argument', said('errors.request.unknownOperation', { name: String(name) }));
         return handler(parseRequest(name, request));
       }),
     onRunEvent: (listener: (event: RunEvent) => void) => queue.onEvent(listener),
@@ -105,7 +115,11 @@ export function createCapaService(options: CapaServiceOptions): CapaService {
 }
 
 /** Calls an operation and unwraps its value, throwing the error value's sentence (for the CLI and tests). */
-export async function callOrThrow<K extends keyof Operations>(service: CapaService, name: K, request: RequestOf<K>): Promise<ResponseOf<K>> {
+export async function callOrThrow<K extends keyof Operations>(
+  service: CapaService,
+  name: K,
+  request: RequestOf<K>,
+): Promise<ResponseOf<K>> {
   const result = await service.call(name, request);
   if (!result.ok) {
     const { code, issues, ...sentence } = result.error;

@@ -24,7 +24,8 @@ export interface CopyTotals {
   bytes: number;
 }
 
-const isProjectDir = (folder: string, name: string): boolean => PROJECT_DIR.test(name) && existsSync(projectPaths(join(folder, name)).database);
+const isProjectDir = (folder: string, name: string): boolean =>
+  PROJECT_DIR.test(name) && existsSync(projectPaths(join(folder, name)).database);
 
 /** The project folders in a data folder. */
 export async function projectDirs(folder: string): Promise<string[]> {

@@ -22,16 +22,33 @@ export interface ProbeResult {
 
 /** Requests from Node to the page; each gets one reply with the same id. */
 export type EngineRequest =
-  | { id: number; type: 'begin'; backend: ChromiumBackend; spec: ModelSpec; numClasses: number; learningRate: number; state: Omit<ModelState, 'data'> }
+  | {
+      id: number;
+      type: 'begin';
+      backend: ChromiumBackend;
+      spec: ModelSpec;
+      numClasses: number;
+      learningRate: number;
+      state: Omit<ModelState, 'data'>;
+    }
   | { id: number; type: 'batch'; shape: number[]; numClasses: number; dropoutSeeds: number[] }
   | { id: number; type: 'sync' }
   | { id: number; type: 'rate'; learningRate: number }
   | { id: number; type: 'end' }
   /** Tests: the gradient of the loss for each trainable weight of the model in `state`. */
-  | { id: number; type: 'gradients'; backend: ChromiumBackend; spec: ModelSpec; numClasses: number; shape: number[]; state: Omit<ModelState, 'data'> };
+  | {
+      id: number;
+      type: 'gradients';
+      backend: ChromiumBackend;
+      spec: ModelSpec;
+      numClasses: number;
+      shape: number[];
+      state: Omit<ModelState, 'data'>;
+    };
 
 /** Messages from the page: its probe once connected, then one reply per request. */
-export type EngineMessage = { type: 'ready'; probes: ProbeResult[] } | EngineReply | { type: 'reply'; id: number; ok: false; error: string };
+export type EngineMessage =
+  { type: 'ready'; probes: ProbeResult[] } | EngineReply | { type: 'reply'; id: number; ok: false; error: string };
 
 /** A request's answer: what the request type gives. */
 export interface EngineReply {
@@ -97,14 +114,29 @@ type Tf = typeof import('@tensorflow/tfjs');
  * `model`, in the training phase: what trainOnBatch descends. The same code runs in the page (on
  * WebGL or WebGPU) and in the tests on the CPU backend, so their results compare.
  */
-export function lossGradients(tf: Tf, model: import('@tensorflow/tfjs').LayersModel, x: import('@tensorflow/tfjs').Tensor, y: import('@tensorflow/tfjs').Tensor): import('@tensorflow/tfjs').Tensor[] {
+export function lossGradients(
+  tf: Tf,
+  model: import('@tensorflow/tfjs').LayersModel,
+  x: import('@tensorflow/tfjs').Tensor,
+  y: import('@tensorflow/tfjs').Tensor,
+): import('@tensorflow/tfjs').Tensor[] {
   const weights = model.trainableWeights.map((w) => (w as unknown as { val: import('@tensorflow/tfjs').Variable }).val);
-  const { grads } = tf.variableGrads(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor).mean() as import('@tensorflow/tfjs').Scalar, weights);
+  const { grads } = tf.variableGrads(
+    () =>
+      tf.metrics
+        .categoricalCrossentropy(y, model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor)
+        .mean() as import('@tensorflow/tfjs').Scalar,
+    weights,
+  );
   return weights.map((w) => grads[w.name]!);
 }
 
 /** Between the trainer (a utilityProcess) and Electron's main: open, close and the end of Capa's hidden engine window. */
-export type EngineWindowMessage = { type: 'engine-window'; url: string } | { type: 'engine-window-close' } | { type: 'engine-window-closed'; reason: string };
+export type EngineWindowMessage =
+  { type: 'engine-window'; url: string } | { type: 'engine-window-close' } | { type: 'engine-window-closed'; reason: string };
 
 export const isEngineWindowMessage = (value: unknown): value is EngineWindowMessage =>
-  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith('engine-window');
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { type?: unknown }).type === 'string' &&
+  (value as { type: string }).type.startsWith('engine-window');

@@ -20,7 +20,18 @@ import { applyState, captureState } from '../model-state';
 import { TrainingFailure } from '../protocol';
 import type { Tf } from '../tf';
 import type { EngineRun, EngineSession, TrainingEngine } from './engine';
-import { bytesOf, CHROMIUM_BACKENDS, decodeFrame, encodeFrame, isEngineWindowMessage, type ChromiumBackend, type EngineMessage, type EngineReply, type EngineRequest, type ProbeResult } from './chromium-wire';
+import {
+  bytesOf,
+  CHROMIUM_BACKENDS,
+  decodeFrame,
+  encodeFrame,
+  isEngineWindowMessage,
+  type ChromiumBackend,
+  type EngineMessage,
+  type EngineReply,
+  type EngineRequest,
+  type ProbeResult,
+} from './chromium-wire';
 
 type LayersModel = import('@tensorflow/tfjs').LayersModel;
 type Request = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -48,45 +59,74 @@ export interface LaunchedBrowser {
 export type BrowserLauncher = (url: string, software: boolean) => LaunchedBrowser;
 
 /** SwiftShader for WebGL and WebGPU: the switches of ../shared/ENVIRONMENT.md, for tests only. */
-export const SOFTWARE_SWITCHES = ['--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'];
+export const SOFTWARE_SWITCHES = [
+  '--enable-unsafe-webgpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
 
 /** The switches that let Chromium use the GPU for WebGPU (on Linux most GPUs are still behind a flag). */
 export function gpuSwitches(platform: NodeJS.Platform = process.platform): string[] {
   const common = ['--ignore-gpu-blocklist', '--enable-gpu-rasterization'];
-  return platform === 'linux' ? [...common, '--enable-unsafe-webgpu', '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan', '--use-angle=vulkan'] : common;
+  return platform === 'linux'
+    ? [...common, '--enable-unsafe-webgpu', '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan', '--use-angle=vulkan']
+    : common;
 }
 
 /** Keeps a page in the background running at full speed. */
-export const UNTHROTTLED_SWITCHES = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+export const UNTHROTTLED_SWITCHES = [
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
 
 /** The Chromium the browser host starts: CAPA_CHROMIUM, else Debian's, else the usual places. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = [env['CAPA_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+  const candidates = [
+    env['CAPA_CHROMIUM'],
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  ];
   return candidates.find((path): path is string => Boolean(path) && existsSync(path!)) ?? null;
 }
 
 /** A headless Chromium of its own profile, killed with the trainer. */
-export const headlessChromium = (executable: string): BrowserLauncher => (url, software) => {
-  const profile = mkdtempSync(join(tmpdir(), 'capa-engine-'));
-  const args = [
-    '--headless=new', `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-extensions', ...UNTHROTTLED_SWITCHES,
-    ...(software ? SOFTWARE_SWITCHES : gpuSwitches()),
-    // Chromium refuses to run as root with its sandbox (containers, CI).
-    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-    url,
-  ];
-  const child: ChildProcess = spawn(executable, args, { stdio: 'ignore' });
-  const exited = new Promise<string>((resolve) => {
-    child.once('error', (error) => resolve(error.message));
-    child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
-  });
-  void exited.then(() => rmSync(profile, { recursive: true, force: true }));
-  return {
-    kill: () => void child.kill('SIGKILL'),
-    onExit: (listener) => void exited.then(listener),
+export const headlessChromium =
+  (executable: string): BrowserLauncher =>
+  (url, software) => {
+    const profile = mkdtempSync(join(tmpdir(), 'capa-engine-'));
+    const args = [
+      '--headless=new',
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-extensions',
+      ...UNTHROTTLED_SWITCHES,
+      ...(software ? SOFTWARE_SWITCHES : gpuSwitches()),
+      // Chromium refuses to run as root with its sandbox (containers, CI).
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      url,
+    ];
+    const child: ChildProcess = spawn(executable, args, { stdio: 'ignore' });
+    const exited = new Promise<string>((resolve) => {
+      child.once('error', (error) => resolve(error.message));
+      child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
+    });
+    void exited.then(() => rmSync(profile, { recursive: true, force: true }));
+    return {
+      kill: () => void child.kill('SIGKILL'),
+      onExit: (listener) => void exited.then(listener),
+    };
   };
-};
 
 /** The slice of a utilityProcess's parentPort the window launcher uses. */
 export interface ParentPortLike {
@@ -96,33 +136,41 @@ export interface ParentPortLike {
 }
 
 /** In Electron: asks main for Capa's own hidden engine window (main/electron/engine-window.ts); software is never accepted there. */
-export const electronWindowLauncher = (port: ParentPortLike): BrowserLauncher => (url) => {
-  const listeners: ((reason: string) => void)[] = [];
-  let ended: string | null = null;
-  const onMessage = (event: { data: unknown }) => {
-    const message = event.data;
-    if (ended || !isEngineWindowMessage(message) || message.type !== 'engine-window-closed') return;
-    ended = message.reason;
-    port.off?.('message', onMessage);
-    listeners.forEach((listener) => listener(message.reason));
+export const electronWindowLauncher =
+  (port: ParentPortLike): BrowserLauncher =>
+  (url) => {
+    const listeners: ((reason: string) => void)[] = [];
+    let ended: string | null = null;
+    const onMessage = (event: { data: unknown }) => {
+      const message = event.data;
+      if (ended || !isEngineWindowMessage(message) || message.type !== 'engine-window-closed') return;
+      ended = message.reason;
+      port.off?.('message', onMessage);
+      listeners.forEach((listener) => listener(message.reason));
+    };
+    port.on('message', onMessage);
+    port.postMessage({ type: 'engine-window', url });
+    return {
+      kill: () => port.postMessage({ type: 'engine-window-close' }),
+      onExit: (listener) => (ended ? listener(ended) : void listeners.push(listener)),
+    };
   };
-  port.on('message', onMessage);
-  port.postMessage({ type: 'engine-window', url });
-  return {
-    kill: () => port.postMessage({ type: 'engine-window-close' }),
-    onExit: (listener) => (ended ? listener(ended) : void listeners.push(listener)),
-  };
-};
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 /** The built engine page: beside this module's build output (out/main/trainer/engines → out/engine-page), or out/ from the sources (tests). */
-export const ENGINE_PAGE_DIR = [join(__dirname, '..', '..', '..', 'engine-page'), join(__dirname, '..', '..', '..', 'out', 'engine-page')].find((dir) => existsSync(dir)) ?? join(__dirname, '..', '..', '..', 'engine-page');
+export const ENGINE_PAGE_DIR =
+  [join(__dirname, '..', '..', '..', 'engine-page'), join(__dirname, '..', '..', '..', 'out', 'engine-page')].find((dir) =>
+    existsSync(dir),
+  ) ?? join(__dirname, '..', '..', '..', 'engine-page');
 
 /** A running engine page and the Chromium that shows it. */
 export class ChromiumHost {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: { message: EngineReply; parts: Uint8Array[] }) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: { message: EngineReply; parts: Uint8Array[] }) => void; reject: (error: Error) => void }
+  >();
   private endedReason: string | null = null;
   private readonly exitListeners: ((reason: string) => void)[] = [];
 
@@ -160,11 +208,15 @@ export class ChromiumHost {
     if (!existsSync(join(pageDir, 'index.html'))) throw new Error(`the engine page is not built (${pageDir}); run npm run build`);
     const token = randomBytes(24).toString('hex');
     const server = createServer((request, response) => {
-      const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname)).replace(/^[/\\]+/, '') || 'index.html';
+      const path =
+        normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname)).replace(/^[/\\]+/, '') || 'index.html';
       const file = join(pageDir, path);
       if (!file.startsWith(pageDir + sep) && file !== pageDir) return void response.writeHead(404).end();
       readFile(file).then(
-        (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body),
+        (body) =>
+          response
+            .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+            .end(body),
         () => response.writeHead(404).end(),
       );
     });
@@ -186,11 +238,18 @@ export class ChromiumHost {
         connected.then(
           (socket) =>
             new Promise<{ socket: WebSocket; probes: ProbeResult[] }>((resolve) =>
-              socket.once('message', (data: Buffer) => resolve({ socket, probes: decodeFrame<{ type: 'ready'; probes: ProbeResult[] }>(new Uint8Array(data)).message.probes })),
+              socket.once('message', (data: Buffer) =>
+                resolve({ socket, probes: decodeFrame<{ type: 'ready'; probes: ProbeResult[] }>(new Uint8Array(data)).message.probes }),
+              ),
             ),
         ),
-        new Promise<never>((_, reject) => browser.onExit((reason) => reject(new Error(`Chromium ended before the engine page was ready: ${reason}`)))),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the engine page did not answer within ${timeoutMs / 1000} s`)), timeoutMs))),
+        new Promise<never>((_, reject) =>
+          browser.onExit((reason) => reject(new Error(`Chromium ended before the engine page was ready: ${reason}`))),
+        ),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => reject(new Error(`the engine page did not answer within ${timeoutMs / 1000} s`)), timeoutMs)),
+        ),
       ]);
       return new ChromiumHost(server, ready.socket, browser, ready.probes);
     } catch (error) {
@@ -240,12 +299,19 @@ export class ChromiumHost {
       },
       async trainOnBatch(batch, input, numClasses, dropoutSeeds) {
         const shape = [batch.count, input.height, input.width, input.channels];
-        const reply = await host.request({ type: 'batch', shape, numClasses, dropoutSeeds }, [bytesOf(batch.x.subarray(0, batch.count * input.height * input.width * input.channels)), bytesOf(batch.y.subarray(0, batch.count * numClasses))]);
+        const reply = await host.request({ type: 'batch', shape, numClasses, dropoutSeeds }, [
+          bytesOf(batch.x.subarray(0, batch.count * input.height * input.width * input.channels)),
+          bytesOf(batch.y.subarray(0, batch.count * numClasses)),
+        ]);
         return [reply.message.loss ?? NaN, reply.message.accuracy ?? NaN];
       },
       async sync(tf, model) {
         const reply = await host.request({ type: 'sync' });
-        applyState(tf, { tensors: reply.message.tensors ?? [], optimizerNumbers: reply.message.optimizerNumbers ?? {}, data: reply.parts[0]! }, model)?.forEach((t) => t.dispose());
+        applyState(
+          tf,
+          { tensors: reply.message.tensors ?? [], optimizerNumbers: reply.message.optimizerNumbers ?? {}, data: reply.parts[0]! },
+          model,
+        )?.forEach((t) => t.dispose());
         this.numTensors = reply.message.numTensors ?? null;
       },
       async setLearningRate(learningRate) {
@@ -314,12 +380,17 @@ export interface ChosenEngine {
  * Picks Chromium WebGPU, then WebGL, unless the Node backend already is a GPU or a backend was
  * forced; any reason a faster engine was skipped joins the fallbacks, one line each.
  */
-export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<ChosenEngine> {
+export async function chooseEngine(
+  nodeInfo: BackendInfo,
+  options: EngineOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChosenEngine> {
   const force = (options.force ?? env['CAPA_ENGINE'] ?? '').trim();
   const software = options.software ?? env['CAPA_GPU_SOFTWARE'] === '1';
   const keep: ChosenEngine = { engine: null, info: nodeInfo };
   if (force === 'off' || nodeInfo.gpu) return keep;
-  if (force && !(CHROMIUM_BACKENDS as readonly string[]).includes(force)) throw new Error(`CAPA_ENGINE must be webgpu, webgl or off. Received: ${JSON.stringify(force)}`);
+  if (force && !(CHROMIUM_BACKENDS as readonly string[]).includes(force))
+    throw new Error(`CAPA_ENGINE must be webgpu, webgl or off. Received: ${JSON.stringify(force)}`);
   // A forced Node backend (CAPA_BACKEND) means that backend: no Chromium.
   if (!force && (env['CAPA_BACKEND'] ?? '').trim()) return keep;
   const reasons: string[] = [];
@@ -327,7 +398,8 @@ export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions
     if (force) throw new TrainingFailure(said('runs.gpu.forcedMissing', { backend: force, reason: line.message }));
     return { engine: null, info: { ...nodeInfo, fallbacks: [...reasons, line.message, ...nodeInfo.fallbacks] } };
   };
-  if (refusedHere && !force && !options.launch) return { engine: null, info: { ...nodeInfo, fallbacks: [...refusedHere, ...nodeInfo.fallbacks] } };
+  if (refusedHere && !force && !options.launch)
+    return { engine: null, info: { ...nodeInfo, fallbacks: [...refusedHere, ...nodeInfo.fallbacks] } };
   let launch = options.launch;
   const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
   if (!launch && parentPort) launch = electronWindowLauncher(parentPort);
@@ -342,7 +414,10 @@ export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions
   } catch (error) {
     return skipped(said('runs.gpu.failed', { reason: (error instanceof Error ? error.message : String(error)).split('\n')[0]! }));
   }
-  const pick = pickBackend(host.probes.filter((probe) => !force || probe.backend === force), software);
+  const pick = pickBackend(
+    host.probes.filter((probe) => !force || probe.backend === force),
+    software,
+  );
   reasons.push(...pick.reasons.map((reason) => reason.message));
   if (!pick.probe) {
     if (force) return skipped(pick.reasons[0]!);
@@ -354,7 +429,16 @@ export async function chooseEngine(nodeInfo: BackendInfo, options: EngineOptions
   const { probe } = pick;
   const backend = probe.backend === 'webgpu' ? 'WebGPU' : 'WebGL';
   const sentence = said(probe.software ? 'runs.gpu.engineSoftware' : 'runs.gpu.engine', { backend, device: probe.device! });
-  return { engine: host.engine(probe.backend), info: { name: `chromium-${probe.backend}`, description: sentence.message, said: sentence, gpu: !probe.software, fallbacks: [...reasons, ...nodeInfo.fallbacks] } };
+  return {
+    engine: host.engine(probe.backend),
+    info: {
+      name: `chromium-${probe.backend}`,
+      description: sentence.message,
+      said: sentence,
+      gpu: !probe.software,
+      fallbacks: [...reasons, ...nodeInfo.fallbacks],
+    },
+  };
 }
 
 /** Current learning rate of a tfjs optimizer (setLearningRate in ../model-builder.ts writes it there). */
@@ -365,7 +449,11 @@ const learningRateOf = (model: LayersModel): number => (model.optimizer as unkno
  * trains its own copy of the model, which is copied back into the trainer's before validation,
  * checkpoints and saving (sync), and takes over a lowered learning rate (reload).
  */
-export function asTrainingEngine(batch: BatchEngine, info: BackendInfo, dispose: () => Promise<void> = async () => undefined): TrainingEngine {
+export function asTrainingEngine(
+  batch: BatchEngine,
+  info: BackendInfo,
+  dispose: () => Promise<void> = async () => undefined,
+): TrainingEngine {
   const { fallbacks: _fallbacks, ...described } = info;
   void _fallbacks;
   return {

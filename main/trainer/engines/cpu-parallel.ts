@@ -47,9 +47,7 @@ export class EngineWorker {
     // From TypeScript source (vitest, tsx) the worker registers tsx first; built, it is plain JS.
     const fromSource = __filename.endsWith('.ts');
     const entry = __filename.replace(/cpu-parallel\.(ts|js)$/, (_, ext: string) => `cpu-worker.${ext}`);
-    this.thread = fromSource
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true })
-      : new Worker(entry);
+    this.thread = fromSource ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true }) : new Worker(entry);
     this.thread.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -119,7 +117,10 @@ export function parallelCpuEngine(threads: number, info: Omit<BackendInfo, 'fall
             const x = batch.x.slice(offset * pixels, (offset + size) * pixels);
             const y = batch.y.slice(offset * classes, (offset + size) * classes);
             offset += size;
-            return workers[i]!.ask({ type: 'step', weights, x, y, shape: [size, ...inner], seeds: [...seeds], shard: i + 1 }, [x.buffer, y.buffer]);
+            return workers[i]!.ask({ type: 'step', weights, x, y, shape: [size, ...inner], seeds: [...seeds], shard: i + 1 }, [
+              x.buffer,
+              y.buffer,
+            ]);
           });
           // Shard 0 here, while the workers compute theirs.
           seedDropouts(dropouts, seeds, 0);

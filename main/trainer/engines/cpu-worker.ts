@@ -14,7 +14,11 @@ const port = parentPort!;
 const ready: Promise<Tf> = loadWasmBackend().then((loaded) => loaded.tf);
 let model: LayersModel | null = null;
 
-function setWeights(tf: Tf, weights: readonly { write(value: import('@tensorflow/tfjs').Tensor): unknown; shape: (number | null)[] }[], values: readonly Float32Array[]): void {
+function setWeights(
+  tf: Tf,
+  weights: readonly { write(value: import('@tensorflow/tfjs').Tensor): unknown; shape: (number | null)[] }[],
+  values: readonly Float32Array[],
+): void {
   weights.forEach((weight, i) => {
     const value = tf.tensor(values[i]!, weight.shape as number[]);
     weight.write(value);
@@ -63,6 +67,11 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
 port.on('message', (request: WorkerRequest) => {
   answer(request).then(
     (reply) => port.postMessage(reply, reply.type === 'gradients' ? reply.grads.map((g) => g.buffer as ArrayBuffer) : []),
-    (error: unknown) => port.postMessage({ id: request.id, type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      port.postMessage({
+        id: request.id,
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies WorkerReply),
   );
 });

@@ -20,7 +20,11 @@ const MARGIN = 8;
 const clamp = (value: number, low: number, high: number) => Math.max(low, Math.min(value, Math.max(low, high)));
 
 /** Top-left corner of a `panel`-sized box placed beside `target` inside a `view`-sized window. */
-export function placeBeside(target: Box, panel: { width: number; height: number }, view: { width: number; height: number }): { left: number; top: number } {
+export function placeBeside(
+  target: Box,
+  panel: { width: number; height: number },
+  view: { width: number; height: number },
+): { left: number; top: number } {
   const fitsX = (left: number) => left >= MARGIN && left + panel.width <= view.width - MARGIN;
   const fitsY = (top: number) => top >= MARGIN && top + panel.height <= view.height - MARGIN;
   const alignedTop = clamp(target.top, MARGIN, view.height - panel.height - MARGIN);

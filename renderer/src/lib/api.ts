@@ -59,9 +59,7 @@ function browserPlatform(): Platform {
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const client = new WireClient(`${scheme}//${location.host}/api${query}`);
-  const methods = Object.fromEntries(
-    OPERATION_NAMES.map((op) => [op, (request: unknown) => client.call(op, request)]),
-  );
+  const methods = Object.fromEntries(OPERATION_NAMES.map((op) => [op, (request: unknown) => client.call(op, request)]));
   const api = {
     ...methods,
     onRunEvent: (listener: (event: RunEvent) => void) => client.onEvent(listener),

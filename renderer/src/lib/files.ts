@@ -22,9 +22,7 @@ export async function pickFromDrop(transfer: DataTransfer, pathForFile: PathForF
     if (paths.length > 0) return { kind: 'paths', paths };
   }
   // Entries must be taken synchronously, before the event handler returns.
-  const entries = [...transfer.items]
-    .map((item) => item.webkitGetAsEntry())
-    .filter((entry): entry is FileSystemEntry => entry !== null);
+  const entries = [...transfer.items].map((item) => item.webkitGetAsEntry()).filter((entry): entry is FileSystemEntry => entry !== null);
   const files: PickedFile[] = [];
   if (entries.length === 0) {
     for (const file of transfer.files) files.push({ relativePath: file.name, file });

@@ -6,7 +6,8 @@
 // same button of the next item, instead of letting it fall to the page.
 import { tick } from 'svelte';
 
-const TABBABLE = 'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex="-1"])';
+const TABBABLE =
+  'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex="-1"])';
 
 /** Keeps a Tab key press inside `dialog`; call it from the dialog's keydown handler. */
 export function holdFocus(event: KeyboardEvent, dialog: HTMLElement): void {

@@ -11,7 +11,9 @@ export function formatDate(iso: string): string {
 /** "27 Nov, 17:09": a date in a narrow column (the year shows in `formatDate`). */
 export function formatShortDate(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(language(), { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(language(), { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 }
 
 /** A number input's value: empty while what was typed is not a number. */
@@ -44,7 +46,13 @@ export function formatPercent(fraction: number | null | undefined, digits = 1): 
 /** 1_234_567 bytes -> "1.2 MB" / "1,2 MB"; the core's rounding (main/core/backbones/catalogue.ts megabytes): whole kB, one decimal below 10 MB. */
 export function formatBytes(bytes: number): string {
   const unit = (value: number, name: 'kilobyte' | 'megabyte', digits: number) =>
-    value.toLocaleString(language(), { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: digits, minimumFractionDigits: digits });
+    value.toLocaleString(language(), {
+      style: 'unit',
+      unit: name,
+      unitDisplay: 'short',
+      maximumFractionDigits: digits,
+      minimumFractionDigits: digits,
+    });
   if (bytes < 1_000_000) return unit(Math.max(1, Math.round(bytes / 1000)), 'kilobyte', 0);
   return unit(bytes / 1_000_000, 'megabyte', bytes < 10_000_000 ? 1 : 0);
 }

@@ -13,7 +13,11 @@ interface MenuEventDetail {
 /** Whether typing has the focus, so Undo and Redo belong to the text field. */
 function editing(): boolean {
   const element = document.activeElement;
-  return element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || (element instanceof HTMLElement && element.isContentEditable);
+  return (
+    element instanceof HTMLInputElement ||
+    element instanceof HTMLTextAreaElement ||
+    (element instanceof HTMLElement && element.isContentEditable)
+  );
 }
 
 async function undo(app: AppState): Promise<void> {
@@ -74,6 +78,7 @@ export function runMenuCommand(app: AppState, detail: MenuEventDetail): void {
 export function installMenuEvents(app: AppState): void {
   window.addEventListener('capa-menu', (event) => {
     const detail = (event as CustomEvent<unknown>).detail;
-    if (typeof detail === 'object' && detail !== null && typeof (detail as MenuEventDetail).command === 'string') runMenuCommand(app, detail as MenuEventDetail);
+    if (typeof detail === 'object' && detail !== null && typeof (detail as MenuEventDetail).command === 'string')
+      runMenuCommand(app, detail as MenuEventDetail);
   });
 }

@@ -32,7 +32,9 @@ export function blockSize(shape: readonly number[]): { width: number; height: nu
 export function diagramBlocks(spec: ModelSpec, summary: ModelSummary): DiagramBlock[] {
   const { height, width, channels } = spec.input;
   const input = [height, width, channels];
-  const blocks: DiagramBlock[] = [{ name: 'input', type: 'Input', shape: input, params: 0, code: `keras.Input(shape=(${input.join(', ')}))`, ...blockSize(input) }];
+  const blocks: DiagramBlock[] = [
+    { name: 'input', type: 'Input', shape: input, params: 0, code: `keras.Input(shape=(${input.join(', ')}))`, ...blockSize(input) },
+  ];
   summary.rows.forEach((row, i) => {
     const last = i === summary.rows.length - 1;
     const code = row.layerIndex !== null ? layerCode(spec.layers[row.layerIndex]!) : last ? OUTPUT_LAYER_CODE : null;

@@ -6,7 +6,9 @@ import { say, t } from './i18n/i18n.svelte';
 export function describeError(error: CapaErrorValue): string {
   const sentence = say(error);
   // A refused request's sentence is its first field problem already; it is not said twice.
-  const issues = (error.issues ?? []).filter((issue) => say(issue) !== sentence).map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${say(issue)}` : say(issue)));
+  const issues = (error.issues ?? [])
+    .filter((issue) => say(issue) !== sentence)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${say(issue)}` : say(issue)));
   return [sentence, ...issues].join(' ');
 }
 

@@ -83,14 +83,13 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   { id: 'evaluate', shortcuts: [{ keys: ['Enter'], action: 'openCell' }] },
   {
     id: 'try',
-    shortcuts: [
-      { keys: ['Ctrl+V'], action: 'paste' },
-    ],
+    shortcuts: [{ keys: ['Ctrl+V'], action: 'paste' }],
   },
 ];
 
 /** Fields where "?" is typed (a tick box, radio button or slider takes no text, so "?" there is help). */
-const TYPING = 'input:not([type="checkbox"], [type="radio"], [type="range"], [type="color"], [type="file"]), select, textarea, [contenteditable="true"]';
+const TYPING =
+  'input:not([type="checkbox"], [type="radio"], [type="range"], [type="color"], [type="file"]), select, textarea, [contenteditable="true"]';
 
 /** Whether a key press is the help overlay's "?", and not typing in a field. */
 export function isHelpKey(event: KeyboardEvent): boolean {

@@ -39,7 +39,11 @@ export function epochCaption({ epoch, epochs, trainCount, batchSize, batchesDone
   const done = Math.min(batchesDone, iterationsPerEpoch);
   const imagesThisEpoch = done === iterationsPerEpoch ? trainCount : done * batchSize;
   return {
-    epoch, epochs, imagesPerEpoch: trainCount, batchSize, iterationsPerEpoch,
+    epoch,
+    epochs,
+    imagesPerEpoch: trainCount,
+    batchSize,
+    iterationsPerEpoch,
     imagesSeen: (epoch - 1) * trainCount + imagesThisEpoch,
     iterationsDone: (epoch - 1) * iterationsPerEpoch + done,
   };

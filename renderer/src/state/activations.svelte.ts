@@ -37,10 +37,16 @@ export class ActivationsState {
   /** Loads a few pictures of each class. */
   async loadPictures(classIds: readonly number[]): Promise<void> {
     const pages = await Promise.all(
-      classIds.map((classId) => attempt(this.context.api.listImages({ projectId: this.projectId, offset: 0, limit: PER_CLASS, classId }), () => {})),
+      classIds.map((classId) =>
+        attempt(this.context.api.listImages({ projectId: this.projectId, offset: 0, limit: PER_CLASS, classId }), () => {}),
+      ),
     );
     this.pictures = pages.flatMap((page) =>
-      (page?.images ?? []).map((image) => ({ image: { imageId: image.id }, url: this.context.platform.mediaUrl('thumb', this.projectId, image.id), name: image.fileName })),
+      (page?.images ?? []).map((image) => ({
+        image: { imageId: image.id },
+        url: this.context.platform.mediaUrl('thumb', this.projectId, image.id),
+        name: image.fileName,
+      })),
     );
   }
 
@@ -56,7 +62,10 @@ export class ActivationsState {
     this.chosen = picture;
     this.error = '';
     this.busy = true;
-    const view = await attempt(this.context.api.activations({ projectId: this.projectId, runId, image: $state.snapshot(picture.image) as ActivationsImage }), (message) => (this.error = message));
+    const view = await attempt(
+      this.context.api.activations({ projectId: this.projectId, runId, image: $state.snapshot(picture.image) as ActivationsImage }),
+      (message) => (this.error = message),
+    );
     this.busy = false;
     // A slower earlier answer must not replace the one for the picture chosen last.
     if (this.chosen === picture) this.view = view ?? null;

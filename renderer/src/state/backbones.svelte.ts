@@ -94,7 +94,10 @@ export class BackboneState {
     const key = id ?? '';
     delete this.errors[key];
     this.importing = true;
-    const imported = await attempt(this.context.api.importBackbone({ path, ...(id ? { id } : {}) }), (message) => (this.errors[key] = message));
+    const imported = await attempt(
+      this.context.api.importBackbone({ path, ...(id ? { id } : {}) }),
+      (message) => (this.errors[key] = message),
+    );
     this.importing = false;
     if (imported) this.replace(imported);
     return imported;

@@ -2,7 +2,15 @@
 // window (browser), sent in batches with progress and Cancel, shown as a table with accuracy
 // against sub-folders named like classes, filters, sorting and CSV.
 import { PREDICT_BATCH_SIZE, type BatchImage, type BatchPrediction, type CapaApi, type RunInfo } from '../../../preload/contract';
-import { filterRows, folderAccuracy, predictionRows, predictionsCsv, sortRows, type PredictionRow, type SortKey } from '../../../common/predict/prediction-table';
+import {
+  filterRows,
+  folderAccuracy,
+  predictionRows,
+  predictionsCsv,
+  sortRows,
+  type PredictionRow,
+  type SortKey,
+} from '../../../common/predict/prediction-table';
 import { chunks, type Picked } from '../lib/files';
 import { say } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
@@ -29,7 +37,13 @@ export class BatchPredictState {
 
   readonly rows = $derived(predictionRows(this.results, this.classNames));
   readonly accuracy = $derived(folderAccuracy(this.rows, this.classNames));
-  readonly shown = $derived(sortRows(filterRows(this.rows, { predicted: this.predicted, below: this.below, wrongOnly: this.wrongOnly }), this.sortKey, this.ascending));
+  readonly shown = $derived(
+    sortRows(
+      filterRows(this.rows, { predicted: this.predicted, below: this.below, wrongOnly: this.wrongOnly }),
+      this.sortKey,
+      this.ascending,
+    ),
+  );
 
   constructor(private readonly api: CapaApi) {}
 
@@ -90,7 +104,8 @@ export class BatchPredictState {
     }
     // Hidden files and folders are skipped, as the importer skips them.
     const files = picked.files.filter((f) => !f.relativePath.split('/').some((part) => part.startsWith('.')));
-    const read = (batch: typeof files) => Promise.all(batch.map(async (f) => ({ file: f.relativePath, bytes: new Uint8Array(await f.file.arrayBuffer()) })));
+    const read = (batch: typeof files) =>
+      Promise.all(batch.map(async (f) => ({ file: f.relativePath, bytes: new Uint8Array(await f.file.arrayBuffer()) })));
     return { total: files.length, list: chunks(files, PREDICT_BATCH_SIZE).map((batch) => () => read(batch)) };
   }
 }

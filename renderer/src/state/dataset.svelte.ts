@@ -69,12 +69,18 @@ export class DatasetState {
 
   deleteClass(classId: number, withImages: boolean): Promise<string | null> {
     const name = this.className(classId);
-    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }), t('data.done.deletedClass', { name }));
+    return this.change(
+      this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }),
+      t('data.done.deletedClass', { name }),
+    );
   }
 
   mergeClasses(sourceClassId: number, targetClassId: number): Promise<string | null> {
     const [source, target] = [this.className(sourceClassId), this.className(targetClassId)];
-    return this.change(this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }), t('data.done.merged', { source, target }));
+    return this.change(
+      this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }),
+      t('data.done.merged', { source, target }),
+    );
   }
 
   /** Moves images (the selection by default) to a class, or to Unlabelled with null. */
@@ -87,7 +93,12 @@ export class DatasetState {
   async deleteSelection(): Promise<void> {
     const imageIds = [...this.grid.selected];
     if (imageIds.length === 0) return this.hint();
-    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), t('data.done.deleted', { count: imageIds.length })));
+    await this.report(
+      this.change(
+        this.context.api.deleteImages({ projectId: this.projectId, imageIds }),
+        t('data.done.deleted', { count: imageIds.length }),
+      ),
+    );
   }
 
   async undo(): Promise<void> {
@@ -119,7 +130,10 @@ export class DatasetState {
   }
 
   async exportDataset(format: 'folder' | 'zip'): Promise<void> {
-    await this.write(this.context.api.exportDataset({ projectId: this.projectId, format }), format === 'zip' ? t('data.portability.whatZip') : t('data.portability.whatFolder'));
+    await this.write(
+      this.context.api.exportDataset({ projectId: this.projectId, format }),
+      format === 'zip' ? t('data.portability.whatZip') : t('data.portability.whatFolder'),
+    );
   }
 
   async exportProject(): Promise<void> {

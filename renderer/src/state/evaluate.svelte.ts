@@ -80,7 +80,10 @@ export class EvaluateState {
   async load(): Promise<void> {
     const runId = this.runId;
     if (!runId) return;
-    const summaries = await attempt(this.context.api.listEvaluations({ projectId: this.projectId, runId }), (message) => (this.error = message));
+    const summaries = await attempt(
+      this.context.api.listEvaluations({ projectId: this.projectId, runId }),
+      (message) => (this.error = message),
+    );
     if (!summaries || runId !== this.runId) return;
     this.summaries = summaries;
     const summary = this.current;
@@ -89,7 +92,10 @@ export class EvaluateState {
       this.mislabelled = [];
       return;
     }
-    const evaluation = await attempt(this.context.api.getEvaluation({ projectId: this.projectId, evaluationId: summary.id }), (message) => (this.error = message));
+    const evaluation = await attempt(
+      this.context.api.getEvaluation({ projectId: this.projectId, evaluationId: summary.id }),
+      (message) => (this.error = message),
+    );
     if (!evaluation) return;
     this.evaluation = evaluation;
     this.mislabelled = (await this.images({ order: 'disagreement', wrongOnly: true, limit: MISLABELLED_LIMIT })) ?? [];
@@ -118,7 +124,11 @@ export class EvaluateState {
   }
 
   async cancel(): Promise<void> {
-    if (this.runId) await attempt(this.context.api.cancelEvaluation({ projectId: this.projectId, runId: this.runId }), (message) => (this.error = message));
+    if (this.runId)
+      await attempt(
+        this.context.api.cancelEvaluation({ projectId: this.projectId, runId: this.runId }),
+        (message) => (this.error = message),
+      );
   }
 
   /** Shows the pictures of one confusion matrix cell. */
@@ -134,7 +144,13 @@ export class EvaluateState {
     this.explained = { image, explanation: null, error: '' };
     let error = '';
     const explanation = await attempt(
-      this.context.api.explainImage({ projectId: this.projectId, runId, imageId: image.imageId, weights: this.weights, className: image.predicted }),
+      this.context.api.explainImage({
+        projectId: this.projectId,
+        runId,
+        imageId: image.imageId,
+        weights: this.weights,
+        className: image.predicted,
+      }),
       (message) => (error = message),
     );
     if (this.explained?.image.imageId === image.imageId) this.explained = { image, explanation: explanation ?? null, error };
@@ -145,7 +161,10 @@ export class EvaluateState {
     const classId = className === null ? null : (this.dataset.view?.classes.find((c) => c.name === className)?.id ?? null);
     if (className !== null && classId === null) return this.context.toast(t('evaluate.noClass', { name: className }));
     const call = this.context.api.setImageClass({ projectId: this.projectId, imageIds: [image.imageId], classId });
-    await this.fix(call, t('evaluate.moved', { file: image.fileName ?? t('evaluate.thePicture'), target: className ?? t('common.unlabelled') }));
+    await this.fix(
+      call,
+      t('evaluate.moved', { file: image.fileName ?? t('evaluate.thePicture'), target: className ?? t('common.unlabelled') }),
+    );
   }
 
   /** Keeps a picture's label: the person looked and it is right, so it leaves the list of suspects. */
@@ -158,7 +177,10 @@ export class EvaluateState {
 
   /** Deletes a picture, undoably. */
   async remove(image: EvaluatedImage): Promise<void> {
-    const deleted = await this.fix(this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }), t('evaluate.deleted', { file: image.fileName ?? t('evaluate.thePicture') }));
+    const deleted = await this.fix(
+      this.context.api.deleteImages({ projectId: this.projectId, imageIds: [image.imageId] }),
+      t('evaluate.deleted', { file: image.fileName ?? t('evaluate.thePicture') }),
+    );
     if (deleted && this.explained?.image.imageId === image.imageId) this.explained = null;
   }
 
@@ -186,10 +208,19 @@ export class EvaluateState {
     return true;
   }
 
-  private async images(query: { actual?: string; predicted?: string; order: 'disagreement' | 'id'; wrongOnly?: boolean; limit: number }): Promise<EvaluatedImage[] | undefined> {
+  private async images(query: {
+    actual?: string;
+    predicted?: string;
+    order: 'disagreement' | 'id';
+    wrongOnly?: boolean;
+    limit: number;
+  }): Promise<EvaluatedImage[] | undefined> {
     const evaluation = this.evaluation;
     if (!evaluation) return undefined;
-    return attempt(this.context.api.evaluatedImages({ projectId: this.projectId, evaluationId: evaluation.id, ...query }), (message) => (this.error = message));
+    return attempt(
+      this.context.api.evaluatedImages({ projectId: this.projectId, evaluationId: evaluation.id, ...query }),
+      (message) => (this.error = message),
+    );
   }
 
   private async poll(runId: string): Promise<void> {

@@ -38,7 +38,8 @@ export class ExportState {
     const choices = await attempt(this.api.exportChoices({ projectId, runId }), (message) => (this.error = message));
     if (!choices || this.loadedFor !== key) return;
     this.choices = choices;
-    if (!choices.formats.find((f) => f.format === this.format)?.available) this.format = choices.formats.find((f) => f.available)?.format ?? 'tfjs';
+    if (!choices.formats.find((f) => f.format === this.format)?.available)
+      this.format = choices.formats.find((f) => f.available)?.format ?? 'tfjs';
     if (!choices.weights.includes(this.weights)) this.weights = choices.weights[0] ?? 'best';
   }
 

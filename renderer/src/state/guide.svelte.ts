@@ -99,7 +99,9 @@ export class GuideState {
     const accuracies = (run?.epochs ?? []).map((e) => e.valAccuracy).filter((a): a is number => a !== null);
     if (accuracies.length === 0) return t('guide.steps.train.done');
     const accuracy = formatPercent(Math.max(...accuracies));
-    return Math.max(...accuracies) >= GUIDE_GOOD_ACCURACY ? t('guide.steps.train.doneGood', { accuracy }) : t('guide.steps.train.doneWeak', { accuracy });
+    return Math.max(...accuracies) >= GUIDE_GOOD_ACCURACY
+      ? t('guide.steps.train.doneGood', { accuracy })
+      : t('guide.steps.train.doneWeak', { accuracy });
   }
 
   /**

@@ -87,7 +87,9 @@ export class ImageGridState {
 
   private fetch(offset: number, limit: number) {
     // Unset filters are left out rather than sent empty.
-    const filter = Object.fromEntries(Object.entries(this.filter).filter(([, value]) => value !== undefined && value !== '')) as ImageFilter;
+    const filter = Object.fromEntries(
+      Object.entries(this.filter).filter(([, value]) => value !== undefined && value !== ''),
+    ) as ImageFilter;
     const request = { projectId: this.projectId, offset, limit, ...filter };
     return attempt(this.context.api.listImages(request), (message) => (this.error = message));
   }

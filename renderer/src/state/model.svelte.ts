@@ -2,7 +2,15 @@
 import { trainingToKeep } from '../../../common/model/auto-plan';
 import type { SpecIssue } from '../../../common/model/spec';
 import type { NamedSpecList } from '../../../preload/contract';
-import { parseSpec, type AugmentationSpec, type InputSpec, type LayerSpec, type LayerType, type ModelSpec, type TrainingSpec } from '../../../common/model/spec';
+import {
+  parseSpec,
+  type AugmentationSpec,
+  type InputSpec,
+  type LayerSpec,
+  type LayerType,
+  type ModelSpec,
+  type TrainingSpec,
+} from '../../../common/model/spec';
 import { layer, presetById, presetInput } from '../../../common/model/presets';
 import type { ModelSummary } from '../../../common/model/summary';
 import { summarizeWithBackbone } from '../../../common/backbones/summary';
@@ -102,7 +110,10 @@ export class ModelState {
     if (!this.spec) return false;
     this.saveError = '';
     const spec = $state.snapshot(this.spec);
-    const saved = await attempt(this.context.api.saveSpecAs({ projectId: this.projectId, name, spec }), (message) => (this.saveError = message));
+    const saved = await attempt(
+      this.context.api.saveSpecAs({ projectId: this.projectId, name, spec }),
+      (message) => (this.saveError = message),
+    );
     if (!saved) return false;
     this.savedJson = JSON.stringify(spec);
     await this.loadNamed();
@@ -113,7 +124,10 @@ export class ModelState {
   async renameNamed(name: string): Promise<boolean> {
     const selected = this.named.selectedId;
     if (selected === null) return false;
-    const renamed = await attempt(this.context.api.renameSpec({ projectId: this.projectId, specId: selected, name }), (message) => (this.saveError = message));
+    const renamed = await attempt(
+      this.context.api.renameSpec({ projectId: this.projectId, specId: selected, name }),
+      (message) => (this.saveError = message),
+    );
     if (renamed) await this.loadNamed();
     return Boolean(renamed);
   }
@@ -128,7 +142,10 @@ export class ModelState {
   async duplicateNamed(name: string): Promise<boolean> {
     const selected = this.named.selectedId;
     if (selected === null) return this.saveAs(name);
-    const copy = await attempt(this.context.api.duplicateSpec({ projectId: this.projectId, specId: selected, name }), (message) => (this.saveError = message));
+    const copy = await attempt(
+      this.context.api.duplicateSpec({ projectId: this.projectId, specId: selected, name }),
+      (message) => (this.saveError = message),
+    );
     if (!copy) return false;
     await this.loadNamed();
     return true;

@@ -67,7 +67,9 @@ export class RunsState {
   /** The run in progress, if any. */
   readonly active = $derived(this.runs.find((run) => ACTIVE.has(run.status)) ?? null);
   /** The rows of the runs table, in order. */
-  readonly table = $derived(sortRuns(this.starredOnly ? this.runs.filter((run) => run.starred) : this.runs, this.sortKey, this.sortDescending));
+  readonly table = $derived(
+    sortRuns(this.starredOnly ? this.runs.filter((run) => run.starred) : this.runs, this.sortKey, this.sortDescending),
+  );
   /** Runs with weights to predict with and export, newest first. */
   readonly usable = $derived(this.runs.filter((run) => (run.status === 'completed' || run.status === 'stopped') && run.epochs.length > 0));
 
@@ -122,21 +124,30 @@ export class RunsState {
   /** Renames a run; false (with the reason in actionError) when refused. */
   async rename(runId: string, name: string): Promise<boolean> {
     this.tableError = '';
-    const run = await attempt(this.context.api.renameRun({ projectId: this.projectId, runId, name }), (message) => (this.tableError = message));
+    const run = await attempt(
+      this.context.api.renameRun({ projectId: this.projectId, runId, name }),
+      (message) => (this.tableError = message),
+    );
     if (run) this.upsert(run);
     return run !== undefined;
   }
 
   async star(runId: string, starred: boolean): Promise<void> {
     this.tableError = '';
-    const run = await attempt(this.context.api.starRun({ projectId: this.projectId, runId, starred }), (message) => (this.tableError = message));
+    const run = await attempt(
+      this.context.api.starRun({ projectId: this.projectId, runId, starred }),
+      (message) => (this.tableError = message),
+    );
     if (run) this.upsert(run);
   }
 
   /** Deletes a run with its files (the caller asked the person first). */
   async remove(runId: string): Promise<void> {
     this.tableError = '';
-    const deleted = await attempt(this.context.api.deleteRun({ projectId: this.projectId, runId }), (message) => (this.tableError = message));
+    const deleted = await attempt(
+      this.context.api.deleteRun({ projectId: this.projectId, runId }),
+      (message) => (this.tableError = message),
+    );
     if (deleted === undefined) return;
     this.runs = this.runs.filter((run) => run.id !== runId);
     this.checked = this.checked.filter((id) => id !== runId);
@@ -163,7 +174,10 @@ export class RunsState {
     this.tableError = '';
     this.comparing = true;
     const runIds = this.table.filter((run) => this.checked.includes(run.id)).map((run) => run.id);
-    const comparison = await attempt(this.context.api.compareRuns({ projectId: this.projectId, runIds }), (message) => (this.tableError = message));
+    const comparison = await attempt(
+      this.context.api.compareRuns({ projectId: this.projectId, runIds }),
+      (message) => (this.tableError = message),
+    );
     this.comparing = false;
     if (comparison) this.comparison = comparison;
   }

@@ -52,7 +52,10 @@ export class SettingsState {
 
   /** Desktop only: a native folder picker fills the target. */
   async choose(): Promise<void> {
-    const folder = await attempt(this.platform.api.chooseFolder({ title: t('preferences.chooseTitle') }), (message) => (this.moveError = message));
+    const folder = await attempt(
+      this.platform.api.chooseFolder({ title: t('preferences.chooseTitle') }),
+      (message) => (this.moveError = message),
+    );
     if (folder) this.target = folder;
   }
 

@@ -37,7 +37,10 @@ export class SuggestionsState {
     this.skipped = [];
     this.progress = null;
     for (let offset = 0; !this.cancelRequested; offset += SUGGEST_PAGE_SIZE) {
-      const page = await attempt(this.context.api.suggestLabels({ projectId: this.projectId, runId, offset, limit: SUGGEST_PAGE_SIZE }), (message) => (this.error = message));
+      const page = await attempt(
+        this.context.api.suggestLabels({ projectId: this.projectId, runId, offset, limit: SUGGEST_PAGE_SIZE }),
+        (message) => (this.error = message),
+      );
       if (!page) break;
       this.pending = [...this.pending, ...page.suggestions].sort((a, b) => b.confidence - a.confidence);
       this.skipped = [...this.skipped, ...page.skipped];
@@ -59,7 +62,10 @@ export class SuggestionsState {
     const chosen = this.aboveThreshold;
     if (chosen.length === 0) return;
     const labels = chosen.map((s) => ({ imageId: s.imageId, classId: s.classId }));
-    const done = await attempt(this.context.api.acceptSuggestions({ projectId: this.projectId, labels }), (message) => (this.error = message));
+    const done = await attempt(
+      this.context.api.acceptSuggestions({ projectId: this.projectId, labels }),
+      (message) => (this.error = message),
+    );
     if (!done) return;
     this.forget(chosen.map((s) => s.imageId));
     this.notice = t('try.suggest.labelled', { count: done.labelled });

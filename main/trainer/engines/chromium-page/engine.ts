@@ -6,7 +6,16 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { buildModel, disposeOptimizer, setLearningRate } from '../../model-builder';
 import { applyState, captureState } from '../../model-state';
-import { decodeFrame, encodeFrame, floatsOf, isSoftwareRenderer, lossGradients, type ChromiumBackend, type EngineRequest, type ProbeResult } from '../chromium-wire';
+import {
+  decodeFrame,
+  encodeFrame,
+  floatsOf,
+  isSoftwareRenderer,
+  lossGradients,
+  type ChromiumBackend,
+  type EngineRequest,
+  type ProbeResult,
+} from '../chromium-wire';
 
 type LayersModel = tf.LayersModel;
 
@@ -119,7 +128,8 @@ async function main(): Promise<void> {
     queue = queue.then(() =>
       handle(message, parts).then(
         ([reply, replyParts]) => send({ type: 'reply', id: message.id, ok: true, ...reply }, replyParts),
-        (error: unknown) => send({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          send({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
       ),
     );
   };

@@ -6,7 +6,14 @@ import { sayIn } from '../../../../common/messages/said';
 import * as ALL from '../../../../common/messages/all-languages';
 import { LANGUAGES, systemLanguage, type Language } from '../../../../common/messages/languages';
 
-export { LANGUAGES, LANGUAGE_NAMES, preferredLanguages, resolveLanguage, systemLanguage, type Language } from '../../../../common/messages/languages';
+export {
+  LANGUAGES,
+  LANGUAGE_NAMES,
+  preferredLanguages,
+  resolveLanguage,
+  systemLanguage,
+  type Language,
+} from '../../../../common/messages/languages';
 
 const instance = i18next.createInstance();
 void instance.init({
