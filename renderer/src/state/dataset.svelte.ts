@@ -54,6 +54,19 @@ export class DatasetState {
     return this.importer.start(picked, target);
   }
 
+  /** Adds one picture sent as bytes to a class (Try's "Is this right?"); returns what happened, in words. */
+  async addPicture(fileName: string, bytes: Uint8Array, classId: number): Promise<string> {
+    let error = '';
+    const done = await attempt(this.context.api.importFiles({ projectId: this.projectId, files: [{ relativePath: fileName, bytes }], classId }), (message) => (error = message));
+    if (!done) return error;
+    await this.load();
+    const { report } = done;
+    const duplicate = report.duplicates[0];
+    if (report.imported > 0) return t('try.confirm.added', { name: fileName, className: this.className(classId) });
+    if (duplicate) return t('try.confirm.duplicate', { name: fileName, className: duplicate.className ?? t('common.unlabelled') });
+    return report.rejected[0] ? say(report.rejected[0]) : error;
+  }
+
   /** Each returns an error sentence, or null when done. */
   createClass(name: string): Promise<string | null> {
     return this.change(this.context.api.createClass({ projectId: this.projectId, name }), undefined, true);
