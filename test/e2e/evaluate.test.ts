@@ -112,6 +112,9 @@ describe('the Evaluate screen', () => {
     // The circle labelled "square" sits in row square; open its cell (square called circle).
     const squareAsCircle = counts[1]![0]!;
     expect(squareAsCircle).toBeGreaterThanOrEqual(1);
+    // A mistake is clearly red, however few (issue 20: error cells were near-white).
+    const [r, g, b] = (await page.getByTestId('matrix-cell-1-0').evaluate((el) => getComputedStyle(el).backgroundColor)).match(/[\d.]+/g)!.map(Number);
+    expect(r! - Math.max(g!, b!)).toBeGreaterThanOrEqual(40);
     await page.getByTestId('matrix-cell-1-0').click();
     const cell = page.getByTestId('cell-images');
     await cell.waitFor();

@@ -1,7 +1,9 @@
-// Try's "Is this right?" (issue 20, item 10, as Lobe has it), in English and Spanish in Chromium
-// against the real browser host: after one picture's prediction the right class is chosen (the
-// model's answer by default) and one click adds the picture to the data set with that label; the
-// same picture again is a duplicate. The top answer's bar is the neutral accent, not a class colour.
+// Results a newcomer reads at a glance (issue 20, items 10 and 8), in English and Spanish in
+// Chromium against the real browser host. Try's "Is this right?" (as Lobe has it): after one
+// picture's prediction the right class is chosen (the model's answer by default) and one click adds
+// the picture to the data set with that label; the same picture again is a duplicate. The top
+// answer's bar is the neutral accent, not a class colour. A finished run on the Train screen points
+// to Evaluate with a button.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,11 @@ const WORDS = {
   es: { yes: 'Sí, red', no: 'No, es blue', add: 'Añadir a los datos como red', added: (n: string) => `Se añadió «${n}» al conjunto de datos como red.`, dup: (n: string) => `«${n}» ya está en el conjunto de datos (en red).` },
 } as const;
 
+const NEXT = {
+  en: { done: 'Training finished. See where the model is right and where it is wrong:', evaluate: 'Evaluate this model', title: 'Evaluate' },
+  es: { done: 'El entrenamiento terminó. Mira en qué acierta el modelo y en qué se equivoca:', evaluate: 'Evaluar este modelo', title: 'Evaluar' },
+} as const;
+
 describe('Try: is this right?', () => {
   for (const [language, words] of Object.entries(WORDS) as [keyof typeof WORDS, (typeof WORDS)['en']][]) {
     it(`adds the predicted picture to the data set with the right label in one click (${language})`, async () => {
@@ -88,6 +95,16 @@ describe('Try: is this right?', () => {
       await expect.poll(() => page.getByTestId('try-confirm-notice').textContent()).toBe(words.dup(name));
       await page.getByTestId('nav-data').click();
       await expect.poll(redCount).toBe(before + 1);
+    });
+
+    it(`points from a finished run on the Train screen to Evaluate (${language})`, async () => {
+      await page.getByTestId('nav-train').click();
+      const next = page.getByTestId('train-next');
+      await expect.poll(() => next.locator('span').textContent()).toBe(NEXT[language].done);
+      expect(await page.getByTestId('train-go-evaluate').textContent()).toBe(NEXT[language].evaluate);
+      await screenshot(page, `train-next-${language}`);
+      await page.getByTestId('train-go-evaluate').click();
+      await expect.poll(() => page.locator('main h1').first().textContent()).toBe(NEXT[language].title);
     });
   }
 });
