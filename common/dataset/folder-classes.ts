@@ -29,9 +29,23 @@ export function flatFolderName(relativePaths: readonly string[]): string | null 
 }
 
 /** Folder names that mean "not sorted yet", lower case, without accents, spaces or punctuation. */
-const UNLABELLED_NAMES = new Set(['unlabelled', 'unlabeled', 'unsorted', 'nolabel', 'sinclase', 'sinetiqueta', 'sinetiquetar', 'sinclasificar']);
+const UNLABELLED_NAMES = new Set([
+  'unlabelled',
+  'unlabeled',
+  'unsorted',
+  'nolabel',
+  'sinclase',
+  'sinetiqueta',
+  'sinetiquetar',
+  'sinclasificar',
+]);
 
 /** Whether a folder's name says its pictures have no class yet ("Unlabelled", "unlabeled", "sin clase"). */
 export function meansUnlabelled(name: string): boolean {
-  return UNLABELLED_NAMES.has(name.normalize('NFD').replace(/[^a-zA-Z]/g, '').toLowerCase());
+  return UNLABELLED_NAMES.has(
+    name
+      .normalize('NFD')
+      .replace(/[^a-zA-Z]/g, '')
+      .toLowerCase(),
+  );
 }

@@ -22,7 +22,9 @@ async function writeFlatFolder(dir: string, count: number): Promise<string> {
   mkdirSync(dir, { recursive: true });
   for (let i = 0; i < count; i++) {
     const background = { r: i % 256, g: (Math.floor(i / 256) * 40) % 256, b: 90 };
-    await sharp({ create: { width: 12, height: 12, channels: 3, background } }).png().toFile(join(dir, `img-${i}.png`));
+    await sharp({ create: { width: 12, height: 12, channels: 3, background } })
+      .png()
+      .toFile(join(dir, `img-${i}.png`));
   }
   return dir;
 }
@@ -43,10 +45,12 @@ afterAll(() => closeUi(ui));
 
 const card = (name: string) => page.locator(`[data-testid="class-card"][data-class-name="${name}"]`);
 const countOf = async (name: string) => Number((await card(name).getByTestId('class-count').textContent())!.replace(/,/g, ''));
-const unlabelledCount = async () => Number((await page.getByTestId('unlabelled-card').getByTestId('class-count').textContent())!.replace(/,/g, ''));
+const unlabelledCount = async () =>
+  Number((await page.getByTestId('unlabelled-card').getByTestId('class-count').textContent())!.replace(/,/g, ''));
 const gridTotal = async () => Number(await page.getByTestId('grid-area').getAttribute('data-total'));
 const cell = (index: number) => page.locator(`[data-testid="grid-cell"][data-index="${index}"]`);
-const selectionCount = async () => ((await page.getByTestId('selection-bar').isVisible()) ? await page.getByTestId('selection-count').textContent() : '0 pictures selected');
+const selectionCount = async () =>
+  (await page.getByTestId('selection-bar').isVisible()) ? await page.getByTestId('selection-count').textContent() : '0 pictures selected';
 const show = async (name: string) => {
   await card(name).getByTestId('class-show').click();
   await expect.poll(gridTotal).toBe(await countOf(name));
@@ -65,7 +69,14 @@ describe('the Data screen', () => {
     await expect.poll(() => page.getByTestId('class-card').count()).toBe(3);
     for (const name of ['circle', 'square', 'triangle']) expect(await countOf(name)).toBe(12);
     await expect.poll(gridTotal).toBe(36);
-    await expect.poll(() => page.getByTestId('thumbnail').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('thumbnail')
+          .first()
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
     const splits = (await page.getByTestId('split-counts').textContent())!;
     const [train, validation, test] = [...splits.matchAll(/(\d+)/g)].map((m) => Number(m[1]));
     expect(train! + validation! + test!).toBe(36);
@@ -112,7 +123,9 @@ describe('the Data screen', () => {
     await show('square');
     await page.getByTestId('image-grid').evaluate((el) => el.scrollIntoView({ block: 'end' }));
     const first = (await cell(0).boundingBox())!;
-    const columns = Number(await page.locator('[data-testid="grid-cell"]').evaluateAll((cells) => new Set(cells.map((c) => (c as HTMLElement).style.left)).size));
+    const columns = Number(
+      await page.locator('[data-testid="grid-cell"]').evaluateAll((cells) => new Set(cells.map((c) => (c as HTMLElement).style.left)).size),
+    );
     expect(columns).toBeGreaterThan(3);
     // From the empty space below the two rows, up and left across three columns of both rows.
     await page.mouse.move(first.x + 4, first.y + 2 * first.height + 60);
@@ -130,7 +143,13 @@ describe('the Data screen', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => countOf('square')).toBe(14);
     await expect.poll(gridTotal).toBe(14);
-    await expect.poll(() => cell(0).locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        cell(0)
+          .locator('img')
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await screenshot(page, 'data-8-undone');
   });
 
@@ -198,7 +217,8 @@ describe('the Data screen', () => {
   });
 
   it('7. re-balances the splits and pins pictures and a whole import to a split', async () => {
-    const splitCount = async (name: string) => Number(new RegExp(`${name} (\\d+)`).exec((await page.getByTestId('split-counts').textContent())!)![1]);
+    const splitCount = async (name: string) =>
+      Number(new RegExp(`${name} (\\d+)`).exec((await page.getByTestId('split-counts').textContent())!)![1]);
     await page.getByTestId('split-settings').locator('summary').click();
     await page.getByTestId('share-train').fill('50');
     await page.getByTestId('share-validation').fill('25');
@@ -325,7 +345,11 @@ describe('the Data screen', () => {
   });
   it('13. imports loose files dropped onto a class card into that class', async () => {
     const files = await Promise.all(
-      [1, 2].map(async (i) => [...(await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 10 * i, g: 200, b: 7 } } }).png().toBuffer())]),
+      [1, 2].map(async (i) => [
+        ...(await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 10 * i, g: 200, b: 7 } } })
+          .png()
+          .toBuffer()),
+      ]),
     );
     const before = await countOf('square');
     await page.getByTestId('import-report').getByRole('button', { name: 'Close the import report' }).click();
@@ -333,7 +357,8 @@ describe('the Data screen', () => {
     await card('square').evaluate((element, bytes) => {
       const transfer = new DataTransfer();
       bytes.forEach((b, i) => transfer.items.add(new File([new Uint8Array(b)], `dropped-${i}.png`, { type: 'image/png' })));
-      for (const type of ['dragenter', 'dragover', 'drop']) element.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        element.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, files);
     await expect.poll(() => page.getByTestId('import-imported').textContent(), { timeout: 30_000 }).toContain('2 pictures imported');
     await expect.poll(() => countOf('square')).toBe(before + 2);
@@ -347,7 +372,9 @@ describe('the Data screen', () => {
     await page.getByTestId('path-import-start').click();
     await page.getByTestId('flat-as-class').click();
     // Progress comes from the host's import events: a count of the whole folder, a rate, time left.
-    await expect.poll(() => page.getByTestId('import-progress').textContent(), { timeout: 30_000 }).toMatch(/Importing [\d,]+ of 2,000 files · [\d,]+ per second/);
+    await expect
+      .poll(() => page.getByTestId('import-progress').textContent(), { timeout: 30_000 })
+      .toMatch(/Importing [\d,]+ of 2,000 files · [\d,]+ per second/);
     await screenshot(page, 'data-21-path-import-progress');
     await page.getByTestId('import-cancel').click();
     await expect.poll(() => page.getByTestId('import-report').textContent(), { timeout: 60_000 }).toContain('Import cancelled');

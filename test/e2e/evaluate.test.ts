@@ -25,20 +25,31 @@ beforeAll(async () => {
   // The project is prepared through the service (the data and train screens have their own tests).
   process.env['CAPA_BACKEND'] = 'wasm';
   const dataDir = tempDir();
-  const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), { perClass: PER_CLASS, size: 32, seed: 5, placement: { jitter: 0.3, radius: [0.3, 0.4] } });
+  const shapes = await writeShapeDataset(join(tempDir(), 'shapes'), {
+    perClass: PER_CLASS,
+    size: 32,
+    seed: 5,
+    placement: { jitter: 0.3, radius: [0.3, 0.4] },
+  });
   const service = createCapaService({ dataDir, host: 'browser' });
   try {
     await callOrThrow(service, 'createProject', { name: 'Untrained' });
     const project = await callOrThrow(service, 'createProject', { name: 'Shapes' });
     await callOrThrow(service, 'setSplitShares', { projectId: project.id, train: 60, validation: 15, test: 25 });
     await callOrThrow(service, 'importPaths', { projectId: project.id, paths: [shapes] });
-    const spec = presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }, { epochs: 15, batch_size: 16, learning_rate: 0.002, seed: 3 });
+    const spec = presetById('small-cnn')!.build(
+      { width: 32, height: 32, channels: 3, resize: 'squash' },
+      { epochs: 15, batch_size: 16, learning_rate: 0.002, seed: 3 },
+    );
     await callOrThrow(service, 'saveSpec', { projectId: project.id, spec });
     const run = await trainProject(service, project.id);
     const classes = (await callOrThrow(service, 'getDataset', { projectId: project.id })).classes;
     const test = (await callOrThrow(service, 'listImages', { projectId: project.id, offset: 0, limit: 1000, split: 'test' })).images;
     // The circle and the square the model is surest of get wrong labels (square, triangle): it should disagree loudly.
-    for (const [from, to] of [['circle', 'square'], ['square', 'triangle']]) {
+    for (const [from, to] of [
+      ['circle', 'square'],
+      ['square', 'triangle'],
+    ]) {
       const candidates = test.filter((i) => i.classId === classes.find((c) => c.name === from)!.id);
       let surest = { image: candidates[0]!, probability: -1 };
       for (const image of candidates) {
@@ -47,7 +58,11 @@ beforeAll(async () => {
         const probability = prediction.probabilities.find((p) => p.className === from)!.probability;
         if (probability > surest.probability) surest = { image, probability };
       }
-      await callOrThrow(service, 'setImageClass', { projectId: project.id, imageIds: [surest.image.id], classId: classes.find((c) => c.name === to)!.id });
+      await callOrThrow(service, 'setImageClass', {
+        projectId: project.id,
+        imageIds: [surest.image.id],
+        classId: classes.find((c) => c.name === to)!.id,
+      });
       flipped.push(surest.image.fileName);
     }
     // A model that learned almost nothing (one epoch at a tiny learning rate): its disagreements are its own mistakes.
@@ -55,7 +70,10 @@ beforeAll(async () => {
     await callOrThrow(service, 'importPaths', { projectId: weak.id, paths: [shapes] });
     await callOrThrow(service, 'saveSpec', {
       projectId: weak.id,
-      spec: presetById('small-cnn')!.build({ width: 32, height: 32, channels: 3, resize: 'squash' }, { epochs: 1, batch_size: 64, learning_rate: 0.00001, seed: 3 }),
+      spec: presetById('small-cnn')!.build(
+        { width: 32, height: 32, channels: 3, resize: 'squash' },
+        { epochs: 1, batch_size: 64, learning_rate: 0.00001, seed: 3 },
+      ),
     });
     await trainProject(service, weak.id);
   } finally {
@@ -116,7 +134,10 @@ describe('the Evaluate screen', () => {
     // color-mix() computes to "color(srgb r g b)" with 0-1 channels; rgb() has 0-255 ones.
     const background = await page.getByTestId('matrix-cell-1-0').evaluate((el) => getComputedStyle(el).backgroundColor);
     const scale = background.startsWith('color(') ? 255 : 1;
-    const [r, g, b] = background.replace(/^color\(srgb|^rgba?\(/, '').match(/[\d.]+/g)!.map((v) => Number(v) * scale);
+    const [r, g, b] = background
+      .replace(/^color\(srgb|^rgba?\(/, '')
+      .match(/[\d.]+/g)!
+      .map((v) => Number(v) * scale);
     expect(r! - Math.max(g!, b!)).toBeGreaterThanOrEqual(40);
     await page.getByTestId('matrix-cell-1-0').click();
     const cell = page.getByTestId('cell-images');
@@ -129,7 +150,9 @@ describe('the Evaluate screen', () => {
 
   it('lists the flipped pictures first as likely mislabelled, relabels one, and marks the evaluation stale', async () => {
     const list = page.getByTestId('mislabelled-list');
-    const firstTwo = await list.getByTestId('evaluated-image').evaluateAll((cards) => cards.slice(0, 2).map((card) => card.textContent ?? ''));
+    const firstTwo = await list
+      .getByTestId('evaluated-image')
+      .evaluateAll((cards) => cards.slice(0, 2).map((card) => card.textContent ?? ''));
     for (const name of flipped) expect(firstTwo.join(' ')).toContain(name);
     const card = list.getByTestId('evaluated-image').filter({ hasText: flipped[0]! });
     // The model is good here, so no warning that it is weak; still, keeping the label is the main action.
@@ -174,7 +197,14 @@ describe('the Evaluate screen', () => {
     await card.getByTestId('keep-button').waitFor();
     expect(await page.getByTestId('evaluate-notice').count()).toBe(0);
     // Undoing the keep undid only the keep: the picture moved to Unlabelled before is still there.
-    expect(await page.getByTestId('mislabelled-list').getByTestId('evaluated-image').filter({ hasText: flipped[0]! }).getByTestId('image-changed').textContent()).toBe('Now Unlabelled');
+    expect(
+      await page
+        .getByTestId('mislabelled-list')
+        .getByTestId('evaluated-image')
+        .filter({ hasText: flipped[0]! })
+        .getByTestId('image-changed')
+        .textContent(),
+    ).toBe('Now Unlabelled');
   });
 
   it('explains a picture with a heat map whose opacity can be changed', async () => {

@@ -42,13 +42,26 @@ beforeAll(async () => {
 
 afterAll(() => closeUi(ui));
 
-const unlabelledCount = async () => Number((await page.getByTestId('unlabelled-card').getByTestId('class-count').textContent())!.replace(/\D/g, ''));
+const unlabelledCount = async () =>
+  Number((await page.getByTestId('unlabelled-card').getByTestId('class-count').textContent())!.replace(/\D/g, ''));
 const classNames = () => page.getByTestId('class-card').getByTestId('class-name').allTextContents();
 const buttons = () => page.getByTestId('flat-choice').locator('button');
 
 const CASES = {
-  en: { unsorted: 'unlabelled', named: 'cats', asClass: 'A new class “cats”', unlabelled: 'Unlabelled (sort them later)', keep: 'Move them to Unlabelled' },
-  es: { unsorted: 'Sin clase', named: 'gatos', asClass: 'Una clase nueva «gatos»', unlabelled: 'Sin clase (ordenarlas después)', keep: 'Moverlas a Sin clase' },
+  en: {
+    unsorted: 'unlabelled',
+    named: 'cats',
+    asClass: 'A new class “cats”',
+    unlabelled: 'Unlabelled (sort them later)',
+    keep: 'Move them to Unlabelled',
+  },
+  es: {
+    unsorted: 'Sin clase',
+    named: 'gatos',
+    asClass: 'Una clase nueva «gatos»',
+    unlabelled: 'Sin clase (ordenarlas después)',
+    keep: 'Moverlas a Sin clase',
+  },
 } as const;
 
 describe('a flat folder', () => {
@@ -67,7 +80,9 @@ describe('a flat folder', () => {
       await page.getByTestId('path-import-open').click();
       await page.getByTestId('path-import-input').fill(unsorted);
       await page.getByTestId('path-import-start').click();
-      await expect.poll(() => buttons().allTextContents()).toEqual([words.unlabelled, `${words.asClass.replace(words.named, words.unsorted)}`, expect.any(String)]);
+      await expect
+        .poll(() => buttons().allTextContents())
+        .toEqual([words.unlabelled, `${words.asClass.replace(words.named, words.unsorted)}`, expect.any(String)]);
       expect(await buttons().first().getAttribute('class')).toContain('primary');
       await screenshot(page, `flat-${language}-1-unlabelled-folder`);
       await page.getByTestId('flat-unlabelled').click();

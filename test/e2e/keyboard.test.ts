@@ -55,7 +55,10 @@ function pressing(actions: Shortcut['action'][], title: string, body: () => Prom
   actions.forEach((action) => declared.add(action));
   it(title, async () => {
     await body();
-    expect(actions.filter((action) => !pressed.has(action)), `${title}: not pressed`).toEqual([]);
+    expect(
+      actions.filter((action) => !pressed.has(action)),
+      `${title}: not pressed`,
+    ).toEqual([]);
   });
 }
 
@@ -65,7 +68,9 @@ function pressing(actions: Shortcut['action'][], title: string, body: () => Prom
  */
 async function checkTabbing(view: string, within?: string): Promise<string[]> {
   // Long work shows a Cancel button that goes when it ends: walk the screen once it has settled.
-  const working = page.locator(['import', 'evaluate', 'export', 'batch', 'suggest'].map((work) => `[data-testid="${work}-progress"]`).join(', '));
+  const working = page.locator(
+    ['import', 'evaluate', 'export', 'batch', 'suggest'].map((work) => `[data-testid="${work}-progress"]`).join(', '),
+  );
   await eventually(() => working.count(), { timeout: 60_000 }).toBe(0);
   let walk = await walkTabs(page, { within });
   // A control the walk had not listed means the screen was still filling in: walk it again.
@@ -77,7 +82,8 @@ async function checkTabbing(view: string, within?: string): Promise<string[]> {
     ...(walk.stuck ? [`Tab stays on: ${walk.stuck}`] : []),
     ...(walk.jumpedBack ? [`Tab jumps back to: ${walk.jumpedBack}`] : []),
   ];
-  if (process.env.KEYS_DEBUG || problems.length > 0) console.error(`[${view}]\n  ${problems.join('\n  ')}\n  order: ${walk.order.join(' | ')}`);
+  if (process.env.KEYS_DEBUG || problems.length > 0)
+    console.error(`[${view}]\n  ${problems.join('\n  ')}\n  order: ${walk.order.join(' | ')}`);
   expect(problems, `${view}: ${problems.join('; ')}`).toEqual([]);
   expect(walk.order.length, `${view}: Tab reached nothing`).toBeGreaterThan(0);
   expect(walk.backwards, `${view}: Shift+Tab goes back the same way`).toEqual([...walk.order].reverse());
@@ -138,23 +144,27 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     expect(await activeTestId()).toBe('nav-projects');
   });
 
-  pressing(['moveFocus', 'press'], 'Projects, with the rename field and the delete question of a project taking focus and giving it back', async () => {
-    await go('projects');
-    await eventually(() => page.getByTestId('project-list').isVisible()).toBe(true);
-    await checkTabbing('projects');
-    await press('project-rename');
-    await eventually(activeTestId).toBe('project-rename-input');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter'); // Cancel
-    await eventually(activeTestId).toBe('project-rename');
-    await press('project-delete');
-    await eventually(activeTestId).toBe('project-delete-cancel');
-    await checkTabbing('projects-delete');
-    await press('project-delete-cancel');
-    await eventually(activeTestId).toBe('project-delete');
-    expect(await page.getByTestId('project-row').count()).toBe(1);
-  });
+  pressing(
+    ['moveFocus', 'press'],
+    'Projects, with the rename field and the delete question of a project taking focus and giving it back',
+    async () => {
+      await go('projects');
+      await eventually(() => page.getByTestId('project-list').isVisible()).toBe(true);
+      await checkTabbing('projects');
+      await press('project-rename');
+      await eventually(activeTestId).toBe('project-rename-input');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter'); // Cancel
+      await eventually(activeTestId).toBe('project-rename');
+      await press('project-delete');
+      await eventually(activeTestId).toBe('project-delete-cancel');
+      await checkTabbing('projects-delete');
+      await press('project-delete-cancel');
+      await eventually(activeTestId).toBe('project-delete');
+      expect(await page.getByTestId('project-row').count()).toBe(1);
+    },
+  );
 
   pressing(['moveFocus', 'press'], 'Data with pictures', async () => {
     await press('project-open');
@@ -176,7 +186,10 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
     // A check that cannot fail proves nothing: put both faults on the screen and see them reported.
     await page.evaluate(() => {
       const main = document.querySelector('main')!;
-      main.insertAdjacentHTML('afterbegin', '<div role="button" data-testid="kb-probe-skipped">Skipped</div><button data-testid="kb-probe-unmarked">Unmarked</button>');
+      main.insertAdjacentHTML(
+        'afterbegin',
+        '<div role="button" data-testid="kb-probe-skipped">Skipped</div><button data-testid="kb-probe-unmarked">Unmarked</button>',
+      );
       // Through the CSSOM: the page's content security policy refuses style attributes.
       main.querySelector<HTMLElement>('[data-testid="kb-probe-unmarked"]')!.style.outline = 'none';
     });
@@ -192,112 +205,130 @@ describe('every control is reached by Tab with its focus shown, and dialogs hold
 
 const selectedCount = () => page.locator('[data-testid="grid-cell"][data-selected="true"]').count();
 /** Picture counts of the class cards, in order (the last is Unlabelled). */
-const classCounts = () => page.getByTestId('class-count').allTextContents().then((counts) => counts.map((count) => Number(count.replace(/\D/g, ''))));
+const classCounts = () =>
+  page
+    .getByTestId('class-count')
+    .allTextContents()
+    .then((counts) => counts.map((count) => Number(count.replace(/\D/g, ''))));
 
 describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help lists', () => {
-  pressing(['gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection'], 'Data: selects pictures with the arrows, Shift, Ctrl, Space and Ctrl+A; Escape clears', async () => {
-    await page.getByTestId('image-grid').focus();
-    await page.keyboard.press('ArrowRight');
-    await eventually(selectedCount).toBe(1);
-    await page.keyboard.press('Shift+ArrowRight');
-    await page.keyboard.press('Shift+ArrowRight');
-    await eventually(selectedCount).toBe(3);
-    await page.keyboard.press('Shift+ArrowLeft');
-    await eventually(selectedCount).toBe(2);
-    await page.keyboard.press('Control+ArrowRight');
-    await page.keyboard.press('Control+ArrowRight');
-    await page.keyboard.press('Control+ArrowRight');
-    await page.keyboard.press('Control+ArrowLeft');
-    await eventually(selectedCount).toBe(2);
-    await page.keyboard.press('Space');
-    await eventually(selectedCount).toBe(3);
-    await page.keyboard.press('Space');
-    await eventually(selectedCount).toBe(2);
-    await page.keyboard.press('ArrowDown');
-    await eventually(selectedCount).toBe(1);
-    await page.keyboard.press('ArrowUp');
-    await eventually(selectedCount).toBe(1);
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('Control+a');
-    await eventually(() => page.getByTestId('selection-count').textContent()).toContain('120');
-    await page.keyboard.press('Escape');
-    await eventually(() => page.getByTestId('selection-bar').count()).toBe(0);
-    did('gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection');
-    await screenshot(page, 'keyboard-data-grid');
-  });
+  pressing(
+    ['gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection'],
+    'Data: selects pictures with the arrows, Shift, Ctrl, Space and Ctrl+A; Escape clears',
+    async () => {
+      await page.getByTestId('image-grid').focus();
+      await page.keyboard.press('ArrowRight');
+      await eventually(selectedCount).toBe(1);
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Shift+ArrowRight');
+      await eventually(selectedCount).toBe(3);
+      await page.keyboard.press('Shift+ArrowLeft');
+      await eventually(selectedCount).toBe(2);
+      await page.keyboard.press('Control+ArrowRight');
+      await page.keyboard.press('Control+ArrowRight');
+      await page.keyboard.press('Control+ArrowRight');
+      await page.keyboard.press('Control+ArrowLeft');
+      await eventually(selectedCount).toBe(2);
+      await page.keyboard.press('Space');
+      await eventually(selectedCount).toBe(3);
+      await page.keyboard.press('Space');
+      await eventually(selectedCount).toBe(2);
+      await page.keyboard.press('ArrowDown');
+      await eventually(selectedCount).toBe(1);
+      await page.keyboard.press('ArrowUp');
+      await eventually(selectedCount).toBe(1);
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Control+a');
+      await eventually(() => page.getByTestId('selection-count').textContent()).toContain('120');
+      await page.keyboard.press('Escape');
+      await eventually(() => page.getByTestId('selection-bar').count()).toBe(0);
+      did('gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection');
+      await screenshot(page, 'keyboard-data-grid');
+    },
+  );
 
-  pressing(['moveToClass', 'unlabel', 'moveToList', 'delete', 'undo'], 'Data: moves pictures to a class with 1-9 and 0 and the "Move to" list instead of dragging, deletes, and undoes each with Ctrl+Z', async () => {
-    const before = await classCounts();
-    const grid = page.getByTestId('image-grid');
-    await grid.focus();
-    await page.keyboard.press('ArrowRight');
-    await eventually(selectedCount).toBe(1);
-    const first = await page.locator('[data-testid="grid-cell"][data-selected="true"]').getAttribute('data-image-id');
-    await page.keyboard.press('3');
-    await eventually(classCounts).not.toEqual(before);
-    const moved = await classCounts();
-    expect(moved[2]).toBe(before[2]! + 1);
-    await page.keyboard.press('Control+z');
-    await eventually(classCounts).toEqual(before);
-
-    await grid.focus();
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('0');
-    await eventually(async () => (await classCounts()).at(-1)).toBe(before.at(-1)! + 1);
-    await page.keyboard.press('Control+z');
-    await eventually(classCounts).toEqual(before);
-
-    // The selection bar's "Move to" list: Tab to it and choose with the arrow keys.
-    await grid.focus();
-    await page.keyboard.press('ArrowRight');
-    await page.getByTestId('selection-move').focus();
-    await page.keyboard.press('End');
-    await eventually(async () => (await classCounts()).at(-1)).toBe(before.at(-1)! + 1);
-    await page.keyboard.press('Control+z');
-    await eventually(classCounts).toEqual(before);
-
-    const total = before.reduce((sum, count) => sum + count, 0);
-    for (const key of ['Delete', 'Backspace']) {
+  pressing(
+    ['moveToClass', 'unlabel', 'moveToList', 'delete', 'undo'],
+    'Data: moves pictures to a class with 1-9 and 0 and the "Move to" list instead of dragging, deletes, and undoes each with Ctrl+Z',
+    async () => {
+      const before = await classCounts();
+      const grid = page.getByTestId('image-grid');
       await grid.focus();
       await page.keyboard.press('ArrowRight');
-      await page.keyboard.press(key);
-      await eventually(async () => (await classCounts()).reduce((sum, count) => sum + count, 0)).toBe(total - 1);
+      await eventually(selectedCount).toBe(1);
+      const first = await page.locator('[data-testid="grid-cell"][data-selected="true"]').getAttribute('data-image-id');
+      await page.keyboard.press('3');
+      await eventually(classCounts).not.toEqual(before);
+      const moved = await classCounts();
+      expect(moved[2]).toBe(before[2]! + 1);
       await page.keyboard.press('Control+z');
       await eventually(classCounts).toEqual(before);
-    }
-    expect(first).not.toBeNull();
-    did('moveToClass', 'unlabel', 'moveToList', 'delete', 'undo');
-  });
 
-  pressing(['gridOpen', 'viewerStep', 'viewerActs', 'viewerClose', 'moveFocus'], 'Data: Enter opens the picture viewer, which holds focus, steps with the arrows, acts with 1-9 and Delete, and gives focus back on Escape', async () => {
-    const before = await classCounts();
-    const grid = page.getByTestId('image-grid');
-    await grid.focus();
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('Enter');
-    await eventually(() => page.getByTestId('lightbox').isVisible()).toBe(true);
-    await checkTabbing('lightbox', '[data-testid="lightbox"]');
-    await page.getByTestId('lightbox').focus();
-    const name = await page.getByTestId('lightbox-name').textContent();
-    await page.keyboard.press('ArrowRight');
-    await eventually(() => page.getByTestId('lightbox-name').textContent()).not.toBe(name);
-    await page.keyboard.press('ArrowLeft');
-    await eventually(() => page.getByTestId('lightbox-name').textContent()).toBe(name);
-    await page.keyboard.press('3');
-    await eventually(async () => (await classCounts())[2]).toBe(before[2]! + 1);
-    await page.keyboard.press('Control+z');
-    await eventually(classCounts).toEqual(before);
-    await page.getByTestId('lightbox').focus();
-    await page.keyboard.press('Delete');
-    await eventually(async () => (await classCounts()).reduce((sum, count) => sum + count, 0)).toBe(before.reduce((sum, count) => sum + count, 0) - 1);
-    await page.keyboard.press('Control+z');
-    await eventually(classCounts).toEqual(before);
-    await page.getByTestId('lightbox').focus();
-    await page.keyboard.press('Escape');
-    await eventually(() => page.getByTestId('lightbox').count()).toBe(0);
-    expect(await activeTestId()).toBe('image-grid');
-    did('gridOpen', 'viewerStep', 'viewerActs', 'viewerClose');
-  });
+      await grid.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('0');
+      await eventually(async () => (await classCounts()).at(-1)).toBe(before.at(-1)! + 1);
+      await page.keyboard.press('Control+z');
+      await eventually(classCounts).toEqual(before);
+
+      // The selection bar's "Move to" list: Tab to it and choose with the arrow keys.
+      await grid.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.getByTestId('selection-move').focus();
+      await page.keyboard.press('End');
+      await eventually(async () => (await classCounts()).at(-1)).toBe(before.at(-1)! + 1);
+      await page.keyboard.press('Control+z');
+      await eventually(classCounts).toEqual(before);
+
+      const total = before.reduce((sum, count) => sum + count, 0);
+      for (const key of ['Delete', 'Backspace']) {
+        await grid.focus();
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press(key);
+        await eventually(async () => (await classCounts()).reduce((sum, count) => sum + count, 0)).toBe(total - 1);
+        await page.keyboard.press('Control+z');
+        await eventually(classCounts).toEqual(before);
+      }
+      expect(first).not.toBeNull();
+      did('moveToClass', 'unlabel', 'moveToList', 'delete', 'undo');
+    },
+  );
+
+  pressing(
+    ['gridOpen', 'viewerStep', 'viewerActs', 'viewerClose', 'moveFocus'],
+    'Data: Enter opens the picture viewer, which holds focus, steps with the arrows, acts with 1-9 and Delete, and gives focus back on Escape',
+    async () => {
+      const before = await classCounts();
+      const grid = page.getByTestId('image-grid');
+      await grid.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      await eventually(() => page.getByTestId('lightbox').isVisible()).toBe(true);
+      await checkTabbing('lightbox', '[data-testid="lightbox"]');
+      await page.getByTestId('lightbox').focus();
+      const name = await page.getByTestId('lightbox-name').textContent();
+      await page.keyboard.press('ArrowRight');
+      await eventually(() => page.getByTestId('lightbox-name').textContent()).not.toBe(name);
+      await page.keyboard.press('ArrowLeft');
+      await eventually(() => page.getByTestId('lightbox-name').textContent()).toBe(name);
+      await page.keyboard.press('3');
+      await eventually(async () => (await classCounts())[2]).toBe(before[2]! + 1);
+      await page.keyboard.press('Control+z');
+      await eventually(classCounts).toEqual(before);
+      await page.getByTestId('lightbox').focus();
+      await page.keyboard.press('Delete');
+      await eventually(async () => (await classCounts()).reduce((sum, count) => sum + count, 0)).toBe(
+        before.reduce((sum, count) => sum + count, 0) - 1,
+      );
+      await page.keyboard.press('Control+z');
+      await eventually(classCounts).toEqual(before);
+      await page.getByTestId('lightbox').focus();
+      await page.keyboard.press('Escape');
+      await eventually(() => page.getByTestId('lightbox').count()).toBe(0);
+      expect(await activeTestId()).toBe('image-grid');
+      did('gridOpen', 'viewerStep', 'viewerActs', 'viewerClose');
+    },
+  );
 
   pressing(['chooseFiles', 'press'], 'Data: "Add pictures" opens the file chooser from the keyboard instead of a drop', async () => {
     const folder = await writeShapeDataset(tempDir(), { perClass: 2, size: 40, seed: 77, shapes: ['circle'] });
@@ -315,40 +346,44 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     did('chooseFiles');
   });
 
-  pressing(['moveFocus', 'press'], 'Data: the folder path, rename, merge and delete forms take focus when opened and give it back when cancelled', async () => {
-    const activeText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
-    await press('path-import-open');
-    expect(await activeTestId()).toBe('path-import-input');
-    await checkTabbing('data-path');
-    await press('path-import-cancel');
-    await eventually(activeTestId).toBe('path-import-open');
+  pressing(
+    ['moveFocus', 'press'],
+    'Data: the folder path, rename, merge and delete forms take focus when opened and give it back when cancelled',
+    async () => {
+      const activeText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
+      await press('path-import-open');
+      expect(await activeTestId()).toBe('path-import-input');
+      await checkTabbing('data-path');
+      await press('path-import-cancel');
+      await eventually(activeTestId).toBe('path-import-open');
 
-    const card = page.getByTestId('class-card').first();
-    await card.getByTestId('class-rename').focus();
-    await page.keyboard.press('Enter');
-    await eventually(activeTestId).toBe('class-rename-input');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter'); // Cancel
-    await eventually(activeTestId).toBe('class-rename');
+      const card = page.getByTestId('class-card').first();
+      await card.getByTestId('class-rename').focus();
+      await page.keyboard.press('Enter');
+      await eventually(activeTestId).toBe('class-rename-input');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter'); // Cancel
+      await eventually(activeTestId).toBe('class-rename');
 
-    await card.getByTestId('class-merge').focus();
-    await page.keyboard.press('Enter');
-    await eventually(activeTestId).toBe('class-merge-target');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter'); // Cancel
-    await eventually(activeTestId).toBe('class-merge');
+      await card.getByTestId('class-merge').focus();
+      await page.keyboard.press('Enter');
+      await eventually(activeTestId).toBe('class-merge-target');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter'); // Cancel
+      await eventually(activeTestId).toBe('class-merge');
 
-    await card.getByTestId('class-delete').focus();
-    await page.keyboard.press('Enter');
-    await eventually(activeText).toBe('Cancel');
-    await checkTabbing('data-delete-class');
-    await card.getByRole('button', { name: 'Cancel' }).focus();
-    await page.keyboard.press('Enter');
-    await eventually(activeTestId).toBe('class-delete');
-    expect(await page.getByTestId('class-card').count()).toBe(3);
-  });
+      await card.getByTestId('class-delete').focus();
+      await page.keyboard.press('Enter');
+      await eventually(activeText).toBe('Cancel');
+      await checkTabbing('data-delete-class');
+      await card.getByRole('button', { name: 'Cancel' }).focus();
+      await page.keyboard.press('Enter');
+      await eventually(activeTestId).toBe('class-delete');
+      expect(await page.getByTestId('class-card').count()).toBe(3);
+    },
+  );
 
   pressing(['record', 'moveFocus', 'press'], 'Data: the webcam records while Space is held on its button', async () => {
     const before = await classCounts();
@@ -368,82 +403,90 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await press('webcam-close');
   });
 
-  pressing(['moveLayer', 'moveFocus', 'press'], 'Model: Alt+Up and Alt+Down move a layer and focus stays with it; the Keras code dialog holds focus and gives it back', async () => {
-    await go('model');
-    await eventually(() => page.getByTestId('summary-table').isVisible(), { timeout: 30_000 }).toBe(true);
-    await checkTabbing('model');
-    // "Look inside", folded at first, opened from its summary.
-    await press('inside-open');
-    await eventually(() => page.getByTestId('inside-panel').getAttribute('open')).toBe('');
-    await checkTabbing('model-inside');
-    await press('inside-open');
-    const types = () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-layer-type')));
-    const before = await types();
-    const handle = (index: number) => page.getByTestId('layer-row').nth(index).locator('[data-layer-handle]');
-    await handle(1).focus();
-    await page.keyboard.press('Alt+ArrowDown');
-    await eventually(types).toEqual([before[0], before[2], before[1], ...before.slice(3)]);
-    await page.keyboard.press('Alt+ArrowDown');
-    await eventually(types).toEqual([before[0], before[2], before[3], before[1], ...before.slice(4)]);
-    await photographFocus('model', handle(3));
-    await handle(3).focus();
-    await page.keyboard.press('Alt+ArrowUp');
-    await page.keyboard.press('Alt+ArrowUp');
-    await eventually(types).toEqual(before);
-    did('moveLayer');
+  pressing(
+    ['moveLayer', 'moveFocus', 'press'],
+    'Model: Alt+Up and Alt+Down move a layer and focus stays with it; the Keras code dialog holds focus and gives it back',
+    async () => {
+      await go('model');
+      await eventually(() => page.getByTestId('summary-table').isVisible(), { timeout: 30_000 }).toBe(true);
+      await checkTabbing('model');
+      // "Look inside", folded at first, opened from its summary.
+      await press('inside-open');
+      await eventually(() => page.getByTestId('inside-panel').getAttribute('open')).toBe('');
+      await checkTabbing('model-inside');
+      await press('inside-open');
+      const types = () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-layer-type')));
+      const before = await types();
+      const handle = (index: number) => page.getByTestId('layer-row').nth(index).locator('[data-layer-handle]');
+      await handle(1).focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      await eventually(types).toEqual([before[0], before[2], before[1], ...before.slice(3)]);
+      await page.keyboard.press('Alt+ArrowDown');
+      await eventually(types).toEqual([before[0], before[2], before[3], before[1], ...before.slice(4)]);
+      await photographFocus('model', handle(3));
+      await handle(3).focus();
+      await page.keyboard.press('Alt+ArrowUp');
+      await page.keyboard.press('Alt+ArrowUp');
+      await eventually(types).toEqual(before);
+      did('moveLayer');
 
-    await press('show-keras-code');
-    await eventually(() => page.getByTestId('keras-code-dialog').isVisible()).toBe(true);
-    await checkTabbing('keras-code', '[data-testid="keras-code-dialog"]');
-    await page.keyboard.press('Escape');
-    await eventually(() => page.getByTestId('keras-code-dialog').isVisible()).toBe(false);
-    expect(await activeTestId()).toBe('show-keras-code');
-  });
+      await press('show-keras-code');
+      await eventually(() => page.getByTestId('keras-code-dialog').isVisible()).toBe(true);
+      await checkTabbing('keras-code', '[data-testid="keras-code-dialog"]');
+      await page.keyboard.press('Escape');
+      await eventually(() => page.getByTestId('keras-code-dialog').isVisible()).toBe(false);
+      expect(await activeTestId()).toBe('show-keras-code');
+    },
+  );
 
-  pressing(['renameSave', 'renameCancel', 'moveFocus', 'press'], 'Train: a run started with Enter; renaming a run saves on Enter and cancels on Escape', async () => {
-    await go('train');
-    await press('train-button');
-    await eventually(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 180_000 }).toBe('completed');
-    await checkTabbing('train');
-    await photographFocus('train', 'rename-button');
-    await press('filters-toggle', 'Space');
-    await eventually(() => page.getByTestId('filters-toggle').isChecked()).toBe(true);
-    await checkTabbing('train-filters');
-    await press('filters-toggle', 'Space');
-    const name = await page.getByTestId('run-name').first().textContent();
-    await press('rename-button');
-    await page.keyboard.press('Control+a');
-    await page.keyboard.type('Kept by keyboard');
-    await page.keyboard.press('Enter');
-    await eventually(() => page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
-    await eventually(activeTestId).toBe('rename-button');
-    await press('rename-button');
-    await page.keyboard.press('Control+a');
-    await page.keyboard.type('Thrown away');
-    await page.keyboard.press('Escape');
-    await eventually(() => page.getByTestId('rename-input').count()).toBe(0);
-    await eventually(activeTestId).toBe('rename-button');
-    expect(await page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
-    // Delete asks first, with focus on Keep; keeping gives focus back to Delete.
-    await press('delete-button');
-    await eventually(activeTestId).toBe('keep-run');
-    await page.keyboard.press('Enter');
-    await eventually(activeTestId).toBe('delete-button');
-    expect(await page.getByTestId('run-row').count()).toBe(1);
-    expect(name).not.toBe('Kept by keyboard');
-    did('renameSave', 'renameCancel');
+  pressing(
+    ['renameSave', 'renameCancel', 'moveFocus', 'press'],
+    'Train: a run started with Enter; renaming a run saves on Enter and cancels on Escape',
+    async () => {
+      await go('train');
+      await press('train-button');
+      await eventually(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 180_000 }).toBe('completed');
+      await checkTabbing('train');
+      await photographFocus('train', 'rename-button');
+      await press('filters-toggle', 'Space');
+      await eventually(() => page.getByTestId('filters-toggle').isChecked()).toBe(true);
+      await checkTabbing('train-filters');
+      await press('filters-toggle', 'Space');
+      const name = await page.getByTestId('run-name').first().textContent();
+      await press('rename-button');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('Kept by keyboard');
+      await page.keyboard.press('Enter');
+      await eventually(() => page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
+      await eventually(activeTestId).toBe('rename-button');
+      await press('rename-button');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type('Thrown away');
+      await page.keyboard.press('Escape');
+      await eventually(() => page.getByTestId('rename-input').count()).toBe(0);
+      await eventually(activeTestId).toBe('rename-button');
+      expect(await page.getByTestId('run-name').first().textContent()).toBe('Kept by keyboard');
+      // Delete asks first, with focus on Keep; keeping gives focus back to Delete.
+      await press('delete-button');
+      await eventually(activeTestId).toBe('keep-run');
+      await page.keyboard.press('Enter');
+      await eventually(activeTestId).toBe('delete-button');
+      expect(await page.getByTestId('run-row').count()).toBe(1);
+      expect(name).not.toBe('Kept by keyboard');
+      did('renameSave', 'renameCancel');
 
-    // A second run, then both ticked with Space and compared.
-    await press('train-button');
-    await eventually(() => page.locator('[data-testid="run-row"][data-status="completed"]').count(), { timeout: 180_000 }).toBe(2);
-    for (const check of await page.getByTestId('compare-check').all()) {
-      await check.focus();
-      await page.keyboard.press('Space');
-    }
-    await press('compare-button');
-    await eventually(() => page.getByTestId('run-compare').isVisible()).toBe(true);
-    await checkTabbing('train-compare');
-  });
+      // A second run, then both ticked with Space and compared.
+      await press('train-button');
+      await eventually(() => page.locator('[data-testid="run-row"][data-status="completed"]').count(), { timeout: 180_000 }).toBe(2);
+      for (const check of await page.getByTestId('compare-check').all()) {
+        await check.focus();
+        await page.keyboard.press('Space');
+      }
+      await press('compare-button');
+      await eventually(() => page.getByTestId('run-compare').isVisible()).toBe(true);
+      await checkTabbing('train-compare');
+    },
+  );
 
   pressing(['openCell', 'moveFocus', 'press'], 'Evaluate: Enter on a confusion-matrix cell opens its pictures', async () => {
     await go('evaluate');
@@ -475,68 +518,78 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await opacity.focus();
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
-    await eventually(() => map.evaluate((canvas) => getComputedStyle(canvas).opacity)).toBe(String(Math.round((Number(before) - 0.1) * 100) / 100));
+    await eventually(() => map.evaluate((canvas) => getComputedStyle(canvas).opacity)).toBe(
+      String(Math.round((Number(before) - 0.1) * 100) / 100),
+    );
     await checkTabbing('evaluate-explain');
   });
 
-  pressing(['paste', 'moveFocus', 'press'], 'Try: the picture chooser opens from the keyboard and Ctrl+V classifies a copied picture', async () => {
-    await go('try');
-    const chooser = page.waitForEvent('filechooser');
-    await press('try-file-input', 'Space');
-    await (await chooser).setFiles(SAMPLE_PICTURE);
-    await eventually(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
-    await checkTabbing('try-picture');
-    const alt = () => page.getByTestId('try-preview').getAttribute('alt');
-    const chosen = await alt();
-    const png = readFileSync(SAMPLE_PICTURE).toString('base64');
-    await page.evaluate(async (base64) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
-    }, png);
-    await page.getByTestId('try-tab-picture').focus();
-    await page.keyboard.press('Control+v');
-    await eventually(alt, { timeout: 30_000 }).not.toBe(chosen);
-    did('paste');
-    await eventually(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
-  });
+  pressing(
+    ['paste', 'moveFocus', 'press'],
+    'Try: the picture chooser opens from the keyboard and Ctrl+V classifies a copied picture',
+    async () => {
+      await go('try');
+      const chooser = page.waitForEvent('filechooser');
+      await press('try-file-input', 'Space');
+      await (await chooser).setFiles(SAMPLE_PICTURE);
+      await eventually(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
+      await checkTabbing('try-picture');
+      const alt = () => page.getByTestId('try-preview').getAttribute('alt');
+      const chosen = await alt();
+      const png = readFileSync(SAMPLE_PICTURE).toString('base64');
+      await page.evaluate(async (base64) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+      }, png);
+      await page.getByTestId('try-tab-picture').focus();
+      await page.keyboard.press('Control+v');
+      await eventually(alt, { timeout: 30_000 }).not.toBe(chosen);
+      did('paste');
+      await eventually(() => page.getByTestId('prediction-best').isVisible(), { timeout: 30_000 }).toBe(true);
+    },
+  );
 
-  pressing(['choose', 'moveFocus', 'press'], 'Try: each other tab is reached, and the batch confidence slider moves with the arrow keys', async () => {
-    for (const tab of ['webcam', 'batch', 'suggest']) {
-      await press(`try-tab-${tab}`);
-      await eventually(() => page.getByTestId(`try-tab-${tab}`).getAttribute('aria-selected')).toBe('true');
-      if (tab === 'batch') {
-        const chooser = page.waitForEvent('filechooser');
-        await press('batch-files-input', 'Space');
-        await (await chooser).setFiles([SAMPLE_PICTURE, join(SAMPLE_PICTURE, '..', 'circle-3.png')]);
-        await eventually(() => page.getByTestId('batch-row').count(), { timeout: 30_000 }).toBe(2);
-        const slider = page.getByTestId('batch-filter-confidence');
-        const value = await slider.inputValue();
-        await slider.focus();
-        await page.keyboard.press('ArrowLeft');
-        await page.keyboard.press('ArrowLeft');
-        await eventually(() => slider.inputValue()).toBe(String(Number(value) - 2));
-        await page.keyboard.press('Home');
-        await eventually(() => slider.inputValue()).toBe('0');
-        await eventually(() => page.getByTestId('batch-row').count()).toBe(0);
-        await page.keyboard.press('End');
-        await eventually(() => page.getByTestId('batch-row').count()).toBe(2);
-        did('choose');
+  pressing(
+    ['choose', 'moveFocus', 'press'],
+    'Try: each other tab is reached, and the batch confidence slider moves with the arrow keys',
+    async () => {
+      for (const tab of ['webcam', 'batch', 'suggest']) {
+        await press(`try-tab-${tab}`);
+        await eventually(() => page.getByTestId(`try-tab-${tab}`).getAttribute('aria-selected')).toBe('true');
+        if (tab === 'batch') {
+          const chooser = page.waitForEvent('filechooser');
+          await press('batch-files-input', 'Space');
+          await (await chooser).setFiles([SAMPLE_PICTURE, join(SAMPLE_PICTURE, '..', 'circle-3.png')]);
+          await eventually(() => page.getByTestId('batch-row').count(), { timeout: 30_000 }).toBe(2);
+          const slider = page.getByTestId('batch-filter-confidence');
+          const value = await slider.inputValue();
+          await slider.focus();
+          await page.keyboard.press('ArrowLeft');
+          await page.keyboard.press('ArrowLeft');
+          await eventually(() => slider.inputValue()).toBe(String(Number(value) - 2));
+          await page.keyboard.press('Home');
+          await eventually(() => slider.inputValue()).toBe('0');
+          await eventually(() => page.getByTestId('batch-row').count()).toBe(0);
+          await page.keyboard.press('End');
+          await eventually(() => page.getByTestId('batch-row').count()).toBe(2);
+          did('choose');
+        }
+        if (tab === 'suggest') {
+          // Suggestions for the pictures added to Unlabelled above; one accepted from the keyboard.
+          await press('suggest-start');
+          await eventually(() => page.getByTestId('suggest-item').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+          const items = await page.getByTestId('suggest-item').count();
+          expect(items).toBeGreaterThanOrEqual(2);
+          await checkTabbing('try-suggest-list');
+          await press('suggest-accept');
+          await eventually(() => page.getByTestId('suggest-item').count()).toBe(items - 1);
+          // Focus stays in the list, on the next row's Accept (or the last row's), to go on from there.
+          await eventually(activeTestId).toBe('suggest-accept');
+        }
+        await checkTabbing(`try-${tab}`);
       }
-      if (tab === 'suggest') {
-        // Suggestions for the pictures added to Unlabelled above; one accepted from the keyboard.
-        await press('suggest-start');
-        await eventually(() => page.getByTestId('suggest-item').count(), { timeout: 60_000 }).toBeGreaterThan(0);
-        const items = await page.getByTestId('suggest-item').count();
-        expect(items).toBeGreaterThanOrEqual(2);
-        await checkTabbing('try-suggest-list');
-        await press('suggest-accept');
-        await eventually(() => page.getByTestId('suggest-item').count()).toBe(items - 1);
-        // Focus stays in the list, on the next row's Accept (or the last row's), to go on from there.
-        await eventually(activeTestId).toBe('suggest-accept');
-      }
-      await checkTabbing(`try-${tab}`);
-    }
-  });
+    },
+  );
 
   pressing(['moveFocus', 'press'], 'Export: reached and started from the keyboard', async () => {
     await go('export');
@@ -557,7 +610,11 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     expect(await checked.getAttribute('value')).toBe('system');
     await checked.focus();
     // System (the browser says light here), Light, Dark, and round to System: the page follows each.
-    for (const [choice, shown] of [['light', 'light'], ['dark', 'dark'], ['system', 'light']] as const) {
+    for (const [choice, shown] of [
+      ['light', 'light'],
+      ['dark', 'dark'],
+      ['system', 'light'],
+    ] as const) {
       await page.keyboard.press('ArrowDown');
       await eventually(() => checked.getAttribute('value')).toBe(choice);
       await eventually(theme).toBe(shown);
@@ -578,34 +635,40 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
     await eventually(() => page.getByTestId('help-overlay').count()).toBe(0);
   });
 
-  pressing(['moveFocus', 'press'], 'in Spanish, chosen from the language list by keyboard, the help lists every shortcut in Spanish', async () => {
-    // Chosen at once, while Preferences is still reading the settings it opened with (that read undid it once).
-    await go('preferences');
-    await page.getByTestId('language-select').focus();
-    await page.keyboard.press('End');
-    await eventually(() => page.locator('main h1').first().textContent()).toBe('Preferencias');
-    expect(await catalogueTextShown(page, 'en')).toEqual([]);
-    // Back on a theme radio button, which takes no text: "?" there is help.
-    await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('radio');
-    await page.keyboard.press('?');
-    const overlay = page.getByTestId('help-overlay');
-    await eventually(() => overlay.isVisible()).toBe(true);
-    const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts);
-    await eventually(() => overlay.locator('dd').allTextContents()).toEqual(listed.map((shortcut) => es.help.actions[shortcut.action]));
-    const text = await overlay.innerText();
-    const english = Object.values(en.help.actions).filter((sentence) => !Object.values(es.help.actions).includes(sentence));
-    expect(english.filter((sentence) => text.includes(sentence))).toEqual([]);
-    expect(text).toContain(es.help.groups.evaluate);
-    await checkTabbing('help-es', '[data-testid="help-overlay"]');
-    await screenshot(page, 'keyboard-help-es');
-    await page.keyboard.press('Escape');
-    await eventually(() => overlay.count()).toBe(0);
-  });
+  pressing(
+    ['moveFocus', 'press'],
+    'in Spanish, chosen from the language list by keyboard, the help lists every shortcut in Spanish',
+    async () => {
+      // Chosen at once, while Preferences is still reading the settings it opened with (that read undid it once).
+      await go('preferences');
+      await page.getByTestId('language-select').focus();
+      await page.keyboard.press('End');
+      await eventually(() => page.locator('main h1').first().textContent()).toBe('Preferencias');
+      expect(await catalogueTextShown(page, 'en')).toEqual([]);
+      // Back on a theme radio button, which takes no text: "?" there is help.
+      await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('radio');
+      await page.keyboard.press('?');
+      const overlay = page.getByTestId('help-overlay');
+      await eventually(() => overlay.isVisible()).toBe(true);
+      const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts);
+      await eventually(() => overlay.locator('dd').allTextContents()).toEqual(listed.map((shortcut) => es.help.actions[shortcut.action]));
+      const text = await overlay.innerText();
+      const english = Object.values(en.help.actions).filter((sentence) => !Object.values(es.help.actions).includes(sentence));
+      expect(english.filter((sentence) => text.includes(sentence))).toEqual([]);
+      expect(text).toContain(es.help.groups.evaluate);
+      await checkTabbing('help-es', '[data-testid="help-overlay"]');
+      await screenshot(page, 'keyboard-help-es');
+      await page.keyboard.press('Escape');
+      await eventually(() => overlay.count()).toBe(0);
+    },
+  );
 
   it('every shortcut the help lists is pressed by a test above, which checks that it did what it says', () => {
     // The desktop menu's shortcuts are Electron's own accelerators, which a browser tab does not have.
-    const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) => group.shortcuts.map((shortcut) => shortcut.action));
+    const listed = SHORTCUT_GROUPS.filter((group) => group.id !== 'menu').flatMap((group) =>
+      group.shortcuts.map((shortcut) => shortcut.action),
+    );
     expect(listed.filter((action) => !declared.has(action))).toEqual([]);
   });
 });

@@ -38,7 +38,8 @@ async function openProject(): Promise<void> {
   await page.getByTestId('project-open').filter({ hasText: 'Colours' }).click();
 }
 
-const redCount = async () => Number((await page.getByTestId('class-card').filter({ hasText: 'red' }).getByTestId('class-count').textContent())!.replace(/\D/g, ''));
+const redCount = async () =>
+  Number((await page.getByTestId('class-card').filter({ hasText: 'red' }).getByTestId('class-count').textContent())!.replace(/\D/g, ''));
 
 async function predict(file: string): Promise<void> {
   await page.getByTestId('nav-try').click();
@@ -47,13 +48,33 @@ async function predict(file: string): Promise<void> {
 }
 
 const WORDS = {
-  en: { yes: 'Yes, red', no: 'No, it is blue', add: 'Add to the data as red', added: (n: string) => `Added “${n}” to the data set as red.`, dup: (n: string) => `“${n}” is already in the data set (in red).` },
-  es: { yes: 'Sí, red', no: 'No, es blue', add: 'Añadir a los datos como red', added: (n: string) => `Se añadió «${n}» al conjunto de datos como red.`, dup: (n: string) => `«${n}» ya está en el conjunto de datos (en red).` },
+  en: {
+    yes: 'Yes, red',
+    no: 'No, it is blue',
+    add: 'Add to the data as red',
+    added: (n: string) => `Added “${n}” to the data set as red.`,
+    dup: (n: string) => `“${n}” is already in the data set (in red).`,
+  },
+  es: {
+    yes: 'Sí, red',
+    no: 'No, es blue',
+    add: 'Añadir a los datos como red',
+    added: (n: string) => `Se añadió «${n}» al conjunto de datos como red.`,
+    dup: (n: string) => `«${n}» ya está en el conjunto de datos (en red).`,
+  },
 } as const;
 
 const NEXT = {
-  en: { done: 'Training finished. See where the model is right and where it is wrong:', evaluate: 'Evaluate this model', title: 'Evaluate' },
-  es: { done: 'El entrenamiento terminó. Mira en qué acierta el modelo y en qué se equivoca:', evaluate: 'Evaluar este modelo', title: 'Evaluar' },
+  en: {
+    done: 'Training finished. See where the model is right and where it is wrong:',
+    evaluate: 'Evaluate this model',
+    title: 'Evaluate',
+  },
+  es: {
+    done: 'El entrenamiento terminó. Mira en qué acierta el modelo y en qué se equivoca:',
+    evaluate: 'Evaluar este modelo',
+    title: 'Evaluar',
+  },
 } as const;
 
 describe('Try: is this right?', () => {

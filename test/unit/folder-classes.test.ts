@@ -19,7 +19,8 @@ describe('folder classes', () => {
   });
 
   it('reads "unlabelled" in its spellings and in Spanish', () => {
-    for (const name of ['unlabelled', 'Unlabelled', 'UNLABELED', 'sin clase', 'Sin_clase', 'sin-etiqueta', 'Sin clasificar']) expect(meansUnlabelled(name)).toBe(true);
+    for (const name of ['unlabelled', 'Unlabelled', 'UNLABELED', 'sin clase', 'Sin_clase', 'sin-etiqueta', 'Sin clasificar'])
+      expect(meansUnlabelled(name)).toBe(true);
     for (const name of ['cats', 'labelled', 'clase', 'unlabelled cats']) expect(meansUnlabelled(name)).toBe(false);
   });
 });

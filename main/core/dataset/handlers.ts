@@ -40,8 +40,20 @@ export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
     offset: z.number().int().nonnegative(),
     limit: z.number().int().positive().max(1000),
   }),
-  importPaths: z.object({ projectId, paths, classId: classId.nullable().optional(), split: split.optional(), ignoreFolders: z.boolean().nullable().optional() }),
-  startImport: z.object({ projectId, paths, classId: classId.nullable().optional(), split: split.optional(), ignoreFolders: z.boolean().nullable().optional() }),
+  importPaths: z.object({
+    projectId,
+    paths,
+    classId: classId.nullable().optional(),
+    split: split.optional(),
+    ignoreFolders: z.boolean().nullable().optional(),
+  }),
+  startImport: z.object({
+    projectId,
+    paths,
+    classId: classId.nullable().optional(),
+    split: split.optional(),
+    ignoreFolders: z.boolean().nullable().optional(),
+  }),
   flatFolder: z.object({ projectId, paths }),
   cancelImport: z.object({ projectId, importId: z.string().min(1).max(100) }),
   importFiles: z.object({
@@ -94,11 +106,17 @@ export function datasetHandlers({ library, imports, options }: ServiceContext): 
     listImages: ({ projectId, offset, limit, ...filter }) => library.get(projectId).images.list(filter, offset, limit),
     importPaths: async ({ projectId, paths, classId, split, ignoreFolders }) => {
       const project = library.get(projectId);
-      const outcome = await runImport(project, await entriesFromPaths(paths), { ...importOptions(classId, split, ignoreFolders), label: labelOf(paths) });
+      const outcome = await runImport(project, await entriesFromPaths(paths), {
+        ...importOptions(classId, split, ignoreFolders),
+        label: labelOf(paths),
+      });
       return outcome.report;
     },
     startImport: ({ projectId, paths, classId, split, ignoreFolders }) => ({
-      importId: imports.start(library.get(projectId), () => entriesFromPaths(paths), { ...importOptions(classId, split, ignoreFolders), label: labelOf(paths) }),
+      importId: imports.start(library.get(projectId), () => entriesFromPaths(paths), {
+        ...importOptions(classId, split, ignoreFolders),
+        label: labelOf(paths),
+      }),
     }),
     flatFolder: async ({ paths }) => ({ name: flatFolderName((await entriesFromPaths(paths)).map((entry) => entry.relativePath)) }),
     cancelImport: async ({ projectId, importId }) => {

@@ -80,7 +80,8 @@ export async function entriesFromPaths(paths: readonly string[]): Promise<Import
     try {
       info = await stat(path);
     } catch (error) {
-      if ((error as { code?: string }).code === 'ELOOP') return void entries.push(refusedEntry(relative, path, said('errors.hostile.linkLoop')));
+      if ((error as { code?: string }).code === 'ELOOP')
+        return void entries.push(refusedEntry(relative, path, said('errors.hostile.linkLoop')));
       // Missing or unreadable files are still listed, so the person sees them with a reason.
       return void entries.push({ relativePath: relative, path, read: () => readRegularFile(path) });
     }
@@ -151,7 +152,10 @@ async function check(entry: ImportEntry): Promise<Checked> {
     if (error instanceof CapaError) return reject('unreadable', error.said);
     const code = (error as { code?: string }).code;
     if (code === 'ELOOP') return reject('unreadable', said('errors.hostile.linkLoop'));
-    return reject('unreadable', code === 'ENOENT' ? said('data.importer.gone') : said('data.importer.unreadable', { code: code ?? 'error' }));
+    return reject(
+      'unreadable',
+      code === 'ENOENT' ? said('data.importer.gone') : said('data.importer.unreadable', { code: code ?? 'error' }),
+    );
   }
   if (bytes.length === 0) return reject('empty', said('data.importer.empty'));
   const original = bytes;
@@ -165,13 +169,15 @@ async function check(entry: ImportEntry): Promise<Checked> {
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    if (OTHER_IMAGE_EXTENSIONS.has(ext)) return reject('unsupported-format', said('data.importer.convert', { format: ext.slice(1).toUpperCase() }));
+    if (OTHER_IMAGE_EXTENSIONS.has(ext))
+      return reject('unsupported-format', said('data.importer.convert', { format: ext.slice(1).toUpperCase() }));
     if (ACCEPTED_EXTENSIONS.has(ext)) return reject('corrupt', said('data.importer.notReadable'));
     return reject('not-an-image', said('data.importer.notAnImage'));
   }
   const format = metadata.format as string | undefined;
   const storedExt = format ? ACCEPTED_FORMATS[format] : undefined;
-  if (!storedExt) return reject('unsupported-format', said('data.importer.unsupported', { format: (format ?? ext.slice(1)).toUpperCase() }));
+  if (!storedExt)
+    return reject('unsupported-format', said('data.importer.unsupported', { format: (format ?? ext.slice(1)).toUpperCase() }));
   const width = metadata.width ?? 0;
   const height = metadata.height ?? 0;
   if (width * height > MAX_PIXELS) {
@@ -242,7 +248,9 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
   if (target !== null) project.classes.get(target);
   const { entries, splits } = await splitsFromManifest(allEntries);
   if (options.batchId !== undefined) project.batches.pinnedSplit(options.batchId);
-  const batchId = options.batchId ?? project.batches.create(options.label ?? batchLabel(allEntries.map((e) => e.relativePath.split('/')[0]!)), options.split ?? null);
+  const batchId =
+    options.batchId ??
+    project.batches.create(options.label ?? batchLabel(allEntries.map((e) => e.relativePath.split('/')[0]!)), options.split ?? null);
   const plan = planClasses(entries);
   const classIds = new Map<string, number>();
   const classFor = (name: string | null): number | null => {

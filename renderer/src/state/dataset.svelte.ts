@@ -58,7 +58,10 @@ export class DatasetState {
   /** Adds one picture sent as bytes to a class (Try's "Is this right?"); returns what happened, in words. */
   async addPicture(fileName: string, bytes: Uint8Array, classId: number): Promise<string> {
     let error = '';
-    const done = await attempt(this.context.api.importFiles({ projectId: this.projectId, files: [{ relativePath: fileName, bytes }], classId }), (message) => (error = message));
+    const done = await attempt(
+      this.context.api.importFiles({ projectId: this.projectId, files: [{ relativePath: fileName, bytes }], classId }),
+      (message) => (error = message),
+    );
     if (!done) return error;
     await this.load();
     const { report } = done;
@@ -71,7 +74,10 @@ export class DatasetState {
   /** The folder's name when what was picked is one folder of pictures with no sub-folders; else null. */
   async flatFolderOf(picked: Picked): Promise<string | null> {
     if (picked.kind === 'files') return flatFolderName(picked.files.map((f) => f.relativePath));
-    const reply = await attempt(this.context.api.flatFolder({ projectId: this.projectId, paths: picked.paths }), (message) => (this.error = message));
+    const reply = await attempt(
+      this.context.api.flatFolder({ projectId: this.projectId, paths: picked.paths }),
+      (message) => (this.error = message),
+    );
     return reply?.name ?? null;
   }
 
@@ -90,12 +96,18 @@ export class DatasetState {
 
   deleteClass(classId: number, withImages: boolean): Promise<string | null> {
     const name = this.className(classId);
-    return this.change(this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }), t('data.done.deletedClass', { name }));
+    return this.change(
+      this.context.api.deleteClass({ projectId: this.projectId, classId, withImages }),
+      t('data.done.deletedClass', { name }),
+    );
   }
 
   mergeClasses(sourceClassId: number, targetClassId: number): Promise<string | null> {
     const [source, target] = [this.className(sourceClassId), this.className(targetClassId)];
-    return this.change(this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }), t('data.done.merged', { source, target }));
+    return this.change(
+      this.context.api.mergeClasses({ projectId: this.projectId, sourceClassId, targetClassId }),
+      t('data.done.merged', { source, target }),
+    );
   }
 
   /** Moves images (the selection by default) to a class, or to Unlabelled with null. */
@@ -108,7 +120,12 @@ export class DatasetState {
   async deleteSelection(): Promise<void> {
     const imageIds = [...this.grid.selected];
     if (imageIds.length === 0) return this.hint();
-    await this.report(this.change(this.context.api.deleteImages({ projectId: this.projectId, imageIds }), t('data.done.deleted', { count: imageIds.length })));
+    await this.report(
+      this.change(
+        this.context.api.deleteImages({ projectId: this.projectId, imageIds }),
+        t('data.done.deleted', { count: imageIds.length }),
+      ),
+    );
   }
 
   async undo(): Promise<void> {
@@ -140,7 +157,10 @@ export class DatasetState {
   }
 
   async exportDataset(format: 'folder' | 'zip'): Promise<void> {
-    await this.write(this.context.api.exportDataset({ projectId: this.projectId, format }), format === 'zip' ? t('data.portability.whatZip') : t('data.portability.whatFolder'));
+    await this.write(
+      this.context.api.exportDataset({ projectId: this.projectId, format }),
+      format === 'zip' ? t('data.portability.whatZip') : t('data.portability.whatFolder'),
+    );
   }
 
   async exportProject(): Promise<void> {

@@ -135,7 +135,13 @@ export class ImportState {
       addTo(merged, reply.report);
       sent += chunk.length;
       const rate = sent / ((performance.now() - started) / 1000);
-      this.progress = { done: sent, total: files.length, imagesPerSecond: rate, secondsLeft: (files.length - sent) / rate, cancelling: this.cancelRequested };
+      this.progress = {
+        done: sent,
+        total: files.length,
+        imagesPerSecond: rate,
+        secondsLeft: (files.length - sent) / rate,
+        cancelling: this.cancelRequested,
+      };
       this.report = { ...merged };
       await this.onChange(false);
     }
