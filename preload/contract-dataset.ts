@@ -136,15 +136,30 @@ export interface DatasetOperations {
     request: { projectId: string; offset: number; limit: number } & ImageFilter;
     response: { images: ImageInfo[]; total: number };
   };
-  /** Imports files and folders by path and waits (CLI, tests); folders of folders make classes. */
-  importPaths: { request: { projectId: string; paths: string[]; classId?: number | null; split?: Split }; response: ImportReport };
+  /** Imports files and folders by path and waits (CLI, tests); folders of folders make classes (ignoreFolders: every file goes to classId). */
+  importPaths: {
+    request: { projectId: string; paths: string[]; classId?: number | null; split?: Split; ignoreFolders?: boolean | null };
+    response: ImportReport;
+  };
   /** Starts importing files and folders by path in the background; progress comes as ImportEvents. */
-  startImport: { request: { projectId: string; paths: string[]; classId?: number | null; split?: Split }; response: { importId: string } };
+  startImport: {
+    request: { projectId: string; paths: string[]; classId?: number | null; split?: Split; ignoreFolders?: boolean | null };
+    response: { importId: string };
+  };
+  /** The folder's name when the paths are one folder of pictures with no sub-folders (so a person can choose: a class named after it, or Unlabelled); else null. */
+  flatFolder: { request: { projectId: string; paths: string[] }; response: { name: string | null } };
   /** Stops a background import after the files in flight; what was imported stays. */
   cancelImport: { request: { projectId: string; importId: string }; response: null };
   /** Imports files sent as bytes (browser host); chunks of one drop pass the batchId of the first reply. */
   importFiles: {
-    request: { projectId: string; files: UploadedFile[]; classId?: number | null; batchId?: number; split?: Split };
+    request: {
+      projectId: string;
+      files: UploadedFile[];
+      classId?: number | null;
+      batchId?: number;
+      split?: Split;
+      ignoreFolders?: boolean | null;
+    };
     response: { report: ImportReport; batchId: number };
   };
   /** Adds a class. */
@@ -183,6 +198,7 @@ export const DATASET_OPERATION_NAMES = [
   'importPaths',
   'startImport',
   'cancelImport',
+  'flatFolder',
   'importFiles',
   'createClass',
   'renameClass',

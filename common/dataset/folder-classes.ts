@@ -19,3 +19,33 @@ export function folderClassNames(relativePaths: readonly string[]): (string | nu
     return parts[0]!;
   });
 }
+
+/** The folder's name when what was picked is one folder of files with no sub-folders ("cats/a.png", "cats/b.png"); else null. */
+export function flatFolderName(relativePaths: readonly string[]): string | null {
+  const split = relativePaths.map(partsOf);
+  const root = split[0]?.[0];
+  if (root === undefined || split.some((parts) => parts.length !== 2 || parts[0] !== root)) return null;
+  return root;
+}
+
+/** Folder names that mean "not sorted yet", lower case, without accents, spaces or punctuation. */
+const UNLABELLED_NAMES = new Set([
+  'unlabelled',
+  'unlabeled',
+  'unsorted',
+  'nolabel',
+  'sinclase',
+  'sinetiqueta',
+  'sinetiquetar',
+  'sinclasificar',
+]);
+
+/** Whether a folder's name says its pictures have no class yet ("Unlabelled", "unlabeled", "sin clase"). */
+export function meansUnlabelled(name: string): boolean {
+  return UNLABELLED_NAMES.has(
+    name
+      .normalize('NFD')
+      .replace(/[^a-zA-Z]/g, '')
+      .toLowerCase(),
+  );
+}

@@ -284,6 +284,8 @@ describe('the Data screen', () => {
   it('10. scrolls a virtualised grid of 700 pictures, drawing only the rows on screen', async () => {
     const big = await writeFlatFolder(join(tempDir(), 'big'), 700);
     await page.getByTestId('import-folder-input').setInputFiles(big);
+    // A flat folder asks where its pictures go: here, a new class named after it.
+    await page.getByTestId('flat-as-class').click();
     await expect.poll(() => page.getByTestId('import-imported').textContent(), { timeout: 120_000 }).toContain('700 pictures imported');
     await show('big');
     const drawn = await page.getByTestId('grid-cell').count();
@@ -304,6 +306,7 @@ describe('the Data screen', () => {
   it('11. cancels an import part-way; what was imported stays', async () => {
     const more = await writeFlatFolder(join(tempDir(), 'more'), 1200);
     await page.getByTestId('import-folder-input').setInputFiles(more);
+    await page.getByTestId('flat-as-class').click();
     await expect.poll(() => page.getByTestId('import-done').isVisible(), { timeout: 30_000 }).toBe(true);
     await screenshot(page, 'data-16-import-progress');
     await page.getByTestId('import-cancel').click();
@@ -367,6 +370,7 @@ describe('the Data screen', () => {
     await page.getByTestId('path-import-open').click();
     await page.getByTestId('path-import-input').fill(folder);
     await page.getByTestId('path-import-start').click();
+    await page.getByTestId('flat-as-class').click();
     // Progress comes from the host's import events: a count of the whole folder, a rate, time left.
     await expect
       .poll(() => page.getByTestId('import-progress').textContent(), { timeout: 30_000 })

@@ -130,6 +130,15 @@ describe('the Evaluate screen', () => {
     // The circle labelled "square" sits in row square; open its cell (square called circle).
     const squareAsCircle = counts[1]![0]!;
     expect(squareAsCircle).toBeGreaterThanOrEqual(1);
+    // A mistake is clearly red, however few (issue 20: error cells were near-white).
+    // color-mix() computes to "color(srgb r g b)" with 0-1 channels; rgb() has 0-255 ones.
+    const background = await page.getByTestId('matrix-cell-1-0').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const scale = background.startsWith('color(') ? 255 : 1;
+    const [r, g, b] = background
+      .replace(/^color\(srgb|^rgba?\(/, '')
+      .match(/[\d.]+/g)!
+      .map((v) => Number(v) * scale);
+    expect(r! - Math.max(g!, b!)).toBeGreaterThanOrEqual(40);
     await page.getByTestId('matrix-cell-1-0').click();
     const cell = page.getByTestId('cell-images');
     await cell.waitFor();

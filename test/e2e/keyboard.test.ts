@@ -239,7 +239,7 @@ describe('what needs a mouse elsewhere, by keyboard, and every shortcut the help
       await eventually(selectedCount).toBe(1);
       await page.keyboard.press('ArrowLeft');
       await page.keyboard.press('Control+a');
-      await eventually(() => page.getByTestId('selection-count').textContent()).toContain('90');
+      await eventually(() => page.getByTestId('selection-count').textContent()).toContain('120');
       await page.keyboard.press('Escape');
       await eventually(() => page.getByTestId('selection-bar').count()).toBe(0);
       did('gridMove', 'gridExtend', 'gridFocus', 'gridToggle', 'gridAll', 'clearSelection');

@@ -6,6 +6,7 @@ import { zodSays } from '../../../common/messages/said';
 import type { DatasetOperations, ExportResult, Split } from '../../../preload/contract';
 import { exportDataset } from './export';
 import { batchLabel, entriesFromPaths, entriesFromUploads, runImport } from './import-files';
+import { flatFolderName } from '../../../common/dataset/folder-classes';
 import { exportProjectArchive, importProjectArchive } from '../projects/archive';
 import type { Project, StoredFile } from '../projects/project';
 import { ImageStore } from './image-store';
@@ -39,8 +40,21 @@ export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
     offset: z.number().int().nonnegative(),
     limit: z.number().int().positive().max(1000),
   }),
-  importPaths: z.object({ projectId, paths, classId: classId.nullable().optional(), split: split.optional() }),
-  startImport: z.object({ projectId, paths, classId: classId.nullable().optional(), split: split.optional() }),
+  importPaths: z.object({
+    projectId,
+    paths,
+    classId: classId.nullable().optional(),
+    split: split.optional(),
+    ignoreFolders: z.boolean().nullable().optional(),
+  }),
+  startImport: z.object({
+    projectId,
+    paths,
+    classId: classId.nullable().optional(),
+    split: split.optional(),
+    ignoreFolders: z.boolean().nullable().optional(),
+  }),
+  flatFolder: z.object({ projectId, paths }),
   cancelImport: z.object({ projectId, importId: z.string().min(1).max(100) }),
   importFiles: z.object({
     projectId,
@@ -48,6 +62,7 @@ export const DATASET_REQUESTS: SchemasOf<DatasetOperations> = {
     classId: classId.nullable().optional(),
     batchId: z.number().int().positive().optional(),
     split: split.optional(),
+    ignoreFolders: z.boolean().nullable().optional(),
   }),
   createClass: z.object({ projectId, name }),
   renameClass: z.object({ projectId, classId, name }),
@@ -81,31 +96,36 @@ export function datasetHandlers({ library, imports, options }: ServiceContext): 
     options.host === 'browser' && result.files.length === 1 && /\.(zip|capa)$/.test(result.files[0]!)
       ? { ...result, download: `/download/${encodeURIComponent(projectId)}/${encodeURIComponent(result.files[0]!)}` }
       : result;
-  const importOptions = (classId: number | null | undefined, split: Split | undefined) => ({
+  const importOptions = (classId: number | null | undefined, split: Split | undefined, ignoreFolders?: boolean | null) => ({
     classId: classId ?? null,
     ...(split ? { split } : {}),
+    ...(ignoreFolders ? { ignoreFolders: true } : {}),
   });
   return {
     getDataset: ({ projectId }) => library.get(projectId).dataset(),
     listImages: ({ projectId, offset, limit, ...filter }) => library.get(projectId).images.list(filter, offset, limit),
-    importPaths: async ({ projectId, paths, classId, split }) => {
+    importPaths: async ({ projectId, paths, classId, split, ignoreFolders }) => {
       const project = library.get(projectId);
-      const outcome = await runImport(project, await entriesFromPaths(paths), { ...importOptions(classId, split), label: labelOf(paths) });
+      const outcome = await runImport(project, await entriesFromPaths(paths), {
+        ...importOptions(classId, split, ignoreFolders),
+        label: labelOf(paths),
+      });
       return outcome.report;
     },
-    startImport: ({ projectId, paths, classId, split }) => ({
+    startImport: ({ projectId, paths, classId, split, ignoreFolders }) => ({
       importId: imports.start(library.get(projectId), () => entriesFromPaths(paths), {
-        ...importOptions(classId, split),
+        ...importOptions(classId, split, ignoreFolders),
         label: labelOf(paths),
       }),
     }),
+    flatFolder: async ({ paths }) => ({ name: flatFolderName((await entriesFromPaths(paths)).map((entry) => entry.relativePath)) }),
     cancelImport: async ({ projectId, importId }) => {
       await imports.cancel(projectId, importId);
       return null;
     },
-    importFiles: async ({ projectId, files, classId, batchId, split }) => {
+    importFiles: async ({ projectId, files, classId, batchId, split, ignoreFolders }) => {
       const { report, batchId: batch } = await runImport(library.get(projectId), entriesFromUploads(files), {
-        ...importOptions(classId, split),
+        ...importOptions(classId, split, ignoreFolders),
         ...(batchId !== undefined ? { batchId } : {}),
       });
       return { report, batchId: batch };

@@ -41,6 +41,8 @@ export interface ImportProgress {
 export interface ImportOptions {
   /** Class for loose files; null or undefined for Unlabelled. */
   classId?: number | null;
+  /** Every file goes to classId, whatever its folders (a flat folder sent to Unlabelled). */
+  ignoreFolders?: boolean;
   onProgress?: (progress: ImportProgress) => void;
   /** Stops after the file being handled; what was imported stays. */
   signal?: AbortSignal;
@@ -301,7 +303,7 @@ export async function runImport(project: Project, allEntries: readonly ImportEnt
       const { ok: _ok, ...rejection } = result;
       report.rejected.push({ file, ...rejection });
     } else {
-      const className = plan.get(entry) ?? null;
+      const className = options.ignoreFolders ? null : (plan.get(entry) ?? null);
       const existing = project.images.findByHash(result.hash);
       if (existing || seen.has(result.hash)) {
         report.duplicates.push({ file, className: existing ? existing.className : (seen.get(result.hash) ?? null) });

@@ -1,6 +1,7 @@
 // The data screen's state: the dataset view (classes, counts, warnings, batches, undo), the grid
 // of the current filter, the import in progress, and every change a person makes to the data.
 import type { DatasetView, ExportResult, Result, Split } from '../../../preload/contract';
+import { flatFolderName } from '../../../common/dataset/folder-classes';
 import type { Picked } from '../lib/files';
 import { say, t } from '../lib/i18n/i18n.svelte';
 import { attempt } from '../lib/result';
@@ -52,6 +53,32 @@ export class DatasetState {
   importPicked(picked: Picked, target: ImportTarget): Promise<void> {
     this.notice = ''; // the import's own report takes over
     return this.importer.start(picked, target);
+  }
+
+  /** Adds one picture sent as bytes to a class (Try's "Is this right?"); returns what happened, in words. */
+  async addPicture(fileName: string, bytes: Uint8Array, classId: number): Promise<string> {
+    let error = '';
+    const done = await attempt(
+      this.context.api.importFiles({ projectId: this.projectId, files: [{ relativePath: fileName, bytes }], classId }),
+      (message) => (error = message),
+    );
+    if (!done) return error;
+    await this.load();
+    const { report } = done;
+    const duplicate = report.duplicates[0];
+    if (report.imported > 0) return t('try.confirm.added', { name: fileName, className: this.className(classId) });
+    if (duplicate) return t('try.confirm.duplicate', { name: fileName, className: duplicate.className ?? t('common.unlabelled') });
+    return report.rejected[0] ? say(report.rejected[0]) : error;
+  }
+
+  /** The folder's name when what was picked is one folder of pictures with no sub-folders; else null. */
+  async flatFolderOf(picked: Picked): Promise<string | null> {
+    if (picked.kind === 'files') return flatFolderName(picked.files.map((f) => f.relativePath));
+    const reply = await attempt(
+      this.context.api.flatFolder({ projectId: this.projectId, paths: picked.paths }),
+      (message) => (this.error = message),
+    );
+    return reply?.name ?? null;
   }
 
   /** Each returns an error sentence, or null when done. */

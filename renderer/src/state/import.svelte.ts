@@ -24,6 +24,8 @@ export interface ImportProgress {
 export interface ImportTarget {
   classId?: number | null;
   split?: Split;
+  /** Every picture goes to classId whatever its folders (a flat folder sent to Unlabelled). */
+  ignoreFolders?: boolean;
 }
 
 const emptyReport = (): ImportReport => ({ imported: 0, duplicates: [], rejected: [], classesCreated: [] });

@@ -8,6 +8,10 @@ export class PredictState {
   prediction = $state<Prediction | null>(null);
   error = $state('');
   busy = $state(false);
+  /** The bytes of the picture shown, kept so "Is this right?" can add it to the data set. */
+  bytes: Uint8Array | null = null;
+  /** What adding the picture to the data set did, in words; cleared by the next picture. */
+  added = $state('');
 
   constructor(private readonly api: CapaApi) {}
 
@@ -17,8 +21,10 @@ export class PredictState {
     this.fileName = name;
     this.prediction = null;
     this.error = '';
+    this.added = '';
     this.busy = true;
     const bytes = new Uint8Array(await image.arrayBuffer());
+    this.bytes = bytes;
     const prediction = await attempt(this.api.predict({ projectId, runId, bytes }), (message) => (this.error = message));
     this.busy = false;
     if (prediction) this.prediction = prediction;
