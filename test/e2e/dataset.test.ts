@@ -218,7 +218,7 @@ describe('the Data screen', () => {
 
   it('7. re-balances the splits and pins pictures and a whole import to a split', async () => {
     const splitCount = async (name: string) =>
-      Number(new RegExp(`${name} (\\d+)`).exec((await page.getByTestId('split-counts').textContent())!)![1]);
+      Number(new RegExp(`${name}\\s+(\\d+)`).exec((await page.getByTestId('split-counts').textContent())!)![1]);
     await page.getByTestId('split-settings').locator('summary').click();
     await page.getByTestId('share-train').fill('50');
     await page.getByTestId('share-validation').fill('25');
