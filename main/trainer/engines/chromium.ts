@@ -488,6 +488,12 @@ export async function loadChromiumEngine(api: ChromiumBackend, env: NodeJS.Proce
   try {
     chosen = await chooseEngine(node, { force: api }, env);
   } catch (error) {
+    // WebGL is the chain's last Chromium engine: when it cannot train either, no Chromium stays up for nothing.
+    if (api === 'webgl')
+      void shared?.then(
+        (host) => host.kill(),
+        () => undefined,
+      );
     throw new Error(error instanceof TrainingFailure ? error.said.message : error instanceof Error ? error.message : String(error));
   }
   if (!chosen.engine) throw new Error(chosen.info.fallbacks[0] ?? said('runs.gpu.noAdapter').message);
