@@ -3,6 +3,7 @@
 // byte source, and a raw WebSocket client that can send frames no well-behaved client would.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -83,5 +84,18 @@ export function closedWithin(socket: Socket, ms: number): Promise<'closed' | 'op
       clearTimeout(timer);
       resolve('closed');
     });
+  });
+}
+
+/** GET `path` from a host on 127.0.0.1:`port`: its status and body (bytes as latin1, so a canary's bytes can be searched in it). */
+export function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
   });
 }

@@ -5,7 +5,6 @@
 // outside the data folder is never read into an answer and stays unchanged; the host answers.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { ZipFile } from 'yazl';
@@ -15,7 +14,7 @@ import { entriesFromPaths, importEntries } from '../../main/core/dataset/import-
 import { ProjectLibrary } from '../../main/core/projects/library';
 import type { Project } from '../../main/core/projects/project';
 import { writeShapeDataset } from '../helpers/shapes';
-import { plantCanary, type Canary } from '../helpers/hostile';
+import { httpGet, plantCanary, type Canary } from '../helpers/hostile';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 interface Extra {
@@ -99,17 +98,8 @@ async function craft(options: Craft = {}): Promise<string> {
   return file;
 }
 
-function get(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** GET `path` from the host under test. */
+const get = (path: string) => httpGet(port, path);
 
 const call = (op: string, request: unknown) =>
   host.service.call(op as never, request as never) as Promise<{ ok: boolean; value?: any; error?: any }>;

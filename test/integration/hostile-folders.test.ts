@@ -5,7 +5,6 @@
 // never read into an answer or an export, and is never changed or deleted; the host keeps answering.
 import { execFileSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../main/server/host';
@@ -13,7 +12,7 @@ import { exportDataset } from '../../main/core/dataset/export';
 import { entriesFromPaths, importEntries } from '../../main/core/dataset/import-files';
 import { ProjectLibrary } from '../../main/core/projects/library';
 import { writeShapeDataset } from '../helpers/shapes';
-import { plantCanary, type Canary } from '../helpers/hostile';
+import { httpGet, plantCanary, type Canary } from '../helpers/hostile';
 import { removeTempDirs, tempDir } from '../helpers/temp';
 
 let host: BrowserHost;
@@ -24,17 +23,8 @@ let dataDir: string;
 const call = (op: string, request: unknown) =>
   host.service.call(op as never, request as never) as Promise<{ ok: boolean; value?: any; error?: any }>;
 
-function get(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** GET `path` from the host under test. */
+const get = (path: string) => httpGet(port, path);
 
 const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
 

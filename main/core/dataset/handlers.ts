@@ -118,7 +118,10 @@ export function datasetHandlers({ library, imports, options }: ServiceContext): 
         label: labelOf(paths),
       }),
     }),
-    flatFolder: async ({ paths }) => ({ name: flatFolderName((await entriesFromPaths(paths)).map((entry) => entry.relativePath)) }),
+    flatFolder: async ({ projectId, paths }) => {
+      library.get(projectId); // a project that does not exist is refused, as for every operation naming one
+      return { name: flatFolderName((await entriesFromPaths(paths)).map((entry) => entry.relativePath)) };
+    },
     cancelImport: async ({ projectId, importId }) => {
       await imports.cancel(projectId, importId);
       return null;
