@@ -6,8 +6,8 @@
 // checkpoints, resume, early stopping and the run's records are the same whichever engine trained.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
@@ -121,7 +121,9 @@ export const headlessChromium =
       child.once('error', (error) => resolve(error.message));
       child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
     });
-    void exited.then(() => rmSync(profile, { recursive: true, force: true }));
+    // Chromium's helper processes may still be writing the profile as it exits: retry, and leave a
+    // temporary folder behind rather than fail anything over it.
+    void exited.then(() => rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }).catch(() => undefined));
     return {
       kill: () => void child.kill('SIGKILL'),
       onExit: (listener) => void exited.then(listener),
