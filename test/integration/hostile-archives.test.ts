@@ -178,7 +178,8 @@ const REFUSED: [string, () => Promise<string>, string | RegExp][] = [
   ],
   [
     'an absolute entry name',
-    () => craft({ extra: [{ path: 'store/tmp/evil', bytes: Buffer.from('x') }], patch: ['store/tmp/evil', '/tmp/evil/aaaa'] }),
+    // Same length as the name it replaces: the archive's bytes are patched in place. No real folder of any machine.
+    () => craft({ extra: [{ path: 'store/tmp/evil', bytes: Buffer.from('x') }], patch: ['store/tmp/evil', '/capa-evil/aaa'] }),
     /^data\.archive\.refused\.(outside|unreadable)$/,
   ],
   [
